@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependency direction (one way):
+// CYAML → WFCYAML → WFCCompiler → WFCRuntime → WFCStore → WFCDriver → wfc
+// WFCDiagnostics and CEL depend on nothing and are used by every phase.
+let package = Package(
+    name: "wfc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wfc", targets: ["wfc"]),
+        .library(name: "WFCDiagnostics", targets: ["WFCDiagnostics"]),
+        .library(name: "WFCYAML", targets: ["WFCYAML"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(name: "WFCDiagnostics"),
+        .target(name: "WFCYAML", dependencies: ["CYAML", "WFCDiagnostics"]),
+        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML"]),
+        .executableTarget(
+            name: "wfc",
+            dependencies: [
+                "WFCDriver", "WFCDiagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "wfc-bench",
+            dependencies: ["CYAML", "WFCYAML", "WFCDiagnostics", "WFCDriver"],
+            path: "Benchmarks/wfc-bench"
+        ),
+        .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
+        .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
+        .testTarget(
+            name: "WFCCLITests",
+            dependencies: ["wfc", "WFCDriver"],
+            resources: []
+        ),
+    ]
+)

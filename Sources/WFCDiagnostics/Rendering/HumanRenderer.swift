@@ -1,0 +1,168 @@
+/// Renders diagnostics for people: `file:line:col: error[CODE]: message`, the source line with
+/// an underline under the exact span, secondary labels, notes and help.
+public struct HumanRenderer: Sendable {
+    public var useColor: Bool
+
+    public init(useColor: Bool = false) {
+        self.useColor = useColor
+    }
+
+    /// Renders one diagnostic; `sources` supplies the text of the files it points into.
+    public func render(_ d: Diagnostic, sources: SourceMap) -> String {
+        var out = ""
+        let file = sources[d.primary.span.file]
+        let pos = file.map { $0.lineColumn(of: d.primary.span.start) }
+        let location = pos.map { "\(d.file):\($0.line):\($0.column)" } ?? d.file
+        out += paint(location, .bold) + ": "
+        out += paint("\(d.severity.rawValue)[\(d.code)]", severityStyle(d.severity)) + ": "
+        out += paint(d.message, .bold) + "\n"
+
+        // Group labels by file: the primary file first, then others in path order.
+        var labels: [(label: Label, primary: Bool)] = [(d.primary, true)]
+        labels += d.secondary.map { ($0, false) }
+        var files: [String] = [d.primary.span.file]
+        for l in d.secondary where !files.contains(l.span.file) { files.append(l.span.file) }
+        files = [files[0]] + files.dropFirst().sorted()
+
+        let gutterWidth = maxLineNumberWidth(labels.map(\.label), sources)
+        for (index, path) in files.enumerated() {
+            guard let src = sources[path] else { continue }
+            if index > 0, let first = labels.first(where: { $0.label.span.file == path })?.label {
+                let lc = src.lineColumn(of: first.span.start)
+                out += String(repeating: " ", count: gutterWidth) + paint("--> ", .blue)
+                    + "\(path):\(lc.line):\(lc.column)\n"
+            }
+            out += snippet(src, labels.filter { $0.label.span.file == path }, gutterWidth: gutterWidth)
+        }
+        for l in d.secondary where sources[l.span.file] == nil {
+            out += gutter(gutterWidth, "=") + " note: \(l.span.file): \(l.message)\n"
+        }
+        for note in d.notes {
+            out += gutter(gutterWidth, "=") + " " + paint("note", .bold) + ": " + indentContinuation(note, gutterWidth) + "\n"
+        }
+        if let help = d.help {
+            out += gutter(gutterWidth, "=") + " " + paint("help", .bold) + ": " + indentContinuation(help, gutterWidth) + "\n"
+        }
+        for fix in d.fixIts {
+            let old = sources[fix.span.file].map { $0.text(fix.span.start, fix.span.end) } ?? ""
+            let action: String
+            if old.isEmpty {
+                action = "insert \(quoted(fix.replacement))"
+            } else if fix.replacement.isEmpty {
+                action = "remove \(quoted(old))"
+            } else {
+                action = "replace \(quoted(old)) with \(quoted(fix.replacement))"
+            }
+            out += gutter(gutterWidth, "=") + " " + paint("fix", .bold) + ": \(fix.message): \(action)\n"
+        }
+        return out
+    }
+
+    /// Renders many diagnostics, separated by blank lines.
+    public func render(_ diagnostics: [Diagnostic], sources: SourceMap) -> String {
+        diagnostics.map { render($0, sources: sources) }.joined(separator: "\n")
+    }
+
+    private func snippet(_ src: SourceFile, _ labels: [(label: Label, primary: Bool)], gutterWidth: Int) -> String {
+        var byLine: [Int: [(label: Label, primary: Bool)]] = [:]
+        for l in labels {
+            byLine[src.lineIndex(of: l.label.span.start), default: []].append(l)
+        }
+        var out = gutter(gutterWidth, "|") + "\n"
+        var previous: Int?
+        for line in byLine.keys.sorted() {
+            if let p = previous, line > p + 1 {
+                out += paint(String(repeating: " ", count: max(0, gutterWidth - 2)) + "...", .blue) + "\n"
+            }
+            previous = line
+            let text = src.lineText(line)
+            out += paint(pad(String(line + 1), gutterWidth) + " | ", .blue) + TerminalWidth.displayed(text) + "\n"
+            // Primary label first when two share a line.
+            let sorted = byLine[line]!.sorted { ($0.primary ? 0 : 1, $0.label.span.start) < ($1.primary ? 0 : 1, $1.label.span.start) }
+            for l in sorted {
+                out += gutter(gutterWidth, "|") + " " + underline(src, line: line, label: l.label, primary: l.primary) + "\n"
+            }
+        }
+        return out
+    }
+
+    private func underline(_ src: SourceFile, line: Int, label: Label, primary: Bool) -> String {
+        var lineStart = src.lineStarts[line]
+        if line == 0 && src.hasBOM { lineStart = min(3, src.bytes.count) }
+        let contentEnd = src.lineContentEnd(line)
+        let start = min(max(label.span.start, lineStart), contentEnd)
+        let end = min(max(label.span.end, start), contentEnd)
+        let lead = TerminalWidth.displayedCells(src.text(lineStart, start))
+        var width = TerminalWidth.displayedCells(src.text(start, end))
+        if width == 0 { width = 1 }
+        let marks = primary
+            ? "^" + String(repeating: "~", count: width - 1)
+            : String(repeating: "-", count: width)
+        var s = String(repeating: " ", count: lead) + paint(marks, primary ? .red : .blue)
+        if !label.message.isEmpty {
+            s += " " + paint(label.message, primary ? .red : .blue)
+        }
+        return s
+    }
+
+    private func maxLineNumberWidth(_ labels: [Label], _ sources: SourceMap) -> Int {
+        var w = 1
+        for l in labels {
+            if let f = sources[l.span.file] {
+                w = max(w, String(f.lineIndex(of: l.span.start) + 1).count)
+            }
+        }
+        return w + 1
+    }
+
+    private func gutter(_ width: Int, _ bar: String) -> String {
+        paint(String(repeating: " ", count: width) + " " + bar, .blue)
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - s.count)) + s
+    }
+
+    private func indentContinuation(_ text: String, _ width: Int) -> String {
+        text.replacingAll("\n", with: "\n" + String(repeating: " ", count: width + 4))
+    }
+
+    private func quoted(_ s: String) -> String { "`\(s)`" }
+
+    enum Style: String {
+        case bold = "1"
+        case red = "1;31"
+        case yellow = "1;33"
+        case cyan = "1;36"
+        case blue = "1;34"
+    }
+
+    private func severityStyle(_ s: Severity) -> Style {
+        switch s {
+        case .error: .red
+        case .warning: .yellow
+        case .note: .cyan
+        }
+    }
+
+    private func paint(_ s: String, _ style: Style) -> String {
+        useColor ? "\u{1B}[\(style.rawValue)m\(s)\u{1B}[0m" : s
+    }
+}
+
+extension TerminalWidth {
+    /// Cells of text as shown by the renderer (tabs expanded, control characters as one blank).
+    static func displayedCells(_ text: String) -> Int {
+        var n = 0
+        for s in text.unicodeScalars { n += displayCells(s) }
+        return n
+    }
+}
+
+extension String {
+    /// Replaces every occurrence of `target`; avoids a Foundation dependency.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        return self.split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,147 @@
+/// A line and column as shown to people: both 1-based, the column counted in Unicode scalars.
+public struct LineColumn: Hashable, Sendable, Codable, Comparable {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+/// The bytes of one source file and the index that turns byte offsets into lines and columns.
+///
+/// Offsets are UTF-8 byte offsets into the whole file, BOM included. A leading BOM is not
+/// counted as a column.
+public final class SourceFile: Sendable {
+    /// The display path, used in `file:line:col`.
+    public let path: String
+    public let bytes: [UInt8]
+    /// Byte offset at which each line starts. Lines end at `\n`, `\r\n` or a lone `\r`.
+    public let lineStarts: [Int]
+    /// True when every byte is ASCII, so byte offsets equal scalar offsets.
+    public let isASCII: Bool
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        var ascii = true
+        var i = 0
+        let n = bytes.count
+        bytes.withUnsafeBufferPointer { buf in
+            while i < n {
+                let b = buf[i]
+                if b >= 0x80 { ascii = false }
+                if b == 0x0A {
+                    starts.append(i + 1)
+                } else if b == 0x0D {
+                    if i + 1 < n && buf[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
+        }
+        self.lineStarts = starts
+        self.isASCII = ascii
+    }
+
+    public convenience init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// Number of lines; a final line break does not open a new line.
+    public var lineCount: Int {
+        if let last = lineStarts.last, last == bytes.count, lineStarts.count > 1 {
+            return lineStarts.count - 1
+        }
+        return lineStarts.count
+    }
+
+    /// The 0-based index of the line that contains `offset`.
+    public func lineIndex(of offset: Int) -> Int {
+        let o = min(max(offset, 0), bytes.count)
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= o { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// Line and column of a byte offset. An offset inside a multi-byte character maps to
+    /// that character.
+    public func lineColumn(of offset: Int) -> LineColumn {
+        let o = min(max(offset, 0), bytes.count)
+        let li = lineIndex(of: o)
+        var start = lineStarts[li]
+        if li == 0 && hasBOM { start = min(3, o) }
+        var column = 1
+        var i = start
+        while i < o {
+            // Count scalar starts: every byte that is not a continuation byte.
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        if o < bytes.count && bytes[o] & 0xC0 == 0x80 && column > 1 { column -= 1 }
+        return LineColumn(line: li + 1, column: column)
+    }
+
+    /// The byte offset of a 1-based line and scalar column, clamped to the line.
+    public func offset(of position: LineColumn) -> Int {
+        let li = min(max(position.line - 1, 0), lineStarts.count - 1)
+        var i = lineStarts[li]
+        if li == 0 && hasBOM { i = 3 }
+        let end = lineContentEnd(li)
+        var col = 1
+        while i < end && col < position.column {
+            i += 1
+            while i < end && bytes[i] & 0xC0 == 0x80 { i += 1 }
+            col += 1
+        }
+        return i
+    }
+
+    /// True when the file starts with the UTF-8 byte order mark.
+    public var hasBOM: Bool {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    }
+
+    /// End of line `index`'s content (before its line break).
+    public func lineContentEnd(_ index: Int) -> Int {
+        var end = index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count
+        if end > lineStarts[index] && end <= bytes.count && end > 0 && bytes[end - 1] == 0x0A { end -= 1 }
+        if end > lineStarts[index] && end > 0 && bytes[end - 1] == 0x0D { end -= 1 }
+        return end
+    }
+
+    /// The text of 0-based line `index`, without its line break (and without a BOM).
+    public func lineText(_ index: Int) -> String {
+        guard index >= 0 && index < lineStarts.count else { return "" }
+        var start = lineStarts[index]
+        if index == 0 && hasBOM { start = 3 }
+        let end = lineContentEnd(index)
+        guard start < end else { return "" }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The text of a byte range, decoded leniently.
+    public func text(_ start: Int, _ end: Int) -> String {
+        let s = min(max(start, 0), bytes.count)
+        let e = min(max(end, s), bytes.count)
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+}
+
+/// The files a set of diagnostics may point into, looked up by display path.
+public struct SourceMap: Sendable {
+    private var files: [String: SourceFile] = [:]
+    public init(_ files: [SourceFile] = []) {
+        for f in files { self.files[f.path] = f }
+    }
+    public mutating func add(_ file: SourceFile) { files[file.path] = file }
+    public subscript(path: String) -> SourceFile? { files[path] }
+}

@@ -1,0 +1,49 @@
+import WFCDiagnostics
+
+/// Finds repeated keys in one mapping. libyaml accepts them silently; a later key would
+/// quietly replace an earlier one, so this is an error.
+struct DuplicateKeyTracker {
+    private var keys: [(value: ScalarValue, span: NodeSpan)] = []
+    private var index: [ScalarValue: Int]?
+
+    /// Records a key; returns the span of an earlier equal key, if any.
+    mutating func insert(_ value: ScalarValue, _ span: NodeSpan) -> NodeSpan? {
+        if let index {
+            if let i = index[value] { return keys[i].span }
+        } else {
+            for k in keys where k.value == value { return k.span }
+        }
+        keys.append((value, span))
+        if index != nil {
+            index?[value] = keys.count - 1
+        } else if keys.count > 16 {
+            // Large mappings switch to hashing so that checking stays linear.
+            var d: [ScalarValue: Int] = [:]
+            for (i, k) in keys.enumerated() where d[k.value] == nil { d[k.value] = i }
+            index = d
+        }
+        return nil
+    }
+
+    static func diagnostic(key: YAMLNode, first: NodeSpan, file: String) -> Diagnostic {
+        let name = key.scalar?.text ?? ""
+        return Diagnostic(
+            DuplicateKey(key: name), at: key.span.in(file), label: "duplicate key",
+            secondary: [Label(first.in(file), "first defined here")])
+    }
+}
+
+struct DuplicateKey: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC1003", name: "duplicate-key", summary: "A mapping has the same key twice.",
+        explanation: """
+            YAML requires the keys of a mapping to be unique, but libyaml and many other parsers \
+            accept duplicates and silently keep only the last value. In a policy that would mean \
+            a rule you wrote is ignored. wfc rejects the file and shows both places.
+            """,
+        example: "states:\n  review:\n    title: 交接审核\n    title: 经理审批\n",
+        fix: "states:\n  review:\n    title: 经理审批\n")
+    var key: String
+    var message: String { "duplicate key \"\(key)\" in this mapping" }
+    var help: String? { "remove one of the two entries, or rename one of them" }
+}

@@ -39,6 +39,11 @@ let package = Package(
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
         .testTarget(
+            name: "GoldenTests",
+            dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics"],
+            exclude: ["yaml"]
+        ),
+        .testTarget(
             name: "WFCCLITests",
             dependencies: ["wfc", "WFCDriver"],
             resources: []

@@ -75,29 +75,22 @@ public struct HumanRenderer: Sendable {
                 out += paint(String(repeating: " ", count: max(0, gutterWidth - 2)) + "...", .blue) + "\n"
             }
             previous = line
-            let text = src.lineText(line)
-            out += paint(pad(String(line + 1), gutterWidth) + " | ", .blue) + TerminalWidth.displayed(text) + "\n"
             // Primary label first when two share a line.
             let sorted = byLine[line]!.sorted { ($0.primary ? 0 : 1, $0.label.span.start) < ($1.primary ? 0 : 1, $1.label.span.start) }
+            let window = LineWindow(src, line: line, spans: sorted.map(\.label.span))
+            out += paint(pad(String(line + 1), gutterWidth) + " | ", .blue) + window.text + "\n"
             for l in sorted {
-                out += gutter(gutterWidth, "|") + " " + underline(src, line: line, label: l.label, primary: l.primary) + "\n"
+                out += gutter(gutterWidth, "|") + " " + underline(window, label: l.label, primary: l.primary) + "\n"
             }
         }
         return out
     }
 
-    private func underline(_ src: SourceFile, line: Int, label: Label, primary: Bool) -> String {
-        var lineStart = src.lineStarts[line]
-        if line == 0 && src.hasBOM { lineStart = min(3, src.bytes.count) }
-        let contentEnd = src.lineContentEnd(line)
-        let start = min(max(label.span.start, lineStart), contentEnd)
-        let end = min(max(label.span.end, start), contentEnd)
-        let lead = TerminalWidth.displayedCells(src.text(lineStart, start))
-        var width = TerminalWidth.displayedCells(src.text(start, end))
-        if width == 0 { width = 1 }
+    private func underline(_ window: LineWindow, label: Label, primary: Bool) -> String {
+        let (lead, width) = window.cells(label.span)
         let marks = primary
-            ? "^" + String(repeating: "~", count: width - 1)
-            : String(repeating: "-", count: width)
+            ? "^" + String(repeating: "~", count: max(width, 1) - 1)
+            : String(repeating: "-", count: max(width, 1))
         var s = String(repeating: " ", count: lead) + paint(marks, primary ? .red : .blue)
         if !label.message.isEmpty {
             s += " " + paint(label.message, primary ? .red : .blue)
@@ -164,5 +157,79 @@ extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         return self.split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+/// One source line as displayed: tabs expanded, and long lines cut to a window around the
+/// labelled spans with `…` at the cut ends.
+struct LineWindow {
+    /// Longest line shown whole, in cells.
+    static let maxCells = 120
+    /// Context kept on each side of the labels when a line is cut.
+    static let context = 40
+
+    private var scalars: [(byte: Int, cell: Int, scalar: Unicode.Scalar)] = []
+    private var contentStart: Int
+    private var contentEnd: Int
+    private var totalCells = 0
+    private var firstCell = 0
+    private var lastCell = 0
+    private var cutLeft = false
+    private(set) var text = ""
+
+    init(_ src: SourceFile, line: Int, spans: [SourceSpan]) {
+        contentStart = src.lineStarts[line]
+        if line == 0 && src.hasBOM { contentStart = min(3, src.bytes.count) }
+        contentEnd = src.lineContentEnd(line)
+        var byte = contentStart
+        var cell = 0
+        for s in src.text(contentStart, contentEnd).unicodeScalars {
+            scalars.append((byte, cell, s))
+            cell += TerminalWidth.displayCells(s)
+            byte += UTF8.width(s)
+        }
+        totalCells = cell
+        lastCell = cell
+        if cell > Self.maxCells, let minStart = spans.map(\.start).min(), let maxEnd = spans.map(\.end).max() {
+            let a = cellAt(minStart)
+            let b = max(cellAt(min(maxEnd, contentEnd)), a + 1)
+            firstCell = max(0, a - Self.context)
+            lastCell = min(totalCells, b + Self.context)
+        }
+        cutLeft = firstCell > 0
+        var t = cutLeft ? "…" : ""
+        for s in scalars where s.cell >= firstCell && s.cell + TerminalWidth.displayCells(s.scalar) <= lastCell {
+            if s.scalar == "\t" {
+                t += String(repeating: " ", count: TerminalWidth.tabWidth)
+            } else if s.scalar.value < 0x20 || s.scalar.value == 0x7F {
+                t += " "
+            } else {
+                t.unicodeScalars.append(s.scalar)
+            }
+        }
+        if lastCell < totalCells { t += "…" }
+        text = t
+    }
+
+    /// The cell at which byte `offset` of the line is shown, from the line's start.
+    private func cellAt(_ offset: Int) -> Int {
+        if offset <= contentStart { return 0 }
+        if offset >= contentEnd { return totalCells }
+        var lo = 0
+        var hi = scalars.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if scalars[mid].byte <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return scalars[lo].cell
+    }
+
+    /// Spaces before the underline and its width, for a span starting on this line.
+    func cells(_ span: SourceSpan) -> (lead: Int, width: Int) {
+        let start = cellAt(max(span.start, contentStart))
+        let end = cellAt(min(max(span.end, span.start), contentEnd))
+        let shownStart = min(max(start, firstCell), lastCell)
+        let shownEnd = min(max(end, shownStart), lastCell)
+        return (shownStart - firstCell + (cutLeft ? 1 : 0), shownEnd - shownStart)
     }
 }

@@ -7,7 +7,8 @@ enum SyntaxErrors {
     static func diagnostic(_ e: YAMLParseError, file: SourceFile, offset: (YAMLMark) -> Int) -> Diagnostic {
         if e.stage == .reader {
             let at = min(max(e.problemOffset ?? 0, 0), file.bytes.count)
-            let cp = e.problemValue.map { String($0, radix: 16, uppercase: true) } ?? "?"
+            var cp = e.problemValue.map { String($0, radix: 16, uppercase: true) } ?? "?"
+            while cp.count < 4 { cp = "0" + cp }
             return Diagnostic(
                 InvalidCharacter(problem: e.problem, codePoint: cp),
                 at: SourceSpan(file: file.path, start: at, end: charEnd(file, at)), label: "here")
@@ -22,10 +23,45 @@ enum SyntaxErrors {
             }
         }
         let char: UInt8? = at < file.bytes.count ? file.bytes[at] : nil
-        let (message, label, note, help) = explain(e.problem, context: e.context, char: char)
+        var (message, label, note, help) = explain(e.problem, context: e.context, char: char)
+        if e.problem == "mapping values are not allowed in this context" || e.problem == "could not find expected ':'",
+           let colon = missingSpaceAfterColon(file, before: at) {
+            // `key:value` is one plain scalar, so the real mistake is earlier than libyaml's mark.
+            secondary.append(Label(SourceSpan(file: file.path, start: colon, end: colon + 1), "missing space after `:`?"))
+            note = "`key:value` without a space after the colon is read as one piece of text, not as a key and a value."
+            help = "write a space after the colon, e.g. `title: 提前申请`"
+        }
         return Diagnostic(
             YAMLSyntaxError(text: message), at: span, label: label, secondary: secondary,
             notes: note.map { [$0] } ?? [], help: help)
+    }
+
+    /// Looks back up to three lines from `offset` for `key:value` with no space after the
+    /// colon, the most common YAML mistake; returns the colon's offset.
+    static func missingSpaceAfterColon(_ file: SourceFile, before offset: Int) -> Int? {
+        let last = file.lineIndex(of: offset)
+        for li in stride(from: last, through: max(0, last - 3), by: -1) {
+            let start = file.lineStarts[li]
+            let end = file.lineContentEnd(li)
+            var i = start
+            let b = file.bytes
+            while i < end && b[i] == UInt8(ascii: " ") { i += 1 }
+            if i < end && b[i] == UInt8(ascii: "-") { i += 1; while i < end && b[i] == UInt8(ascii: " ") { i += 1 } }
+            // The key: letters, digits, `_`, `-`, `.` (ASCII only, as workflow keys are).
+            let keyStart = i
+            while i < end, isKeyByte(b[i]) { i += 1 }
+            guard i > keyStart, i + 1 < end, b[i] == UInt8(ascii: ":") else { continue }
+            let next = b[i + 1]
+            if next != UInt8(ascii: " ") && next != UInt8(ascii: "/") && next != UInt8(ascii: ":") && next != 0x09 {
+                return i
+            }
+        }
+        return nil
+    }
+
+    private static func isKeyByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
     }
 
     /// The span of the character at `offset` (empty at the end of the file).

@@ -20,21 +20,22 @@ enum TagCheck {
             switch text {
             case "true", "True", "TRUE": return .value(.bool(true))
             case "false", "False", "FALSE": return .value(.bool(false))
-            default: return .mismatch("bool")
+            default: return .mismatch("true or false")
             }
         case prefix + "int":
             switch ScalarResolver.resolvePlain(text) {
             case .value(.int(let v)): return .value(.int(v))
             case .intOutOfRange: return .outOfRange
-            default: return .mismatch("int")
+            default: return .mismatch("an integer")
             }
         case prefix + "float":
             switch ScalarResolver.resolvePlain(text) {
             case .value(.int(let v)): return .value(.float(Double(v)))
             case .value(.float(let v)): return .value(.float(v))
-            default: return .mismatch("float")
+            default: return .mismatch("a number")
             }
-        case prefix + "seq", prefix + "map": return .mismatch(String(tag.dropFirst(prefix.count)))
+        case prefix + "seq": return .mismatch("a list")
+        case prefix + "map": return .mismatch("a mapping")
         default: return .unsupported
         }
     }

@@ -125,7 +125,8 @@ struct TreeBuilder {
         case .alias(let anchor):
             let span = span(event)
             guard let target = anchors[anchor] else {
-                diagnostics.append(Diagnostic(UnknownAnchor(anchor: anchor, recursive: openAnchors.contains(anchor)), at: span.in(file.path), label: "unknown anchor"))
+                diagnostics.append(Diagnostic(UnknownAnchor(anchor: anchor, recursive: openAnchors.contains(anchor)), at: span.in(file.path),
+                                              label: openAnchors.contains(anchor) ? "recursive alias" : "unknown anchor"))
                 return attach(YAMLNode(content: .scalar(YAMLScalar(text: "", style: .plain, value: .null)), span: span), size: 1, anchor: nil)
             }
             aliasNodes += target.size

@@ -1,0 +1,128 @@
+import Dispatch
+import Foundation
+import WFCDiagnostics
+import WFCYAML
+
+/// One phase that runs after loading, e.g. the workflow compiler. Phases see the loaded tree
+/// even when the loader reported recoverable errors, so that all errors are collected.
+public protocol CheckPhase: Sendable {
+    func check(_ loaded: YAMLLoadResult) -> [Diagnostic]
+}
+
+/// The outcome of checking one file.
+public struct FileReport: Sendable {
+    public var path: String
+    public var file: SourceFile?
+    public var diagnostics: [Diagnostic]
+    /// Set when the file could not be read.
+    public var readFailure: String?
+}
+
+/// The outcome of `wfc check`.
+public struct CheckReport: Sendable {
+    public var files: [FileReport]
+
+    /// All diagnostics in output order: by file, then position.
+    public var diagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
+
+    public var sources: SourceMap {
+        SourceMap(files.compactMap(\.file))
+    }
+
+    public var errorCount: Int { files.reduce(0) { $0 + $1.diagnostics.errorCount } }
+    public var warningCount: Int { files.reduce(0) { $0 + $1.diagnostics.warningCount } }
+    public var readFailures: Int { files.filter { $0.readFailure != nil }.count }
+
+    /// 3 when a file could not be read, 1 for errors (or warnings when `strict`), else 0.
+    public func exitStatus(strict: Bool) -> ExitStatus {
+        if readFailures > 0 { return .failure }
+        if errorCount > 0 || (strict && warningCount > 0) { return .diagnostics }
+        return .clean
+    }
+
+    /// "checked 12 files: 2 errors, 1 warning".
+    public var summary: String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        var s = "checked \(plural(files.count, "file")): \(plural(errorCount, "error")), \(plural(warningCount, "warning"))"
+        if readFailures > 0 { s += ", \(readFailures) unreadable" }
+        return s
+    }
+}
+
+/// Loads and checks files in parallel on all cores; the report is in a deterministic order.
+public struct CheckRunner: Sendable {
+    public var loader: YAMLLoader
+    public var phases: [any CheckPhase]
+
+    public init(loader: YAMLLoader = YAMLLoader(), phases: [any CheckPhase] = []) {
+        self.loader = loader
+        self.phases = phases
+    }
+
+    /// Checks one in-memory file.
+    public func check(_ file: SourceFile) -> [Diagnostic] {
+        let loaded = loader.load(file)
+        var diagnostics = loaded.diagnostics
+        if loaded.root != nil {
+            for phase in phases { diagnostics += phase.check(loaded) }
+        }
+        return diagnostics.sortedForOutput()
+    }
+
+    /// Checks every path (already expanded by ``FileDiscovery``).
+    public func check(paths: [String]) -> CheckReport {
+        let slots = ResultSlots(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            let path = paths[i]
+            let report: FileReport
+            do throws(CommandFailure) {
+                let file = try FileDiscovery.read(path)
+                report = FileReport(path: path, file: file, diagnostics: check(file))
+            } catch {
+                let d = Diagnostic(CannotReadFile(path: path, reason: error.message), at: .point(path, 0))
+                report = FileReport(path: path, file: nil, diagnostics: [d], readFailure: error.message)
+            }
+            slots.set(i, report)
+        }
+        return CheckReport(files: slots.values())
+    }
+}
+
+/// Per-index result storage for parallel work; each index is written exactly once.
+final class ResultSlots: @unchecked Sendable {
+    private var storage: [FileReport?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: FileReport) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    func values() -> [FileReport] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}
+
+struct CannotReadFile: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC0001", name: "cannot-read-file", summary: "A file could not be read.",
+        explanation: """
+            wfc could not open or read the file: it may have been removed while wfc ran, or its \
+            permissions do not allow reading. `wfc check` exits with status 3 in this case.
+            """,
+        example: "$ chmod 000 workflows/handover.yaml && wfc check workflows\n",
+        fix: "$ chmod 644 workflows/handover.yaml && wfc check workflows\n")
+    var path: String
+    var reason: String
+    var message: String { reason }
+}
+
+/// Descriptors of the driver's own diagnostics.
+public enum DriverDiagnostics {
+    public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor]
+}

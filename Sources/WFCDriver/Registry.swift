@@ -1,0 +1,13 @@
+import WFCDiagnostics
+import WFCYAML
+
+/// Every diagnostic code wfc can emit, across all phases.
+public enum WFCRegistry {
+    public static let shared = DiagnosticRegistry([
+        DriverDiagnostics.all,
+        YAMLLoader.diagnostics,
+    ])
+}
+
+/// wfc's version, shown by `--version` and in SARIF output.
+public let wfcVersion = "0.1.0"

@@ -1,0 +1,51 @@
+import ArgumentParser
+import WFCDriver
+import WFCYAML
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check workflow files and report every problem.",
+        discussion: """
+            Directories are searched recursively for *.yaml and *.yml files. Use - to read \
+            standard input. Files are checked in parallel; output is sorted by file and position.
+            """)
+
+    @Argument(help: ArgumentHelp("Files or directories to check; - reads standard input.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var output: OutputOptions
+
+    @Flag(help: "Treat warnings as errors (exit 1 when there are any).")
+    var strict = false
+
+    @Option(help: "Largest file accepted, in bytes.")
+    var maxFileBytes = YAMLLimits.defaultMaxFileBytes
+
+    @Option(help: "Deepest nesting of lists and mappings.")
+    var maxDepth = YAMLLimits.defaultMaxDepth
+
+    @Option(help: "Nodes that YAML aliases may add in total.")
+    var maxAliasNodes = YAMLLimits.defaultMaxAliasNodes
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or directory, e.g. `wfc check workflows`") }
+        if maxFileBytes < 1 || maxDepth < 1 || maxAliasNodes < 0 {
+            throw ValidationError("limits must be positive")
+        }
+    }
+
+    func run() throws {
+        let files = try FileDiscovery.expand(paths)
+        let runner = CheckRunner(loader: YAMLLoader(limits: YAMLLimits(
+            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes)))
+        let report = runner.check(paths: files)
+        let out = output.output
+        emit(out.render(report.diagnostics, sources: report.sources))
+        if out.format == .human {
+            if !report.diagnostics.isEmpty { emit("\n") }
+            warn(report.summary)
+        }
+        let status = report.exitStatus(strict: strict)
+        if status != .clean { throw CommandFailure(status, "") }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import WFCDiagnostics
+import WFCDriver
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain a diagnostic code, with an example and its fix.")
+
+    @Argument(help: ArgumentHelp("A code such as WFC1003 (the WFC prefix is optional).", valueName: "code"))
+    var code: String?
+
+    @Flag(help: "List every code with its summary.")
+    var list = false
+
+    @Flag(help: "Print the reference of every code as Markdown (docs/diagnostics.md).")
+    var markdown = false
+
+    func run() throws {
+        let registry = WFCRegistry.shared
+        if markdown {
+            emit(DiagnosticsDoc.markdown(registry))
+            return
+        }
+        if list || code == nil {
+            for d in registry.all {
+                emit("\(d.code)  \(d.severity.rawValue.padding(7))  \(d.name.padding(28))  \(d.summary)\n")
+            }
+            return
+        }
+        guard let code, let d = registry.lookup(code) else {
+            throw CommandFailure(.usage, "unknown diagnostic code '\(code ?? "")'; `wfc explain --list` shows them all")
+        }
+        emit(registry.explain(d))
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

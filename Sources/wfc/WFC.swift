@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import WFCDriver
+
+@main
+struct WFC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wfc",
+        abstract: "Compile, check and run HR policy workflows written in YAML.",
+        discussion: """
+            EXIT CODES:
+              0  clean: no errors (with --strict, no warnings either)
+              1  diagnostics with errors were reported (or warnings under --strict), or tests failed
+              2  usage error: bad option or argument, or a path that does not exist
+              3  internal or I/O failure: a file could not be read or written
+            """,
+        version: wfcVersion,
+        subcommands: [Check.self, Explain.self]
+    )
+
+    /// Runs the command and maps every outcome to wfc's documented exit codes (ArgumentParser's
+    /// own default for usage errors is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            if !failure.message.isEmpty {
+                FileHandle.standardError.write(Data(("wfc: " + failure.message + "\n").utf8))
+            }
+            Foundation.exit(failure.status.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            if code == .validationFailure { Foundation.exit(ExitStatus.usage.rawValue) }
+            Foundation.exit(code.rawValue)
+        }
+        Foundation.exit(ExitStatus.clean.rawValue)
+    }
+}

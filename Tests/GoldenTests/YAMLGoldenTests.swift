@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import WFCDiagnostics
+import WFCDriver
+import WFCYAML
+
+/// Golden tests of the YAML loader alone: `yaml/invalid/*.yaml` against `.expected` files.
+@Suite struct YAMLGoldenTests {
+    @Test(arguments: Golden.inputs("yaml/invalid"))
+    func invalid(_ input: URL) throws {
+        let file = try Golden.source(input)
+        let result = YAMLLoader().load(file)
+        #expect(!result.diagnostics.isEmpty, "\(input.lastPathComponent) should produce diagnostics")
+        try Golden.compare(Golden.render(result.diagnostics.sortedForOutput(), file), for: input)
+    }
+
+    @Test(arguments: Golden.inputs("yaml/valid"))
+    func valid(_ input: URL) throws {
+        let file = try Golden.source(input)
+        let result = YAMLLoader().load(file)
+        #expect(result.diagnostics.isEmpty, "\(Golden.render(result.diagnostics, file))")
+        #expect(result.root != nil)
+    }
+}
+
+/// Every code that files can trigger has at least one golden example.
+@Suite struct GoldenCoverage {
+    /// Codes that no input file can trigger with default limits; each is tested elsewhere.
+    static let exempt: [DiagnosticCode: String] = [
+        "WFC0001": "needs an unreadable file; CheckRunnerTests.unreadableFile",
+        "WFC1008": "needs an 8 MiB file; CLITests.fileSizeLimit uses --max-file-bytes",
+    ]
+
+    @Test func everyCodeHasAGoldenExample() throws {
+        var seen = Set<String>()
+        let enumerator = FileManager.default.enumerator(atPath: Golden.root.path)
+        while let rel = enumerator?.nextObject() as? String {
+            guard rel.hasSuffix(".expected") else { continue }
+            let text = try String(contentsOf: Golden.root.appendingPathComponent(rel), encoding: .utf8)
+            for code in WFCRegistry.shared.all where text.contains("[\(code.code)]") {
+                seen.insert(code.code.rawValue)
+            }
+        }
+        let missing = WFCRegistry.shared.all.map(\.code).filter { !seen.contains($0.rawValue) && Self.exempt[$0] == nil }
+        #expect(missing.isEmpty, "codes without a golden example: \(missing.map(\.rawValue))")
+    }
+}

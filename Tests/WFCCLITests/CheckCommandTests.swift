@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import WFCDiagnostics
+import WFCDriver
+
+@Suite struct CheckCommandTests {
+    static let valid = "workflow: demo\ntitle: 演示\n"
+    static let duplicate = "workflow: demo\ntitle: 甲\ntitle: 乙\n"
+
+    @Test func cleanExitsZero() throws {
+        let dir = try CLI.tempDir(["a.yaml": Self.valid, "sub/b.yml": Self.valid, "notes.txt": "x"])
+        let r = try CLI.run(["check", "."], cwd: dir)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr == "checked 2 files: 0 errors, 0 warnings\n")
+    }
+
+    @Test func errorsExitOneAndAreSortedByFileThenPosition() throws {
+        let dir = try CLI.tempDir(["b.yaml": Self.duplicate, "a.yaml": "x: 1\nx: 2\ny: *nope\n", "ok.yaml": Self.valid])
+        let r = try CLI.run(["check", ".", "--format", "json"], cwd: dir)
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n")
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        #expect(objects.map { $0["file"] as? String ?? "" } == ["a.yaml", "a.yaml", "b.yaml"])
+        #expect(objects.map { $0["code"] as? String ?? "" } == ["WFC1003", "WFC1004", "WFC1003"])
+        let start = objects[2]["start"] as? [String: Int]
+        #expect(start == ["offset": 26, "line": 3, "column": 1])
+        // Same input, same bytes out: parallel checking does not change the order.
+        let again = try CLI.run(["check", ".", "--format", "json"], cwd: dir)
+        #expect(again.stdout == r.stdout)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try CLI.run(["check", "does-not-exist"]).status == 2)
+        #expect(try CLI.run(["check"]).status == 2)
+        #expect(try CLI.run(["check", ".", "--format", "xml"]).status == 2)
+        #expect(try CLI.run(["frobnicate"]).status == 2)
+        let empty = try CLI.tempDir(["readme.txt": "x"])
+        let r = try CLI.run(["check", "."], cwd: empty)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no .yaml or .yml files"))
+    }
+
+    @Test func stdinIsReadForDash() throws {
+        let r = try CLI.run(["check", "-"], stdin: Self.duplicate)
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("<stdin>:3:1: error[WFC1003]: duplicate key \"title\" in this mapping\n"))
+    }
+
+    @Test func limitsCanBeOverridden() throws {
+        let r = try CLI.run(["check", "-", "--max-file-bytes", "10"], stdin: Self.valid)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("error[WFC1008]"))
+        let deep = try CLI.run(["check", "-", "--max-depth", "2"], stdin: "a: [[[1]]]\n")
+        #expect(deep.stdout.contains("error[WFC1007]: nesting is deeper than 2 levels"))
+    }
+
+    @Test func colourFollowsTheFlagAndNoColor() throws {
+        let always = try CLI.run(["check", "-", "--color", "always"], stdin: Self.duplicate)
+        #expect(always.stdout.contains("\u{1B}["))
+        let auto = try CLI.run(["check", "-"], stdin: Self.duplicate)
+        #expect(!auto.stdout.contains("\u{1B}["), "a pipe is not a terminal")
+        #expect(DiagnosticOutput.shouldColor("auto", isTerminal: true, environment: ["NO_COLOR": "1"]) == false)
+        #expect(DiagnosticOutput.shouldColor("auto", isTerminal: true, environment: [:]) == true)
+    }
+
+    @Test func githubAnnotations() throws {
+        let r = try CLI.run(["check", "-", "--format", "github"], stdin: Self.duplicate)
+        #expect(r.stdout.hasPrefix("::error file=<stdin>,line=3,col=1,endLine=3,endColumn=5,title=WFC1003%3A duplicate key \"title\" in this mapping::"))
+    }
+
+    @Test func sarifIsWellFormedForCodeScanning() throws {
+        let dir = try CLI.tempDir(["policies/交接.yaml": Self.duplicate])
+        let r = try CLI.run(["check", "policies", "--format", "sarif"], cwd: dir)
+        #expect(r.status == 1)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(log["version"] as? String == "2.1.0")
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        #expect(run["columnKind"] as? String == "unicodeCodePoints")
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        #expect(rules.count == WFCRegistry.shared.all.count)
+        let result = try #require((run["results"] as? [[String: Any]])?.first)
+        #expect(result["ruleId"] as? String == "WFC1003")
+        let index = try #require(result["ruleIndex"] as? Int)
+        #expect(rules[index]["id"] as? String == "WFC1003")
+        let location = try #require((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+        let artifact = try #require(location["artifactLocation"] as? [String: Any])
+        #expect(artifact["uri"] as? String == "policies/%E4%BA%A4%E6%8E%A5.yaml")
+        #expect(artifact["uriBaseId"] as? String == "%SRCROOT%")
+        let region = try #require(location["region"] as? [String: Int])
+        #expect(region["startLine"] == 3)
+        #expect(region["startColumn"] == 1)
+        #expect(region["endColumn"] == 6)
+        #expect((result["partialFingerprints"] as? [String: String])?["wfc/v1"]?.count == 16)
+        #expect((result["relatedLocations"] as? [[String: Any]])?.count == 1)
+    }
+
+    @Test func unreadableFileIsAnIOFailure() {
+        let report = CheckRunner().check(paths: ["/nonexistent-dir/x.yaml"])
+        #expect(report.diagnostics.map(\.code) == ["WFC0001"])
+        #expect(report.exitStatus(strict: false) == .failure)
+    }
+}
+
+@Suite struct ExplainCommandTests {
+    @Test func explainsACode() throws {
+        let r = try CLI.run(["explain", "wfc1003"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("WFC1003 (duplicate-key, error): A mapping has the same key twice.\n"))
+        #expect(r.stdout.contains("Example:"))
+        #expect(r.stdout.contains("Fix:"))
+    }
+
+    @Test func unknownCodeIsAUsageError() throws {
+        let r = try CLI.run(["explain", "WFC9999"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("unknown diagnostic code"))
+    }
+
+    @Test func docsListEveryCode() throws {
+        let doc = try String(contentsOf: CLI.packageRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
+        #expect(doc == DiagnosticsDoc.markdown(), "docs/diagnostics.md is stale: run `swift run wfc explain --markdown > docs/diagnostics.md`")
+        for d in WFCRegistry.shared.all {
+            #expect(doc.contains("### \(d.code) "), "\(d.code) missing from docs/diagnostics.md")
+        }
+    }
+
+    @Test func helpDocumentsExitCodes() throws {
+        let r = try CLI.run(["--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("EXIT CODES"))
+        #expect(r.stdout.contains("3  internal or I/O failure"))
+    }
+}

@@ -1,1 +1,118 @@
-print("bench")
+import Dispatch
+import Foundation
+import WFCDiagnostics
+import WFCDriver
+import WFCYAML
+
+// Release-built benchmarks: `swift run -c release wfc-bench [yaml|check] [--files N] [--runs N]`.
+// Every figure is printed next to a baseline measured in the same run.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String, _ fallback: Int, _ arguments: [String] = arguments) -> Int {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return fallback }
+    return v
+}
+let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
+let fileCount = option("--files", 2000)
+let runs = option("--runs", 5)
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// Nonisolated so that timed closures carry no main-actor checks.
+nonisolated func seconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func fmt(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+
+let corpus: [[UInt8]] = (0..<fileCount).map { Array(Corpus.file($0).utf8) }
+let totalBytes = corpus.reduce(0) { $0 + $1.count }
+let totalLines = corpus.reduce(0) { $0 + $1.filter { $0 == 0x0A }.count }
+let mb = Double(totalBytes) / 1e6
+print("corpus: \(fileCount) files, \(totalLines / max(fileCount, 1)) lines each on average, \(fmt(mb)) MB")
+
+if suites.contains("loader-only") {
+    // For profiling: the loader alone.
+    let sources = corpus.enumerated().map { SourceFile(path: "f\($0.offset).yaml", bytes: $0.element) }
+    let t = loaderPass(sources, runs: runs)
+    print("loader only: median \(fmt(t * 1000, 1)) ms")
+}
+
+nonisolated func loaderPass(_ sources: [SourceFile], runs: Int) -> Double {
+    let l = YAMLLoader()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        times.append(seconds { for f in sources { _ = l.load(f) } })
+    }
+    return median(times)
+}
+
+if suites.isEmpty || suites.contains("yaml") {
+    // (a) bare libyaml event scan vs (b) our loader building node trees, one core.
+    var bare: [Double] = []
+    var loader: [Double] = []
+    let sources = corpus.enumerated().map { SourceFile(path: "f\($0.offset).yaml", bytes: $0.element) }
+    let l = YAMLLoader()
+    for _ in 0..<runs {
+        var events = 0
+        bare.append(seconds {
+            for bytes in corpus { events += bytes.withUnsafeBufferPointer { bareLibyamlScan($0) } }
+        })
+        var nodes = 0
+        loader.append(seconds {
+            for f in sources { nodes += l.load(f).diagnostics.count }
+        })
+        precondition(events > 0 && nodes == 0, "the corpus must load cleanly")
+    }
+    let b = median(bare)
+    let o = median(loader)
+    var evOnly: [Double] = []
+    for _ in 0..<runs {
+        evOnly.append(seconds {
+            for bytes in corpus {
+                let p = YAMLEventParser(bytes: bytes)
+                while let e = try? p.next() { if case .streamEnd = e.kind { break } }
+            }
+        })
+    }
+    print("yaml: swift event layer  \(fmt(mb / median(evOnly), 1)) MB/s  (median \(fmt(median(evOnly) * 1000, 1)) ms)")
+    print("yaml: bare libyaml scan  \(fmt(mb / b, 1)) MB/s  (median \(fmt(b * 1000, 1)) ms over \(runs) runs)")
+    print("yaml: loader node trees  \(fmt(mb / o, 1)) MB/s  (median \(fmt(o * 1000, 1)) ms)")
+    print("yaml: ratio loader/bare  \(fmt(o / b))x  (goal ≤ 1.50x, one core)")
+}
+
+if suites.isEmpty || suites.contains("check") {
+    // wfc check's runner over files on disk, all cores, vs the bare scan of the same files.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-bench-\(getpid())")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var paths: [String] = []
+    for (i, bytes) in corpus.enumerated() {
+        let p = dir.appendingPathComponent("p\(i).yaml").path
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        paths.append(p)
+    }
+    let runner = CheckRunner.standard()
+    var bare: [Double] = []
+    var check: [Double] = []
+    for _ in 0..<runs {
+        bare.append(seconds {
+            for p in paths {
+                if let d = FileManager.default.contents(atPath: p) {
+                    _ = Array(d).withUnsafeBufferPointer { bareLibyamlScan($0) }
+                }
+            }
+        })
+        check.append(seconds { _ = runner.check(paths: paths) })
+    }
+    let b = median(bare)
+    let c = median(check)
+    print("check: bare scan (read + libyaml, one core)  \(fmt(b * 1000, 1)) ms")
+    print("check: wfc check runner (\(ProcessInfo.processInfo.activeProcessorCount) cores)        \(fmt(c * 1000, 1)) ms")
+    print("check: ratio check/bare  \(fmt(c / b))x  (goal ≤ 1.50x)")
+}

@@ -126,3 +126,10 @@ struct CannotReadFile: DiagnosticMessage {
 public enum DriverDiagnostics {
     public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor]
 }
+
+extension CheckRunner {
+    /// The runner `wfc check` uses: the loader and every checking phase.
+    public static func standard(limits: YAMLLimits = YAMLLimits()) -> CheckRunner {
+        CheckRunner(loader: YAMLLoader(limits: limits), phases: [])
+    }
+}

@@ -36,8 +36,8 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let files = try FileDiscovery.expand(paths)
-        let runner = CheckRunner(loader: YAMLLoader(limits: YAMLLimits(
-            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes)))
+        let runner = CheckRunner.standard(limits: YAMLLimits(
+            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes))
         let report = runner.check(paths: files)
         let out = output.output
         emit(out.render(report.diagnostics, sources: report.sources))

@@ -1,30 +1,9 @@
 import WFCDiagnostics
 
-/// Finds repeated keys in one mapping. libyaml accepts them silently; a later key would
-/// quietly replace an earlier one, so this is an error.
-struct DuplicateKeyTracker {
-    private var keys: [(value: ScalarValue, span: NodeSpan)] = []
-    private var index: [ScalarValue: Int]?
-
-    /// Records a key; returns the span of an earlier equal key, if any.
-    mutating func insert(_ value: ScalarValue, _ span: NodeSpan) -> NodeSpan? {
-        if let index {
-            if let i = index[value] { return keys[i].span }
-        } else {
-            for k in keys where k.value == value { return k.span }
-        }
-        keys.append((value, span))
-        if index != nil {
-            index?[value] = keys.count - 1
-        } else if keys.count > 16 {
-            // Large mappings switch to hashing so that checking stays linear.
-            var d: [ScalarValue: Int] = [:]
-            for (i, k) in keys.enumerated() where d[k.value] == nil { d[k.value] = i }
-            index = d
-        }
-        return nil
-    }
-
+/// Repeated keys in one mapping. libyaml accepts them silently, and a later key would quietly
+/// replace an earlier one, so this is an error. The check itself runs when a mapping closes
+/// (TreeBuilder.checkDuplicateKeys), comparing resolved values, so `0x10` and `16` collide.
+enum DuplicateKeys {
     static func diagnostic(key: YAMLNode, first: NodeSpan, file: String) -> Diagnostic {
         let name = key.scalar?.text ?? ""
         return Diagnostic(

@@ -81,6 +81,21 @@ public final class YAMLEventParser {
         return YAMLEvent(kind: kind, start: start, end: end)
     }
 
+    /// Hands the next raw libyaml event to `body` without building a ``YAMLEvent``; the
+    /// loader's fast path. Returns nil after the stream ends.
+    func withNextRawEvent<R>(_ body: (UnsafeMutablePointer<yaml_event_t>) -> R) throws(YAMLParseError) -> R? {
+        if finished { return nil }
+        if failed { throw YAMLParseError(stage: .other, problem: "the parser already failed") }
+        var event = yaml_event_t()
+        guard yaml_parser_parse(parser, &event) == 1 else {
+            failed = true
+            throw currentError()
+        }
+        defer { yaml_event_delete(&event) }
+        if event.type == YAML_STREAM_END_EVENT { finished = true }
+        return body(&event)
+    }
+
     private func currentError() -> YAMLParseError {
         let p = parser.pointee
         let stage: YAMLParseError.Stage
@@ -102,7 +117,7 @@ public final class YAMLEventParser {
             context: context, contextMark: context == nil ? nil : mark(p.context_mark))
     }
 
-    private func mark(_ m: yaml_mark_t) -> YAMLMark {
+    func mark(_ m: yaml_mark_t) -> YAMLMark {
         YAMLMark(index: m.index, line: m.line, column: m.column)
     }
 

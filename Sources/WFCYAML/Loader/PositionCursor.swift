@@ -1,87 +1,67 @@
 import WFCDiagnostics
 
-/// Turns libyaml's marks (which count Unicode scalars) into byte offsets, lines and columns.
+/// Turns libyaml's marks into positions. libyaml counts Unicode scalars (`index`) and gives
+/// 0-based line and column in scalars; only the byte offset has to be computed.
 ///
-/// Marks arrive almost in order, so the cursor walks forward incrementally; the rare step
-/// backwards recounts only the current line. A pure-ASCII file skips the walk entirely.
+/// Marks arrive almost in order, so the cursor walks forward from the previous mark; a step
+/// backwards restarts from the start of the mark's line. Pure-ASCII files skip the walk.
 struct PositionCursor {
     private let file: SourceFile
     private let base: Int
+    /// libyaml also breaks lines at NEL, LS and PS; then its line numbers are not ours.
+    private let libyamlLinesAgree: Bool
     private var char = 0
     private var byte: Int
-    private var line = 0
-    private var column = 1
 
     init(file: SourceFile) {
         self.file = file
         self.base = file.hasBOM ? 3 : 0
         self.byte = base
+        self.libyamlLinesAgree = file.isASCII || !Self.hasUnicodeLineBreaks(file.bytes)
     }
 
-    /// The position of libyaml's scalar index `index`.
-    mutating func position(_ index: Int) -> SourcePosition {
-        let bytes = file.bytes
-        if file.isASCII {
-            let offset = min(base + max(index, 0), bytes.count)
-            let li = lineIndexNear(offset)
-            return SourcePosition(offset: offset, line: li + 1, column: offset - file.lineStarts[li] + 1 - (li == 0 ? base : 0))
+    /// The position of a libyaml mark.
+    mutating func position(_ index: Int, line: Int, column: Int) -> SourcePosition {
+        let offset = byteOffset(index)
+        if libyamlLinesAgree {
+            return SourcePosition(offset: offset, line: line + 1, column: column + 1)
         }
-        if index < char {
-            // Step back to the start of the current line, then walk forward again.
-            let lineStart = line == 0 ? base : file.lineStarts[line]
+        let lc = file.lineColumn(of: offset)
+        return SourcePosition(offset: offset, line: lc.line, column: lc.column)
+    }
+
+    /// The byte offset of libyaml's scalar index `index`.
+    mutating func byteOffset(_ index: Int) -> Int {
+        let bytes = file.bytes
+        let n = bytes.count
+        if file.isASCII { return min(base + max(index, 0), n) }
+        bytes.withUnsafeBufferPointer { b in
+            // Rare: step back over whole characters, costing only the distance moved.
+            while char > index && byte > base {
+                byte -= 1
+                while byte > base && b[byte] & 0xC0 == 0x80 { byte -= 1 }
+                char -= 1
+            }
             var c = char
-            var b = byte
-            while b > lineStart {
-                b -= 1
-                while b > lineStart && bytes[b] & 0xC0 == 0x80 { b -= 1 }
-                c -= 1
+            var o = byte
+            while c < index && o < n {
+                let lead = b[o]
+                o += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                c += 1
             }
             char = c
-            byte = b
-            column = 1
-            if index < char {
-                // Further back than this line: restart from the beginning.
-                char = 0
-                byte = base
-                line = 0
-            }
+            byte = min(o, n)
         }
-        let n = bytes.count
-        while char < index && byte < n {
-            let b = bytes[byte]
-            let width: Int
-            if b < 0x80 { width = 1 } else if b < 0xE0 { width = 2 } else if b < 0xF0 { width = 3 } else { width = 4 }
-            if b == 0x0A || (b == 0x0D && (byte + 1 >= n || bytes[byte + 1] != 0x0A)) {
-                line += 1
-                column = 1
-            } else if b == 0x0D {
-                // The CR of a CRLF: the line ends after the LF.
-                column += 1
-            } else {
-                column += 1
-            }
-            byte = min(byte + width, n)
-            char += 1
-        }
-        return SourcePosition(offset: byte, line: line + 1, column: column)
+        return byte
     }
 
-    private var lastLine = 0
-
-    private mutating func lineIndexNear(_ offset: Int) -> Int {
-        let starts = file.lineStarts
-        var li = lastLine
-        if li < starts.count, starts[li] <= offset {
-            // Usually the same or the next few lines.
-            var steps = 0
-            while li + 1 < starts.count && starts[li + 1] <= offset && steps < 8 { li += 1; steps += 1 }
-            if li + 1 >= starts.count || starts[li + 1] > offset {
-                lastLine = li
-                return li
-            }
+    private static func hasUnicodeLineBreaks(_ b: [UInt8]) -> Bool {
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == 0xC2 && b[i + 1] == 0x85 { return true }
+            if b[i] == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9) { return true }
+            i += 1
         }
-        li = file.lineIndex(of: offset)
-        lastLine = li
-        return li
+        return false
     }
 }

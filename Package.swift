@@ -11,9 +11,11 @@ let package = Package(
         .executable(name: "wfc", targets: ["wfc"]),
         .library(name: "WFCDiagnostics", targets: ["WFCDiagnostics"]),
         .library(name: "WFCYAML", targets: ["WFCYAML"]),
+        .library(name: "WFCCompiler", targets: ["WFCCompiler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -23,7 +25,11 @@ let package = Package(
         ),
         .target(name: "WFCDiagnostics"),
         .target(name: "WFCYAML", dependencies: ["CYAML", "WFCDiagnostics"]),
-        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML"]),
+        .target(
+            name: "WFCCompiler",
+            dependencies: ["WFCDiagnostics", "WFCYAML", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler"]),
         .executableTarget(
             name: "wfc",
             dependencies: [
@@ -40,8 +46,8 @@ let package = Package(
         .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics"],
-            exclude: ["yaml"]
+            dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics", "WFCCompiler"],
+            exclude: ["yaml", "workflow"]
         ),
         .testTarget(
             name: "WFCCLITests",

@@ -26,8 +26,13 @@ public struct CELDuration: Hashable, Sendable, Comparable {
     public static func < (a: CELDuration, b: CELDuration) -> Bool {
         a.seconds != b.seconds ? a.seconds < b.seconds : a.nanos < b.nanos
     }
-    static let maxSeconds: Int64 = 315_576_000_000
-    var inRange: Bool { seconds >= -CELDuration.maxSeconds && seconds <= CELDuration.maxSeconds }
+    // Like the reference implementation, durations must fit in 64-bit nanoseconds (about ±292 years).
+    static let maxSeconds: Int64 = 9_223_372_036
+    var inRange: Bool {
+        let (ns, o1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (_, o2) = ns.addingReportingOverflow(Int64(nanos))
+        return !o1 && !o2
+    }
 
     /// Builds a normalised duration from seconds and a nanosecond adjustment; nil on overflow.
     static func normalized(seconds: Int64, nanos: Int64) -> CELDuration? {
@@ -319,29 +324,22 @@ func celEquals(_ a: CELValue, _ b: CELValue) -> Bool {
     }
 }
 
-/// Three-way comparison of an int and a double without precision loss; nil for NaN.
+/// Three-way comparison of an int and a double, as the reference implementation does it
+/// (the int is converted to double, so values beyond 2^53 compare with double precision); nil for NaN.
 func compareIntDouble(_ i: Int64, _ d: Double) -> Int? {
     if d.isNaN { return nil }
-    if d >= 9223372036854775808.0 { return -1 }
     if d < -9223372036854775808.0 { return 1 }
-    let t = d.rounded(.towardZero)
-    let ti = Int64(t)
-    if i < ti { return -1 }
-    if i > ti { return 1 }
-    let frac = d - t
-    return frac > 0 ? -1 : (frac < 0 ? 1 : 0)
+    if d > 9223372036854775808.0 { return -1 }
+    let x = Double(i)
+    return x < d ? -1 : (x == d ? 0 : 1)
 }
 
 func compareUintDouble(_ u: UInt64, _ d: Double) -> Int? {
     if d.isNaN { return nil }
     if d < 0 { return 1 }
-    if d >= 18446744073709551616.0 { return -1 }
-    let t = d.rounded(.towardZero)
-    let tu = UInt64(t)
-    if u < tu { return -1 }
-    if u > tu { return 1 }
-    let frac = d - t
-    return frac > 0 ? -1 : 0
+    if d > 18446744073709551616.0 { return -1 }
+    let x = Double(u)
+    return x < d ? -1 : (x == d ? 0 : 1)
 }
 
 /// Ordering for `<`, `<=`, `>`, `>=`; nil when the pair is not ordered (NaN); throws for unsupported types.

@@ -1,18 +1,22 @@
 import Dispatch
 import Foundation
 import WFCDiagnostics
+import WFCCompiler
 import WFCYAML
 
 /// One phase that runs after loading, e.g. the workflow compiler. Phases see the loaded tree
 /// even when the loader reported recoverable errors, so that all errors are collected.
 public protocol CheckPhase: Sendable {
-    func check(_ loaded: YAMLLoadResult) -> [Diagnostic]
+    /// Diagnostics for the file, and any further files read (e.g. imported fragments).
+    func check(_ loaded: YAMLLoadResult) -> (diagnostics: [Diagnostic], sources: [SourceFile])
 }
 
 /// The outcome of checking one file.
 public struct FileReport: Sendable {
     public var path: String
     public var file: SourceFile?
+    /// Other files the diagnostics may point into (imported fragments).
+    public var related: [SourceFile] = []
     public var diagnostics: [Diagnostic]
     /// Set when the file could not be read.
     public var readFailure: String?
@@ -26,7 +30,7 @@ public struct CheckReport: Sendable {
     public var diagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
 
     public var sources: SourceMap {
-        SourceMap(files.compactMap(\.file))
+        SourceMap(files.compactMap(\.file) + files.flatMap(\.related))
     }
 
     public var errorCount: Int { files.reduce(0) { $0 + $1.diagnostics.errorCount } }
@@ -61,12 +65,22 @@ public struct CheckRunner: Sendable {
 
     /// Checks one in-memory file.
     public func check(_ file: SourceFile) -> [Diagnostic] {
+        checkWithSources(file).diagnostics
+    }
+
+    /// Checks one in-memory file; also returns the further files read.
+    public func checkWithSources(_ file: SourceFile) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
         let loaded = loader.load(file)
         var diagnostics = loaded.diagnostics
+        var sources: [SourceFile] = []
         if loaded.root != nil {
-            for phase in phases { diagnostics += phase.check(loaded) }
+            for phase in phases {
+                let out = phase.check(loaded)
+                diagnostics += out.diagnostics
+                sources += out.sources.filter { $0.path != file.path }
+            }
         }
-        return diagnostics.sortedForOutput()
+        return (diagnostics.sortedForOutput(), sources)
     }
 
     /// Checks every path (already expanded by ``FileDiscovery``).
@@ -77,7 +91,8 @@ public struct CheckRunner: Sendable {
             let report: FileReport
             do throws(CommandFailure) {
                 let file = try FileDiscovery.read(path)
-                report = FileReport(path: path, file: file, diagnostics: check(file))
+                let out = checkWithSources(file)
+                report = FileReport(path: path, file: file, related: out.sources, diagnostics: out.diagnostics)
             } catch {
                 let d = Diagnostic(CannotReadFile(path: path, reason: error.message), at: .point(path, 0))
                 report = FileReport(path: path, file: nil, diagnostics: [d], readFailure: error.message)
@@ -130,6 +145,32 @@ public enum DriverDiagnostics {
 extension CheckRunner {
     /// The runner `wfc check` uses: the loader and every checking phase.
     public static func standard(limits: YAMLLimits = YAMLLimits()) -> CheckRunner {
-        CheckRunner(loader: YAMLLoader(limits: limits), phases: [])
+        let loader = YAMLLoader(limits: limits)
+        return CheckRunner(loader: loader, phases: [CompilePhase(compiler: WorkflowCompiler(loader: loader))])
+    }
+}
+
+/// Runs the workflow compiler on every loaded file, except scenario files (`*.test.yaml`),
+/// which `wfc test` reads.
+public struct CompilePhase: CheckPhase {
+    public var compiler: WorkflowCompiler
+
+    public init(compiler: WorkflowCompiler) {
+        self.compiler = compiler
+    }
+
+    public func check(_ loaded: YAMLLoadResult) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
+        if ScenarioFiles.isScenario(loaded.file.path) { return ([], []) }
+        let result = compiler.compile(loaded)
+        // The loader's diagnostics are already reported by the runner.
+        let own = result.diagnostics.filter { d in !loaded.diagnostics.contains(d) }
+        return (own, result.sources)
+    }
+}
+
+/// The naming convention of scenario files: `NAME.test.yaml` next to `NAME.yaml`.
+public enum ScenarioFiles {
+    public static func isScenario(_ path: String) -> Bool {
+        path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml")
     }
 }

@@ -53,11 +53,20 @@ public enum FileDiscovery {
         return files
     }
 
+    /// True when `path` names an existing directory.
+    public static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
     /// Reads a file (or standard input for `-`).
     public static func read(_ path: String) throws(CommandFailure) -> SourceFile {
         if path == stdinPath {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return SourceFile(path: "<stdin>", bytes: Array(data))
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure(.usage, "no such file: \(path)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandFailure(.failure, "cannot read \(path)")

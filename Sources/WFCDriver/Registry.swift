@@ -1,3 +1,4 @@
+import WFCCompiler
 import WFCDiagnostics
 import WFCYAML
 
@@ -6,6 +7,7 @@ public enum WFCRegistry {
     public static let shared = DiagnosticRegistry([
         DriverDiagnostics.all,
         YAMLLoader.diagnostics,
+        WorkflowCompiler.diagnostics,
     ])
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WFCDiagnostics
 import WFCDriver
 
 extension OutputFormat: ExpressibleByArgument {}

@@ -1,0 +1,235 @@
+/// The typed state graph: what the compiler produces and the runtime executes. Integer ids,
+/// resolved references, and a source span on every node so that runtime errors can point at
+/// the policy line. Serialized as deterministic JSON (see ``IRCoding``).
+public struct WorkflowIR: Codable, Sendable, Equatable {
+    /// The IR format's name and the language version it encodes.
+    public var format = "wfc-ir"
+    public var languageVersion = WorkflowIR.currentLanguageVersion
+    public var id: String
+    public var version: Int
+    public var title: String
+    public var source: String?
+    public var calendar: String?
+    public var file: String
+    public var roles: [RoleIR]
+    /// Groups of role ids that must be filled by different people.
+    public var separations: [[Int]]
+    public var fields: [FieldIR]
+    public var guarantees: [GuaranteeIR]
+    /// Region 0 is the workflow itself; others are parallel branches and foreach bodies.
+    public var regions: [RegionIR]
+    public var states: [StateIR]
+    /// SHA-256 of the canonical JSON with this field left out.
+    public var contentHash: String?
+
+    public static let currentLanguageVersion = 1
+
+    public func state(named name: String) -> StateIR? { states.first { $0.name == name } }
+    public func role(named name: String) -> RoleIR? { roles.first { $0.name == name } }
+}
+
+/// Where an IR node came from.
+public struct SpanIR: Codable, Sendable, Hashable {
+    public var file: String
+    public var start: Int
+    public var end: Int
+    public var line: Int
+    public var column: Int
+}
+
+public struct RoleIR: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var title: String?
+    public var span: SpanIR
+}
+
+public indirect enum TypeIR: Codable, Sendable, Equatable {
+    case string, int, decimal, bool, date, datetime, duration
+    case enumeration([String])
+    case record([FieldIR])
+    case list(TypeIR)
+    /// A list of records, each with a completion flag `done`.
+    case checklist([FieldIR])
+
+    /// How the type is written in messages: `string`, `enum(a, b)`, `list(record)`.
+    public var description: String {
+        switch self {
+        case .string: "string"
+        case .int: "int"
+        case .decimal: "decimal"
+        case .bool: "bool"
+        case .date: "date"
+        case .datetime: "datetime"
+        case .duration: "duration"
+        case .enumeration(let m): "enum(\(m.joined(separator: ", ")))"
+        case .record: "record"
+        case .list(let e): "list(\(e.description))"
+        case .checklist: "checklist"
+        }
+    }
+
+    /// The fields of a record or of a checklist's items (checklists add `done`).
+    public var recordFields: [FieldIR]? {
+        switch self {
+        case .record(let f): f
+        case .checklist(let f): f + [FieldIR.doneFlag]
+        default: nil
+        }
+    }
+
+    public var isList: Bool {
+        switch self {
+        case .list, .checklist: true
+        default: false
+        }
+    }
+}
+
+/// A literal value (field defaults, payloads).
+public enum ValueIR: Codable, Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case list([ValueIR])
+    case map([String: ValueIR])
+}
+
+public struct FieldIR: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var type: TypeIR
+    public var optional: Bool
+    public var defaultValue: ValueIR?
+    public var title: String?
+    public var span: SpanIR?
+
+    /// The implicit completion flag of checklist items.
+    public static let doneFlag = FieldIR(id: -1, name: "done", type: .bool, optional: false, defaultValue: .bool(false), title: "已完成", span: nil)
+}
+
+public enum GuaranteeIR: Codable, Sendable, Equatable {
+    /// Every item of the checklist field is done before `completed`.
+    case checklist(field: Int, span: SpanIR, clause: String?)
+    /// These roles have signed before `completed`.
+    case signoff(roles: [Int], span: SpanIR, clause: String?)
+}
+
+/// An expression with its source text and where it sits. `type` is the checked result type.
+public struct ExprIR: Codable, Sendable, Equatable {
+    public var source: String
+    public var span: SpanIR
+    public var type: String?
+}
+
+public enum RequirementIR: Codable, Sendable, Equatable {
+    case expression(ExprIR, message: String?)
+    case allDone(field: Int, span: SpanIR, message: String?)
+}
+
+public struct RegionIR: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var title: String?
+    /// The parallel or foreach state that owns this region; nil for region 0.
+    public var owner: Int?
+    public var start: Int?
+    public var states: [Int]
+    /// For foreach bodies: the list expression and the item's name.
+    public var list: ExprIR?
+    public var alias: String?
+}
+
+public enum StateKindIR: String, Codable, Sendable {
+    case task, final, choice, signoff, parallel, foreach, wait
+}
+
+public struct TransitionIR: Codable, Sendable, Equatable {
+    public var event: String
+    public var roles: [Int]
+    /// The target state; nil when the transition ends its region (see ``join``).
+    public var target: Int?
+    /// True for `to: join`: the transition finishes its parallel branch or foreach item.
+    public var join: Bool = false
+    public var guardExpr: ExprIR?
+    public var assignments: [AssignmentIR]
+    public var fills: [Int]
+    public var requires: [RequirementIR]
+    public var violation: String?
+    public var clause: String?
+    public var title: String?
+    public var span: SpanIR
+}
+
+public struct AssignmentIR: Codable, Sendable, Equatable {
+    public var field: Int
+    public var value: ExprIR
+}
+
+public struct ChoiceArmIR: Codable, Sendable, Equatable {
+    public var condition: ExprIR
+    public var target: Int?
+    public var span: SpanIR
+}
+
+public struct SignoffIR: Codable, Sendable, Equatable {
+    public var all: [Int]
+    public var quorum: Int?
+    public var of: [Int]
+    public var conditional: [ConditionalPartyIR]
+    public var span: SpanIR
+}
+
+public struct ConditionalPartyIR: Codable, Sendable, Equatable {
+    public var role: Int
+    public var condition: ExprIR
+}
+
+public struct WaitIR: Codable, Sendable, Equatable {
+    public var until: ExprIR?
+    public var duration: DurationIR?
+}
+
+public struct DurationIR: Codable, Sendable, Equatable {
+    public var amount: Int
+    public var unit: String
+}
+
+public struct DueIR: Codable, Sendable, Equatable {
+    public var within: DurationIR?
+    public var by: ExprIR?
+    public var escalate: [Int]
+    public var target: Int?
+    public var violation: String?
+    public var span: SpanIR
+}
+
+public struct StateIR: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var title: String?
+    public var clause: String?
+    public var kind: StateKindIR
+    public var region: Int
+    public var span: SpanIR
+    public var transitions: [TransitionIR]
+    public var requires: [RequirementIR]
+    public var due: DueIR?
+    /// Where the state goes when its work is complete (sign-off, join, wait), or an
+    /// automatic transition for a task with no events.
+    public var then: Int?
+    public var maxRounds: Int?
+    public var fills: [Int]
+    public var outcome: String?
+    public var choice: [ChoiceArmIR]
+    /// Choice states: the `otherwise` target (nil when the choice has none).
+    public var otherwise: Int?
+    public var signoff: SignoffIR?
+    /// Parallel branches or the foreach body, as region ids.
+    public var regions: [Int]
+    public var wait: WaitIR?
+
+    public var isFinal: Bool { kind == .final }
+}

@@ -1,0 +1,355 @@
+import Foundation
+import WFCDiagnostics
+import WFCYAML
+
+/// Phases 2 and 3: resolves every name (states, roles, fields, regions) and the schema's
+/// types, and lowers the syntax to the IR with integer ids. Expressions are type-checked
+/// afterwards by ``ExpressionPhase``.
+struct Resolver {
+    let syntax: WorkflowSyntax
+    let sources: SourceMap
+    var d: [Diagnostic] = []
+
+    private var roleIDs: [String: Int] = [:]
+    private var fieldIDs: [String: Int] = [:]
+    private var stateIDs: [String: Int] = [:]
+    private var stateSpans: [String: SourceSpan] = [:]
+    private var usesWorkingDays: SourceSpan?
+    private var usedRoles = Set<Int>()
+
+    init(syntax: WorkflowSyntax, sources: SourceMap) {
+        self.syntax = syntax
+        self.sources = sources
+    }
+
+    /// IR spans name files relative to the workflow's folder, so the IR (and its content
+    /// hash) does not depend on the directory wfc ran in.
+    func spanIR(_ s: SourceSpan) -> SpanIR {
+        let lc = sources[s.file]?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0)
+        return SpanIR(file: Self.relative(s.file, to: syntax.file), start: s.start, end: s.end, line: lc.line, column: lc.column)
+    }
+
+    static func relative(_ path: String, to workflow: String) -> String {
+        let dir = (workflow as NSString).deletingLastPathComponent
+        if !dir.isEmpty, path.hasPrefix(dir + "/") { return String(path.dropFirst(dir.count + 1)) }
+        return (path as NSString).lastPathComponent == path ? path : path
+    }
+
+    func exprIR(_ e: ExprSyntax) -> ExprIR { ExprIR(source: e.source, span: spanIR(e.span), type: nil) }
+
+    mutating func lower() -> WorkflowIR {
+        // Roles.
+        var roles: [RoleIR] = []
+        for r in syntax.roles {
+            roleIDs[r.name.value] = roles.count
+            roles.append(RoleIR(id: roles.count, name: r.name.value, title: r.title?.value, span: spanIR(r.name.span)))
+        }
+        // Schema.
+        let types = SchemaTypes(file: syntax.file)
+        var fields: [FieldIR] = []
+        for f in syntax.fields {
+            guard var ir = types.lowerField(f, id: fields.count, &d) else { continue }
+            ir.span = spanIR(f.name.span)
+            fieldIDs[f.name.value] = fields.count
+            fields.append(ir)
+        }
+        let separations = syntax.separations.map { g -> [Int] in
+            if g.value.count < 2 {
+                d.append(Diagnostic(EmptyList(what: "a separation group (it needs two or more roles)"), at: g.span))
+            }
+            return g.value.compactMap { role($0) }
+        }
+        // States: give every state in every region an id first, so targets resolve in any order.
+        var regions: [RegionIR] = [RegionIR(id: 0, name: syntax.id.value, title: syntax.title?.value, owner: nil, start: nil, states: [])]
+        var pending: [(state: StateSyntax, region: Int)] = []
+        var owned: [Int: [Int]] = [:]
+        var regionSyntax: [Int: RegionSyntax] = [:]
+        var work: [(list: [StateSyntax], region: Int)] = [(syntax.states, 0)]
+        // Breadth-first over regions; ids are assigned before any target is resolved.
+        while !work.isEmpty {
+            let (list, region) = work.removeFirst()
+            for s in list {
+                if let first = stateSpans[s.name.value] {
+                    d.append(Diagnostic(DuplicateName(kind: "state", name: s.name.value), at: s.name.span, label: "defined again",
+                                        secondary: [Label(first, "first defined here")]))
+                    continue
+                }
+                let index = pending.count
+                stateIDs[s.name.value] = index
+                stateSpans[s.name.value] = s.name.span
+                pending.append((s, region))
+                regions[region].states.append(index)
+                var nested: [RegionSyntax] = []
+                switch s.kind {
+                case .parallel(let branches): nested = branches
+                case .foreach(let f): nested = [f.body]
+                default: break
+                }
+                for r in nested {
+                    let id = regions.count
+                    regions.append(RegionIR(id: id, name: r.name.value, title: r.title?.value, owner: index, start: nil, states: []))
+                    if case .foreach(let f) = s.kind {
+                        regions[id].alias = f.alias.value
+                        regions[id].list = exprIR(f.list)
+                    }
+                    owned[index, default: []].append(id)
+                    regionSyntax[id] = r
+                    work.append((r.states, id))
+                }
+            }
+        }
+        let regionOf = pending.map(\.region)
+        if let start = syntax.start {
+            regions[0].start = target(start, region: 0, regionOf: regionOf)
+        }
+        for (id, r) in regionSyntax.sorted(by: { $0.key < $1.key }) {
+            if let start = r.start { regions[id].start = target(start, region: id, regionOf: regionOf) }
+        }
+        var states: [StateIR] = []
+        for (i, p) in pending.enumerated() {
+            states.append(lowerState(p.state, id: i, region: p.region, regions: owned[i] ?? [], regionOf: regionOf))
+        }
+        // Guarantees.
+        var guarantees: [GuaranteeIR] = []
+        for g in syntax.guarantees {
+            switch g {
+            case .checklist(let f, let clause):
+                if let id = checklistField(f, fields) {
+                    guarantees.append(.checklist(field: id, span: spanIR(f.span), clause: clause?.value))
+                }
+            case .signoff(let rs, let span, let clause):
+                guarantees.append(.signoff(roles: rs.compactMap { role($0) }, span: spanIR(span), clause: clause?.value))
+            }
+        }
+        checkCalendar()
+        return WorkflowIR(
+            id: syntax.id.value, version: syntax.version?.value ?? 0, title: syntax.title?.value ?? "", source: syntax.source?.value,
+            calendar: syntax.calendar?.value, file: (syntax.file as NSString).lastPathComponent, roles: roles, separations: separations, fields: fields,
+            guarantees: guarantees, regions: regions, states: states, contentHash: nil)
+    }
+
+    private mutating func lowerState(_ s: StateSyntax, id: Int, region: Int, regions owned: [Int], regionOf: [Int]) -> StateIR {
+        var st = StateIR(id: id, name: s.name.value, title: s.title?.value, clause: s.clause?.value, kind: .task, region: region,
+                         span: spanIR(s.name.span), transitions: [], requires: [], due: nil, then: nil, maxRounds: s.maxRounds?.value,
+                         fills: [], outcome: nil, choice: [], otherwise: nil, signoff: nil, regions: owned, wait: nil)
+        switch s.kind {
+        case .task: st.kind = .task
+        case .final(let o):
+            st.kind = .final
+            st.outcome = o.value
+        case .choice(let arms, let otherwise):
+            st.kind = .choice
+            st.choice = arms.map { ChoiceArmIR(condition: exprIR($0.when), target: target($0.to, region: region, regionOf: regionOf), span: spanIR($0.span)) }
+            st.otherwise = otherwise.flatMap { target($0, region: region, regionOf: regionOf) }
+        case .signoff(let so):
+            st.kind = .signoff
+            st.signoff = SignoffIR(all: so.all.compactMap { role($0) }, quorum: so.quorum?.value, of: so.of.compactMap { role($0) },
+                                   conditional: so.conditional.compactMap { c in role(c.role).map { ConditionalPartyIR(role: $0, condition: exprIR(c.when)) } },
+                                   span: spanIR(so.span))
+        case .parallel: st.kind = .parallel
+        case .foreach: st.kind = .foreach
+        case .wait(let w):
+            st.kind = .wait
+            if let dur = w.duration { noteWorkingDays(dur) }
+            st.wait = WaitIR(until: w.until.map(exprIR), duration: w.duration.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) })
+        }
+        for e in s.events {
+            for alt in e.alternatives {
+                var t = TransitionIR(event: e.name.value, roles: alt.by.compactMap { role($0) }, target: nil, guardExpr: alt.when.map(exprIR),
+                                     assignments: [], fills: alt.fills.compactMap { field($0) }, requires: alt.requires.compactMap { requirement($0) },
+                                     violation: alt.violation?.value, clause: alt.clause?.value, title: alt.title?.value, span: spanIR(alt.span))
+                if let to = alt.to {
+                    t.target = target(to, region: region, regionOf: regionOf)
+                    t.join = to.value == "join" && region != 0
+                }
+                for (f, v) in alt.set {
+                    if let fid = field(f) { t.assignments.append(AssignmentIR(field: fid, value: exprIR(v))) }
+                }
+                st.transitions.append(t)
+            }
+        }
+        st.requires = s.requires.compactMap { requirement($0) }
+        st.fills = s.fills.compactMap { field($0) }
+        if let then = s.then { st.then = target(then, region: region, regionOf: regionOf) }
+        if let due = s.due {
+            if let w = due.within { noteWorkingDays(w) }
+            st.due = DueIR(within: due.within.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) }, by: due.by.map(exprIR),
+                           escalate: due.escalate.compactMap { role($0) }, target: due.to.flatMap { target($0, region: region, regionOf: regionOf) },
+                           violation: due.violation?.value, span: spanIR(due.span))
+        }
+        return st
+    }
+
+    // MARK: lookups
+
+    /// Resolves a target in `region`. `join` ends a branch or foreach body. Unknown targets are
+    /// left to the graph check ``UndefinedTarget`` (returns nil and records nothing here).
+    private mutating func target(_ name: Spanned<String>, region: Int, regionOf: [Int]) -> Int? {
+        if name.value == "join" {
+            if region == 0 {
+                d.append(Diagnostic(JoinOutsideRegion(), at: name.span, label: "not inside a branch or foreach"))
+            }
+            return nil
+        }
+        guard let id = stateIDs[name.value] else {
+            d.append(UndefinedTarget.diagnostic(name, known: Array(stateIDs.keys)))
+            return nil
+        }
+        if id < regionOf.count, regionOf[id] != region {
+            d.append(Diagnostic(TargetOutsideRegion(name: name.value), at: name.span, label: "in another region",
+                                secondary: stateSpans[name.value].map { [Label($0, "defined here")] } ?? []))
+            return nil
+        }
+        return id
+    }
+
+    private mutating func role(_ name: Spanned<String>) -> Int? {
+        if let id = roleIDs[name.value] {
+            usedRoles.insert(id)
+            return id
+        }
+        let names = syntax.roles.map(\.name.value)
+        let suggestion = Suggestions.closest(to: name.value, among: names)
+        d.append(Diagnostic(UnknownRole(name: name.value), at: name.span, label: "not a declared role",
+                            help: suggestion.map { "did you mean `\($0)`?" } ?? "declare it under `roles:`, or use one of: \(names.joined(separator: ", "))",
+                            fixIts: suggestion.map { [FixIt("use the declared role", replacing: name.span, with: $0)] } ?? []))
+        return nil
+    }
+
+    private mutating func field(_ name: Spanned<String>) -> Int? {
+        // `set:` and `fills:` name case fields; `case.` in front is accepted too.
+        let bare = name.value.hasPrefix("case.") ? String(name.value.dropFirst(5)) : name.value
+        if let id = fieldIDs[bare] { return id }
+        let names = syntax.fields.map(\.name.value)
+        d.append(Diagnostic(UnknownField(name: bare), at: name.span, label: "not a case field",
+                            help: Suggestions.didYouMean(bare, names) ?? "declare it under `case:`"))
+        return nil
+    }
+
+    private mutating func checklistField(_ name: Spanned<String>, _ fields: [FieldIR]) -> Int? {
+        guard let id = field(name) else { return nil }
+        guard case .checklist = fields[id].type else {
+            d.append(Diagnostic(NotAChecklist(name: name.value, type: fields[id].type.description), at: name.span))
+            return nil
+        }
+        return id
+    }
+
+    private mutating func requirement(_ r: RequirementSyntax) -> RequirementIR? {
+        switch r {
+        case .expression(let e, let m):
+            return .expression(exprIR(e), message: m?.value)
+        case .allDone(let f, let m):
+            guard let id = field(f) else { return nil }
+            guard fieldTypeIsChecklist(f.value) else {
+                d.append(Diagnostic(NotAChecklist(name: f.value, type: "it is not declared with `checklist:`"), at: f.span))
+                return nil
+            }
+            return .allDone(field: id, span: spanIR(f.span), message: m?.value)
+        }
+    }
+
+    private func fieldTypeIsChecklist(_ name: String) -> Bool {
+        guard let f = syntax.fields.first(where: { $0.name.value == name }) else { return false }
+        if case .checklist = f.type { return true }
+        return false
+    }
+
+    private mutating func noteWorkingDays(_ d: Spanned<DurationSyntax>) {
+        if d.value.unit == .workingDays, usesWorkingDays == nil { usesWorkingDays = d.span }
+    }
+
+    private mutating func checkCalendar() {
+        if let c = syntax.calendar, !KnownCalendars.ids.contains(c.value) {
+            d.append(Diagnostic(UnknownCalendar(name: c.value), at: c.span,
+                                help: Suggestions.didYouMean(c.value, KnownCalendars.ids) ?? "known calendars: \(KnownCalendars.ids.joined(separator: ", "))"))
+        }
+        if syntax.calendar == nil, let use = usesWorkingDays {
+            d.append(Diagnostic(CalendarRequired(), at: use, label: "working days need a calendar",
+                                help: "add `calendar: cn-mainland` at the top of the file"))
+        }
+    }
+
+    /// Roles referenced anywhere (for the unused-role check).
+    var referencedRoles: Set<Int> { usedRoles }
+}
+
+/// The calendars wfc ships working-day data for.
+public enum KnownCalendars {
+    public static let ids = ["cn-mainland"]
+}
+
+struct UnknownRole: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3001", name: "unknown-role", summary: "A role is used but not declared.",
+        explanation: "Every role named in `by:`, `signoff:`, `separate:`, `escalate:` or `guarantees:` must be declared under `roles:`.",
+        example: "roles:\n  manager: {title: 直接上级}\nstates:\n  review: {on: {approve: {by: manger, to: done}}}\n",
+        fix: "roles:\n  manager: {title: 直接上级}\nstates:\n  review: {on: {approve: {by: manager, to: done}}}\n")
+    var name: String
+    var message: String { "unknown role `\(name)`" }
+}
+
+struct UnknownField: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3003", name: "unknown-field", summary: "A case field is used but not declared.",
+        explanation: "Fields named in `set:`, `fills:`, `all_done:` and `guarantees:` must be declared under `case:`.",
+        example: "case:\n  items: {checklist: {name: string}}\nstates:\n  execute: {requires: {all_done: itmes}}\n",
+        fix: "case:\n  items: {checklist: {name: string}}\nstates:\n  execute: {requires: {all_done: items}}\n")
+    var name: String
+    var message: String { "unknown case field `\(name)`" }
+}
+
+struct NotAChecklist: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3011", name: "not-a-checklist", summary: "A checklist is expected but the field is not one.",
+        explanation: "`all_done:` and checklist guarantees need a field declared with `checklist: {...}`, whose items carry a `done` flag.",
+        example: "case:\n  items: {list: {name: string}}\nguarantees:\n  - checklist: items\n",
+        fix: "case:\n  items: {checklist: {name: string}}\nguarantees:\n  - checklist: items\n")
+    var name: String
+    var type: String
+    var message: String { "`\(name)` is not a checklist (\(type))" }
+    var help: String? { "declare it as `\(name): {checklist: {...}}`" }
+}
+
+struct TargetOutsideRegion: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3010", name: "target-outside-region", summary: "A transition jumps into or out of a parallel branch or foreach body.",
+        explanation: """
+            States inside a branch or a foreach body can only move to states of the same branch, \
+            or to `join` to finish. The owning state's `then:` says where the flow goes after all \
+            branches have joined.
+            """,
+        example: "states:\n  wrap_up:\n    parallel:\n      assets: {start: return_assets, states: {return_assets: {on: {done: {by: handover, to: archive}}}}}\n",
+        fix: "states:\n  wrap_up:\n    parallel:\n      assets: {start: return_assets, states: {return_assets: {on: {done: {by: handover, to: join}}}}}\n    then: archive\n")
+    var name: String
+    var message: String { "`\(name)` is in another region; a transition cannot cross into or out of a branch" }
+    var help: String? { "finish the branch with `to: join` and continue with the owning state's `then:`" }
+}
+
+struct JoinOutsideRegion: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3012", name: "join-outside-region", summary: "`to: join` is used outside a branch or foreach body.",
+        explanation: "`join` finishes a parallel branch or one foreach item. At the top level of the workflow there is nothing to join.",
+        example: "states:\n  review: {on: {approve: {by: manager, to: join}}}\n",
+        fix: "states:\n  review: {on: {approve: {by: manager, to: done}}}\n")
+    var message: String { "`join` is only a target inside a parallel branch or a foreach body" }
+}
+
+struct UnknownCalendar: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3008", name: "unknown-calendar", summary: "The workflow names a calendar wfc has no data for.",
+        explanation: "Working-day deadlines use a holiday calendar. wfc ships `cn-mainland` (statutory holidays and make-up working days of mainland China).",
+        example: "calendar: china\n",
+        fix: "calendar: cn-mainland\n")
+    var name: String
+    var message: String { "unknown calendar `\(name)`" }
+}
+
+struct CalendarRequired: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3007", name: "calendar-required", summary: "Working days are used but the workflow has no calendar.",
+        explanation: "`N working days` skips weekends and public holidays, which differ by country and year, so the workflow must say which calendar it follows.",
+        example: "workflow: handover\n# no calendar\nstates:\n  review: {due: 3 working days}\n",
+        fix: "workflow: handover\ncalendar: cn-mainland\nstates:\n  review: {due: 3 working days}\n")
+    var message: String { "working days are used, but the workflow has no `calendar:`" }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// A JSON Schema (2020-12) of the workflow file format, for editors (completion and hover
+/// docs through yaml-language-server) and for CI's independent validation. Built from the
+/// same key lists the parser uses, so the two cannot drift apart silently.
+public enum WorkflowSchema {
+    public static let id = "https://wfc.dev/schema/wfc-workflow.schema.json"
+
+    public static func json() -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: schema(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func desc(_ s: String) -> [String: Any] { ["description": s] }
+    static var ident: [String: Any] { ["type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"] }
+    static var stringOrList: [String: Any] { ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]] }
+    static let durationPattern = "^\\s*[0-9]{1,6}\\s*(working days?|workdays?|days?|calendar days?|weeks?|hours?|minutes?|months?|个工作日|工作日|天|日|个自然日|自然日|周|个星期|星期|小时|个小时|分钟|个月|月)\\s*$"
+
+    static func object(_ props: [String: Any], required: [String] = [], description: String? = nil) -> [String: Any] {
+        var o: [String: Any] = ["type": "object", "properties": props, "additionalProperties": false]
+        if !required.isEmpty { o["required"] = required }
+        if let description { o["description"] = description }
+        return o
+    }
+
+    static func schema() -> [String: Any] {
+        let duration: [String: Any] = ["type": "string", "pattern": durationPattern, "description": "e.g. `3 working days`, `2 days`, `3个工作日`"]
+        let expr: [String: Any] = ["type": ["string", "boolean", "number"], "description": "A CEL expression over `case.*`, e.g. `case.notice_days >= 30`"]
+        let requirement: [String: Any] = ["oneOf": [
+            expr,
+            object(["all_done": ["type": "string", "description": "a checklist field whose items must all be done"], "message": ["type": "string"]], required: ["all_done"]),
+            object(["expr": expr, "message": ["type": "string"]], required: ["expr"]),
+        ]]
+        let requires: [String: Any] = ["oneOf": [requirement, ["type": "array", "items": requirement]], "description": "Exit requirements"]
+        let transition = object([
+            "by": stringOrList.merging(desc("The role(s) allowed to fire the event")) { $1 },
+            "to": ["type": "string", "description": "The target state, or `join` to finish a branch"],
+            "when": expr, "set": ["type": "object", "additionalProperties": expr, "description": "Assignments to case fields"],
+            "fills": ["type": "array", "items": ["type": "string"], "description": "Fields the actor may fill in the event's data"],
+            "requires": requires, "violation": ["type": "string", "description": "Records a policy violation when taken"],
+            "clause": ["type": "string", "description": "The policy section, e.g. 四.2"], "title": ["type": "string"], "description": ["type": "string"],
+        ], required: ["to"])
+        let event: [String: Any] = ["oneOf": [["type": "string"], transition, ["type": "array", "items": transition]]]
+        let due: [String: Any] = ["oneOf": [duration, object([
+            "within": duration, "by": expr,
+            "overdue": object(["escalate": stringOrList, "to": ["type": "string"], "violation": ["type": "string"]]),
+        ])]]
+        let signoff: [String: Any] = ["oneOf": [stringOrList, object([
+            "all": ["type": "array", "items": ["type": "string"], "description": "Every one of these roles signs"],
+            "n": ["type": "integer", "minimum": 1], "of": ["type": "array", "items": ["type": "string"]],
+            "also": ["type": "object", "additionalProperties": expr, "description": "Roles that sign when their condition holds"],
+        ])]]
+        var stateProps: [String: Any] = [
+            "title": ["type": "string", "description": "The display title, e.g. 交接审核"], "description": ["type": "string"],
+            "clause": ["type": "string", "description": "The policy section this state implements"],
+            "on": ["type": "object", "additionalProperties": event, "description": "Events and their transitions"],
+            "requires": requires, "due": due, "then": ["type": "string"], "max_rounds": ["type": "integer", "minimum": 1],
+            "fills": ["type": "array", "items": ["type": "string"]], "use": ["type": "string", "description": "A fragment id"],
+            "final": ["enum": ["completed", "rejected", "cancelled", "withdrawn"]],
+            "choice": ["type": "array", "items": ["oneOf": [object(["when": expr, "to": ["type": "string"]], required: ["when", "to"]),
+                                                            object(["otherwise": ["type": "string"]], required: ["otherwise"])]]],
+            "signoff": signoff,
+            "parallel": ["type": "object", "additionalProperties": ["$ref": "#/$defs/region"]],
+            "foreach": expr, "as": ident, "start": ["type": "string"],
+            "states": ["$ref": "#/$defs/states"],
+            "wait": ["oneOf": [duration, object(["until": expr, "for": duration])]],
+        ]
+        stateProps = stateProps.filter { WorkflowParser.stateKeys.contains($0.key) }
+        let field: [String: Any] = ["oneOf": [
+            ["type": "string", "description": "A type: string, int, decimal, bool, date, datetime, duration (a trailing ? makes it optional)"],
+            ["type": "array", "items": ["type": "string"], "description": "An enum"],
+            object([
+                "type": ["type": "string"], "enum": ["type": "array", "items": ["type": "string"]],
+                "record": ["$ref": "#/$defs/fields"], "list": ["oneOf": [["type": "string"], ["$ref": "#/$defs/fields"]]],
+                "checklist": ["$ref": "#/$defs/fields"], "default": [:], "optional": ["type": "boolean"],
+                "title": ["type": "string"], "description": ["type": "string"],
+            ]),
+        ]]
+        let top: [String: Any] = [
+            "workflow": ["type": "string", "pattern": "^[a-z][a-z0-9_-]*$", "description": "The workflow id"],
+            "version": ["type": "integer"], "title": ["type": "string"], "description": ["type": "string"],
+            "source": ["type": "string", "description": "The policy document this workflow encodes"],
+            "calendar": ["enum": KnownCalendars.ids, "description": "The working-day calendar"],
+            "import": stringOrList, "roles": ["type": "object", "additionalProperties": ["oneOf": [["type": "string"], object(["title": ["type": "string"], "description": ["type": "string"]])]]],
+            "separate": ["type": "array", "items": ["type": "array", "items": ["type": "string"]], "description": "Role groups held by different people"],
+            "case": ["$ref": "#/$defs/fields"],
+            "guarantees": ["type": "array", "items": object(["checklist": ["type": "string"], "signoff": stringOrList, "clause": ["type": "string"]])],
+            "start": ["type": "string"], "states": ["$ref": "#/$defs/states"],
+        ]
+        return [
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": id,
+            "title": "wfc workflow",
+            "description": "An HR policy workflow checked and run by wfc. See docs/language.md.",
+            "oneOf": [
+                object(top.filter { WorkflowParser.topKeys.contains($0.key) }, required: ["workflow", "version", "title", "roles", "start", "states"]),
+                object(["fragment": ["type": "string"], "title": ["type": "string"], "description": ["type": "string"], "state": ["$ref": "#/$defs/state"]], required: ["fragment", "state"]),
+            ],
+            "$defs": [
+                "state": object(stateProps),
+                "states": ["type": "object", "propertyNames": ["pattern": "^[A-Za-z_][A-Za-z0-9_]*$"], "additionalProperties": ["$ref": "#/$defs/state"]],
+                "region": object(["title": ["type": "string"], "start": ["type": "string"], "states": ["$ref": "#/$defs/states"]], required: ["start", "states"]),
+                "fields": ["type": "object", "additionalProperties": field],
+            ],
+        ]
+    }
+}

@@ -1,0 +1,198 @@
+import WFCDiagnostics
+import WFCYAML
+
+/// A value with the span it was written at.
+public struct Spanned<T: Sendable>: Sendable {
+    public var value: T
+    public var span: SourceSpan
+    public init(_ value: T, _ span: SourceSpan) {
+        self.value = value
+        self.span = span
+    }
+}
+
+extension Spanned: Equatable where T: Equatable {}
+extension Spanned: Hashable where T: Hashable {}
+
+/// An expression as written: its text and where it sits. The scalar node is kept so that
+/// offsets inside the expression can be mapped back through quotes and escapes.
+public struct ExprSyntax: Sendable {
+    public var source: String
+    public var span: SourceSpan
+    public var node: YAMLNode
+}
+
+/// A duration such as `3 working days` or `3 个工作日`.
+public struct DurationSyntax: Sendable, Hashable, Codable {
+    public enum Unit: String, Sendable, Codable, CaseIterable {
+        case workingDays = "working_days"
+        case days, weeks, hours, minutes, months
+    }
+    public var amount: Int
+    public var unit: Unit
+}
+
+/// The parsed file, before names are resolved.
+public struct WorkflowSyntax: Sendable {
+    public var file: String
+    public var id: Spanned<String>
+    public var version: Spanned<Int>?
+    public var title: Spanned<String>?
+    public var source: Spanned<String>?
+    public var calendar: Spanned<String>?
+    public var imports: [Spanned<String>] = []
+    public var roles: [RoleSyntax] = []
+    public var separations: [Spanned<[Spanned<String>]>] = []
+    public var fields: [FieldSyntax] = []
+    public var guarantees: [GuaranteeSyntax] = []
+    public var start: Spanned<String>?
+    public var states: [StateSyntax] = []
+    /// The span of the `states:` key, for diagnostics about the whole graph.
+    public var statesSpan: SourceSpan
+    public var rootSpan: SourceSpan
+}
+
+public struct RoleSyntax: Sendable {
+    public var name: Spanned<String>
+    public var title: Spanned<String>?
+}
+
+public indirect enum TypeSyntax: Sendable {
+    case named(Spanned<String>)
+    case enumeration([Spanned<String>], SourceSpan)
+    case record([FieldSyntax], SourceSpan)
+    case list(TypeSyntax, SourceSpan)
+    case checklist([FieldSyntax], SourceSpan)
+}
+
+public struct FieldSyntax: Sendable {
+    public var name: Spanned<String>
+    public var type: TypeSyntax
+    public var optional: Bool
+    public var defaultValue: YAMLNode?
+    public var title: Spanned<String>?
+    public var span: SourceSpan
+}
+
+/// A completion guarantee: something every path to a `completed` final state must enforce.
+public enum GuaranteeSyntax: Sendable {
+    /// Every item of a checklist field is done.
+    case checklist(Spanned<String>, clause: Spanned<String>?)
+    /// These roles have signed.
+    case signoff([Spanned<String>], SourceSpan, clause: Spanned<String>?)
+}
+
+public struct StateSyntax: Sendable {
+    public var name: Spanned<String>
+    public var title: Spanned<String>?
+    public var clause: Spanned<String>?
+    public var span: SourceSpan
+    public var kind: StateKindSyntax
+    public var events: [EventSyntax] = []
+    public var requires: [RequirementSyntax] = []
+    public var due: DueSyntax?
+    public var then: Spanned<String>?
+    public var maxRounds: Spanned<Int>?
+    public var fills: [Spanned<String>] = []
+    /// The `use:` fragment this state was built from, if any.
+    public var fragment: Spanned<String>?
+}
+
+public enum StateKindSyntax: Sendable {
+    case task
+    case final(Spanned<String>)
+    case choice([ChoiceArmSyntax], otherwise: Spanned<String>?)
+    case signoff(SignoffSyntax)
+    case parallel([RegionSyntax])
+    case foreach(ForeachSyntax)
+    case wait(WaitSyntax)
+
+    public var name: String {
+        switch self {
+        case .task: "task"
+        case .final: "final"
+        case .choice: "choice"
+        case .signoff: "signoff"
+        case .parallel: "parallel"
+        case .foreach: "foreach"
+        case .wait: "wait"
+        }
+    }
+}
+
+public struct EventSyntax: Sendable {
+    public var name: Spanned<String>
+    /// Guarded alternatives; most events have one.
+    public var alternatives: [TransitionSyntax]
+}
+
+public struct TransitionSyntax: Sendable {
+    public var by: [Spanned<String>]
+    public var bySpan: SourceSpan?
+    public var to: Spanned<String>?
+    public var when: ExprSyntax?
+    public var set: [(field: Spanned<String>, value: ExprSyntax)] = []
+    public var fills: [Spanned<String>] = []
+    public var requires: [RequirementSyntax] = []
+    public var violation: Spanned<String>?
+    public var clause: Spanned<String>?
+    public var title: Spanned<String>?
+    public var span: SourceSpan
+}
+
+/// An exit requirement: an expression, or the shorthand `all_done: FIELD` for a checklist.
+public enum RequirementSyntax: Sendable {
+    case expression(ExprSyntax, message: Spanned<String>?)
+    case allDone(Spanned<String>, message: Spanned<String>?)
+
+    public var span: SourceSpan {
+        switch self {
+        case .expression(let e, _): e.span
+        case .allDone(let f, _): f.span
+        }
+    }
+}
+
+public struct ChoiceArmSyntax: Sendable {
+    public var when: ExprSyntax
+    public var to: Spanned<String>
+    public var span: SourceSpan
+}
+
+public struct SignoffSyntax: Sendable {
+    public var all: [Spanned<String>] = []
+    public var quorum: Spanned<Int>?
+    public var of: [Spanned<String>] = []
+    public var conditional: [(role: Spanned<String>, when: ExprSyntax)] = []
+    public var span: SourceSpan
+}
+
+/// A parallel branch or a foreach body: its own start and states, finished by `to: join`.
+public struct RegionSyntax: Sendable {
+    public var name: Spanned<String>
+    public var title: Spanned<String>?
+    public var start: Spanned<String>?
+    public var states: [StateSyntax]
+    public var span: SourceSpan
+}
+
+public struct ForeachSyntax: Sendable {
+    public var list: ExprSyntax
+    public var alias: Spanned<String>
+    public var body: RegionSyntax
+}
+
+public struct WaitSyntax: Sendable {
+    public var until: ExprSyntax?
+    public var duration: Spanned<DurationSyntax>?
+    public var span: SourceSpan
+}
+
+public struct DueSyntax: Sendable {
+    public var within: Spanned<DurationSyntax>?
+    public var by: ExprSyntax?
+    public var escalate: [Spanned<String>] = []
+    public var to: Spanned<String>?
+    public var violation: Spanned<String>?
+    public var span: SourceSpan
+}

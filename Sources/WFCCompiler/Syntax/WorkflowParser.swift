@@ -1,0 +1,515 @@
+import WFCDiagnostics
+import WFCYAML
+
+/// Phase 1: YAML nodes → ``WorkflowSyntax``. Collects every structural error; never stops at
+/// the first.
+struct WorkflowParser {
+    let file: String
+    /// Fragments available to `use:`, by id, already loaded.
+    let fragments: [String: FragmentSyntax]
+    var d: [Diagnostic] = []
+
+    static let topKeys = ["workflow", "version", "title", "description", "source", "calendar", "import",
+                          "roles", "separate", "case", "guarantees", "start", "states"]
+    static let stateKeys = ["title", "description", "clause", "on", "requires", "due", "then", "max_rounds", "fills",
+                            "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
+    static let kindKeys = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
+    static let transitionKeys = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "title", "description"]
+    static let fieldKeys = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
+    static let scalarTypes = ["string", "int", "decimal", "bool", "date", "datetime", "duration"]
+    static let outcomes = ["completed", "rejected", "cancelled", "withdrawn"]
+
+    mutating func parse(_ root: YAMLNode) -> WorkflowSyntax? {
+        guard root.mapping != nil, root["workflow"] != nil else {
+            d.append(Diagnostic(NotAWorkflow(), at: root.span.in(file), label: root.mapping == nil ? "expected a mapping" : "no `workflow:` key"))
+            return nil
+        }
+        guard let m = MappingReader(root, file: file, context: "the workflow", known: Self.topKeys, diagnostics: &d) else { return nil }
+        let id = m.string("workflow", required: true, &d) ?? Spanned("", root.span.in(file))
+        if !id.value.isEmpty && !Identifier.isWorkflowID(id.value) {
+            d.append(Diagnostic(InvalidIdentifier(name: id.value, what: "workflow id", rule: Identifier.workflowRule), at: id.span))
+        }
+        var w = WorkflowSyntax(file: file, id: id, statesSpan: m.keySpan("states") ?? root.span.in(file), rootSpan: root.span.in(file))
+        w.version = m.int("version", required: true, &d)
+        w.title = m.string("title", required: true, &d)
+        w.source = m.string("source", &d)
+        w.calendar = m.string("calendar", &d)
+        if let imports = m.stringList("import", &d) { w.imports = imports }
+        if let roles = m.value("roles") { w.roles = parseRoles(roles) } else { m.missing("roles", &d) }
+        if let sep = m.value("separate") { w.separations = parseSeparations(sep) }
+        if let c = m.value("case") { w.fields = parseFields(c, context: "the case schema") }
+        if let g = m.value("guarantees") { w.guarantees = parseGuarantees(g) }
+        w.start = m.string("start", required: true, &d)
+        if let states = m.value("states") {
+            w.states = parseStates(states, region: "the workflow")
+        } else {
+            m.missing("states", &d)
+        }
+        return w
+    }
+
+    // MARK: roles, separation, schema
+
+    mutating func parseRoles(_ node: YAMLNode) -> [RoleSyntax] {
+        guard let pairs = node.mapping else {
+            d.append(Diagnostic(WrongType(what: "`roles`", expected: "a mapping of role ids to titles", found: node.kindDescription),
+                                at: node.span.in(file), help: "write each role as `id: {title: 中文名}`, e.g. `handover: {title: 交接人}`"))
+            return []
+        }
+        var roles: [RoleSyntax] = []
+        for p in pairs {
+            guard let name = identifier(p.key, what: "role id") else { continue }
+            if p.value.scalar != nil {
+                roles.append(RoleSyntax(name: name, title: MappingReader.string(p.value, what: "the title of role `\(name.value)`", file: file, &d)))
+                continue
+            }
+            guard let r = MappingReader(p.value, file: file, context: "role `\(name.value)`", known: ["title", "description"], diagnostics: &d) else { continue }
+            roles.append(RoleSyntax(name: name, title: r.string("title", &d)))
+        }
+        return roles
+    }
+
+    mutating func parseSeparations(_ node: YAMLNode) -> [Spanned<[Spanned<String>]>] {
+        guard let groups = node.sequence else {
+            d.append(Diagnostic(WrongType(what: "`separate`", expected: "a list of role lists", found: node.kindDescription),
+                                at: node.span.in(file), help: "e.g. `separate: [[handover, receiver], [handover, witness]]`"))
+            return []
+        }
+        return groups.map { g in
+            Spanned(MappingReader.stringList(g, what: "a separation group", file: file, &d), g.span.in(file))
+        }
+    }
+
+    mutating func parseFields(_ node: YAMLNode, context: String) -> [FieldSyntax] {
+        guard let pairs = node.mapping else {
+            d.append(Diagnostic(WrongType(what: context, expected: "a mapping of field names to types", found: node.kindDescription),
+                                at: node.span.in(file), help: "e.g. `last_day: date`"))
+            return []
+        }
+        var fields: [FieldSyntax] = []
+        for p in pairs {
+            guard let name = identifier(p.key, what: "field name") else { continue }
+            if let f = parseField(name, p.value, span: NodeSpan(start: p.key.span.start, end: p.value.span.end).in(file)) {
+                fields.append(f)
+            }
+        }
+        return fields
+    }
+
+    mutating func parseField(_ name: Spanned<String>, _ v: YAMLNode, span: SourceSpan) -> FieldSyntax? {
+        if let s = v.scalar {
+            // Shorthand: `last_day: date`, `note: string?`.
+            var t = s.text
+            var optional = false
+            if t.hasSuffix("?") { optional = true; t.removeLast() }
+            guard !t.isEmpty else {
+                d.append(Diagnostic(WrongType(what: "the type of field `\(name.value)`", expected: "a type name", found: "nothing"), at: v.span.in(file)))
+                return nil
+            }
+            return FieldSyntax(name: name, type: .named(Spanned(t, v.span.in(file))), optional: optional, defaultValue: nil, title: nil, span: span)
+        }
+        if let list = v.sequence {
+            // Shorthand: `reason: [resignation, transfer]` is an enum.
+            let members = list.compactMap { MappingReader.string($0, what: "an enum member", file: file, &d) }
+            return FieldSyntax(name: name, type: .enumeration(members, v.span.in(file)), optional: false, defaultValue: nil, title: nil, span: span)
+        }
+        guard let m = MappingReader(v, file: file, context: "field `\(name.value)`", known: Self.fieldKeys, diagnostics: &d) else { return nil }
+        let typeKeys = ["type", "enum", "record", "list", "checklist"].filter { m.has($0) }
+        if typeKeys.count > 1 { m.conflict(typeKeys[0], typeKeys[1], &d, reason: "a field has exactly one type") }
+        var type: TypeSyntax?
+        switch typeKeys.first {
+        case "type":
+            type = m.string("type", &d).map { .named($0) }
+        case "enum":
+            if let e = m.value("enum") {
+                let members = MappingReader.stringList(e, what: "`enum`", file: file, &d)
+                if members.isEmpty { d.append(Diagnostic(EmptyList(what: "`enum` of field `\(name.value)`"), at: e.span.in(file))) }
+                type = .enumeration(members, e.span.in(file))
+            }
+        case "record":
+            if let r = m.value("record") { type = .record(parseFields(r, context: "record `\(name.value)`"), r.span.in(file)) }
+        case "list":
+            if let l = m.value("list") {
+                if l.mapping != nil {
+                    type = .list(.record(parseFields(l, context: "the items of list `\(name.value)`"), l.span.in(file)), l.span.in(file))
+                } else if let s = MappingReader.string(l, what: "`list`", file: file, &d) {
+                    type = .list(.named(s), l.span.in(file))
+                }
+            }
+        case "checklist":
+            if let c = m.value("checklist") {
+                type = .checklist(parseFields(c, context: "the items of checklist `\(name.value)`"), c.span.in(file))
+            }
+        default:
+            d.append(Diagnostic(MissingKey(key: "type", context: "field `\(name.value)`"), at: v.span.in(file),
+                                help: "give the field a type: `type: string`, `enum: [...]`, `record: {...}`, `list: {...}` or `checklist: {...}`"))
+        }
+        guard let type else { return nil }
+        return FieldSyntax(name: name, type: type, optional: m.bool("optional", &d) ?? false, defaultValue: m.value("default"),
+                           title: m.string("title", &d), span: span)
+    }
+
+    mutating func parseGuarantees(_ node: YAMLNode) -> [GuaranteeSyntax] {
+        guard let items = node.sequence else {
+            d.append(Diagnostic(WrongType(what: "`guarantees`", expected: "a list", found: node.kindDescription), at: node.span.in(file)))
+            return []
+        }
+        var out: [GuaranteeSyntax] = []
+        for item in items {
+            guard let m = MappingReader(item, file: file, context: "a guarantee", known: ["checklist", "signoff", "clause"], diagnostics: &d) else { continue }
+            if m.has("checklist") && m.has("signoff") { m.conflict("checklist", "signoff", &d) }
+            let clause = m.string("clause", &d)
+            if let c = m.string("checklist", &d) {
+                out.append(.checklist(c, clause: clause))
+            } else if let s = m.value("signoff") {
+                out.append(.signoff(MappingReader.stringList(s, what: "`signoff`", file: file, &d), s.span.in(file), clause: clause))
+            } else if !m.has("checklist") {
+                d.append(Diagnostic(MissingKey(key: "checklist` or `signoff", context: "a guarantee"), at: item.span.in(file)))
+            }
+        }
+        return out
+    }
+
+    // MARK: states
+
+    mutating func parseStates(_ node: YAMLNode, region: String) -> [StateSyntax] {
+        guard let pairs = node.mapping else {
+            d.append(Diagnostic(WrongType(what: "`states` of \(region)", expected: "a mapping of state ids to states", found: node.kindDescription),
+                                at: node.span.in(file)))
+            return []
+        }
+        var states: [StateSyntax] = []
+        for p in pairs {
+            guard let name = identifier(p.key, what: "state id") else { continue }
+            if name.value == "join" {
+                d.append(Diagnostic(ReservedName(name: "join"), at: name.span, label: "reserved"))
+                continue
+            }
+            if let s = parseState(name, p.value) { states.append(s) }
+        }
+        return states
+    }
+
+    mutating func parseState(_ name: Spanned<String>, _ original: YAMLNode) -> StateSyntax? {
+        var v = original
+        var fragment: Spanned<String>?
+        if let use = original["use"], let useName = MappingReader.string(use, what: "`use`", file: file, &d) {
+            fragment = useName
+            if let f = fragments[useName.value] {
+                v = f.merged(into: original)
+            } else {
+                d.append(Diagnostic(UnknownFragment(name: useName.value), at: useName.span,
+                                    help: Suggestions.didYouMean(useName.value, fragments.keys) ?? "import the fragment's file with `import: [path/to/fragment.yaml]`"))
+            }
+        }
+        guard let m = MappingReader(v, file: file, context: "state `\(name.value)`", known: Self.stateKeys, diagnostics: &d) else { return nil }
+        let kinds = Self.kindKeys.filter { m.has($0) }
+        if kinds.count > 1 { m.conflict(kinds[0], kinds[1], &d, reason: "a state has exactly one kind") }
+        var kind: StateKindSyntax = .task
+        switch kinds.first {
+        case "final":
+            if let o = m.string("final", &d) {
+                if !Self.outcomes.contains(o.value) {
+                    d.append(Diagnostic(InvalidValue(what: "final outcome", value: o.value, allowed: Self.outcomes), at: o.span,
+                                        help: Suggestions.didYouMean(o.value, Self.outcomes) ?? "use one of: \(Self.outcomes.joined(separator: ", "))"))
+                }
+                kind = .final(o)
+            }
+        case "choice":
+            kind = parseChoice(m.value("choice")!, state: name.value)
+        case "signoff":
+            kind = .signoff(parseSignoff(m.value("signoff")!, state: name.value))
+        case "parallel":
+            kind = .parallel(parseBranches(m.value("parallel")!, state: name.value))
+        case "foreach":
+            if let list = expr(m.value("foreach")!, what: "`foreach`") {
+                let alias = m.string("as", &d) ?? Spanned("item", list.span)
+                if m.has("as"), !Identifier.isIdentifier(alias.value) {
+                    d.append(Diagnostic(InvalidIdentifier(name: alias.value, what: "`as` name", rule: Identifier.rule), at: alias.span))
+                }
+                let body = RegionSyntax(
+                    name: name, title: nil, start: m.string("start", required: true, &d),
+                    states: m.value("states").map { parseStates($0, region: "foreach `\(name.value)`") } ?? [], span: v.span.in(file))
+                if !m.has("states") { m.missing("states", &d) }
+                kind = .foreach(ForeachSyntax(list: list, alias: alias, body: body))
+            }
+        case "wait":
+            kind = .wait(parseWait(m.value("wait")!))
+        default:
+            break
+        }
+        if case .foreach = kind {} else {
+            for k in ["as", "start", "states"] where m.has(k) {
+                m.conflict(kinds.first ?? "on", k, &d, reason: "`\(k)` belongs to a `foreach` state")
+            }
+        }
+        var s = StateSyntax(name: name, title: m.string("title", &d), clause: m.string("clause", &d), span: original.span.in(file), kind: kind)
+        s.fragment = fragment
+        if let on = m.value("on") { s.events = parseEvents(on, state: name.value) }
+        if let r = m.value("requires") { s.requires = parseRequirements(r) }
+        if let due = m.value("due") { s.due = parseDue(due, state: name.value) }
+        s.then = m.string("then", &d)
+        s.maxRounds = m.int("max_rounds", &d)
+        if let f = m.stringList("fills", &d) { s.fills = f }
+        return s
+    }
+
+    mutating func parseEvents(_ node: YAMLNode, state: String) -> [EventSyntax] {
+        guard let pairs = node.mapping else {
+            d.append(Diagnostic(WrongType(what: "`on` of state `\(state)`", expected: "a mapping of event names to transitions", found: node.kindDescription),
+                                at: node.span.in(file), help: "e.g. `on: {approve: {by: manager, to: execute}}`"))
+            return []
+        }
+        var events: [EventSyntax] = []
+        for p in pairs {
+            guard let name = identifier(p.key, what: "event name") else { continue }
+            var alternatives: [TransitionSyntax] = []
+            if let list = p.value.sequence {
+                for alt in list { if let t = parseTransition(alt, event: name.value) { alternatives.append(t) } }
+            } else if let t = parseTransition(p.value, event: name.value) {
+                alternatives.append(t)
+            }
+            events.append(EventSyntax(name: name, alternatives: alternatives))
+        }
+        return events
+    }
+
+    mutating func parseTransition(_ node: YAMLNode, event: String) -> TransitionSyntax? {
+        if node.scalar != nil {
+            // Shorthand: `submit: prepare` (anyone allowed is checked later: no `by`).
+            return TransitionSyntax(by: [], bySpan: nil, to: MappingReader.string(node, what: "the target of `\(event)`", file: file, &d), span: node.span.in(file))
+        }
+        guard let m = MappingReader(node, file: file, context: "event `\(event)`", known: Self.transitionKeys, diagnostics: &d) else { return nil }
+        var t = TransitionSyntax(by: m.stringList("by", &d) ?? [], bySpan: m.value("by")?.span.in(file),
+                                 to: m.string("to", required: true, &d), span: node.span.in(file))
+        if let w = m.value("when") { t.when = expr(w, what: "`when`") }
+        if let set = m.value("set") {
+            if let pairs = set.mapping {
+                for p in pairs {
+                    if let f = identifier(p.key, what: "field name"), let e = expr(p.value, what: "the value of `\(f.value)`", allowLiterals: true) {
+                        t.set.append((f, e))
+                    }
+                }
+            } else {
+                d.append(Diagnostic(WrongType(what: "`set`", expected: "a mapping of fields to expressions", found: set.kindDescription), at: set.span.in(file)))
+            }
+        }
+        if let f = m.stringList("fills", &d) { t.fills = f }
+        if let r = m.value("requires") { t.requires = parseRequirements(r) }
+        t.violation = m.string("violation", &d)
+        t.clause = m.string("clause", &d)
+        t.title = m.string("title", &d)
+        return t
+    }
+
+    mutating func parseRequirements(_ node: YAMLNode) -> [RequirementSyntax] {
+        let items = node.sequence ?? [node]
+        var out: [RequirementSyntax] = []
+        for item in items {
+            if item.scalar != nil {
+                if let e = expr(item, what: "a requirement") { out.append(.expression(e, message: nil)) }
+                continue
+            }
+            guard let m = MappingReader(item, file: file, context: "a requirement", known: ["all_done", "expr", "message"], diagnostics: &d) else { continue }
+            if m.has("all_done") && m.has("expr") { m.conflict("all_done", "expr", &d) }
+            let message = m.string("message", &d)
+            if let f = m.string("all_done", &d) {
+                out.append(.allDone(f, message: message))
+            } else if let e = m.value("expr"), let x = expr(e, what: "`expr`") {
+                out.append(.expression(x, message: message))
+            } else if !m.has("all_done") && !m.has("expr") {
+                m.missing("expr", &d)
+            }
+        }
+        return out
+    }
+
+    mutating func parseChoice(_ node: YAMLNode, state: String) -> StateKindSyntax {
+        guard let arms = node.sequence else {
+            d.append(Diagnostic(WrongType(what: "`choice` of state `\(state)`", expected: "a list of `{when, to}` arms", found: node.kindDescription),
+                                at: node.span.in(file)))
+            return .choice([], otherwise: nil)
+        }
+        var out: [ChoiceArmSyntax] = []
+        var otherwise: Spanned<String>?
+        for (i, arm) in arms.enumerated() {
+            guard let m = MappingReader(arm, file: file, context: "a choice arm", known: ["when", "to", "otherwise"], diagnostics: &d) else { continue }
+            if m.has("otherwise") {
+                if m.has("when") { m.conflict("when", "otherwise", &d) }
+                otherwise = m.string("otherwise", &d)
+                if i != arms.count - 1 {
+                    d.append(Diagnostic(OtherwiseNotLast(), at: m.keySpan("otherwise") ?? arm.span.in(file)))
+                }
+                continue
+            }
+            let to = m.string("to", required: true, &d)
+            guard let w = m.value("when") else { m.missing("when", &d); continue }
+            if let e = expr(w, what: "`when`"), let to { out.append(ChoiceArmSyntax(when: e, to: to, span: arm.span.in(file))) }
+        }
+        return .choice(out, otherwise: otherwise)
+    }
+
+    mutating func parseSignoff(_ node: YAMLNode, state: String) -> SignoffSyntax {
+        var s = SignoffSyntax(span: node.span.in(file))
+        if node.sequence != nil || node.scalar != nil {
+            s.all = MappingReader.stringList(node, what: "`signoff`", file: file, &d)
+            return s
+        }
+        guard let m = MappingReader(node, file: file, context: "the sign-off of `\(state)`", known: ["all", "n", "of", "also"], diagnostics: &d) else { return s }
+        s.all = m.stringList("all", &d) ?? []
+        s.quorum = m.int("n", &d)
+        s.of = m.stringList("of", &d) ?? []
+        if m.has("n") != m.has("of") {
+            m.missing(m.has("n") ? "of" : "n", &d)
+        }
+        if let q = s.quorum, q.value < 1 || (!s.of.isEmpty && q.value > s.of.count) {
+            d.append(Diagnostic(InvalidValue(what: "sign-off quorum", value: String(q.value), allowed: ["1…\(s.of.count)"]), at: q.span))
+        }
+        if let also = m.value("also") {
+            if let pairs = also.mapping {
+                for p in pairs {
+                    if let role = identifier(p.key, what: "role id"), let e = expr(p.value, what: "the condition for `\(role.value)`") {
+                        s.conditional.append((role, e))
+                    }
+                }
+            } else {
+                d.append(Diagnostic(WrongType(what: "`also`", expected: "a mapping of roles to conditions", found: also.kindDescription), at: also.span.in(file),
+                                    help: "e.g. `also: {witness: \"case.key_post\"}`"))
+            }
+        }
+        if s.all.isEmpty && s.of.isEmpty && s.conditional.isEmpty {
+            d.append(Diagnostic(EmptyList(what: "the sign-off of `\(state)`"), at: node.span.in(file)))
+        }
+        return s
+    }
+
+    mutating func parseBranches(_ node: YAMLNode, state: String) -> [RegionSyntax] {
+        guard let pairs = node.mapping else {
+            d.append(Diagnostic(WrongType(what: "`parallel` of state `\(state)`", expected: "a mapping of branch names to branches", found: node.kindDescription),
+                                at: node.span.in(file)))
+            return []
+        }
+        var out: [RegionSyntax] = []
+        for p in pairs {
+            guard let name = identifier(p.key, what: "branch name") else { continue }
+            guard let m = MappingReader(p.value, file: file, context: "branch `\(name.value)`", known: ["title", "start", "states"], diagnostics: &d) else { continue }
+            let states = m.value("states").map { parseStates($0, region: "branch `\(name.value)`") } ?? []
+            if !m.has("states") { m.missing("states", &d) }
+            out.append(RegionSyntax(name: name, title: m.string("title", &d), start: m.string("start", required: true, &d), states: states,
+                                    span: p.value.span.in(file)))
+        }
+        if out.count < 2 {
+            d.append(Diagnostic(TooFewBranches(count: out.count), at: node.span.in(file)))
+        }
+        return out
+    }
+
+    mutating func parseWait(_ node: YAMLNode) -> WaitSyntax {
+        var w = WaitSyntax(span: node.span.in(file))
+        if node.scalar != nil {
+            w.duration = duration(node)
+            return w
+        }
+        guard let m = MappingReader(node, file: file, context: "`wait`", known: ["until", "for"], diagnostics: &d) else { return w }
+        if m.has("until") && m.has("for") { m.conflict("until", "for", &d) }
+        if let u = m.value("until") { w.until = expr(u, what: "`until`") }
+        if let f = m.value("for") { w.duration = duration(f) }
+        if !m.has("until") && !m.has("for") { m.missing("until", &d) }
+        return w
+    }
+
+    mutating func parseDue(_ node: YAMLNode, state: String) -> DueSyntax {
+        var due = DueSyntax(span: node.span.in(file))
+        if node.scalar != nil {
+            due.within = duration(node)
+            return due
+        }
+        guard let m = MappingReader(node, file: file, context: "the deadline of `\(state)`", known: ["within", "by", "overdue"], diagnostics: &d) else { return due }
+        if m.has("within") && m.has("by") { m.conflict("within", "by", &d, reason: "a deadline is either relative to entering the state or a date") }
+        if let w = m.value("within") { due.within = duration(w) }
+        if let b = m.value("by") { due.by = expr(b, what: "`by`") }
+        if !m.has("within") && !m.has("by") { m.missing("within", &d) }
+        if let o = m.value("overdue") {
+            if let om = MappingReader(o, file: file, context: "`overdue`", known: ["escalate", "to", "violation"], diagnostics: &d) {
+                due.escalate = om.stringList("escalate", &d) ?? []
+                due.to = om.string("to", &d)
+                due.violation = om.string("violation", &d)
+                if due.escalate.isEmpty && due.to == nil && due.violation == nil {
+                    d.append(Diagnostic(EmptyList(what: "`overdue` (give `escalate`, `to` and/or `violation`)"), at: o.span.in(file)))
+                }
+            }
+        }
+        return due
+    }
+
+    // MARK: leaves
+
+    mutating func duration(_ node: YAMLNode) -> Spanned<DurationSyntax>? {
+        guard let s = MappingReader.string(node, what: "a duration", file: file, &d) else { return nil }
+        guard let parsed = DurationParser.parse(s.value) else {
+            d.append(Diagnostic(InvalidDuration(text: s.value), at: s.span, label: "not a duration"))
+            return nil
+        }
+        return Spanned(parsed, s.span)
+    }
+
+    mutating func expr(_ node: YAMLNode, what: String, allowLiterals: Bool = false) -> ExprSyntax? {
+        guard let s = node.scalar else {
+            d.append(Diagnostic(WrongType(what: what, expected: "an expression (a string)", found: node.kindDescription), at: node.span.in(file)))
+            return nil
+        }
+        if case .null = s.value {
+            d.append(Diagnostic(WrongType(what: what, expected: "an expression", found: "nothing"), at: node.span.in(file)))
+            return nil
+        }
+        // `key_post: true` or `days: 3` in `set:` are literals; a plain scalar's text is CEL.
+        var text = s.text
+        if allowLiterals, s.style != .plain, case .string(let str) = s.value, !looksLikeExpression(str) {
+            text = "'" + str.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
+        }
+        return ExprSyntax(source: text, span: node.span.in(file), node: node)
+    }
+
+    private func looksLikeExpression(_ s: String) -> Bool {
+        s.contains("case.") || s.contains("(") || s.contains("'") || s.contains("\"")
+    }
+
+    mutating func identifier(_ node: YAMLNode, what: String) -> Spanned<String>? {
+        guard let s = MappingReader.string(node, what: "a \(what)", file: file, &d) else { return nil }
+        if !Identifier.isIdentifier(s.value) {
+            d.append(Diagnostic(InvalidIdentifier(name: s.value, what: what, rule: Identifier.rule), at: s.span, label: "not a valid \(what)"))
+            return nil
+        }
+        return s
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        return self.split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+/// Naming rules for ids.
+enum Identifier {
+    static let rule = "letters a–z, digits and `_`, starting with a letter (write Chinese names in `title:`)"
+    static let workflowRule = "lower-case letters, digits, `-` and `_`, starting with a letter"
+    static let reserved: Set<String> = ["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
+                                        "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let f = s.unicodeScalars.first, f.isASCIILetter || f == "_" else { return false }
+        return s.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" } && !reserved.contains(s)
+    }
+
+    static func isWorkflowID(_ s: String) -> Bool {
+        guard let f = s.unicodeScalars.first, f.isASCIILetter else { return false }
+        return s.unicodeScalars.allSatisfy { ($0.isASCIILetter && $0.value >= 0x61) || $0.isASCIIDigit || $0 == "_" || $0 == "-" }
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIILetter: Bool { (value >= 0x41 && value <= 0x5A) || (value >= 0x61 && value <= 0x7A) }
+    var isASCIIDigit: Bool { value >= 0x30 && value <= 0x39 }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import WFCDiagnostics
+import WFCYAML
+
+/// What compiling one file produced.
+public struct CompileResult: Sendable {
+    /// The sealed IR (with its content hash), present only when there are no errors.
+    public var ir: WorkflowIR?
+    public var diagnostics: [Diagnostic]
+    /// Every file read, including imported fragments, for rendering diagnostics.
+    public var sources: [SourceFile]
+    /// True for fragment files, which are checked but produce no IR.
+    public var isFragment = false
+}
+
+/// The workflow compiler: syntax → names and types → graph checks → IR.
+public struct WorkflowCompiler: Sendable {
+    public var loader: YAMLLoader
+    /// Reads an imported file; nil when it cannot be read.
+    public var readFile: @Sendable (String) -> SourceFile?
+
+    public init(loader: YAMLLoader = YAMLLoader(), readFile: @escaping @Sendable (String) -> SourceFile? = WorkflowCompiler.readFromDisk) {
+        self.loader = loader
+        self.readFile = readFile
+    }
+
+    public static let readFromDisk: @Sendable (String) -> SourceFile? = { path in
+        FileManager.default.contents(atPath: path).map { SourceFile(path: path, bytes: Array($0)) }
+    }
+
+    /// Every descriptor of the compiler's diagnostics.
+    public static let diagnostics: [DiagnosticDescriptor] = [
+        UnknownKey.descriptor, WrongType.descriptor, MissingKey.descriptor, ConflictingKeys.descriptor,
+        InvalidIdentifier.descriptor, InvalidDuration.descriptor, NotAWorkflow.descriptor, ReservedName.descriptor,
+        EmptyList.descriptor, InvalidValue.descriptor, OtherwiseNotLast.descriptor, TooFewBranches.descriptor,
+        UnknownRole.descriptor, DuplicateName.descriptor, UnknownField.descriptor, DefaultTypeMismatch.descriptor,
+        UnknownType.descriptor, EnumDefaultNotMember.descriptor, CalendarRequired.descriptor, UnknownCalendar.descriptor,
+        UnknownFragment.descriptor, TargetOutsideRegion.descriptor, NotAChecklist.descriptor, JoinOutsideRegion.descriptor,
+        ReservedField.descriptor, ImportNotFound.descriptor,
+    ] + GraphChecks.descriptors
+
+    /// Compiles a file read from disk or standard input.
+    public func compile(_ file: SourceFile) -> CompileResult {
+        compile(loader.load(file))
+    }
+
+    /// Compiles an already loaded file. Loader diagnostics are included in the result.
+    public func compile(_ loaded: YAMLLoadResult) -> CompileResult {
+        var result = CompileResult(ir: nil, diagnostics: loaded.diagnostics, sources: [loaded.file])
+        guard let root = loaded.root else { return result }
+        let path = loaded.file.path
+        if FragmentSyntax.isFragment(root) {
+            result.isFragment = true
+            _ = FragmentSyntax.parse(root, file: path, &result.diagnostics)
+            return result
+        }
+        // Imports: fragment files relative to this file.
+        var fragments: [String: FragmentSyntax] = [:]
+        if let imports = root["import"] {
+            var d: [Diagnostic] = []
+            for imp in MappingReader.stringList(imports, what: "`import`", file: path, &d) {
+                let target = Self.resolve(imp.value, relativeTo: path)
+                guard let file = readFile(target) else {
+                    d.append(Diagnostic(ImportNotFound(path: imp.value), at: imp.span, label: "cannot read \(target)"))
+                    continue
+                }
+                let fl = loader.load(file)
+                result.sources.append(file)
+                d += fl.diagnostics
+                guard let froot = fl.root else { continue }
+                if let f = FragmentSyntax.parse(froot, file: file.path, &d) {
+                    if let other = fragments[f.id.value] {
+                        d.append(Diagnostic(DuplicateName(kind: "fragment", name: f.id.value), at: f.id.span, secondary: [Label(other.id.span, "first defined here")]))
+                    } else {
+                        fragments[f.id.value] = f
+                    }
+                }
+            }
+            result.diagnostics += d
+        }
+        var parser = WorkflowParser(file: path, fragments: fragments)
+        let syntax = parser.parse(root)
+        result.diagnostics += parser.d
+        guard let syntax else { return result }
+        var resolver = Resolver(syntax: syntax, sources: SourceMap(result.sources))
+        let ir = resolver.lower()
+        result.diagnostics += resolver.d
+        // Graph checks need resolved names; after errors they would only echo them.
+        if result.diagnostics.errorCount == 0 {
+            result.diagnostics += GraphChecks.run(ir)
+        }
+        result.diagnostics = result.diagnostics.sortedForOutput()
+        if result.diagnostics.errorCount == 0 {
+            result.ir = try? IRCoding.sealed(ir)
+        }
+        return result
+    }
+
+    static func resolve(_ path: String, relativeTo file: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let dir = (file as NSString).deletingLastPathComponent
+        return dir.isEmpty ? path : (dir as NSString).appendingPathComponent(path)
+    }
+}
+
+struct ImportNotFound: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC3014", name: "import-not-found", summary: "An imported fragment file cannot be read.",
+        explanation: "Paths under `import:` are relative to the workflow file. The file must exist and be a fragment (`fragment: ID`).",
+        example: "import: [fragment/three-party-signoff.yaml]\n",
+        fix: "import: [fragments/three-party-signoff.yaml]\n")
+    var path: String
+    var message: String { "cannot import `\(path)`" }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import WFCCompiler
+import WFCDiagnostics
+import WFCDriver
+
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a workflow to its typed state graph (IR JSON).",
+        discussion: "Prints diagnostics and exits 1 when the workflow has errors; otherwise writes the IR with its content hash.")
+
+    @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "file"))
+    var file: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the IR here instead of standard output.", valueName: "out"))
+    var output: String?
+
+    @OptionGroup var diagnostics: OutputOptions
+
+    func run() throws {
+        let result = try Compilation.compile(file)
+        try Compilation.report(result, diagnostics.output)
+        guard let ir = result.ir else { throw CommandFailure(.diagnostics, "") }
+        let data = try IRCoding.pretty(ir) + Data("\n".utf8)
+        if let output {
+            do {
+                try data.write(to: URL(fileURLWithPath: output))
+            } catch {
+                throw CommandFailure(.failure, "cannot write \(output): \(error.localizedDescription)")
+            }
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}
+
+struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a workflow's state graph as Mermaid or Graphviz DOT.")
+
+    @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "file"))
+    var file: String
+
+    @Option(help: "mermaid (renders on GitHub) or dot.")
+    var format: GraphRenderer.Format = .mermaid
+
+    @Option(help: ArgumentHelp("Colour of diagnostics: auto, always or never.", valueName: "when"))
+    var color: OutputOptions.ColorMode = .auto
+
+    func run() throws {
+        let result = try Compilation.compile(file)
+        let out = DiagnosticOutput(format: .human, useColor: DiagnosticOutput.shouldColor(
+            color.rawValue, isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment))
+        try Compilation.report(result, out, toStderr: true)
+        guard let ir = result.ir else { throw CommandFailure(.diagnostics, "") }
+        emit(GraphRenderer(ir).render(format))
+    }
+}
+
+extension GraphRenderer.Format: ExpressibleByArgument {}
+
+/// Shared by the commands that compile one file.
+enum Compilation {
+    static func compile(_ path: String) throws -> CompileResult {
+        let file = try FileDiscovery.read(path)
+        if FileDiscovery.isDirectory(path) { throw CommandFailure(.usage, "\(path) is a directory; give one workflow file") }
+        return WorkflowCompiler().compile(file)
+    }
+
+    /// Prints the diagnostics (to stderr when stdout carries the product).
+    static func report(_ result: CompileResult, _ output: DiagnosticOutput, toStderr: Bool = false) throws {
+        guard !result.diagnostics.isEmpty else { return }
+        let text = output.render(result.diagnostics, sources: SourceMap(result.sources))
+        if toStderr || output.format == .human {
+            FileHandle.standardError.write(Data(text.utf8))
+        } else {
+            emit(text)
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import CEL
+@Test func smoke() { #expect(Bool(true)) }

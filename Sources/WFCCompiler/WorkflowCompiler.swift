@@ -87,7 +87,7 @@ public struct WorkflowCompiler: Sendable {
         result.diagnostics += resolver.d
         // Graph checks need resolved names; after errors they would only echo them.
         if result.diagnostics.errorCount == 0 {
-            result.diagnostics += GraphChecks.run(ir)
+            result.diagnostics += GraphChecks.run(ir, path: path)
         }
         result.diagnostics = result.diagnostics.sortedForOutput()
         if result.diagnostics.errorCount == 0 {

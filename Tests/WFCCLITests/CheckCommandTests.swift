@@ -4,8 +4,18 @@ import WFCDiagnostics
 import WFCDriver
 
 @Suite struct CheckCommandTests {
-    static let valid = "workflow: demo\ntitle: 演示\n"
-    static let duplicate = "workflow: demo\ntitle: 甲\ntitle: 乙\n"
+    static let valid = """
+        workflow: demo
+        version: 1
+        title: 演示
+        roles: {handover: {title: 交接人}}
+        start: apply
+        states:
+          apply: {on: {submit: {by: handover, to: done}}}
+          done: {final: completed}
+
+        """
+    static let duplicate = "workflow: demo\ntitle: 甲\ntitle: 乙\n" + valid.split(separator: "\n").dropFirst(3).joined(separator: "\n") + "\nversion: 1\n"
 
     @Test func cleanExitsZero() throws {
         let dir = try CLI.tempDir(["a.yaml": Self.valid, "sub/b.yml": Self.valid, "notes.txt": "x"])
@@ -16,15 +26,17 @@ import WFCDriver
     }
 
     @Test func errorsExitOneAndAreSortedByFileThenPosition() throws {
-        let dir = try CLI.tempDir(["b.yaml": Self.duplicate, "a.yaml": "x: 1\nx: 2\ny: *nope\n", "ok.yaml": Self.valid])
+        let dir = try CLI.tempDir(["b.yaml": Self.duplicate, "a.yaml": Self.valid.replacingOccurrences(of: "version: 1", with: "version: 1\nversion: 2\nsource: *nope"), "ok.yaml": Self.valid])
         let r = try CLI.run(["check", ".", "--format", "json"], cwd: dir)
         #expect(r.status == 1)
         let lines = r.stdout.split(separator: "\n")
         let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
-        #expect(objects.map { $0["file"] as? String ?? "" } == ["a.yaml", "a.yaml", "b.yaml"])
-        #expect(objects.map { $0["code"] as? String ?? "" } == ["WFC1003", "WFC1004", "WFC1003"])
-        let start = objects[2]["start"] as? [String: Int]
+        #expect(objects.map { $0["file"] as? String ?? "" } == ["a.yaml", "a.yaml", "a.yaml", "b.yaml"])
+        // The unknown alias leaves `source` empty, which the compiler reports too.
+        #expect(objects.map { $0["code"] as? String ?? "" } == ["WFC1003", "WFC1004", "WFC2002", "WFC1003"])
+        let start = objects[3]["start"] as? [String: Int]
         #expect(start == ["offset": 26, "line": 3, "column": 1])
+        #expect(objects.allSatisfy { $0["severity"] as? String == "error" })
         // Same input, same bytes out: parallel checking does not change the order.
         let again = try CLI.run(["check", ".", "--format", "json"], cwd: dir)
         #expect(again.stdout == r.stdout)

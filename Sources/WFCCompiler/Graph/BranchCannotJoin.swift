@@ -12,7 +12,7 @@ enum BranchCannotJoin: GraphCheck {
                 let what = owner?.kind == .foreach ? "the foreach body of `\(owner?.name ?? "")`" : "branch `\(region.name)`"
                 d.append(Diagnostic(
                     BranchCannotJoinMessage(what: what), at: g.span(start), label: "starts here",
-                    secondary: owner.map { [Label($0.span.source, "owned by this state")] } ?? [],
+                    secondary: owner.map { [Label(g.source($0.span), "owned by this state")] } ?? [],
                     help: "end the branch with a transition `to: join`"))
             }
         }

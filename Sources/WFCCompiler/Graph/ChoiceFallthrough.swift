@@ -6,7 +6,7 @@ enum ChoiceFallthrough: GraphCheck {
         for s in g.ir.states where s.kind == .choice && s.otherwise == nil && !s.choice.isEmpty {
             if exhaustive(s.choice.map(\.condition.source), g.ir) { continue }
             d.append(Diagnostic(
-                ChoiceFallsThrough(state: s.name), at: s.span.source, label: "no arm may match",
+                ChoiceFallsThrough(state: s.name), at: g.source(s.span), label: "no arm may match",
                 notes: ["a choice without `otherwise` must cover every case: wfc proves this for an enum field compared with all of its members, or for `x` and `!x`"],
                 help: "add `- otherwise: STATE` as the last arm"))
         }

@@ -10,7 +10,7 @@ enum DeadEnd: GraphCheck {
             case .choice: hint = "give the choice at least one arm"
             default: hint = "add an event under `on:`, or make it a final state with `final: completed`"
             }
-            d.append(Diagnostic(DeadEndState(name: s.name), at: s.span.source, label: "no way out", help: hint))
+            d.append(Diagnostic(DeadEndState(name: s.name), at: g.source(s.span), label: "no way out", help: hint))
         }
     }
 }

@@ -6,9 +6,9 @@ enum FinalWithTransitions: GraphCheck {
         for s in g.ir.states where s.isFinal {
             let out = g.edges[s.id]
             guard !out.isEmpty || !s.transitions.isEmpty else { continue }
-            let spans = s.transitions.map { $0.span.source }
+            let spans = s.transitions.map { g.source($0.span) }
             d.append(Diagnostic(
-                FinalWithTransitionsMessage(name: s.name, outcome: s.outcome ?? "final"), at: s.span.source, label: "final state",
+                FinalWithTransitionsMessage(name: s.name, outcome: s.outcome ?? "final"), at: g.source(s.span), label: "final state",
                 secondary: spans.map { Label($0, "transition out of a final state") },
                 help: "remove the transitions, or make the state a task that leads to a final state"))
         }

@@ -13,8 +13,8 @@ enum GraphChecks {
         EventWithoutRole.self, DuplicateSignoffRole.self, SignoffSeparation.self, UnenforcedGuarantee.self,
     ]
 
-    static func run(_ ir: WorkflowIR) -> [Diagnostic] {
-        let g = GraphModel(ir)
+    static func run(_ ir: WorkflowIR, path: String) -> [Diagnostic] {
+        let g = GraphModel(ir, path: path)
         var d: [Diagnostic] = []
         for check in all { check.run(g, &d) }
         return d

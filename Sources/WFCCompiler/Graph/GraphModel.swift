@@ -1,3 +1,4 @@
+import Foundation
 import WFCDiagnostics
 
 /// The edges of the state graph, per region, as the graph checks see them.
@@ -20,10 +21,13 @@ struct GraphModel {
     }
 
     let ir: WorkflowIR
+    /// The workflow file's display path; IR spans are relative to its folder.
+    let path: String
     private(set) var edges: [[Edge]]
 
-    init(_ ir: WorkflowIR) {
+    init(_ ir: WorkflowIR, path: String) {
         self.ir = ir
+        self.path = path
         edges = ir.states.map { s in
             var out: [Edge] = []
             for (i, t) in s.transitions.enumerated() {
@@ -135,12 +139,12 @@ struct GraphModel {
 
     func name(_ s: Int) -> String { ir.states[s].name }
 
-    func span(_ s: Int) -> SourceSpan {
-        let sp = ir.states[s].span
-        return SourceSpan(file: sp.file, start: sp.start, end: sp.end)
-    }
-}
+    func span(_ s: Int) -> SourceSpan { source(ir.states[s].span) }
 
-extension SpanIR {
-    var source: SourceSpan { SourceSpan(file: file, start: start, end: end) }
+    /// An IR span as a diagnostic span, with the file's display path restored.
+    func source(_ sp: SpanIR) -> SourceSpan {
+        let dir = (path as NSString).deletingLastPathComponent
+        let file = sp.file == (path as NSString).lastPathComponent ? path : (dir.isEmpty ? sp.file : dir + "/" + sp.file)
+        return SourceSpan(file: file, start: sp.start, end: sp.end)
+    }
 }

@@ -17,8 +17,8 @@ enum Nondeterminism: GraphCheck {
                             why = "wfc cannot prove that `\(ts[i].guardExpr?.source ?? "")` and `\(ts[j].guardExpr?.source ?? "")` exclude each other"
                         }
                         d.append(Diagnostic(
-                            NondeterministicEvent(event: event, state: s.name), at: ts[j].span.source, label: "can apply together with the first",
-                            secondary: [Label(ts[i].span.source, "first transition for `\(event)`")], notes: [why],
+                            NondeterministicEvent(event: event, state: s.name), at: g.source(ts[j].span), label: "can apply together with the first",
+                            secondary: [Label(g.source(ts[i].span), "first transition for `\(event)`")], notes: [why],
                             help: "make the guards exclusive (e.g. `x >= 30` and `x < 30`), or give the alternatives different roles"))
                         break
                     }

@@ -10,7 +10,7 @@ enum UnusedRole: GraphCheck {
             if let due = s.due { used.formUnion(due.escalate) }
         }
         for r in g.ir.roles where !used.contains(r.id) {
-            d.append(Diagnostic(UnusedRoleMessage(name: r.name), at: r.span.source, label: "declared here",
+            d.append(Diagnostic(UnusedRoleMessage(name: r.name), at: g.source(r.span), label: "declared here",
                                 help: "let the role act (`by:`, `signoff:`, `escalate:`), or remove it"))
         }
     }
@@ -21,7 +21,7 @@ enum EventWithoutRole: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
         for s in g.ir.states {
             for t in s.transitions where t.roles.isEmpty {
-                d.append(Diagnostic(EventWithoutRoleMessage(event: t.event, state: s.name), at: t.span.source, label: "no `by:`",
+                d.append(Diagnostic(EventWithoutRoleMessage(event: t.event, state: s.name), at: g.source(t.span), label: "no `by:`",
                                     help: "say who may fire it, e.g. `by: manager`"))
             }
         }
@@ -39,7 +39,7 @@ enum DuplicateSignoffRole: GraphCheck {
                 dup.append(g.ir.roles[r].name)
             }
             for name in dup {
-                d.append(Diagnostic(DuplicateSignoffParty(role: name, state: s.name), at: so.span.source, label: "`\(name)` appears twice",
+                d.append(Diagnostic(DuplicateSignoffParty(role: name, state: s.name), at: g.source(so.span), label: "`\(name)` appears twice",
                                     help: "list each party once"))
             }
         }
@@ -60,7 +60,7 @@ enum SignoffSeparation: GraphCheck {
                     if g.ir.separations.contains(where: { $0.contains(a) && $0.contains(b) }) { continue }
                     let (na, nb) = (g.ir.roles[a].name, g.ir.roles[b].name)
                     d.append(Diagnostic(
-                        SignoffPartiesNotSeparated(a: na, b: nb, state: s.name), at: so.span.source, label: "`\(na)` and `\(nb)` both sign",
+                        SignoffPartiesNotSeparated(a: na, b: nb, state: s.name), at: g.source(so.span), label: "`\(na)` and `\(nb)` both sign",
                         notes: ["without a separation constraint, one person could hold both roles and sign twice"],
                         help: "add `[\(na), \(nb)]` to `separate:`"))
                 }

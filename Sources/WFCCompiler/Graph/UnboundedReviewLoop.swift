@@ -21,7 +21,7 @@ enum UnboundedReviewLoop: GraphCheck {
                 let transition = g.ir.states[exit.from].transitions[t]
                 let loop = comp.sorted { g.ir.states[$0].span.start < g.ir.states[$1].span.start }.map(g.name)
                 d.append(Diagnostic(
-                    UnboundedLoop(loop: loop, event: transition.event), at: transition.span.source, label: "the only way out",
+                    UnboundedLoop(loop: loop, event: transition.event), at: g.source(transition.span), label: "the only way out",
                     notes: ["if `\(transition.event)` never happens, the case loops forever"],
                     help: "add `max_rounds: N` to a state of the loop, an overdue `to:`, or another way out (e.g. withdraw)"))
             }

@@ -20,15 +20,15 @@ enum UnenforcedGuarantee: GraphCheck {
             switch gr {
             case .checklist(let f, let span, _):
                 explicitChecklists.insert(f)
-                goals.append((.checklist(f), span.source, "checklist `\(g.ir.fields[f].name)`"))
+                goals.append((.checklist(f), g.source(span), "checklist `\(g.ir.fields[f].name)`"))
             case .signoff(let roles, let span, _):
                 let names = roles.map { "`\(g.ir.roles[$0].name)`" }.joined(separator: ", ")
-                goals.append((.signoff(roles), span.source, "the sign-off of \(names)"))
+                goals.append((.signoff(roles), g.source(span), "the sign-off of \(names)"))
             }
         }
         for f in g.ir.fields where !f.optional && !explicitChecklists.contains(f.id) {
             if case .checklist = f.type, let span = f.span {
-                goals.append((.checklist(f.id), span.source, "checklist `\(f.name)`"))
+                goals.append((.checklist(f.id), g.source(span), "checklist `\(f.name)`"))
             }
         }
         for (goal, span, what) in goals {
@@ -60,7 +60,7 @@ enum UnenforcedGuarantee: GraphCheck {
                 if let guardExpr = t.guardExpr, GuardAtoms(guardExpr.source).requiresAllDone(name) { return true }
             }
             if case .choice(let i) = e.kind, GuardAtoms(s.choice[i].condition.source).requiresAllDone(name) { return true }
-            if case .then = e.kind, !s.regions.isEmpty { return s.regions.allSatisfy { regionEnforces($0, goal, g) } }
+            if case .then = e.kind, !s.regions.isEmpty { return compositeEnforces(s, goal, g) }
             return false
         case .signoff(let roles):
             guard case .then = e.kind else { return false }
@@ -68,9 +68,15 @@ enum UnenforcedGuarantee: GraphCheck {
                 let certain = Set(so.all + (so.quorum == so.of.count ? so.of : []))
                 return Set(roles).isSubset(of: certain)
             }
-            if !s.regions.isEmpty { return s.regions.allSatisfy { regionEnforces($0, goal, g) } }
+            if !s.regions.isEmpty { return compositeEnforces(s, goal, g) }
             return false
         }
+    }
+
+    /// All branches of a parallel state join before `then`, so one enforcing branch is
+    /// enough; a foreach body enforces when it does so for every item.
+    static func compositeEnforces(_ s: StateIR, _ goal: Goal, _ g: GraphModel) -> Bool {
+        s.regions.contains { regionEnforces($0, goal, g) }
     }
 
     static func requirement(_ r: RequirementIR, _ field: Int, _ name: String) -> Bool {

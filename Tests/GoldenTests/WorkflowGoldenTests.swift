@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import WFCCompiler
+import WFCDiagnostics
+import WFCDriver
+import WFCYAML
+
+/// Golden tests of the whole `wfc check` pipeline on workflow files.
+@Suite struct WorkflowGoldenTests {
+    /// The runner `wfc check` uses, reading imports relative to the golden folder.
+    static let runner: CheckRunner = {
+        var r = CheckRunner.standard()
+        let root = Golden.root.path
+        r.phases = [CompilePhase(compiler: WorkflowCompiler(readFile: { path in
+            FileManager.default.contents(atPath: root + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+        }))]
+        return r
+    }()
+
+    @Test(arguments: Golden.inputs("workflow/invalid"))
+    func invalid(_ input: URL) throws {
+        let file = try Golden.source(input)
+        let out = Self.runner.checkWithSources(file)
+        #expect(out.diagnostics.contains { $0.severity == .error || $0.severity == .warning }, "\(input.lastPathComponent) should produce diagnostics")
+        try Golden.compare(HumanRenderer().render(out.diagnostics, sources: SourceMap([file] + out.sources)), for: input)
+    }
+
+    @Test(arguments: Golden.inputs("workflow/valid"))
+    func valid(_ input: URL) throws {
+        let file = try Golden.source(input)
+        let out = Self.runner.checkWithSources(file)
+        #expect(out.diagnostics.isEmpty, "\(HumanRenderer().render(out.diagnostics, sources: SourceMap([file] + out.sources)))")
+    }
+
+    @Test func validFilesCompileToIR() throws {
+        for input in Golden.inputs("workflow/valid") {
+            let file = try Golden.source(input)
+            let result = WorkflowCompiler(readFile: { path in
+                FileManager.default.contents(atPath: Golden.root.path + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+            }).compile(file)
+            let ir = try #require(result.ir, "\(input.lastPathComponent)")
+            // The hash is of the canonical form and survives a round trip.
+            let data = try IRCoding.pretty(ir)
+            let loaded = try IRCoding.load(data)
+            #expect(loaded == ir)
+            #expect(ir.contentHash?.hasPrefix("sha256:") == true)
+        }
+    }
+}

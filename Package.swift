@@ -39,7 +39,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "wfc-bench",
-            dependencies: ["CYAML", "WFCYAML", "WFCDiagnostics", "WFCDriver"],
+            dependencies: ["WFCYAML", "WFCDiagnostics", "WFCDriver", "WFCCompiler"],
             path: "Benchmarks/wfc-bench"
         ),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),

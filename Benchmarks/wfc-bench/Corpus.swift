@@ -1,5 +1,5 @@
-/// Generates workflow-shaped YAML: Chinese titles, nested states, flow and block styles,
-/// quoted guards, about 160 lines per file. Deterministic for a given seed.
+/// Generates valid workflow files: Chinese titles, nested states, flow and block styles,
+/// quoted guards, about 160 lines per file. Deterministic for a given number.
 enum Corpus {
     static let titles = ["提前申请", "交接准备", "交接审核", "交接执行", "监交确认", "人力资源部备案", "账号注销", "资产归还", "客户走访", "经理审批"]
     static let roles = ["handover", "receiver", "manager", "witness", "hr"]
@@ -18,7 +18,7 @@ enum Corpus {
               manager:  {title: 直接上级}
               witness:  {title: 监交人}
               hr:       {title: 人力资源部}
-            separate: [[handover, receiver], [handover, witness]]
+            separate: [[handover, receiver, witness, manager, hr]]
             case:
               reason:   {enum: [resignation, transfer, sick_leave, maternity_leave]}
               key_post: {type: bool, default: false}
@@ -40,17 +40,43 @@ enum Corpus {
                   s\(i):
                     title: \(title)
                     clause: 四.\(i + 1)
+                    max_rounds: 3
                     due: {within: \(i % 5 + 1) working days, overdue: {escalate: hr}}
+                    requires: \(i + 1 == states ? "{all_done: items}" : "\"case.notice_days >= 0\"")
                     on:
                       approve:
                         by: \(role)
                         to: \(next)
                         when: "case.notice_days >= \(i + 3) && size(case.items) > 0"
-                      reject: {by: manager, to: s\(max(0, i - 1)), note: '退回重新准备'}
+                      reject: {by: manager, to: \(i == 0 ? "cancelled" : "s\(i - 1)"), title: '退回重新准备'}
 
                 """
         }
-        s += "  done: {final: completed}\n"
+        s += "  cancelled: {final: cancelled}\n  done: {final: completed}\n"
+        return s
+    }
+
+    /// One workflow with `count` states in a chain, each with a guarded forward event and a
+    /// reject back, for scaling measurements.
+    static func big(_ count: Int) -> String {
+        var s = """
+            workflow: big-\(count)
+            version: 1
+            title: 大型流程 \(count)
+            roles: {a: {title: 甲}, b: {title: 乙}}
+            separate: [[a, b]]
+            case: {n: int}
+            start: s0
+            states:
+
+            """
+        s.reserveCapacity(count * 110)
+        for i in 0..<count {
+            let next = i + 1 < count ? "s\(i + 1)" : "done"
+            let back = i == 0 ? "stop" : "s\(i - 1)"
+            s += "  s\(i): {title: 步骤\(i), max_rounds: 2, on: {ok: {by: a, to: \(next), when: \"case.n > \(i % 97)\"}, back: {by: b, to: \(back)}}}\n"
+        }
+        s += "  stop: {final: cancelled}\n  done: {final: completed}\n"
         return s
     }
 }

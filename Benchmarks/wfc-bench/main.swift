@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import WFCDiagnostics
+import WFCCompiler
 import WFCDriver
 import WFCYAML
 
@@ -12,7 +13,7 @@ func option(_ name: String, _ fallback: Int, _ arguments: [String] = arguments) 
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return fallback }
     return v
 }
-let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
+let suites = arguments.enumerated().filter { i, a in !a.hasPrefix("--") && Int(a) == nil }.map(\.element)
 let fileCount = option("--files", 2000)
 let runs = option("--runs", 5)
 
@@ -30,11 +31,12 @@ nonisolated func seconds(_ body: () -> Void) -> Double {
 
 func fmt(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
-let corpus: [[UInt8]] = (0..<fileCount).map { Array(Corpus.file($0).utf8) }
+let needsCorpus = suites.isEmpty || suites.contains { ["yaml", "check", "loader-only"].contains($0) }
+let corpus: [[UInt8]] = needsCorpus ? (0..<fileCount).map { Array(Corpus.file($0).utf8) } : []
 let totalBytes = corpus.reduce(0) { $0 + $1.count }
 let totalLines = corpus.reduce(0) { $0 + $1.filter { $0 == 0x0A }.count }
 let mb = Double(totalBytes) / 1e6
-print("corpus: \(fileCount) files, \(totalLines / max(fileCount, 1)) lines each on average, \(fmt(mb)) MB")
+if needsCorpus { print("corpus: \(fileCount) files, \(totalLines / max(fileCount, 1)) lines each on average, \(fmt(mb)) MB") }
 
 if suites.contains("loader-only") {
     // For profiling: the loader alone.
@@ -98,9 +100,24 @@ if suites.isEmpty || suites.contains("check") {
         paths.append(p)
     }
     let runner = CheckRunner.standard()
+    let sample = runner.check(paths: Array(paths.prefix(3)))
+    precondition(sample.diagnostics.isEmpty, "the corpus must check clean: \(sample.diagnostics.first.map { "\($0.code) \($0.message)" } ?? "")")
     var bare: [Double] = []
     var check: [Double] = []
+    var cli: [Double] = []
+    let wfc = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wfc").path
+    let haveCLI = FileManager.default.isExecutableFile(atPath: wfc)
     for _ in 0..<runs {
+        if haveCLI {
+            cli.append(seconds {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: wfc)
+                p.arguments = ["check", dir.path]
+                p.standardError = FileHandle.nullDevice
+                try? p.run()
+                p.waitUntilExit()
+            })
+        }
         bare.append(seconds {
             for p in paths {
                 if let d = FileManager.default.contents(atPath: p) {
@@ -114,5 +131,47 @@ if suites.isEmpty || suites.contains("check") {
     let c = median(check)
     print("check: bare scan (read + libyaml, one core)  \(fmt(b * 1000, 1)) ms")
     print("check: wfc check runner (\(ProcessInfo.processInfo.activeProcessorCount) cores)        \(fmt(c * 1000, 1)) ms")
-    print("check: ratio check/bare  \(fmt(c / b))x  (goal ≤ 1.50x)")
+    print("check: ratio runner/bare  \(fmt(c / b))x")
+    if haveCLI {
+        let w = median(cli)
+        print("check: `wfc check DIR` process, end to end  \(fmt(w * 1000, 1)) ms")
+        print("check: ratio wfc check/bare  \(fmt(w / b))x  (goal ≤ 1.50x, both cores)")
+    }
+}
+
+if suites.isEmpty || suites.contains("big") {
+    // Single workflows of growing size: time and peak memory, each in its own process.
+    var times: [Int: Double] = [:]
+    for count in [1_000, 10_000, 100_000] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["big-one", String(count), "--runs", String(max(1, min(runs, 3)))]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try? p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        let t = Double(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+        times[count] = t
+        print("big: \(count) states  \(fmt(t * 1000, 1)) ms  peak RSS \(usage.ru_maxrss / 1024) MiB (max over children so far)")
+    }
+    if let a = times[10_000], let b = times[100_000] {
+        print("big: ratio 100k/10k  \(fmt(b / a))  (goal ≤ 12: linear growth)")
+    }
+}
+
+if suites.first == "big-one", arguments.count > 1, let count = Int(arguments[1]) {
+    let file = SourceFile(path: "big.yaml", text: Corpus.big(count))
+    // What `wfc check` does: the whole compiler without sealing the IR.
+    var compiler = WorkflowCompiler(loader: YAMLLoader(limits: YAMLLimits(maxFileBytes: 64 << 20)))
+    compiler.seal = false
+    var ts: [Double] = []
+    for _ in 0..<runs {
+        var errors = 0
+        ts.append(seconds { errors = compiler.compile(file).diagnostics.errorCount })
+        precondition(errors == 0, "the big workflow must compile")
+    }
+    print(median(ts))
 }

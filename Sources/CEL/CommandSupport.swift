@@ -64,7 +64,7 @@ public enum CELJSON {
             return .list(out)
         case .map(let kt, let vt):
             guard let o = json as? [String: Any] else { throw bad("an object") }
-            var m = CELMap()
+            var m = CELMapBuilder()
             for k in o.keys.sorted() {
                 let key: CELValue
                 switch kt {
@@ -78,7 +78,7 @@ public enum CELJSON {
                     throw bad("a map")
                 }
             }
-            return .map(m)
+            return .map(m.finish())
         case .record(let r):
             guard let o = json as? [String: Any] else { throw bad("an object with the fields of \(r.name)") }
             var fields: [CELValue?] = Array(repeating: nil, count: r.fields.count)
@@ -113,12 +113,12 @@ public enum CELJSON {
             for (i, x) in a.enumerated() { out.append(try natural(x, path: "\(path)[\(i)]")) }
             return .list(out)
         case let o as [String: Any]:
-            var m = CELMap()
+            var m = CELMapBuilder()
             for k in o.keys.sorted() {
                 guard let x = o[k] else { continue }
                 do { try m.insert(.string(k), try natural(x, path: "\(path).\(k)")) } catch let e as CELError { throw e } catch {}
             }
-            return .map(m)
+            return .map(m.finish())
         default:
             throw CELError(.badValue, "\(path): unsupported JSON value.", span: CELSpan(start: 0, end: 0))
         }

@@ -78,8 +78,8 @@ public final class CELEnvironment: @unchecked Sendable {
     }
 
     /// Parses a type name, resolving declared enum and record names.
-    public func parseType(_ text: String) throws(CELError) -> CELType {
-        try CELTypeParser.parse(text) { [enums, records] n in
+    public func parseType(_ text: String, allowTypeParams: Bool = false) throws(CELError) -> CELType {
+        try CELTypeParser.parse(text, allowTypeParams: allowTypeParams) { [enums, records] n in
             if let e = enums[n] { return .enumType(e) }
             if let r = records[n] { return .record(r) }
             return nil

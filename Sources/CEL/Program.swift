@@ -129,7 +129,7 @@ struct Planner {
             let kf = ks.map(\.fn), vf = vs.map(\.fn)
             let span = e.span
             return PlanNode(fn: { (act) throws(CELEvalError) -> CELValue in
-                var m = CELMap()
+                var m = CELMapBuilder()
                 for i in 0..<kf.count {
                     do throws(CELEvalError) { try m.insert(try kf[i](act), try vf[i](act)) } catch {
                         var err = error
@@ -137,7 +137,7 @@ struct Planner {
                         throw err
                     }
                 }
-                return .map(m)
+                return .map(m.finish())
             }, constant: nil)
         case .comprehension(let c):
             return planComprehension(e, c)
@@ -195,6 +195,24 @@ struct Planner {
         let op = plan(operand).fn
         let span = e.span
         if checked, case .recordField(let i)? = result.refs[e.id] {
+            // Fused `variable.field` / `local.field`: read the slot and the field in one step.
+            switch result.refs[operand.id] {
+            case .variable(let slot)?:
+                return PlanNode(fn: { (act) throws(CELEvalError) -> CELValue in
+                    if slot < act.slotCount, case .record(let r)? = act.storage[slot] {
+                        return try Planner.recordField(r, i, testOnly: testOnly, span: span)
+                    }
+                    return try Planner.selectField(try op(act), field, testOnly: testOnly, span: span)
+                }, constant: nil)
+            case .local(let slot)?:
+                return PlanNode(fn: { (act) throws(CELEvalError) -> CELValue in
+                    if case .record(let r) = act.locals[slot] {
+                        return try Planner.recordField(r, i, testOnly: testOnly, span: span)
+                    }
+                    return try Planner.selectField(try op(act), field, testOnly: testOnly, span: span)
+                }, constant: nil)
+            default: break
+            }
             return PlanNode(fn: { (act) throws(CELEvalError) -> CELValue in
                 let v = try op(act)
                 if case .record(let r) = v { return try Planner.recordField(r, i, testOnly: testOnly, span: span) }
@@ -506,7 +524,7 @@ struct Planner {
                 }
                 return .list(out)
             case .transformMap:
-                var m = CELMap()
+                var m = CELMapBuilder()
                 for i in 0..<count {
                     bind(i)
                     if let filter, !(try truth(try filter(act))) { continue }
@@ -514,7 +532,7 @@ struct Planner {
                     let k: CELValue = act.locals[slot1]
                     do throws(CELEvalError) { try m.insert(k, v) } catch { throw Planner.withSpan(error, span) }
                 }
-                return .map(m)
+                return .map(m.finish())
             }
         }, constant: nil)
     }

@@ -171,10 +171,14 @@ public struct CELTypeParser {
     var src: [UInt8]
     var pos = 0
     let named: (String) -> CELType?
+    var allowGeneric = false
 
     /// Parses a type name. `named` resolves host-declared type names (enums, records).
-    public static func parse(_ text: String, named: @escaping (String) -> CELType? = { _ in nil }) throws(CELError) -> CELType {
-        var p = CELTypeParser(src: Array(text.utf8), named: named)
+    /// `allowTypeParams` accepts type parameters (`T`) and unknown parameterised types (`tuple(T, U)`),
+    /// which only make sense in function signatures.
+    public static func parse(_ text: String, allowTypeParams: Bool = false,
+                             named: @escaping (String) -> CELType? = { _ in nil }) throws(CELError) -> CELType {
+        var p = CELTypeParser(src: Array(text.utf8), named: named, allowGeneric: allowTypeParams)
         let t = try p.parseType()
         p.skip()
         if p.pos != p.src.count {
@@ -234,8 +238,8 @@ public struct CELTypeParser {
         case "type": return .type(params.first)
         default:
             if params.isEmpty, let t = named(name) { return t }
-            if params.isEmpty, name.count <= 2, name.first?.isUppercase == true { return .param(name) }
-            if !params.isEmpty { return .opaque(name, params) }
+            if allowGeneric, params.isEmpty, name.count <= 2, name.first?.isUppercase == true { return .param(name) }
+            if allowGeneric, !params.isEmpty { return .opaque(name, params) }
             throw CELError(.badTypeName, "Unknown type '\(name)'.", span: span,
                            suggestion: Suggest.best(name, among: ["int", "uint", "double", "bool", "string", "bytes", "date", "timestamp", "duration", "list", "map", "dyn"]))
         }

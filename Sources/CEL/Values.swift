@@ -95,18 +95,18 @@ func digits(_ b: [UInt8], _ at: Int, _ n: Int) -> Int? {
 }
 
 /// An instance of a host-declared record type. Fields are stored by declaration index.
-public struct CELRecord: Sendable {
+/// A class, so a record is one pointer inside `CELValue`.
+public final class CELRecord: Sendable {
     public let type: CELRecordType
     /// `nil` means an optional field is absent.
-    public var fields: [CELValue?]
+    public let fields: [CELValue?]
     public init(type: CELRecordType, fields: [CELValue?]) {
         self.type = type
         self.fields = fields
     }
     /// Builds a record from named values; missing fields are absent.
-    public init(type: CELRecordType, values: [String: CELValue]) {
-        self.type = type
-        self.fields = type.fields.map { values[$0.name] }
+    public convenience init(type: CELRecordType, values: [String: CELValue]) {
+        self.init(type: type, fields: type.fields.map { values[$0.name] })
     }
     public subscript(name: String) -> CELValue? {
         guard let i = type.fieldIndex(name) else { return nil }
@@ -150,36 +150,26 @@ struct UTF8Key: Hashable, Sendable {
     }
 }
 
-/// An immutable CEL map preserving insertion order.
-public struct CELMap: Sendable {
-    public private(set) var keys: [CELValue]
-    public private(set) var values: [CELValue]
-    var index: [CELMapKey: Int]
+/// An immutable CEL map preserving insertion order. A class, so a map is one pointer inside `CELValue`.
+public final class CELMap: Sendable {
+    public let keys: [CELValue]
+    public let values: [CELValue]
+    let index: [CELMapKey: Int]
 
-    public init() {
-        keys = []
-        values = []
-        index = [:]
+    init(builder b: CELMapBuilder) {
+        keys = b.keys
+        values = b.values
+        index = b.index
     }
+
+    /// An empty map.
+    public convenience init() { self.init(builder: CELMapBuilder()) }
 
     /// Builds a map, failing on unsupported key types or duplicate keys.
-    public init(entries: [(CELValue, CELValue)]) throws(CELEvalError) {
-        self.init()
-        keys.reserveCapacity(entries.count)
-        values.reserveCapacity(entries.count)
-        for (k, v) in entries { try insert(k, v) }
-    }
-
-    mutating func insert(_ k: CELValue, _ v: CELValue) throws(CELEvalError) {
-        guard let mk = CELMapKey(k) else {
-            throw CELEvalError(.unsupportedKeyType, "A map key must be text, a number or true/false, not \(k.typeName).")
-        }
-        if index[mk] != nil {
-            throw CELEvalError(.duplicateKey, "The map has the key \(k.debugText) more than once (Failed with repeated key).")
-        }
-        index[mk] = keys.count
-        keys.append(k)
-        values.append(v)
+    public convenience init(entries: [(CELValue, CELValue)]) throws(CELEvalError) {
+        var b = CELMapBuilder()
+        for (k, v) in entries { try b.insert(k, v) }
+        self.init(builder: b)
     }
 
     public var count: Int { keys.count }
@@ -196,6 +186,27 @@ public struct CELMap: Sendable {
         guard let i = index[.string(UTF8Key(s))] else { return nil }
         return values[i]
     }
+}
+
+/// Accumulates map entries, rejecting bad and duplicate keys.
+struct CELMapBuilder {
+    var keys: [CELValue] = []
+    var values: [CELValue] = []
+    var index: [CELMapKey: Int] = [:]
+
+    mutating func insert(_ k: CELValue, _ v: CELValue) throws(CELEvalError) {
+        guard let mk = CELMapKey(k) else {
+            throw CELEvalError(.unsupportedKeyType, "A map key must be text, a number or true/false, not \(k.typeName) (unsupported key type).")
+        }
+        if index[mk] != nil {
+            throw CELEvalError(.duplicateKey, "The map has the key \(k.debugText) more than once (Failed with repeated key).")
+        }
+        index[mk] = keys.count
+        keys.append(k)
+        values.append(v)
+    }
+
+    func finish() -> CELMap { CELMap(builder: self) }
 }
 
 /// A CEL runtime value. Scalars are stored inline so evaluating scalar guards does not allocate.

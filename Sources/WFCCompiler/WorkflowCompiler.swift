@@ -16,6 +16,8 @@ public struct CompileResult: Sendable {
 /// The workflow compiler: syntax → names and types → graph checks → IR.
 public struct WorkflowCompiler: Sendable {
     public var loader: YAMLLoader
+    /// Whether to compute the IR's content hash. `wfc check` does not need it.
+    public var seal = true
     /// Reads an imported file; nil when it cannot be read.
     public var readFile: @Sendable (String) -> SourceFile?
 
@@ -91,7 +93,7 @@ public struct WorkflowCompiler: Sendable {
         }
         result.diagnostics = result.diagnostics.sortedForOutput()
         if result.diagnostics.errorCount == 0 {
-            result.ir = try? IRCoding.sealed(ir)
+            result.ir = seal ? try? IRCoding.sealed(ir) : ir
         }
         return result
     }

@@ -146,7 +146,9 @@ extension CheckRunner {
     /// The runner `wfc check` uses: the loader and every checking phase.
     public static func standard(limits: YAMLLimits = YAMLLimits()) -> CheckRunner {
         let loader = YAMLLoader(limits: limits)
-        return CheckRunner(loader: loader, phases: [CompilePhase(compiler: WorkflowCompiler(loader: loader))])
+        var compiler = WorkflowCompiler(loader: loader)
+        compiler.seal = false
+        return CheckRunner(loader: loader, phases: [CompilePhase(compiler: compiler)])
     }
 }
 

@@ -113,8 +113,8 @@ struct Conformance {
                 var list: [CELOverload] = []
                 for o in ovs {
                     do {
-                        let ps = try ((o["params"] as? [String]) ?? []).map { (p) throws(CELError) -> CELType in try env.parseType(p) }
-                        let r = try env.parseType((o["result"] as? String) ?? "dyn")
+                        let ps = try ((o["params"] as? [String]) ?? []).map { (p) throws(CELError) -> CELType in try env.parseType(p, allowTypeParams: true) }
+                        let r = try env.parseType((o["result"] as? String) ?? "dyn", allowTypeParams: true)
                         list.append(CELOverload(id: (o["id"] as? String) ?? name, receiver: (o["receiver"] as? Bool) ?? false,
                                                 params: ps, result: r))
                     } catch { return .fail("bad overload \(error)") }

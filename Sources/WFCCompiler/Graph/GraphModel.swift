@@ -72,19 +72,21 @@ struct GraphModel {
         return p.reversed()
     }
 
-    /// States from which an exit (a final state, or `join` in a branch) can be reached.
+    /// States from which an exit (a final state, or `join` in a branch) can be reached:
+    /// a backwards search from the exits, linear in the region's size.
     func canFinish(region: Int) -> Set<Int> {
         let members = ir.regions[region].states
+        var preds: [Int: [Int]] = [:]
+        for s in members {
+            for e in edges[s] { if let t = e.to { preds[t, default: []].append(s) } }
+        }
         var good = Set(members.filter { ir.states[$0].isFinal || edges[$0].contains { $0.join } })
-        var changed = true
-        while changed {
-            changed = false
-            for s in members where !good.contains(s) {
-                if edges[s].contains(where: { $0.to.map { good.contains($0) } ?? false }) {
-                    good.insert(s)
-                    changed = true
-                }
-            }
+        var queue = Array(good)
+        var i = 0
+        while i < queue.count {
+            let s = queue[i]
+            i += 1
+            for p in preds[s] ?? [] where good.insert(p).inserted { queue.append(p) }
         }
         return good
     }

@@ -26,7 +26,8 @@ struct GuardAtoms {
 
     /// Reads `source`; conjuncts it cannot interpret are kept only as text.
     init(_ source: String) {
-        conjuncts = Self.splitTopLevel(source, on: "&&").map { Self.stripParens($0.filter { !$0.isWhitespace }) }
+        let compact = String(decoding: source.utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
+        conjuncts = Self.splitTopLevel(compact, on: "&&").map(Self.stripParens)
         atoms = conjuncts.compactMap(Self.atom)
     }
 
@@ -99,9 +100,8 @@ struct GuardAtoms {
     }
 
     private static func isPath(_ s: String) -> Bool {
-        guard let f = s.unicodeScalars.first, f.properties.isAlphabetic || f == "_" else { return false }
-        return s.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) || $0 == "_" || $0 == "." }
-            && !["true", "false", "null"].contains(s)
+        guard let f = s.utf8.first, (f >= 0x41 && f <= 0x5A) || (f >= 0x61 && f <= 0x7A) || f == 0x5F else { return false }
+        return s.utf8.allSatisfy { ($0 < 0x80 && isWordByte($0)) || $0 == 0x2E } && s != "true" && s != "false" && s != "null"
     }
 
     private static func literal(_ s: String) -> Literal? {
@@ -115,49 +115,67 @@ struct GuardAtoms {
         return Double(t).map { .number($0) }
     }
 
-    /// Splits at `sep` outside quotes, brackets and parentheses. For the keyword `in`, only
-    /// where it stands alone.
+    /// Splits at `sep` outside quotes, brackets and parentheses, working on UTF-8 bytes (the
+    /// operators are ASCII). The keyword `in` splits only where it stands alone; `>`, `<` and
+    /// `=` never split inside a longer operator.
     static func splitTopLevel(_ s: String, on sep: String) -> [String] {
-        let chars = Array(s)
-        let sepChars = Array(sep)
+        let b = Array(s.utf8)
+        let p = Array(sep.utf8)
+        let isWord = p.first.map(isWordByte) ?? false
         var parts: [String] = []
         var depth = 0
-        var quote: Character?
-        var current = ""
+        var quote: UInt8 = 0
+        var start = 0
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if let q = quote {
-                current.append(c)
-                if c == "\\", i + 1 < chars.count { current.append(chars[i + 1]); i += 2; continue }
-                if c == q { quote = nil }
+        while i < b.count {
+            let c = b[i]
+            if quote != 0 {
+                if c == 0x5C { i += 2; continue }
+                if c == quote { quote = 0 }
                 i += 1
                 continue
             }
-            if c == "'" || c == "\"" { quote = c }
-            if c == "(" || c == "[" || c == "{" { depth += 1 }
-            if c == ")" || c == "]" || c == "}" { depth -= 1 }
-            if depth == 0, quote == nil, i + sepChars.count <= chars.count, Array(chars[i..<i + sepChars.count]) == sepChars {
-                let isWord = sep.first?.isLetter ?? false
-                let before = i > 0 ? chars[i - 1] : " "
-                let after = i + sepChars.count < chars.count ? chars[i + sepChars.count] : " "
-                // Operators must not be the start of a longer operator (`>` in `>=`, `=` in `==`).
-                let operatorOK = isWord
-                    ? !(before.isLetter || before.isNumber || before == "_") && !(after.isLetter || after.isNumber || after == "_")
-                    : !(sep == ">" || sep == "<") || after != "="
-                let prevOK = isWord || !(sep.count == 1 && "<>=!".contains(before))
-                if operatorOK && prevOK {
-                    parts.append(current.trimmingWhitespace())
-                    current = ""
-                    i += sepChars.count
+            switch c {
+            case 0x27, 0x22: quote = c
+            case 0x28, 0x5B, 0x7B: depth += 1
+            case 0x29, 0x5D, 0x7D: depth -= 1
+            default: break
+            }
+            if depth == 0, i + p.count <= b.count, b[i] == p[0], Array(b[i..<i + p.count]) == p {
+                let before: UInt8 = i > 0 ? b[i - 1] : 0x20
+                let after: UInt8 = i + p.count < b.count ? b[i + p.count] : 0x20
+                let ok: Bool
+                if isWord {
+                    ok = !isWordByte(before) && !isWordByte(after)
+                } else if p.count == 1 {
+                    // `>` must not be part of `>=`, `=`/`!`/`<`/`>` must not precede it.
+                    ok = after != 0x3D && before != 0x3D && before != 0x21 && before != 0x3C && before != 0x3E
+                } else {
+                    ok = true
+                }
+                if ok {
+                    parts.append(trim(b[start..<i]))
+                    i += p.count
+                    start = i
                     continue
                 }
             }
-            current.append(c)
             i += 1
         }
-        parts.append(current.trimmingWhitespace())
+        parts.append(trim(b[start..<b.count]))
         return parts
+    }
+
+    private static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c >= 0x80
+    }
+
+    private static func trim(_ s: ArraySlice<UInt8>) -> String {
+        var lo = s.startIndex
+        var hi = s.endIndex
+        while lo < hi, s[lo] == 0x20 || s[lo] == 0x09 { lo += 1 }
+        while hi > lo, s[hi - 1] == 0x20 || s[hi - 1] == 0x09 { hi -= 1 }
+        return String(decoding: s[lo..<hi], as: UTF8.self)
     }
 
     private static func stripParens(_ s: String) -> String {

@@ -20,19 +20,26 @@ struct Resolver {
     init(syntax: WorkflowSyntax, sources: SourceMap) {
         self.syntax = syntax
         self.sources = sources
+        self.mainFileNameCache = (syntax.file as NSString).lastPathComponent
     }
+
+    private let mainFileNameCache: String
 
     /// IR spans name files relative to the workflow's folder, so the IR (and its content
     /// hash) does not depend on the directory wfc ran in.
     func spanIR(_ s: SourceSpan) -> SpanIR {
         let lc = sources[s.file]?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0)
-        return SpanIR(file: Self.relative(s.file, to: syntax.file), start: s.start, end: s.end, line: lc.line, column: lc.column)
+        let file = s.file == syntax.file ? mainFileName : relative(s.file)
+        return SpanIR(file: file, start: s.start, end: s.end, line: lc.line, column: lc.column)
     }
 
-    static func relative(_ path: String, to workflow: String) -> String {
-        let dir = (workflow as NSString).deletingLastPathComponent
+    private var mainFileName: String { mainFileNameCache }
+
+    /// A fragment's path relative to the workflow's folder.
+    private func relative(_ path: String) -> String {
+        let dir = (syntax.file as NSString).deletingLastPathComponent
         if !dir.isEmpty, path.hasPrefix(dir + "/") { return String(path.dropFirst(dir.count + 1)) }
-        return (path as NSString).lastPathComponent == path ? path : path
+        return path
     }
 
     func exprIR(_ e: ExprSyntax) -> ExprIR { ExprIR(source: e.source, span: spanIR(e.span), type: nil) }

@@ -7,8 +7,9 @@ struct MappingReader {
     let node: YAMLNode
     let file: String
     let context: String
-    private(set) var entries: [String: YAMLPair] = [:]
-    private var order: [String] = []
+    /// The known keys present, first occurrence only, in file order. Mappings are small, so
+    /// a linear search beats hashing.
+    private var entries: [(key: String, pair: YAMLPair)] = []
 
     /// Reads `node`; reports it when it is not a mapping and returns nil.
     init?(_ node: YAMLNode, file: String, context: String, known: [String], diagnostics: inout [Diagnostic]) {
@@ -36,17 +37,17 @@ struct MappingReader {
                     fixIts: fix))
                 continue
             }
-            if entries[key] == nil {
-                entries[key] = p
-                order.append(key)
+            if !entries.contains(where: { $0.key == key }) {
+                entries.append((key, p))
             }
         }
     }
 
-    func has(_ key: String) -> Bool { entries[key] != nil }
-    func value(_ key: String) -> YAMLNode? { entries[key]?.value }
-    func keySpan(_ key: String) -> SourceSpan? { entries[key]?.key.span.in(file) }
-    var presentKeys: [String] { order }
+    private func entry(_ key: String) -> YAMLPair? { entries.first { $0.key == key }?.pair }
+    func has(_ key: String) -> Bool { entry(key) != nil }
+    func value(_ key: String) -> YAMLNode? { entry(key)?.value }
+    func keySpan(_ key: String) -> SourceSpan? { entry(key)?.key.span.in(file) }
+    var presentKeys: [String] { entries.map(\.key) }
 
     func string(_ key: String, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<String>? {
         guard let v = value(key) else {

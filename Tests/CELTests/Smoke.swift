@@ -1,3 +1,0 @@
-import Testing
-@testable import CEL
-@Test func smoke() { #expect(Bool(true)) }

@@ -23,6 +23,7 @@ public final class CELEnvironment: @unchecked Sendable {
     /// Creates an environment with the CEL standard library.
     public init() {
         for f in Stdlib.functions { functions[f.name] = f }
+        for f in Optionals.functions { functions[f.name] = f }
     }
 
     /// Declares a variable (or replaces the type of an existing one) and returns its slot.

@@ -423,7 +423,7 @@ struct Planner {
                 return PlanNode(fn: { (act) throws(CELEvalError) -> CELValue in
                     let x = try a(act)
                     guard case .string(let s) = x else { throw Planner.noOverload("'startsWith' needs text, not \(x.typeName)", span) }
-                    return .bool(s.utf8.starts(with: k.utf8))
+                    return .bool(utf8HasPrefix(s, k))
                 }, constant: nil)
             }
             return nil

@@ -165,7 +165,7 @@ enum Builtins {
 
     static func startsWith(_ a: CELValue, _ b: CELValue) throws(CELEvalError) -> CELValue {
         let (x, y) = try stringArgs("startsWith", a, b)
-        return .bool(x.utf8.starts(with: y.utf8))
+        return .bool(utf8HasPrefix(x, y))
     }
 
     static func endsWith(_ a: CELValue, _ b: CELValue) throws(CELEvalError) -> CELValue {

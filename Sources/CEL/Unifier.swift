@@ -117,7 +117,10 @@ struct Unifier {
     }
 
     func mostGeneral(_ a: CELType, _ b: CELType) -> CELType {
-        equalOrLessSpecific(a, b) ? a : b
+        // null joins with a nullable type to that type (e.g. [optional.of(1), null]).
+        if b == .null, Unifier.nullable(a) { return a }
+        if a == .null, Unifier.nullable(b) { return b }
+        return equalOrLessSpecific(a, b) ? a : b
     }
 
     func equalOrLessSpecific(_ a: CELType, _ b: CELType) -> Bool {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in time with nanosecond precision, valid from year 1 to year 9999 (UTC).
 public struct CELTimestamp: Hashable, Sendable, Comparable {
     public var seconds: Int64
@@ -271,10 +273,12 @@ public enum CELValue: Sendable {
     }
 }
 
-/// Host-defined opaque values carried through CEL unchanged.
-public struct CELOpaque: Sendable {
-    public var typeName: String
-    public var payload: any Sendable & Hashable
+/// Host-defined opaque values carried through CEL unchanged. A class, so that `CELValue`
+/// stays small and trivially copyable apart from one reference (an existential payload inline
+/// would make every value copy go through generic witnesses).
+public final class CELOpaque: Sendable {
+    public let typeName: String
+    public let payload: any Sendable & Hashable
     public init(typeName: String, payload: any Sendable & Hashable) {
         self.typeName = typeName
         self.payload = payload
@@ -287,10 +291,36 @@ extension CELValue: Equatable {
     public static func == (a: CELValue, b: CELValue) -> Bool { celEquals(a, b) }
 }
 
+/// Byte-wise string equality (CEL compares code points, not canonical forms as Swift's `==` does).
 @inline(__always)
 func utf8Equal(_ a: String, _ b: String) -> Bool {
-    // Fast path: identical storage or both ASCII-equal; CEL compares code points, not canonical forms.
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    let n = a.utf8.count
+    guard n == b.utf8.count else { return false }
+    if n == 0 { return true }
+    let fast = a.utf8.withContiguousStorageIfAvailable { pa in
+        b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+            guard let x = pa.baseAddress, let y = pb.baseAddress else { return false }
+            return memcmp(x, y, n) == 0
+        }
+    }
+    if let f = fast, let r = f { return r }
+    return a.utf8.elementsEqual(b.utf8)
+}
+
+/// Byte-wise prefix test.
+@inline(__always)
+func utf8HasPrefix(_ s: String, _ p: String) -> Bool {
+    let n = p.utf8.count
+    guard n <= s.utf8.count else { return false }
+    if n == 0 { return true }
+    let fast = s.utf8.withContiguousStorageIfAvailable { ps in
+        p.utf8.withContiguousStorageIfAvailable { pp -> Bool in
+            guard let x = ps.baseAddress, let y = pp.baseAddress else { return false }
+            return memcmp(x, y, n) == 0
+        }
+    }
+    if let f = fast, let r = f { return r }
+    return s.utf8.starts(with: p.utf8)
 }
 
 func celEquals(_ a: CELValue, _ b: CELValue) -> Bool {

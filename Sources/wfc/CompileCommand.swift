@@ -62,8 +62,8 @@ extension GraphRenderer.Format: ExpressibleByArgument {}
 /// Shared by the commands that compile one file.
 enum Compilation {
     static func compile(_ path: String) throws -> CompileResult {
-        let file = try FileDiscovery.read(path)
         if FileDiscovery.isDirectory(path) { throw CommandFailure(.usage, "\(path) is a directory; give one workflow file") }
+        let file = try FileDiscovery.read(path)
         return WorkflowCompiler().compile(file)
     }
 

@@ -419,3 +419,29 @@ func request(_ req: CELRecordType, _ item: CELRecordType, type: String = "annual
         }
     }
 }
+
+@Suite struct LimitsTests {
+    /// The deepest tree the limits allow must compile and evaluate on a small (512 KiB) thread stack.
+    @Test func maxHeightFitsSmallStack() async throws {
+        let chain = Array(repeating: "1", count: 999).joined(separator: " + ")
+        let nested = String(repeating: "[", count: 240) + String(repeating: "]", count: 240)
+        let ok = await withCheckedContinuation { (cont: CheckedContinuation<Bool, Never>) in
+            let t = Thread {
+                var good = false
+                if let p = try? CELEnvironment().compile(chain), case .int(999)? = try? p.evaluate() {
+                    if let q = try? CELEnvironment().compile("size(\(nested))"), case .int(1)? = try? q.evaluate() { good = true }
+                }
+                cont.resume(returning: good)
+            }
+            t.stackSize = 512 * 1024
+            t.start()
+        }
+        #expect(ok)
+    }
+
+    @Test func optionals() throws {
+        #expect(try eval("optional.of(1).orValue(2) + optional.none().orValue(3)") == .int(4))
+        #expect(try eval("optional.of('a').hasValue() && !optional.none().hasValue()") == .bool(true))
+        #expect(try CELEnvironment().compile("[optional.none(), optional.of(1)]").type.description == "list(optional_type(int))")
+    }
+}

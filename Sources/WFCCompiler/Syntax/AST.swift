@@ -14,12 +14,14 @@ public struct Spanned<T: Sendable>: Sendable {
 extension Spanned: Equatable where T: Equatable {}
 extension Spanned: Hashable where T: Hashable {}
 
-/// An expression as written: its text and where it sits. The scalar node is kept so that
-/// offsets inside the expression can be mapped back through quotes and escapes.
+/// An expression as written: its text, where its scalar sits, and the scalar's style, so
+/// that offsets inside the expression can be mapped back through quotes and escapes.
 public struct ExprSyntax: Sendable {
     public var source: String
     public var span: SourceSpan
-    public var node: YAMLNode
+    public var style: ScalarStyle
+    /// False when the text was synthesised (a literal in `set:` turned into a CEL string).
+    public var verbatim: Bool = true
 }
 
 /// A duration such as `3 working days` or `3 个工作日`.

@@ -464,10 +464,12 @@ struct WorkflowParser {
         }
         // `key_post: true` or `days: 3` in `set:` are literals; a plain scalar's text is CEL.
         var text = s.text
+        var verbatim = true
         if allowLiterals, s.style != .plain, case .string(let str) = s.value, !looksLikeExpression(str) {
             text = "'" + str.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
+            verbatim = false
         }
-        return ExprSyntax(source: text, span: node.span.in(file), node: node)
+        return ExprSyntax(source: text, span: node.span.in(file), style: s.style, verbatim: verbatim)
     }
 
     private func looksLikeExpression(_ s: String) -> Bool {

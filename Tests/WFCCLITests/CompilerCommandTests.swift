@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import WFCCompiler
+
+@Suite struct CompilerCommandTests {
+    static let policy = "workflows/company-handover.yaml"
+
+    @Test func compileWritesSealedDeterministicIR() throws {
+        let dir = try CLI.tempDir([:])
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let out = dir.appendingPathComponent("ir.json").path
+        let r = try CLI.run(["compile", Self.policy, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: out))
+        let ir = try IRCoding.load(data)
+        #expect(ir.id == "company-handover")
+        #expect(ir.contentHash?.hasPrefix("sha256:") == true)
+        #expect(ir.states.contains { $0.name == "review" && $0.due?.within?.amount == 3 && $0.due?.within?.unit == "working_days" })
+        // Spans lead back to the policy line.
+        let review = try #require(ir.state(named: "review"))
+        #expect(review.span.file == "company-handover.yaml")
+        #expect(review.span.line > 1)
+        // Same input, same bytes; stdout and -o agree.
+        let again = try CLI.run(["compile", Self.policy])
+        #expect(again.stdout == String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func editedIRIsRejectedByItsHash() throws {
+        let r = try CLI.run(["compile", Self.policy])
+        let tampered = r.stdout.replacingOccurrences(of: "\"交接审核\"", with: "\"交接审批\"")
+        #expect(tampered != r.stdout)
+        #expect(throws: IRCoding.LoadError.self) { try IRCoding.load(Data(tampered.utf8)) }
+    }
+
+    @Test func compileReportsErrorsAndExitsOne() throws {
+        let r = try CLI.run(["compile", "-"], stdin: "workflow: x\nversion: 1\ntitle: t\nroles: {a: 甲}\nstart: s\nstates: {s: {on: {go: {by: b, to: t}}}}\n")
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("error[WFC3001]: unknown role `b`"))
+        #expect(r.stderr.contains("error[WFC5001]: no state is called `t`"))
+    }
+
+    @Test func mermaidGraphShowsTitlesRolesAndFinals() throws {
+        let r = try CLI.run(["graph", Self.policy])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("stateDiagram-v2\n"))
+        #expect(r.stdout.contains("state \"交接审核 (review)\" as review"))
+        #expect(r.stdout.contains("review --> execute : approve · 直接上级"))
+        #expect(r.stdout.contains("done --> [*]"))
+        #expect(r.stdout.contains("class done final"))
+    }
+
+    @Test func dotGraph() throws {
+        let r = try CLI.run(["graph", Self.policy, "--format", "dot"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("digraph \"company-handover\" {"))
+        #expect(r.stdout.contains("done [label=\"交接完成 (done)\", shape=doublecircle"))
+        #expect(r.stdout.contains("review -> execute [label=\"approve · 直接上级\"];"))
+    }
+
+    @Test func schemaIsJSONSchema2020AndMatchesTheCommittedCopy() throws {
+        let r = try CLI.run(["schema"])
+        #expect(r.status == 0)
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+        let committed = try String(contentsOf: CLI.packageRoot.appendingPathComponent("schema/wfc-workflow.schema.json"), encoding: .utf8)
+        #expect(committed == r.stdout, "schema/wfc-workflow.schema.json is stale: run `swift run wfc schema > schema/wfc-workflow.schema.json`")
+    }
+
+    @Test func graphOfADirectoryIsAUsageError() throws {
+        let r = try CLI.run(["graph", "workflows"])
+        #expect(r.status == 2)
+    }
+}

@@ -422,15 +422,16 @@ func request(_ req: CELRecordType, _ item: CELRecordType, type: String = "annual
 
 @Suite struct LimitsTests {
     /// The deepest tree the limits allow must compile and evaluate on a small (512 KiB) thread stack.
-    @Test func maxHeightFitsSmallStack() async throws {
-        let chain = Array(repeating: "1", count: 999).joined(separator: " + ")
+    @Test(arguments: [100, 200, 300, 500, 999]) func maxHeightFitsSmallStack(_ n: Int) async throws {
+        let chain = Array(repeating: "1", count: n).joined(separator: " + ")
         let nested = String(repeating: "[", count: 240) + String(repeating: "]", count: 240)
         let ok = await withCheckedContinuation { (cont: CheckedContinuation<Bool, Never>) in
             let t = Thread {
                 var good = false
-                if let p = try? CELEnvironment().compile(chain), case .int(999)? = try? p.evaluate() {
+                print("chain", n, "start")
+                if let p = try? CELEnvironment().compile(chain) { print("chain", n, "compiled"); if case .int(Int64(n))? = try? p.evaluate() { print("chain", n, "evaluated")
                     if let q = try? CELEnvironment().compile("size(\(nested))"), case .int(1)? = try? q.evaluate() { good = true }
-                }
+                } }
                 cont.resume(returning: good)
             }
             t.stackSize = 512 * 1024

@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (one way):
-// CYAML → WFCYAML → WFCCompiler → WFCRuntime → WFCStore → WFCDriver → wfc
+// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCStore; WFCDriver → wfc
 // WFCDiagnostics and CEL depend on nothing and are used by every phase.
 let package = Package(
     name: "wfc",
@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "wfc", targets: ["wfc"]),
         .library(name: "WFCDiagnostics", targets: ["WFCDiagnostics"]),
         .library(name: "WFCYAML", targets: ["WFCYAML"]),
+        .library(name: "WFCIR", targets: ["WFCIR"]),
         .library(name: "WFCCompiler", targets: ["WFCCompiler"]),
     ],
     dependencies: [
@@ -25,10 +26,9 @@ let package = Package(
         ),
         .target(name: "WFCDiagnostics"),
         .target(name: "WFCYAML", dependencies: ["CYAML", "WFCDiagnostics"]),
-        .target(
-            name: "WFCCompiler",
-            dependencies: ["WFCDiagnostics", "WFCYAML", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        // The typed state graph: what the compiler emits and the runtime executes. No YAML.
+        .target(name: "WFCIR", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR"]),
         .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler"]),
         .executableTarget(
             name: "wfc",

@@ -158,6 +158,9 @@ public final class CELEnvironment: @unchecked Sendable {
 
     /// Type-checks a parsed expression, collecting all errors.
     public func check(_ ast: CELAST, expecting: CELType? = nil) -> CELCheckResult {
+        if ast.height > DeepStack.inlineHeight {
+            return DeepStack.run { var c = Checker(env: self, ast: ast, checked: true); return c.run(expecting: expecting) }
+        }
         var c = Checker(env: self, ast: ast, checked: true)
         return c.run(expecting: expecting)
     }
@@ -173,17 +176,27 @@ public final class CELEnvironment: @unchecked Sendable {
 
     /// Plans a checked expression into an executable program.
     public func plan(_ checked: CELCheckResult) throws(CELErrors) -> CELProgram {
-        var p = Planner(env: self, result: checked, checked: true)
+        try planDeep(checked, checked: true)
+    }
+
+    func planDeep(_ r: CELCheckResult, checked: Bool) throws(CELErrors) -> CELProgram {
+        if r.ast.height > DeepStack.inlineHeight {
+            let res: Result<CELProgram, CELErrors> = DeepStack.run {
+                var p = Planner(env: self, result: r, checked: checked)
+                do throws(CELErrors) { return .success(try p.run()) } catch { return .failure(error) }
+            }
+            return try res.get()
+        }
+        var p = Planner(env: self, result: r, checked: checked)
         return try p.run()
     }
 
     /// Compiles without type checking: names resolve at runtime and functions dispatch dynamically.
     public func compileUnchecked(_ text: String) throws(CELErrors) -> CELProgram {
         let ast = try parse(text)
-        var c = Checker(env: self, ast: ast, checked: false)
-        let r = c.run(expecting: nil)
-        var p = Planner(env: self, result: r, checked: false)
-        return try p.run()
+        let run = { var c = Checker(env: self, ast: ast, checked: false); return c.run(expecting: nil) }
+        let r = ast.height > DeepStack.inlineHeight ? DeepStack.run(run) : run()
+        return try planDeep(r, checked: false)
     }
 }
 

@@ -15,6 +15,8 @@ public struct CELAST: Sendable {
     public var source: String
     /// Number of node ids allocated (ids are `0..<nodeCount`).
     public var nodeCount: Int
+    /// Height of the tree (1 for a single literal).
+    public var height: Int = 1
 }
 
 /// Recursive-descent parser producing `CELExpr` trees with exact byte spans.
@@ -50,7 +52,7 @@ public struct CELParser {
         if peek.kind != .eof {
             throw CELError(.syntax, "Unexpected \(describe(peek)) after the end of the expression.", span: peek.span)
         }
-        return CELAST(root: e, source: text, nodeCount: nextID)
+        return CELAST(root: e, source: text, nodeCount: nextID, height: e.id < heights.count ? heights[e.id] : 1)
     }
 
     // MARK: token helpers

@@ -12,11 +12,19 @@ public struct CELProgram: Sendable {
     let root: EvalFn
     let localCount: Int
     let slotNames: [String: Int]
+    /// Tall trees evaluate on a large-stack thread (see `DeepStack`).
+    let deep: Bool
 
     /// Evaluates against an activation (variables by slot). Does not allocate for scalar-only expressions.
     @inline(__always)
     public func evaluate(_ activation: CELActivation) throws(CELEvalError) -> CELValue {
         if activation.localCapacity < localCount { activation.growLocals(localCount) }
+        if deep {
+            let r: Result<CELValue, CELEvalError> = DeepStack.run {
+                do throws(CELEvalError) { return .success(try root(activation)) } catch { return .failure(error) }
+            }
+            return try r.get()
+        }
         return try root(activation)
     }
 
@@ -65,7 +73,7 @@ struct Planner {
         var names: [String: Int] = [:]
         for v in env.variables { names[v.name] = v.slot }
         return CELProgram(source: result.ast.source, type: checked ? result.type : .dyn, root: root.fn,
-                          localCount: result.localCount, slotNames: names)
+                          localCount: result.localCount, slotNames: names, deep: result.ast.height > DeepStack.inlineHeight)
     }
 
     static func constant(_ v: CELValue) -> PlanNode {

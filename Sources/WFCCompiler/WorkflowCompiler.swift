@@ -1,3 +1,4 @@
+@_exported import WFCIR
 import Foundation
 import WFCDiagnostics
 import WFCYAML

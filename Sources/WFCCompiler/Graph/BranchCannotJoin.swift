@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// A parallel branch or foreach body from whose start no `to: join` is reachable.

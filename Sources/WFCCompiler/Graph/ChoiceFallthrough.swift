@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// A choice with no `otherwise` whose guards are not provably exhaustive.

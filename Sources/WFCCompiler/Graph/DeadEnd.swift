@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// Non-final states with no way out at all.

@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// Final states must not have transitions out.

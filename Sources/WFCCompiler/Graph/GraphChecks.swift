@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// One graph check. Each lives in its own file with its messages at the bottom.

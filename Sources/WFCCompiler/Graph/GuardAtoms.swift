@@ -1,3 +1,5 @@
+import WFCIR
+
 /// A small analysis of guards written as conjunctions of simple comparisons, enough to prove
 /// two guards exclusive (`case.reason == 'transfer'` vs `case.reason == 'resignation'`,
 /// `case.key_post` vs `!case.key_post`, `case.days >= 30` vs `case.days < 30`) and a choice

@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// The same event from the same state with two transitions that can both apply to the same

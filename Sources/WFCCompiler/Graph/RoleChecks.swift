@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// A declared role that nothing refers to. A warning.

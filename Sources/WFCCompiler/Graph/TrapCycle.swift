@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// States that can move, but only among themselves: no final state (or `join`) is reachable.

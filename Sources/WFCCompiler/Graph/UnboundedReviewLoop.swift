@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// A loop whose only exit is one event (typically an approval) and that has no bound: if the

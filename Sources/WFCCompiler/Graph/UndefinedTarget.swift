@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// A transition, choice arm, `then`, `start` or overdue action names a state that does not

@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// The proof no other workflow tool gives HR: every checklist (unless optional) and every

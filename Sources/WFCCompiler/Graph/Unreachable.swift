@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 
 /// States that no path from the start reaches.

@@ -1,3 +1,4 @@
+import WFCIR
 import Foundation
 import WFCDiagnostics
 import WFCYAML

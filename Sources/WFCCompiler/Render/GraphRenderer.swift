@@ -1,3 +1,5 @@
+import WFCIR
+
 /// Draws the state graph as Mermaid (renders on GitHub) or Graphviz DOT: state titles in
 /// the language they were written in, roles on the edges, final states marked.
 public struct GraphRenderer: Sendable {

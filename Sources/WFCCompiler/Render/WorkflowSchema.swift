@@ -1,3 +1,4 @@
+import WFCIR
 import Foundation
 
 /// A JSON Schema (2020-12) of the workflow file format, for editors (completion and hover

@@ -1,3 +1,5 @@
+import WFCIR
+
 /// Parses durations as HR writes them: `3 working days`, `1 working day`, `2 weeks`,
 /// `4 hours`, `1 month`, and the Chinese forms `3个工作日`, `3 工作日`, `2天`, `2 周`,
 /// `1个月`, `4小时`.

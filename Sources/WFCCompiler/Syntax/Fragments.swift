@@ -1,3 +1,4 @@
+import WFCIR
 import WFCDiagnostics
 import WFCYAML
 

@@ -24,6 +24,24 @@ public struct WorkflowIR: Codable, Sendable, Equatable {
 
     public static let currentLanguageVersion = 1
 
+    public init(id: String, version: Int, title: String, source: String? = nil, calendar: String? = nil, file: String,
+                roles: [RoleIR], separations: [[Int]], fields: [FieldIR], guarantees: [GuaranteeIR], regions: [RegionIR],
+                states: [StateIR], contentHash: String? = nil) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.source = source
+        self.calendar = calendar
+        self.file = file
+        self.roles = roles
+        self.separations = separations
+        self.fields = fields
+        self.guarantees = guarantees
+        self.regions = regions
+        self.states = states
+        self.contentHash = contentHash
+    }
+
     public func state(named name: String) -> StateIR? { states.first { $0.name == name } }
     public func role(named name: String) -> RoleIR? { roles.first { $0.name == name } }
 }
@@ -35,6 +53,14 @@ public struct SpanIR: Codable, Sendable, Hashable {
     public var end: Int
     public var line: Int
     public var column: Int
+
+    public init(file: String, start: Int, end: Int, line: Int, column: Int) {
+        self.file = file
+        self.start = start
+        self.end = end
+        self.line = line
+        self.column = column
+    }
 }
 
 public struct RoleIR: Codable, Sendable, Equatable {
@@ -42,6 +68,13 @@ public struct RoleIR: Codable, Sendable, Equatable {
     public var name: String
     public var title: String?
     public var span: SpanIR
+
+    public init(id: Int, name: String, title: String? = nil, span: SpanIR) {
+        self.id = id
+        self.name = name
+        self.title = title
+        self.span = span
+    }
 }
 
 public indirect enum TypeIR: Codable, Sendable, Equatable {
@@ -108,6 +141,16 @@ public struct FieldIR: Codable, Sendable, Equatable {
 
     /// The implicit completion flag of checklist items.
     public static let doneFlag = FieldIR(id: -1, name: "done", type: .bool, optional: false, defaultValue: .bool(false), title: "已完成", span: nil)
+
+    public init(id: Int, name: String, type: TypeIR, optional: Bool, defaultValue: ValueIR? = nil, title: String? = nil, span: SpanIR? = nil) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.optional = optional
+        self.defaultValue = defaultValue
+        self.title = title
+        self.span = span
+    }
 }
 
 public enum GuaranteeIR: Codable, Sendable, Equatable {
@@ -122,6 +165,12 @@ public struct ExprIR: Codable, Sendable, Equatable {
     public var source: String
     public var span: SpanIR
     public var type: String?
+
+    public init(source: String, span: SpanIR, type: String? = nil) {
+        self.source = source
+        self.span = span
+        self.type = type
+    }
 }
 
 public enum RequirementIR: Codable, Sendable, Equatable {
@@ -140,6 +189,17 @@ public struct RegionIR: Codable, Sendable, Equatable {
     /// For foreach bodies: the list expression and the item's name.
     public var list: ExprIR?
     public var alias: String?
+
+    public init(id: Int, name: String, title: String? = nil, owner: Int? = nil, start: Int? = nil, states: [Int], list: ExprIR? = nil, alias: String? = nil) {
+        self.id = id
+        self.name = name
+        self.title = title
+        self.owner = owner
+        self.start = start
+        self.states = states
+        self.list = list
+        self.alias = alias
+    }
 }
 
 public enum StateKindIR: String, Codable, Sendable {
@@ -161,17 +221,43 @@ public struct TransitionIR: Codable, Sendable, Equatable {
     public var clause: String?
     public var title: String?
     public var span: SpanIR
+
+    public init(event: String, roles: [Int], target: Int? = nil, join: Bool = false, guardExpr: ExprIR? = nil, assignments: [AssignmentIR], fills: [Int], requires: [RequirementIR], violation: String? = nil, clause: String? = nil, title: String? = nil, span: SpanIR) {
+        self.event = event
+        self.roles = roles
+        self.target = target
+        self.join = join
+        self.guardExpr = guardExpr
+        self.assignments = assignments
+        self.fills = fills
+        self.requires = requires
+        self.violation = violation
+        self.clause = clause
+        self.title = title
+        self.span = span
+    }
 }
 
 public struct AssignmentIR: Codable, Sendable, Equatable {
     public var field: Int
     public var value: ExprIR
+
+    public init(field: Int, value: ExprIR) {
+        self.field = field
+        self.value = value
+    }
 }
 
 public struct ChoiceArmIR: Codable, Sendable, Equatable {
     public var condition: ExprIR
     public var target: Int?
     public var span: SpanIR
+
+    public init(condition: ExprIR, target: Int? = nil, span: SpanIR) {
+        self.condition = condition
+        self.target = target
+        self.span = span
+    }
 }
 
 public struct SignoffIR: Codable, Sendable, Equatable {
@@ -180,21 +266,44 @@ public struct SignoffIR: Codable, Sendable, Equatable {
     public var of: [Int]
     public var conditional: [ConditionalPartyIR]
     public var span: SpanIR
+
+    public init(all: [Int], quorum: Int? = nil, of: [Int], conditional: [ConditionalPartyIR], span: SpanIR) {
+        self.all = all
+        self.quorum = quorum
+        self.of = of
+        self.conditional = conditional
+        self.span = span
+    }
 }
 
 public struct ConditionalPartyIR: Codable, Sendable, Equatable {
     public var role: Int
     public var condition: ExprIR
+
+    public init(role: Int, condition: ExprIR) {
+        self.role = role
+        self.condition = condition
+    }
 }
 
 public struct WaitIR: Codable, Sendable, Equatable {
     public var until: ExprIR?
     public var duration: DurationIR?
+
+    public init(until: ExprIR? = nil, duration: DurationIR? = nil) {
+        self.until = until
+        self.duration = duration
+    }
 }
 
 public struct DurationIR: Codable, Sendable, Equatable {
     public var amount: Int
     public var unit: String
+
+    public init(amount: Int, unit: String) {
+        self.amount = amount
+        self.unit = unit
+    }
 }
 
 public struct DueIR: Codable, Sendable, Equatable {
@@ -204,6 +313,15 @@ public struct DueIR: Codable, Sendable, Equatable {
     public var target: Int?
     public var violation: String?
     public var span: SpanIR
+
+    public init(within: DurationIR? = nil, by: ExprIR? = nil, escalate: [Int], target: Int? = nil, violation: String? = nil, span: SpanIR) {
+        self.within = within
+        self.by = by
+        self.escalate = escalate
+        self.target = target
+        self.violation = violation
+        self.span = span
+    }
 }
 
 public struct StateIR: Codable, Sendable, Equatable {
@@ -232,4 +350,26 @@ public struct StateIR: Codable, Sendable, Equatable {
     public var wait: WaitIR?
 
     public var isFinal: Bool { kind == .final }
+
+    public init(id: Int, name: String, title: String? = nil, clause: String? = nil, kind: StateKindIR, region: Int, span: SpanIR, transitions: [TransitionIR], requires: [RequirementIR], due: DueIR? = nil, then: Int? = nil, maxRounds: Int? = nil, fills: [Int], outcome: String? = nil, choice: [ChoiceArmIR], otherwise: Int? = nil, signoff: SignoffIR? = nil, regions: [Int], wait: WaitIR? = nil) {
+        self.id = id
+        self.name = name
+        self.title = title
+        self.clause = clause
+        self.kind = kind
+        self.region = region
+        self.span = span
+        self.transitions = transitions
+        self.requires = requires
+        self.due = due
+        self.then = then
+        self.maxRounds = maxRounds
+        self.fills = fills
+        self.outcome = outcome
+        self.choice = choice
+        self.otherwise = otherwise
+        self.signoff = signoff
+        self.regions = regions
+        self.wait = wait
+    }
 }

@@ -44,6 +44,7 @@ let package = Package(
         ),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
+        .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
             dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics", "WFCCompiler"],

@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "wfc", targets: ["wfc"]),
         .library(name: "WFCDiagnostics", targets: ["WFCDiagnostics"]),
         .library(name: "WFCYAML", targets: ["WFCYAML"]),
+        .library(name: "CEL", targets: ["CEL"]),
         .library(name: "WFCIR", targets: ["WFCIR"]),
         .library(name: "WFCCompiler", targets: ["WFCCompiler"]),
     ],
@@ -28,7 +29,9 @@ let package = Package(
         .target(name: "WFCYAML", dependencies: ["CYAML", "WFCDiagnostics"]),
         // The typed state graph: what the compiler emits and the runtime executes. No YAML.
         .target(name: "WFCIR", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR"]),
+        // Google's Common Expression Language: a standalone library.
+        .target(name: "CEL"),
+        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL"]),
         .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler"]),
         .executableTarget(
             name: "wfc",
@@ -42,7 +45,9 @@ let package = Package(
             dependencies: ["WFCYAML", "WFCDiagnostics", "WFCDriver", "WFCCompiler"],
             path: "Benchmarks/wfc-bench"
         ),
+        .executableTarget(name: "cel-bench", dependencies: ["CEL"], path: "Benchmarks/cel-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
+        .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(

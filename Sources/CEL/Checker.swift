@@ -24,6 +24,14 @@ public struct CELCheckResult: Sendable {
     /// First local slot of each comprehension node.
     var localSlots: [Int: Int]
 
+    /// Slots of the declared variables the expression reads (for dependency analysis by the host).
+    public var referencedSlots: [Int] {
+        Array(Set(refs.values.compactMap { r -> Int? in
+            if case .variable(let s) = r { return s }
+            return nil
+        })).sorted()
+    }
+
     /// The deduced type of the node with the given id.
     public func type(ofNode id: Int) -> CELType? { id < nodeTypes.count ? nodeTypes[id] : nil }
 }
@@ -294,8 +302,24 @@ struct Checker {
                 let counts = Set(f.overloads.filter { $0.isReceiver == isReceiver }.map { $0.params.count - ($0.isReceiver ? 1 : 0) }).sorted()
                 error(.wrongArity, "'\(name)' takes \(counts.map(String.init).joined(separator: " or ")) argument\(counts == [1] ? "" : "s"), but \(args.count) \(args.count == 1 ? "was" : "were") given.", e.span, notes: notes)
             } else if Checker.isOperator(name) {
-                let what = shown.count == 2 ? "\(shown[0]) and \(shown[1])" : shown.joined(separator: ", ")
-                error(.noMatchingOverload, "The operator '\(display)' cannot be used with \(what).", nameSpan, notes: notes)
+                let friendly = argTypes.map { u.resolve($0).paramsToDyn.friendlyName }
+                var hints: [String] = []
+                let resolved = argTypes.map { u.resolve($0) }
+                if resolved.contains(.date) && resolved.contains(.timestamp) {
+                    hints.append("convert the timestamp with date(...) to compare calendar dates")
+                } else if resolved.contains(.string) && resolved.contains(where: { [.int, .uint, .double].contains($0) }) {
+                    hints.append("text is not converted to a number automatically; use int(...) or double(...)")
+                }
+                let msg: String
+                switch name {
+                case "_<_", "_<=_", "_>_", "_>=_", "_==_", "_!=_":
+                    msg = "'\(display)' cannot compare \(friendly.first ?? "?") with \(friendly.last ?? "?")."
+                case "@in":
+                    msg = "'in' needs a list or map on its right side with items like the left side, but got \(friendly.first ?? "?") and \(friendly.last ?? "?")."
+                default:
+                    msg = "'\(display)' cannot be applied to \(friendly.joined(separator: " and "))."
+                }
+                error(.noMatchingOverload, msg, nameSpan, notes: hints)
             } else {
                 error(.noMatchingOverload, "'\(name)' cannot be used with (\(shown.joined(separator: ", "))).", nameSpan, notes: notes)
             }

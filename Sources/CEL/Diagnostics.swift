@@ -139,7 +139,7 @@ enum Suggest {
     /// The closest candidate within a distance proportional to the word length.
     static func best(_ word: String, among candidates: [String]) -> String? {
         var best: (String, Int)?
-        let limit = max(1, min(3, word.count / 3 + 1))
+        let limit = max(1, min(3, word.count / 3))
         for c in candidates {
             let d = distance(word, c)
             if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }

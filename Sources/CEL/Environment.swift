@@ -24,6 +24,7 @@ public final class CELEnvironment: @unchecked Sendable {
     public init() {
         for f in Stdlib.functions { functions[f.name] = f }
         for f in Optionals.functions { functions[f.name] = f }
+        for f in StringExtensions.functions { functions[f.name] = f }
     }
 
     /// Declares a variable (or replaces the type of an existing one) and returns its slot.

@@ -32,12 +32,32 @@ public struct CELParser {
 
     /// Parses an expression, throwing all syntax errors found (currently the first one).
     public static func parse(_ text: String, limits: CELLimits = CELLimits()) throws(CELErrors) -> CELAST {
-        var p = CELParser(limits: limits)
-        do {
-            return try p.run(text)
-        } catch {
-            throw CELErrors([error])
+        // Deeply nested text is parsed on a large stack (the parser recurses per nesting level).
+        let run = { () -> Result<CELAST, CELError> in
+            var p = CELParser(limits: limits)
+            do throws(CELError) { return .success(try p.run(text)) } catch { return .failure(error) }
         }
+        let r = CELParser.estimatedNesting(text) > 12 ? DeepStack.run(run) : run()
+        switch r {
+        case .success(let ast): return ast
+        case .failure(let e): throw CELErrors([e])
+        }
+    }
+
+    /// Upper bound on parser recursion: bracket depth plus ternaries (quotes are ignored for speed).
+    static func estimatedNesting(_ text: String) -> Int {
+        var depth = 0, maxDepth = 0, ternaries = 0
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                maxDepth = max(maxDepth, depth)
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            case UInt8(ascii: "?"): ternaries += 1
+            default: break
+            }
+        }
+        return maxDepth + ternaries
     }
 
     mutating func run(_ text: String) throws(CELError) -> CELAST {

@@ -9,7 +9,10 @@ public struct CELProgram: Sendable {
     public let source: String
     /// The deduced result type (`dyn` for unchecked programs).
     public let type: CELType
+    /// Names of the declared variables the expression reads (sorted), for dependency analysis.
+    public let referencedVariables: [String]
     let root: EvalFn
+    let rootBool: BoolFn?
     let localCount: Int
     let slotNames: [String: Int]
     /// Tall trees evaluate on a large-stack thread (see `DeepStack`).
@@ -42,6 +45,10 @@ public struct CELProgram: Sendable {
 
     /// Evaluates a guard: the result must be a bool.
     public func evaluateBool(_ activation: CELActivation) throws(CELEvalError) -> Bool {
+        if let rootBool, !deep {
+            if activation.localCapacity < localCount { activation.growLocals(localCount) }
+            return try rootBool(activation)
+        }
         let v = try evaluate(activation)
         guard case .bool(let b) = v else {
             throw CELEvalError(.noSuchOverload, "The condition produced \(v.typeName) instead of true or false.")
@@ -50,9 +57,32 @@ public struct CELProgram: Sendable {
     }
 }
 
+typealias BoolFn = @Sendable (CELActivation) throws(CELEvalError) -> Bool
+typealias IntFn = @Sendable (CELActivation) throws(CELEvalError) -> Int64
+
 struct PlanNode {
     var fn: EvalFn
     var constant: CELValue?
+    /// Native forms for checked bool/int nodes: they skip boxing into `CELValue` on hot paths.
+    var boolFn: BoolFn? = nil
+    var intFn: IntFn? = nil
+
+    init(fn: @escaping EvalFn, constant: CELValue?) {
+        self.fn = fn
+        self.constant = constant
+    }
+
+    init(bool b: @escaping BoolFn) {
+        fn = { (act) throws(CELEvalError) -> CELValue in .bool(try b(act)) }
+        constant = nil
+        boolFn = b
+    }
+
+    init(int i: @escaping IntFn) {
+        fn = { (act) throws(CELEvalError) -> CELValue in .int(try i(act)) }
+        constant = nil
+        intFn = i
+    }
 }
 
 struct Planner {
@@ -60,6 +90,7 @@ struct Planner {
     let result: CELCheckResult
     let checked: Bool
     var errors: [CELError] = []
+    var memo: [Int: PlanNode] = [:]
 
     init(env: CELEnvironment, result: CELCheckResult, checked: Bool) {
         self.env = env
@@ -72,8 +103,10 @@ struct Planner {
         if !errors.isEmpty { throw CELErrors(errors) }
         var names: [String: Int] = [:]
         for v in env.variables { names[v.name] = v.slot }
-        return CELProgram(source: result.ast.source, type: checked ? result.type : .dyn, root: root.fn,
-                          localCount: result.localCount, slotNames: names, deep: result.ast.height > DeepStack.inlineHeight)
+        let used = result.referencedSlots.map { env.variables[$0].name }.sorted()
+        return CELProgram(source: result.ast.source, type: checked ? result.type : .dyn, referencedVariables: used,
+                          root: root.fn, rootBool: root.boolFn,
+                          localCount: result.localCount, slotNames: names, deep: result.ast.height > DeepStack.inlineEvalHeight)
     }
 
     static func constant(_ v: CELValue) -> PlanNode {
@@ -86,7 +119,16 @@ struct Planner {
 
     func type(_ e: CELExpr) -> CELType { result.type(ofNode: e.id) ?? .dyn }
 
+    /// Plans each node once (typed planning may look at children before falling back).
     mutating func plan(_ e: CELExpr) -> PlanNode {
+        if let m = memo[e.id] { return m }
+        let n = planUncached(e)
+        memo[e.id] = n
+        return n
+    }
+
+    mutating func planUncached(_ e: CELExpr) -> PlanNode {
+        if checked, let typed = planTyped(e) { return typed }
         switch e.kind {
         case .literal(let c):
             switch c {
@@ -451,97 +493,5 @@ struct Planner {
         default:
             return nil
         }
-    }
-
-    // MARK: comprehensions
-
-    mutating func planComprehension(_ e: CELExpr, _ c: CELComprehension) -> PlanNode {
-        let range = plan(c.range).fn
-        let body = plan(c.body).fn
-        let filter = c.filter.map { plan($0).fn }
-        let span = e.span
-        let slot1 = result.localSlots[e.id] ?? 0
-        let slot2: Int? = c.iterVar2 == nil ? nil : slot1 + 1
-        let macro = c.macro
-
-        return PlanNode(fn: { (act) throws(CELEvalError) -> CELValue in
-            let r = try range(act)
-            // Iteration yields (first variable, second variable) pairs.
-            var count = 0
-            switch r {
-            case .list(let l): count = l.count
-            case .map(let m): count = m.count
-            default:
-                throw Planner.noOverload("'\(macro.rawValue)' needs a list or map, not \(r.typeName)", span)
-            }
-            @inline(__always) func bind(_ i: Int) {
-                switch r {
-                case .list(let l):
-                    if let slot2 {
-                        act.locals[slot1] = .int(Int64(i))
-                        act.locals[slot2] = l[i]
-                    } else {
-                        act.locals[slot1] = l[i]
-                    }
-                case .map(let m):
-                    act.locals[slot1] = m.keys[i]
-                    if let slot2 { act.locals[slot2] = m.values[i] }
-                default: break
-                }
-            }
-            func truth(_ v: CELValue) throws(CELEvalError) -> Bool {
-                guard case .bool(let b) = v else {
-                    throw Planner.noOverload("The condition in '\(macro.rawValue)' must be true or false, not \(v.typeName)", span)
-                }
-                return b
-            }
-            switch macro {
-            case .all, .exists:
-                let decisive = macro == .exists
-                var err: CELEvalError?
-                for i in 0..<count {
-                    bind(i)
-                    do throws(CELEvalError) {
-                        if try truth(try body(act)) == decisive { return .bool(decisive) }
-                    } catch {
-                        if err == nil { err = error }
-                    }
-                }
-                if let err { throw err }
-                return .bool(!decisive)
-            case .existsOne:
-                var n = 0
-                for i in 0..<count {
-                    bind(i)
-                    if try truth(try body(act)) { n += 1 }
-                }
-                return .bool(n == 1)
-            case .map, .transformList:
-                var out: [CELValue] = []
-                for i in 0..<count {
-                    bind(i)
-                    if let filter, !(try truth(try filter(act))) { continue }
-                    out.append(try body(act))
-                }
-                return .list(out)
-            case .filter:
-                var out: [CELValue] = []
-                for i in 0..<count {
-                    bind(i)
-                    if try truth(try body(act)) { out.append(act.locals[slot1]) }
-                }
-                return .list(out)
-            case .transformMap:
-                var m = CELMapBuilder()
-                for i in 0..<count {
-                    bind(i)
-                    if let filter, !(try truth(try filter(act))) { continue }
-                    let v = try body(act)
-                    let k: CELValue = act.locals[slot1]
-                    do throws(CELEvalError) { try m.insert(k, v) } catch { throw Planner.withSpan(error, span) }
-                }
-                return .map(m.finish())
-            }
-        }, constant: nil)
     }
 }

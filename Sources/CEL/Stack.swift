@@ -4,8 +4,12 @@ import Foundation
 /// large stack, so no expression the limits accept can overflow the caller's stack — whatever
 /// thread (main, Swift concurrency pool, 512 KiB secondary thread) the host calls from.
 enum DeepStack {
-    /// Trees up to this height run on the caller's stack.
-    static let inlineHeight = 48
+    /// Trees up to this height are checked and planned on the caller's stack (these phases use
+    /// large frames, especially in debug builds).
+    static let inlineHeight = 16
+    /// Trees up to this height are evaluated on the caller's stack (evaluation frames are small;
+    /// keeping typical guards inline matters for speed).
+    static let inlineEvalHeight = 40
     static let stackSize = 64 << 20
 
     final class Job<T>: @unchecked Sendable {

@@ -313,7 +313,10 @@ enum Builtins {
         switch a {
         case .duration: return a
         case .string(let s): return .duration(try CELTime.parseDuration(s))
-        case .int(let i): return .duration(CELDuration(seconds: i))
+        case .int(let i):
+            let d = CELDuration(seconds: i)
+            guard d.inRange else { throw CELEvalError(.outOfRange, "\(i) seconds is outside the duration range (range error).") }
+            return .duration(d)
         default: throw noOverload("duration", a)
         }
     }
@@ -367,6 +370,7 @@ enum Builtins {
             default: break
             }
         case .duration(let d) where zone == nil:
+            guard d.inRange else { throw CELEvalError(.outOfRange, "The duration is out of range.") }
             switch name {
             case "getHours": return .int(d.seconds / 3600)
             case "getMinutes": return .int(d.seconds / 60)

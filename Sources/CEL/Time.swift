@@ -214,17 +214,21 @@ enum CELTime {
         let (s, o) = t.seconds.addingReportingOverflow(d.seconds)
         var n = Int64(t.nanos) + Int64(d.nanos)
         var secs = s
-        if n >= 1_000_000_000 { secs += 1; n -= 1_000_000_000 }
-        if n < 0 { secs -= 1; n += 1_000_000_000 }
+        if n >= 1_000_000_000 { secs = secs &+ 1; n -= 1_000_000_000 }
+        if n < 0 { secs = secs &- 1; n += 1_000_000_000 }
         let r = CELTimestamp(seconds: secs, nanos: Int32(n))
         guard !o, r.inRange else { throw CELEvalError(.outOfRange, "The resulting timestamp is out of range (years 1 to 9999).") }
         return r
     }
 
-    static func negate(_ d: CELDuration) -> CELDuration { CELDuration(seconds: -d.seconds, nanos: -d.nanos) }
+    static func negate(_ d: CELDuration) -> CELDuration {
+        // Wrapping negation: Int64.min (only constructible by a host) stays out of range and is rejected later.
+        CELDuration(seconds: 0 &- d.seconds, nanos: 0 &- d.nanos)
+    }
 
     static func diff(_ a: CELTimestamp, _ b: CELTimestamp) throws(CELEvalError) -> CELDuration {
-        guard let d = CELDuration.normalized(seconds: a.seconds - b.seconds, nanos: Int64(a.nanos) - Int64(b.nanos)), d.inRange else {
+        let (secs, o) = a.seconds.subtractingReportingOverflow(b.seconds)
+        guard !o, let d = CELDuration.normalized(seconds: secs, nanos: Int64(a.nanos) - Int64(b.nanos)), d.inRange else {
             throw CELEvalError(.outOfRange, "The difference between the timestamps is out of range.")
         }
         return d
@@ -264,6 +268,7 @@ enum CELTime {
     }
 
     static func fields(_ t: CELTimestamp, zone: String?) throws(CELEvalError) -> Fields {
+        guard t.inRange else { throw CELEvalError(.outOfRange, "The timestamp is out of range (years 1 to 9999).") }
         let off = try zone.map { z throws(CELEvalError) in try offset(zone: z, at: t) } ?? 0
         let local = t.seconds + off
         let days = CivilTime.floorDiv(local, 86400)

@@ -54,7 +54,10 @@ public struct CELDuration: Hashable, Sendable, Comparable {
 /// A calendar date (proleptic Gregorian), stored as days since 1970-01-01. Extension type.
 public struct CELDate: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var daysSinceEpoch: Int64
-    public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+    static let minDays: Int64 = -719_162 // 0001-01-01
+    static let maxDays: Int64 = 2_932_896 // 9999-12-31
+    /// Values outside years 1–9999 are clamped into that range (so date arithmetic can never overflow).
+    public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = min(max(daysSinceEpoch, CELDate.minDays), CELDate.maxDays) }
     /// Creates a date from year, month (1-12) and day (1-31); nil if the date does not exist.
     public init?(year: Int, month: Int, day: Int) {
         guard year >= 1, year <= 9999, month >= 1, month <= 12, day >= 1,
@@ -412,4 +415,15 @@ func celCompare(_ a: CELValue, _ b: CELValue) throws(CELEvalError) -> Int? {
 extension CELValue {
     /// A short CEL-like rendering used in messages and by the `wfc expr` command.
     public var debugText: String { CELFormat.render(self) }
+}
+
+// Literal conformances make host code and tests read naturally: `act[slot] = 3`, `["a", "b"]`.
+extension CELValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral {
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: CELValue...) { self = .list(elements) }
+    public init(nilLiteral: ()) { self = .null }
 }

@@ -406,7 +406,7 @@ func request(_ req: CELRecordType, _ item: CELRecordType, type: String = "annual
         let env = CELEnvironment()
         env.declare("x", .dyn)
         env.declare("y", .list(.int))
-        for _ in 0..<3000 {
+        for _ in 0..<(ProcessInfo.processInfo.environment["CEL_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 3000) {
             let n = Int.random(in: 1...14, using: &rng)
             let text = (0..<n).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined(separator: Bool.random() ? " " : "")
             if let p = try? env.compile(text) {
@@ -422,7 +422,7 @@ func request(_ req: CELRecordType, _ item: CELRecordType, type: String = "annual
 
 @Suite struct LimitsTests {
     /// The deepest tree the limits allow must compile and evaluate on a small (512 KiB) thread stack.
-    @Test(arguments: [100, 200, 300, 500, 999]) func maxHeightFitsSmallStack(_ n: Int) async throws {
+    @Test(arguments: [15, 17, 39, 41, 100, 999]) func maxHeightFitsSmallStack(_ n: Int) async throws {
         let chain = Array(repeating: "1", count: n).joined(separator: " + ")
         let nested = String(repeating: "[", count: 120) + String(repeating: "]", count: 120)
         let ok = await withCheckedContinuation { (cont: CheckedContinuation<Bool, Never>) in
@@ -443,5 +443,102 @@ func request(_ req: CELRecordType, _ item: CELRecordType, type: String = "annual
         #expect(try eval("optional.of(1).orValue(2) + optional.none().orValue(3)") == .int(4))
         #expect(try eval("optional.of('a').hasValue() && !optional.none().hasValue()") == .bool(true))
         #expect(try CELEnvironment().compile("[optional.none(), optional.of(1)]").type.description == "list(optional_type(int))")
+    }
+}
+
+@Suite struct StringExtensionTests {
+    @Test func stringHelpers() throws {
+        #expect(try eval("'Ada@ACME.com'.lowerAscii()") == .string("ada@acme.com"))
+        #expect(try eval("'abc'.upperAscii()") == .string("ABC"))
+        #expect(try eval("'  hi \\n'.trim()") == .string("hi"))
+        #expect(try eval("'a-b-c'.replace('-', '+')") == .string("a+b+c"))
+        #expect(try eval("'a-b-c'.replace('-', '+', 1)") == .string("a+b-c"))
+        #expect(try eval("'a,b,,c'.split(',')") == .list([.string("a"), .string("b"), .string(""), .string("c")]))
+        #expect(try eval("'a,b,c'.split(',', 2)") == .list([.string("a"), .string("b,c")]))
+        #expect(try eval("['a', 'b'].join('/')") == .string("a/b"))
+        #expect(try eval("'héllo'.substring(1, 3)") == .string("él"))
+        #expect(try eval("'héllo'.indexOf('l')") == .int(2))
+        #expect(try eval("'héllo'.lastIndexOf('l')") == .int(3))
+        #expect(try eval("'héllo'.charAt(1)") == .string("é"))
+        #expect(throws: CELEvalError.self) { try eval("'abc'.substring(5)") }
+    }
+}
+
+@Suite struct APITests {
+    @Test func referencedVariablesAndLiterals() throws {
+        let (env, _, _, _) = hrEnv()
+        env.declare("limit", .int)
+        env.declare("unused", .string)
+        let p = try env.compile("request.days > limit && limit > 0")
+        #expect(p.referencedVariables == ["limit", "request"])
+        let v: CELValue = ["a", 1, true, nil, 2.5]
+        #expect(v == .list([.string("a"), .int(1), .bool(true), .null, .double(2.5)]))
+    }
+
+    @Test func evaluationErrorAsDiagnostic() throws {
+        do {
+            _ = try eval("1 + 1 / 0")
+            Issue.record("expected an error")
+        } catch let e as CELEvalError {
+            let d = e.asDiagnostic
+            #expect(d.kind == .evaluation)
+            #expect(d.span == CELSpan(start: 4, end: 9))
+        }
+    }
+}
+
+@Suite struct CompileCostTests {
+    /// Typed planning falls back to generic planning; each node must still be planned once.
+    @Test func fallbackPlanningIsLinear() throws {
+        let chain = Array(repeating: "size('ab')", count: 400).joined(separator: " + ")
+        let start = Date()
+        let p = try CELEnvironment().compile(chain + " > 0", expecting: .bool)
+        #expect(try p.evaluateBool(CELActivation(slotCount: 0)))
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+}
+
+@Suite struct DifferentialTests {
+    /// Random int/bool expressions: the checked program (native fast paths) and the unchecked one
+    /// (generic dynamic dispatch) must agree on value or on failing.
+    @Test func checkedAndUncheckedAgree() throws {
+        var rng = SystemRandomNumberGenerator()
+        func intExpr(_ d: Int) -> String {
+            if d == 0 || Int.random(in: 0..<4, using: &rng) == 0 {
+                return ["0", "1", "-3", "7", "x", "r.n", "9223372036854775807", "size('ab')", "[1, 2][1]"].randomElement(using: &rng) ?? "1"
+            }
+            let op = ["+", "-", "*", "/", "%"].randomElement(using: &rng) ?? "+"
+            if Int.random(in: 0..<6, using: &rng) == 0 { return "(\(boolExpr(d - 1)) ? \(intExpr(d - 1)) : \(intExpr(d - 1)))" }
+            return "(\(intExpr(d - 1)) \(op) \(intExpr(d - 1)))"
+        }
+        func boolExpr(_ d: Int) -> String {
+            if d == 0 || Int.random(in: 0..<4, using: &rng) == 0 {
+                return ["true", "false", "b", "r.f", "has(r.o)", "[1, 2].exists(i, i == x)"].randomElement(using: &rng) ?? "true"
+            }
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: return "(\(boolExpr(d - 1)) \(["&&", "||"].randomElement(using: &rng) ?? "&&") \(boolExpr(d - 1)))"
+            case 1: return "!\(boolExpr(d - 1))"
+            case 2: return "(\(boolExpr(d - 1)) \(["==", "!="].randomElement(using: &rng) ?? "==") \(boolExpr(d - 1)))"
+            default: return "(\(intExpr(d - 1)) \(["<", "<=", ">", ">=", "==", "!="].randomElement(using: &rng) ?? "<") \(intExpr(d - 1)))"
+            }
+        }
+        let env = CELEnvironment()
+        let rec = env.declareRecord("R", fields: [.init("n", .int), .init("f", .bool), .init("o", .int, optional: true)])
+        env.declare("x", .int)
+        env.declare("b", .bool)
+        env.declare("r", .record(rec))
+        let vars: [String: CELValue] = ["x": 2, "b": true, "r": .record(CELRecord(type: rec, values: ["n": 5, "f": false]))]
+        for _ in 0..<1500 {
+            let text = Bool.random(using: &rng) ? boolExpr(5) : intExpr(5)
+            let checked = try env.compile(text)
+            let unchecked = try env.compileUnchecked(text)
+            let a = Result { try checked.evaluate(vars) }
+            let b = Result { try unchecked.evaluate(vars) }
+            switch (a, b) {
+            case let (.success(x), .success(y)): #expect(Conformance.same(x, y), "\(text): \(x.debugText) vs \(y.debugText)")
+            case (.failure, .failure): break
+            default: Issue.record("\(text): checked \(a) vs unchecked \(b)")
+            }
+        }
     }
 }

@@ -40,7 +40,7 @@ public struct WorkflowCompiler: Sendable {
         UnknownType.descriptor, EnumDefaultNotMember.descriptor, CalendarRequired.descriptor, UnknownCalendar.descriptor,
         UnknownFragment.descriptor, TargetOutsideRegion.descriptor, NotAChecklist.descriptor, JoinOutsideRegion.descriptor,
         ReservedField.descriptor, ImportNotFound.descriptor,
-    ] + GraphChecks.descriptors
+    ] + ExpressionDiagnostics.all + GraphChecks.descriptors
 
     /// Compiles a file read from disk or standard input.
     public func compile(_ file: SourceFile) -> CompileResult {
@@ -86,8 +86,13 @@ public struct WorkflowCompiler: Sendable {
         result.diagnostics += parser.d
         guard let syntax else { return result }
         var resolver = Resolver(syntax: syntax, sources: SourceMap(result.sources))
-        let ir = resolver.lower()
+        var ir = resolver.lower()
         result.diagnostics += resolver.d
+        if result.diagnostics.errorCount == 0 {
+            var expressions = ExpressionPhase(ir: ir, path: path, sources: SourceMap(result.sources), styles: parser.exprStyles)
+            ir = expressions.run()
+            result.diagnostics += expressions.d
+        }
         // Graph checks need resolved names; after errors they would only echo them.
         if result.diagnostics.errorCount == 0 {
             result.diagnostics += GraphChecks.run(ir, path: path)

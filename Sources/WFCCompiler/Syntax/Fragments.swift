@@ -11,23 +11,12 @@ import WFCYAML
 ///   signoff: {all: [handover, receiver], also: {witness: "case.key_post"}}
 /// ```
 ///
-/// The using state's own keys win over the fragment's.
+/// The using state's own keys win over the fragment's (see `WorkflowParser.parseState`).
 public struct FragmentSyntax: Sendable {
     public var id: Spanned<String>
     public var title: Spanned<String>?
     public var state: YAMLNode
     public var file: String
-
-    /// The fragment's keys with the using state's keys laid over them.
-    func merged(into use: YAMLNode) -> YAMLNode {
-        guard let own = use.mapping, let base = state.mapping else { return use }
-        let ownKeys = Set(own.compactMap { $0.key.scalar?.text })
-        var pairs = base.filter { p in !(p.key.scalar.map { ownKeys.contains($0.text) } ?? false) }
-        pairs += own.filter { $0.key.scalar?.text != "use" }
-        var node = use
-        node.content = .mapping(pairs)
-        return node
-    }
 
     /// True when a YAML root looks like a fragment file.
     public static func isFragment(_ root: YAMLNode) -> Bool { root["fragment"] != nil }

@@ -9,6 +9,8 @@ struct WorkflowParser {
     /// Fragments available to `use:`, by id, already loaded.
     let fragments: [String: FragmentSyntax]
     var d: [Diagnostic] = []
+    /// Each expression's scalar style (and whether its text is verbatim), by span start.
+    var exprStyles: [String: (ScalarStyle, Bool)] = [:]
 
     static let topKeys = ["workflow", "version", "title", "description", "source", "calendar", "import",
                           "roles", "separate", "case", "guarantees", "start", "states"]
@@ -192,17 +194,39 @@ struct WorkflowParser {
     }
 
     mutating func parseState(_ name: Spanned<String>, _ original: YAMLNode) -> StateSyntax? {
-        var v = original
-        var fragment: Spanned<String>?
-        if let use = original["use"], let useName = MappingReader.string(use, what: "`use`", file: file, &d) {
-            fragment = useName
-            if let f = fragments[useName.value] {
-                v = f.merged(into: original)
-            } else {
-                d.append(Diagnostic(UnknownFragment(name: useName.value), at: useName.span,
-                                    help: Suggestions.didYouMean(useName.value, fragments.keys) ?? "import the fragment's file with `import: [path/to/fragment.yaml]`"))
-            }
+        guard let use = original["use"], let useName = MappingReader.string(use, what: "`use`", file: file, &d) else {
+            return parseOwnState(name, original)
         }
+        guard let fragment = fragments[useName.value] else {
+            d.append(Diagnostic(UnknownFragment(name: useName.value), at: useName.span,
+                                help: Suggestions.didYouMean(useName.value, fragments.keys) ?? "import the fragment's file with `import: [path/to/fragment.yaml]`"))
+            return parseOwnState(name, original)
+        }
+        // The fragment's keys are parsed in its own file (so spans point there); the using
+        // state's own keys win.
+        var sub = WorkflowParser(file: fragment.file, fragments: [:])
+        let base = sub.parseOwnState(name, fragment.state)
+        d += sub.d
+        for (k, v) in sub.exprStyles { exprStyles[k] = v }
+        guard var own = parseOwnState(name, original) else { return base }
+        guard let base else { return own }
+        let ownKeys = Set((original.mapping ?? []).compactMap { $0.key.scalar?.text })
+        own.fragment = useName
+        if !ownKeys.contains("title") { own.title = base.title }
+        if !ownKeys.contains("clause") { own.clause = base.clause }
+        if ownKeys.isDisjoint(with: Self.kindKeys) { own.kind = base.kind }
+        if !ownKeys.contains("on") { own.events = base.events }
+        if !ownKeys.contains("requires") { own.requires = base.requires }
+        if !ownKeys.contains("due") { own.due = base.due }
+        if !ownKeys.contains("then") { own.then = base.then }
+        if !ownKeys.contains("max_rounds") { own.maxRounds = base.maxRounds }
+        if !ownKeys.contains("fills") { own.fills = base.fills }
+        return own
+    }
+
+    /// A state from its own keys (`use:` is handled by ``parseState``).
+    mutating func parseOwnState(_ name: Spanned<String>, _ v: YAMLNode) -> StateSyntax? {
+        let original = v
         guard let m = MappingReader(v, file: file, context: "state `\(name.value)`", known: Self.stateKeys, diagnostics: &d) else { return nil }
         let kinds = Self.kindKeys.filter { m.has($0) }
         if kinds.count > 1 { m.conflict(kinds[0], kinds[1], &d, reason: "a state has exactly one kind") }
@@ -244,8 +268,8 @@ struct WorkflowParser {
                 m.conflict(kinds.first ?? "on", k, &d, reason: "`\(k)` belongs to a `foreach` state")
             }
         }
+        _ = m.value("use")
         var s = StateSyntax(name: name, title: m.string("title", &d), clause: m.string("clause", &d), span: original.span.in(file), kind: kind)
-        s.fragment = fragment
         if let on = m.value("on") { s.events = parseEvents(on, state: name.value) }
         if let r = m.value("requires") { s.requires = parseRequirements(r) }
         if let due = m.value("due") { s.due = parseDue(due, state: name.value) }
@@ -470,6 +494,7 @@ struct WorkflowParser {
             text = "'" + str.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
             verbatim = false
         }
+        exprStyles["\(file):\(node.span.start.offset)"] = (s.style, verbatim)
         return ExprSyntax(source: text, span: node.span.in(file), style: s.style, verbatim: verbatim)
     }
 

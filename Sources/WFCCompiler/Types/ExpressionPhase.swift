@@ -1,0 +1,340 @@
+import CEL
+import Foundation
+import WFCDiagnostics
+import WFCIR
+import WFCYAML
+
+/// Phase 3b: parses and type-checks every expression of the workflow against the case schema
+/// (and, inside a foreach body, the item), records each expression's type in the IR, and
+/// reports errors at the exact column inside the YAML scalar.
+struct ExpressionPhase {
+    let ir: WorkflowIR
+    let path: String
+    let sources: SourceMap
+    /// Expression syntax by span start, to recover each expression's scalar style.
+    let styles: [String: (ScalarStyle, Bool)]
+    var d: [Diagnostic] = []
+    private var calendarNeeded: SourceSpan?
+
+    init(ir: WorkflowIR, path: String, sources: SourceMap, styles: [String: (ScalarStyle, Bool)]) {
+        self.ir = ir
+        self.path = path
+        self.sources = sources
+        self.styles = styles
+    }
+
+    /// The schema as CEL types: one record type for the case, one per nested record, one enum
+    /// type per enum field.
+    struct Schema {
+        let env: CELEnvironment
+        let caseType: CELRecordType
+        var fieldTypes: [Int: CELType] = [:]
+    }
+
+    static func celType(_ t: TypeIR, name: String, env: CELEnvironment) -> CELType {
+        switch t {
+        case .string: return .string
+        case .int: return .int
+        case .decimal: return .double
+        case .bool: return .bool
+        case .date: return .date
+        case .datetime: return .timestamp
+        case .duration: return .duration
+        case .enumeration(let members): return .enumType(env.declareEnum(name, members: members))
+        case .record(let fields):
+            return .record(env.declareRecord(name, fields: fields.map { f in
+                CELRecordType.Field(f.name, celType(f.type, name: name + "." + f.name, env: env), optional: f.optional)
+            }))
+        case .list(let element): return .list(celType(element, name: name + "[]", env: env))
+        case .checklist(let fields):
+            return .list(.record(env.declareRecord(name + "[]", fields: (fields + [FieldIR.doneFlag]).map { f in
+                CELRecordType.Field(f.name, celType(f.type, name: name + "[]." + f.name, env: env), optional: f.optional)
+            })))
+        }
+    }
+
+    /// A fresh environment with `case`, the workflow functions and `extra` variables.
+    func environment(extra: [(String, CELType)] = []) -> (CELEnvironment, [Int: CELType]) {
+        let env = CELEnvironment()
+        var types: [Int: CELType] = [:]
+        var fields: [CELRecordType.Field] = []
+        for f in ir.fields {
+            let t = Self.celType(f.type, name: f.name, env: env)
+            types[f.id] = t
+            fields.append(CELRecordType.Field(f.name, t, optional: f.optional && f.defaultValue == nil))
+        }
+        let caseType = env.declareRecord("Case", fields: fields)
+        env.declare("case", .record(caseType))
+        for (name, t) in extra { env.declare(name, t) }
+        // Signatures only: the calendar is supplied at run time.
+        env.register(WorkflowFunctions(calendar: WeekendCalendar()))
+        return (env, types)
+    }
+
+    mutating func run() -> WorkflowIR {
+        var out = ir
+        // One environment per region: foreach bodies add their item variable.
+        var regionEnv: [Int: (CELEnvironment, [Int: CELType])] = [:]
+        let (rootEnv, rootTypes) = environment()
+        regionEnv[0] = (rootEnv, rootTypes)
+        var extras: [Int: [(String, CELType)]] = [0: []]
+        for region in ir.regions where region.id != 0 {
+            let parentRegion = region.owner.map { ir.states[$0].region } ?? 0
+            var vars = extras[parentRegion] ?? []
+            if let list = region.list, let alias = region.alias {
+                let (penv, _) = regionEnv[parentRegion] ?? (rootEnv, rootTypes)
+                let listType = check(list, env: penv, expecting: nil, what: "`foreach`")
+                if let lt = listType {
+                    out.regions[region.id].list?.type = lt.description
+                    if case .list(let element) = lt {
+                        vars.append((alias, element))
+                    } else if lt != .dyn && lt != .error {
+                        report(ForeachNotAList(type: lt.friendlyName), list, label: "not a list")
+                    }
+                }
+            }
+            extras[region.id] = vars
+            regionEnv[region.id] = vars.isEmpty ? (rootEnv, rootTypes) : environment(extra: vars)
+        }
+        for s in ir.states {
+            let (env, types) = regionEnv[s.region] ?? (rootEnv, rootTypes)
+            for (ti, t) in s.transitions.enumerated() {
+                if let g = t.guardExpr {
+                    out.states[s.id].transitions[ti].guardExpr?.type = check(g, env: env, expecting: .bool, what: "`when`")?.description
+                }
+                for (ai, a) in t.assignments.enumerated() {
+                    let expected = types[a.field]
+                    out.states[s.id].transitions[ti].assignments[ai].value.type =
+                        check(a.value, env: env, expecting: expected, what: "the value of `\(ir.fields[a.field].name)`")?.description
+                }
+                for (ri, r) in t.requires.enumerated() {
+                    if case .expression(let e, let m) = r {
+                        let ty = check(e, env: env, expecting: .bool, what: "a requirement")
+                        var e2 = e
+                        e2.type = ty?.description
+                        out.states[s.id].transitions[ti].requires[ri] = .expression(e2, message: m)
+                    }
+                }
+            }
+            for (ri, r) in s.requires.enumerated() {
+                if case .expression(let e, let m) = r {
+                    var e2 = e
+                    e2.type = check(e, env: env, expecting: .bool, what: "a requirement")?.description
+                    out.states[s.id].requires[ri] = .expression(e2, message: m)
+                }
+            }
+            for (ci, arm) in s.choice.enumerated() {
+                out.states[s.id].choice[ci].condition.type = check(arm.condition, env: env, expecting: .bool, what: "a choice `when`")?.description
+            }
+            if let so = s.signoff {
+                for (pi, p) in so.conditional.enumerated() {
+                    out.states[s.id].signoff?.conditional[pi].condition.type = check(p.condition, env: env, expecting: .bool, what: "a sign-off condition")?.description
+                }
+            }
+            if let by = s.due?.by {
+                out.states[s.id].due?.by?.type = checkWhen(by, env: env, what: "`due.by`")
+            }
+            if let until = s.wait?.until {
+                out.states[s.id].wait?.until?.type = checkWhen(until, env: env, what: "`wait.until`")
+            }
+        }
+        if ir.calendar == nil, let use = calendarNeeded {
+            d.append(Diagnostic(CalendarRequired(), at: use, label: "working days need a calendar",
+                                help: "add `calendar: cn-mainland` at the top of the file"))
+        }
+        return out
+    }
+
+    /// `due.by` and `wait.until` take a date or a timestamp.
+    private mutating func checkWhen(_ e: ExprIR, env: CELEnvironment, what: String) -> String? {
+        guard let t = check(e, env: env, expecting: nil, what: what) else { return nil }
+        if t != .date && t != .timestamp && t != .dyn {
+            report(NotADate(what: what, type: t.friendlyName), e, label: "not a date")
+        }
+        return t.description
+    }
+
+    /// Parses and checks one expression; reports its errors; returns its type.
+    private mutating func check(_ e: ExprIR, env: CELEnvironment, expecting: CELType?, what: String) -> CELType? {
+        if e.source.contains("working_days") { calendarNeeded = calendarNeeded ?? source(e) }
+        let ast: CELAST
+        do {
+            ast = try env.parse(e.source)
+        } catch {
+            for err in error.errors { report(err, e, what: what) }
+            return nil
+        }
+        let result = env.check(ast, expecting: expecting)
+        for err in result.errors { report(err, e, what: what) }
+        return result.errors.isEmpty ? result.type : nil
+    }
+
+    private func source(_ e: ExprIR) -> SourceSpan {
+        let dir = (path as NSString).deletingLastPathComponent
+        let file = e.span.file == (path as NSString).lastPathComponent ? path : (dir.isEmpty ? e.span.file : dir + "/" + e.span.file)
+        return SourceSpan(file: file, start: e.span.start, end: e.span.end)
+    }
+
+    /// The file span of bytes `[a, b)` of an expression's text.
+    private func span(_ e: ExprIR, _ a: Int, _ b: Int) -> SourceSpan {
+        let whole = source(e)
+        guard let file = sources[whole.file], let (style, verbatim) = styles["\(whole.file):\(whole.start)"], verbatim else { return whole }
+        let map = ScalarOffsetMap(value: e.source, style: style, span: whole, file: file)
+        guard map.isExact else { return whole }
+        return map.fileSpan(a, b, file: whole.file)
+    }
+
+    private mutating func report(_ err: CELError, _ e: ExprIR, what: String) {
+        let at = span(e, err.span.start, max(err.span.end, err.span.start))
+        let message: any DiagnosticMessage
+        switch err.kind {
+        case .unknownIdentifier, .unknownField: message = ExprUnknownName(text: err.message)
+        case .typeMismatch, .noMatchingOverload: message = ExprTypeMismatch(text: err.message)
+        case .nonBoolResult: message = ExprNotBool(what: what, text: err.message)
+        case .enumNonMember: message = ExprEnumNonMember(text: err.message)
+        case .wrongArity: message = ExprWrongArity(text: err.message)
+        case .unknownFunction: message = ExprUnknownFunction(text: err.message)
+        default: message = ExprSyntaxError(text: err.message)
+        }
+        var help = err.suggestion.map { "did you mean `\($0)`?" }
+        var fixes: [FixIt] = []
+        if let s = err.suggestion, err.kind == .unknownField || err.kind == .unknownIdentifier || err.kind == .enumNonMember || err.kind == .unknownFunction {
+            let replacement = err.kind == .enumNonMember ? "'\(s)'" : s
+            fixes = [FixIt("use `\(s)`", replacing: at, with: replacement)]
+            if err.kind == .enumNonMember { help = "did you mean '\(s)'?" }
+        }
+        d.append(Diagnostic(existential: message, at: at, label: label(err.kind), notes: err.notes, help: help, fixIts: fixes))
+    }
+
+    private func label(_ k: CELErrorKind) -> String {
+        switch k {
+        case .unknownIdentifier, .unknownField: "unknown"
+        case .typeMismatch, .noMatchingOverload: "wrong type"
+        case .nonBoolResult: "not true/false"
+        case .enumNonMember: "not a member"
+        case .wrongArity: "wrong number of arguments"
+        case .unknownFunction: "unknown function"
+        default: "here"
+        }
+    }
+
+    private mutating func report(_ m: some DiagnosticMessage, _ e: ExprIR, label: String) {
+        d.append(Diagnostic(m, at: source(e), label: label))
+    }
+}
+
+extension Diagnostic {
+    /// Builds a diagnostic from an existential message.
+    init(existential message: any DiagnosticMessage, at span: SourceSpan, label: String, notes: [String], help: String?, fixIts: [FixIt]) {
+        func make<M: DiagnosticMessage>(_ m: M) -> Diagnostic {
+            Diagnostic(m, at: span, label: label, secondary: [], notes: notes, help: help, fixIts: fixIts)
+        }
+        self = make(message)
+    }
+}
+
+struct ExprSyntaxError: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4001", name: "expression-syntax", summary: "An expression cannot be parsed.",
+        explanation: "Guards, requirements and assignments are written in Google's Common Expression Language (CEL). The caret points at the first character that does not fit. See docs/cel.md.",
+        example: "when: \"case.notice_days >= \"\n",
+        fix: "when: \"case.notice_days >= 30\"\n")
+    var text: String
+    var message: String { text }
+}
+
+struct ExprUnknownName: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4002", name: "unknown-field-in-expression", summary: "An expression names a field or variable that does not exist.",
+        explanation: "Expressions see the case's fields as `case.FIELD` (and, inside a foreach body, the item by its `as:` name). The name must be declared under `case:`; wfc suggests the closest one.",
+        example: "case:\n  notice_days: int\n# ...\nwhen: \"case.notice_dayz >= 30\"\n",
+        fix: "when: \"case.notice_days >= 30\"\n")
+    var text: String
+    var message: String { text }
+}
+
+struct ExprTypeMismatch: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4003", name: "expression-type-mismatch", summary: "An expression combines values of the wrong types.",
+        explanation: "Each operator and function accepts certain types: `case.notice_days > \"30\"` compares a number with text. An assignment's value must have its field's type.",
+        example: "when: \"case.notice_days > '30'\"\n",
+        fix: "when: \"case.notice_days > 30\"\n")
+    var text: String
+    var message: String { text }
+}
+
+struct ExprNotBool: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4004", name: "non-bool-guard", summary: "A guard or requirement is not a true/false condition.",
+        explanation: "`when:`, `requires:`, choice arms and sign-off conditions decide yes or no, so they must produce a bool.",
+        example: "when: \"case.notice_days\"\n",
+        fix: "when: \"case.notice_days >= 30\"\n")
+    var what: String
+    var text: String
+    var message: String {
+        // CEL says "This expression must be a true/false condition, but it produces X."
+        if let r = text.range(of: "but it produces ") {
+            return "\(what) must be a true/false condition, but it produces \(text[r.upperBound...])"
+        }
+        return "\(what) must be a true/false condition: \(text)"
+    }
+}
+
+struct ExprEnumNonMember: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4005", name: "enum-non-member", summary: "An enum field is compared with a value that is not one of its members.",
+        explanation: "Comparing an enum field with text that is not one of its members can never be true; it is almost always a typo.",
+        example: "case:\n  reason: [resignation, transfer]\n# ...\nwhen: \"case.reason == 'resign'\"\n",
+        fix: "when: \"case.reason == 'resignation'\"\n")
+    var text: String
+    var message: String { text }
+}
+
+struct ExprWrongArity: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4006", name: "wrong-arity", summary: "A function is called with the wrong number of arguments.",
+        explanation: "Each function takes a fixed number of arguments: `size(x)`, `days_between(a, b)`, `add_working_days(d, n)`.",
+        example: "when: \"days_between(case.last_day) > 30\"\n",
+        fix: "when: \"days_between(case.notice_date, case.last_day) > 30\"\n")
+    var text: String
+    var message: String { text }
+}
+
+struct ExprUnknownFunction: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4007", name: "unknown-function", summary: "An expression calls a function that does not exist.",
+        explanation: "Available functions are CEL's standard library (size, contains, startsWith, matches, timestamp, …) and the workflow functions days_between, working_days_between, add_working_days and add_days. See docs/cel.md.",
+        example: "when: \"workdays_between(case.notice_date, case.last_day) >= 22\"\n",
+        fix: "when: \"working_days_between(case.notice_date, case.last_day) >= 22\"\n")
+    var text: String
+    var message: String { text }
+}
+
+struct ForeachNotAList: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4008", name: "foreach-not-a-list", summary: "`foreach` is given something that is not a list.",
+        explanation: "`foreach:` runs one sub-flow per item of a list field, e.g. `foreach: case.customers`.",
+        example: "case:\n  customer: string\n# ...\nforeach: case.customer\n",
+        fix: "case:\n  customers: {list: {name: string}}\n# ...\nforeach: case.customers\n")
+    var type: String
+    var message: String { "`foreach` needs a list, but this is \(type)" }
+}
+
+struct NotADate: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC4009", name: "not-a-date", summary: "A deadline or wait expects a date or a time.",
+        explanation: "`due.by` and `wait.until` give a point in time: a `date` field, a `datetime` field, or a function such as `add_working_days(case.last_day, 1)`.",
+        example: "due: {by: \"case.notice_days\"}\n",
+        fix: "due: {by: \"add_working_days(case.last_day, 1)\"}\n")
+    var what: String
+    var type: String
+    var message: String { "\(what) must be a date or a time, not \(type)" }
+}
+
+enum ExpressionDiagnostics {
+    static let all: [DiagnosticDescriptor] = [
+        ExprSyntaxError.descriptor, ExprUnknownName.descriptor, ExprTypeMismatch.descriptor, ExprNotBool.descriptor,
+        ExprEnumNonMember.descriptor, ExprWrongArity.descriptor, ExprUnknownFunction.descriptor, ForeachNotAList.descriptor,
+        NotADate.descriptor,
+    ]
+}

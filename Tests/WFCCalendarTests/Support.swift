@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import WFCCalendar
+import WFCIR
+
+/// Parses `YYYY-MM-DD` (the test fails if it is not a valid date).
+func day(_ s: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CalendarDate {
+    try #require(CalendarDate(parsing: s), "bad test date \(s)", sourceLocation: sourceLocation)
+}
+
+/// Parses an ISO 8601 instant such as `2025-09-30T17:00:00Z` or `2025-03-03T10:00:00+08:00`.
+func instant(_ s: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Date {
+    try #require(ISO8601DateFormatter().date(from: s), "bad test instant \(s)", sourceLocation: sourceLocation)
+}
+
+/// The built-in Chinese mainland calendar.
+func cnMainland(sourceLocation: SourceLocation = #_sourceLocation) throws -> WorkingCalendar {
+    try #require(WorkingCalendar.builtin("cn-mainland"), "built-in cn-mainland failed to load", sourceLocation: sourceLocation)
+}
+
+/// Loads a calendar from JSON text (bases resolved against the built-ins).
+func calendar(_ json: String) throws(CalendarError) -> WorkingCalendar {
+    try WorkingCalendar(json: Data(json.utf8))
+}
+
+/// Every date from `a` through `b`.
+func dates(_ a: CalendarDate, through b: CalendarDate) -> [CalendarDate] {
+    (a.daysSinceEpoch...b.daysSinceEpoch).compactMap { CalendarDate(daysSinceEpoch: $0) }
+}
+
+/// The repository root (the directory holding Package.swift and calendars/), found by walking up
+/// from this file. Symlinks are resolved first so that this also works from a dev package whose
+/// test folder is a symlink into the repository.
+func repoRoot() -> URL? {
+    let here = URL(fileURLWithPath: #filePath)
+    for start in [here.resolvingSymlinksInPath(), here] {
+        var dir = start.deletingLastPathComponent()
+        while dir.path != "/" && !dir.path.isEmpty {
+            let fm = FileManager.default
+            if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
+               fm.fileExists(atPath: dir.appendingPathComponent("calendars").path) {
+                return dir
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+    }
+    return nil
+}

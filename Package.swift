@@ -32,11 +32,13 @@ let package = Package(
         // Google's Common Expression Language: a standalone library.
         .target(name: "CEL"),
         .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL"]),
+        // Working days: weekends, statutory holidays and make-up working days.
+        .target(name: "WFCCalendar", dependencies: ["WFCIR"]),
         .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler"]),
         .executableTarget(
             name: "wfc",
             dependencies: [
-                "WFCDriver", "WFCDiagnostics",
+                "WFCDriver", "WFCDiagnostics", "WFCCompiler", "CEL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +50,7 @@ let package = Package(
         .executableTarget(name: "cel-bench", dependencies: ["CEL"], path: "Benchmarks/cel-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["expected-failures.tsv"]),
+        .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR"]),
         .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(

@@ -24,10 +24,10 @@ public struct WeekendCalendar: WorkingDayCalendar {
 /// Opt-in workflow date functions, registered through the normal extension point:
 ///
 /// - `days_between(a, b)`: date, date → int — calendar days from `a` to `b` (`b − a`, negative if `b` is earlier).
-/// - `working_days_between(a, b)`: date, date → int — working days in the half-open range `[a, b)`
-///   (negative when `b < a`).
-/// - `add_working_days(d, n)`: date, int → date — the date `n` working days after `d` (before, if `n < 0`);
-///   `n == 0` returns `d` unchanged.
+/// - `working_days_between(a, b)`: date, date → int — working days after `a` up to and including `b`,
+///   the range `(a, b]` (negative when `b < a`), as the runtime's calendar counts them.
+/// - `add_working_days(d, n)`: date, int → date — the n-th working day after `d` (before, if `n < 0`);
+///   `n == 0` gives `d` when it is a working day, else the next working day.
 /// - `add_days(d, n)`: date, int → date — calendar arithmetic.
 ///
 /// `date + duration` is deliberately not provided: durations are exact time spans while dates have
@@ -76,9 +76,10 @@ public struct WorkflowFunctions: CELLibrary {
                 guard hi - lo <= maxSpan else {
                     throw CELEvalError(.outOfRange, "The dates are too far apart to count working days (more than \(maxSpan) days).")
                 }
+                // Working days after `lo`, up to and including `hi`: the (a, b] of the runtime's calendar.
                 var n: Int64 = 0
-                var d = lo
-                while d < hi {
+                var d = lo + 1
+                while d <= hi {
                     if try WorkflowFunctions.working(cal, CELDate(daysSinceEpoch: d)) { n += 1 }
                     d += 1
                 }
@@ -95,6 +96,16 @@ public struct WorkflowFunctions: CELLibrary {
                 var remaining = n.magnitude
                 let step: Int64 = n >= 0 ? 1 : -1
                 var d = start.daysSinceEpoch
+                // n == 0: the date itself when it is a working day, else the next working day.
+                if n == 0 {
+                    var scanned: Int64 = 0
+                    while try !WorkflowFunctions.working(cal, try WorkflowFunctions.checkedDate(d)) {
+                        d += 1
+                        scanned += 1
+                        if scanned > maxSpan { throw CELEvalError(.outOfRange, "The calendar has no working day after \(start).") }
+                    }
+                    return .date(CELDate(daysSinceEpoch: d))
+                }
                 var scanned: Int64 = 0
                 while remaining > 0 {
                     d += step

@@ -321,6 +321,11 @@ func request(_ req: CELRecordType, _ item: CELRecordType, type: String = "annual
         #expect(try eval("working_days_between(date('2026-01-26'), date('2026-02-02'))", env) == .int(5))
         #expect(try eval("add_working_days(date('2026-01-30'), 1)", env) == .date(CELDate(year: 2026, month: 2, day: 2)!))
         #expect(try eval("add_working_days(date('2026-02-02'), -1)", env) == .date(CELDate(year: 2026, month: 1, day: 30)!))
+        // (a, b]: a Saturday start is excluded, the Monday end included; n == 0 rolls forward.
+        #expect(try eval("working_days_between(date('2026-01-31'), date('2026-02-02'))", env) == .int(1))
+        #expect(try eval("working_days_between(date('2026-02-02'), date('2026-01-31'))", env) == .int(-1))
+        #expect(try eval("add_working_days(date('2026-01-31'), 0)", env) == .date(CELDate(year: 2026, month: 2, day: 2)!))
+        #expect(try eval("add_working_days(date('2026-02-02'), 0)", env) == .date(CELDate(year: 2026, month: 2, day: 2)!))
         #expect(try eval("add_days(date('2026-01-31'), 1) == date('2026-02-01')", env) == .bool(true))
         #expect(try eval("date('2026-01-31') < date('2026-02-01')", env) == .bool(true))
         #expect(try eval("date('2026-01-31').getDayOfWeek()", env) == .int(6))

@@ -170,6 +170,7 @@ struct ExpressionPhase {
     }
 
     private func source(_ e: ExprIR) -> SourceSpan {
+        if e.span.file == path { return SourceSpan(file: path, start: e.span.start, end: e.span.end) }
         let dir = (path as NSString).deletingLastPathComponent
         let file = e.span.file == (path as NSString).lastPathComponent ? path : (dir.isEmpty ? e.span.file : dir + "/" + e.span.file)
         return SourceSpan(file: file, start: e.span.start, end: e.span.end)
@@ -178,13 +179,15 @@ struct ExpressionPhase {
     /// The file span of bytes `[a, b)` of an expression's text.
     private func span(_ e: ExprIR, _ a: Int, _ b: Int) -> SourceSpan {
         let whole = source(e)
+        // An expression that is the whole file (`wfc expr`): offsets are file offsets.
+        if e.span.end == 0 { return SourceSpan(file: whole.file, start: a, end: b) }
         guard let file = sources[whole.file], let (style, verbatim) = styles["\(whole.file):\(whole.start)"], verbatim else { return whole }
         let map = ScalarOffsetMap(value: e.source, style: style, span: whole, file: file)
         guard map.isExact else { return whole }
         return map.fileSpan(a, b, file: whole.file)
     }
 
-    private mutating func report(_ err: CELError, _ e: ExprIR, what: String) {
+    fileprivate mutating func report(_ err: CELError, _ e: ExprIR, what: String) {
         let at = span(e, err.span.start, max(err.span.end, err.span.start))
         let message: any DiagnosticMessage
         switch err.kind {
@@ -337,4 +340,31 @@ enum ExpressionDiagnostics {
         ExprEnumNonMember.descriptor, ExprWrongArity.descriptor, ExprUnknownFunction.descriptor, ForeachNotAList.descriptor,
         NotADate.descriptor,
     ]
+}
+
+extension WorkflowCompiler {
+    /// The environment a workflow's expressions are checked in: `case` typed by the case
+    /// schema, and the workflow functions. For `wfc expr --workflow`.
+    public static func expressionEnvironment(for ir: WorkflowIR) -> CELEnvironment {
+        ExpressionPhase(ir: ir, path: ir.file, sources: SourceMap(), styles: [:]).environment().0
+    }
+
+    /// A CEL error as a wfc diagnostic, for an expression that is a whole file (`wfc expr`).
+    public static func diagnostic(for error: CELError, file: String) -> Diagnostic {
+        var phase = ExpressionPhase(ir: WorkflowIR(id: "", version: 0, title: "", file: file, roles: [], separations: [], fields: [],
+                                                    guarantees: [], regions: [], states: []),
+                                    path: file, sources: SourceMap(), styles: [:])
+        let e = ExprIR(source: "", span: SpanIR(file: file, start: 0, end: 0, line: 1, column: 1))
+        phase.reportExternal(error, e)
+        return phase.d[0]
+    }
+}
+
+extension ExpressionPhase {
+    /// Reports an error whose span is already in file coordinates.
+    mutating func reportExternal(_ err: CELError, _ e: ExprIR) {
+        var shifted = err
+        shifted.span = err.span
+        report(shifted, e, what: "the expression")
+    }
 }

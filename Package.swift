@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "WFCIR", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Google's Common Expression Language: a standalone library.
         .target(name: "CEL"),
-        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL"]),
+        // The case schema as a CEL environment: shared by the compiler and the runtime.
+        .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL"]),
+        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions"]),
         // Working days: weekends, statutory holidays and make-up working days.
         .target(name: "WFCCalendar", dependencies: ["WFCIR"]),
         .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler"]),

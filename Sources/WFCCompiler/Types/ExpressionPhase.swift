@@ -1,6 +1,7 @@
 import CEL
 import Foundation
 import WFCDiagnostics
+import WFCExpressions
 import WFCIR
 import WFCYAML
 
@@ -23,52 +24,10 @@ struct ExpressionPhase {
         self.styles = styles
     }
 
-    /// The schema as CEL types: one record type for the case, one per nested record, one enum
-    /// type per enum field.
-    struct Schema {
-        let env: CELEnvironment
-        let caseType: CELRecordType
-        var fieldTypes: [Int: CELType] = [:]
-    }
-
-    static func celType(_ t: TypeIR, name: String, env: CELEnvironment) -> CELType {
-        switch t {
-        case .string: return .string
-        case .int: return .int
-        case .decimal: return .double
-        case .bool: return .bool
-        case .date: return .date
-        case .datetime: return .timestamp
-        case .duration: return .duration
-        case .enumeration(let members): return .enumType(env.declareEnum(name, members: members))
-        case .record(let fields):
-            return .record(env.declareRecord(name, fields: fields.map { f in
-                CELRecordType.Field(f.name, celType(f.type, name: name + "." + f.name, env: env), optional: f.optional)
-            }))
-        case .list(let element): return .list(celType(element, name: name + "[]", env: env))
-        case .checklist(let fields):
-            return .list(.record(env.declareRecord(name + "[]", fields: (fields + [FieldIR.doneFlag]).map { f in
-                CELRecordType.Field(f.name, celType(f.type, name: name + "[]." + f.name, env: env), optional: f.optional)
-            })))
-        }
-    }
-
     /// A fresh environment with `case`, the workflow functions and `extra` variables.
     func environment(extra: [(String, CELType)] = []) -> (CELEnvironment, [Int: CELType]) {
-        let env = CELEnvironment()
-        var types: [Int: CELType] = [:]
-        var fields: [CELRecordType.Field] = []
-        for f in ir.fields {
-            let t = Self.celType(f.type, name: f.name, env: env)
-            types[f.id] = t
-            fields.append(CELRecordType.Field(f.name, t, optional: f.optional && f.defaultValue == nil))
-        }
-        let caseType = env.declareRecord("Case", fields: fields)
-        env.declare("case", .record(caseType))
-        for (name, t) in extra { env.declare(name, t) }
-        // Signatures only: the calendar is supplied at run time.
-        env.register(WorkflowFunctions(calendar: WeekendCalendar()))
-        return (env, types)
+        let ce = CaseEnvironment(ir: ir, extra: extra)
+        return (ce.env, ce.fieldTypes)
     }
 
     mutating func run() -> WorkflowIR {

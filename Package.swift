@@ -32,7 +32,7 @@ let package = Package(
         // Google's Common Expression Language: a standalone library.
         .target(name: "CEL"),
         // The case schema as a CEL environment: shared by the compiler and the runtime.
-        .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL"]),
+        .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL", "WFCCalendar"]),
         .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions"]),
         // Working days: weekends, statutory holidays and make-up working days.
         .target(name: "WFCCalendar", dependencies: ["WFCIR"]),
@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "wfc",
             dependencies: [
-                "WFCDriver", "WFCDiagnostics", "WFCCompiler", "CEL",
+                "WFCDriver", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

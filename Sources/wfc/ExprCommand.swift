@@ -1,7 +1,9 @@
 import ArgumentParser
 import CEL
 import Foundation
+import WFCCalendar
 import WFCCompiler
+import WFCExpressions
 import WFCDiagnostics
 import WFCDriver
 
@@ -27,20 +29,27 @@ struct Expr: ParsableCommand {
     @Option(help: ArgumentHelp("Check against this workflow's case schema (`case.*`) and functions.", valueName: "file"))
     var workflow: String?
 
+    @Option(help: ArgumentHelp("The working-day calendar for working_days_between and add_working_days.", valueName: "id"))
+    var calendar = "cn-mainland"
+
     @Option(help: "human or json.")
     var format: ExprFormat = .human
 
     enum ExprFormat: String, ExpressibleByArgument, CaseIterable { case human, json }
 
     func run() throws {
+        guard let cal = WorkingCalendar.builtin(calendar) else {
+            throw CommandFailure(.usage, "unknown calendar '\(calendar)'; known: \(WorkingCalendar.builtinIDs.joined(separator: ", "))")
+        }
         var env = CELEnvironment()
+        env.register(WorkflowFunctions(calendar: CELWorkingDays(cal)))
         if let workflow {
             let result = try Compilation.compile(workflow)
             guard let ir = result.ir else {
                 try Compilation.report(result, DiagnosticOutput(format: .human, useColor: false), toStderr: true)
                 throw CommandFailure(.diagnostics, "\(workflow) has errors; fix them first")
             }
-            env = WorkflowCompiler.expressionEnvironment(for: ir)
+            env = CaseEnvironment(ir: ir, calendar: CELWorkingDays(cal)).env
         }
         var data: Data?
         if let vars {

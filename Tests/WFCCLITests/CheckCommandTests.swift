@@ -42,6 +42,15 @@ import WFCDriver
         #expect(again.stdout == r.stdout)
     }
 
+    @Test func warningsFailOnlyUnderStrict() throws {
+        let text = Self.valid.replacingOccurrences(of: "roles: {handover: {title: 交接人}}", with: "roles: {handover: {title: 交接人}, witness: {title: 监交人}}")
+        let lax = try CLI.run(["check", "-"], stdin: text)
+        #expect(lax.status == 0)
+        #expect(lax.stdout.contains("warning[WFC5010]: role `witness` is declared but never used"))
+        let strict = try CLI.run(["check", "--strict", "-"], stdin: text)
+        #expect(strict.status == 1)
+    }
+
     @Test func usageErrorsExitTwo() throws {
         #expect(try CLI.run(["check", "does-not-exist"]).status == 2)
         #expect(try CLI.run(["check"]).status == 2)

@@ -145,9 +145,5 @@ struct GraphModel {
     func span(_ s: Int) -> SourceSpan { source(ir.states[s].span) }
 
     /// An IR span as a diagnostic span, with the file's display path restored.
-    func source(_ sp: SpanIR) -> SourceSpan {
-        let dir = (path as NSString).deletingLastPathComponent
-        let file = sp.file == (path as NSString).lastPathComponent ? path : (dir.isEmpty ? sp.file : dir + "/" + sp.file)
-        return SourceSpan(file: file, start: sp.start, end: sp.end)
-    }
+    func source(_ sp: SpanIR) -> SourceSpan { sp.source(workflowPath: path) }
 }

@@ -128,12 +128,7 @@ struct ExpressionPhase {
         return result.errors.isEmpty ? result.type : nil
     }
 
-    private func source(_ e: ExprIR) -> SourceSpan {
-        if e.span.file == path { return SourceSpan(file: path, start: e.span.start, end: e.span.end) }
-        let dir = (path as NSString).deletingLastPathComponent
-        let file = e.span.file == (path as NSString).lastPathComponent ? path : (dir.isEmpty ? e.span.file : dir + "/" + e.span.file)
-        return SourceSpan(file: file, start: e.span.start, end: e.span.end)
-    }
+    private func source(_ e: ExprIR) -> SourceSpan { e.span.source(workflowPath: path) }
 
     /// The file span of bytes `[a, b)` of an expression's text.
     private func span(_ e: ExprIR, _ a: Int, _ b: Int) -> SourceSpan {

@@ -60,13 +60,18 @@ public struct GraphRenderer: Sendable {
 
     // MARK: Mermaid
 
+    /// Mermaid keywords cannot be state ids.
+    static let mermaidReserved: Set<String> = ["end", "state", "note", "direction", "class", "classDef", "click", "style", "as", "left", "right", "of"]
+
+    func mid(_ s: StateIR) -> String { Self.mermaidReserved.contains(s.name) ? s.name + "_" : s.name }
+
     func mermaid() -> String {
         var lines = ["stateDiagram-v2", "    %% \(mermaidText(ir.title)) (\(ir.id) v\(ir.version))"]
         mermaidRegion(0, indent: "    ", into: &lines)
         lines.append("    classDef final fill:#e8f5e9,stroke:#2e7d32")
         lines.append("    classDef stopped fill:#fbe9e7,stroke:#c62828")
-        let completed = ir.states.filter { $0.isFinal && $0.outcome == "completed" }.map(\.name)
-        let stopped = ir.states.filter { $0.isFinal && $0.outcome != "completed" }.map(\.name)
+        let completed = ir.states.filter { $0.isFinal && $0.outcome == "completed" }.map(mid)
+        let stopped = ir.states.filter { $0.isFinal && $0.outcome != "completed" }.map(mid)
         if !completed.isEmpty { lines.append("    class \(completed.joined(separator: ",")) final") }
         if !stopped.isEmpty { lines.append("    class \(stopped.joined(separator: ",")) stopped") }
         return lines.joined(separator: "\n") + "\n"
@@ -77,9 +82,9 @@ public struct GraphRenderer: Sendable {
         for id in r.states {
             let s = ir.states[id]
             if s.kind == .choice {
-                lines.append("\(indent)state \(s.name) <<choice>>")
+                lines.append("\(indent)state \(mid(s)) <<choice>>")
             } else if !s.regions.isEmpty {
-                lines.append("\(indent)state \"\(mermaidText(title(s)))\" as \(s.name) {")
+                lines.append("\(indent)state \"\(mermaidText(title(s)))\" as \(mid(s)) {")
                 for (i, sub) in s.regions.enumerated() {
                     if i > 0 { lines.append("\(indent)    --") }
                     if s.kind == .foreach, let list = ir.regions[sub].list {
@@ -91,17 +96,17 @@ public struct GraphRenderer: Sendable {
             } else {
                 var t = title(s)
                 if let o = s.outcome { t += " ⟨\(o)⟩" }
-                lines.append("\(indent)state \"\(mermaidText(t))\" as \(s.name)")
+                lines.append("\(indent)state \"\(mermaidText(t))\" as \(mid(s))")
             }
         }
-        if let start = r.start { lines.append("\(indent)[*] --> \(ir.states[start].name)") }
+        if let start = r.start { lines.append("\(indent)[*] --> \(mid(ir.states[start]))") }
         for id in r.states {
             let s = ir.states[id]
             for e in edges(of: s) {
-                let target = e.to.map { ir.states[$0].name } ?? "[*]"
-                lines.append("\(indent)\(s.name) --> \(target) : \(mermaidText(e.label))")
+                let target = e.to.map { mid(ir.states[$0]) } ?? "[*]"
+                lines.append("\(indent)\(mid(s)) --> \(target) : \(mermaidText(e.label))")
             }
-            if s.isFinal { lines.append("\(indent)\(s.name) --> [*]") }
+            if s.isFinal { lines.append("\(indent)\(mid(s)) --> [*]") }
         }
     }
 

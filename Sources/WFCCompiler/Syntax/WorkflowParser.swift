@@ -504,7 +504,14 @@ struct WorkflowParser {
 
     mutating func identifier(_ node: YAMLNode, what: String) -> Spanned<String>? {
         guard let s = MappingReader.string(node, what: "a \(what)", file: file, &d) else { return nil }
-        if !Identifier.isIdentifier(s.value) {
+        // Only field names appear in expressions, so only they must avoid CEL's reserved words.
+        let usedInExpressions = what == "field name"
+        if usedInExpressions && Identifier.reserved.contains(s.value) {
+            d.append(Diagnostic(InvalidIdentifier(name: s.value, what: what, rule: "a name that is not a reserved word of expressions (\(Identifier.reserved.sorted().joined(separator: ", ")))"),
+                                at: s.span, label: "reserved word"))
+            return nil
+        }
+        if !Identifier.isIdentifier(s.value, allowReserved: true) {
             d.append(Diagnostic(InvalidIdentifier(name: s.value, what: what, rule: Identifier.rule), at: s.span, label: "not a valid \(what)"))
             return nil
         }
@@ -526,9 +533,9 @@ enum Identifier {
     static let reserved: Set<String> = ["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
                                         "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]
 
-    static func isIdentifier(_ s: String) -> Bool {
+    static func isIdentifier(_ s: String, allowReserved: Bool = false) -> Bool {
         guard let f = s.unicodeScalars.first, f.isASCIILetter || f == "_" else { return false }
-        return s.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" } && !reserved.contains(s)
+        return s.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" } && (allowReserved || !reserved.contains(s))
     }
 
     static func isWorkflowID(_ s: String) -> Bool {

@@ -338,6 +338,8 @@ public struct StateIR: Codable, Sendable, Equatable {
     /// Where the state goes when its work is complete (sign-off, join, wait), or an
     /// automatic transition for a task with no events.
     public var then: Int?
+    /// True for `then: join`: completing the state finishes its branch or foreach item.
+    public var thenJoin: Bool = false
     public var maxRounds: Int?
     public var fills: [Int]
     public var outcome: String?
@@ -351,7 +353,7 @@ public struct StateIR: Codable, Sendable, Equatable {
 
     public var isFinal: Bool { kind == .final }
 
-    public init(id: Int, name: String, title: String? = nil, clause: String? = nil, kind: StateKindIR, region: Int, span: SpanIR, transitions: [TransitionIR], requires: [RequirementIR], due: DueIR? = nil, then: Int? = nil, maxRounds: Int? = nil, fills: [Int], outcome: String? = nil, choice: [ChoiceArmIR], otherwise: Int? = nil, signoff: SignoffIR? = nil, regions: [Int], wait: WaitIR? = nil) {
+    public init(id: Int, name: String, title: String? = nil, clause: String? = nil, kind: StateKindIR, region: Int, span: SpanIR, transitions: [TransitionIR], requires: [RequirementIR], due: DueIR? = nil, then: Int? = nil, thenJoin: Bool = false, maxRounds: Int? = nil, fills: [Int], outcome: String? = nil, choice: [ChoiceArmIR], otherwise: Int? = nil, signoff: SignoffIR? = nil, regions: [Int], wait: WaitIR? = nil) {
         self.id = id
         self.name = name
         self.title = title
@@ -363,6 +365,7 @@ public struct StateIR: Codable, Sendable, Equatable {
         self.requires = requires
         self.due = due
         self.then = then
+        self.thenJoin = thenJoin
         self.maxRounds = maxRounds
         self.fills = fills
         self.outcome = outcome

@@ -39,6 +39,7 @@ struct GraphModel {
             }
             if let o = s.otherwise { out.append(Edge(from: s.id, to: o, kind: .otherwise, label: "otherwise")) }
             if let t = s.then { out.append(Edge(from: s.id, to: t, kind: .then, label: "then")) }
+            if s.thenJoin { out.append(Edge(from: s.id, to: nil, join: true, kind: .then, label: "then")) }
             if let t = s.due?.target { out.append(Edge(from: s.id, to: t, kind: .overdue, label: "overdue")) }
             return out
         }

@@ -178,7 +178,13 @@ struct Resolver {
         }
         st.requires = s.requires.compactMap { requirement($0) }
         st.fills = s.fills.compactMap { field($0) }
-        if let then = s.then { st.then = target(then, region: region, regionOf: regionOf) }
+        if let then = s.then {
+            if then.value == "join" && region != 0 {
+                st.thenJoin = true
+            } else {
+                st.then = target(then, region: region, regionOf: regionOf)
+            }
+        }
         if let due = s.due {
             if let w = due.within { noteWorkingDays(w) }
             st.due = DueIR(within: due.within.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) }, by: due.by.map(exprIR),

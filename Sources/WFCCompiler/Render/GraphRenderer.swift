@@ -48,6 +48,9 @@ public struct GraphRenderer: Sendable {
         }
         for arm in s.choice { out.append(DrawnEdge(from: s.id, to: arm.target, label: arm.condition.source, dashed: false)) }
         if let o = s.otherwise { out.append(DrawnEdge(from: s.id, to: o, label: "otherwise", dashed: false)) }
+        if s.thenJoin {
+            out.append(DrawnEdge(from: s.id, to: nil, label: s.signoff.map { "签字完成 · " + roles($0.all + $0.of) } ?? "then", dashed: false))
+        }
         if let t = s.then {
             var label = "then"
             if let so = s.signoff { label = "签字完成 · " + roles(so.all + so.of) }

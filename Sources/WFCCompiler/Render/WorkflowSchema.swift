@@ -13,6 +13,8 @@ public enum WorkflowSchema {
     }
 
     static func desc(_ s: String) -> [String: Any] { ["description": s] }
+    /// Display text (titles, clauses, messages): a number such as `clause: 8` is text too.
+    static var text: [String: Any] { ["type": ["string", "number"]] }
     static var ident: [String: Any] { ["type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"] }
     static var stringOrList: [String: Any] { ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]] }
     static let durationPattern = "^\\s*[0-9]{1,6}\\s*(working days?|workdays?|days?|calendar days?|weeks?|hours?|minutes?|months?|个工作日|工作日|天|日|个自然日|自然日|周|个星期|星期|小时|个小时|分钟|个月|月)\\s*$"
@@ -29,8 +31,8 @@ public enum WorkflowSchema {
         let expr: [String: Any] = ["type": ["string", "boolean", "number"], "description": "A CEL expression over `case.*`, e.g. `case.notice_days >= 30`"]
         let requirement: [String: Any] = ["oneOf": [
             expr,
-            object(["all_done": ["type": "string", "description": "a checklist field whose items must all be done"], "message": ["type": "string"]], required: ["all_done"]),
-            object(["expr": expr, "message": ["type": "string"]], required: ["expr"]),
+            object(["all_done": ["type": "string", "description": "a checklist field whose items must all be done"], "message": text], required: ["all_done"]),
+            object(["expr": expr, "message": text], required: ["expr"]),
         ]]
         let requires: [String: Any] = ["oneOf": [requirement, ["type": "array", "items": requirement]], "description": "Exit requirements"]
         let transition = object([
@@ -38,13 +40,13 @@ public enum WorkflowSchema {
             "to": ["type": "string", "description": "The target state, or `join` to finish a branch"],
             "when": expr, "set": ["type": "object", "additionalProperties": expr, "description": "Assignments to case fields"],
             "fills": ["type": "array", "items": ["type": "string"], "description": "Fields the actor may fill in the event's data"],
-            "requires": requires, "violation": ["type": "string", "description": "Records a policy violation when taken"],
-            "clause": ["type": "string", "description": "The policy section, e.g. 四.2"], "title": ["type": "string"], "description": ["type": "string"],
+            "requires": requires, "violation": text.merging(["description": "Records a policy violation when taken"]) { $1 },
+            "clause": text.merging(["description": "The policy section, e.g. 四.2"]) { $1 }, "title": text, "description": text,
         ], required: ["to"])
         let event: [String: Any] = ["oneOf": [["type": "string"], transition, ["type": "array", "items": transition]]]
         let due: [String: Any] = ["oneOf": [duration, object([
             "within": duration, "by": expr,
-            "overdue": object(["escalate": stringOrList, "to": ["type": "string"], "violation": ["type": "string"]]),
+            "overdue": object(["escalate": stringOrList, "to": ["type": "string"], "violation": text]),
         ])]]
         let signoff: [String: Any] = ["oneOf": [stringOrList, object([
             "all": ["type": "array", "items": ["type": "string"], "description": "Every one of these roles signs"],
@@ -52,8 +54,8 @@ public enum WorkflowSchema {
             "also": ["type": "object", "additionalProperties": expr, "description": "Roles that sign when their condition holds"],
         ])]]
         var stateProps: [String: Any] = [
-            "title": ["type": "string", "description": "The display title, e.g. 交接审核"], "description": ["type": "string"],
-            "clause": ["type": "string", "description": "The policy section this state implements"],
+            "title": text.merging(["description": "The display title, e.g. 交接审核"]) { $1 }, "description": text,
+            "clause": text.merging(["description": "The policy section this state implements"]) { $1 },
             "on": ["type": "object", "additionalProperties": event, "description": "Events and their transitions"],
             "requires": requires, "due": due, "then": ["type": "string"], "max_rounds": ["type": "integer", "minimum": 1],
             "fills": ["type": "array", "items": ["type": "string"]], "use": ["type": "string", "description": "A fragment id"],
@@ -74,18 +76,18 @@ public enum WorkflowSchema {
                 "type": ["type": "string"], "enum": ["type": "array", "items": ["type": "string"]],
                 "record": ["$ref": "#/$defs/fields"], "list": ["oneOf": [["type": "string"], ["$ref": "#/$defs/fields"]]],
                 "checklist": ["$ref": "#/$defs/fields"], "default": [:], "optional": ["type": "boolean"],
-                "title": ["type": "string"], "description": ["type": "string"],
+                "title": text, "description": text,
             ]),
         ]]
         let top: [String: Any] = [
             "workflow": ["type": "string", "pattern": "^[a-z][a-z0-9_-]*$", "description": "The workflow id"],
-            "version": ["type": "integer"], "title": ["type": "string"], "description": ["type": "string"],
-            "source": ["type": "string", "description": "The policy document this workflow encodes"],
+            "version": ["type": "integer"], "title": text, "description": text,
+            "source": text.merging(["description": "The policy document this workflow encodes"]) { $1 },
             "calendar": ["enum": KnownCalendars.ids, "description": "The working-day calendar"],
-            "import": stringOrList, "roles": ["type": "object", "additionalProperties": ["oneOf": [["type": "string"], object(["title": ["type": "string"], "description": ["type": "string"]])]]],
+            "import": stringOrList, "roles": ["type": "object", "additionalProperties": ["oneOf": [["type": "string"], object(["title": text, "description": text])]]],
             "separate": ["type": "array", "items": ["type": "array", "items": ["type": "string"]], "description": "Role groups held by different people"],
             "case": ["$ref": "#/$defs/fields"],
-            "guarantees": ["type": "array", "items": object(["checklist": ["type": "string"], "signoff": stringOrList, "clause": ["type": "string"]])],
+            "guarantees": ["type": "array", "items": object(["checklist": ["type": "string"], "signoff": stringOrList, "clause": text])],
             "start": ["type": "string"], "states": ["$ref": "#/$defs/states"],
         ]
         return [
@@ -95,12 +97,12 @@ public enum WorkflowSchema {
             "description": "An HR policy workflow checked and run by wfc. See docs/language.md.",
             "oneOf": [
                 object(top.filter { WorkflowParser.topKeys.contains($0.key) }, required: ["workflow", "version", "title", "roles", "start", "states"]),
-                object(["fragment": ["type": "string"], "title": ["type": "string"], "description": ["type": "string"], "state": ["$ref": "#/$defs/state"]], required: ["fragment", "state"]),
+                object(["fragment": ["type": "string"], "title": text, "description": text, "state": ["$ref": "#/$defs/state"]], required: ["fragment", "state"]),
             ],
             "$defs": [
                 "state": object(stateProps),
                 "states": ["type": "object", "propertyNames": ["pattern": "^[A-Za-z_][A-Za-z0-9_]*$"], "additionalProperties": ["$ref": "#/$defs/state"]],
-                "region": object(["title": ["type": "string"], "start": ["type": "string"], "states": ["$ref": "#/$defs/states"]], required: ["start", "states"]),
+                "region": object(["title": text, "start": ["type": "string"], "states": ["$ref": "#/$defs/states"]], required: ["start", "states"]),
                 "fields": ["type": "object", "additionalProperties": field],
             ],
         ]

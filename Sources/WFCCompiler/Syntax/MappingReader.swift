@@ -65,9 +65,13 @@ struct MappingReader {
         }
         switch s.value {
         case .string(let t): return Spanned(t, v.span.in(file))
-        case .int, .float, .bool:
-            // A plain scalar such as `1.2` used as a clause or a title is still text.
+        case .int, .float:
+            // A plain scalar such as `8` or `1.2` used as a clause or a title is still text.
             return Spanned(s.text, v.span.in(file))
+        case .bool:
+            d.append(Diagnostic(WrongType(what: what, expected: "a string", found: "true/false"), at: v.span.in(file),
+                                label: "expected a string", help: "put it in quotes if it is text"))
+            return nil
         case .null:
             d.append(Diagnostic(WrongType(what: what, expected: "a string", found: "nothing"), at: v.span.in(file), label: "expected a string"))
             return nil

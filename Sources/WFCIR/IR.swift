@@ -19,6 +19,8 @@ public struct WorkflowIR: Codable, Sendable, Equatable {
     /// Region 0 is the workflow itself; others are parallel branches and foreach bodies.
     public var regions: [RegionIR]
     public var states: [StateIR]
+    /// Clauses of the source policy deliberately not encoded, with the reason.
+    public var omits: [OmittedClauseIR] = []
     /// SHA-256 of the canonical JSON with this field left out.
     public var contentHash: String?
 
@@ -374,5 +376,17 @@ public struct StateIR: Codable, Sendable, Equatable {
         self.signoff = signoff
         self.regions = regions
         self.wait = wait
+    }
+}
+
+
+/// A clause of the source policy that the workflow leaves out on purpose.
+public struct OmittedClauseIR: Codable, Sendable, Equatable {
+    public var clause: String
+    public var reason: String
+
+    public init(clause: String, reason: String) {
+        self.clause = clause
+        self.reason = reason
     }
 }

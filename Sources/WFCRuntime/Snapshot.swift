@@ -49,6 +49,8 @@ public struct RegionInstance: Codable, Equatable, Sendable {
     public var region: Int
     /// The foreach item index, for foreach bodies.
     public var item: Int?
+    /// The foreach item's value, frozen when the foreach state was entered.
+    public var itemValue: ValueIR?
     /// The current state; nil once the instance has reached `join`.
     public var active: ActiveState?
     /// How many times each state (by name) has been entered in this instance (`max_rounds`).

@@ -67,6 +67,21 @@ import WFCCompiler
         #expect(committed == r.stdout, "schema/wfc-workflow.schema.json is stale: run `swift run wfc schema > schema/wfc-workflow.schema.json`")
     }
 
+    @Test func policyDocsAreCurrent() throws {
+        let r = try CLI.run(["doc", "workflows"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let committed = try String(contentsOf: CLI.packageRoot.appendingPathComponent("docs/policies.md"), encoding: .utf8)
+        #expect(committed == r.stdout, "docs/policies.md is stale: run `swift run wfc doc workflows > docs/policies.md`")
+        #expect(r.stdout.contains("| 四.3 | `review` 交接审核 |"))
+        #expect(r.stdout.contains("```mermaid\nstateDiagram-v2\n"))
+    }
+
+    @Test func everyPolicyChecksCleanUnderStrict() throws {
+        let r = try CLI.run(["check", "--strict", "workflows"])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stderr.hasPrefix("checked 13 files: 0 errors, 0 warnings"))
+    }
+
     @Test func graphOfADirectoryIsAUsageError() throws {
         let r = try CLI.run(["graph", "workflows"])
         #expect(r.status == 2)

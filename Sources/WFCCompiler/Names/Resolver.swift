@@ -130,10 +130,12 @@ struct Resolver {
             }
         }
         checkCalendar()
-        return WorkflowIR(
+        var ir = WorkflowIR(
             id: syntax.id.value, version: syntax.version?.value ?? 0, title: syntax.title?.value ?? "", source: syntax.source?.value,
             calendar: syntax.calendar?.value, file: (syntax.file as NSString).lastPathComponent, roles: roles, separations: separations, fields: fields,
             guarantees: guarantees, regions: regions, states: states, contentHash: nil)
+        ir.omits = syntax.omits.map { OmittedClauseIR(clause: $0.clause.value, reason: $0.reason.value) }
+        return ir
     }
 
     private mutating func lowerState(_ s: StateSyntax, id: Int, region: Int, regions owned: [Int], regionOf: [Int]) -> StateIR {

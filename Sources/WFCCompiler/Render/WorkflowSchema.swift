@@ -88,6 +88,8 @@ public enum WorkflowSchema {
             "separate": ["type": "array", "items": ["type": "array", "items": ["type": "string"]], "description": "Role groups held by different people"],
             "case": ["$ref": "#/$defs/fields"],
             "guarantees": ["type": "array", "items": object(["checklist": ["type": "string"], "signoff": stringOrList, "clause": text])],
+            "omits": ["type": "array", "description": "Clauses of the policy left out on purpose, with the reason",
+                      "items": object(["clause": text, "reason": text], required: ["clause", "reason"])],
             "start": ["type": "string"], "states": ["$ref": "#/$defs/states"],
         ]
         return [

@@ -48,6 +48,8 @@ public struct WorkflowSyntax: Sendable {
     public var separations: [Spanned<[Spanned<String>]>] = []
     public var fields: [FieldSyntax] = []
     public var guarantees: [GuaranteeSyntax] = []
+    /// Clauses of the source policy deliberately not encoded, with the reason.
+    public var omits: [(clause: Spanned<String>, reason: Spanned<String>)] = []
     public var start: Spanned<String>?
     public var states: [StateSyntax] = []
     /// The span of the `states:` key, for diagnostics about the whole graph.

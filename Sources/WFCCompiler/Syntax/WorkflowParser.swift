@@ -13,7 +13,7 @@ struct WorkflowParser {
     var exprStyles: [String: (ScalarStyle, Bool)] = [:]
 
     static let topKeys = ["workflow", "version", "title", "description", "source", "calendar", "import",
-                          "roles", "separate", "case", "guarantees", "start", "states"]
+                          "roles", "separate", "case", "guarantees", "omits", "start", "states"]
     static let stateKeys = ["title", "description", "clause", "on", "requires", "due", "then", "max_rounds", "fills",
                             "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
     static let kindKeys = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
@@ -42,6 +42,7 @@ struct WorkflowParser {
         if let sep = m.value("separate") { w.separations = parseSeparations(sep) }
         if let c = m.value("case") { w.fields = parseFields(c, context: "the case schema") }
         if let g = m.value("guarantees") { w.guarantees = parseGuarantees(g) }
+        if let o = m.value("omits") { w.omits = parseOmits(o) }
         w.start = m.string("start", required: true, &d)
         if let states = m.value("states") {
             w.states = parseStates(states, region: "the workflow")
@@ -169,6 +170,19 @@ struct WorkflowParser {
             } else if !m.has("checklist") {
                 d.append(Diagnostic(MissingKey(key: "checklist` or `signoff", context: "a guarantee"), at: item.span.in(file)))
             }
+        }
+        return out
+    }
+
+    mutating func parseOmits(_ node: YAMLNode) -> [(clause: Spanned<String>, reason: Spanned<String>)] {
+        guard let items = node.sequence else {
+            d.append(Diagnostic(WrongType(what: "`omits`", expected: "a list of `{clause, reason}`", found: node.kindDescription), at: node.span.in(file)))
+            return []
+        }
+        var out: [(clause: Spanned<String>, reason: Spanned<String>)] = []
+        for item in items {
+            guard let m = MappingReader(item, file: file, context: "an omitted clause", known: ["clause", "reason"], diagnostics: &d) else { continue }
+            if let c = m.string("clause", required: true, &d), let r = m.string("reason", required: true, &d) { out.append((c, r)) }
         }
         return out
     }

@@ -1,0 +1,280 @@
+import CEL
+import Foundation
+import WFCCalendar
+import WFCExpressions
+import WFCIR
+
+/// Why a ``Definition`` could not be built from an IR (should not happen for compiler output).
+public struct DefinitionError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var span: SpanIR?
+
+    public var description: String {
+        (span.map { "\($0.file):\($0.line):\($0.column): " } ?? "") + message
+    }
+}
+
+/// An executable workflow: the IR with every expression compiled once into a CEL program.
+/// Immutable and shareable between threads; build it once per workflow version.
+public struct Definition: @unchecked Sendable {
+    public let ir: WorkflowIR
+    /// The working-day calendar for deadlines and the CEL date functions; nil when the workflow
+    /// names none (working-day deadlines then fail with a clear error).
+    public let calendar: WorkingCalendar?
+    /// The IR's content hash; snapshots are pinned to it.
+    public let hash: String
+
+    struct ExprKey: Hashable {
+        var source: String
+        var span: SpanIR
+        var region: Int
+    }
+
+    /// One CEL environment per region (foreach bodies add their item variables).
+    let scopes: [Int: CaseEnvironment]
+    /// Foreach item variables visible in each region, outermost first: (alias, foreach region).
+    let aliases: [Int: [(String, Int)]]
+    let programs: [ExprKey: CELProgram]
+    /// Parses RFC 3339 timestamps and CEL durations for field values.
+    let timestampParser: CELProgram
+    let durationParser: CELProgram
+
+    /// Compiles every expression of `ir`. `calendar` defaults to the built-in calendar the
+    /// workflow names (`calendar: cn-mainland`).
+    public init(_ ir: WorkflowIR, calendar: WorkingCalendar? = nil) throws(DefinitionError) {
+        self.ir = ir
+        let cal = calendar ?? ir.calendar.flatMap { WorkingCalendar.builtin($0) }
+        if ir.calendar != nil && cal == nil {
+            throw DefinitionError(message: "the workflow uses calendar `\(ir.calendar ?? "")`, which is not built in; pass it to Definition(_:calendar:)", span: nil)
+        }
+        self.calendar = cal
+        do {
+            self.hash = try ir.contentHash ?? IRCoding.hash(ir)
+        } catch {
+            throw DefinitionError(message: "cannot hash the IR: \(error)", span: nil)
+        }
+        let celCal: any WorkingDayCalendar = cal.map { CELWorkingDays($0) } ?? WeekendCalendar()
+        guard ir.regions.indices.contains(0) else { throw DefinitionError(message: "the IR has no top-level region", span: nil) }
+        guard ir.states.enumerated().allSatisfy({ $0.offset == $0.element.id }),
+              ir.regions.enumerated().allSatisfy({ $0.offset == $0.element.id }) else {
+            throw DefinitionError(message: "the IR's state and region ids are not their positions", span: nil)
+        }
+
+        var scopes: [Int: CaseEnvironment] = [0: CaseEnvironment(ir: ir, calendar: celCal)]
+        var extras: [Int: [(String, CELType)]] = [0: []]
+        var aliases: [Int: [(String, Int)]] = [0: []]
+        var programs: [ExprKey: CELProgram] = [:]
+
+        func compile(_ e: ExprIR, region: Int, expecting: CELType? = nil) throws(DefinitionError) -> CELProgram {
+            let key = ExprKey(source: e.source, span: e.span, region: region)
+            if let p = programs[key] { return p }
+            guard let scope = scopes[region] else { throw DefinitionError(message: "no environment for region \(region)", span: e.span) }
+            do {
+                let p = try scope.env.compile(e.source, expecting: expecting)
+                programs[key] = p
+                return p
+            } catch {
+                throw DefinitionError(message: "cannot compile `\(e.source)`: \(error)", span: e.span)
+            }
+        }
+
+        // Regions in id order: the compiler numbers a region after the region owning it.
+        for region in ir.regions where region.id != 0 {
+            guard let owner = region.owner, ir.states.indices.contains(owner) else {
+                throw DefinitionError(message: "region `\(region.name)` has no owner state", span: nil)
+            }
+            let parent = ir.states[owner].region
+            guard scopes[parent] != nil else {
+                throw DefinitionError(message: "region `\(region.name)` is declared before its parent region", span: ir.states[owner].span)
+            }
+            var vars = extras[parent] ?? []
+            var names = aliases[parent] ?? []
+            if let list = region.list, let alias = region.alias {
+                let p = try compile(list, region: parent)
+                guard case .list(let element) = p.type else {
+                    throw DefinitionError(message: "foreach list `\(list.source)` is not a list (\(p.type))", span: list.span)
+                }
+                vars.append((alias, element))
+                names.append((alias, region.id))
+            }
+            extras[region.id] = vars
+            aliases[region.id] = names
+            scopes[region.id] = vars.isEmpty ? scopes[0] : CaseEnvironment(ir: ir, extra: vars, calendar: celCal)
+        }
+
+        for s in ir.states {
+            let r = s.region
+            func requirement(_ q: RequirementIR) throws(DefinitionError) {
+                if case .expression(let e, _) = q { _ = try compile(e, region: r, expecting: .bool) }
+            }
+            for q in s.requires { try requirement(q) }
+            for t in s.transitions {
+                if let g = t.guardExpr { _ = try compile(g, region: r, expecting: .bool) }
+                for q in t.requires { try requirement(q) }
+                for a in t.assignments { _ = try compile(a.value, region: r) }
+            }
+            for arm in s.choice { _ = try compile(arm.condition, region: r, expecting: .bool) }
+            for c in s.signoff?.conditional ?? [] { _ = try compile(c.condition, region: r, expecting: .bool) }
+            if let by = s.due?.by { _ = try compile(by, region: r) }
+            if let until = s.wait?.until { _ = try compile(until, region: r) }
+        }
+
+        let parserEnv = CELEnvironment()
+        _ = parserEnv.declare("s", .string)
+        do {
+            timestampParser = try parserEnv.compile("timestamp(s)")
+            durationParser = try parserEnv.compile("duration(s)")
+        } catch {
+            throw DefinitionError(message: "cannot build the value parsers: \(error)", span: nil)
+        }
+        self.scopes = scopes
+        self.aliases = aliases
+        self.programs = programs
+    }
+
+    /// Loads IR JSON (verifying its hash) and builds the definition.
+    public init(irJSON data: Data, calendar: WorkingCalendar? = nil) throws {
+        try self.init(try IRCoding.load(data), calendar: calendar)
+    }
+
+    func state(_ id: Int) throws(Refusal) -> StateIR {
+        guard ir.states.indices.contains(id) else { throw Refusal(.runtimeError, "the IR has no state \(id)") }
+        return ir.states[id]
+    }
+
+    func roleName(_ id: Int) -> String { ir.roles.indices.contains(id) ? ir.roles[id].name : "#\(id)" }
+    func fieldName(_ id: Int) -> String { ir.fields.first { $0.id == id }?.name ?? "#\(id)" }
+
+    /// Evaluates an expression of `region` over `data` and the foreach items in `items`
+    /// (alias → item value).
+    func evaluate(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR]) throws(Refusal) -> CELValue {
+        let key = ExprKey(source: e.source, span: e.span, region: region)
+        guard let program = programs[key], let scope = scopes[region] else {
+            throw Refusal(.runtimeError, "expression `\(e.source)` was not compiled", span: e.span)
+        }
+        let act = scope.env.makeActivation()
+        do {
+            act[scope.caseSlot] = try caseValue(data, scope: scope)
+            for (name, slot) in scope.extraSlots {
+                guard let v = items[name] else { continue }
+                let type = scope.env.variables.indices.contains(slot) ? scope.env.variables[slot].type : .dyn
+                act[slot] = try celValue(v, type) ?? .null
+            }
+        } catch let r as Refusal {
+            throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(r.message)", span: e.span)
+        } catch {
+            throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(error)", span: e.span)
+        }
+        do {
+            return try program.evaluate(act)
+        } catch {
+            throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(error.message)", span: e.span)
+        }
+    }
+
+    func evaluateBool(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR]) throws(Refusal) -> Bool {
+        let v = try evaluate(e, region: region, data: data, items: items)
+        guard case .bool(let b) = v else {
+            throw Refusal(.runtimeError, "`\(e.source)` is not a bool (got \(v.typeName))", span: e.span)
+        }
+        return b
+    }
+
+    private func caseValue(_ data: [String: ValueIR], scope: CaseEnvironment) throws -> CELValue {
+        var values: [String: CELValue] = [:]
+        for f in ir.fields {
+            guard let v = data[f.name], let t = scope.fieldTypes[f.id], let c = try celValue(v, t) else { continue }
+            values[f.name] = c
+        }
+        return .record(CELRecord(type: scope.caseType, values: values))
+    }
+
+    /// A stored value as a CEL value of type `t`; nil for null (an absent field).
+    func celValue(_ v: ValueIR, _ t: CELType) throws(Refusal) -> CELValue? {
+        func bad() -> Refusal { Refusal(.runtimeError, "value \(v) does not fit type \(t)") }
+        if case .null = v { return nil }
+        switch t {
+        case .int:
+            if case .int(let i) = v { return .int(Int64(i)) }
+            if case .double(let d) = v, d.rounded() == d, abs(d) < 9e18 { return .int(Int64(d)) }
+            throw bad()
+        case .double:
+            if case .double(let d) = v { return .double(d) }
+            if case .int(let i) = v { return .double(Double(i)) }
+            throw bad()
+        case .string, .enumType:
+            if case .string(let s) = v { return .string(s) }
+            throw bad()
+        case .bool:
+            if case .bool(let b) = v { return .bool(b) }
+            throw bad()
+        case .date:
+            if case .string(let s) = v, let d = CELDate(iso: s) { return .date(d) }
+            throw bad()
+        case .timestamp:
+            if case .string(let s) = v, case .timestamp(let ts)? = try? timestampParser.evaluate(["s": .string(s)]) { return .timestamp(ts) }
+            throw bad()
+        case .duration:
+            if case .string(let s) = v, case .duration(let d)? = try? durationParser.evaluate(["s": .string(s)]) { return .duration(d) }
+            throw bad()
+        case .list(let element):
+            guard case .list(let items) = v else { throw bad() }
+            var out: [CELValue] = []
+            for i in items { out.append(try celValue(i, element) ?? .null) }
+            return .list(out)
+        case .record(let rt):
+            guard case .map(let m) = v else { throw bad() }
+            var values: [String: CELValue] = [:]
+            for f in rt.fields {
+                if let fv = m[f.name], let c = try celValue(fv, f.type) { values[f.name] = c }
+            }
+            return .record(CELRecord(type: rt, values: values))
+        default:
+            return Self.genericCEL(v)
+        }
+    }
+
+    static func genericCEL(_ v: ValueIR) -> CELValue {
+        switch v {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(Int64(i))
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .list(let l): return .list(l.map(genericCEL))
+        case .map(let m):
+            let entries = m.keys.sorted().map { (CELValue.string($0), genericCEL(m[$0] ?? .null)) }
+            return (try? CELMap(entries: entries)).map { .map($0) } ?? .null
+        }
+    }
+
+    /// A CEL result as a stored value: dates as `YYYY-MM-DD`, timestamps as RFC 3339 UTC,
+    /// durations as CEL duration text (`90s`), records as maps.
+    static func storedValue(_ v: CELValue) -> ValueIR {
+        switch v {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(Int(i))
+        case .uint(let u): return u <= UInt64(Int.max) ? .int(Int(u)) : .double(Double(u))
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .bytes(let b): return .list(b.map { .int(Int($0)) })
+        case .list(let l): return .list(l.map(storedValue))
+        case .map(let m):
+            var out: [String: ValueIR] = [:]
+            for (k, val) in zip(m.keys, m.values) {
+                if case .string(let ks) = k { out[ks] = storedValue(val) } else { out[k.debugText] = storedValue(val) }
+            }
+            return .map(out)
+        case .timestamp(let t): return .string(Timestamp(seconds: t.seconds).description)
+        case .duration(let d): return .string("\(d.seconds)s")
+        case .date(let d): return .string(d.description)
+        case .record(let r):
+            var out: [String: ValueIR] = [:]
+            for (f, val) in zip(r.type.fields, r.fields) { if let val { out[f.name] = storedValue(val) } }
+            return .map(out)
+        case .type(let t): return .string(t.description)
+        case .opaque(let o): return .string(o.typeName)
+        }
+    }
+}

@@ -1,0 +1,489 @@
+import CEL
+import Foundation
+import WFCCalendar
+import WFCIR
+
+/// The pure, deterministic step function: no I/O, no clock, no randomness. The same
+/// definition, snapshot, event and `now` always give the same result. See docs/runtime.md.
+public enum Engine {
+    /// How many states one step may enter before it is stopped as a runaway loop.
+    public static let maxAutomaticSteps = 1_000
+
+    /// Starts a case: validates `data` against the schema (defaults applied) and `people`
+    /// against the roles and separations, enters the start state and runs to completion.
+    ///
+    /// Every declared role must be bound to a person; one person may hold several roles unless
+    /// a `separate` group keeps them apart. A required field may be missing only when some
+    /// state or transition `fills` it later.
+    public static func start(_ def: Definition, caseID: String, data: [String: ValueIR], people: [String: String], now: Date) -> StepResult {
+        let ir = def.ir
+        var issues: [String] = []
+        for name in people.keys.sorted() where ir.role(named: name) == nil {
+            issues.append("\(name): unknown role (roles: \(ir.roles.map(\.name).joined(separator: ", ")))")
+        }
+        if !issues.isEmpty { return .refused(Refusal(.unknownRole, "people name roles the workflow does not have", details: issues)) }
+        for r in ir.roles where (people[r.name] ?? "").isEmpty {
+            issues.append("\(r.name) (\(r.title ?? r.name)) is not bound to a person")
+        }
+        if !issues.isEmpty {
+            return .refused(Refusal(.unboundRole, "every role must be bound to a person", span: ir.roles.first { (people[$0.name] ?? "").isEmpty }?.span, details: issues))
+        }
+        for group in ir.separations {
+            var seen: [String: String] = [:]
+            for rid in group {
+                let name = def.roleName(rid)
+                guard let person = people[name] else { continue }
+                if let other = seen[person] {
+                    let span = ir.roles.indices.contains(rid) ? ir.roles[rid].span : nil
+                    return .refused(Refusal(.separationOfDuties, "separation of duties: \(person) cannot be both \(other) and \(name) (separate: [\(group.map(def.roleName).joined(separator: ", "))])", span: span))
+                }
+                seen[person] = name
+            }
+        }
+        var fillable = Set<Int>()
+        for s in ir.states {
+            fillable.formUnion(s.fills)
+            for t in s.transitions { fillable.formUnion(t.fills) }
+        }
+        let (clean, dataIssues) = def.validateData(data, fillableLater: fillable, partial: false)
+        if !dataIssues.isEmpty { return .refused(Refusal(.invalidData, "the case data does not match the schema", details: dataIssues)) }
+        guard let start = ir.regions[0].start else { return .refused(Refusal(.runtimeError, "the workflow has no start state")) }
+        let t = Timestamp(now)
+        let snap = CaseSnapshot(caseID: caseID, workflowID: ir.id, definitionHash: def.hash, version: 1, data: clean.filter { $0.value != .null },
+                                people: people, status: .running, root: RegionInstance(region: 0, item: nil, itemValue: nil, active: nil, rounds: [:]),
+                                violations: [], escalations: [], processedKeys: [], createdAt: t, updatedAt: t)
+        var run = Run(def: def, snap: snap, now: t, strict: true)
+        do {
+            run.trace.append(TraceEntry(.event, "start \(caseID)"))
+            try run.enter(start, at: [])
+            try run.settle()
+        } catch {
+            return .refused(Run.refusal(error))
+        }
+        return .accepted(run.finish(before: []))
+    }
+
+    /// Applies one event. A refusal leaves the case exactly as it was.
+    public static func fire(_ def: Definition, _ snapshot: CaseSnapshot, _ event: Event, now: Date) -> StepResult {
+        if let r = precheck(def, snapshot) { return .refused(r) }
+        if let key = event.idempotencyKey, snapshot.processedKeys.contains(key) {
+            return .accepted(Step(snapshot: snapshot, effects: [], trace: [TraceEntry(.duplicate, "event key \(key) was already accepted")], duplicate: true))
+        }
+        let before = Run(def: def, snap: snapshot, now: Timestamp(now), strict: true).openTaskKeys()
+        var run = Run(def: def, snap: snapshot, now: Timestamp(now), strict: true)
+        do {
+            run.trace.append(TraceEntry(.event, "\(event.name) by \(event.actor)" + (event.item.map { " (item \($0))" } ?? "")))
+            if event.name == Event.sign || event.name == Event.unsign {
+                try run.signature(event)
+            } else {
+                try run.event(event)
+            }
+            try run.settle()
+        } catch {
+            return .refused(Run.refusal(error))
+        }
+        if let key = event.idempotencyKey { run.snap.processedKeys.append(key) }
+        run.snap.version += 1
+        return .accepted(run.finish(before: before))
+    }
+
+    /// Fires every timer due at `now`, earliest first: escalations and violations of overdue
+    /// deadlines are recorded, overdue `to:` transitions taken, and due waits finished. A timer
+    /// that cannot be handled (e.g. missing calendar data) is reported in the trace and skipped;
+    /// it never blocks the other timers.
+    public static func tick(_ def: Definition, _ snapshot: CaseSnapshot, now: Date) -> StepResult {
+        if let r = precheck(def, snapshot) {
+            if r.kind == .caseFinished { return .accepted(Step(snapshot: snapshot, effects: [], trace: [], duplicate: false)) }
+            return .refused(r)
+        }
+        let before = Run(def: def, snap: snapshot, now: Timestamp(now), strict: false).openTaskKeys()
+        var run = Run(def: def, snap: snapshot, now: Timestamp(now), strict: false)
+        let fired = run.fireTimers()
+        do { try run.settle() } catch {
+            run.trace.append(TraceEntry(.error, Run.refusal(error).description))
+        }
+        if fired { run.snap.version += 1 } else { return .accepted(Step(snapshot: snapshot, effects: [], trace: run.trace, duplicate: false)) }
+        return .accepted(run.finish(before: before))
+    }
+
+    private static func precheck(_ def: Definition, _ s: CaseSnapshot) -> Refusal? {
+        guard s.definitionHash == def.hash else {
+            return Refusal(.definitionMismatch, "case \(s.caseID) was started with definition \(s.definitionHash), not \(def.hash)")
+        }
+        guard s.status == .running else { return Refusal(.caseFinished, "case \(s.caseID) is already \(s.status.rawValue)") }
+        return nil
+    }
+}
+
+/// A path to a region instance: child indices from the top-level region.
+typealias Path = [Int]
+
+/// One step in progress: a working copy of the snapshot plus what happened.
+struct Run {
+    let def: Definition
+    var snap: CaseSnapshot
+    let now: Timestamp
+    /// Fire and start: a blocked automatic exit refuses the step. Tick: it is traced and left.
+    let strict: Bool
+    var trace: [TraceEntry] = []
+    var effects: [Effect] = []
+    var steps = 0
+    /// Automatic exits found blocked in this (lenient) step, so that settling terminates.
+    var blocked: Set<Path> = []
+
+    init(def: Definition, snap: CaseSnapshot, now: Timestamp, strict: Bool) {
+        self.def = def
+        self.snap = snap
+        self.now = now
+        self.strict = strict
+    }
+
+    static func refusal(_ error: any Error) -> Refusal {
+        (error as? Refusal) ?? Refusal(.runtimeError, "\(error)")
+    }
+
+    // MARK: the tree
+
+    func region(_ path: Path) throws(Refusal) -> RegionInstance {
+        var r = snap.root
+        for i in path {
+            guard let a = r.active, a.children.indices.contains(i) else { throw Refusal(.runtimeError, "no region instance at \(path)") }
+            r = a.children[i]
+        }
+        return r
+    }
+
+    mutating func modify(_ path: Path, _ body: (inout RegionInstance) throws(Refusal) -> Void) throws(Refusal) {
+        try Self.modify(&snap.root, path[...], body)
+    }
+
+    private static func modify(_ r: inout RegionInstance, _ path: ArraySlice<Int>, _ body: (inout RegionInstance) throws(Refusal) -> Void) throws(Refusal) {
+        guard let i = path.first else { return try body(&r) }
+        guard var a = r.active, a.children.indices.contains(i) else { throw Refusal(.runtimeError, "no region instance at this path") }
+        try modify(&a.children[i], path.dropFirst(), body)
+        r.active = a
+    }
+
+    func active(_ path: Path) throws(Refusal) -> ActiveState {
+        guard let a = try region(path).active else { throw Refusal(.runtimeError, "region instance \(path) has no active state") }
+        return a
+    }
+
+    /// Foreach item variables visible at `path`: alias → item value.
+    func items(_ path: Path) -> [String: ValueIR] {
+        var out: [String: ValueIR] = [:]
+        var r = snap.root
+        var chain = [r]
+        for i in path {
+            guard let a = r.active, a.children.indices.contains(i) else { break }
+            r = a.children[i]
+            chain.append(r)
+        }
+        for inst in chain {
+            if let v = inst.itemValue, def.ir.regions.indices.contains(inst.region), let alias = def.ir.regions[inst.region].alias { out[alias] = v }
+        }
+        return out
+    }
+
+    /// The foreach item index of the innermost foreach instance on `path`.
+    func itemIndex(_ path: Path) -> Int? {
+        var r = snap.root
+        var found: Int? = nil
+        for i in path {
+            guard let a = r.active, a.children.indices.contains(i) else { break }
+            r = a.children[i]
+            if let it = r.item { found = it }
+        }
+        return found
+    }
+
+    /// Every active state, pre-order (a composite before its children; children in order).
+    func allActive() -> [(Path, ActiveState)] {
+        var out: [(Path, ActiveState)] = []
+        func walk(_ r: RegionInstance, _ p: Path) {
+            guard let a = r.active else { return }
+            out.append((p, a))
+            for (i, c) in a.children.enumerated() { walk(c, p + [i]) }
+        }
+        walk(snap.root, [])
+        return out
+    }
+
+    func person(_ role: String) -> String? { snap.people[role] }
+
+    func rolesOf(_ person: String) -> Set<String> { Set(snap.people.filter { $0.value == person }.map(\.key)) }
+
+    // MARK: entering and leaving
+
+    mutating func enter(_ stateID: Int, at path: Path) throws(Refusal) {
+        steps += 1
+        let s = try def.state(stateID)
+        guard steps <= Engine.maxAutomaticSteps else {
+            throw Refusal(.runtimeError, "more than \(Engine.maxAutomaticSteps) automatic steps in one step (a loop of automatic transitions?) at state `\(s.name)`", span: s.span)
+        }
+        var count = 0
+        try modify(path) { r throws(Refusal) in
+            count = (r.rounds[s.name] ?? 0) + 1
+            r.rounds[s.name] = count
+        }
+        if let max = s.maxRounds, count > max {
+            throw Refusal(.maxRounds, "state `\(s.name)` may be entered at most \(max) times (max_rounds: \(max)); this would be round \(count)", span: s.span)
+        }
+        var a = ActiveState(state: s.id, name: s.name, enteredAt: now, signoff: nil, timer: nil, children: [])
+        trace.append(TraceEntry(.entered, state: s.name, "entered `\(s.name)`" + (itemIndex(path).map { " (item \($0))" } ?? "") + (count > 1 ? " (round \(count))" : ""), span: s.span))
+        if let due = s.due {
+            let at = try dueTime(due, path: path, region: s.region)
+            a.timer = TimerRecord(kind: .deadline, due: at, escalate: due.escalate.map(def.roleName), target: due.target.map { def.ir.states.indices.contains($0) ? def.ir.states[$0].name : "#\($0)" },
+                                  violation: due.violation, fired: false, span: due.span)
+            trace.append(TraceEntry(.timerSet, state: s.name, "deadline \(at)", span: due.span))
+        }
+        switch s.kind {
+        case .final:
+            try modify(path) { r throws(Refusal) in r.active = a }
+            let status = CaseStatus(rawValue: s.outcome ?? "completed") ?? .completed
+            snap.status = status
+            trace.append(TraceEntry(.completed, state: s.name, "case \(status.rawValue)", span: s.span))
+            effects.append(.caseFinished(status))
+        case .choice:
+            try modify(path) { r throws(Refusal) in r.active = a }
+            let data = snap.data
+            let vars = items(path)
+            for arm in s.choice {
+                let ok = try def.evaluateBool(arm.condition, region: s.region, data: data, items: vars)
+                trace.append(TraceEntry(.guardEvaluated, state: s.name, "`\(arm.condition.source)` is \(ok)", span: arm.condition.span))
+                if ok {
+                    try leave(path)
+                    return try go(arm.target, join: arm.target == nil, at: path, from: s.span)
+                }
+            }
+            guard let other = s.otherwise else {
+                throw Refusal(.runtimeError, "no arm of choice `\(s.name)` holds and it has no otherwise", span: s.span)
+            }
+            trace.append(TraceEntry(.choice, state: s.name, "otherwise", span: s.span))
+            try leave(path)
+            try enter(other, at: path)
+        case .task:
+            try modify(path) { r throws(Refusal) in r.active = a }
+            if s.transitions.isEmpty, s.then != nil { _ = try exitThen(path) }
+        case .signoff:
+            guard let so = s.signoff else { throw Refusal(.runtimeError, "sign-off state `\(s.name)` has no parties", span: s.span) }
+            var required = so.all.map(def.roleName)
+            for c in so.conditional {
+                let ok = try def.evaluateBool(c.condition, region: s.region, data: snap.data, items: items(path))
+                trace.append(TraceEntry(.guardEvaluated, state: s.name, "party \(def.roleName(c.role)): `\(c.condition.source)` is \(ok)", span: c.condition.span))
+                if ok, !required.contains(def.roleName(c.role)) { required.append(def.roleName(c.role)) }
+            }
+            a.signoff = SignoffProgress(required: required, quorum: so.quorum, of: so.of.map(def.roleName), signatures: [])
+            try modify(path) { r throws(Refusal) in r.active = a }
+            if Run.complete(a.signoff) { _ = try exitThen(path) }
+        case .parallel, .foreach:
+            var children: [RegionInstance] = []
+            if s.kind == .parallel {
+                children = s.regions.map { RegionInstance(region: $0, item: nil, itemValue: nil, active: nil, rounds: [:]) }
+            } else {
+                guard let rid = s.regions.first, def.ir.regions.indices.contains(rid), let list = def.ir.regions[rid].list else {
+                    throw Refusal(.runtimeError, "foreach state `\(s.name)` has no body", span: s.span)
+                }
+                let v = try def.evaluate(list, region: s.region, data: snap.data, items: items(path))
+                guard case .list(let elements) = v else { throw Refusal(.runtimeError, "`\(list.source)` is not a list", span: list.span) }
+                children = elements.enumerated().map { RegionInstance(region: rid, item: $0.offset, itemValue: Definition.storedValue($0.element), active: nil, rounds: [:]) }
+                trace.append(TraceEntry(.entered, state: s.name, "\(elements.count) item(s) of `\(list.source)`", span: list.span))
+            }
+            a.children = children
+            try modify(path) { r throws(Refusal) in r.active = a }
+            for (i, c) in children.enumerated() {
+                guard def.ir.regions.indices.contains(c.region), let start = def.ir.regions[c.region].start else {
+                    throw Refusal(.runtimeError, "region \(c.region) has no start state", span: s.span)
+                }
+                try enter(start, at: path + [i])
+            }
+            // Completion (all children joined, including the empty foreach) happens in settle().
+        case .wait:
+            guard let w = s.wait else { throw Refusal(.runtimeError, "wait state `\(s.name)` has no time", span: s.span) }
+            let at = try waitTime(w, path: path, region: s.region, span: s.span)
+            a.timer = TimerRecord(kind: .wait, due: at, escalate: [], target: nil, violation: nil, fired: false, span: s.span)
+            trace.append(TraceEntry(.timerSet, state: s.name, "wait until \(at)", span: s.span))
+            try modify(path) { r throws(Refusal) in r.active = a }
+            if at <= now { _ = try exitThen(path) }
+        }
+    }
+
+    static func complete(_ p: SignoffProgress?) -> Bool {
+        guard let p else { return false }
+        let signed = Set(p.signatures.map(\.role))
+        guard p.required.allSatisfy(signed.contains) else { return false }
+        if let q = p.quorum { return p.of.filter(signed.contains).count >= q }
+        return true
+    }
+
+    mutating func leave(_ path: Path) throws(Refusal) {
+        let a = try active(path)
+        trace.append(TraceEntry(.left, state: a.name, "left `\(a.name)`"))
+    }
+
+    /// Moves the region instance at `path` to `target`, or finishes it (`join`).
+    mutating func go(_ target: Int?, join: Bool, at path: Path, from span: SpanIR) throws(Refusal) {
+        if let target { return try enter(target, at: path) }
+        guard join, !path.isEmpty else { throw Refusal(.runtimeError, "a transition without a target outside a branch", span: span) }
+        try modify(path) { r throws(Refusal) in r.active = nil }
+        trace.append(TraceEntry(.joined, "branch or item \(path) reached join", span: span))
+    }
+
+    /// Leaves the state at `path` through its `then`, after checking its `requires`. Returns
+    /// false when a requirement fails in a lenient step (the state stays).
+    mutating func exitThen(_ path: Path) throws(Refusal) -> Bool {
+        let a = try active(path)
+        let s = try def.state(a.state)
+        if let failure = try failedRequirement(s.requires, region: s.region, data: snap.data, path: path) {
+            if strict { throw failure }
+            blocked.insert(path)
+            trace.append(TraceEntry(.blocked, state: s.name, failure.message, span: failure.span))
+            return false
+        }
+        guard let then = s.then else { throw Refusal(.runtimeError, "state `\(s.name)` is complete but has no `then`", span: s.span) }
+        try leave(path)
+        try enter(then, at: path)
+        return true
+    }
+
+    /// Completes composite states whose branches or items have all reached `join`, innermost
+    /// first, until nothing changes.
+    mutating func settle() throws(Refusal) {
+        while snap.status == .running {
+            let ready = allActive().reversed().first { p, a in
+                guard let s = try? def.state(a.state), s.kind == .parallel || s.kind == .foreach else { return false }
+                return a.children.allSatisfy(\.finished) && !blocked.contains(p)
+            }
+            guard let (path, a) = ready else { return }
+            trace.append(TraceEntry(.completed, state: a.name, "every branch or item of `\(a.name)` reached join"))
+            steps += 1
+            guard steps <= Engine.maxAutomaticSteps else { throw Refusal(.runtimeError, "more than \(Engine.maxAutomaticSteps) automatic steps in one step") }
+            _ = try exitThen(path)
+        }
+    }
+
+    /// The first failing requirement, as a refusal.
+    func failedRequirement(_ reqs: [RequirementIR], region: Int, data: [String: ValueIR], path: Path) throws(Refusal) -> Refusal? {
+        for q in reqs {
+            switch q {
+            case .expression(let e, let message):
+                if try !def.evaluateBool(e, region: region, data: data, items: items(path)) {
+                    return Refusal(.requirementFailed, message ?? "requirement `\(e.source)` does not hold", span: e.span)
+                }
+            case .allDone(let fid, let span, let message):
+                let name = def.fieldName(fid)
+                guard case .list(let list)? = data[name] else {
+                    return Refusal(.requirementFailed, message ?? "every item of `\(name)` must be done", span: span, details: ["\(name) has no items yet"])
+                }
+                var missing: [String] = []
+                for (i, item) in list.enumerated() {
+                    guard case .map(let m) = item, m["done"] == .bool(true) else {
+                        var label = "\(name)[\(i)]"
+                        if case .map(let m) = item, case .string(let n)? = m["name"] { label += " \(n)" }
+                        missing.append(label + " is not done")
+                        continue
+                    }
+                }
+                if !missing.isEmpty {
+                    return Refusal(.requirementFailed, (message ?? "every item of `\(name)` must be done") + " (\(missing.count) of \(list.count) not done)", span: span, details: missing)
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: deadlines
+
+    func dueTime(_ due: DueIR, path: Path, region: Int) throws(Refusal) -> Timestamp {
+        if let w = due.within { return try after(w, span: due.span) }
+        if let by = due.by {
+            let v = try def.evaluate(by, region: region, data: snap.data, items: items(path))
+            switch v {
+            case .date(let d): return try endOfDay(d, span: by.span)
+            case .timestamp(let t): return Timestamp(seconds: t.seconds)
+            default: throw Refusal(.runtimeError, "`\(by.source)` is not a date or timestamp (got \(v.typeName))", span: by.span)
+            }
+        }
+        throw Refusal(.runtimeError, "a deadline without `within` or `by`", span: due.span)
+    }
+
+    func waitTime(_ w: WaitIR, path: Path, region: Int, span: SpanIR) throws(Refusal) -> Timestamp {
+        if let d = w.duration { return try after(d, span: span) }
+        if let until = w.until {
+            let v = try def.evaluate(until, region: region, data: snap.data, items: items(path))
+            switch v {
+            case .date(let d): return try startOfDay(d, span: until.span)
+            case .timestamp(let t): return Timestamp(seconds: t.seconds)
+            default: throw Refusal(.runtimeError, "`\(until.source)` is not a date or timestamp (got \(v.typeName))", span: until.span)
+            }
+        }
+        throw Refusal(.runtimeError, "a wait without `until` or a duration", span: span)
+    }
+
+    /// `now` plus a duration; working days use the calendar, other units the calendar's time zone (UTC without one).
+    func after(_ d: DurationIR, span: SpanIR) throws(Refusal) -> Timestamp {
+        let n = d.amount
+        do {
+            if d.unit == "working_days" {
+                guard let cal = def.calendar else {
+                    throw Refusal(.calendar, "working-day deadlines need a calendar; the workflow names none", span: span)
+                }
+                return Timestamp(try cal.deadline(after: now.date, workingDays: n))
+            }
+            var months = 0, weeks = 0, days = 0, hours = 0, minutes = 0
+            switch d.unit {
+            case "months": months = n
+            case "weeks": weeks = n
+            case "days": days = n
+            case "hours": hours = n
+            case "minutes": minutes = n
+            default: throw Refusal(.runtimeError, "unknown duration unit `\(d.unit)`", span: span)
+            }
+            if let cal = def.calendar {
+                return Timestamp(try cal.deadline(after: now.date, months: months, weeks: weeks, days: days, hours: hours, minutes: minutes))
+            }
+            var g = Calendar(identifier: .gregorian)
+            g.timeZone = TimeZone(identifier: "UTC") ?? g.timeZone
+            var comps = DateComponents()
+            comps.month = months
+            comps.day = weeks * 7 + days
+            comps.hour = hours
+            comps.minute = minutes
+            guard let r = g.date(byAdding: comps, to: now.date) else { throw Refusal(.runtimeError, "deadline out of range", span: span) }
+            return Timestamp(r)
+        } catch let e as CalendarError {
+            throw Refusal(.calendar, "cannot compute the deadline: \(e.description)", span: span)
+        } catch let r as Refusal {
+            throw r
+        } catch {
+            throw Refusal(.runtimeError, "cannot compute the deadline: \(error)", span: span)
+        }
+    }
+
+    /// The end of local date `d` (24:00, the start of the next day) in the calendar's time zone.
+    func endOfDay(_ d: CELDate, span: SpanIR) throws(Refusal) -> Timestamp {
+        try startOfDay(CELDate(daysSinceEpoch: d.daysSinceEpoch + 1), span: span)
+    }
+
+    /// 00:00 of local date `d` in the calendar's time zone (UTC without a calendar).
+    func startOfDay(_ d: CELDate, span: SpanIR) throws(Refusal) -> Timestamp {
+        guard let cd = CalendarDate(daysSinceEpoch: Int(d.daysSinceEpoch)) else { throw Refusal(.runtimeError, "date \(d) is out of range", span: span) }
+        if let cal = def.calendar { return Timestamp(cal.startOfDay(cd)) }
+        return Timestamp(seconds: Int64(cd.daysSinceEpoch) * 86_400)
+    }
+
+    // MARK: results
+
+    /// Keys of open tasks (to notify only newly opened ones).
+    func openTaskKeys() -> Set<String> {
+        Set(Show.openTasks(def, snap, now: now.date).map(\.key))
+    }
+
+    mutating func finish(before: Set<String>) -> Step {
+        snap.updatedAt = now
+        for t in Show.openTasks(def, snap, now: now.date) where !before.contains(t.key) {
+            effects.append(.taskOpened(state: t.state, item: t.item, events: t.events, roles: t.roles, people: t.people))
+        }
+        return Step(snapshot: snap, effects: effects, trace: trace, duplicate: false)
+    }
+}

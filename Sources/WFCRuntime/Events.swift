@@ -1,0 +1,223 @@
+import CEL
+import Foundation
+import WFCIR
+
+extension Run {
+    /// A named event: find the one active state it addresses, authorize, apply the payload,
+    /// pick the transition by guard, check requirements, assign, and move.
+    mutating func event(_ e: Event) throws(Refusal) {
+        var candidates = allActive().filter { _, a in def.ir.states.indices.contains(a.state) && def.ir.states[a.state].transitions.contains { $0.event == e.name } }
+        if candidates.isEmpty {
+            let available = Show.openTasks(def, snap, now: now.date).flatMap(\.events)
+            throw Refusal(.unknownEvent, "event `\(e.name)` is not possible now" + (available.isEmpty ? "" : " (possible: \(Array(Set(available)).sorted().joined(separator: ", ")))"),
+                          span: allActive().last.map { def.ir.states[$0.1.state].span })
+        }
+        if let item = e.item {
+            candidates = candidates.filter { itemIndex($0.0) == item }
+            if candidates.isEmpty { throw Refusal(.unknownEvent, "event `\(e.name)` is not possible for item \(item)") }
+        }
+        let roles = rolesOf(e.actor)
+        let authorized = candidates.filter { _, a in
+            def.ir.states[a.state].transitions.contains { t in t.event == e.name && t.roles.contains { roles.contains(def.roleName($0)) } }
+        }
+        guard let (path, a) = authorized.first else {
+            let (_, a) = candidates[0]
+            let t = def.ir.states[a.state].transitions.first { $0.event == e.name }
+            let allowed = Set((t?.roles ?? []).map(def.roleName)).sorted()
+            let held = roles.isEmpty ? "no role in this case" : "role(s) \(roles.sorted().joined(separator: ", "))"
+            throw Refusal(.notAuthorized, "\(e.actor) holds \(held); `\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(person($0) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
+        }
+        if authorized.count > 1 {
+            let items = authorized.compactMap { itemIndex($0.0) }
+            if items.count == authorized.count {
+                throw Refusal(.ambiguous, "event `\(e.name)` applies to several foreach items; give the item (one of \(items.map(String.init).joined(separator: ", ")))", span: def.ir.states[a.state].span)
+            }
+            throw Refusal(.ambiguous, "event `\(e.name)` applies to several active states: \(authorized.map(\.1.name).joined(separator: ", "))", span: def.ir.states[a.state].span)
+        }
+        let s = try def.state(a.state)
+        let transitions = s.transitions.filter { t in t.event == e.name && t.roles.contains { roles.contains(def.roleName($0)) } }
+
+        // Payload: fields of the state's and the event's `fills`, type-checked.
+        var data = snap.data
+        if !e.payload.isEmpty {
+            var allowed = Set(s.fills)
+            for t in transitions { allowed.formUnion(t.fills) }
+            var issues: [String] = []
+            for key in e.payload.keys.sorted() {
+                guard let f = def.ir.fields.first(where: { $0.name == key }) else {
+                    throw Refusal(.payloadInvalid, "payload field `\(key)` is not a field of the case", span: s.span)
+                }
+                guard allowed.contains(f.id) else {
+                    let can = allowed.sorted().map(def.fieldName)
+                    throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled in `\(s.name)` with `\(e.name)`" + (can.isEmpty ? " (nothing can be filled here)" : " (fillable: \(can.joined(separator: ", ")))"), span: transitions.first?.span ?? s.span)
+                }
+            }
+            let (clean, partialIssues) = def.validateData(e.payload, fillableLater: [], partial: true)
+            issues += partialIssues
+            if !issues.isEmpty { throw Refusal(.payloadInvalid, "the payload does not match the field types", span: transitions.first?.span ?? s.span, details: issues) }
+            for (k, v) in clean.sorted(by: { $0.key < $1.key }) {
+                if v == .null { data[k] = nil } else { data[k] = v }
+                trace.append(TraceEntry(.payload, state: s.name, "filled `\(k)`"))
+            }
+        }
+
+        // The first transition whose guard holds (guarded alternatives exclude each other).
+        var chosen: TransitionIR?
+        var lastGuard: ExprIR?
+        for t in transitions {
+            guard let g = t.guardExpr else { chosen = t; break }
+            let ok = try def.evaluateBool(g, region: s.region, data: data, items: items(path))
+            trace.append(TraceEntry(.guardEvaluated, state: s.name, "`\(g.source)` is \(ok)", span: g.span))
+            lastGuard = g
+            if ok { chosen = t; break }
+        }
+        guard let t = chosen else {
+            throw Refusal(.guardFalse, "`\(e.name)` is not allowed now: condition `\(lastGuard?.source ?? "")` does not hold", span: lastGuard?.span ?? s.span)
+        }
+        let tFills = Set(s.fills).union(t.fills)
+        for key in e.payload.keys.sorted() {
+            if let f = def.ir.fields.first(where: { $0.name == key }), !tFills.contains(f.id) {
+                throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled with this `\(e.name)`", span: t.span)
+            }
+        }
+        if let failure = try failedRequirement(s.requires + t.requires, region: s.region, data: data, path: path) { throw failure }
+        trace.append(TraceEntry(.requirementChecked, state: s.name, "\(s.requires.count + t.requires.count) requirement(s) hold", span: t.span))
+
+        // Assignments see the data before any of them is applied.
+        var assigned: [(String, ValueIR)] = []
+        for asg in t.assignments {
+            let v = try def.evaluate(asg.value, region: s.region, data: data, items: items(path))
+            guard let f = def.ir.fields.first(where: { $0.id == asg.field }) else { throw Refusal(.runtimeError, "assignment to unknown field #\(asg.field)", span: asg.value.span) }
+            var issues: [String] = []
+            guard let clean = def.validateValue(Definition.storedValue(v), f.type, path: f.name, issues: &issues) else {
+                throw Refusal(.runtimeError, "`\(asg.value.source)` gives a value that does not fit `\(f.name)`", span: asg.value.span, details: issues)
+            }
+            assigned.append((f.name, clean))
+        }
+        for (k, v) in assigned {
+            data[k] = v
+            trace.append(TraceEntry(.assigned, state: s.name, "\(k) = \(v)", span: t.span))
+        }
+        snap.data = data
+        if let v = t.violation {
+            let rec = ViolationRecord(at: now, state: s.name, message: v, clause: t.clause ?? s.clause, span: t.span)
+            snap.violations.append(rec)
+            effects.append(.violation(rec))
+            trace.append(TraceEntry(.violation, state: s.name, v, span: t.span))
+        }
+        try leave(path)
+        try go(t.target, join: t.join, at: path, from: t.span)
+    }
+
+    /// `sign` and `unsign` in an active sign-off state.
+    mutating func signature(_ e: Event) throws(Refusal) {
+        let signing = e.name == Event.sign
+        let roles = rolesOf(e.actor)
+        var states = allActive().filter { $0.1.signoff != nil }
+        if states.isEmpty { throw Refusal(.unknownEvent, "`\(e.name)`: no sign-off is open") }
+        if let item = e.item { states = states.filter { itemIndex($0.0) == item } }
+        if !e.payload.isEmpty {
+            throw Refusal(.payloadNotFillable, "`\(e.name)` carries no data", span: states.first.map { def.ir.states[$0.1.state].span })
+        }
+        // (path, state, role) the actor could sign or unsign.
+        var options: [(Path, ActiveState, String)] = []
+        for (p, a) in states {
+            guard let so = a.signoff else { continue }
+            let parties = Array(Set(so.required + so.of)).sorted()
+            for r in parties where roles.contains(r) && (e.role == nil || e.role == r) {
+                let has = so.signatures.contains { $0.role == r }
+                if signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == e.actor }) { options.append((p, a, r)) }
+            }
+        }
+        guard let (path, a, role) = options.first else {
+            let first = states.first
+            let span = first.flatMap { def.ir.states[$0.1.state].signoff?.span }
+            if let (_, a) = first, let so = a.signoff {
+                let parties = Set(so.required + so.of)
+                if !parties.isDisjoint(with: roles) {
+                    throw signing ? Refusal(.alreadySigned, "\(e.actor) has already signed `\(a.name)`", span: span)
+                                  : Refusal(.notSigned, "\(e.actor) has not signed `\(a.name)`", span: span)
+                }
+                let needed = parties.sorted().map { "\($0) (\(person($0) ?? "unbound"))" }
+                throw Refusal(.notAuthorized, "\(e.actor) is not a party of sign-off `\(a.name)`; parties: \(needed.joined(separator: ", "))", span: span)
+            }
+            throw Refusal(.notAuthorized, "\(e.actor) cannot \(e.name) here", span: span)
+        }
+        if Set(options.map(\.0)).count > 1 {
+            let items = options.compactMap { itemIndex($0.0) }
+            throw Refusal(.ambiguous, "`\(e.name)` applies to several sign-offs" + (items.isEmpty ? "" : "; give the item (one of \(items.map(String.init).joined(separator: ", ")))"), span: def.ir.states[a.state].span)
+        }
+        if options.count > 1 {
+            throw Refusal(.ambiguous, "\(e.actor) may sign `\(a.name)` as \(options.map(\.2).joined(separator: " or ")); give the role", span: def.ir.states[a.state].signoff?.span)
+        }
+        let span = def.ir.states[a.state].signoff?.span
+        if signing, let other = a.signoff?.signatures.first(where: { $0.person == e.actor }) {
+            throw Refusal(.separationOfDuties, "\(e.actor) has already signed `\(a.name)` as \(other.role) and cannot sign again as \(role)", span: span)
+        }
+        var progress = a.signoff
+        if signing {
+            progress?.signatures.append(Signature(role: role, person: e.actor, at: now))
+        } else {
+            progress?.signatures.removeAll { $0.role == role }
+        }
+        try modify(path) { r throws(Refusal) in r.active?.signoff = progress }
+        trace.append(TraceEntry(signing ? .signed : .unsigned, state: a.name, "\(e.actor) \(signing ? "signed" : "withdrew the signature") as \(role)", span: span))
+        if signing, Run.complete(progress) {
+            trace.append(TraceEntry(.completed, state: a.name, "sign-off `\(a.name)` complete", span: span))
+            _ = try exitThen(path)
+        }
+    }
+
+    /// Fires due timers in due-time order (ties: tree order). Returns whether any fired.
+    mutating func fireTimers() -> Bool {
+        let due = allActive().enumerated().compactMap { (order, entry) -> (Timestamp, Int, Path, ActiveState)? in
+            guard let t = entry.1.timer, !t.fired, t.due <= now else { return nil }
+            return (t.due, order, entry.0, entry.1)
+        }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        var any = false
+        for (_, _, path, a) in due {
+            // A previous timer may have moved this region on.
+            guard let current = try? active(path), current.state == a.state, current.enteredAt == a.enteredAt, let timer = current.timer, !timer.fired else { continue }
+            any = true
+            var copy = self
+            do {
+                try copy.fire(timer, path: path, state: current)
+                self = copy
+            } catch {
+                let r = Run.refusal(error)
+                trace.append(TraceEntry(.error, state: a.name, "timer could not be handled: \(r.message)", span: r.span ?? timer.span))
+                try? modify(path) { r throws(Refusal) in r.active?.timer?.fired = true }
+            }
+        }
+        return any
+    }
+
+    private mutating func fire(_ timer: TimerRecord, path: Path, state a: ActiveState) throws(Refusal) {
+        let s = try def.state(a.state)
+        trace.append(TraceEntry(.timerFired, state: a.name, "\(timer.kind.rawValue) due \(timer.due)", span: timer.span))
+        switch timer.kind {
+        case .wait:
+            if try !exitThen(path) {
+                // Stays; the timer stays armed so that a later tick retries.
+            }
+        case .deadline:
+            if !timer.escalate.isEmpty {
+                let rec = EscalationRecord(at: now, state: a.name, roles: timer.escalate, people: timer.escalate.compactMap(person), due: timer.due, span: timer.span)
+                snap.escalations.append(rec)
+                effects.append(.escalation(rec))
+                trace.append(TraceEntry(.escalation, state: a.name, "escalated to \(timer.escalate.joined(separator: ", "))", span: timer.span))
+            }
+            if let v = timer.violation {
+                let rec = ViolationRecord(at: now, state: a.name, message: v, clause: s.clause, span: timer.span)
+                snap.violations.append(rec)
+                effects.append(.violation(rec))
+                trace.append(TraceEntry(.violation, state: a.name, v, span: timer.span))
+            }
+            try modify(path) { r throws(Refusal) in r.active?.timer?.fired = true }
+            if let target = s.due?.target {
+                try leave(path)
+                try enter(target, at: path)
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import WFCIR
+
+/// "What can happen now" for a case, for `wfc case show` and notifications.
+public enum Show {
+    /// An open task: a state waiting for people.
+    public struct Task: Equatable, Sendable {
+        public var state: String
+        public var title: String?
+        /// The foreach item index, for states inside a foreach body.
+        public var item: Int?
+        /// The events that can be fired (`sign` for sign-offs).
+        public var events: [String]
+        /// Roles that may act, and the people bound to them (same order).
+        public var roles: [String]
+        public var people: [String]
+        /// A stable key (state, instance path, entry time).
+        public var key: String
+    }
+
+    /// A deadline or wait of an active state.
+    public struct Deadline: Equatable, Sendable {
+        public var state: String
+        public var kind: TimerRecord.Kind
+        public var due: Timestamp
+        /// Seconds left (negative when overdue).
+        public var secondsLeft: Int64
+        public var fired: Bool
+        public var escalate: [String]
+    }
+
+    /// Sign-off progress of an active sign-off state.
+    public struct PendingSignoff: Equatable, Sendable {
+        public var state: String
+        public var item: Int?
+        public var signed: [Signature]
+        /// Required roles not yet signed.
+        public var missing: [String]
+        /// For `n of`: how many more of `of` must sign.
+        public var quorumLeft: Int
+    }
+
+    /// Progress of a checklist field.
+    public struct ChecklistProgress: Equatable, Sendable {
+        public var field: String
+        public var done: Int
+        public var total: Int
+        public var notDone: [String]
+    }
+
+    /// Active state names, outermost first (composites before their branches).
+    public static func activeStates(_ def: Definition, _ snap: CaseSnapshot) -> [String] {
+        Run(def: def, snap: snap, now: snap.updatedAt, strict: true).allActive().map(\.1.name)
+    }
+
+    /// Open tasks, in tree order.
+    public static func openTasks(_ def: Definition, _ snap: CaseSnapshot, now: Date) -> [Task] {
+        guard snap.status == .running else { return [] }
+        let run = Run(def: def, snap: snap, now: Timestamp(now), strict: true)
+        var out: [Task] = []
+        for (path, a) in run.allActive() {
+            guard def.ir.states.indices.contains(a.state) else { continue }
+            let s = def.ir.states[a.state]
+            let key = "\(a.name)@\(path.map(String.init).joined(separator: "."))@\(a.enteredAt)"
+            if let so = a.signoff {
+                let signed = Set(so.signatures.map(\.role))
+                var roles = so.required.filter { !signed.contains($0) }
+                if let q = so.quorum, so.of.filter(signed.contains).count < q { roles += so.of.filter { !signed.contains($0) && !roles.contains($0) } }
+                if roles.isEmpty { continue }
+                out.append(Task(state: a.name, title: s.title, item: run.itemIndex(path), events: [Event.sign], roles: roles, people: roles.map { snap.people[$0] ?? "" }, key: key))
+            } else if !s.transitions.isEmpty {
+                var events: [String] = []
+                var roles: [String] = []
+                for t in s.transitions {
+                    if !events.contains(t.event) { events.append(t.event) }
+                    for r in t.roles.map(def.roleName) where !roles.contains(r) { roles.append(r) }
+                }
+                out.append(Task(state: a.name, title: s.title, item: run.itemIndex(path), events: events, roles: roles, people: roles.map { snap.people[$0] ?? "" }, key: key))
+            }
+        }
+        return out
+    }
+
+    /// Deadlines and waits of active states, earliest first.
+    public static func deadlines(_ def: Definition, _ snap: CaseSnapshot, now: Date) -> [Deadline] {
+        let t = Timestamp(now)
+        return Run(def: def, snap: snap, now: t, strict: true).allActive().compactMap { _, a in
+            a.timer.map { Deadline(state: a.name, kind: $0.kind, due: $0.due, secondsLeft: $0.due.seconds - t.seconds, fired: $0.fired, escalate: $0.escalate) }
+        }.sorted { $0.due < $1.due }
+    }
+
+    /// Sign-offs waiting for signatures.
+    public static func pendingSignoffs(_ def: Definition, _ snap: CaseSnapshot) -> [PendingSignoff] {
+        let run = Run(def: def, snap: snap, now: snap.updatedAt, strict: true)
+        return run.allActive().compactMap { path, a in
+            guard let so = a.signoff else { return nil }
+            let signed = Set(so.signatures.map(\.role))
+            let left = so.quorum.map { max(0, $0 - so.of.filter(signed.contains).count) } ?? 0
+            return PendingSignoff(state: a.name, item: run.itemIndex(path), signed: so.signatures, missing: so.required.filter { !signed.contains($0) }, quorumLeft: left)
+        }
+    }
+
+    /// Progress of every checklist field.
+    public static func checklists(_ def: Definition, _ snap: CaseSnapshot) -> [ChecklistProgress] {
+        def.ir.fields.compactMap { f in
+            guard case .checklist = f.type else { return nil }
+            guard case .list(let items)? = snap.data[f.name] else { return ChecklistProgress(field: f.name, done: 0, total: 0, notDone: []) }
+            var notDone: [String] = []
+            for (i, item) in items.enumerated() {
+                guard case .map(let m) = item else { continue }
+                if m["done"] != .bool(true) {
+                    if case .string(let n)? = m["name"] { notDone.append(n) } else { notDone.append("\(f.name)[\(i)]") }
+                }
+            }
+            return ChecklistProgress(field: f.name, done: items.count - notDone.count, total: items.count, notDone: notDone)
+        }
+    }
+}

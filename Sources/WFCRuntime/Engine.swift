@@ -264,7 +264,7 @@ struct Run {
             try enter(other, at: path)
         case .task:
             try modify(path) { r throws(Refusal) in r.active = a }
-            if s.transitions.isEmpty, s.then != nil { _ = try exitThen(path) }
+            if s.transitions.isEmpty, s.then != nil || s.thenJoin { _ = try exitThen(path) }
         case .signoff:
             guard let so = s.signoff else { throw Refusal(.runtimeError, "sign-off state `\(s.name)` has no parties", span: s.span) }
             var required = so.all.map(def.roleName)
@@ -339,6 +339,11 @@ struct Run {
             blocked.insert(path)
             trace.append(TraceEntry(.blocked, state: s.name, failure.message, span: failure.span))
             return false
+        }
+        if s.thenJoin {
+            try leave(path)
+            try go(nil, join: true, at: path, from: s.span)
+            return true
         }
         guard let then = s.then else { throw Refusal(.runtimeError, "state `\(s.name)` is complete but has no `then`", span: s.span) }
         try leave(path)

@@ -59,3 +59,9 @@ func item(_ name: String, kind: String = "document", done: Bool = false) -> Valu
 
 let handoverPeople = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
 let featurePeople = ["handover": "alice", "receiver": "bob", "witness": "wendy", "manager": "carol", "hr": "dave", "finance": "fiona", "it": "ivan"]
+
+extension ValueIR: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}

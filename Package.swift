@@ -34,9 +34,11 @@ let package = Package(
         // The case schema as a CEL environment: shared by the compiler and the runtime.
         .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL", "WFCCalendar"]),
         .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions"]),
+        // Executes compiled workflows; depends on the IR, never on YAML.
+        .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar"]),
         // Working days: weekends, statutory holidays and make-up working days.
         .target(name: "WFCCalendar", dependencies: ["WFCIR"]),
-        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler"]),
+        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime"]),
         .executableTarget(
             name: "wfc",
             dependencies: [
@@ -53,6 +55,10 @@ let package = Package(
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR"]),
+        .testTarget(
+            name: "WFCRuntimeTests", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "CEL"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(

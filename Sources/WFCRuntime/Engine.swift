@@ -111,6 +111,13 @@ public enum Engine {
             return Refusal(.definitionMismatch, "case \(s.caseID) was started with definition \(s.definitionHash), not \(def.hash)")
         }
         guard s.status == .running else { return Refusal(.caseFinished, "case \(s.caseID) is already \(s.status.rawValue)") }
+        // A snapshot pinned to this definition names only its states and regions; check anyway.
+        func valid(_ r: RegionInstance) -> Bool {
+            guard def.ir.regions.indices.contains(r.region) else { return false }
+            guard let a = r.active else { return true }
+            return def.ir.states.indices.contains(a.state) && a.children.allSatisfy(valid)
+        }
+        guard valid(s.root) else { return Refusal(.runtimeError, "case \(s.caseID): the snapshot names states or regions the definition does not have") }
         return nil
     }
 }

@@ -1,0 +1,202 @@
+import Foundation
+import WFCIR
+import WFCRuntime
+
+/// A durable home for cases: pinned definitions, snapshots and an append-only, hash-chained
+/// audit log. ``SQLiteCaseStore`` is the implementation; the protocol is what the CLI uses, so
+/// that a server-backed store (PostgreSQL) can follow with the same guarantees:
+///
+/// - one transition is one transaction (event appended, snapshot updated, or neither);
+/// - the snapshot update is conditional on the version that was read (optimistic concurrency):
+///   of two writers racing on one case exactly one wins, the other gets
+///   ``StoreError/conflict(caseID:expectedVersion:message:)``;
+/// - a repeated idempotency key returns the stored outcome of its first use;
+/// - refused events change nothing but are recorded (and chained) as refused attempts.
+public protocol CaseStore: Sendable {
+    /// Pins `definition` (content-addressed) and starts a case. A refusal stores nothing.
+    func start(_ definition: Definition, caseID: String, data: [String: ValueIR], people: [String: String], actor: String?, now: Date) throws(StoreError) -> StartOutcome
+    /// Applies one event to a case with its pinned definition.
+    func fire(_ caseID: String, _ event: Event, now: Date) throws(StoreError) -> FireOutcome
+    /// Fires what is due at `now` in every running case; one transaction per case.
+    func tick(now: Date) throws(StoreError) -> [TickOutcome]
+    /// The case's snapshot and its pinned definition.
+    func load(_ caseID: String) throws(StoreError) -> StoredCase
+    /// Cases matching `filter`, ordered by id.
+    func list(_ filter: CaseFilter, now: Date) throws(StoreError) -> [CaseSummary]
+    /// The audit log of a case, in sequence order.
+    func history(_ caseID: String) throws(StoreError) -> [AuditEvent]
+    /// Re-walks the hash chain and replays the log against the pinned definition.
+    func verify(_ caseID: String) throws(StoreError) -> VerifyReport
+}
+
+/// A case as stored: its snapshot and the definition it is pinned to.
+public struct StoredCase: Sendable {
+    public var snapshot: CaseSnapshot
+    public var definition: Definition
+    /// The sequence number and hash of the last audit event (the chain head).
+    public var headSeq: Int
+    public var headHash: String
+}
+
+/// What kind of audit event a row is.
+public enum AuditKind: String, Codable, Sendable {
+    /// The case was started (payload: `data` and `people`).
+    case start
+    /// A named event was accepted.
+    case event
+    /// Timers fired.
+    case tick
+    /// An event was refused: recorded, nothing changed.
+    case refused
+}
+
+/// The stored outcome of an audit event. Replaying an idempotency key returns it.
+public struct EventOutcome: Codable, Equatable, Sendable {
+    /// `accepted` or `refused`.
+    public var result: String
+    /// The case version after the event (unchanged for a refusal).
+    public var version: Int
+    /// The case status after the event.
+    public var status: String
+    /// Active states after the event, outermost first.
+    public var active: [String]
+    /// SHA-256 of the snapshot JSON after the event: replay must reproduce it.
+    public var snapshotHash: String
+    /// Why the event was refused.
+    public var refusal: StoredRefusal?
+
+    public var accepted: Bool { result == "accepted" }
+}
+
+/// A ``Refusal`` as stored in the audit log.
+public struct StoredRefusal: Codable, Equatable, Sendable {
+    public var kind: String
+    public var message: String
+    public var details: [String]
+    public var span: SpanIR?
+
+    public init(_ r: Refusal) {
+        kind = r.kind.rawValue
+        message = r.message
+        details = r.details
+        span = r.span
+    }
+
+    /// Back to a runtime refusal (an unknown kind reads as `runtimeError`).
+    public var refusal: Refusal {
+        Refusal(Refusal.Kind(rawValue: kind) ?? .runtimeError, message, span: span, details: details)
+    }
+}
+
+/// One row of the audit log.
+public struct AuditEvent: Codable, Equatable, Sendable {
+    public var caseID: String
+    /// 1, 2, 3… without gaps; refused attempts take a number too.
+    public var seq: Int
+    public var kind: AuditKind
+    /// The event name (`start` and `tick` for those kinds).
+    public var name: String
+    public var actor: String?
+    public var role: String?
+    public var item: Int?
+    /// Canonical JSON: the event payload; for `start`, `{"data":…,"people":…}`.
+    public var payload: String
+    public var idempotencyKey: String?
+    /// RFC 3339 UTC, one-second resolution: the `now` the engine saw.
+    public var time: String
+    /// Canonical JSON of an ``EventOutcome``.
+    public var outcome: String
+    /// The previous event's hash (64 zeros for the first).
+    public var prevHash: String
+    /// SHA-256 (hex) of this event's canonical encoding, which includes `prevHash`.
+    public var hash: String
+
+    /// The decoded outcome, nil when the stored text does not decode.
+    public var decodedOutcome: EventOutcome? {
+        try? JSONDecoder().decode(EventOutcome.self, from: Data(outcome.utf8))
+    }
+}
+
+/// The result of ``CaseStore/start(_:caseID:data:people:actor:now:)``.
+public enum StartOutcome: Sendable {
+    /// The case was stored; its first audit event.
+    case started(Step, AuditEvent)
+    /// The engine refused the start: nothing was stored.
+    case refused(Refusal)
+}
+
+/// The result of ``CaseStore/fire(_:_:now:)``.
+public enum FireOutcome: Sendable {
+    /// The event was accepted and recorded.
+    case accepted(Step, AuditEvent)
+    /// The event was refused; the attempt was recorded and nothing else changed.
+    case refused(Refusal, AuditEvent)
+    /// The idempotency key was used before: the stored event, whose outcome is returned as it was.
+    case replayed(AuditEvent)
+
+    /// The audit event recorded (or found).
+    public var audit: AuditEvent {
+        switch self {
+        case .accepted(_, let a), .refused(_, let a), .replayed(let a): a
+        }
+    }
+}
+
+/// What `tick` did to one case.
+public struct TickOutcome: Sendable {
+    public var caseID: String
+    /// The recorded tick event, nil when nothing was due after all.
+    public var audit: AuditEvent?
+    public var step: Step?
+    /// Set when the case could not be ticked (the others still were).
+    public var error: String?
+}
+
+/// Which cases ``CaseStore/list(_:now:)`` returns.
+public struct CaseFilter: Sendable {
+    public var workflow: String?
+    /// Only cases with this state active (at any depth).
+    public var state: String?
+    /// Only running cases with a deadline that has passed.
+    public var overdue: Bool
+
+    public init(workflow: String? = nil, state: String? = nil, overdue: Bool = false) {
+        self.workflow = workflow
+        self.state = state
+        self.overdue = overdue
+    }
+}
+
+/// One line of `wfc case list`.
+public struct CaseSummary: Codable, Equatable, Sendable {
+    public var id: String
+    public var workflow: String
+    public var definitionHash: String
+    public var version: Int
+    public var status: String
+    public var active: [String]
+    /// The earliest unfired timer, RFC 3339 UTC.
+    public var nextDue: String?
+    /// The earliest deadline that has passed (fired or not), when the case is overdue.
+    public var overdueSince: String?
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+/// What ``CaseStore/verify(_:)`` found.
+public struct VerifyReport: Codable, Equatable, Sendable {
+    public var caseID: String
+    /// Audit events examined.
+    public var events: Int
+    /// The first sequence number whose stored hash, link or number is wrong (someone edited,
+    /// removed or inserted a row); nil when the chain is intact.
+    public var firstBadSeq: Int?
+    /// The first sequence number whose replay does not give the recorded outcome.
+    public var firstDivergentSeq: Int?
+    /// Everything wrong, in order found.
+    public var problems: [String]
+
+    /// True when the chain is intact, the replay matches every recorded outcome and the final
+    /// replayed snapshot equals the stored one.
+    public var ok: Bool { problems.isEmpty }
+}

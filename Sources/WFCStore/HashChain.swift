@@ -1,0 +1,104 @@
+import Crypto
+import Foundation
+import WFCIR
+import WFCRuntime
+
+/// The audit log's hash chain: each event's hash is the SHA-256 of its canonical encoding —
+/// sorted-key JSON of every field, `prev_hash` included — so editing, removing or reordering
+/// a row breaks the chain from that row on.
+public enum HashChain {
+    /// The `prev_hash` of a case's first event.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// The canonical bytes of `e` (its `hash` excluded, `prevHash` included). Absent values are
+    /// encoded as `null`, so that every field is always covered.
+    public static func canonical(_ e: AuditEvent) -> Data {
+        // Hand-written so that the encoding cannot drift with Codable synthesis.
+        func str(_ s: String?) -> String {
+            guard let s else { return "null" }
+            return jsonString(s)
+        }
+        let fields: [(String, String)] = [
+            ("actor", str(e.actor)),
+            ("case_id", str(e.caseID)),
+            ("idempotency_key", str(e.idempotencyKey)),
+            ("item", e.item.map(String.init) ?? "null"),
+            ("kind", str(e.kind.rawValue)),
+            ("name", str(e.name)),
+            ("outcome", str(e.outcome)),
+            ("payload", str(e.payload)),
+            ("prev_hash", str(e.prevHash)),
+            ("role", str(e.role)),
+            ("seq", String(e.seq)),
+            ("time", str(e.time)),
+        ]
+        return Data(("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}").utf8)
+    }
+
+    /// The hex SHA-256 of the canonical encoding.
+    public static func hash(_ e: AuditEvent) -> String {
+        hex(SHA256.hash(data: canonical(e)))
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// SHA-256 (hex) of arbitrary bytes (snapshot JSON).
+    public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped, everything
+    /// else (Chinese text included) as UTF-8.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Deterministic JSON for what the store writes: sorted keys, no escaped slashes.
+enum CanonicalJSON {
+    static func encode<T: Encodable>(_ value: T) throws(StoreError) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try e.encode(value), as: UTF8.self)
+        } catch {
+            throw .invalidArgument("cannot encode as JSON: \(error)")
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws(StoreError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw .corrupt("\(what) does not decode: \(error)")
+        }
+    }
+}
+
+/// The stored form of a start payload.
+struct StartPayload: Codable {
+    var data: [String: ValueIR]
+    var people: [String: String]
+}

@@ -1,0 +1,478 @@
+import Foundation
+import GRDB
+import Synchronization
+import WFCIR
+import WFCRuntime
+
+/// The SQLite case store (GRDB, WAL journal). Safe to share between threads and to open from
+/// several processes at once: writers serialise on SQLite's write lock and detect lost updates
+/// with a version check. See docs/store.md.
+public final class SQLiteCaseStore: CaseStore {
+    /// How hard a commit waits for the disk (`PRAGMA synchronous`).
+    public enum Durability: String, Sendable {
+        /// fsync on every commit: a committed transition survives power loss. The default.
+        case full = "FULL"
+        /// WAL's NORMAL: a committed transition survives a process crash, not a power loss.
+        case normal = "NORMAL"
+    }
+
+    /// The database file.
+    public let path: String
+    public let durability: Durability
+    let pool: DatabasePool
+    private let definitions = Mutex<[String: Definition]>([:])
+
+    /// The documented default location: `option` (`--store`), else `$WFC_STORE`, else
+    /// `./.wfc/store.sqlite`.
+    public static func defaultPath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let env = environment["WFC_STORE"], !env.isEmpty { return env }
+        return ".wfc/store.sqlite"
+    }
+
+    /// Opens (creating the file and its folder when needed) and migrates the store.
+    /// `busyTimeout` is how long a writer waits for another process's write lock.
+    public init(path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10) throws(StoreError) {
+        self.path = path
+        self.durability = durability
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw .io("cannot create \(dir.path): \(error.localizedDescription)")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        let sync = durability.rawValue
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(sync)")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            let m = Schema.migrator
+            try pool.write { db in
+                if try m.hasBeenSuperseded(db) {
+                    throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations)")
+                }
+            }
+            try m.migrate(pool)
+        } catch {
+            throw Self.map(error, "opening \(path)")
+        }
+    }
+
+    // MARK: - Start
+
+    public func start(_ definition: Definition, caseID: String, data: [String: ValueIR], people: [String: String], actor: String?, now: Date) throws(StoreError) -> StartOutcome {
+        try Self.checkCaseID(caseID)
+        // The engine sees exactly what replay will read back from the log.
+        let payloadText = try CanonicalJSON.encode(StartPayload(data: data, people: people))
+        let stored = try CanonicalJSON.decode(StartPayload.self, payloadText, what: "start payload")
+        let exists = try read { db in try Row.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ?", arguments: [caseID]) != nil }
+        if exists { throw .alreadyExists(caseID: caseID) }
+
+        let step: Step
+        switch Engine.start(definition, caseID: caseID, data: stored.data, people: stored.people, now: now) {
+        case .refused(let r): return .refused(r)
+        case .accepted(let s): step = s
+        }
+        var ir = definition.ir
+        ir.contentHash = definition.hash
+        let irText = try CanonicalJSON.encode(ir)
+        let state = try CaseState(definition, step.snapshot)
+        var audit = AuditEvent(caseID: caseID, seq: 1, kind: .start, name: "start", actor: actor, role: nil, item: nil,
+                               payload: payloadText, idempotencyKey: nil, time: Timestamp(now).description,
+                               outcome: try CanonicalJSON.encode(state.outcome(accepted: true)), prevHash: HashChain.genesis, hash: "")
+        audit.hash = HashChain.hash(audit)
+        let sealed = audit
+        try write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO definitions (hash, workflow_id, ir_json, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [definition.hash, definition.ir.id, irText, sealed.time])
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ?", arguments: [caseID]) != nil {
+                throw StoreError.alreadyExists(caseID: caseID)
+            }
+            try db.execute(sql: """
+                INSERT INTO cases (id, workflow_id, definition_hash, version, status, active, snapshot, created_at, updated_at, next_due, head_seq, head_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [caseID, definition.ir.id, definition.hash, state.version, state.status, state.activeJSON, state.snapshotJSON,
+                                 step.snapshot.createdAt.description, step.snapshot.updatedAt.description, state.nextDue, 1, sealed.hash])
+            try Self.insert(sealed, db)
+            try Self.replaceTimers(caseID, state.timers, db)
+        }
+        definitions.withLock { $0[definition.hash] = definition }
+        return .started(step, sealed)
+    }
+
+    // MARK: - Fire
+
+    /// A transition evaluated against a read snapshot, ready to commit. Splitting ``fire(_:_:now:)``
+    /// into ``prepare(_:_:now:)`` and ``commit(_:)`` lets a caller (and the concurrency test)
+    /// hold a transition while another writer commits first.
+    public struct PreparedTransition: Sendable {
+        public let caseID: String
+        /// The version and chain head that were read; the commit requires them unchanged.
+        public let expectedVersion: Int
+        public let expectedHeadSeq: Int
+        /// The audit event to append.
+        public let audit: AuditEvent
+        let result: StepResult
+        /// The new case row; nil for a refusal (only the chain head moves).
+        let state: CaseState?
+    }
+
+    /// What ``prepare(_:_:now:)`` found.
+    public enum Prepared: Sendable {
+        case ready(PreparedTransition)
+        /// The idempotency key was used before: its stored event.
+        case replayed(AuditEvent)
+    }
+
+    public func fire(_ caseID: String, _ event: Event, now: Date) throws(StoreError) -> FireOutcome {
+        switch try prepare(caseID, event, now: now) {
+        case .replayed(let a): return .replayed(a)
+        case .ready(let p): return try commit(p)
+        }
+    }
+
+    /// Reads the case and evaluates `event` without writing anything.
+    public func prepare(_ caseID: String, _ event: Event, now: Date) throws(StoreError) -> Prepared {
+        if let key = event.idempotencyKey, key.isEmpty { throw .invalidArgument("an idempotency key must not be empty") }
+        let payloadText = try CanonicalJSON.encode(event.payload)
+        let payload = try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
+        let (current, previous) = try read { db throws -> (StoredCase, AuditEvent?) in
+            let c = try self.loadCase(caseID, db)
+            var previous: AuditEvent?
+            if let key = event.idempotencyKey {
+                previous = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE case_id = ? AND idempotency_key = ?", arguments: [caseID, key]).map(Self.audit)
+            }
+            return (c, previous)
+        }
+        if let previous { return .replayed(previous) }
+        var e = event
+        e.payload = payload
+        let result = Engine.fire(current.definition, current.snapshot, e, now: now)
+        var audit = AuditEvent(caseID: caseID, seq: current.headSeq + 1, kind: .event, name: event.name, actor: event.actor, role: event.role,
+                               item: event.item, payload: payloadText, idempotencyKey: event.idempotencyKey, time: Timestamp(now).description,
+                               outcome: "", prevHash: current.headHash, hash: "")
+        let state: CaseState?
+        switch result {
+        case .accepted(let step):
+            var s = try CaseState(current.definition, step.snapshot)
+            s.timersChanged = s.timerRows != CaseState.timerRows(current.definition, current.snapshot)
+            audit.outcome = try CanonicalJSON.encode(s.outcome(accepted: true))
+            state = s
+        case .refused(let r):
+            audit.kind = .refused
+            var o = try CaseState(current.definition, current.snapshot).outcome(accepted: false)
+            o.refusal = StoredRefusal(r)
+            audit.outcome = try CanonicalJSON.encode(o)
+            state = nil
+        }
+        audit.hash = HashChain.hash(audit)
+        return .ready(PreparedTransition(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq,
+                                         audit: audit, result: result, state: state))
+    }
+
+    /// Commits a prepared transition in one transaction, if the case is still at the version
+    /// and chain head it was read at; otherwise nothing is written and
+    /// ``StoreError/conflict(caseID:expectedVersion:message:)`` is thrown.
+    public func commit(_ p: PreparedTransition) throws(StoreError) -> FireOutcome {
+        do {
+            try write { db in try Self.apply(p, db) }
+        } catch .conflict(let id, let v, let m) {
+            // Someone else used the key first: theirs is the outcome to report.
+            if let key = p.audit.idempotencyKey,
+               let stored = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM events WHERE case_id = ? AND idempotency_key = ?", arguments: [id, key]).map(Self.audit) }) {
+                return .replayed(stored)
+            }
+            throw .conflict(caseID: id, expectedVersion: v, message: m)
+        }
+        switch p.result {
+        case .accepted(let step): return .accepted(step, p.audit)
+        case .refused(let r): return .refused(r, p.audit)
+        }
+    }
+
+    /// The writes of one transition. Throws `conflict` (rolling the transaction back) when the
+    /// case moved on since it was read.
+    static func apply(_ p: PreparedTransition, _ db: Database) throws {
+        let a = p.audit
+        if let s = p.state {
+            try db.cachedStatement(sql: """
+                UPDATE cases SET version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?
+                WHERE id = ? AND version = ? AND head_seq = ?
+                """).execute(arguments: [s.version, s.status, s.activeJSON, s.snapshotJSON, s.updatedAt, s.nextDue, a.seq, a.hash,
+                                         p.caseID, p.expectedVersion, p.expectedHeadSeq])
+        } else {
+            try db.cachedStatement(sql: "UPDATE cases SET head_seq = ?, head_hash = ? WHERE id = ? AND version = ? AND head_seq = ?")
+                .execute(arguments: [a.seq, a.hash, p.caseID, p.expectedVersion, p.expectedHeadSeq])
+        }
+        guard db.changesCount == 1 else {
+            let now = try Row.fetchOne(db, sql: "SELECT version, head_seq FROM cases WHERE id = ?", arguments: [p.caseID])
+            guard let now else { throw StoreError.notFound(caseID: p.caseID) }
+            let v = (now["version"] as DatabaseValue).storage
+            let h = (now["head_seq"] as DatabaseValue).storage
+            throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion,
+                                      message: "another writer committed first (now version \(Self.int(v) ?? -1), event \(Self.int(h) ?? -1)); nothing was recorded, run it again")
+        }
+        try insert(a, db)
+        if let s = p.state, s.timersChanged { try replaceTimers(p.caseID, s.timers, db) }
+    }
+
+    // MARK: - Tick
+
+    public func tick(now: Date) throws(StoreError) -> [TickOutcome] {
+        let t = Timestamp(now).description
+        let ids = try read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM cases WHERE status = 'running' AND next_due IS NOT NULL AND next_due <= ? ORDER BY next_due, id", arguments: [t])
+        }
+        var out: [TickOutcome] = []
+        for id in ids {
+            do {
+                out.append(try tick(id, now: now))
+            } catch {
+                out.append(TickOutcome(caseID: id, audit: nil, step: nil, error: error.description))
+            }
+        }
+        return out
+    }
+
+    /// Fires what is due in one case. A conflict is retried (a tick depends only on the time),
+    /// up to five times.
+    public func tick(_ caseID: String, now: Date) throws(StoreError) -> TickOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let current = try read { db in try self.loadCase(caseID, db) }
+            let step: Step
+            switch Engine.tick(current.definition, current.snapshot, now: now) {
+            case .refused(let r): return TickOutcome(caseID: caseID, audit: nil, step: nil, error: r.description)
+            case .accepted(let s): step = s
+            }
+            if step.snapshot.version == current.snapshot.version { return TickOutcome(caseID: caseID, audit: nil, step: nil, error: nil) }
+            let s = try CaseState(current.definition, step.snapshot)
+            var audit = AuditEvent(caseID: caseID, seq: current.headSeq + 1, kind: .tick, name: "tick", actor: nil, role: nil, item: nil,
+                                   payload: "{}", idempotencyKey: nil, time: Timestamp(now).description,
+                                   outcome: try CanonicalJSON.encode(s.outcome(accepted: true)), prevHash: current.headHash, hash: "")
+            audit.hash = HashChain.hash(audit)
+            let p = PreparedTransition(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq,
+                                       audit: audit, result: .accepted(step), state: s)
+            do {
+                try write { db in try Self.apply(p, db) }
+                return TickOutcome(caseID: caseID, audit: audit, step: step, error: nil)
+            } catch let e where e.isRetryable && attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    // MARK: - Reading
+
+    public func load(_ caseID: String) throws(StoreError) -> StoredCase {
+        try read { db in try self.loadCase(caseID, db) }
+    }
+
+    public func list(_ filter: CaseFilter, now: Date) throws(StoreError) -> [CaseSummary] {
+        let t = Timestamp(now).description
+        let rows = try read { db in
+            var sql = """
+                SELECT c.*, (SELECT MIN(due) FROM timers WHERE case_id = c.id AND kind = 'deadline' AND due <= ?) AS overdue_since
+                FROM cases c
+                """
+            var args: [any DatabaseValueConvertible] = [t]
+            var conditions: [String] = []
+            if let w = filter.workflow { conditions.append("c.workflow_id = ?"); args.append(w) }
+            if filter.overdue { conditions.append("c.status = 'running' AND overdue_since IS NOT NULL") }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            sql += " ORDER BY c.id"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+        }
+        var out: [CaseSummary] = []
+        for r in rows {
+            let active = try CanonicalJSON.decode([String].self, try Self.text(r, "active"), what: "active states")
+            if let s = filter.state, !active.contains(s) { continue }
+            out.append(CaseSummary(id: try Self.text(r, "id"), workflow: try Self.text(r, "workflow_id"), definitionHash: try Self.text(r, "definition_hash"),
+                                   version: try Self.integer(r, "version"), status: try Self.text(r, "status"), active: active,
+                                   nextDue: try Self.optionalText(r, "next_due"), overdueSince: try Self.optionalText(r, "overdue_since"),
+                                   createdAt: try Self.text(r, "created_at"), updatedAt: try Self.text(r, "updated_at")))
+        }
+        return out
+    }
+
+    public func history(_ caseID: String) throws(StoreError) -> [AuditEvent] {
+        try read { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ?", arguments: [caseID]) != nil else { throw StoreError.notFound(caseID: caseID) }
+            return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [caseID]).map(Self.audit)
+        }
+    }
+
+    /// The pinned definition with this content hash (cached per store).
+    public func definition(hash: String) throws(StoreError) -> Definition {
+        try read { db in try self.definition(hash, db) }
+    }
+
+    func loadCase(_ caseID: String, _ db: Database) throws -> StoredCase {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT definition_hash, snapshot, head_seq, head_hash, version FROM cases WHERE id = ?"), arguments: [caseID]) else {
+            throw StoreError.notFound(caseID: caseID)
+        }
+        let hash = try Self.text(row, "definition_hash")
+        let snap = try CanonicalJSON.decode(CaseSnapshot.self, try Self.text(row, "snapshot"), what: "the snapshot of case \(caseID)")
+        guard snap.caseID == caseID, snap.definitionHash == hash, snap.version == (try Self.integer(row, "version")) else {
+            throw StoreError.corrupt("the snapshot of case \(caseID) does not match its row (id, definition or version)")
+        }
+        return StoredCase(snapshot: snap, definition: try definition(hash, db), headSeq: try Self.integer(row, "head_seq"), headHash: try Self.text(row, "head_hash"))
+    }
+
+    func definition(_ hash: String, _ db: Database) throws -> Definition {
+        if let d = definitions.withLock({ $0[hash] }) { return d }
+        guard let row = try Row.fetchOne(db, sql: "SELECT ir_json FROM definitions WHERE hash = ?", arguments: [hash]) else {
+            throw StoreError.corrupt("definition \(hash) is missing")
+        }
+        let d: Definition
+        do {
+            // Loading verifies the IR's content hash: an edited definition row is refused.
+            d = try Definition(irJSON: Data(try Self.text(row, "ir_json").utf8))
+        } catch {
+            throw StoreError.corrupt("definition \(hash) does not load: \(error)")
+        }
+        guard d.hash == hash else { throw StoreError.corrupt("definition stored under \(hash) hashes to \(d.hash)") }
+        definitions.withLock { $0[hash] = d }
+        return d
+    }
+
+    // MARK: - SQL helpers
+
+    static func insert(_ a: AuditEvent, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [a.caseID, a.seq, a.kind.rawValue, a.name, a.actor, a.role, a.item, a.payload, a.idempotencyKey,
+                                     a.time, a.outcome, a.prevHash, a.hash])
+    }
+
+    static func replaceTimers(_ caseID: String, _ timers: [Show.Deadline], _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM timers WHERE case_id = ?").execute(arguments: [caseID])
+        let insert = try db.cachedStatement(sql: "INSERT INTO timers (case_id, state, kind, due, fired) VALUES (?, ?, ?, ?, ?)")
+        for t in timers {
+            try insert.execute(arguments: [caseID, t.state, t.kind.rawValue, t.due.description, t.fired ? 1 : 0])
+        }
+    }
+
+    /// An audit row, decoded without trusting its types (rows may have been edited by hand).
+    static func audit(_ r: Row) throws(StoreError) -> AuditEvent {
+        let kindText = try text(r, "kind")
+        guard let kind = AuditKind(rawValue: kindText) else { throw StoreError.corrupt("unknown event kind `\(kindText)`") }
+        return AuditEvent(caseID: try text(r, "case_id"), seq: try integer(r, "seq"), kind: kind, name: try text(r, "name"),
+                          actor: try optionalText(r, "actor"), role: try optionalText(r, "role"), item: try optionalInteger(r, "item"),
+                          payload: try text(r, "payload"), idempotencyKey: try optionalText(r, "idempotency_key"), time: try text(r, "time"),
+                          outcome: try text(r, "outcome"), prevHash: try text(r, "prev_hash"), hash: try text(r, "hash"))
+    }
+
+    static func int(_ s: DatabaseValue.Storage) -> Int? {
+        if case .int64(let i) = s { return Int(exactly: i) }
+        return nil
+    }
+
+    static func optionalText(_ r: Row, _ column: String) throws(StoreError) -> String? {
+        switch (r[column] as DatabaseValue).storage {
+        case .null: return nil
+        case .string(let s): return s
+        default: throw .corrupt("column `\(column)` is not text")
+        }
+    }
+
+    static func text(_ r: Row, _ column: String) throws(StoreError) -> String {
+        guard let s = try optionalText(r, column) else { throw StoreError.corrupt("column `\(column)` is NULL") }
+        return s
+    }
+
+    static func optionalInteger(_ r: Row, _ column: String) throws(StoreError) -> Int? {
+        let s = (r[column] as DatabaseValue).storage
+        if case .null = s { return nil }
+        guard let i = int(s) else { throw StoreError.corrupt("column `\(column)` is not an integer") }
+        return i
+    }
+
+    static func integer(_ r: Row, _ column: String) throws(StoreError) -> Int {
+        guard let i = try optionalInteger(r, column) else { throw StoreError.corrupt("column `\(column)` is NULL") }
+        return i
+    }
+
+    static func checkCaseID(_ id: String) throws(StoreError) {
+        guard !id.isEmpty, id.count <= 200, !id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw .invalidArgument("a case id must be 1 to 200 characters without spaces or control characters: `\(id)`")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw Self.map(error, "reading \(path)") }
+    }
+
+    /// One IMMEDIATE transaction: the write lock is taken first, so a writer never fails
+    /// half-way on an upgrade from a read lock.
+    func write(_ body: (Database) throws -> Void) throws(StoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try body(db)
+                    return .commit
+                }
+            }
+        } catch {
+            throw Self.map(error, "writing \(path)")
+        }
+    }
+
+    static func map(_ error: any Error, _ doing: String) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy("\(doing): \(e.message ?? "database is locked")")
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt("\(doing): \(e.message ?? "\(e)")")
+            default: return .io("\(doing): \(e.message ?? "\(e)")")
+            }
+        }
+        return .io("\(doing): \(error)")
+    }
+}
+
+/// The row form of a snapshot: what the `cases` and `timers` tables hold for it.
+struct CaseState: Sendable {
+    var version: Int
+    var status: String
+    var active: [String]
+    var activeJSON: String
+    var snapshotJSON: String
+    var snapshotHash: String
+    var updatedAt: String
+    var nextDue: String?
+    var timers: [Show.Deadline]
+    var timersChanged = true
+
+    init(_ def: Definition, _ snap: CaseSnapshot) throws(StoreError) {
+        let data: Data
+        do { data = try snap.json() } catch { throw .invalidArgument("the snapshot does not encode: \(error)") }
+        version = snap.version
+        status = snap.status.rawValue
+        active = Show.activeStates(def, snap)
+        activeJSON = try CanonicalJSON.encode(active)
+        snapshotJSON = String(decoding: data, as: UTF8.self)
+        snapshotHash = HashChain.sha256(data)
+        updatedAt = snap.updatedAt.description
+        timers = snap.status == .running ? Show.deadlines(def, snap, now: snap.updatedAt.date) : []
+        nextDue = timers.filter { !$0.fired }.map(\.due).min()?.description
+    }
+
+    /// The timers table's rows, for "did the timers change".
+    var timerRows: [String] { timers.map { "\($0.state)|\($0.kind.rawValue)|\($0.due)|\($0.fired)" } }
+
+    static func timerRows(_ def: Definition, _ snap: CaseSnapshot) -> [String] {
+        guard snap.status == .running else { return [] }
+        return Show.deadlines(def, snap, now: snap.updatedAt.date).map { "\($0.state)|\($0.kind.rawValue)|\($0.due)|\($0.fired)" }
+    }
+
+    func outcome(accepted: Bool) -> EventOutcome {
+        EventOutcome(result: accepted ? "accepted" : "refused", version: version, status: status, active: active, snapshotHash: snapshotHash, refusal: nil)
+    }
+}

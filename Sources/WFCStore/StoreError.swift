@@ -1,0 +1,43 @@
+import Foundation
+
+/// Why a store operation failed. Never a trap: every failure of input, disk or concurrency is
+/// one of these.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No case with this id.
+    case notFound(caseID: String)
+    /// A case with this id already exists (`start`).
+    case alreadyExists(caseID: String)
+    /// Another writer changed the case between reading it and committing: nothing was written.
+    /// Retrying re-reads the case and evaluates the event again (a repeated idempotency key then
+    /// returns the stored outcome).
+    case conflict(caseID: String, expectedVersion: Int, message: String)
+    /// The database is locked by another writer for longer than the busy timeout. Retryable.
+    case busy(String)
+    /// The stored data is not what this store wrote: a row that does not decode, a definition
+    /// whose hash does not match, a chain that does not link.
+    case corrupt(String)
+    /// The database file could not be opened, read or written.
+    case io(String)
+    /// An argument the store cannot accept (an empty case id, a payload that is not JSON).
+    case invalidArgument(String)
+
+    /// True when running the same operation again may succeed.
+    public var isRetryable: Bool {
+        switch self {
+        case .conflict, .busy: true
+        default: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notFound(let id): "no case `\(id)` in the store"
+        case .alreadyExists(let id): "a case `\(id)` already exists"
+        case .conflict(let id, let v, let m): "conflict (retryable): case `\(id)` changed after version \(v) was read; \(m)"
+        case .busy(let m): "the store is busy (retryable): \(m)"
+        case .corrupt(let m): "the store is corrupt: \(m)"
+        case .io(let m): "store I/O error: \(m)"
+        case .invalidArgument(let m): m
+        }
+    }
+}

@@ -8,6 +8,8 @@ public enum WFCRegistry {
         DriverDiagnostics.all,
         YAMLLoader.diagnostics,
         WorkflowCompiler.diagnostics,
+        RuntimeDiagnostics.all,
+        ScenarioDiagnostics.all,
     ])
 }
 

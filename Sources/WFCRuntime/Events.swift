@@ -82,6 +82,8 @@ extension Run {
         }
         if let failure = try failedRequirement(s.requires + t.requires, region: s.region, data: data, path: path) { throw failure }
         trace.append(TraceEntry(.requirementChecked, state: s.name, "\(s.requires.count + t.requires.count) requirement(s) hold", span: t.span))
+        // Names the transition taken (by its span): `wfc test --coverage` counts these.
+        trace.append(TraceEntry(.transition, state: s.name, "\(e.name) → \(t.target.map { def.ir.states[$0].name } ?? "join")", span: t.span))
 
         // Assignments see the data before any of them is applied.
         var assigned: [(String, ValueIR)] = []

@@ -74,6 +74,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case event, payload, guardEvaluated, requirementChecked, assigned, entered, left, choice
         case timerSet, timerFired, signed, unsigned, joined, completed, violation, escalation, blocked, error, duplicate
+        /// An event transition was taken; its span is the transition's.
+        case transition
     }
     public var kind: Kind
     public var state: String?

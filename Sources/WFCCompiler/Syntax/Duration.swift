@@ -3,7 +3,7 @@ import WFCIR
 /// Parses durations as HR writes them: `3 working days`, `1 working day`, `2 weeks`,
 /// `4 hours`, `1 month`, and the Chinese forms `3个工作日`, `3 工作日`, `2天`, `2 周`,
 /// `1个月`, `4小时`.
-enum DurationParser {
+public enum DurationParser {
     static let englishUnits: [String: DurationSyntax.Unit] = [
         "working day": .workingDays, "working days": .workingDays,
         "workday": .workingDays, "workdays": .workingDays,
@@ -22,7 +22,8 @@ enum DurationParser {
         "个月": .months, "月": .months,
     ]
 
-    static func parse(_ text: String) -> DurationSyntax? {
+    /// The duration `text` names, or nil when it is not one.
+    public static func parse(_ text: String) -> DurationSyntax? {
         let t = text.trimmingWhitespace()
         var digits = ""
         var rest = Substring(t)
@@ -39,7 +40,8 @@ enum DurationParser {
         return nil
     }
 
-    static var examples: String { "`3 working days`, `2 days`, `1 week`, `4 hours`, `1 month`, `3个工作日`" }
+    /// Examples for error messages.
+    public static var examples: String { "`3 working days`, `2 days`, `1 week`, `4 hours`, `1 month`, `3个工作日`" }
 }
 
 extension String {

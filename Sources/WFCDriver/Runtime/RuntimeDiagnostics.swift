@@ -1,0 +1,240 @@
+import WFCDiagnostics
+import WFCIR
+import WFCRuntime
+
+/// Turns the runtime's refusals into diagnostics: a stable code per refusal kind, the policy
+/// line the refusal comes from (the IR's span), and the details as notes.
+public enum RuntimeDiagnostics {
+    /// The stable code and name of each refusal kind.
+    public static func descriptor(_ kind: Refusal.Kind) -> DiagnosticDescriptor {
+        switch kind {
+        case .invalidData: InvalidCaseData.descriptor
+        case .unboundRole: UnboundRole.descriptor
+        case .unknownRole: UnknownRoleBinding.descriptor
+        case .separationOfDuties: SeparationOfDuties.descriptor
+        case .caseFinished: CaseFinished.descriptor
+        case .definitionMismatch: DefinitionMismatch.descriptor
+        case .unknownEvent: EventNotExpected.descriptor
+        case .ambiguous: AmbiguousEvent.descriptor
+        case .notAuthorized: NotAuthorized.descriptor
+        case .guardFalse: GuardFalse.descriptor
+        case .requirementFailed: RequirementFailed.descriptor
+        case .payloadNotFillable: PayloadNotFillable.descriptor
+        case .payloadInvalid: PayloadInvalid.descriptor
+        case .maxRounds: MaxRoundsExceeded.descriptor
+        case .alreadySigned: AlreadySigned.descriptor
+        case .notSigned: NotSigned.descriptor
+        case .calendar: CalendarMissing.descriptor
+        case .runtimeError: RuntimeFailure.descriptor
+        }
+    }
+
+    /// Every runtime code, for the registry and `wfc explain`.
+    public static let all: [DiagnosticDescriptor] = [
+        InvalidCaseData.descriptor, UnboundRole.descriptor, UnknownRoleBinding.descriptor, SeparationOfDuties.descriptor,
+        CaseFinished.descriptor, DefinitionMismatch.descriptor, EventNotExpected.descriptor, AmbiguousEvent.descriptor,
+        NotAuthorized.descriptor, GuardFalse.descriptor, RequirementFailed.descriptor, PayloadNotFillable.descriptor,
+        PayloadInvalid.descriptor, MaxRoundsExceeded.descriptor, AlreadySigned.descriptor, NotSigned.descriptor,
+        CalendarMissing.descriptor, RuntimeFailure.descriptor,
+    ]
+
+    /// The refusal kind a scenario names: `not-authorized`, `notAuthorized` or `WFC6009`.
+    public static func kind(named text: String) -> Refusal.Kind? {
+        let all: [Refusal.Kind] = [.invalidData, .unboundRole, .unknownRole, .separationOfDuties, .caseFinished,
+                                   .definitionMismatch, .unknownEvent, .ambiguous, .notAuthorized, .guardFalse,
+                                   .requirementFailed, .payloadNotFillable, .payloadInvalid, .maxRounds,
+                                   .alreadySigned, .notSigned, .calendar, .runtimeError]
+        return all.first { k in
+            let d = descriptor(k)
+            return text == k.rawValue || text == d.name || text == d.code.rawValue
+        }
+    }
+
+    /// Names accepted by ``kind(named:)``, for suggestions.
+    public static var kindNames: [String] { all.map(\.name) }
+
+    /// The refusal as a diagnostic. `file` maps the IR's file names to the paths the caller
+    /// shows (the IR keeps names relative to the workflow's folder); without a span the
+    /// diagnostic points at `fallback`.
+    public static func diagnostic(_ refusal: Refusal, file: (String) -> String, fallback: SourceSpan) -> Diagnostic {
+        let d = descriptor(refusal.kind)
+        let at = refusal.span.map { SourceSpan(file: file($0.file), start: $0.start, end: $0.end) } ?? fallback
+        return Diagnostic(severity: .error, code: d.code, message: refusal.message,
+                          primary: Label(at, label(refusal.kind)), notes: refusal.details, help: help(refusal.kind))
+    }
+
+    static func label(_ kind: Refusal.Kind) -> String {
+        switch kind {
+        case .notAuthorized: "the roles allowed here"
+        case .guardFalse: "this condition is false"
+        case .requirementFailed: "this requirement does not hold"
+        case .payloadNotFillable: "this transition does not let that field be filled"
+        case .maxRounds: "the round limit"
+        case .unknownEvent: "the active state"
+        default: ""
+        }
+    }
+
+    static func help(_ kind: Refusal.Kind) -> String? {
+        switch kind {
+        case .notAuthorized: "the event must come from a person bound to one of the state's roles"
+        case .requirementFailed: "finish what the requirement lists, then send the event again"
+        case .calendar: "add the missing year to the calendar (docs/calendar.md)"
+        case .separationOfDuties: "bind different people to the roles the policy keeps apart"
+        default: nil
+        }
+    }
+}
+
+extension SpanIR {
+    /// This span as a diagnostics span, with the file name mapped by `file`.
+    public func sourceSpan(_ file: (String) -> String = { $0 }) -> SourceSpan {
+        SourceSpan(file: file(self.file), start: start, end: end)
+    }
+}
+
+// MARK: - Messages
+
+struct InvalidCaseData: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6001", name: "invalid-data", summary: "Case data or event data does not match the case schema.",
+        explanation: "Every field of a case is typed by the workflow's `case:` schema. Each problem is listed with its path; nothing is stored while any remains.",
+        example: "data: {last_day: next friday}\n", fix: "data: {last_day: 2025-10-31}\n")
+    var message: String
+}
+
+struct UnboundRole: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6002", name: "unbound-role", summary: "A role of the workflow has no person bound to it.",
+        explanation: "The people filling the roles are part of the case: every role the workflow declares must be bound when the case starts.",
+        example: "people: {handover: zhang.san}\n", fix: "people: {handover: zhang.san, receiver: li.si, manager: wang.wu, hr: zhao.liu}\n")
+    var message: String
+}
+
+struct UnknownRoleBinding: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6003", name: "unknown-role", summary: "A person is bound to a role the workflow does not declare.",
+        explanation: "`people:` maps the workflow's roles to people; a role name that the workflow does not declare is a typo.",
+        example: "people: {mananger: wang.wu}\n", fix: "people: {manager: wang.wu}\n")
+    var message: String
+}
+
+struct SeparationOfDuties: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6004", name: "separation-of-duties", summary: "One person is bound to two roles the policy keeps apart.",
+        explanation: "A `separate:` group lists roles that must be held by different people, such as the person handing over and the person checking the handover.",
+        example: "people: {handover: zhang.san, receiver: zhang.san}\n", fix: "people: {handover: zhang.san, receiver: li.si}\n")
+    var message: String
+}
+
+struct CaseFinished: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6005", name: "case-finished", summary: "The case has already finished.",
+        explanation: "A case that reached a final state accepts no more events.",
+        example: "$ wfc case fire C1 confirm --as wang.wu   # after the case completed\n", fix: "Start a new case.\n")
+    var message: String
+}
+
+struct DefinitionMismatch: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6006", name: "definition-mismatch", summary: "The case is pinned to another version of the workflow.",
+        explanation: "A case runs on the compiled definition it started with (by content hash), so that editing the policy never changes a running case.",
+        example: "(a snapshot fired against an edited workflow)\n", fix: "Fire the case against the definition it is pinned to.\n")
+    var message: String
+}
+
+struct EventNotExpected: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6007", name: "unknown-event", summary: "No active state accepts this event.",
+        explanation: "An event is accepted only by an active state that has a transition for it. The message lists the events the active states accept.",
+        example: "- fire: aprove\n", fix: "- fire: approve\n")
+    var message: String
+}
+
+struct AmbiguousEvent: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6008", name: "ambiguous-event", summary: "Several active states accept this event from this person.",
+        explanation: "In parallel branches or foreach items, the same event may be open more than once. Say which one with the item index (`item:`, `--item`).",
+        example: "- fire: done\n  as: li.si\n", fix: "- fire: done\n  as: li.si\n  item: 0\n")
+    var message: String
+}
+
+struct NotAuthorized: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6009", name: "not-authorized", summary: "The person is not bound to a role allowed to send this event.",
+        explanation: "Each transition names the roles that may trigger it (`by:`). The message names the roles and the people bound to them.",
+        example: "- fire: approve\n  as: zhang.san   # the handover, not the manager\n", fix: "- fire: approve\n  as: wang.wu\n")
+    var message: String
+}
+
+struct GuardFalse: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6010", name: "guard-false", summary: "The transition's condition does not hold.",
+        explanation: "A transition with `when:` is taken only when its condition is true on the case data (after the event's payload is applied).",
+        example: "- fire: ready\n  data: {items: []}\n", fix: "- fire: ready\n  data: {items: [{name: 客户资料, kind: document}]}\n")
+    var message: String
+}
+
+struct RequirementFailed: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6011", name: "requirement-failed", summary: "An exit requirement of the state does not hold.",
+        explanation: "`requires:` lists what must be true before a state may be left (for example every checklist item done). The notes list what is missing.",
+        example: "(sign the handover list while items are not done)\n", fix: "Mark the items done first, then sign.\n")
+    var message: String
+}
+
+struct PayloadNotFillable: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6012", name: "payload-not-fillable", summary: "The event sets a field that this state does not let its sender fill.",
+        explanation: "A state's `fills:` (and its transition's) lists the fields an event may set there; everything else is read-only at that point.",
+        example: "- fire: approve\n  data: {last_day: 2025-12-31}\n", fix: "Set the field in the state whose `fills:` lists it.\n")
+    var message: String
+}
+
+struct PayloadInvalid: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6013", name: "payload-invalid", summary: "The event's data does not match the case schema.",
+        explanation: "Event data is type-checked against the case schema like start data. The notes list each problem with its path.",
+        example: "- fire: submit\n  data: {last_day: soon}\n", fix: "- fire: submit\n  data: {last_day: 2025-10-31}\n")
+    var message: String
+}
+
+struct MaxRoundsExceeded: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6014", name: "max-rounds", summary: "A state would be entered more often than its `max_rounds`.",
+        explanation: "Loops such as reject-and-revise are bounded by `max_rounds`; the step that would exceed the bound is refused.",
+        example: "(a fourth reject of a review with max_rounds: 3)\n", fix: "Escalate outside the loop, or raise max_rounds in the policy.\n")
+    var message: String
+}
+
+struct AlreadySigned: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6015", name: "already-signed", summary: "The person has already signed this sign-off.",
+        explanation: "Each party signs a sign-off once; one person cannot sign twice under different roles.",
+        example: "- fire: sign\n  as: li.si\n- fire: sign\n  as: li.si\n", fix: "- fire: sign\n  as: li.si\n")
+    var message: String
+}
+
+struct NotSigned: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6016", name: "not-signed", summary: "A signature was withdrawn that was never given.",
+        explanation: "`unsign` withdraws the sender's own signature before the sign-off completes.",
+        example: "- fire: unsign\n  as: li.si   # who has not signed\n", fix: "Only withdraw a signature you gave.\n")
+    var message: String
+}
+
+struct CalendarMissing: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6017", name: "calendar", summary: "A working-day deadline needs calendar data that is missing.",
+        explanation: "Working days skip weekends and statutory holidays and count make-up working days. A year without calendar data is an error, never a guess.",
+        example: "(a case started in 2027 with the built-in 2025–2026 calendar)\n", fix: "Add the year to a company calendar file (docs/calendar.md).\n")
+    var message: String
+}
+
+struct RuntimeFailure: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6018", name: "runtime-error", summary: "An expression failed while the case ran.",
+        explanation: "For example a field read before it was filled, or a choice with no arm that holds and no `otherwise`. The diagnostic points at the policy line.",
+        example: "(a choice whose conditions are all false)\n", fix: "Add an `otherwise:` arm, or make sure the field is filled first.\n")
+    var message: String
+}

@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,11 +39,16 @@ let package = Package(
         .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar"]),
         // Working days: weekends, statutory holidays and make-up working days.
         .target(name: "WFCCalendar", dependencies: ["WFCIR"]),
-        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime"]),
+        // The durable case store (SQLite via GRDB): pinned definitions, snapshots, a hash-chained audit log.
+        .target(
+            name: "WFCStore",
+            dependencies: ["WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore"]),
         .executableTarget(
             name: "wfc",
             dependencies: [
-                "WFCDriver", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar",
+                "WFCDriver", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +58,17 @@ let package = Package(
             path: "Benchmarks/wfc-bench"
         ),
         .executableTarget(name: "cel-bench", dependencies: ["CEL"], path: "Benchmarks/cel-bench"),
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["WFCStore", "WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/store-bench"
+        ),
+        // A writer the crash test SIGKILLs; a separate program so that wfc has no test-only command.
+        .executableTarget(name: "store-crash-writer", dependencies: ["WFCStore", "WFCRuntime", "WFCIR"], path: "Tests/store-crash-writer"),
+        .testTarget(
+            name: "WFCStoreTests",
+            dependencies: ["WFCStore", "WFCRuntime", "WFCIR", "store-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR"]),

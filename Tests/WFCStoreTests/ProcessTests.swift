@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import WFCIR
+import WFCRuntime
+import WFCStore
+
+/// Several processes on one store file: the real concurrency and crash behaviour.
+@Suite(.serialized) struct ProcessTests {
+    let def: Definition
+    let path = Paths.tempStore()
+    let writer = Paths.executable("store-crash-writer")
+    init() throws { def = try handover() }
+
+    /// A child process with line-oriented pipes.
+    final class Child {
+        let process = Process()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        private var buffer = Data()
+
+        init(_ exe: URL, _ args: [String]) throws {
+            process.executableURL = exe
+            process.arguments = args
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// The next line of stdout, nil at end of file.
+        func line() -> String? {
+            while true {
+                if let nl = buffer.firstIndex(of: 0x0A) {
+                    let l = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
+                    buffer.removeSubrange(buffer.startIndex...nl)
+                    return l
+                }
+                let chunk = stdout.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                buffer.append(chunk)
+            }
+        }
+
+        func send(_ text: String) { stdin.fileHandleForWriting.write(Data((text + "\n").utf8)) }
+    }
+
+    @Test func twoProcessesFiringAtOneCaseExactlyOneWins() throws {
+        let store = try SQLiteCaseStore(path: path)
+        try startInReview(store, def)
+        try accept(store.fire("C1", Event("approve", actor: "carol"), now: t0))
+        // Round 1: alice and bob sign concurrently; round 2: two processes both as alice.
+        for (round, actors) in [["alice", "bob"], ["carol", "carol"]].enumerated() {
+            let before = try store.load("C1")
+            let events = round == 0 ? ["sign", "sign"] : ["confirm", "report_issue"]
+            if round == 1 { #expect(Show.activeStates(def, before.snapshot) == ["supervise"]) }
+            let children = try zip(actors, events).map { try Child(writer, ["race", path, "C1", $0, $1]) }
+            // Both have read the same version before either commits.
+            for c in children { #expect(c.line() == "ready") }
+            for c in children { c.send("go") }
+            var lines: [String] = []
+            for c in children {
+                lines.append(c.line() ?? "")
+                c.process.waitUntilExit()
+            }
+            let statuses = children.map(\.process.terminationStatus).sorted()
+            #expect(statuses == [0, 4], "\(lines)")
+            #expect(lines.filter { $0.hasPrefix("accepted") }.count == 1)
+            #expect(lines.contains { $0.hasPrefix("conflict") && $0.contains("retryable") })
+            let after = try store.load("C1")
+            // One event recorded, one version step: nothing lost, nothing doubled.
+            #expect(after.headSeq == before.headSeq + 1)
+            #expect(after.snapshot.version == before.snapshot.version + 1)
+            #expect(try store.history("C1").count == after.headSeq)
+            if round == 0 {
+                // The loser retries on the new state.
+                let loser = lines[0].hasPrefix("accepted") ? "bob" : "alice"
+                try accept(store.fire("C1", Event("sign", actor: loser), now: t0))
+            }
+        }
+        let report = try store.verify("C1")
+        #expect(report.ok, "\(report.problems)")
+    }
+
+    /// SIGKILL a writer at random points, 50 times: whatever it reported as committed is there,
+    /// the chain verifies and the replay gives the stored snapshot.
+    @Test func killedWritersLoseNothingTheyReportedCommitted() throws {
+        var rng = SystemRandomNumberGenerator()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var totalCommitted = 0
+        var kills = 0
+        // A new case every 10 kills keeps the replays short.
+        for round in 0..<50 {
+            let caseID = "K\(round / 10)"
+            let child = try Child(writer, ["stream", path, Paths.handoverIR.path, caseID])
+            var printed: [Int] = []
+            // Let it write for a random while (sometimes not even past opening the store).
+            let deadline = clock.now + .milliseconds(Int.random(in: 1...80, using: &rng))
+            while clock.now < deadline { usleep(500) }
+            kill(child.process.processIdentifier, SIGKILL)
+            child.process.waitUntilExit()
+            #expect(child.process.terminationReason == .uncaughtSignal)
+            kills += 1
+            // Everything printed before the kill is in the pipe (a few KiB at most): drain it.
+            while let l = child.line() {
+                if l.hasPrefix("committed "), let n = Int(l.dropFirst(10)) { printed.append(n) }
+            }
+            let store = try SQLiteCaseStore(path: path)
+            guard let stored = try? store.load(caseID) else {
+                #expect(printed.isEmpty, "printed \(printed) but the case is missing")
+                continue
+            }
+            let seqs = Set(try store.history(caseID).map(\.seq))
+            for n in printed { #expect(seqs.contains(n), "event \(n) was reported committed but is missing") }
+            #expect(seqs == Set(1...stored.headSeq))
+            totalCommitted += printed.count
+            let report = try store.verify(caseID)
+            #expect(report.ok, "round \(round): \(report.problems)")
+        }
+        #expect(kills == 50)
+        #expect(totalCommitted > 100, "the writers barely ran (\(totalCommitted) commits)")
+        #expect(clock.now - started < .seconds(60))
+    }
+}

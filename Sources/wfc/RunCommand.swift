@@ -27,6 +27,6 @@ struct Run: ParsableCommand {
     func run() throws {
         let outcome = try ScriptedRun.run(workflow: workflow, caseFile: data, eventsFile: events)
         emit(outcome.render(output.output))
-        if !outcome.diagnostics.isEmpty { throw CommandFailure(.diagnostics, "") }
+        if !outcome.diagnostics.isEmpty || outcome.refused > 0 { throw CommandFailure(.diagnostics, "") }
     }
 }

@@ -10,6 +10,8 @@ public enum ScriptedRun {
         public var step: String
         public var at: Date
         public var result: StepResult
+        /// A refusal as a diagnostic at the policy line.
+        public var refusal: Diagnostic?
     }
 
     /// The outcome of a run.
@@ -21,6 +23,8 @@ public enum ScriptedRun {
         public var final: CaseSnapshot?
         public var activeStates: [String] = []
         public var timeZone: TimeZone = .current
+        /// How many steps were refused.
+        public var refused = 0
     }
 
     /// Loads the three files and runs the events in order; a refused event is reported and
@@ -47,11 +51,17 @@ public enum ScriptedRun {
         let log = EntryLog()
         var runner = ScenarioRunner(workflow: w)
         runner.stopOnRefusal = false
-        runner.observe = { step, result, now in log.append(Entry(step: step, at: now, result: result)) }
+        let fallback = SourceSpan.point(e.path, 0)
+        runner.observe = { step, result, now in
+            log.append(Entry(step: step, at: now, result: result, refusal: result.refusal.map { w.diagnostic($0, fallback: fallback) }))
+        }
         var coverage = Coverage(workflow: path)
         let result = runner.run(scenario, file: e.path, index: 0, coverage: &coverage)
         out.entries = log.entries
-        out.diagnostics += result.failures
+        // Refusals are shown inline with their step; keep the rest (bad times, expectations).
+        let inline = Set(RuntimeDiagnostics.all.map(\.code)).union([UnexpectedRefusal.descriptor.code])
+        out.diagnostics += result.failures.filter { !inline.contains($0.code) }
+        out.refused = out.entries.filter { $0.refusal != nil }.count
         out.final = out.entries.last { $0.result.snapshot != nil }?.result.snapshot
         if let snap = out.final { out.activeStates = Show.activeStates(w.definition, snap) }
         out.timeZone = w.definition.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
@@ -72,6 +82,7 @@ extension ScriptedRun.Outcome {
     public func render(_ output: DiagnosticOutput) -> String {
         let f = ISO8601DateFormatter()
         f.timeZone = timeZone
+        let map = SourceMap(sources)
         var out = ""
         for e in entries {
             switch e.result {
@@ -80,10 +91,11 @@ extension ScriptedRun.Outcome {
                 for t in step.trace { out += "    \(t.kind.rawValue): \(t.detail)\n" }
             case .refused(let r):
                 out += "\(f.string(from: e.at))  \(e.step)  ✘ refused (\(RuntimeDiagnostics.descriptor(r.kind).name))\n"
+                if let d = e.refusal { out += output.render([d], sources: map) }
             }
         }
         if !diagnostics.isEmpty {
-            out += "\n" + output.render(diagnostics.sortedForOutput(), sources: SourceMap(sources))
+            out += "\n" + output.render(diagnostics.sortedForOutput(), sources: map)
         }
         if let snap = final {
             out += "\nfinal: \(snap.status.rawValue), active [\(activeStates.joined(separator: ", "))], version \(snap.version), "

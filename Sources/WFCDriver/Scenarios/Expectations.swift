@@ -128,7 +128,7 @@ extension ScenarioRunner {
         var remaining = actual
         for w in want {
             guard let i = remaining.firstIndex(where: { recordMatches(w, $0) }) else {
-                return "expected a \(what) matching \(ValueText.render(w)), got \(list(summary))"
+                return "expected \(what.first.map { "aeiou".contains($0) } == true ? "an" : "a") \(what) matching \(ValueText.render(w)), got \(list(summary))"
             }
             remaining.remove(at: i)
         }

@@ -29,7 +29,7 @@ public struct ScenarioParser {
         var workflowPath = ScenarioFiles.defaultWorkflow(for: source.path)
         var workflowSpan = SourceSpan.point(source.path, 0)
         if let w = top["workflow"], let text = string(w, "`workflow`") {
-            workflowPath = text.hasPrefix("/") || dir.isEmpty ? text : dir + "/" + text
+            workflowPath = text.hasPrefix("/") || dir.isEmpty ? text : ((dir + "/" + text) as NSString).standardizingPath
             workflowSpan = w.span.in(file)
         }
         var defaults = Scenario(name: "", span: workflowSpan, start: nil, people: [:], data: [:], refused: nil, steps: [])
@@ -180,7 +180,7 @@ public struct ScenarioParser {
             }
         }
         if let e = m["expect"] { step.expectations = expectations(e) }
-        if case .none = step.action, step.clock == nil, step.expectations.isEmpty {
+        if case .none = step.action, step.clock == nil, step.expectations.isEmpty, m["after"] == nil, m["at"] == nil, m["expect"] == nil {
             problem("this step does nothing; give `fire`, `tick`, `after`, `at` or `expect`", node.span.in(file))
         }
         return step

@@ -61,8 +61,7 @@ public struct ScenarioRunner {
             if let expected = s.refused {
                 if let f = mismatch(expected, r) { failures.append(f) }
             } else {
-                failures.append(Diagnostic(UnexpectedRefusal(message: "the case could not start: \(r.message)"), at: s.span,
-                                           notes: r.details))
+                failures.append(Diagnostic(UnexpectedRefusal(message: "the case could not start: \(r.message)"), at: s.span))
                 failures.append(workflow.diagnostic(r, fallback: s.span))
             }
             return result
@@ -104,7 +103,7 @@ public struct ScenarioRunner {
                 if let expected = step.refused {
                     if let f = mismatch(expected, r) { failures.append(f) }
                 } else {
-                    failures.append(Diagnostic(UnexpectedRefusal(message: "\(describe(step.action)) was refused: \(r.message)"), at: step.span, notes: r.details))
+                    failures.append(Diagnostic(UnexpectedRefusal(message: "\(describe(step.action)) was refused: \(r.message)"), at: step.span))
                     failures.append(workflow.diagnostic(r, fallback: step.span))
                     if stopOnRefusal { return result }
                 }

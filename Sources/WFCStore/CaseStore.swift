@@ -27,6 +27,26 @@ public protocol CaseStore: Sendable {
     func history(_ caseID: String) throws(StoreError) -> [AuditEvent]
     /// Re-walks the hash chain and replays the log against the pinned definition.
     func verify(_ caseID: String) throws(StoreError) -> VerifyReport
+    /// Keeps the policy text of a stored definition (first writer wins), for showing policy
+    /// lines in refusals later.
+    func attachSources(_ definitionHash: String, _ files: [PolicySource]) throws(StoreError)
+    /// The policy text stored for a definition (empty when none was attached).
+    func sources(_ definitionHash: String) throws(StoreError) -> [PolicySource]
+}
+
+/// A policy file as it was when its definition was stored.
+public struct PolicySource: Codable, Equatable, Sendable {
+    /// The file name as the IR's spans give it (relative to the workflow's folder).
+    public var irFile: String
+    /// The path it was read from, for display.
+    public var path: String
+    public var text: String
+
+    public init(irFile: String, path: String, text: String) {
+        self.irFile = irFile
+        self.path = path
+        self.text = text
+    }
 }
 
 /// A case as stored: its snapshot and the definition it is pinned to.

@@ -341,6 +341,23 @@ public final class SQLiteCaseStore: CaseStore {
         return d
     }
 
+    public func attachSources(_ definitionHash: String, _ files: [PolicySource]) throws(StoreError) {
+        try write { db in
+            for f in files {
+                try db.execute(sql: "INSERT OR IGNORE INTO sources (definition_hash, ir_file, path, text) VALUES (?, ?, ?, ?)",
+                               arguments: [definitionHash, f.irFile, f.path, f.text])
+            }
+        }
+    }
+
+    public func sources(_ definitionHash: String) throws(StoreError) -> [PolicySource] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT ir_file, path, text FROM sources WHERE definition_hash = ? ORDER BY ir_file", arguments: [definitionHash]).map { r throws(StoreError) in
+                PolicySource(irFile: try Self.text(r, "ir_file"), path: try Self.text(r, "path"), text: try Self.text(r, "text"))
+            }
+        }
+    }
+
     // MARK: - SQL helpers
 
     static func insert(_ a: AuditEvent, _ db: Database) throws {

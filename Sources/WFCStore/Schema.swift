@@ -60,6 +60,15 @@ enum Schema {
                     fired   INTEGER NOT NULL
                 );
                 CREATE INDEX timers_case ON timers(case_id);
+                -- The policy text a definition was compiled from, so that a refusal can show
+                -- the policy line without recompiling (or reading a since-edited file).
+                CREATE TABLE sources (
+                    definition_hash TEXT NOT NULL REFERENCES definitions(hash),
+                    ir_file         TEXT NOT NULL,
+                    path            TEXT NOT NULL,
+                    text            TEXT NOT NULL,
+                    PRIMARY KEY (definition_hash, ir_file)
+                );
                 CREATE INDEX timers_due ON timers(due);
                 """)
         }

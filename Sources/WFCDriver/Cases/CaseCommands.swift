@@ -1,0 +1,162 @@
+import Foundation
+import WFCDiagnostics
+import WFCIR
+import WFCRuntime
+import WFCStore
+
+/// `--format` of the `wfc case` commands.
+public enum CaseFormat: String, CaseIterable, Sendable {
+    case human, json
+}
+
+/// What a `wfc case` command prints and its exit status.
+public struct CaseOutput: Sendable {
+    public var stdout = ""
+    public var stderr = ""
+    public var status: ExitStatus = .clean
+}
+
+/// The logic of `wfc case …`: the commands in `Sources/wfc/Case/` only parse arguments and
+/// print a ``CaseOutput``. Exit status: 0 done; 1 refused, verify failed, diagnostics in the
+/// workflow or data, or a conflict (retryable: run the command again); 2 usage (bad argument
+/// or time, unknown case id); 3 the store could not be opened, read or written, or is corrupt.
+public struct CaseCommands: Sendable {
+    public var storePath: String?
+    public var format: CaseFormat
+    /// How diagnostics (refusals, compiler errors) are rendered in human format.
+    public var diagnostics: DiagnosticOutput
+    public var environment: [String: String]
+
+    public init(storePath: String?, format: CaseFormat, diagnostics: DiagnosticOutput, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.storePath = storePath
+        self.format = format
+        self.diagnostics = diagnostics
+        self.environment = environment
+    }
+
+    /// The store file this command uses.
+    public var resolvedStorePath: String { SQLiteCaseStore.defaultPath(option: storePath, environment: environment) }
+
+    func open() throws(CaseFailure) -> SQLiteCaseStore {
+        do { return try SQLiteCaseStore(path: resolvedStorePath) } catch { throw CaseFailure(error) }
+    }
+
+    /// Runs `body`, turning failures into output with the documented exit status.
+    func guarded(_ body: () throws(CaseFailure) -> CaseOutput) -> CaseOutput {
+        do { return try body() } catch {
+            var out = CaseOutput()
+            out.status = error.status
+            if format == .json && error.isConflict {
+                out.stdout = json(ConflictView(outcome: "conflict", retryable: true, message: error.message))
+            }
+            out.stderr = "wfc: " + error.message + "\n"
+            return out
+        }
+    }
+
+    /// `--now`: RFC 3339, or a date meaning 09:00 that day in `timeZone`; the clock when absent.
+    func time(_ text: String?, _ timeZone: TimeZone) throws(CaseFailure) -> Date {
+        guard let text else { return Date() }
+        guard let d = ClockText.parse(text, timeZone: timeZone) else {
+            throw CaseFailure(.usage, "--now `\(text)` is not a time: give RFC 3339 (2025-09-26T10:00:00+08:00) or a date (2025-09-26)")
+        }
+        return d
+    }
+
+    func json<T: Encodable>(_ value: T) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? e.encode(value) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Renders refusals as diagnostics at the policy line, with the stored policy text.
+    func render(_ refusals: [Refusal], store: any CaseStore, definitionHash: String, fallback: SourceSpan) -> String {
+        let files = (try? store.sources(definitionHash)) ?? []
+        let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
+        let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
+        return diagnostics.render(refusals.map { RuntimeDiagnostics.diagnostic($0, file: display, fallback: fallback) }, sources: map)
+    }
+}
+
+/// A failed `wfc case` command: its exit status and message.
+struct CaseFailure: Error {
+    var status: ExitStatus
+    var message: String
+    var isConflict = false
+
+    init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    init(_ e: StoreError) {
+        switch e {
+        case .notFound: self.init(.usage, e.description)
+        case .invalidArgument: self.init(.usage, e.description)
+        case .alreadyExists: self.init(.diagnostics, e.description + "; give another --id")
+        case .conflict, .busy:
+            self.init(.diagnostics, e.description + (e.description.contains("run it again") ? "" : "; nothing was recorded, run the command again"))
+            isConflict = true
+        case .corrupt, .io: self.init(.failure, e.description)
+        }
+    }
+}
+
+struct ConflictView: Encodable {
+    var outcome: String
+    var retryable: Bool
+    var message: String
+}
+
+/// A refusal for JSON output.
+struct RefusalView: Encodable {
+    var code: String
+    var kind: String
+    var message: String
+    var details: [String]
+    var file: String?
+    var line: Int?
+    var column: Int?
+
+    init(_ r: Refusal) {
+        code = RuntimeDiagnostics.descriptor(r.kind).code.rawValue
+        kind = r.kind.rawValue
+        message = r.message
+        details = r.details
+        file = r.span?.file
+        line = r.span?.line
+        column = r.span?.column
+    }
+}
+
+extension Timestamp {
+    /// `2025-10-31 24:00 +08:00`-style local text: the wall clock in `tz` with its offset.
+    func local(_ tz: TimeZone) -> String {
+        let offset = tz.secondsFromGMT(for: date)
+        let shifted = Timestamp(seconds: seconds + Int64(offset)).description // …Z, but local wall clock
+        let sign = offset < 0 ? "-" : "+"
+        let a = abs(offset)
+        func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return shifted.prefix(10) + " " + shifted.dropFirst(11).prefix(5) + " \(sign)\(pad(a / 3600)):\(pad(a / 60 % 60))"
+    }
+}
+
+/// Pads columns for the human tables.
+func table(_ rows: [[String]]) -> String {
+    guard let width = rows.map(\.count).max() else { return "" }
+    var widths = Array(repeating: 0, count: width)
+    for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], displayWidth(c)) } }
+    return rows.map { r in
+        r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - displayWidth(c)) }.joined(separator: "  ")
+    }.joined(separator: "\n") + "\n"
+}
+
+/// Terminal columns: CJK characters take two.
+func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.reduce(0) { n, u in
+        let v = u.value
+        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
+        return n + (wide ? 2 : 1)
+    }
+}

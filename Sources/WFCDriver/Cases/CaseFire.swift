@@ -1,0 +1,96 @@
+import Foundation
+import WFCDiagnostics
+import WFCIR
+import WFCRuntime
+import WFCStore
+import WFCYAML
+
+extension CaseCommands {
+    /// `wfc case fire ID EVENT --as PERSON [--role R] [--item N] [--data FILE] [--key K] [--now T]`.
+    /// The event runs against the case's pinned definition (never the YAML file).
+    public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            var out = CaseOutput()
+            var payload: [String: ValueIR] = [:]
+            if let dataFile {
+                let loaded: (file: SourceFile, root: YAMLNode?, diagnostics: [Diagnostic])
+                do throws(CommandFailure) { loaded = try DataFiles.load(dataFile) } catch { throw CaseFailure(error.status, error.message) }
+                if !loaded.diagnostics.isEmpty {
+                    out.stderr = diagnostics.render(loaded.diagnostics, sources: SourceMap([loaded.file]))
+                    out.status = .diagnostics
+                    return out
+                }
+                guard let m = DataFiles.map(loaded.root) else {
+                    throw CaseFailure(.diagnostics, "\(dataFile): the event data must be a mapping of case fields")
+                }
+                payload = m
+            }
+            let store = try open()
+            let current: StoredCase
+            do throws(StoreError) { current = try store.load(id) } catch { throw CaseFailure(error) }
+            let tz = current.definition.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
+            let at = try time(now, tz)
+            let outcome: FireOutcome
+            do throws(StoreError) {
+                outcome = try store.fire(id, Event(event, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role), now: at)
+            } catch { throw CaseFailure(error) }
+            let def = current.definition
+            switch outcome {
+            case .accepted(let step, let audit):
+                if format == .json {
+                    out.stdout = json(FireView(outcome: "accepted", id: id, seq: audit.seq, hash: audit.hash, version: step.snapshot.version,
+                                               status: step.snapshot.status.rawValue, active: Show.activeStates(def, step.snapshot),
+                                               effects: step.effects.map(describe), refusal: nil))
+                } else {
+                    out.stdout = "\(id): \(event) accepted (event \(audit.seq), version \(step.snapshot.version)); now \(Show.activeStates(def, step.snapshot).joined(separator: ", "))"
+                        + (step.snapshot.status == .running ? "" : " — case \(step.snapshot.status.rawValue)") + "\n"
+                    for e in step.effects { out.stdout += "  " + describe(e) + "\n" }
+                }
+            case .refused(let r, let audit):
+                out.status = .diagnostics
+                if format == .json {
+                    out.stdout = json(FireView(outcome: "refused", id: id, seq: audit.seq, hash: audit.hash, version: current.snapshot.version,
+                                               status: current.snapshot.status.rawValue, active: Show.activeStates(def, current.snapshot), effects: [], refusal: RefusalView(r)))
+                } else {
+                    out.stderr = render([r], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0))
+                    out.stdout = "\(id): \(event) refused (recorded as event \(audit.seq)); nothing changed\n"
+                }
+            case .replayed(let a):
+                let o = a.decodedOutcome
+                let refusal = o?.refusal?.refusal
+                if refusal != nil { out.status = .diagnostics }
+                if format == .json {
+                    out.stdout = json(FireView(outcome: "replayed", id: id, seq: a.seq, hash: a.hash, version: o?.version ?? 0, status: o?.status ?? "",
+                                               active: o?.active ?? [], effects: [], refusal: refusal.map(RefusalView.init)))
+                } else {
+                    out.stdout = "\(id): key `\(key ?? "")` was already used by event \(a.seq) (\(a.name) by \(a.actor ?? "-") at \(a.time)): "
+                        + (refusal == nil ? "accepted, version \(o?.version ?? 0)" : "refused") + "; nothing new was recorded\n"
+                    if let refusal { out.stderr = render([refusal], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0)) }
+                }
+            }
+            return out
+        }
+    }
+
+    func describe(_ e: Effect) -> String {
+        switch e {
+        case .taskOpened(let state, let item, let events, let roles, let people):
+            let who = zip(roles, people).map { "\($0) (\($1))" }.joined(separator: ", ")
+            return "open: \(state)\(item.map { "[\($0)]" } ?? "") — \(events.joined(separator: "/")) by \(who)"
+        case .escalation(let r): return "escalated: \(r.state) overdue since \(r.due) → \(zip(r.roles, r.people).map { "\($0) (\($1))" }.joined(separator: ", "))"
+        case .violation(let v): return "violation: \(v.state): \(v.message)" + (v.clause.map { " (clause \($0))" } ?? "")
+        case .caseFinished(let s): return "finished: \(s.rawValue)"
+        }
+    }
+}
+
+struct FireView: Encodable {
+    var outcome, id: String
+    var seq: Int
+    var hash: String
+    var version: Int
+    var status: String
+    var active: [String]
+    var effects: [String]
+    var refusal: RefusalView?
+}

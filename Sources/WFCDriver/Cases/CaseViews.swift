@@ -1,0 +1,234 @@
+import Foundation
+import WFCCalendar
+import WFCIR
+import WFCRuntime
+import WFCStore
+
+extension CaseCommands {
+    /// `wfc case show ID [--now T]`: active states, open tasks and who may act, pending
+    /// signatures, deadlines with working days left, checklist progress.
+    public func show(id: String, now: String?) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            let store = try open()
+            let c: StoredCase
+            do throws(StoreError) { c = try store.load(id) } catch { throw CaseFailure(error) }
+            let def = c.definition, s = c.snapshot
+            let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
+            let at = try time(now, tz)
+            let view = ShowView(def, s, headSeq: c.headSeq, headHash: c.headHash, now: at)
+            var out = CaseOutput()
+            if format == .json { out.stdout = json(view); return out }
+            var t = "case \(s.caseID) · \(def.ir.id) (\(def.ir.title)) · version \(s.version) · \(s.status.rawValue)\n"
+            t += "definition \(def.hash) · \(c.headSeq) audit events, head \(c.headHash.prefix(12))\n"
+            t += "active: \(view.active.isEmpty ? "-" : view.active.joined(separator: ", "))\n"
+            if !view.tasks.isEmpty {
+                t += "open tasks:\n"
+                for task in view.tasks {
+                    let who = zip(task.roles, task.people).map { "\($0) (\($1))" }.joined(separator: ", ")
+                    t += "  \(task.state)\(task.item.map { "[\($0)]" } ?? "")\(task.title.map { " \($0)" } ?? ""): \(task.events.joined(separator: " | ")) — \(who)\n"
+                }
+            }
+            if !view.signoffs.isEmpty {
+                t += "pending signatures:\n"
+                for so in view.signoffs {
+                    let signed = so.signed.isEmpty ? "nobody yet" : so.signed.map { "\($0.person) as \($0.role)" }.joined(separator: ", ")
+                    let missing = so.missing.map { r in "\(r) (\(s.people[r] ?? "unbound"))" }
+                    t += "  \(so.state)\(so.item.map { "[\($0)]" } ?? ""): signed by \(signed); missing \(missing.isEmpty ? "-" : missing.joined(separator: ", "))"
+                        + (so.quorumLeft > 0 ? "; \(so.quorumLeft) more of the quorum" : "") + "\n"
+                }
+            }
+            if !view.deadlines.isEmpty {
+                t += "deadlines:\n"
+                for d in view.deadlines {
+                    var left: String
+                    if let w = d.workingDaysLeft { left = w >= 0 ? "\(w) working day\(w == 1 ? "" : "s") left" : "overdue by \(-w) working day\(w == -1 ? "" : "s")" }
+                    else { left = d.secondsLeft >= 0 ? "\(d.secondsLeft / 3600) h left" : "overdue" }
+                    if d.secondsLeft < 0, d.workingDaysLeft.map({ $0 >= 0 }) == true { left = "overdue" }
+                    t += "  \(d.state): \(d.kind) \(d.dueLocal) — \(left)" + (d.fired ? " (handled)" : "")
+                        + (d.escalate.isEmpty ? "" : "; escalates to \(d.escalate.joined(separator: ", "))") + "\n"
+                }
+            }
+            for cl in view.checklists where cl.total > 0 || s.data[cl.field] != nil {
+                t += "checklist \(cl.field): \(cl.done)/\(cl.total) done" + (cl.notDone.isEmpty ? "" : "; not done: \(cl.notDone.joined(separator: ", "))") + "\n"
+            }
+            for v in s.violations { t += "violation at \(v.at): \(v.state): \(v.message)\n" }
+            for e in s.escalations { t += "escalation at \(e.at): \(e.state) → \(zip(e.roles, e.people).map { "\($0) (\($1))" }.joined(separator: ", "))\n" }
+            out.stdout = t
+            return out
+        }
+    }
+
+    /// `wfc case list [--workflow W] [--state S] [--overdue] [--now T]`.
+    public func list(workflow: String?, state: String?, overdue: Bool, now: String?) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            let store = try open()
+            let at = try time(now, .current)
+            let cases: [CaseSummary]
+            do throws(StoreError) { cases = try store.list(CaseFilter(workflow: workflow, state: state, overdue: overdue), now: at) } catch { throw CaseFailure(error) }
+            var out = CaseOutput()
+            if format == .json { out.stdout = json(["cases": cases]); return out }
+            if cases.isEmpty { out.stdout = "no cases\n"; return out }
+            var rows = [["ID", "WORKFLOW", "STATUS", "VERSION", "ACTIVE", "NEXT DUE", "OVERDUE SINCE"]]
+            for c in cases {
+                rows.append([c.id, c.workflow, c.status, String(c.version), c.active.joined(separator: ","), c.nextDue ?? "-", c.status == "running" ? (c.overdueSince ?? "-") : "-"])
+            }
+            out.stdout = table(rows)
+            return out
+        }
+    }
+
+    /// `wfc case history ID`: the audit log, oldest first.
+    public func history(id: String) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            let store = try open()
+            let events: [AuditEvent]
+            do throws(StoreError) { events = try store.history(id) } catch { throw CaseFailure(error) }
+            var out = CaseOutput()
+            if format == .json { out.stdout = json(["events": events]); return out }
+            var rows = [["SEQ", "TIME", "ACTOR", "EVENT", "OUTCOME", "HASH"]]
+            for e in events {
+                let o = e.decodedOutcome
+                var event = e.name
+                if let r = e.role { event += " as \(r)" }
+                if let i = e.item { event += " [\(i)]" }
+                if let k = e.idempotencyKey { event += " key=\(k)" }
+                let outcome: String
+                if let r = o?.refusal { outcome = "refused: \(r.kind)" }
+                else if let o { outcome = "v\(o.version) → \(o.active.joined(separator: ","))" + (o.status == "running" ? "" : " (\(o.status))") }
+                else { outcome = "?" }
+                rows.append([String(e.seq), e.time, e.actor ?? "-", event, outcome, String(e.hash.prefix(12))])
+            }
+            out.stdout = table(rows)
+            return out
+        }
+    }
+
+    /// `wfc case verify ID`: exit 1 when the chain or the replay fails.
+    public func verify(id: String) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            let store = try open()
+            let r: VerifyReport
+            do throws(StoreError) { r = try store.verify(id) } catch { throw CaseFailure(error) }
+            var out = CaseOutput()
+            out.status = r.ok ? .clean : .diagnostics
+            if format == .json { out.stdout = json(VerifyView(r)); return out }
+            if r.ok {
+                out.stdout = "\(id): ok — \(r.events) events, hash chain intact, replay matches the stored snapshot\n"
+            } else {
+                out.stdout = "\(id): FAILED" + (r.firstBadSeq.map { " — the hash chain breaks at event \($0)" } ?? "")
+                    + (r.firstDivergentSeq.map { "; replay diverges at event \($0)" } ?? "") + "\n"
+                for p in r.problems { out.stdout += "  \(p)\n" }
+            }
+            return out
+        }
+    }
+
+    /// `wfc case tick [--now T]`: fires what is due in every running case.
+    public func tick(now: String?) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            let store = try open()
+            let at = try time(now, .current)
+            let results: [TickOutcome]
+            do throws(StoreError) { results = try store.tick(now: at) } catch { throw CaseFailure(error) }
+            var out = CaseOutput()
+            if results.contains(where: { $0.error != nil }) { out.status = .failure }
+            if format == .json {
+                out.stdout = json(["ticked": results.map { TickView(id: $0.caseID, seq: $0.audit?.seq, version: $0.step?.snapshot.version,
+                                                                   effects: $0.step?.effects.map(describe) ?? [], error: $0.error) }])
+                return out
+            }
+            if results.isEmpty { out.stdout = "nothing due at \(Timestamp(at))\n" }
+            for r in results {
+                if let e = r.error { out.stderr += "wfc: \(r.caseID): \(e)\n"; continue }
+                guard let step = r.step, let a = r.audit else { out.stdout += "\(r.caseID): nothing fired\n"; continue }
+                out.stdout += "\(r.caseID): tick (event \(a.seq), version \(step.snapshot.version))\n"
+                for e in step.effects { out.stdout += "  " + describe(e) + "\n" }
+            }
+            return out
+        }
+    }
+}
+
+/// `wfc case show` as JSON (and the data behind the human form).
+struct ShowView: Encodable {
+    struct Task: Encodable { var state: String; var title: String?; var item: Int?; var events, roles, people: [String] }
+    struct Deadline: Encodable {
+        var state, kind, due, dueLocal: String
+        var secondsLeft: Int64
+        var workingDaysLeft: Int?
+        var fired: Bool
+        var escalate: [String]
+    }
+    struct SignedView: Encodable { var role, person, at: String }
+    struct Signoff: Encodable { var state: String; var item: Int?; var signed: [SignedView]; var missing: [String]; var quorumLeft: Int }
+    struct Checklist: Encodable { var field: String; var done, total: Int; var notDone: [String] }
+
+    var id, workflow, definition, status: String
+    var version: Int
+    var headSeq: Int
+    var headHash: String
+    var active: [String]
+    var tasks: [Task]
+    var signoffs: [Signoff]
+    var deadlines: [Deadline]
+    var checklists: [Checklist]
+    var people: [String: String]
+    var data: [String: ValueIR]
+    var violations: [String]
+    var escalations: [String]
+
+    init(_ def: Definition, _ s: CaseSnapshot, headSeq: Int, headHash: String, now: Date) {
+        id = s.caseID
+        workflow = def.ir.id
+        definition = def.hash
+        status = s.status.rawValue
+        version = s.version
+        self.headSeq = headSeq
+        self.headHash = headHash
+        active = Show.activeStates(def, s)
+        tasks = Show.openTasks(def, s, now: now).map { Task(state: $0.state, title: $0.title, item: $0.item, events: $0.events, roles: $0.roles, people: $0.people) }
+        signoffs = Show.pendingSignoffs(def, s).map { p in
+            Signoff(state: p.state, item: p.item, signed: p.signed.map { SignedView(role: $0.role, person: $0.person, at: $0.at.description) }, missing: p.missing, quorumLeft: p.quorumLeft)
+        }
+        let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
+        deadlines = Show.deadlines(def, s, now: now).map { d in
+            var working: Int?
+            if let cal = def.calendar, let today = try? cal.localDate(now), let dueDay = try? cal.localDate(d.due.date.addingTimeInterval(-1)) {
+                // A due time of 24:00 belongs to the day before it.
+                working = try? cal.workingDays(from: today, to: dueDay)
+            }
+            return Deadline(state: d.state, kind: d.kind.rawValue, due: d.due.description, dueLocal: d.due.local(tz), secondsLeft: d.secondsLeft,
+                            workingDaysLeft: working, fired: d.fired, escalate: d.escalate)
+        }
+        checklists = Show.checklists(def, s).map { Checklist(field: $0.field, done: $0.done, total: $0.total, notDone: $0.notDone) }
+        people = s.people
+        data = s.data
+        violations = s.violations.map { "\($0.at) \($0.state): \($0.message)" }
+        escalations = s.escalations.map { "\($0.at) \($0.state): \($0.roles.joined(separator: ", "))" }
+    }
+}
+
+struct VerifyView: Encodable {
+    var id: String
+    var ok: Bool
+    var events: Int
+    var firstBadSeq: Int?
+    var firstDivergentSeq: Int?
+    var problems: [String]
+    init(_ r: VerifyReport) {
+        id = r.caseID
+        ok = r.ok
+        events = r.events
+        firstBadSeq = r.firstBadSeq
+        firstDivergentSeq = r.firstDivergentSeq
+        problems = r.problems
+    }
+}
+
+struct TickView: Encodable {
+    var id: String
+    var seq: Int?
+    var version: Int?
+    var effects: [String]
+    var error: String?
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import WFCDiagnostics
+import WFCDriver
+
+/// `wfc case …`: durable cases in a store (docs/store.md).
+struct Case: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case",
+        abstract: "Start, fire, inspect and verify durable cases in a store.",
+        discussion: """
+            The store is --store PATH, else $WFC_STORE, else ./.wfc/store.sqlite (created when missing). \
+            Cases are pinned to the compiled definition they started with. See docs/store.md.
+
+            EXIT CODES:
+              0  done
+              1  refused (recorded in the audit log), verify failed, diagnostics in the workflow or case file,
+                 or a conflict with another writer (nothing recorded; run the command again)
+              2  usage error: bad option, argument or time, or an unknown case id
+              3  the store could not be opened, read or written, or is corrupt
+            """,
+        subcommands: [CaseStart.self, CaseFire.self, CaseShow.self, CaseList.self, CaseHistory.self, CaseVerify.self, CaseTick.self]
+    )
+}
+
+extension CaseFormat: ExpressibleByArgument {}
+
+/// Options every `wfc case` command takes.
+struct CaseOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The store file (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path"))
+    var store: String?
+
+    @Option(help: "Output format: human or json.")
+    var format: CaseFormat = .human
+
+    @Option(help: ArgumentHelp("Colour: auto, always or never.", valueName: "when"))
+    var color: OutputOptions.ColorMode = .auto
+
+    var commands: CaseCommands {
+        let useColor = DiagnosticOutput.shouldColor(color.rawValue, isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
+        return CaseCommands(storePath: store, format: format, diagnostics: DiagnosticOutput(format: .human, useColor: useColor))
+    }
+}
+
+/// Prints a command's output and ends with its exit status.
+func finish(_ out: CaseOutput) throws {
+    emit(out.stdout)
+    if !out.stderr.isEmpty { FileHandle.standardError.write(Data(out.stderr.utf8)) }
+    if out.status != .clean { throw CommandFailure(out.status, "") }
+}

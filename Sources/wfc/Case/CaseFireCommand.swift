@@ -1,0 +1,43 @@
+import ArgumentParser
+
+struct CaseFire: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fire",
+        abstract: "Send an event to a case.",
+        discussion: "The event runs against the definition the case is pinned to. A refusal is recorded in the audit log and exits 1. With --key, repeating the command returns the first outcome instead of a new step.")
+
+    @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
+    var id: String
+
+    @Argument(help: ArgumentHelp("The event name (sign and unsign for sign-offs).", valueName: "event"))
+    var event: String
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The person sending the event.", valueName: "person"))
+    var actor: String
+
+    @Option(help: ArgumentHelp("The role, when the person signs a sign-off holding several of its roles.", valueName: "role"))
+    var role: String?
+
+    @Option(help: ArgumentHelp("The foreach item index.", valueName: "n"))
+    var item: Int?
+
+    @Option(help: ArgumentHelp("A YAML or JSON mapping of the fields the event fills.", valueName: "file"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("An idempotency key: the same key returns the stored outcome.", valueName: "key"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("The time: RFC 3339, or a date (09:00 in the workflow calendar's time zone).", valueName: "time"))
+    var now: String?
+
+    @OptionGroup var options: CaseOptions
+
+    func validate() throws {
+        if let item, item < 0 { throw ValidationError("--item must be 0 or more") }
+        if actor.isEmpty { throw ValidationError("--as must name a person") }
+    }
+
+    func run() throws {
+        try finish(options.commands.fire(id: id, event: event, actor: actor, role: role, item: item, dataFile: data, key: key, now: now))
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+
+struct CaseList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List cases.")
+
+    @Option(help: ArgumentHelp("Only cases of this workflow id.", valueName: "workflow"))
+    var workflow: String?
+
+    @Option(help: ArgumentHelp("Only cases with this state active.", valueName: "state"))
+    var state: String?
+
+    @Flag(help: "Only running cases with a deadline that has passed.")
+    var overdue = false
+
+    @Option(help: ArgumentHelp("The time for --overdue (default: now; a date means 09:00 local time).", valueName: "time"))
+    var now: String?
+
+    @OptionGroup var options: CaseOptions
+
+    func run() throws {
+        try finish(options.commands.list(workflow: workflow, state: state, overdue: overdue, now: now))
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+
+struct CaseStart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Compile a workflow and start a case with a case file; prints the case id.",
+        discussion: "The case file (YAML or JSON) has `people:` (role: person), `data:` (case fields) and an optional `start:` time. Every problem is listed; nothing is stored if there is any.")
+
+    @Argument(help: ArgumentHelp("The workflow file.", valueName: "workflow"))
+    var workflow: String
+
+    @Option(help: ArgumentHelp("The case file: people and data.", valueName: "file"))
+    var data: String
+
+    @Option(help: ArgumentHelp("The case id (default: WORKFLOW-xxxxxxxx).", valueName: "id"))
+    var id: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who starts the case (recorded in the audit log).", valueName: "person"))
+    var actor: String?
+
+    @Option(help: ArgumentHelp("The time: RFC 3339, or a date (09:00 in the workflow calendar's time zone).", valueName: "time"))
+    var now: String?
+
+    @OptionGroup var options: CaseOptions
+
+    func run() throws {
+        try finish(options.commands.start(workflow: workflow, dataFile: data, id: id, now: now, actor: actor))
+    }
+}

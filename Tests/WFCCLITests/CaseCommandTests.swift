@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// `wfc case …` end to end, through the built binary and a store in a temporary folder.
+@Suite struct CaseCommandTests {
+    let dir: URL
+    let workflow = CLI.packageRoot.appendingPathComponent("workflows/company-handover.yaml").path
+
+    init() throws {
+        dir = try CLI.tempDir([
+            "case.yaml": """
+                people: {handover: zhang.san, receiver: li.si, manager: wang.wu, hr: zhao.liu}
+                data: {reason: resignation, last_day: 2025-10-31}
+                """,
+            "items.yaml": "items:\n  - {name: 客户资料, kind: document, done: true}\n",
+            "bad.yaml": """
+                people: {handover: zhang.san, receiver: zhang.san, manger: wang.wu}
+                data: {reason: vacation, last_day: soon, colour: red}
+                """,
+        ])
+    }
+
+    func wfc(_ args: [String]) throws -> CLIResult {
+        try CLI.run(args, cwd: dir, env: ["WFC_STORE": dir.appendingPathComponent("s/store.sqlite").path])
+    }
+
+    @Test func aCaseFromStartToVerify() throws {
+        let start = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "C1", "--now", "2025-09-26"])
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(start.stdout == "C1\n")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("s/store.sqlite").path))
+
+        let submit = try wfc(["case", "fire", "C1", "submit", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00"])
+        #expect(submit.status == 0, "\(submit.stderr)")
+        #expect(submit.stdout.contains("now prepare"))
+        let ready = try wfc(["case", "fire", "C1", "ready", "--as", "zhang.san", "--data", "items.yaml", "--key", "r1", "--now", "2025-09-26T11:00:00+08:00"])
+        #expect(ready.status == 0, "\(ready.stderr)")
+        // The same key again: the stored outcome, no new event.
+        let again = try wfc(["case", "fire", "C1", "ready", "--as", "zhang.san", "--data", "items.yaml", "--key", "r1", "--now", "2025-09-26T11:00:00+08:00"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already used by event 3"))
+
+        // A refusal: the policy line with a stable code, exit 1, recorded.
+        let wrong = try wfc(["case", "fire", "C1", "approve", "--as", "zhang.san"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("company-handover.yaml:78:16: error[WFC6009]:"), "\(wrong.stderr)")
+        #expect(wrong.stdout.contains("recorded as event 4"))
+
+        let show = try wfc(["case", "show", "C1", "--now", "2025-09-29"])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("review 交接审核: approve | reject — manager (wang.wu)"))
+        #expect(show.stdout.contains("1 working day left"))
+        #expect(show.stdout.contains("checklist items: 1/1 done"))
+
+        let json = try wfc(["case", "show", "C1", "--format", "json"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(obj["version"] as? Int == 3)
+        #expect(obj["active"] as? [String] == ["review"])
+
+        let history = try wfc(["case", "history", "C1"])
+        #expect(history.status == 0)
+        let lines = history.stdout.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[4].contains("refused: notAuthorized"))
+        #expect(lines[3].contains("key=r1"))
+
+        let verify = try wfc(["case", "verify", "C1"])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("C1: ok — 4 events"))
+
+        let list = try wfc(["case", "list", "--state", "review", "--format", "json"])
+        #expect(list.stdout.contains("\"id\":\"C1\""))
+        #expect(try wfc(["case", "list", "--state", "execute"]).stdout == "no cases\n")
+    }
+
+    @Test func everyStartProblemIsListedAndNothingIsStored() throws {
+        let r = try wfc(["case", "start", workflow, "--data", "bad.yaml", "--id", "C2", "--now", "2025-09-26"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error[WFC6003]"), "\(r.stderr)") // manger: unknown role
+        #expect(r.stderr.contains("error[WFC6001]")) // the data problems too
+        #expect(r.stderr.contains("reason"))
+        #expect(r.stderr.contains("last_day"))
+        #expect(r.stderr.contains("colour"))
+        let list = try wfc(["case", "list"])
+        #expect(list.stdout == "no cases\n")
+    }
+
+    @Test func usageAndUnknownCases() throws {
+        let unknown = try wfc(["case", "show", "NOPE"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no case `NOPE`"))
+        #expect(try wfc(["case", "fire", "NOPE", "submit", "--as", "x"]).status == 2)
+        #expect(try wfc(["case", "verify", "NOPE"]).status == 2)
+        _ = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "C3", "--now", "2025-09-26"])
+        let badTime = try wfc(["case", "fire", "C3", "submit", "--as", "zhang.san", "--now", "tomorrow"])
+        #expect(badTime.status == 2)
+        #expect(badTime.stderr.contains("--now"))
+        #expect(try wfc(["case", "fire", "C3", "submit", "--as", "zhang.san", "--item", "-1"]).status == 2)
+        let dup = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "C3"])
+        #expect(dup.status == 1)
+        #expect(try wfc(["case", "start", workflow, "--data", "missing.yaml"]).status == 2)
+        // An unreadable store is an I/O failure.
+        let io = try CLI.run(["case", "list", "--store", "/proc/none/store.sqlite"], cwd: dir)
+        #expect(io.status == 3)
+    }
+
+    @Test func tickEscalatesOverdueCases() throws {
+        _ = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "T1", "--now", "2025-09-26"])
+        _ = try wfc(["case", "fire", "T1", "submit", "--as", "zhang.san", "--now", "2025-09-26"])
+        _ = try wfc(["case", "fire", "T1", "ready", "--as", "zhang.san", "--data", "items.yaml", "--now", "2025-09-26"])
+        #expect(try wfc(["case", "list", "--overdue", "--now", "2025-09-29T10:00:00+08:00"]).stdout == "no cases\n")
+        let late = "2025-10-09T10:00:00+08:00"
+        #expect(try wfc(["case", "list", "--overdue", "--now", late]).stdout.contains("T1"))
+        let tick = try wfc(["case", "tick", "--now", late])
+        #expect(tick.status == 0, "\(tick.stderr)")
+        #expect(tick.stdout.contains("T1: tick (event 4"))
+        #expect(tick.stdout.contains("escalated: review"))
+        #expect(try wfc(["case", "tick", "--now", late]).stdout.hasPrefix("nothing due"))
+        #expect(try wfc(["case", "verify", "T1"]).status == 0)
+    }
+}

@@ -152,8 +152,8 @@ extension CheckRunner {
     }
 }
 
-/// Runs the workflow compiler on every loaded file, except scenario files (`*.test.yaml`),
-/// which `wfc test` reads.
+/// Runs the workflow compiler on every loaded file; scenario files (`*.test.yaml`), which
+/// `wfc test` runs, are checked against the scenario format instead.
 public struct CompilePhase: CheckPhase {
     public var compiler: WorkflowCompiler
 
@@ -162,7 +162,12 @@ public struct CompilePhase: CheckPhase {
     }
 
     public func check(_ loaded: YAMLLoadResult) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
-        if ScenarioFiles.isScenario(loaded.file.path) { return ([], []) }
+        if ScenarioFiles.isScenario(loaded.file.path) {
+            // Scenario files are checked for their own structure; `wfc test` runs them.
+            var parser = ScenarioParser(loader: compiler.loader)
+            let own = parser.parse(loaded.file).diagnostics.filter { d in !loaded.diagnostics.contains(d) }
+            return (own, [])
+        }
         let result = compiler.compile(loaded)
         // The loader's diagnostics are already reported by the runner.
         let own = result.diagnostics.filter { d in !loaded.diagnostics.contains(d) }

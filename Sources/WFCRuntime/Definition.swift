@@ -145,6 +145,12 @@ public struct Definition: @unchecked Sendable {
     func roleName(_ id: Int) -> String { ir.roles.indices.contains(id) ? ir.roles[id].name : "#\(id)" }
     func fieldName(_ id: Int) -> String { ir.fields.first { $0.id == id }?.name ?? "#\(id)" }
 
+    /// The item fields of a checklist field (empty for other fields).
+    func checklistFields(_ id: Int) -> [FieldIR] {
+        if case .checklist(let fields)? = ir.fields.first(where: { $0.id == id })?.type { return fields }
+        return []
+    }
+
     /// Evaluates an expression of `region` over `data` and the foreach items in `items`
     /// (alias → item value).
     func evaluate(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR]) throws(Refusal) -> CELValue {

@@ -391,7 +391,7 @@ struct Run {
                 for (i, item) in list.enumerated() {
                     guard case .map(let m) = item, m["done"] == .bool(true) else {
                         var label = "\(name)[\(i)]"
-                        if case .map(let m) = item, case .string(let n)? = m["name"] { label += " \(n)" }
+                        if case .map(let m) = item, let n = Show.itemLabel(m, fields: def.checklistFields(fid)) { label += " \(n)" }
                         missing.append(label + " is not done")
                         continue
                     }

@@ -103,16 +103,26 @@ public enum Show {
     /// Progress of every checklist field.
     public static func checklists(_ def: Definition, _ snap: CaseSnapshot) -> [ChecklistProgress] {
         def.ir.fields.compactMap { f in
-            guard case .checklist = f.type else { return nil }
+            guard case .checklist(let itemFields) = f.type else { return nil }
             guard case .list(let items)? = snap.data[f.name] else { return ChecklistProgress(field: f.name, done: 0, total: 0, notDone: []) }
             var notDone: [String] = []
             for (i, item) in items.enumerated() {
                 guard case .map(let m) = item else { continue }
                 if m["done"] != .bool(true) {
-                    if case .string(let n)? = m["name"] { notDone.append(n) } else { notDone.append("\(f.name)[\(i)]") }
+                    notDone.append(itemLabel(m, fields: itemFields) ?? "\(f.name)[\(i)]")
                 }
             }
             return ChecklistProgress(field: f.name, done: items.count - notDone.count, total: items.count, notDone: notDone)
         }
+    }
+
+    /// How a checklist item is named in messages: its `name`, else its first non-empty text
+    /// field in declaration order (e.g. `system` in an account list, `task` in a plan).
+    public static func itemLabel(_ item: [String: ValueIR], fields: [FieldIR]) -> String? {
+        if case .string(let n)? = item["name"], !n.isEmpty { return n }
+        for f in fields where f.type == .string {
+            if case .string(let v)? = item[f.name], !v.isEmpty { return v }
+        }
+        return nil
     }
 }

@@ -43,7 +43,7 @@ extension ScenarioRunner {
                 guard let d = deadlines.first(where: { $0.state == state && !$0.fired }) else {
                     problems.append("`\(state)` to have an open deadline, got none"); continue
                 }
-                if !dueMatches(text, d.due.date) { problems.append("`\(state)` due \(text), got \(iso(d.due.date))") }
+                if !dueMatches(text, d.due.date, wait: d.kind == .wait) { problems.append("`\(state)` due \(text), got \(iso(d.due.date))") }
             }
             return problems.isEmpty ? nil : "expected " + problems.joined(separator: "; ")
         case .checklists:
@@ -152,15 +152,16 @@ extension ScenarioRunner {
         }
     }
 
-    /// A bare date matches a deadline that ends on that day (due in `(start, end]` of the day);
-    /// a time must match exactly.
-    private func dueMatches(_ text: String, _ due: Date) -> Bool {
+    /// A bare date matches a deadline that ends on that day (due in `(start, end]` of the day:
+    /// 24:00 belongs to the day it ends) or a wait that ends on it (`[start, end)`: a wait until a
+    /// date ends at its 00:00); a time must match exactly.
+    private func dueMatches(_ text: String, _ due: Date, wait: Bool) -> Bool {
         if let day = CalendarDate(parsing: text) {
             var g = Calendar(identifier: .gregorian)
             g.timeZone = timeZone
             guard let start = g.date(from: DateComponents(year: day.year, month: day.month, day: day.day)),
                   let end = g.date(byAdding: .day, value: 1, to: start) else { return false }
-            return due > start && due <= end
+            return wait ? due >= start && due < end : due > start && due <= end
         }
         return ClockText.parse(text, timeZone: timeZone) == due
     }

@@ -23,6 +23,9 @@ public struct Scenario: Sendable {
     public var data: [String: ValueIR]
     /// The start itself is expected to be refused.
     public var refused: ExpectedRefusal?
+    /// Where `people:` and `data:` are written, for start refusals about them.
+    public var peopleSpan: SourceSpan?
+    public var dataSpan: SourceSpan?
     public var steps: [ScenarioStep]
 }
 

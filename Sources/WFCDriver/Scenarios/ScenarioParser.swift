@@ -109,6 +109,8 @@ public struct ScenarioParser {
 
     private mutating func readCommon(_ m: [String: YAMLNode], into s: inout Scenario) {
         if let t = m["start"], let text = string(t, "`start`") { s.start = Timed(text: text, span: t.span.in(file)) }
+        if let p = m["people"] { s.peopleSpan = p.span.in(file) }
+        if let d = m["data"] { s.dataSpan = d.span.in(file) }
         if let p = m["people"], let pm = mapping(p, "`people`", known: nil) {
             for (role, node) in pm.sorted(by: { $0.key < $1.key }) {
                 if let person = string(node, "the person bound to `\(role)`") { s.people[role] = person }

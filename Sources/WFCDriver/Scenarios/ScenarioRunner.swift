@@ -61,8 +61,15 @@ public struct ScenarioRunner {
             if let expected = s.refused {
                 if let f = mismatch(expected, r) { failures.append(f) }
             } else {
-                failures.append(Diagnostic(UnexpectedRefusal(message: "the case could not start: \(r.message)"), at: s.span))
-                failures.append(workflow.diagnostic(r, fallback: s.span))
+                // Point at what the refusal is about: the data or the people, else the scenario.
+                let about: SourceSpan
+                switch r.kind {
+                case .invalidData: about = s.dataSpan ?? s.span
+                case .unboundRole, .unknownRole, .separationOfDuties: about = s.peopleSpan ?? s.span
+                default: about = s.span
+                }
+                failures.append(Diagnostic(UnexpectedRefusal(message: "the case could not start: \(r.message)"), at: about))
+                failures.append(workflow.diagnostic(r, fallback: about))
             }
             return result
         case .accepted(let step):

@@ -71,10 +71,16 @@ extension TestReport {
         }
         var out = "{\"scenarios\":[" + items.joined(separator: ",") + "],\"passed\":\(passed),\"failed\":\(failed)"
         if showCoverage {
-            let cs = coverage.map { c in
-                "{\"workflow\":\(str(c.workflowPath)),\"states\":\(c.totalStates),\"transitions\":\(c.totalTransitions),"
-                    + "\"missedStates\":[" + c.missedStates.map { str($0.name) }.joined(separator: ",") + "],"
-                    + "\"missedTransitions\":[" + c.missedTransitions.map { "{\"state\":\(str($0.state)),\"event\":\(str($0.event)),\"target\":\(str($0.target)),\"line\":\($0.span.line)}" }.joined(separator: ",") + "]}"
+            var cs: [String] = []
+            for c in coverage {
+                let states = c.missedStates.map { str($0.name) }.joined(separator: ",")
+                var transitions: [String] = []
+                for t in c.missedTransitions {
+                    let fields: [String] = ["\"state\":" + str(t.state), "\"event\":" + str(t.event), "\"target\":" + str(t.target), "\"line\":\(t.span.line)"]
+                    transitions.append("{" + fields.joined(separator: ",") + "}")
+                }
+                let head = "{\"workflow\":" + str(c.workflowPath) + ",\"states\":\(c.totalStates),\"transitions\":\(c.totalTransitions),"
+                cs.append(head + "\"missedStates\":[" + states + "],\"missedTransitions\":[" + transitions.joined(separator: ",") + "]}")
             }
             out += ",\"coverage\":[" + cs.joined(separator: ",") + "]"
         }

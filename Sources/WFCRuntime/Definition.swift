@@ -38,6 +38,9 @@ public struct Definition: @unchecked Sendable {
     /// Parses RFC 3339 timestamps and CEL durations for field values.
     let timestampParser: CELProgram
     let durationParser: CELProgram
+    /// Required fields (no default) that exactly one state can fill, by that state: they must
+    /// have a value before an event moves the flow on from there, or they never will.
+    let mustFillBeforeLeaving: [Int: [Int]]
 
     /// Compiles every expression of `ir`. `calendar` defaults to the built-in calendar the
     /// workflow names (`calendar: cn-mainland`).
@@ -130,6 +133,15 @@ public struct Definition: @unchecked Sendable {
         self.scopes = scopes
         self.aliases = aliases
         self.programs = programs
+        var fillers: [Int: Set<Int>] = [:]
+        for st in ir.states {
+            for f in st.fills + st.transitions.flatMap(\.fills) { fillers[f, default: []].insert(st.id) }
+        }
+        var must: [Int: [Int]] = [:]
+        for f in ir.fields where !f.optional && f.defaultValue == nil {
+            if let states = fillers[f.id], states.count == 1, let st = states.first { must[st, default: []].append(f.id) }
+        }
+        self.mustFillBeforeLeaving = must
     }
 
     /// Loads IR JSON (verifying its hash) and builds the definition.

@@ -74,6 +74,9 @@ extension Run {
         guard let t = chosen else {
             throw Refusal(.guardFalse, "`\(e.name)` is not allowed now: condition `\(lastGuard?.source ?? "")` does not hold", span: lastGuard?.span ?? s.span)
         }
+        if !(t.target.map { def.ir.states.indices.contains($0) && def.ir.states[$0].isFinal } ?? false) {
+            try requireFilled(def.mustFillBeforeLeaving[s.id] ?? [], leaving: s, with: e.name, data: data)
+        }
         let tFills = Set(s.fills).union(t.fills)
         for key in e.payload.keys.sorted() {
             if let f = def.ir.fields.first(where: { $0.name == key }), !tFills.contains(f.id) {
@@ -221,5 +224,16 @@ extension Run {
                 try enter(target, at: path)
             }
         }
+    }
+
+    /// Refuses moving on from `s` while a required field of `fields` has no value. Only fields
+    /// that no other state can fill are held here: elsewhere they may still be filled later.
+    func requireFilled(_ fields: [Int], leaving s: StateIR, with event: String, data: [String: ValueIR]) throws(Refusal) {
+        let missing = fields.compactMap { id in def.ir.fields.first { $0.id == id } }
+            .filter { !$0.optional && $0.defaultValue == nil && data[$0.name] == nil }
+        guard !missing.isEmpty else { return }
+        let names = missing.map { "`\($0.name)`" + ($0.title.map { " (\($0))" } ?? "") }
+        throw Refusal(.requirementFailed, "\(names.joined(separator: ", ")) must be filled before `\(event)` leaves `\(s.name)`",
+                      span: s.span, details: missing.map { "\($0.name) has no value; send it in the event's data" })
     }
 }

@@ -8,6 +8,9 @@ import WFCIR
     let def: Definition
     let t0 = at("2025-09-26T10:00:00+08:00") // a Friday before the National Day holiday
 
+    /// What the application state requires before it is left.
+    let application: [String: ValueIR] = ["reason": "resignation", "last_day": "2025-10-31"]
+
     init() throws { def = try definition("company-handover") }
 
     func started() throws -> CaseSnapshot {
@@ -68,7 +71,7 @@ import WFCIR
 
     @Test func guardFalseIsRefused() throws {
         var s = try started()
-        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice"), now: t0))
+        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice", payload: application), now: t0))
         let r = try refused(Engine.fire(def, s, Event("ready", actor: "alice", payload: ["items": .list([])]), now: t0))
         #expect(r.kind == .guardFalse)
         #expect(r.message.contains("size(case.items) > 0"))
@@ -77,7 +80,7 @@ import WFCIR
 
     @Test func payloadNotFillableAndWrongType() throws {
         var s = try started()
-        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice"), now: t0))
+        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice", payload: application), now: t0))
         let r = try refused(Engine.fire(def, s, Event("ready", actor: "alice", payload: ["reason": "transfer"]), now: t0))
         #expect(r.kind == .payloadNotFillable)
         #expect(r.message.contains("fillable: items"))
@@ -168,7 +171,7 @@ import WFCIR
     @Test func deadlineAcrossSpringFestival() throws {
         let t = at("2025-01-24T09:00:00+08:00") // Friday; Sunday 01-26 works, 01-28..02-04 off
         var s = try accepted(Engine.start(def, caseID: "C2", data: [:], people: handoverPeople, now: t))
-        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice"), now: t))
+        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice", payload: application), now: t))
         s = try accepted(Engine.fire(def, s, Event("ready", actor: "alice", payload: ["items": .list([item("a")])]), now: t))
         #expect(s.root.active?.timer?.due.description == "2025-02-05T16:00:00Z")
     }
@@ -176,7 +179,7 @@ import WFCIR
     @Test func yearWithoutCalendarDataIsAnExplicitError() throws {
         let t = at("2031-03-07T09:00:00+08:00")
         var s = try accepted(Engine.start(def, caseID: "C3", data: [:], people: handoverPeople, now: t))
-        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice"), now: t))
+        s = try accepted(Engine.fire(def, s, Event("submit", actor: "alice", payload: application), now: t))
         let r = try refused(Engine.fire(def, s, Event("ready", actor: "alice", payload: ["items": .list([item("a")])]), now: t))
         #expect(r.kind == .calendar)
         #expect(r.message.contains("2031"))
@@ -205,9 +208,21 @@ import WFCIR
         #expect(s.root.active?.signoff?.signatures == [])
     }
 
+    /// Required fields that a state fills must have a value before an event leaves it, so that a
+    /// later deadline (`by: case.last_day`) never meets an empty field.
+    @Test func requiredFillsMustBeSetBeforeLeaving() throws {
+        let s = try started()
+        let r = try refused(Engine.fire(def, s, Event("submit", actor: "alice", payload: ["reason": "transfer"]), now: t0))
+        #expect(r.kind == .requirementFailed)
+        #expect(r.message.contains("`last_day`"))
+        #expect(!r.message.contains("`reason`"))
+        #expect(r.span?.line == 51)
+        #expect(try accepted(Engine.fire(def, s, Event("submit", actor: "alice", payload: application), now: t0)).activeNames == ["prepare"])
+    }
+
     @Test func idempotencyKey() throws {
         let s = try started()
-        let e = Event("submit", actor: "alice", idempotencyKey: "k1")
+        let e = Event("submit", actor: "alice", payload: application, idempotencyKey: "k1")
         let s1 = try accepted(Engine.fire(def, s, e, now: t0))
         let again = try #require(Engine.fire(def, s1, e, now: t0).step)
         #expect(again.duplicate)

@@ -1,1 +1,112 @@
-print("tbd")
+// Durable transitions per second through SQLiteCaseStore, against raw SQLite writing the same
+// rows (insert one event row + update one snapshot row per transaction) with the same GRDB,
+// WAL and `synchronous` setting, measured in the same run.
+//
+//   swift run -c release --scratch-path .build-store store-bench [IR.json] [transitions] [rounds]
+import Foundation
+import GRDB
+import WFCIR
+import WFCRuntime
+import WFCStore
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
+
+struct Failure: Error { var message: String }
+
+/// One case moved into the handover sign-off, then alice signs and unsigns: each is one
+/// durable transition (engine step, snapshot JSON, chain hash, one transaction).
+func durableRound(_ store: SQLiteCaseStore, _ def: Definition, caseID: String, n: Int) throws -> Double {
+    let t0 = Date(timeIntervalSince1970: 1_758_852_000)
+    let people = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
+    guard case .started = try store.start(def, caseID: caseID, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
+    _ = try store.fire(caseID, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
+    _ = try store.fire(caseID, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
+    _ = try store.fire(caseID, Event("approve", actor: "carol"), now: t0)
+    let clock = ContinuousClock()
+    let start = clock.now
+    for i in 0..<n {
+        guard case .accepted = try store.fire(caseID, Event(i % 2 == 0 ? "sign" : "unsign", actor: "alice"), now: t0.addingTimeInterval(Double(i))) else {
+            throw Failure(message: "transition \(i) not accepted")
+        }
+    }
+    return Double(n) / seconds(clock.now - start)
+}
+
+/// The same rows written directly: the events and the final snapshot of the durable case.
+func rawRound(_ pool: DatabasePool, events: [AuditEvent], snapshot: String, caseID: String) throws -> Double {
+    try pool.write { db in
+        try db.execute(sql: "DELETE FROM events")
+        try db.execute(sql: "DELETE FROM cases")
+        try db.execute(sql: "INSERT INTO cases (id, version, snapshot, head_seq, head_hash) VALUES (?, 0, '', 0, '')", arguments: [caseID])
+    }
+    let clock = ContinuousClock()
+    let start = clock.now
+    for (i, e) in events.enumerated() {
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.cachedStatement(sql: """
+                    INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [e.caseID, i + 1, e.kind.rawValue, e.name, e.actor, e.role, e.item, e.payload, e.idempotencyKey, e.time, e.outcome, e.prevHash, e.hash])
+                try db.cachedStatement(sql: "UPDATE cases SET version = ?, snapshot = ?, head_seq = ?, head_hash = ? WHERE id = ? AND version = ?")
+                    .execute(arguments: [i + 1, snapshot, i + 1, e.hash, caseID, i])
+                return .commit
+            }
+        }
+    }
+    return Double(events.count) / seconds(clock.now - start)
+}
+
+func rawPool(_ path: String, _ sync: String) throws -> DatabasePool {
+    var config = Configuration()
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
+    let pool = try DatabasePool(path: path, configuration: config)
+    // As in SQLiteCaseStore: DatabasePool sets NORMAL on its writer after prepareDatabase.
+    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
+    try pool.write { db in
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS cases (id TEXT PRIMARY KEY, version INTEGER NOT NULL, snapshot TEXT NOT NULL, head_seq INTEGER NOT NULL, head_hash TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS events (case_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, actor TEXT, role TEXT,
+                item INTEGER, payload TEXT NOT NULL, idempotency_key TEXT, time TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL, PRIMARY KEY (case_id, seq), UNIQUE (case_id, idempotency_key)) WITHOUT ROWID;
+            """)
+    }
+    return pool
+}
+
+func main() throws {
+    let args = CommandLine.arguments
+    let irPath = args.count > 1 ? args[1] : "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json"
+    let n = args.count > 2 ? Int(args[2]) ?? 2000 : 2000
+    let rounds = args.count > 3 ? Int(args[3]) ?? 5 : 5
+    let def = try Definition(irJSON: try Data(contentsOf: URL(fileURLWithPath: irPath)))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    print("store-bench: \(n) transitions × \(rounds) rounds, company-handover sign/unsign, WAL")
+    for durability in [SQLiteCaseStore.Durability.full, .normal] {
+        let store = try SQLiteCaseStore(path: dir.appendingPathComponent("store-\(durability.rawValue).sqlite").path, durability: durability)
+        let pool = try rawPool(dir.appendingPathComponent("raw-\(durability.rawValue).sqlite").path, durability.rawValue)
+        var durable: [Double] = [], raw: [Double] = [], ratios: [Double] = []
+        for r in 0..<rounds {
+            let id = "B\(r)"
+            let d = try durableRound(store, def, caseID: id, n: n)
+            let events = Array(try store.history(id).suffix(n))
+            let snapshot = String(decoding: try store.load(id).snapshot.json(), as: UTF8.self)
+            let w = try rawRound(pool, events: events, snapshot: snapshot, caseID: id)
+            durable.append(d)
+            raw.append(w)
+            ratios.append(d / w)
+        }
+        let line = String(format: "synchronous=%@: durable %.0f transitions/s, raw SQLite %.0f/s, ratio %.2f (median of %d rounds; round ratios %@)",
+                          durability.rawValue, median(durable), median(raw), median(ratios), rounds,
+                          ratios.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        print(line)
+    }
+}
+
+do { try main() } catch {
+    FileHandle.standardError.write(Data("store-bench: \(error)\n".utf8))
+    exit(3)
+}

@@ -50,6 +50,8 @@ public final class SQLiteCaseStore: CaseStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // DatabasePool sets NORMAL on its writer after prepareDatabase; only the writer commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
             let m = Schema.migrator
             try pool.write { db in
                 if try m.hasBeenSuperseded(db) {

@@ -65,7 +65,7 @@ public enum Engine {
 
     /// Applies one event. A refusal leaves the case exactly as it was.
     public static func fire(_ def: Definition, _ snapshot: CaseSnapshot, _ event: Event, now: Date) -> StepResult {
-        if let r = precheck(def, snapshot) { return .refused(r) }
+        if let r = precheck(def, snapshot, now: now) { return .refused(r) }
         if let key = event.idempotencyKey, snapshot.processedKeys.contains(key) {
             return .accepted(Step(snapshot: snapshot, effects: [], trace: [TraceEntry(.duplicate, "event key \(key) was already accepted")], duplicate: true))
         }
@@ -92,8 +92,11 @@ public enum Engine {
     /// that cannot be handled (e.g. missing calendar data) is reported in the trace and skipped;
     /// it never blocks the other timers.
     public static func tick(_ def: Definition, _ snapshot: CaseSnapshot, now: Date) -> StepResult {
-        if let r = precheck(def, snapshot) {
-            if r.kind == .caseFinished { return .accepted(Step(snapshot: snapshot, effects: [], trace: [], duplicate: false)) }
+        if let r = precheck(def, snapshot, now: now) {
+            // Nothing is due on a finished case, nor at a time before its last change.
+            if r.kind == .caseFinished || Timestamp(now) < snapshot.updatedAt {
+                return .accepted(Step(snapshot: snapshot, effects: [], trace: [], duplicate: false))
+            }
             return .refused(r)
         }
         let before = Run(def: def, snap: snapshot, now: Timestamp(now), strict: false).openTaskKeys()
@@ -106,11 +109,15 @@ public enum Engine {
         return .accepted(run.finish(before: before))
     }
 
-    private static func precheck(_ def: Definition, _ s: CaseSnapshot) -> Refusal? {
+    private static func precheck(_ def: Definition, _ s: CaseSnapshot, now: Date) -> Refusal? {
         guard s.definitionHash == def.hash else {
             return Refusal(.definitionMismatch, "case \(s.caseID) was started with definition \(s.definitionHash), not \(def.hash)")
         }
         guard s.status == .running else { return Refusal(.caseFinished, "case \(s.caseID) is already \(s.status.rawValue)") }
+        // An audit trail only moves forward: deadlines and history depend on it.
+        guard Timestamp(now) >= s.updatedAt else {
+            return Refusal(.runtimeError, "case \(s.caseID) was last changed at \(s.updatedAt); a step at \(Timestamp(now)) would go back in time")
+        }
         // A snapshot pinned to this definition names only its states and regions; check anyway.
         func valid(_ r: RegionInstance) -> Bool {
             guard def.ir.regions.indices.contains(r.region) else { return false }

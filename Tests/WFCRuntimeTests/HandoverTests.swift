@@ -220,6 +220,17 @@ import WFCIR
         #expect(try accepted(Engine.fire(def, s, Event("submit", actor: "alice", payload: application), now: t0)).activeNames == ["prepare"])
     }
 
+    /// The audit trail only moves forward: an event dated before the last change is refused and
+    /// a tick at such a time does nothing.
+    @Test func timeNeverGoesBack() throws {
+        let s = try inReview()
+        let earlier = at("2025-09-25T10:00:00+08:00")
+        let r = try refused(Engine.fire(def, s, Event("approve", actor: "carol"), now: earlier))
+        #expect(r.kind == .runtimeError)
+        #expect(r.message.contains("back in time"))
+        #expect(try #require(Engine.tick(def, s, now: earlier).step).snapshot == s)
+    }
+
     @Test func idempotencyKey() throws {
         let s = try started()
         let e = Event("submit", actor: "alice", payload: application, idempotencyKey: "k1")

@@ -74,7 +74,7 @@ import WFCStore
             if round == 0 {
                 // The loser retries on the new state.
                 let loser = lines[0].hasPrefix("accepted") ? "bob" : "alice"
-                try accept(store.fire("C1", Event("sign", actor: loser), now: t0))
+                try accept(store.fire("C1", Event("sign", actor: loser), now: t0.addingTimeInterval(100)))
             }
         }
         let report = try store.verify("C1")

@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "GoldenTests",
             dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics", "WFCCompiler"],
-            exclude: ["yaml", "workflow"]
+            exclude: ["yaml", "workflow", "scenario"]
         ),
         .testTarget(
             name: "WFCCLITests",

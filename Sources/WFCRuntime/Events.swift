@@ -6,7 +6,12 @@ extension Run {
     /// A named event: find the one active state it addresses, authorize, apply the payload,
     /// pick the transition by guard, check requirements, assign, and move.
     mutating func event(_ e: Event) throws(Refusal) {
-        var candidates = allActive().filter { _, a in def.ir.states.indices.contains(a.state) && def.ir.states[a.state].transitions.contains { $0.event == e.name } }
+        var candidates: [(Path, ActiveState)] = []
+        // Closures capture these rather than copies of the run and the event.
+        let def = self.def, people = snap.people, name = e.name, actor = e.actor
+        Self.forEachActive(snap.root) { p, a in
+            if def.ir.states.indices.contains(a.state) && def.ir.states[a.state].transitions.contains(where: { $0.event == name }) { candidates.append((p, a)) }
+        }
         if candidates.isEmpty {
             let available = Show.openTasks(def, snap, now: now.date).flatMap(\.events)
             throw Refusal(.unknownEvent, "event `\(e.name)` is not possible now" + (available.isEmpty ? "" : " (possible: \(Array(Set(available)).sorted().joined(separator: ", ")))"),
@@ -16,11 +21,11 @@ extension Run {
             candidates = candidates.filter { itemIndex($0.0) == item }
             if candidates.isEmpty { throw Refusal(.unknownEvent, "event `\(e.name)` is not possible for item \(item)") }
         }
-        let roles = rolesOf(e.actor)
-        let authorized = candidates.filter { _, a in
-            def.ir.states[a.state].transitions.contains { t in t.event == e.name && t.roles.contains { roles.contains(def.roleName($0)) } }
-        }
+        // Authorized: the actor holds a role of the transition (by role id: no set of names).
+        func allowed(_ t: TransitionIR) -> Bool { t.event == name && t.roles.contains { people[def.roleName($0)] == actor } }
+        let authorized = candidates.filter { _, a in def.ir.states[a.state].transitions.contains(where: allowed) }
         guard let (path, a) = authorized.first else {
+            let roles = rolesOf(e.actor)
             let (_, a) = candidates[0]
             let t = def.ir.states[a.state].transitions.first { $0.event == e.name }
             let allowed = Set((t?.roles ?? []).map(def.roleName)).sorted()
@@ -35,19 +40,21 @@ extension Run {
             throw Refusal(.ambiguous, "event `\(e.name)` applies to several active states: \(authorized.map(\.1.name).joined(separator: ", "))", span: def.ir.states[a.state].span)
         }
         let s = try def.state(a.state)
-        let transitions = s.transitions.filter { t in t.event == e.name && t.roles.contains { roles.contains(def.roleName($0)) } }
+        let transitions = s.transitions.filter(allowed)
 
         // Payload: fields of the state's and the event's `fills`, type-checked.
         var data = snap.data
         if !e.payload.isEmpty {
-            var allowed = Set(s.fills)
-            for t in transitions { allowed.formUnion(t.fills) }
+            // A few small lists: searched in place, a set only for the error message.
+            func fillable(_ id: Int) -> Bool { s.fills.contains(id) || transitions.contains { $0.fills.contains(id) } }
             var issues: [String] = []
             for key in e.payload.keys.sorted() {
                 guard let f = def.ir.fields.first(where: { $0.name == key }) else {
                     throw Refusal(.payloadInvalid, "payload field `\(key)` is not a field of the case", span: s.span)
                 }
-                guard allowed.contains(f.id) else {
+                guard fillable(f.id) else {
+                    var allowed = Set(s.fills)
+                    for t in transitions { allowed.formUnion(t.fills) }
                     let can = allowed.sorted().map(def.fieldName)
                     throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled in `\(s.name)` with `\(e.name)`" + (can.isEmpty ? " (nothing can be filled here)" : " (fillable: \(can.joined(separator: ", ")))"), span: transitions.first?.span ?? s.span)
                 }
@@ -59,6 +66,11 @@ extension Run {
                 if v == .null { data[k] = nil } else { data[k] = v }
                 trace.append(TraceEntry(.payload, state: s.name, "filled `\(k)`"))
             }
+        }
+
+        // Before guards read them: fields only this state fills, when every way out goes on.
+        if !transitions.isEmpty, transitions.allSatisfy({ t in !(t.target.map { def.ir.states.indices.contains($0) && def.ir.states[$0].isFinal } ?? false) }) {
+            try requireFilled(def.mustFillBeforeLeaving[s.id] ?? [], leaving: s, with: e.name, data: data)
         }
 
         // The first transition whose guard holds (guarded alternatives exclude each other).
@@ -77,10 +89,11 @@ extension Run {
         if !(t.target.map { def.ir.states.indices.contains($0) && def.ir.states[$0].isFinal } ?? false) {
             try requireFilled(def.mustFillBeforeLeaving[s.id] ?? [], leaving: s, with: e.name, data: data)
         }
-        let tFills = Set(s.fills).union(t.fills)
-        for key in e.payload.keys.sorted() {
-            if let f = def.ir.fields.first(where: { $0.name == key }), !tFills.contains(f.id) {
-                throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled with this `\(e.name)`", span: t.span)
+        if !e.payload.isEmpty {
+            for key in e.payload.keys.sorted() {
+                if let f = def.ir.fields.first(where: { $0.name == key }), !s.fills.contains(f.id) && !t.fills.contains(f.id) {
+                    throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled with this `\(e.name)`", span: t.span)
+                }
             }
         }
         if let failure = try failedRequirement(s.requires + t.requires, region: s.region, data: data, path: path) { throw failure }
@@ -117,8 +130,8 @@ extension Run {
     /// `sign` and `unsign` in an active sign-off state.
     mutating func signature(_ e: Event) throws(Refusal) {
         let signing = e.name == Event.sign
-        let roles = rolesOf(e.actor)
-        var states = allActive().filter { $0.1.signoff != nil }
+        var states: [(Path, ActiveState)] = []
+        Self.forEachActive(snap.root) { p, a in if a.signoff != nil { states.append((p, a)) } }
         if states.isEmpty { throw Refusal(.unknownEvent, "`\(e.name)`: no sign-off is open") }
         if let item = e.item { states = states.filter { itemIndex($0.0) == item } }
         if !e.payload.isEmpty {
@@ -128,13 +141,16 @@ extension Run {
         var options: [(Path, ActiveState, String)] = []
         for (p, a) in states {
             guard let so = a.signoff else { continue }
-            let parties = Array(Set(so.required + so.of)).sorted()
-            for r in parties where roles.contains(r) && (e.role == nil || e.role == r) {
+            // The distinct parties, sorted (a few names: sorting beats building a set).
+            var parties: [String] = []
+            for r in (so.required + so.of).sorted() where parties.last != r { parties.append(r) }
+            for r in parties where snap.people[r] == e.actor && (e.role == nil || e.role == r) {
                 let has = so.signatures.contains { $0.role == r }
                 if signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == e.actor }) { options.append((p, a, r)) }
             }
         }
         guard let (path, a, role) = options.first else {
+            let roles = rolesOf(e.actor)
             let first = states.first
             let span = first.flatMap { def.ir.states[$0.1.state].signoff?.span }
             if let (_, a) = first, let so = a.signoff {
@@ -148,7 +164,7 @@ extension Run {
             }
             throw Refusal(.notAuthorized, "\(e.actor) cannot \(e.name) here", span: span)
         }
-        if Set(options.map(\.0)).count > 1 {
+        if options.contains(where: { $0.0 != options[0].0 }) {
             let items = options.compactMap { itemIndex($0.0) }
             throw Refusal(.ambiguous, "`\(e.name)` applies to several sign-offs" + (items.isEmpty ? "" : "; give the item (one of \(items.map(String.init).joined(separator: ", ")))"), span: def.ir.states[a.state].span)
         }

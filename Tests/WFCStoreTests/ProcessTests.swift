@@ -94,9 +94,14 @@ import WFCStore
             let caseID = "K\(round / 10)"
             let child = try Child(writer, ["stream", path, Paths.handoverIR.path, caseID])
             var printed: [Int] = []
-            // Let it write for a random while (sometimes not even past opening the store).
-            let deadline = clock.now + .milliseconds(Int.random(in: 1...80, using: &rng))
-            while clock.now < deadline { usleep(500) }
+            // Let it commit a few transitions first (so the test does not depend on the machine's
+            // speed), then kill it a random while later: mid-transaction, mid-fsync, or between.
+            let progress = Int.random(in: 1...4, using: &rng)
+            while printed.count < progress, let l = child.line() {
+                if l.hasPrefix("committed "), let n = Int(l.dropFirst(10)) { printed.append(n) }
+            }
+            let deadline = clock.now + .milliseconds(Int.random(in: 0...40, using: &rng))
+            while clock.now < deadline { usleep(200) }
             kill(child.process.processIdentifier, SIGKILL)
             child.process.waitUntilExit()
             #expect(child.process.terminationReason == .uncaughtSignal)
@@ -118,7 +123,7 @@ import WFCStore
             #expect(report.ok, "round \(round): \(report.problems)")
         }
         #expect(kills == 50)
-        #expect(totalCommitted > 100, "the writers barely ran (\(totalCommitted) commits)")
+        #expect(totalCommitted >= 50, "the writers barely ran (\(totalCommitted) commits)")
         #expect(clock.now - started < .seconds(60))
     }
 }

@@ -11,7 +11,7 @@ enum GraphChecks {
     static let all: [any GraphCheck.Type] = [
         Unreachable.self, DeadEnd.self, TrapCycle.self, FinalWithTransitions.self, BranchCannotJoin.self,
         Nondeterminism.self, ChoiceFallthrough.self, UnboundedReviewLoop.self, UnusedRole.self,
-        EventWithoutRole.self, DuplicateSignoffRole.self, SignoffSeparation.self, UnenforcedGuarantee.self, UnusableFills.self,
+        EventWithoutRole.self, DuplicateSignoffRole.self, SignoffSeparation.self, UnenforcedGuarantee.self, UnusableFills.self, MaybeUnfilled.self,
     ]
 
     static func run(_ ir: WorkflowIR, path: String) -> [Diagnostic] {
@@ -25,6 +25,6 @@ enum GraphChecks {
         UndefinedTarget.descriptor, UnreachableState.descriptor, DeadEndState.descriptor, TrapCycleMessage.descriptor,
         FinalWithTransitionsMessage.descriptor, BranchCannotJoinMessage.descriptor, NondeterministicEvent.descriptor,
         ChoiceFallsThrough.descriptor, UnboundedLoop.descriptor, UnusedRoleMessage.descriptor, EventWithoutRoleMessage.descriptor,
-        DuplicateSignoffParty.descriptor, SignoffPartiesNotSeparated.descriptor, UnenforcedGuaranteeMessage.descriptor, UnusableFillsMessage.descriptor,
+        DuplicateSignoffParty.descriptor, SignoffPartiesNotSeparated.descriptor, UnenforcedGuaranteeMessage.descriptor, UnusableFillsMessage.descriptor, MaybeUnfilledMessage.descriptor,
     ]
 }

@@ -1,0 +1,135 @@
+import Foundation
+import WFCIR
+import WFCDiagnostics
+
+/// Reads of a required field that may still be empty. A required field that some state fills
+/// may be left out at start; it is certainly filled only after the one state that fills it is
+/// left by an event (the runtime holds it there), after a `requires` that says `has(case.F)`,
+/// or after a `set`. A must-analysis over the graph finds expressions that a path reaches
+/// before any of those: at run time that path fails with "`F` has no value here".
+enum MaybeUnfilled: GraphCheck {
+    static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
+        let ir = g.ir
+        var fillers: [Int: Set<Int>] = [:]
+        for s in ir.states {
+            for f in s.fills + s.transitions.flatMap(\.fills) { fillers[f, default: []].insert(s.id) }
+        }
+        let late = ir.fields.filter { !$0.optional && $0.defaultValue == nil && fillers[$0.id] != nil }
+        guard !late.isEmpty, let top = ir.regions.first?.start else { return }
+        let lateNames = Set(late.map(\.name))
+        var sole: [Int: Set<String>] = [:]
+        for f in late where fillers[f.id]?.count == 1 {
+            if let s = fillers[f.id]?.first { sole[s, default: []].insert(f.name) }
+        }
+        let nameOf = Dictionary(ir.fields.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+
+        // IN(s): the late fields certainly filled when `s` is entered; nil = not reached yet (top).
+        var entry = [Set<String>?](repeating: nil, count: ir.states.count)
+        entry[top] = []
+        var work = [top]
+        func flow(_ to: Int?, _ facts: Set<String>) {
+            guard let to, ir.states.indices.contains(to) else { return }
+            let merged = entry[to].map { $0.intersection(facts) } ?? facts
+            if merged != entry[to] {
+                entry[to] = merged
+                work.append(to)
+            }
+        }
+        while let s = work.popLast() {
+            guard let facts = entry[s] else { continue }
+            let state = ir.states[s]
+            for e in g.edges[s] {
+                var out = facts
+                switch e.kind {
+                case .event(let i):
+                    let t = state.transitions[i]
+                    if !isFinal(ir, t.target) { out.formUnion(sole[s] ?? []) }
+                    out.formUnion(checked(state.requires + t.requires, nameOf))
+                    out.formUnion(t.assignments.compactMap { nameOf[$0.field] })
+                case .then:
+                    out.formUnion(checked(state.requires, nameOf))
+                case .choice, .otherwise, .overdue:
+                    break
+                }
+                flow(e.to, out.intersection(lateNames))
+            }
+            // Branches and foreach bodies start with what their owner had.
+            for r in state.regions where ir.regions.indices.contains(r) { flow(ir.regions[r].start, facts) }
+        }
+
+        var reported = Set<SpanIR>()
+        func check(_ e: ExprIR, _ known: Set<String>, in s: StateIR) {
+            let missing = reads(e.source).filter { lateNames.contains($0) && !known.contains($0) && !e.source.contains("has(case.\($0))") }
+            guard let field = missing.first, reported.insert(e.span).inserted else { return }
+            let where_ = (fillers[ir.fields.first { $0.name == field }?.id ?? -1] ?? []).sorted().map { "`\(ir.states[$0].name)`" }
+            d.append(Diagnostic(
+                MaybeUnfilledMessage(field: field, state: s.name), at: g.source(e.span), label: "`case.\(field)` may be empty here",
+                notes: ["`\(field)` is filled in \(where_.joined(separator: ", ")), and some path reaches `\(s.name)` without it being certainly filled"],
+                help: "require it where it is filled (`requires: {expr: \"has(case.\(field))\"}`), or test `has(case.\(field))` in this expression"))
+        }
+        for s in ir.states {
+            guard let facts = entry[s.id] else { continue }
+            let onEvent = facts.union(sole[s.id] ?? [])
+            // What the event itself may fill does not count: if it is missing, the refusal says so
+            // and the sender can send it. What it cannot fill must already be there.
+            let fillableHere = Set(s.fills.compactMap { nameOf[$0] })
+            for t in s.transitions {
+                let known = (isFinal(ir, t.target) ? facts : onEvent).union(fillableHere).union(t.fills.compactMap { nameOf[$0] })
+                if let gx = t.guardExpr { check(gx, known, in: s) }
+                for case .expression(let x, _) in t.requires { check(x, known, in: s) }
+                for a in t.assignments { check(a.value, known, in: s) }
+            }
+            for case .expression(let x, _) in s.requires { check(x, s.transitions.isEmpty ? facts : onEvent.union(fillableHere), in: s) }
+            for arm in s.choice { check(arm.condition, facts, in: s) }
+            if let by = s.due?.by { check(by, facts, in: s) }
+            if let until = s.wait?.until { check(until, facts, in: s) }
+            for c in s.signoff?.conditional ?? [] { check(c.condition, facts, in: s) }
+            for r in s.regions where ir.regions.indices.contains(r) {
+                if let list = ir.regions[r].list { check(list, facts, in: s) }
+            }
+        }
+    }
+
+    static func isFinal(_ ir: WorkflowIR, _ target: Int?) -> Bool {
+        guard let t = target, ir.states.indices.contains(t) else { return false }
+        return ir.states[t].isFinal
+    }
+
+    /// Fields that requirements prove present: `has(case.F)` in an expression, `all_done: F`
+    /// (which refuses a missing list).
+    static func checked(_ requires: [RequirementIR], _ nameOf: [Int: String]) -> Set<String> {
+        var out = Set<String>()
+        for r in requires {
+            switch r {
+            case .expression(let e, _): out.formUnion(matches(#"has\(case\.([A-Za-z_][A-Za-z0-9_]*)\)"#, e.source))
+            case .allDone(let field, _, _): if let n = nameOf[field] { out.insert(n) }
+            }
+        }
+        return out
+    }
+
+    /// Fields an expression reads as `case.F`.
+    static func reads(_ source: String) -> [String] { matches(#"\bcase\.([A-Za-z_][A-Za-z0-9_]*)"#, source) }
+
+    static func matches(_ pattern: String, _ text: String) -> [String] {
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let ns = text as NSString
+        var out: [String] = []
+        for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) where m.numberOfRanges > 1 {
+            let name = ns.substring(with: m.range(at: 1))
+            if !out.contains(name) { out.append(name) }
+        }
+        return out
+    }
+}
+
+struct MaybeUnfilledMessage: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC5016", severity: .warning, name: "maybe-unfilled", summary: "An expression reads a required field that may still be empty.",
+        explanation: "A required field that a state fills may be left out when the case starts. It is certainly filled only once the single state that fills it has been left by an event, after a `requires` that checks `has(case.F)`, or after a `set`. Some path reaches this expression before that, and there the case would stop with a runtime error.",
+        example: "states:\n  respond:\n    fills: [kind]\n    on: {responded: {by: clerk, to: record}}\n  record:\n    fills: [kind]\n    on: {recorded: {by: clerk, to: route}}\n  route:\n    choice:\n      - {when: \"case.kind == 'quality'\", to: fix}\n      - otherwise: done\n",
+        fix: "  record:\n    fills: [kind]\n    on:\n      recorded:\n        by: clerk\n        to: route\n        requires: {expr: \"has(case.kind)\", message: 须确定问题类型}\n")
+    var field: String
+    var state: String
+    var message: String { "`case.\(field)` may have no value when `\(state)` reads it" }
+}

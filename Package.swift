@@ -69,6 +69,7 @@ let package = Package(
             name: "WFCStoreTests",
             dependencies: ["WFCStore", "WFCRuntime", "WFCIR", "store-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar"], path: "Benchmarks/runtime-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR"]),

@@ -17,12 +17,65 @@ public struct DefinitionError: Error, Equatable, Sendable, CustomStringConvertib
 /// An executable workflow: the IR with every expression compiled once into a CEL program.
 /// Immutable and shareable between threads; build it once per workflow version.
 public struct Definition: @unchecked Sendable {
-    public let ir: WorkflowIR
+    /// Everything lives in one immutable object, so copying a definition (every step's working
+    /// state holds one) is a single retain instead of one per array and dictionary.
+    final class Storage {
+        let ir: WorkflowIR
+        let calendar: WorkingCalendar?
+        let hash: String
+        /// One CEL environment per region (foreach bodies add their item variables).
+        let scopes: [Int: CaseEnvironment]
+        /// Foreach item variables visible in each region, outermost first: (alias, foreach region).
+        let aliases: [Int: [(String, Int)]]
+        let programs: [ExprKey: Compiled]
+        /// Parses RFC 3339 timestamps and CEL durations for field values.
+        let timestampParser: CELProgram
+        let durationParser: CELProgram
+        /// Precomputed from `ir` for every step: field names, and the fields some state or
+        /// transition `fills` (start data may omit those).
+        let fieldNames: Set<String>
+        let fillable: Set<Int>
+        /// Required fields (no default) that exactly one state can fill, by that state: they must
+        /// have a value before an event moves the flow on from there, or they never will.
+        let mustFillBeforeLeaving: [Int: [Int]]
+
+        init(ir: WorkflowIR, calendar: WorkingCalendar?, hash: String, scopes: [Int: CaseEnvironment], aliases: [Int: [(String, Int)]],
+             programs: [ExprKey: Compiled], timestampParser: CELProgram, durationParser: CELProgram) {
+            self.ir = ir
+            self.calendar = calendar
+            self.hash = hash
+            self.scopes = scopes
+            self.aliases = aliases
+            self.programs = programs
+            self.timestampParser = timestampParser
+            self.durationParser = durationParser
+            self.fieldNames = Set(ir.fields.map(\.name))
+            var fillable = Set<Int>()
+            for s in ir.states {
+                fillable.formUnion(s.fills)
+                for t in s.transitions { fillable.formUnion(t.fills) }
+            }
+            self.fillable = fillable
+            var fillers: [Int: Set<Int>] = [:]
+            for st in ir.states {
+                for f in st.fills + st.transitions.flatMap(\.fills) { fillers[f, default: []].insert(st.id) }
+            }
+            var must: [Int: [Int]] = [:]
+            for f in ir.fields where !f.optional && f.defaultValue == nil {
+                if let states = fillers[f.id], states.count == 1, let st = states.first { must[st, default: []].append(f.id) }
+            }
+            self.mustFillBeforeLeaving = must
+        }
+    }
+
+    let storage: Storage
+
+    public var ir: WorkflowIR { storage.ir }
     /// The working-day calendar for deadlines and the CEL date functions; nil when the workflow
     /// names none (working-day deadlines then fail with a clear error).
-    public let calendar: WorkingCalendar?
+    public var calendar: WorkingCalendar? { storage.calendar }
     /// The IR's content hash; snapshots are pinned to it.
-    public let hash: String
+    public var hash: String { storage.hash }
 
     struct ExprKey: Hashable {
         var source: String
@@ -30,29 +83,66 @@ public struct Definition: @unchecked Sendable {
         var region: Int
     }
 
-    /// One CEL environment per region (foreach bodies add their item variables).
-    let scopes: [Int: CaseEnvironment]
-    /// Foreach item variables visible in each region, outermost first: (alias, foreach region).
-    let aliases: [Int: [(String, Int)]]
-    let programs: [ExprKey: CELProgram]
-    /// Parses RFC 3339 timestamps and CEL durations for field values.
-    let timestampParser: CELProgram
-    let durationParser: CELProgram
-    /// Required fields (no default) that exactly one state can fill, by that state: they must
-    /// have a value before an event moves the flow on from there, or they never will.
-    let mustFillBeforeLeaving: [Int: [Int]]
+    var scopes: [Int: CaseEnvironment] { storage.scopes }
+    var aliases: [Int: [(String, Int)]] { storage.aliases }
+    var programs: [ExprKey: Compiled] { storage.programs }
+
+    /// A compiled expression and the case fields it reads.
+    struct Compiled {
+        let program: CELProgram
+        /// Indices (in `ir.fields`) of the fields read as `case.<field>`; nil when `case` may be
+        /// used otherwise. Only these are converted to CEL values for an evaluation.
+        let caseFields: [Int]?
+    }
+
+    /// The case fields `source` reads, found by scanning for `case` followed by `.` and a field
+    /// name (whitespace allowed). Any other use of the word `case` gives nil: every field is
+    /// converted then. Extra hits (inside a string literal, a macro variable named after a
+    /// field) only convert more than needed.
+    static func caseFieldsRead(_ source: String, fields: [FieldIR]) -> [Int]? {
+        let b = Array(source.utf8)
+        func isIdent(_ c: UInt8) -> Bool {
+            c == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c)
+        }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        let word = Array("case".utf8)
+        var used: [Int] = []
+        var i = 0
+        while i < b.count {
+            guard b[i] == word[0], i + word.count <= b.count, Array(b[i..<(i + word.count)]) == word,
+                  i == 0 || !isIdent(b[i - 1]), i + word.count == b.count || !isIdent(b[i + word.count]) else {
+                i += 1
+                continue
+            }
+            var j = i + word.count
+            while j < b.count, isSpace(b[j]) { j += 1 }
+            guard j < b.count, b[j] == UInt8(ascii: ".") else { return nil }
+            j += 1
+            while j < b.count, isSpace(b[j]) { j += 1 }
+            let start = j
+            while j < b.count, isIdent(b[j]) { j += 1 }
+            let name = String(decoding: b[start..<j], as: UTF8.self)
+            guard let index = fields.firstIndex(where: { $0.name == name }) else { return nil }
+            if !used.contains(index) { used.append(index) }
+            i = j
+        }
+        return used.sorted()
+    }
+    var timestampParser: CELProgram { storage.timestampParser }
+    var durationParser: CELProgram { storage.durationParser }
+    var mustFillBeforeLeaving: [Int: [Int]] { storage.mustFillBeforeLeaving }
 
     /// Compiles every expression of `ir`. `calendar` defaults to the built-in calendar the
     /// workflow names (`calendar: cn-mainland`).
     public init(_ ir: WorkflowIR, calendar: WorkingCalendar? = nil) throws(DefinitionError) {
-        self.ir = ir
         let cal = calendar ?? ir.calendar.flatMap { WorkingCalendar.builtin($0) }
         if ir.calendar != nil && cal == nil {
             throw DefinitionError(message: "the workflow uses calendar `\(ir.calendar ?? "")`, which is not built in; pass it to Definition(_:calendar:)", span: nil)
         }
-        self.calendar = cal
+        let hash: String
         do {
-            self.hash = try ir.contentHash ?? IRCoding.hash(ir)
+            hash = try ir.contentHash ?? IRCoding.hash(ir)
         } catch {
             throw DefinitionError(message: "cannot hash the IR: \(error)", span: nil)
         }
@@ -66,15 +156,15 @@ public struct Definition: @unchecked Sendable {
         var scopes: [Int: CaseEnvironment] = [0: CaseEnvironment(ir: ir, calendar: celCal)]
         var extras: [Int: [(String, CELType)]] = [0: []]
         var aliases: [Int: [(String, Int)]] = [0: []]
-        var programs: [ExprKey: CELProgram] = [:]
+        var programs: [ExprKey: Compiled] = [:]
 
         func compile(_ e: ExprIR, region: Int, expecting: CELType? = nil) throws(DefinitionError) -> CELProgram {
             let key = ExprKey(source: e.source, span: e.span, region: region)
-            if let p = programs[key] { return p }
+            if let p = programs[key] { return p.program }
             guard let scope = scopes[region] else { throw DefinitionError(message: "no environment for region \(region)", span: e.span) }
             do {
                 let p = try scope.env.compile(e.source, expecting: expecting)
-                programs[key] = p
+                programs[key] = Compiled(program: p, caseFields: Self.caseFieldsRead(e.source, fields: ir.fields))
                 return p
             } catch {
                 throw DefinitionError(message: "cannot compile `\(e.source)`: \(error)", span: e.span)
@@ -104,6 +194,10 @@ public struct Definition: @unchecked Sendable {
             aliases[region.id] = names
             scopes[region.id] = vars.isEmpty ? scopes[0] : CaseEnvironment(ir: ir, extra: vars, calendar: celCal)
         }
+        // `caseValue` relies on the case record's fields being the IR's fields in order.
+        for scope in scopes.values where scope.caseType.fields.map(\.name) != ir.fields.map(\.name) {
+            throw DefinitionError(message: "the case type's fields are not the IR's fields in order (\(scope.caseType.name))", span: nil)
+        }
 
         for s in ir.states {
             let r = s.region
@@ -124,24 +218,15 @@ public struct Definition: @unchecked Sendable {
 
         let parserEnv = CELEnvironment()
         _ = parserEnv.declare("s", .string)
+        let timestampParser, durationParser: CELProgram
         do {
             timestampParser = try parserEnv.compile("timestamp(s)")
             durationParser = try parserEnv.compile("duration(s)")
         } catch {
             throw DefinitionError(message: "cannot build the value parsers: \(error)", span: nil)
         }
-        self.scopes = scopes
-        self.aliases = aliases
-        self.programs = programs
-        var fillers: [Int: Set<Int>] = [:]
-        for st in ir.states {
-            for f in st.fills + st.transitions.flatMap(\.fills) { fillers[f, default: []].insert(st.id) }
-        }
-        var must: [Int: [Int]] = [:]
-        for f in ir.fields where !f.optional && f.defaultValue == nil {
-            if let states = fillers[f.id], states.count == 1, let st = states.first { must[st, default: []].append(f.id) }
-        }
-        self.mustFillBeforeLeaving = must
+        storage = Storage(ir: ir, calendar: cal, hash: hash, scopes: scopes, aliases: aliases, programs: programs,
+                          timestampParser: timestampParser, durationParser: durationParser)
     }
 
     /// Loads IR JSON (verifying its hash) and builds the definition.
@@ -167,12 +252,12 @@ public struct Definition: @unchecked Sendable {
     /// (alias → item value).
     func evaluate(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR]) throws(Refusal) -> CELValue {
         let key = ExprKey(source: e.source, span: e.span, region: region)
-        guard let program = programs[key], let scope = scopes[region] else {
+        guard let compiled = programs[key], let scope = scopes[region] else {
             throw Refusal(.runtimeError, "expression `\(e.source)` was not compiled", span: e.span)
         }
         let act = scope.env.makeActivation()
         do {
-            act[scope.caseSlot] = try caseValue(data, scope: scope)
+            act[scope.caseSlot] = try caseValue(data, scope: scope, fields: compiled.caseFields)
             for (name, slot) in scope.extraSlots {
                 guard let v = items[name] else { continue }
                 let type = scope.env.variables.indices.contains(slot) ? scope.env.variables[slot].type : .dyn
@@ -184,7 +269,7 @@ public struct Definition: @unchecked Sendable {
             throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(error)", span: e.span)
         }
         do {
-            return try program.evaluate(act)
+            return try compiled.program.evaluate(act)
         } catch {
             throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(error.message)", span: e.span)
         }
@@ -198,13 +283,24 @@ public struct Definition: @unchecked Sendable {
         return b
     }
 
-    private func caseValue(_ data: [String: ValueIR], scope: CaseEnvironment) throws -> CELValue {
-        var values: [String: CELValue] = [:]
-        for f in ir.fields {
-            guard let v = data[f.name], let t = scope.fieldTypes[f.id], let c = try celValue(v, t) else { continue }
-            values[f.name] = c
+    /// The case record for an evaluation: `fields` (indices) only, or every field when nil.
+    /// The others are left absent — the expression does not read them (see ``caseFieldsRead``).
+    private func caseValue(_ data: [String: ValueIR], scope: CaseEnvironment, fields: [Int]?) throws -> CELValue {
+        // The case type's fields are the IR's fields in order (checked in init): fill the
+        // record's field array directly rather than through a dictionary by name.
+        let types = scope.caseType.fields
+        let all = ir.fields
+        var values = [CELValue?](repeating: nil, count: types.count)
+        func convert(_ i: Int) throws {
+            guard all.indices.contains(i), let v = data[all[i].name] else { return }
+            values[i] = try celValue(v, types[i].type)
         }
-        return .record(CELRecord(type: scope.caseType, values: values))
+        if let fields {
+            for i in fields { try convert(i) }
+        } else {
+            for i in all.indices { try convert(i) }
+        }
+        return .record(CELRecord(type: scope.caseType, fields: values))
     }
 
     /// A stored value as a CEL value of type `t`; nil for null (an absent field).
@@ -238,15 +334,16 @@ public struct Definition: @unchecked Sendable {
         case .list(let element):
             guard case .list(let items) = v else { throw bad() }
             var out: [CELValue] = []
+            out.reserveCapacity(items.count)
             for i in items { out.append(try celValue(i, element) ?? .null) }
             return .list(out)
         case .record(let rt):
             guard case .map(let m) = v else { throw bad() }
-            var values: [String: CELValue] = [:]
-            for f in rt.fields {
-                if let fv = m[f.name], let c = try celValue(fv, f.type) { values[f.name] = c }
+            var values = [CELValue?](repeating: nil, count: rt.fields.count)
+            for (i, f) in rt.fields.enumerated() {
+                if let fv = m[f.name] { values[i] = try celValue(fv, f.type) }
             }
-            return .record(CELRecord(type: rt, values: values))
+            return .record(CELRecord(type: rt, fields: values))
         default:
             return Self.genericCEL(v)
         }

@@ -18,7 +18,7 @@ public enum Engine {
     public static func start(_ def: Definition, caseID: String, data: [String: ValueIR], people: [String: String], now: Date) -> StepResult {
         let ir = def.ir
         var issues: [String] = []
-        for name in people.keys.sorted() where ir.role(named: name) == nil {
+        for name in people.keys.sorted() where !ir.roles.contains(where: { $0.name == name }) {
             issues.append("\(name): unknown role (roles: \(ir.roles.map(\.name).joined(separator: ", ")))")
         }
         if !issues.isEmpty { return .refused(Refusal(.unknownRole, "people name roles the workflow does not have", details: issues)) }
@@ -40,12 +40,7 @@ public enum Engine {
                 seen[person] = name
             }
         }
-        var fillable = Set<Int>()
-        for s in ir.states {
-            fillable.formUnion(s.fills)
-            for t in s.transitions { fillable.formUnion(t.fills) }
-        }
-        let (clean, dataIssues) = def.validateData(data, fillableLater: fillable, partial: false)
+        let (clean, dataIssues) = def.validateData(data, fillableLater: def.storage.fillable, partial: false)
         if !dataIssues.isEmpty { return .refused(Refusal(.invalidData, "the case data does not match the schema", details: dataIssues)) }
         guard let start = ir.regions[0].start else { return .refused(Refusal(.runtimeError, "the workflow has no start state")) }
         let t = Timestamp(now)
@@ -53,6 +48,7 @@ public enum Engine {
                                 people: people, status: .running, root: RegionInstance(region: 0, item: nil, itemValue: nil, active: nil, rounds: [:]),
                                 violations: [], escalations: [], processedKeys: [], createdAt: t, updatedAt: t)
         var run = Run(def: def, snap: snap, now: t, strict: true)
+        run.trace.reserveCapacity(16)
         do {
             run.trace.append(TraceEntry(.event, "start \(caseID)"))
             try run.enter(start, at: [])
@@ -60,7 +56,8 @@ public enum Engine {
         } catch {
             return .refused(Run.refusal(error))
         }
-        return .accepted(run.finish(before: []))
+        run.finish(before: [])
+        return .accepted(Step(snapshot: run.snap, effects: run.effects, trace: run.trace, duplicate: false))
     }
 
     /// Applies one event. A refusal leaves the case exactly as it was.
@@ -69,10 +66,13 @@ public enum Engine {
         if let key = event.idempotencyKey, snapshot.processedKeys.contains(key) {
             return .accepted(Step(snapshot: snapshot, effects: [], trace: [TraceEntry(.duplicate, "event key \(key) was already accepted")], duplicate: true))
         }
-        let before = Run(def: def, snap: snapshot, now: Timestamp(now), strict: true).openTaskKeys()
+        let before = Run.openTaskKeys(def, snapshot)
         var run = Run(def: def, snap: snapshot, now: Timestamp(now), strict: true)
+        run.trace.reserveCapacity(16) // a step traces about ten lines: one allocation, not four
         do {
-            run.trace.append(TraceEntry(.event, "\(event.name) by \(event.actor)" + (event.item.map { " (item \($0))" } ?? "")))
+            var what = "\(event.name) by \(event.actor)"
+            if let item = event.item { what += " (item \(item))" }
+            run.trace.append(TraceEntry(.event, what))
             if event.name == Event.sign || event.name == Event.unsign {
                 try run.signature(event)
             } else {
@@ -84,7 +84,8 @@ public enum Engine {
         }
         if let key = event.idempotencyKey { run.snap.processedKeys.append(key) }
         run.snap.version += 1
-        return .accepted(run.finish(before: before))
+        run.finish(before: before)
+        return .accepted(Step(snapshot: run.snap, effects: run.effects, trace: run.trace, duplicate: false))
     }
 
     /// Fires every timer due at `now`, earliest first: escalations and violations of overdue
@@ -99,14 +100,15 @@ public enum Engine {
             }
             return .refused(r)
         }
-        let before = Run(def: def, snap: snapshot, now: Timestamp(now), strict: false).openTaskKeys()
+        let before = Run.openTaskKeys(def, snapshot)
         var run = Run(def: def, snap: snapshot, now: Timestamp(now), strict: false)
         let fired = run.fireTimers()
         do { try run.settle() } catch {
             run.trace.append(TraceEntry(.error, Run.refusal(error).description))
         }
         if fired { run.snap.version += 1 } else { return .accepted(Step(snapshot: snapshot, effects: [], trace: run.trace, duplicate: false)) }
-        return .accepted(run.finish(before: before))
+        run.finish(before: before)
+        return .accepted(Step(snapshot: run.snap, effects: run.effects, trace: run.trace, duplicate: false))
     }
 
     private static func precheck(_ def: Definition, _ s: CaseSnapshot, now: Date) -> Refusal? {
@@ -185,22 +187,25 @@ struct Run {
 
     /// Foreach item variables visible at `path`: alias → item value.
     func items(_ path: Path) -> [String: ValueIR] {
+        // The top level of a workflow (the usual case) has no item variables.
+        if path.isEmpty && snap.root.itemValue == nil { return [:] }
         var out: [String: ValueIR] = [:]
+        func add(_ inst: RegionInstance) {
+            if let v = inst.itemValue, def.ir.regions.indices.contains(inst.region), let alias = def.ir.regions[inst.region].alias { out[alias] = v }
+        }
         var r = snap.root
-        var chain = [r]
+        add(r)
         for i in path {
             guard let a = r.active, a.children.indices.contains(i) else { break }
             r = a.children[i]
-            chain.append(r)
-        }
-        for inst in chain {
-            if let v = inst.itemValue, def.ir.regions.indices.contains(inst.region), let alias = def.ir.regions[inst.region].alias { out[alias] = v }
+            add(r)
         }
         return out
     }
 
     /// The foreach item index of the innermost foreach instance on `path`.
     func itemIndex(_ path: Path) -> Int? {
+        if path.isEmpty { return nil } // only instances below the top level are items
         var r = snap.root
         var found: Int? = nil
         for i in path {
@@ -214,18 +219,29 @@ struct Run {
     /// Every active state, pre-order (a composite before its children; children in order).
     func allActive() -> [(Path, ActiveState)] {
         var out: [(Path, ActiveState)] = []
+        Self.forEachActive(snap.root) { p, a in out.append((p, a)) }
+        return out
+    }
+
+    /// Visits every active state under `root` in the order of ``allActive()``, without
+    /// collecting them. Static, so that callers' closures capture what they use rather than a
+    /// copy of the whole run.
+    static func forEachActive(_ root: RegionInstance, _ body: (Path, ActiveState) -> Void) {
         func walk(_ r: RegionInstance, _ p: Path) {
             guard let a = r.active else { return }
-            out.append((p, a))
+            body(p, a)
             for (i, c) in a.children.enumerated() { walk(c, p + [i]) }
         }
-        walk(snap.root, [])
-        return out
+        walk(root, [])
     }
 
     func person(_ role: String) -> String? { snap.people[role] }
 
-    func rolesOf(_ person: String) -> Set<String> { Set(snap.people.filter { $0.value == person }.map(\.key)) }
+    func rolesOf(_ person: String) -> Set<String> {
+        var roles = Set<String>(minimumCapacity: 2)
+        for (role, p) in snap.people where p == person { roles.insert(role) }
+        return roles
+    }
 
     // MARK: entering and leaving
 
@@ -236,15 +252,19 @@ struct Run {
             throw Refusal(.runtimeError, "more than \(Engine.maxAutomaticSteps) automatic steps in one step (a loop of automatic transitions?) at state `\(s.name)`", span: s.span)
         }
         var count = 0
+        let name = s.name // the closure captures the name, not a copy of the whole state
         try modify(path) { r throws(Refusal) in
-            count = (r.rounds[s.name] ?? 0) + 1
-            r.rounds[s.name] = count
+            count = (r.rounds[name] ?? 0) + 1
+            r.rounds[name] = count
         }
         if let max = s.maxRounds, count > max {
             throw Refusal(.maxRounds, "state `\(s.name)` may be entered at most \(max) times (max_rounds: \(max)); this would be round \(count)", span: s.span)
         }
         var a = ActiveState(state: s.id, name: s.name, enteredAt: now, signoff: nil, timer: nil, children: [])
-        trace.append(TraceEntry(.entered, state: s.name, "entered `\(s.name)`" + (itemIndex(path).map { " (item \($0))" } ?? "") + (count > 1 ? " (round \(count))" : ""), span: s.span))
+        var entered = "entered `\(name)`"
+        if let item = itemIndex(path) { entered += " (item \(item))" }
+        if count > 1 { entered += " (round \(count))" }
+        trace.append(TraceEntry(.entered, state: name, entered, span: s.span))
         if let due = s.due {
             let at = try dueTime(due, path: path, region: s.region)
             a.timer = TimerRecord(kind: .deadline, due: at, escalate: due.escalate.map(def.roleName), target: due.target.map { def.ir.states.indices.contains($0) ? def.ir.states[$0].name : "#\($0)" },
@@ -324,15 +344,18 @@ struct Run {
 
     static func complete(_ p: SignoffProgress?) -> Bool {
         guard let p else { return false }
-        let signed = Set(p.signatures.map(\.role))
-        guard p.required.allSatisfy(signed.contains) else { return false }
-        if let q = p.quorum { return p.of.filter(signed.contains).count >= q }
+        // A sign-off has a few parties: searching the signatures beats building a set.
+        func signed(_ r: String) -> Bool { p.signatures.contains { $0.role == r } }
+        guard p.required.allSatisfy(signed) else { return false }
+        if let q = p.quorum { return p.of.filter(signed).count >= q }
         return true
     }
 
     mutating func leave(_ path: Path) throws(Refusal) {
-        let a = try active(path)
-        trace.append(TraceEntry(.left, state: a.name, "left `\(a.name)`"))
+        // Only the name is needed: the top level (the usual case) is read in place.
+        let name: String
+        if path.isEmpty, let n = snap.root.active?.name { name = n } else { name = try active(path).name }
+        trace.append(TraceEntry(.left, state: name, "left `\(name)`"))
     }
 
     /// Moves the region instance at `path` to `target`, or finishes it (`join`).
@@ -369,9 +392,14 @@ struct Run {
     /// first, until nothing changes.
     mutating func settle() throws(Refusal) {
         while snap.status == .running {
-            let ready = allActive().reversed().first { p, a in
-                guard let s = try? def.state(a.state), s.kind == .parallel || s.kind == .foreach else { return false }
-                return a.children.allSatisfy(\.finished) && !blocked.contains(p)
+            // The last ready composite in tree order: the innermost first.
+            var ready: (Path, ActiveState)?
+            let def = self.def, blocked = self.blocked
+            Self.forEachActive(snap.root) { p, a in
+                guard def.ir.states.indices.contains(a.state) else { return }
+                let kind = def.ir.states[a.state].kind
+                guard kind == .parallel || kind == .foreach else { return }
+                if a.children.allSatisfy(\.finished) && !blocked.contains(p) { ready = (p, a) }
             }
             guard let (path, a) = ready else { return }
             trace.append(TraceEntry(.completed, state: a.name, "every branch or item of `\(a.name)` reached join"))
@@ -493,16 +521,25 @@ struct Run {
 
     // MARK: results
 
-    /// Keys of open tasks (to notify only newly opened ones).
-    func openTaskKeys() -> Set<String> {
-        Set(Show.openTasks(def, snap, now: now.date).map(\.key))
+    /// Keys of open tasks (to notify only newly opened ones). A case has a few open tasks at
+    /// a time, so a list is cheaper than a set.
+    static func openTaskKeys(_ def: Definition, _ snap: CaseSnapshot) -> [OpenTaskEntry.Key] {
+        guard snap.status == .running else { return [] }
+        var keys: [OpenTaskEntry.Key] = []
+        forEachActive(snap.root) { p, a in
+            if isOpenTask(def, a) { keys.append(OpenTaskEntry.Key(state: a.state, path: p, enteredAt: a.enteredAt)) }
+        }
+        return keys
     }
 
-    mutating func finish(before: Set<String>) -> Step {
+    /// Ends a step: the update time, and an effect for every newly opened task. The caller
+    /// then builds the ``Step`` from the run's last use, so that nothing is copied.
+    mutating func finish(before: [OpenTaskEntry.Key]) {
         snap.updatedAt = now
-        for t in Show.openTasks(def, snap, now: now.date) where !before.contains(t.key) {
-            effects.append(.taskOpened(state: t.state, item: t.item, events: t.events, roles: t.roles, people: t.people))
+        // Only newly opened tasks are described.
+        for e in openTaskEntries() where !before.contains(e.key) {
+            let roles = roles(e)
+            effects.append(.taskOpened(state: e.active.name, item: itemIndex(e.path), events: events(e), roles: roles, people: roles.map { snap.people[$0] ?? "" }))
         }
-        return Step(snapshot: snap, effects: effects, trace: trace, duplicate: false)
     }
 }

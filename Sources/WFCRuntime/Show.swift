@@ -55,30 +55,8 @@ public enum Show {
 
     /// Open tasks, in tree order.
     public static func openTasks(_ def: Definition, _ snap: CaseSnapshot, now: Date) -> [Task] {
-        guard snap.status == .running else { return [] }
         let run = Run(def: def, snap: snap, now: Timestamp(now), strict: true)
-        var out: [Task] = []
-        for (path, a) in run.allActive() {
-            guard def.ir.states.indices.contains(a.state) else { continue }
-            let s = def.ir.states[a.state]
-            let key = "\(a.name)@\(path.map(String.init).joined(separator: "."))@\(a.enteredAt)"
-            if let so = a.signoff {
-                let signed = Set(so.signatures.map(\.role))
-                var roles = so.required.filter { !signed.contains($0) }
-                if let q = so.quorum, so.of.filter(signed.contains).count < q { roles += so.of.filter { !signed.contains($0) && !roles.contains($0) } }
-                if roles.isEmpty { continue }
-                out.append(Task(state: a.name, title: s.title, item: run.itemIndex(path), events: [Event.sign], roles: roles, people: roles.map { snap.people[$0] ?? "" }, key: key))
-            } else if !s.transitions.isEmpty {
-                var events: [String] = []
-                var roles: [String] = []
-                for t in s.transitions {
-                    if !events.contains(t.event) { events.append(t.event) }
-                    for r in t.roles.map(def.roleName) where !roles.contains(r) { roles.append(r) }
-                }
-                out.append(Task(state: a.name, title: s.title, item: run.itemIndex(path), events: events, roles: roles, people: roles.map { snap.people[$0] ?? "" }, key: key))
-            }
-        }
-        return out
+        return run.openTaskEntries().map(run.task)
     }
 
     /// Deadlines and waits of active states, earliest first.
@@ -124,5 +102,86 @@ public enum Show {
             if case .string(let v)? = item[f.name], !v.isEmpty { return v }
         }
         return nil
+    }
+}
+
+/// An open task before it is described: enough to tell whether it is newly open.
+struct OpenTaskEntry {
+    /// The identity ``Show/Task/key`` spells out (state, instance path, entry time), without
+    /// building the text: every step compares the open tasks before and after. (A state id
+    /// names one state of the definition the snapshot is pinned to.)
+    struct Key: Equatable {
+        var state: Int
+        var path: Path
+        var enteredAt: Timestamp
+    }
+    var path: Path
+    var active: ActiveState
+
+    var key: Key { Key(state: active.state, path: path, enteredAt: active.enteredAt) }
+}
+
+extension Run {
+    /// Open tasks in tree order: sign-offs missing a party, and states with events.
+    func openTaskEntries() -> [OpenTaskEntry] { Self.openTaskEntries(def, snap) }
+
+    static func openTaskEntries(_ def: Definition, _ snap: CaseSnapshot) -> [OpenTaskEntry] {
+        guard snap.status == .running else { return [] }
+        var out: [OpenTaskEntry] = []
+        forEachActive(snap.root) { path, a in
+            if isOpenTask(def, a) { out.append(OpenTaskEntry(path: path, active: a)) }
+        }
+        return out
+    }
+
+    /// Whether an active state is an open task: a sign-off with ``missingParties(_:)``, or a
+    /// state with events. (Decided without building the list of parties.)
+    static func isOpenTask(_ def: Definition, _ a: ActiveState) -> Bool {
+        guard def.ir.states.indices.contains(a.state) else { return false }
+        guard let so = a.signoff else { return !def.ir.states[a.state].transitions.isEmpty }
+        func signed(_ r: String) -> Bool { so.signatures.contains { $0.role == r } }
+        if so.required.contains(where: { !signed($0) }) { return true }
+        if let q = so.quorum, so.of.filter(signed).count < q { return so.of.contains { !signed($0) } }
+        return false
+    }
+
+    /// Parties a sign-off still needs: required roles not signed, then (while the quorum is
+    /// not met) the roles of `of` not signed.
+    static func missingParties(_ so: SignoffProgress) -> [String] {
+        func signed(_ r: String) -> Bool { so.signatures.contains { $0.role == r } }
+        var roles = so.required.filter { !signed($0) }
+        if let q = so.quorum, so.of.filter(signed).count < q { roles += so.of.filter { !signed($0) && !roles.contains($0) } }
+        return roles
+    }
+
+    /// The roles that may act on an open task: missing parties of a sign-off, else the roles of
+    /// the state's transitions in file order.
+    func roles(_ e: OpenTaskEntry) -> [String] {
+        if let so = e.active.signoff { return Self.missingParties(so) }
+        var roles: [String] = []
+        for t in def.ir.states[e.active.state].transitions {
+            for id in t.roles {
+                let r = def.roleName(id)
+                if !roles.contains(r) { roles.append(r) }
+            }
+        }
+        return roles
+    }
+
+    /// The events of an open task: `sign` for sign-offs, else the state's, in file order.
+    func events(_ e: OpenTaskEntry) -> [String] {
+        if e.active.signoff != nil { return [Event.sign] }
+        var events: [String] = []
+        for t in def.ir.states[e.active.state].transitions where !events.contains(t.event) { events.append(t.event) }
+        return events
+    }
+
+    /// The public description of an open task.
+    func task(_ e: OpenTaskEntry) -> Show.Task {
+        let a = e.active
+        let roles = roles(e)
+        let key = "\(a.name)@\(e.path.map(String.init).joined(separator: "."))@\(a.enteredAt)"
+        return Show.Task(state: a.name, title: def.ir.states[a.state].title, item: itemIndex(e.path), events: events(e), roles: roles,
+                         people: roles.map { snap.people[$0] ?? "" }, key: key)
     }
 }

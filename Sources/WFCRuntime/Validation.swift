@@ -10,20 +10,25 @@ extension Definition {
     func validateData(_ data: [String: ValueIR], fillableLater: Set<Int>, partial: Bool) -> ([String: ValueIR], [String]) {
         var issues: [String] = []
         var out: [String: ValueIR] = [:]
-        let known = Set(ir.fields.map(\.name))
-        for key in data.keys.sorted() where !known.contains(key) {
-            issues.append("\(key): unknown field (fields: \(ir.fields.map(\.name).joined(separator: ", ")))")
+        out.reserveCapacity(data.count)
+        let known = storage.fieldNames
+        // Sorted only when there is something to report.
+        if data.keys.contains(where: { !known.contains($0) }) {
+            for key in data.keys.sorted() where !known.contains(key) {
+                issues.append("\(key): unknown field (fields: \(ir.fields.map(\.name).joined(separator: ", ")))")
+            }
         }
         for f in ir.fields {
-            if let v = data[f.name], v != .null {
-                if let n = validateValue(v, f.type, path: f.name, issues: &issues) { out[f.name] = n }
-            } else if data[f.name] == .null, !f.optional, partial {
+            let given = data[f.name] // looked up once (an absent field is tested three times below)
+            if let v = given, v != .null {
+                if let n = validateValue(v, f.type, path: { f.name }, issues: &issues) { out[f.name] = n }
+            } else if given == .null, !f.optional, partial {
                 issues.append("\(f.name): a required field cannot be cleared")
             } else if !partial, let d = f.defaultValue {
                 out[f.name] = d
             } else if !partial, !f.optional, !fillableLater.contains(f.id) {
                 issues.append("\(f.name): missing (type \(f.type.description))")
-            } else if data[f.name] == .null {
+            } else if given == .null {
                 out[f.name] = .null
             }
         }
@@ -32,8 +37,14 @@ extension Definition {
 
     /// Validates one value against a schema type; returns it normalized (defaults applied).
     func validateValue(_ v: ValueIR, _ t: TypeIR, path: String, issues: inout [String]) -> ValueIR? {
+        validateValue(v, t, path: { path }, issues: &issues)
+    }
+
+    /// `path` is only built when there is a problem to report: valid data (the common case)
+    /// then costs no string building.
+    private func validateValue(_ v: ValueIR, _ t: TypeIR, path: () -> String, issues: inout [String]) -> ValueIR? {
         func wrong(_ why: String? = nil) -> ValueIR? {
-            issues.append("\(path): " + (why ?? "expected \(t.description), got \(Self.describe(v))"))
+            issues.append("\(path()): " + (why ?? "expected \(t.description), got \(Self.describe(v))"))
             return nil
         }
         switch t {
@@ -52,7 +63,7 @@ extension Definition {
             if case .bool = v { return v }
             return wrong()
         case .date:
-            if case .string(let s) = v, CalendarDate(parsing: s) != nil { return v }
+            if case .string(let s) = v, Self.isDate(s) { return v }
             return wrong("expected a date YYYY-MM-DD, got \(Self.describe(v))")
         case .datetime:
             if case .string(let s) = v, s.count >= 20, s.contains("T") || s.contains("t"),
@@ -67,44 +78,106 @@ extension Definition {
             if case .string(let s) = v, members.contains(s) { return v }
             return wrong("expected one of \(members.joined(separator: ", ")), got \(Self.describe(v))")
         case .record(let fields):
+            if isCanonical(v, t) { return v }
             return validateRecord(v, fields, path: path, issues: &issues)
         case .checklist(let fields):
+            if isCanonical(v, t) { return v }
             guard case .list(let items) = v else { return wrong() }
+            let itemFields = fields + [FieldIR.doneFlag]
             var out: [ValueIR] = []
+            out.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
-                if let n = validateRecord(item, fields + [FieldIR.doneFlag], path: "\(path)[\(i)]", issues: &issues) { out.append(n) }
+                if let n = validateRecord(item, itemFields, path: { "\(path())[\(i)]" }, issues: &issues) { out.append(n) }
             }
             return .list(out)
         case .list(let element):
+            if isCanonical(v, t) { return v }
             guard case .list(let items) = v else { return wrong() }
             var out: [ValueIR] = []
+            out.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
-                if let n = validateValue(item, element, path: "\(path)[\(i)]", issues: &issues) { out.append(n) }
+                if let n = validateValue(item, element, path: { "\(path())[\(i)]" }, issues: &issues) { out.append(n) }
             }
             return .list(out)
         }
     }
 
-    private func validateRecord(_ v: ValueIR, _ fields: [FieldIR], path: String, issues: inout [String]) -> ValueIR? {
+    private func validateRecord(_ v: ValueIR, _ fields: [FieldIR], path: () -> String, issues: inout [String]) -> ValueIR? {
         guard case .map(let m) = v else {
-            issues.append("\(path): expected a record, got \(Self.describe(v))")
+            issues.append("\(path()): expected a record, got \(Self.describe(v))")
             return nil
         }
         var out: [String: ValueIR] = [:]
-        let known = Set(fields.map(\.name))
-        for key in m.keys.sorted() where !known.contains(key) {
-            issues.append("\(path).\(key): unknown field (fields: \(fields.map(\.name).joined(separator: ", ")))")
+        out.reserveCapacity(fields.count)
+        // Records have a handful of fields: a linear search beats building a set per record.
+        if m.keys.contains(where: { k in !fields.contains { $0.name == k } }) {
+            for key in m.keys.sorted() where !fields.contains(where: { $0.name == key }) {
+                issues.append("\(path()).\(key): unknown field (fields: \(fields.map(\.name).joined(separator: ", ")))")
+            }
         }
         for f in fields {
             if let fv = m[f.name], fv != .null {
-                if let n = validateValue(fv, f.type, path: "\(path).\(f.name)", issues: &issues) { out[f.name] = n }
+                if let n = validateValue(fv, f.type, path: { "\(path()).\(f.name)" }, issues: &issues) { out[f.name] = n }
             } else if let d = f.defaultValue {
                 out[f.name] = d
             } else if !f.optional {
-                issues.append("\(path).\(f.name): missing (type \(f.type.description))")
+                issues.append("\(path()).\(f.name): missing (type \(f.type.description))")
             }
         }
         return .map(out)
+    }
+
+    /// Whether `v` is valid for `t` and already normalized, so that validating it would return
+    /// it unchanged with no issues: then records and lists are not rebuilt. Conservative —
+    /// false sends the value through the full validation (datetimes and durations always go).
+    func isCanonical(_ v: ValueIR, _ t: TypeIR) -> Bool {
+        switch (t, v) {
+        case (.string, .string), (.int, .int), (.decimal, .double), (.bool, .bool): return true
+        case (.date, .string(let s)): return Self.isDate(s)
+        case (.enumeration(let members), .string(let s)): return members.contains(s)
+        case (.record(let fields), _): return isCanonicalRecord(v, fields, withDone: false)
+        case (.checklist(let fields), .list(let items)): return items.allSatisfy { isCanonicalRecord($0, fields, withDone: true) }
+        case (.list(let element), .list(let items)): return items.allSatisfy { isCanonical($0, element) }
+        default: return false
+        }
+    }
+
+    /// A record is canonical when it has no unknown keys, no nulls, every present field is
+    /// canonical, and every absent field is optional without a default (nothing to fill in).
+    private func isCanonicalRecord(_ v: ValueIR, _ fields: [FieldIR], withDone: Bool) -> Bool {
+        guard case .map(let m) = v else { return false }
+        var present = 0
+        func check(_ f: FieldIR) -> Bool {
+            guard let fv = m[f.name] else { return f.optional && f.defaultValue == nil }
+            present += 1
+            return fv != .null && isCanonical(fv, f.type)
+        }
+        for f in fields where !check(f) { return false }
+        if withDone, !check(FieldIR.doneFlag) { return false }
+        // Field names are distinct: every key was a field exactly when the counts agree.
+        return present == m.count
+    }
+
+    /// Whether `s` is a date as ``CalendarDate/init(parsing:)`` reads it. The usual
+    /// `YYYY-MM-DD` in ASCII digits is read in place (splitting the string costs more than the
+    /// rest of a payload's validation); anything else goes through the parser.
+    static func isDate(_ s: String) -> Bool {
+        var s = s
+        let quick: Bool? = s.withUTF8 { b in
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+            func number(_ r: Range<Int>) -> Int? {
+                var n = 0
+                for i in r {
+                    let d = b[i] &- UInt8(ascii: "0")
+                    guard d < 10 else { return nil }
+                    n = n * 10 + Int(d)
+                }
+                return n
+            }
+            guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+            return CalendarDate(year: y, month: m, day: d) != nil
+        }
+        return quick ?? (CalendarDate(parsing: s) != nil)
     }
 
     static func describe(_ v: ValueIR) -> String {

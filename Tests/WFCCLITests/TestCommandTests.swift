@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WFCDriver
 
 /// `wfc test` and `wfc run` through the built executable.
 @Suite struct TestCommandTests {
@@ -130,5 +131,22 @@ import Testing
         let r = try CLI.run(["test", "workflows"])
         #expect(r.status == 0, "\(r.stdout)")
         #expect(r.stdout.hasSuffix(" 0 failed\n"))
+    }
+}
+
+/// The scenario JSON Schema and the scenario parser accept the same keys.
+@Suite struct ScenarioSchemaTests {
+    @Test func schemaAndParserAgree() throws {
+        let url = CLI.packageRoot.appendingPathComponent("schema/wfc-scenario.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        func keys(_ object: Any?) -> Set<String> { Set(((object as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? []) }
+        let defs = schema["$defs"] as? [String: Any]
+        #expect(keys(schema) == Set(ScenarioParser.fileKeys))
+        #expect(keys((schema["properties"] as? [String: Any])?["defaults"]) == Set(ScenarioParser.defaultsKeys))
+        #expect(keys(defs?["scenario"]) == Set(ScenarioParser.scenarioKeys))
+        #expect(keys(defs?["step"]) == Set(ScenarioParser.stepKeys))
+        #expect(keys(defs?["expect"]) == Set(Expectation.Kind.allCases.map(\.rawValue)))
+        let reasons = ((defs?["reason"] as? [String: Any])?["anyOf"] as? [[String: Any]])?.first?["enum"] as? [String]
+        #expect(Set(reasons ?? []) == Set(RuntimeDiagnostics.kindNames))
     }
 }

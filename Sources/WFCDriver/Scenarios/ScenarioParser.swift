@@ -11,6 +11,12 @@ public struct ScenarioParser {
     private var diagnostics: [Diagnostic] = []
     private var file = ""
 
+    /// The keys of each part of a scenario file (schema/wfc-scenario.schema.json must agree).
+    public static let fileKeys = ["workflow", "defaults", "scenarios"]
+    public static let defaultsKeys = ["start", "people", "data"]
+    public static let scenarioKeys = ["name", "start", "people", "data", "refused", "steps"]
+    public static let stepKeys = ["fire", "as", "role", "item", "data", "key", "tick", "at", "after", "refused", "expect"]
+
     public init(loader: YAMLLoader = YAMLLoader()) {
         self.loader = loader
     }
@@ -24,7 +30,7 @@ public struct ScenarioParser {
         guard loaded.diagnostics.allSatisfy({ $0.severity != .error }), let root = loaded.root else {
             return (nil, diagnostics)
         }
-        guard let top = mapping(root, "the scenario file", known: ["workflow", "defaults", "scenarios"]) else { return (nil, diagnostics) }
+        guard let top = mapping(root, "the scenario file", known: Self.fileKeys) else { return (nil, diagnostics) }
         let dir = (source.path as NSString).deletingLastPathComponent
         var workflowPath = ScenarioFiles.defaultWorkflow(for: source.path)
         var workflowSpan = SourceSpan.point(source.path, 0)
@@ -33,7 +39,7 @@ public struct ScenarioParser {
             workflowSpan = w.span.in(file)
         }
         var defaults = Scenario(name: "", span: workflowSpan, start: nil, people: [:], data: [:], refused: nil, steps: [])
-        if let d = top["defaults"], let m = mapping(d, "`defaults`", known: ["start", "people", "data"]) {
+        if let d = top["defaults"], let m = mapping(d, "`defaults`", known: Self.defaultsKeys) {
             readCommon(m, into: &defaults)
         }
         var scenarios: [Scenario] = []
@@ -84,7 +90,7 @@ public struct ScenarioParser {
     // MARK: scenario and steps
 
     private mutating func scenario(_ node: YAMLNode, defaults: Scenario) -> Scenario? {
-        guard let m = mapping(node, "a scenario", known: ["name", "start", "people", "data", "refused", "steps"]) else { return nil }
+        guard let m = mapping(node, "a scenario", known: Self.scenarioKeys) else { return nil }
         var s = defaults
         s.span = node.span.in(file)
         guard let nameNode = m["name"], let name = string(nameNode, "`name`") else {
@@ -126,8 +132,7 @@ public struct ScenarioParser {
     }
 
     private mutating func step(_ node: YAMLNode) -> ScenarioStep? {
-        let known = ["fire", "as", "role", "item", "data", "key", "tick", "at", "after", "refused", "expect"]
-        guard let m = mapping(node, "a step", known: known) else { return nil }
+        guard let m = mapping(node, "a step", known: Self.stepKeys) else { return nil }
         var step = ScenarioStep(action: .none, span: node.span.in(file), clock: nil, refused: nil, expectations: [])
         if let at = m["at"], let text = string(at, "`at`") { step.clock = .at(Timed(text: text, span: at.span.in(file))) }
         if let after = m["after"] {

@@ -68,7 +68,9 @@ public enum FileDiscovery {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure(.usage, "no such file: \(path)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Pipes and process substitutions (`--data <(…)`) have no size: read them as a stream.
+        guard let data = FileManager.default.contents(atPath: path)
+                ?? FileHandle(forReadingAtPath: path).map({ h in defer { try? h.close() }; return h.readDataToEndOfFile() }) else {
             throw CommandFailure(.failure, "cannot read \(path)")
         }
         return SourceFile(path: path, bytes: Array(data))

@@ -224,7 +224,7 @@ struct WorkflowParser {
         for (k, v) in sub.exprStyles { exprStyles[k] = v }
         guard var own = parseOwnState(name, original) else { return base }
         guard let base else { return own }
-        let ownKeys = Set((original.mapping ?? []).compactMap { $0.key.scalar?.text })
+        let ownKeys = Set(original.mapping?.compactMap { $0.key.scalar?.text } ?? [])
         own.fragment = useName
         if !ownKeys.contains("title") { own.title = base.title }
         if !ownKeys.contains("clause") { own.clause = base.clause }
@@ -342,7 +342,7 @@ struct WorkflowParser {
     }
 
     mutating func parseRequirements(_ node: YAMLNode) -> [RequirementSyntax] {
-        let items = node.sequence ?? [node]
+        let items = node.sequence.map(Array.init) ?? [node]
         var out: [RequirementSyntax] = []
         for item in items {
             if item.scalar != nil {

@@ -4,10 +4,9 @@ import WFCDiagnostics
 /// replace an earlier one, so this is an error. The check itself runs when a mapping closes
 /// (TreeBuilder.checkDuplicateKeys), comparing resolved values, so `0x10` and `16` collide.
 enum DuplicateKeys {
-    static func diagnostic(key: YAMLNode, first: NodeSpan, file: String) -> Diagnostic {
-        let name = key.scalar?.text ?? ""
-        return Diagnostic(
-            DuplicateKey(key: name), at: key.span.in(file), label: "duplicate key",
+    static func diagnostic(key: String, at span: NodeSpan, first: NodeSpan, file: String) -> Diagnostic {
+        Diagnostic(
+            DuplicateKey(key: key), at: span.in(file), label: "duplicate key",
             secondary: [Label(first.in(file), "first defined here")])
     }
 }

@@ -4,14 +4,26 @@ import WFCDiagnostics
 /// reported at the byte where it starts.
 enum EncodingCheck {
     static func check(_ file: SourceFile) -> Diagnostic? {
+        var unicodeLineBreaks = false
+        return check(file, unicodeLineBreaks: &unicodeLineBreaks)
+    }
+
+    /// Checks `file`; `unicodeLineBreaks` is set to whether the file contains NEL, LS or PS
+    /// (found by the same pass, for ``PositionCursor``).
+    static func check(_ file: SourceFile, unicodeLineBreaks: inout Bool) -> Diagnostic? {
         let b = file.bytes
         if b.count >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))
             || (b.count >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)
         {
             return Diagnostic(UnsupportedEncoding(), at: SourceSpan(file: file.path, start: 0, end: 2), label: "byte order mark of UTF-16 or UTF-32")
         }
-        if file.isASCII { return nil }
-        if let bad = firstInvalidUTF8(b) {
+        if file.isASCII {
+            unicodeLineBreaks = false
+            return nil
+        }
+        let scan = scan(b)
+        unicodeLineBreaks = scan.unicodeLineBreaks
+        if let bad = scan.invalid {
             let shown = b[bad.offset..<min(bad.offset + bad.length, b.count)].map { "0x" + hex($0) }.joined(separator: " ")
             return Diagnostic(
                 InvalidUTF8(bytes: shown), at: SourceSpan(file: file.path, start: bad.offset, end: bad.offset + bad.length),
@@ -22,34 +34,54 @@ enum EncodingCheck {
 
     /// The first malformed sequence: its offset and how many bytes belong to it.
     static func firstInvalidUTF8(_ b: [UInt8]) -> (offset: Int, length: Int)? {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let need: Int
-            var lo: UInt8 = 0x80
-            var hi: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: return (i, 1)
+        scan(b).invalid
+    }
+
+    /// One pass over the bytes: the first malformed sequence, and whether a NEL (U+0085),
+    /// LS (U+2028) or PS (U+2029) occurs before it. Runs of ASCII are skipped eight bytes at
+    /// a time.
+    static func scan(_ bytes: [UInt8]) -> (invalid: (offset: Int, length: Int)?, unicodeLineBreaks: Bool) {
+        bytes.withUnsafeBufferPointer { b in
+            var breaks = false
+            var i = 0
+            let n = b.count
+            while i < n {
+                // Eight ASCII bytes at once (the load is in bounds: i + 8 <= n).
+                if i + 8 <= n, let base = b.baseAddress,
+                   UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+                let c = b[i]
+                if c < 0x80 { i += 1; continue }
+                let need: Int
+                var lo: UInt8 = 0x80
+                var hi: UInt8 = 0xBF
+                switch c {
+                case 0xC2...0xDF: need = 1
+                case 0xE0: need = 2; lo = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: need = 2
+                case 0xED: need = 2; hi = 0x9F
+                case 0xF0: need = 3; lo = 0x90
+                case 0xF1...0xF3: need = 3
+                case 0xF4: need = 3; hi = 0x8F
+                default: return ((i, 1), breaks)
+                }
+                for k in 1...need {
+                    guard i + k < n else { return ((i, k), breaks) }
+                    let cc = b[i + k]
+                    let l: UInt8 = k == 1 ? lo : 0x80
+                    let h: UInt8 = k == 1 ? hi : 0xBF
+                    if cc < l || cc > h { return ((i, k), breaks) }
+                }
+                // The sequence is valid: NEL is C2 85; LS and PS are E2 80 A8 and E2 80 A9.
+                if (c == 0xC2 && b[i + 1] == 0x85) || (c == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9)) {
+                    breaks = true
+                }
+                i += need + 1
             }
-            for k in 1...need {
-                guard i + k < n else { return (i, k) }
-                let cc = b[i + k]
-                let l: UInt8 = k == 1 ? lo : 0x80
-                let h: UInt8 = k == 1 ? hi : 0xBF
-                if cc < l || cc > h { return (i, k) }
-            }
-            i += need + 1
+            return (nil, breaks)
         }
-        return nil
     }
 
     private static func hex(_ b: UInt8) -> String {

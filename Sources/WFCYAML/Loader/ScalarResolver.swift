@@ -7,6 +7,25 @@ enum ScalarResolver {
         case intOutOfRange
     }
 
+    /// False when a non-empty plain scalar of `count` bytes starting with `firstByte` is
+    /// certainly a string (``resolvePlain`` would return `.string`): it cannot be a number,
+    /// `~`, `null`, `true` or `false` in any of their spellings.
+    @inline(__always)
+    static func mayBeNonString(firstByte b: UInt8, count: Int) -> Bool {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            return true
+        case UInt8(ascii: "~"):
+            return count == 1
+        case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"):
+            return count == 4
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return count == 5
+        default:
+            return false
+        }
+    }
+
     static func resolvePlain(_ text: String) -> Outcome {
         var utf8 = text.utf8
         guard let first = utf8.first else { return .value(.null) }

@@ -4,17 +4,23 @@ import WFCDiagnostics
 /// The event-driven builder. It reads libyaml's events in place (no intermediate Swift
 /// event), keeps an explicit stack so deep input cannot overflow the call stack, and checks
 /// duplicate keys when a mapping closes.
+///
+/// Nodes are plain ``YAMLTree/Record`` values. The children of every open collection wait on
+/// ``children``; when a collection closes they are copied, in one block, to the end of
+/// ``records``, so that each collection's children are consecutive records.
 struct TreeBuilder {
+    typealias Record = YAMLTree.Record
+
     let file: SourceFile
     let limits: YAMLLimits
     var cursor: PositionCursor
     var diagnostics: [Diagnostic] = []
-    var root: YAMLNode?
 
     private struct Frame {
         var isSequence: Bool
         var start: SourcePosition
-        var tag: String?
+        /// Index into ``tags``, or -1.
+        var tag: Int
         var anchor: String?
         var flow: Bool
         /// Where this collection's children start on ``children``.
@@ -25,21 +31,35 @@ struct TreeBuilder {
 
     private var stack: [Frame] = []
     /// Children of every open collection, innermost last (keys and values alternate for
-    /// mappings). Each collection is copied out once, at its exact size, when it closes.
-    private var children = NodeScratch()
-    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// mappings).
+    private var children: [Record] = []
+    /// Finished nodes: the tree's records.
+    private var records: [Record] = []
+    private var texts: [String] = []
+    private var tags: [String] = []
+    private var strings = ShortStrings()
+    /// The document's root once it is complete.
+    private var rootRecord: Record?
+    private var anchors: [String: (record: Record, size: Int)] = [:]
     private var openAnchors: Set<String> = []
     private var aliasNodes = 0
     private var documents = 0
     private var stop = false
 
-    init(file: SourceFile, limits: YAMLLimits) {
+    /// `unicodeLineBreaks`: whether the file contains NEL, LS or PS (nil: find out).
+    init(file: SourceFile, limits: YAMLLimits, unicodeLineBreaks: Bool? = nil) {
         self.file = file
         self.limits = limits
-        self.cursor = PositionCursor(file: file)
+        self.cursor = PositionCursor(file: file, unicodeLineBreaks: unicodeLineBreaks)
         stack.reserveCapacity(16)
+        children.reserveCapacity(64)
+        // Workflow files have about one node per 10 bytes; reserving avoids regrowing.
+        let expected = file.bytes.count / 8 + 16
+        records.reserveCapacity(expected)
+        texts.reserveCapacity(expected)
     }
 
+    /// Reads every event; then ``root`` holds the tree, unless a fatal problem was found.
     mutating func run() {
         let parser = YAMLEventParser(bytes: file.bytes)
         while !stop {
@@ -47,22 +67,31 @@ struct TreeBuilder {
                 guard try parser.withNextRawEvent({ handle($0) }) != nil else { break }
             } catch {
                 diagnostics.append(SyntaxErrors.diagnostic(error, file: file) { cursor.byteOffset($0.index) })
-                root = nil
+                rootRecord = nil
                 return
             }
         }
         if stop { return }
         if documents == 0 {
             diagnostics.append(Diagnostic(EmptyDocument(), at: .point(file.path, 0)))
-        } else if let r = root, case .scalar(let s) = r.content, s.value == .null, s.style == .plain, s.text.isEmpty, r.tag == nil {
+        } else if let r = rootRecord, r.kind == .scalar, r.valueKind == .null, r.style == .plain, r.tag < 0, texts[r.first].isEmpty {
             diagnostics.append(Diagnostic(EmptyDocument(), at: r.span.in(file.path)))
-            root = nil
+            rootRecord = nil
         }
+    }
+
+    /// The root node, stored last in its tree; nil when loading failed or the file is empty.
+    mutating func root() -> YAMLNode? {
+        guard let r = rootRecord else { return nil }
+        records.reserveCapacity(records.count + 1)
+        records.append(r)
+        let tree = YAMLTree(records: records, texts: texts, tags: tags)
+        return YAMLNode(tree: tree, index: records.count - 1)
     }
 
     private mutating func fail(_ d: Diagnostic) {
         diagnostics.append(d)
-        root = nil
+        rootRecord = nil
         stop = true
     }
 
@@ -82,7 +111,7 @@ struct TreeBuilder {
                 diagnostics.append(Diagnostic(
                     UnknownAnchor(anchor: anchor, recursive: recursive), at: span.in(file.path),
                     label: recursive ? "recursive alias" : "unknown anchor"))
-                attach(YAMLNode(content: .scalar(YAMLScalar(text: "", style: .plain, value: .null)), span: span), size: 1, anchor: nil)
+                attach(nullScalar(span), size: 1, anchor: nil, mergeKey: false)
                 return
             }
             aliasNodes += target.size
@@ -90,14 +119,23 @@ struct TreeBuilder {
                 fail(Diagnostic(AliasBudgetExceeded(limit: limits.maxAliasNodes), at: span.in(file.path), label: "this alias exceeds the budget"))
                 return
             }
-            var node = target.node
+            // The copy shares the target's children: records are never changed once written.
+            var node = target.record
             node.span = span
-            attach(node, size: target.size, anchor: nil)
+            let mergeKey = node.kind == .scalar && node.style == .plain && node.tag < 0 && texts[node.first] == "<<"
+            attach(node, size: target.size, anchor: nil, mergeKey: mergeKey)
         case YAML_SCALAR_EVENT:
             let s = e.pointee.data.scalar
             let text: String
+            // The first two bytes of the value (0 when absent), for the shortcuts below.
+            var b0: UInt8 = 0
+            var b1: UInt8 = 0
+            var fingerprint: UInt64 = 0
             if let p = s.value, s.length > 0 {
-                text = String(decoding: UnsafeBufferPointer(start: p, count: s.length), as: UTF8.self)
+                let raw = UnsafeBufferPointer(start: p, count: s.length)
+                (text, fingerprint) = strings.string(raw)
+                b0 = raw[0]
+                if s.length > 1 { b1 = raw[1] }
             } else {
                 text = ""
             }
@@ -111,9 +149,20 @@ struct TreeBuilder {
             }
             let tag = string(s.tag)
             let span = span(e)
-            let value = resolve(text, tag: tag, style: style, span: span)
-            attach(YAMLNode(content: .scalar(YAMLScalar(text: text, style: style, value: value)), span: span, tag: tag),
-                   size: 1, anchor: string(s.anchor))
+            let kind: YAMLTree.ValueKind
+            var payload: UInt64 = 0
+            if tag == nil && style == .plain && s.length > 0 && !ScalarResolver.mayBeNonString(firstByte: b0, count: s.length) {
+                // Most plain scalars are words: a string, decided by the first byte.
+                kind = .string
+            } else {
+                (kind, payload) = Self.encode(resolve(text, tag: tag, style: style, span: span))
+            }
+            if kind == .string { payload = fingerprint }
+            texts.append(text)
+            let node = Record(span: span, first: texts.count - 1, count: 0, payload: payload, tag: tag == nil ? -1 : intern(tag),
+                              kind: .scalar, valueKind: kind, style: style, isFlow: false)
+            let mergeKey = style == .plain && tag == nil && s.length == 2 && b0 == UInt8(ascii: "<") && b1 == UInt8(ascii: "<")
+            attach(node, size: 1, anchor: string(s.anchor), mergeKey: mergeKey)
         case YAML_SEQUENCE_START_EVENT:
             let d = e.pointee.data.sequence_start
             open(e, isSequence: true, anchor: string(d.anchor), tag: string(d.tag), flow: d.style == YAML_FLOW_SEQUENCE_STYLE)
@@ -141,7 +190,7 @@ struct TreeBuilder {
             diagnostics.append(Diagnostic(m, at: SourceSpan(file: file.path, start: start.offset, end: max(start.offset, end.offset))))
         }
         if let anchor { openAnchors.insert(anchor) }
-        stack.append(Frame(isSequence: isSequence, start: start, tag: tag, anchor: anchor, flow: flow, childStart: children.count))
+        stack.append(Frame(isSequence: isSequence, start: start, tag: intern(tag), anchor: anchor, flow: flow, childStart: children.count))
     }
 
     private mutating func close(_ e: UnsafeMutablePointer<yaml_event_t>) {
@@ -155,64 +204,114 @@ struct TreeBuilder {
             end = cursor.position(e.pointee.end_mark)
         }
         if end.offset < frame.start.offset { end = frame.start }
-        let content: YAMLNode.Content
-        if frame.isSequence {
-            content = .sequence(children.popSequence(from: first))
-        } else {
+        if !frame.isSequence {
             if (children.count - first) % 2 == 1, let k = children.last {
                 // A key with no value cannot come from libyaml, but stay total.
-                children.push(YAMLNode(content: .scalar(YAMLScalar(text: "", style: .plain, value: .null)), span: k.span))
+                children.append(nullScalar(k.span))
             }
-            let pairs = children.popPairs(from: first)
-            checkDuplicateKeys(pairs)
-            content = .mapping(pairs)
+            checkDuplicateKeys(from: first)
         }
-        let node = YAMLNode(content: content, span: NodeSpan(start: frame.start, end: end), tag: frame.tag, isFlow: frame.flow)
+        let base = records.count
+        let count = children.count - first
+        records.append(contentsOf: children[first...])
+        children.removeLast(count)
+        let node = Record(span: NodeSpan(start: frame.start, end: end), first: base, count: count, payload: 0, tag: frame.tag,
+                          kind: frame.isSequence ? .sequence : .mapping, valueKind: .null, style: .plain, isFlow: frame.flow)
         if let a = frame.anchor { openAnchors.remove(a) }
-        attach(node, size: frame.size, anchor: frame.anchor)
+        attach(node, size: frame.size, anchor: frame.anchor, mergeKey: false)
     }
 
-    private mutating func attach(_ node: YAMLNode, size: Int, anchor: String?) {
+    /// Adds a finished node to the open collection (or makes it the root). `mergeKey`: the
+    /// node is a plain, untagged `<<`, which is reported when it is a mapping key.
+    @inline(__always)
+    private mutating func attach(_ node: Record, size: Int, anchor: String?, mergeKey: Bool) {
         if let anchor { anchors[anchor] = (node, size) }
         let top = stack.count - 1
         guard top >= 0 else {
-            root = node
+            rootRecord = node
             return
         }
         stack[top].size += size
-        if !stack[top].isSequence && (children.count - stack[top].childStart) % 2 == 0,
-           case .scalar(let s) = node.content, s.style == .plain, node.tag == nil, s.text == "<<" {
+        if mergeKey && !stack[top].isSequence && (children.count - stack[top].childStart) % 2 == 0 {
             diagnostics.append(Diagnostic(MergeKeyUnsupported(), at: node.span.in(file.path), label: "merge key"))
         }
-        children.push(node)
+        children.append(node)
     }
 
-    /// Reports each key equal to an earlier one. Small mappings compare pairwise; large ones hash.
-    private mutating func checkDuplicateKeys(_ pairs: [YAMLPair]) {
-        if pairs.count <= 16 {
-            for i in 1..<max(pairs.count, 1) {
-                guard case .scalar(let k) = pairs[i].key.content else { continue }
+    /// An empty plain scalar (for unknown aliases).
+    private mutating func nullScalar(_ span: NodeSpan) -> Record {
+        texts.append("")
+        return Record(span: span, first: texts.count - 1, count: 0, payload: 0, tag: -1,
+                      kind: .scalar, valueKind: .null, style: .plain, isFlow: false)
+    }
+
+    /// Reports each key (of the mapping whose keys and values start at `first` on
+    /// ``children``) equal to an earlier one. Small mappings compare pairwise; large ones hash.
+    private mutating func checkDuplicateKeys(from first: Int) {
+        let n = (children.count - first) / 2
+        if n <= 16 {
+            for i in 1..<max(n, 1) {
+                let k = children[first + 2 * i]
+                guard k.kind == .scalar else { continue }
                 for j in 0..<i {
-                    if case .scalar(let other) = pairs[j].key.content, other.value == k.value {
-                        diagnostics.append(DuplicateKeys.diagnostic(key: pairs[i].key, first: pairs[j].key.span, file: file.path))
+                    let other = children[first + 2 * j]
+                    if other.kind == .scalar, sameValue(k, other) {
+                        diagnostics.append(DuplicateKeys.diagnostic(key: texts[k.first], at: k.span, first: other.span, file: file.path))
                         break
                     }
                 }
             }
             return
         }
-        var first: [ScalarValue: Int] = [:]
-        first.reserveCapacity(pairs.count)
-        for (i, p) in pairs.enumerated() {
-            guard case .scalar(let k) = p.key.content else { continue }
-            if let j = first[k.value] {
-                diagnostics.append(DuplicateKeys.diagnostic(key: p.key, first: pairs[j].key.span, file: file.path))
+        var seen: [ScalarValue: Int] = [:]
+        seen.reserveCapacity(n)
+        for i in 0..<n {
+            let k = children[first + 2 * i]
+            guard k.kind == .scalar else { continue }
+            let value = YAMLTree.value(k, text: texts[k.first])
+            if let j = seen[value] {
+                diagnostics.append(DuplicateKeys.diagnostic(key: texts[k.first], at: k.span, first: children[first + 2 * j].span, file: file.path))
             } else {
-                first[k.value] = i
+                seen[value] = i
             }
         }
     }
 
+    /// Whether two scalars have equal resolved values (as ``ScalarValue``'s `==`: `0x10`
+    /// equals `16`, NaN equals nothing, strings compare as Swift strings).
+    private func sameValue(_ a: Record, _ b: Record) -> Bool {
+        guard a.valueKind == b.valueKind else { return false }
+        switch a.valueKind {
+        case .null: return true
+        case .bool, .int: return a.payload == b.payload
+        case .float: return Double(bitPattern: a.payload) == Double(bitPattern: b.payload)
+        case .string:
+            // Different fingerprints of two short ASCII texts: different strings.
+            if a.payload != b.payload && a.payload & b.payload & ShortStrings.asciiFlag != 0 { return false }
+            return texts[a.first] == texts[b.first]
+        }
+    }
+
+    /// A resolved value as a record stores it; a string value is the scalar's text.
+    private static func encode(_ v: ScalarValue) -> (YAMLTree.ValueKind, UInt64) {
+        switch v {
+        case .null: (.null, 0)
+        case .bool(let b): (.bool, b ? 1 : 0)
+        case .int(let i): (.int, UInt64(bitPattern: Int64(i)))
+        case .float(let d): (.float, d.bitPattern)
+        case .string: (.string, 0)
+        }
+    }
+
+    /// The index of `tag` in ``tags`` (-1 for none). Tags are rare: a linear search is enough.
+    private mutating func intern(_ tag: String?) -> Int {
+        guard let tag else { return -1 }
+        if let i = tags.firstIndex(of: tag) { return i }
+        tags.append(tag)
+        return tags.count - 1
+    }
+
+    @inline(__always)
     private mutating func span(_ e: UnsafeMutablePointer<yaml_event_t>) -> NodeSpan {
         let s = cursor.position(e.pointee.start_mark)
         let end = cursor.position(e.pointee.end_mark)
@@ -252,5 +351,39 @@ struct TreeBuilder {
 extension PositionCursor {
     mutating func position(_ m: yaml_mark_t) -> SourcePosition {
         position(m.index, line: m.line, column: m.column)
+    }
+}
+
+/// Scalar texts of up to eight bytes (keys, role and state names, small numbers) repeat
+/// throughout a file. A small direct-mapped cache returns the `String` made earlier from
+/// the same bytes; such strings are stored inline, so a hit costs no allocation and no
+/// UTF-8 validation. A hit needs equal length and equal bytes, so the result is always
+/// exactly `String(decoding: bytes, as: UTF8.self)`.
+struct ShortStrings {
+    /// Set in the fingerprint of a text of at most eight ASCII bytes.
+    static let asciiFlag: UInt64 = 1 << 63
+
+    private struct Entry {
+        var key: UInt64 = 0
+        var length = 0
+        var value = ""
+    }
+
+    private var entries = [Entry](repeating: Entry(), count: 64)
+
+    /// The string, and a fingerprint for quick inequality: for texts of at most eight ASCII
+    /// bytes, the bytes with ``asciiFlag`` set (two such texts are different strings when
+    /// their fingerprints differ); otherwise 0.
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, UInt64) {
+        let n = bytes.count
+        guard n <= 8 else { return (String(decoding: bytes, as: UTF8.self), 0) }
+        var key: UInt64 = 0
+        for i in 0..<n { key |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        let fingerprint = key & 0x8080_8080_8080_8080 == 0 ? key | Self.asciiFlag : 0
+        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        if entries[slot].length == n && entries[slot].key == key && n > 0 { return (entries[slot].value, fingerprint) }
+        let s = String(decoding: bytes, as: UTF8.self)
+        entries[slot] = Entry(key: key, length: n, value: s)
+        return (s, fingerprint)
     }
 }

@@ -31,17 +31,20 @@ public struct YAMLLoader: Sendable {
 
     /// Loads `file`. Never traps: every problem becomes a diagnostic.
     public func load(_ file: SourceFile) -> YAMLLoadResult {
-        if file.bytes.count > limits.maxFileBytes {
-            let d = Diagnostic(FileTooLarge(size: file.bytes.count, limit: limits.maxFileBytes),
+        // The tree keeps positions in 32 bits, so 2 GiB is the most even with a higher limit.
+        let maxBytes = min(limits.maxFileBytes, YAMLTree.maxFileBytes)
+        if file.bytes.count > maxBytes {
+            let d = Diagnostic(FileTooLarge(size: file.bytes.count, limit: maxBytes),
                                at: .point(file.path, 0))
             return YAMLLoadResult(file: file, root: nil, diagnostics: [d])
         }
-        if let d = EncodingCheck.check(file) {
+        var unicodeLineBreaks = false
+        if let d = EncodingCheck.check(file, unicodeLineBreaks: &unicodeLineBreaks) {
             return YAMLLoadResult(file: file, root: nil, diagnostics: [d])
         }
-        var builder = TreeBuilder(file: file, limits: limits)
+        var builder = TreeBuilder(file: file, limits: limits, unicodeLineBreaks: unicodeLineBreaks)
         builder.run()
-        return YAMLLoadResult(file: file, root: builder.root, diagnostics: builder.diagnostics)
+        return YAMLLoadResult(file: file, root: builder.root(), diagnostics: builder.diagnostics)
     }
 
     /// Loads text given in memory, e.g. from standard input.

@@ -65,57 +65,161 @@ public struct YAMLScalar: Hashable, Sendable {
     }
 }
 
-/// A YAML node with the span it was written at.
+/// One node of a loaded file: a handle into the file's ``YAMLTree`` (the tree is shared,
+/// immutable and freed as a whole). Copying a node copies the handle, not the subtree.
+///
+/// Equality and hashing are structural: two nodes are equal when their content, span, tag
+/// and style are, whichever trees they live in.
 public struct YAMLNode: Hashable, Sendable {
+    /// What a node holds. Lists and mappings are views into the tree.
     public enum Content: Hashable, Sendable {
         case scalar(YAMLScalar)
-        case sequence([YAMLNode])
-        case mapping([YAMLPair])
+        case sequence(YAMLSequence)
+        case mapping(YAMLMapping)
     }
 
-    public var content: Content
-    public var span: NodeSpan
+    let tree: YAMLTree
+    let index: Int
+
+    init(tree: YAMLTree, index: Int) {
+        self.tree = tree
+        self.index = index
+    }
+
+    @inline(__always) var record: YAMLTree.Record { tree.records[index] }
+
+    /// The node's scalar, list or mapping.
+    public var content: Content {
+        let r = record
+        switch r.kind {
+        case .scalar: return .scalar(tree.scalar(r))
+        case .sequence: return .sequence(YAMLSequence(tree: tree, start: r.first, count: r.count))
+        case .mapping: return .mapping(YAMLMapping(tree: tree, start: r.first, count: r.count / 2))
+        }
+    }
+
+    /// Where the node was written (for an alias: where the alias was written).
+    public var span: NodeSpan { record.span }
+
     /// The explicit tag, fully expanded (e.g. `tag:yaml.org,2002:str`), if one was written.
-    public var tag: String?
+    public var tag: String? {
+        let t = record.tag
+        return t < 0 ? nil : tree.tags[t]
+    }
+
     /// True for `[...]` and `{...}`.
-    public var isFlow: Bool
+    public var isFlow: Bool { record.isFlow }
 
-    public init(content: Content, span: NodeSpan, tag: String? = nil, isFlow: Bool = false) {
-        self.content = content
-        self.span = span
-        self.tag = tag
-        self.isFlow = isFlow
-    }
-
+    /// The scalar, when the node is one.
     public var scalar: YAMLScalar? {
-        if case .scalar(let s) = content { return s }
-        return nil
+        let r = record
+        return r.kind == .scalar ? tree.scalar(r) : nil
     }
 
-    public var sequence: [YAMLNode]? {
-        if case .sequence(let s) = content { return s }
-        return nil
+    /// The entries, when the node is a list.
+    public var sequence: YAMLSequence? {
+        let r = record
+        return r.kind == .sequence ? YAMLSequence(tree: tree, start: r.first, count: r.count) : nil
     }
 
-    public var mapping: [YAMLPair]? {
-        if case .mapping(let m) = content { return m }
-        return nil
+    /// The entries, when the node is a mapping.
+    public var mapping: YAMLMapping? {
+        let r = record
+        return r.kind == .mapping ? YAMLMapping(tree: tree, start: r.first, count: r.count / 2) : nil
     }
 
     /// The value of a mapping entry whose key is the string `key`.
     public subscript(key: String) -> YAMLNode? {
-        guard case .mapping(let pairs) = content else { return nil }
-        for p in pairs where p.key.scalar?.text == key { return p.value }
+        let r = record
+        guard r.kind == .mapping else { return nil }
+        var k = r.first
+        let end = r.first + r.count
+        while k + 1 < end {
+            // Compare the key's text directly: no YAMLScalar is built per entry.
+            let kr = tree.records[k]
+            if kr.kind == .scalar && tree.texts[kr.first] == key { return YAMLNode(tree: tree, index: k + 1) }
+            k += 2
+        }
         return nil
     }
 
     /// "a mapping", "a list", "a string"…, for messages.
     public var kindDescription: String {
-        switch content {
-        case .scalar(let s): s.value.typeDescription
-        case .sequence: "a list"
-        case .mapping: "a mapping"
+        let r = record
+        switch r.kind {
+        case .scalar: return r.valueKind.typeDescription
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
         }
+    }
+
+    /// Structural equality: content, span, tag and flow style.
+    public static func == (a: YAMLNode, b: YAMLNode) -> Bool {
+        if a.tree === b.tree && a.index == b.index { return true }
+        let ra = a.record, rb = b.record
+        return ra.span == rb.span && ra.isFlow == rb.isFlow && a.tag == b.tag && a.content == b.content
+    }
+
+    /// Hashes the span and the content.
+    public func hash(into h: inout Hasher) {
+        h.combine(span)
+        h.combine(content)
+    }
+}
+
+/// The entries of a list node, in order: a view into the tree.
+public struct YAMLSequence: RandomAccessCollection, Hashable, Sendable {
+    let tree: YAMLTree
+    let start: Int
+    /// The number of entries.
+    public let count: Int
+
+    /// Always 0.
+    public var startIndex: Int { 0 }
+    /// The number of entries.
+    public var endIndex: Int { count }
+
+    /// The entry at `i` (0-based).
+    public subscript(i: Int) -> YAMLNode {
+        precondition(i >= 0 && i < count, "index out of range")
+        return YAMLNode(tree: tree, index: start + i)
+    }
+
+    /// Element-wise equality.
+    public static func == (a: Self, b: Self) -> Bool { a.elementsEqual(b) }
+    /// Hashes the entries.
+    public func hash(into h: inout Hasher) {
+        h.combine(count)
+        for n in self { h.combine(n) }
+    }
+}
+
+/// The entries of a mapping node, in the order written: a view into the tree.
+public struct YAMLMapping: RandomAccessCollection, Hashable, Sendable {
+    let tree: YAMLTree
+    /// The first key; keys and values alternate in the tree.
+    let start: Int
+    /// The number of entries.
+    public let count: Int
+
+    /// Always 0.
+    public var startIndex: Int { 0 }
+    /// The number of entries.
+    public var endIndex: Int { count }
+
+    /// The entry at `i` (0-based).
+    public subscript(i: Int) -> YAMLPair {
+        precondition(i >= 0 && i < count, "index out of range")
+        let k = start + 2 * i
+        return YAMLPair(key: YAMLNode(tree: tree, index: k), value: YAMLNode(tree: tree, index: k + 1))
+    }
+
+    /// Element-wise equality.
+    public static func == (a: Self, b: Self) -> Bool { a.elementsEqual(b) }
+    /// Hashes the entries.
+    public func hash(into h: inout Hasher) {
+        h.combine(count)
+        for p in self { h.combine(p) }
     }
 }
 
@@ -127,5 +231,111 @@ public struct YAMLPair: Hashable, Sendable {
     public init(key: YAMLNode, value: YAMLNode) {
         self.key = key
         self.value = value
+    }
+}
+
+/// The nodes of one loaded file in a flat array: no per-node allocation, and freeing the
+/// tree frees a few arrays. The children of a collection are consecutive records (keys and
+/// values alternating for mappings); an alias node is a copy of its target's record, so it
+/// shares the target's children.
+final class YAMLTree: Sendable {
+    enum Kind: UInt8 { case scalar, sequence, mapping }
+
+    /// How a scalar's value is stored in ``Record/payload``.
+    enum ValueKind: UInt8 {
+        case null, bool, int, float, string
+
+        var typeDescription: String {
+            switch self {
+            case .null: "null"
+            case .bool: "a boolean"
+            case .int: "an integer"
+            case .float: "a number"
+            case .string: "a string"
+            }
+        }
+    }
+
+    /// Files up to this size can be stored: positions and indices are kept in 32 bits.
+    static let maxFileBytes = Int(Int32.max)
+
+    /// One node, as plain data (48 bytes). Positions are 32-bit (files are at most
+    /// ``maxFileBytes``); a file has fewer nodes than twice its bytes, so 32-bit indices fit.
+    struct Record {
+        /// The bits of an int, float or bool value; for a string, ``ShortStrings``' fingerprint.
+        var payload: UInt64
+        private var startOffset, startLine, startColumn: Int32
+        private var endOffset, endLine, endColumn: Int32
+        private var first32: UInt32
+        private var count32: UInt32
+        private var tag32: Int32
+        var kind: Kind
+        var valueKind: ValueKind
+        var style: ScalarStyle
+        var isFlow: Bool
+
+        init(span: NodeSpan, first: Int, count: Int, payload: UInt64, tag: Int,
+             kind: Kind, valueKind: ValueKind, style: ScalarStyle, isFlow: Bool) {
+            self.payload = payload
+            (startOffset, startLine, startColumn) = (0, 0, 0)
+            (endOffset, endLine, endColumn) = (0, 0, 0)
+            first32 = UInt32(truncatingIfNeeded: first)
+            count32 = UInt32(truncatingIfNeeded: count)
+            tag32 = Int32(truncatingIfNeeded: tag)
+            self.kind = kind
+            self.valueKind = valueKind
+            self.style = style
+            self.isFlow = isFlow
+            self.span = span
+        }
+
+        var span: NodeSpan {
+            get {
+                NodeSpan(start: SourcePosition(offset: Int(startOffset), line: Int(startLine), column: Int(startColumn)),
+                         end: SourcePosition(offset: Int(endOffset), line: Int(endLine), column: Int(endColumn)))
+            }
+            set {
+                startOffset = Int32(truncatingIfNeeded: newValue.start.offset)
+                startLine = Int32(truncatingIfNeeded: newValue.start.line)
+                startColumn = Int32(truncatingIfNeeded: newValue.start.column)
+                endOffset = Int32(truncatingIfNeeded: newValue.end.offset)
+                endLine = Int32(truncatingIfNeeded: newValue.end.line)
+                endColumn = Int32(truncatingIfNeeded: newValue.end.column)
+            }
+        }
+
+        /// Scalars: the index of the text in ``texts``. Collections: the first child record.
+        var first: Int { Int(first32) }
+        /// Collections: the number of child records (twice the pairs for mappings).
+        var count: Int { Int(count32) }
+        /// Index into ``tags``, or -1.
+        var tag: Int { Int(tag32) }
+    }
+
+    let records: [Record]
+    /// Scalar texts (after quoting and escapes are undone). A string value is its text.
+    let texts: [String]
+    let tags: [String]
+
+    init(records: [Record], texts: [String], tags: [String]) {
+        self.records = records
+        self.texts = texts
+        self.tags = tags
+    }
+
+    func scalar(_ r: Record) -> YAMLScalar {
+        let text = texts[r.first]
+        return YAMLScalar(text: text, style: r.style, value: Self.value(r, text: text))
+    }
+
+    /// The value of scalar record `r` whose text is `text`.
+    static func value(_ r: Record, text: String) -> ScalarValue {
+        switch r.valueKind {
+        case .null: .null
+        case .bool: .bool(r.payload != 0)
+        case .int: .int(Int(truncatingIfNeeded: r.payload))
+        case .float: .float(Double(bitPattern: r.payload))
+        case .string: .string(text)
+        }
     }
 }

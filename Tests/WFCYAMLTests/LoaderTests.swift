@@ -207,6 +207,17 @@ private func loadBytes(_ bytes: [UInt8]) -> YAMLLoadResult {
         #expect(load("--- a\n...\n").diagnostics.isEmpty)
     }
 
+    @Test func keysCompareAsStrings() {
+        #expect(load("a: {}\nb: []\nc: {x: 1}\nd: {ab: 1, abc: 2, b: 3}\n").diagnostics.isEmpty)
+        // "é" precomposed and decomposed are equal strings: a duplicate, and found by subscript.
+        #expect(load("\"caf\\u00E9\": 1\n\"cafe\\u0301\": 2\n").diagnostics.map(\.code) == ["WFC1003"])
+        #expect(load("{\"e\\u0301\": 1, \"\\u00E9\": 2}").diagnostics.map(\.code) == ["WFC1003"])
+        #expect(load("\"cafe\\u0301\": 1\n").root?["café"]?.scalar?.value == .int(1))
+        // Resolved values collide: 0x10 and 16 are the same key; a string "16" is not.
+        #expect(load("{0x10: a, 16: b}").diagnostics.map(\.code) == ["WFC1003"])
+        #expect(load("{\"16\": a, 16: b}").diagnostics.isEmpty)
+    }
+
     @Test func mergeKeysAreRejectedButAQuotedKeyIsFine() {
         #expect(load("a: &a {x: 1}\nb:\n  <<: *a\n").diagnostics.map(\.code) == ["WFC1006"])
         #expect(load("b:\n  '<<': 1\n").diagnostics.isEmpty)

@@ -23,7 +23,7 @@ struct MappingReader {
             return nil
         }
         for p in pairs {
-            guard let key = p.key.scalar?.text, p.key.scalar != nil else {
+            guard let key = p.key.scalar?.text else {
                 diagnostics.append(Diagnostic(WrongType(what: "a key in \(context)", expected: "a string", found: p.key.kindDescription),
                                               at: p.key.span.in(file)))
                 continue

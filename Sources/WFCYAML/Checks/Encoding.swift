@@ -46,11 +46,19 @@ enum EncodingCheck {
             var i = 0
             let n = b.count
             while i < n {
-                // Eight ASCII bytes at once (the load is in bounds: i + 8 <= n).
-                if i + 8 <= n, let base = b.baseAddress,
-                   UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    i += 8
-                    continue
+                // Sixteen or eight ASCII bytes at once (the loads are in bounds).
+                if let base = b.baseAddress {
+                    if i + 16 <= n {
+                        let p = UnsafeRawPointer(base + i)
+                        if (p.loadUnaligned(as: UInt64.self) | p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0 {
+                            i += 16
+                            continue
+                        }
+                    }
+                    if i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                        i += 8
+                        continue
+                    }
                 }
                 let c = b[i]
                 if c < 0x80 { i += 1; continue }

@@ -35,9 +35,9 @@ struct TreeBuilder {
     private var children: [Record] = []
     /// Finished nodes: the tree's records.
     private var records: [Record] = []
-    private var texts: [String] = []
+    /// The bytes of every scalar's text, back to back (``YAMLTree/text``).
+    private let text: TextBuffer
     private var tags: [String] = []
-    private var strings = ShortStrings()
     /// The document's root once it is complete.
     private var rootRecord: Record?
     private var anchors: [String: (record: Record, size: Int)] = [:]
@@ -56,7 +56,8 @@ struct TreeBuilder {
         // Workflow files have about one node per 10 bytes; reserving avoids regrowing.
         let expected = file.bytes.count / 8 + 16
         records.reserveCapacity(expected)
-        texts.reserveCapacity(expected)
+        // Texts are about as long as the source they come from.
+        text = TextBuffer(capacity: file.bytes.count)
     }
 
     /// Reads every event; then ``root`` holds the tree, unless a fatal problem was found.
@@ -74,7 +75,7 @@ struct TreeBuilder {
         if stop { return }
         if documents == 0 {
             diagnostics.append(Diagnostic(EmptyDocument(), at: .point(file.path, 0)))
-        } else if let r = rootRecord, r.kind == .scalar, r.valueKind == .null, r.style == .plain, r.tag < 0, texts[r.first].isEmpty {
+        } else if let r = rootRecord, r.kind == .scalar, r.valueKind == .null, r.style == .plain, r.tag < 0, r.count == 0 {
             diagnostics.append(Diagnostic(EmptyDocument(), at: r.span.in(file.path)))
             rootRecord = nil
         }
@@ -85,7 +86,7 @@ struct TreeBuilder {
         guard let r = rootRecord else { return nil }
         records.reserveCapacity(records.count + 1)
         records.append(r)
-        let tree = YAMLTree(records: records, texts: texts, tags: tags)
+        let tree = YAMLTree(records: records, text: text.array(), tags: tags)
         return YAMLNode(tree: tree, index: records.count - 1)
     }
 
@@ -122,23 +123,15 @@ struct TreeBuilder {
             // The copy shares the target's children: records are never changed once written.
             var node = target.record
             node.span = span
-            let mergeKey = node.kind == .scalar && node.style == .plain && node.tag < 0 && texts[node.first] == "<<"
+            let mergeKey = node.kind == .scalar && node.style == .plain && node.tag < 0
+                && node.count == 2 && text.bytes(node.first, 2).elementsEqual("<<".utf8)
             attach(node, size: target.size, anchor: nil, mergeKey: mergeKey)
         case YAML_SCALAR_EVENT:
             let s = e.pointee.data.scalar
-            let text: String
+            let raw = s.value.map { UnsafeBufferPointer(start: $0, count: s.length) } ?? UnsafeBufferPointer(start: nil, count: 0)
             // The first two bytes of the value (0 when absent), for the shortcuts below.
-            var b0: UInt8 = 0
-            var b1: UInt8 = 0
-            var fingerprint: UInt64 = 0
-            if let p = s.value, s.length > 0 {
-                let raw = UnsafeBufferPointer(start: p, count: s.length)
-                (text, fingerprint) = strings.string(raw)
-                b0 = raw[0]
-                if s.length > 1 { b1 = raw[1] }
-            } else {
-                text = ""
-            }
+            let b0 = raw.count > 0 ? raw[0] : 0
+            let b1 = raw.count > 1 ? raw[1] : 0
             let style: ScalarStyle
             switch s.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -151,17 +144,18 @@ struct TreeBuilder {
             let span = span(e)
             let kind: YAMLTree.ValueKind
             var payload: UInt64 = 0
-            if tag == nil && style == .plain && s.length > 0 && !ScalarResolver.mayBeNonString(firstByte: b0, count: s.length) {
-                // Most plain scalars are words: a string, decided by the first byte.
+            if tag == nil && style == .plain && raw.count > 0 && !ScalarResolver.mayBeNonString(firstByte: b0, count: raw.count) {
+                // Most plain scalars are words: a string, decided by the first byte. No
+                // `String` is made: the tree keeps the bytes.
                 kind = .string
             } else {
-                (kind, payload) = Self.encode(resolve(text, tag: tag, style: style, span: span))
+                (kind, payload) = Self.encode(resolve(String(decoding: raw, as: UTF8.self), tag: tag, style: style, span: span))
             }
-            if kind == .string { payload = fingerprint }
-            texts.append(text)
-            let node = Record(span: span, first: texts.count - 1, count: 0, payload: payload, tag: tag == nil ? -1 : intern(tag),
+            let start = text.count
+            text.append(raw)
+            let node = Record(span: span, first: start, count: raw.count, payload: payload, tag: tag == nil ? -1 : intern(tag),
                               kind: .scalar, valueKind: kind, style: style, isFlow: false)
-            let mergeKey = style == .plain && tag == nil && s.length == 2 && b0 == UInt8(ascii: "<") && b1 == UInt8(ascii: "<")
+            let mergeKey = style == .plain && tag == nil && raw.count == 2 && b0 == UInt8(ascii: "<") && b1 == UInt8(ascii: "<")
             attach(node, size: 1, anchor: string(s.anchor), mergeKey: mergeKey)
         case YAML_SEQUENCE_START_EVENT:
             let d = e.pointee.data.sequence_start
@@ -239,9 +233,8 @@ struct TreeBuilder {
     }
 
     /// An empty plain scalar (for unknown aliases).
-    private mutating func nullScalar(_ span: NodeSpan) -> Record {
-        texts.append("")
-        return Record(span: span, first: texts.count - 1, count: 0, payload: 0, tag: -1,
+    private func nullScalar(_ span: NodeSpan) -> Record {
+        Record(span: span, first: text.count, count: 0, payload: 0, tag: -1,
                       kind: .scalar, valueKind: .null, style: .plain, isFlow: false)
     }
 
@@ -249,17 +242,30 @@ struct TreeBuilder {
     /// ``children``) equal to an earlier one. Small mappings compare pairwise; large ones hash.
     private mutating func checkDuplicateKeys(from first: Int) {
         let n = (children.count - first) / 2
+        if n < 2 { return }
         if n <= 16 {
-            for i in 1..<max(n, 1) {
-                let k = children[first + 2 * i]
-                guard k.kind == .scalar else { continue }
-                for j in 0..<i {
-                    let other = children[first + 2 * j]
-                    if other.kind == .scalar, sameValue(k, other) {
-                        diagnostics.append(DuplicateKeys.diagnostic(key: texts[k.first], at: k.span, first: other.span, file: file.path))
-                        break
+            // Pairwise, at most 120 comparisons; most are decided by the keys' prefixes.
+            var found: [(key: Record, first: Record)] = []
+            children.withUnsafeBufferPointer { c in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { prefix in
+                    for i in 0..<n { prefix[i] = asciiPrefix(c[first + 2 * i]) }
+                    for i in 1..<n {
+                        let k = c[first + 2 * i]
+                        guard k.kind == .scalar else { continue }
+                        for j in 0..<i {
+                            // Two string keys whose ASCII prefixes differ are different.
+                            if prefix[i] != prefix[j] && prefix[i] & prefix[j] & Self.prefixFlag != 0 { continue }
+                            let other = c[first + 2 * j]
+                            if other.kind == .scalar, sameValue(k, other) {
+                                found.append((k, other))
+                                break
+                            }
+                        }
                     }
                 }
+            }
+            for (k, other) in found {
+                diagnostics.append(DuplicateKeys.diagnostic(key: string(k), at: k.span, first: other.span, file: file.path))
             }
             return
         }
@@ -268,13 +274,30 @@ struct TreeBuilder {
         for i in 0..<n {
             let k = children[first + 2 * i]
             guard k.kind == .scalar else { continue }
-            let value = YAMLTree.value(k, text: texts[k.first])
+            let value = YAMLTree.value(k, text: string(k))
             if let j = seen[value] {
-                diagnostics.append(DuplicateKeys.diagnostic(key: texts[k.first], at: k.span, first: children[first + 2 * j].span, file: file.path))
+                diagnostics.append(DuplicateKeys.diagnostic(key: string(k), at: k.span, first: children[first + 2 * j].span, file: file.path))
             } else {
                 seen[value] = i
             }
         }
+    }
+
+    private static let prefixFlag: UInt64 = 1 << 63
+
+    /// For a string scalar whose first seven bytes (or all, if fewer) are ASCII: those bytes
+    /// and ``prefixFlag``; otherwise 0. When two such prefixes differ, the strings differ at
+    /// an ASCII character after equal ASCII characters, so they are different strings even
+    /// under canonical equivalence (ASCII characters are starters and never recombine).
+    private func asciiPrefix(_ r: Record) -> UInt64 {
+        guard r.kind == .scalar && r.valueKind == .string else { return 0 }
+        let b = text.bytes(r.first, min(r.count, 7))
+        var p = Self.prefixFlag
+        for i in 0..<b.count {
+            if b[i] >= 0x80 { return 0 }
+            p |= UInt64(b[i]) << (8 * UInt64(i))
+        }
+        return p
     }
 
     /// Whether two scalars have equal resolved values (as ``ScalarValue``'s `==`: `0x10`
@@ -286,9 +309,7 @@ struct TreeBuilder {
         case .bool, .int: return a.payload == b.payload
         case .float: return Double(bitPattern: a.payload) == Double(bitPattern: b.payload)
         case .string:
-            // Different fingerprints of two short ASCII texts: different strings.
-            if a.payload != b.payload && a.payload & b.payload & ShortStrings.asciiFlag != 0 { return false }
-            return texts[a.first] == texts[b.first]
+            return YAMLTree.sameText(text.bytes(a.first, a.count), text.bytes(b.first, b.count))
         }
     }
 
@@ -316,6 +337,11 @@ struct TreeBuilder {
         let s = cursor.position(e.pointee.start_mark)
         let end = cursor.position(e.pointee.end_mark)
         return NodeSpan(start: s, end: end.offset >= s.offset ? end : s)
+    }
+
+    /// The text of scalar record `r`.
+    private func string(_ r: Record) -> String {
+        String(decoding: text.bytes(r.first, r.count), as: UTF8.self)
     }
 
     private func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -349,41 +375,48 @@ struct TreeBuilder {
 }
 
 extension PositionCursor {
+    @inline(__always)
     mutating func position(_ m: yaml_mark_t) -> SourcePosition {
         position(m.index, line: m.line, column: m.column)
     }
 }
 
-/// Scalar texts of up to eight bytes (keys, role and state names, small numbers) repeat
-/// throughout a file. A small direct-mapped cache returns the `String` made earlier from
-/// the same bytes; such strings are stored inline, so a hit costs no allocation and no
-/// UTF-8 validation. A hit needs equal length and equal bytes, so the result is always
-/// exactly `String(decoding: bytes, as: UTF8.self)`.
-struct ShortStrings {
-    /// Set in the fingerprint of a text of at most eight ASCII bytes.
-    static let asciiFlag: UInt64 = 1 << 63
+/// The builder's growing copy of the scalar texts. Appending is one bounds-checked copy,
+/// without an array's uniqueness and capacity bookkeeping on every scalar.
+final class TextBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
 
-    private struct Entry {
-        var key: UInt64 = 0
-        var length = 0
-        var value = ""
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    private var entries = [Entry](repeating: Entry(), count: 64)
+    deinit { base.deallocate() }
 
-    /// The string, and a fingerprint for quick inequality: for texts of at most eight ASCII
-    /// bytes, the bytes with ``asciiFlag`` set (two such texts are different strings when
-    /// their fingerprints differ); otherwise 0.
-    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, UInt64) {
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         let n = bytes.count
-        guard n <= 8 else { return (String(decoding: bytes, as: UTF8.self), 0) }
-        var key: UInt64 = 0
-        for i in 0..<n { key |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        let fingerprint = key & 0x8080_8080_8080_8080 == 0 ? key | Self.asciiFlag : 0
-        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 58)
-        if entries[slot].length == n && entries[slot].key == key && n > 0 { return (entries[slot].value, fingerprint) }
-        let s = String(decoding: bytes, as: UTF8.self)
-        entries[slot] = Entry(key: key, length: n, value: s)
-        return (s, fingerprint)
+        if count + n > capacity {
+            let bigger = max(capacity * 2, count + n)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+            grown.initialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity = bigger
+        }
+        (base + count).initialize(from: source, count: n)
+        count += n
     }
+
+    /// The bytes `start..<start + length`, which must have been appended. Valid until the
+    /// next ``append(_:)``.
+    func bytes(_ start: Int, _ length: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(start >= 0 && length >= 0 && start <= count - length, "text range out of bounds")
+        return UnsafeBufferPointer(start: base + start, count: length)
+    }
+
+    /// A copy of everything appended.
+    func array() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }

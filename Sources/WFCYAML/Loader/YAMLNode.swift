@@ -132,15 +132,22 @@ public struct YAMLNode: Hashable, Sendable {
     public subscript(key: String) -> YAMLNode? {
         let r = record
         guard r.kind == .mapping else { return nil }
-        var k = r.first
-        let end = r.first + r.count
-        while k + 1 < end {
-            // Compare the key's text directly: no YAMLScalar is built per entry.
-            let kr = tree.records[k]
-            if kr.kind == .scalar && tree.texts[kr.first] == key { return YAMLNode(tree: tree, index: k + 1) }
-            k += 2
+        var key = key
+        return key.withUTF8 { wanted in
+            tree.text.withUnsafeBufferPointer { t in
+                var k = r.first
+                let end = r.first + r.count
+                while k + 1 < end {
+                    // Compare the key's bytes directly: no String is made per entry.
+                    let kr = tree.records[k]
+                    if kr.kind == .scalar && YAMLTree.sameText(UnsafeBufferPointer(rebasing: t[kr.first..<kr.first + kr.count]), wanted) {
+                        return YAMLNode(tree: tree, index: k + 1)
+                    }
+                    k += 2
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// "a mapping", "a list", "a string"…, for messages.
@@ -262,7 +269,7 @@ final class YAMLTree: Sendable {
     /// One node, as plain data (48 bytes). Positions are 32-bit (files are at most
     /// ``maxFileBytes``); a file has fewer nodes than twice its bytes, so 32-bit indices fit.
     struct Record {
-        /// The bits of an int, float or bool value; for a string, ``ShortStrings``' fingerprint.
+        /// The bits of an int, float or bool value.
         var payload: UInt64
         private var startOffset, startLine, startColumn: Int32
         private var endOffset, endLine, endColumn: Int32
@@ -304,28 +311,46 @@ final class YAMLTree: Sendable {
             }
         }
 
-        /// Scalars: the index of the text in ``texts``. Collections: the first child record.
+        /// Scalars: where the text starts in ``text``. Collections: the first child record.
         var first: Int { Int(first32) }
-        /// Collections: the number of child records (twice the pairs for mappings).
+        /// Scalars: the length of the text in bytes. Collections: the number of child records
+        /// (twice the pairs for mappings).
         var count: Int { Int(count32) }
         /// Index into ``tags``, or -1.
         var tag: Int { Int(tag32) }
     }
 
     let records: [Record]
-    /// Scalar texts (after quoting and escapes are undone). A string value is its text.
-    let texts: [String]
+    /// The UTF-8 bytes of every scalar's text (after quoting and escapes are undone), back
+    /// to back. A scalar's `String` is made when it is asked for; a string value is its text.
+    let text: [UInt8]
     let tags: [String]
 
-    init(records: [Record], texts: [String], tags: [String]) {
+    init(records: [Record], text: [UInt8], tags: [String]) {
         self.records = records
-        self.texts = texts
+        self.text = text
         self.tags = tags
     }
 
     func scalar(_ r: Record) -> YAMLScalar {
-        let text = texts[r.first]
-        return YAMLScalar(text: text, style: r.style, value: Self.value(r, text: text))
+        let s = String(decoding: text[r.first..<r.first + r.count], as: UTF8.self)
+        return YAMLScalar(text: s, style: r.style, value: Self.value(r, text: s))
+    }
+
+    /// Whether two UTF-8 texts are equal as Swift strings are (canonical equivalence), cheaply
+    /// in the usual cases: equal bytes are equal; texts whose first bytes are different ASCII
+    /// characters differ (an ASCII character is a starter, so it stays first when normalized);
+    /// two ASCII texts are equal only when their bytes are. Otherwise compare as strings.
+    static func sameText(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let x = a.first, let y = b.first, x != y && x < 0x80 && y < 0x80 { return false }
+        if a.count == b.count && a.elementsEqual(b) { return true }
+        if isASCII(a) && isASCII(b) { return false }
+        return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
+    }
+
+    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in b where c >= 0x80 { return false }
+        return true
     }
 
     /// The value of scalar record `r` whose text is `text`.

@@ -27,7 +27,7 @@ enum ScalarResolver {
     }
 
     static func resolvePlain(_ text: String) -> Outcome {
-        var utf8 = text.utf8
+        let utf8 = text.utf8
         guard let first = utf8.first else { return .value(.null) }
         // Most scalars are words: decide on the first byte.
         switch first {
@@ -47,12 +47,17 @@ enum ScalarResolver {
         default:
             return .value(.string(text))
         }
-        if let outcome = number(&utf8, text) { return outcome }
-        return .value(.string(text))
+        // The bytes in place (contiguous for native strings); copied only if they are not.
+        let outcome: Outcome?
+        if let inPlace = utf8.withContiguousStorageIfAvailable({ number($0, text) }) {
+            outcome = inPlace
+        } else {
+            outcome = Array(utf8).withUnsafeBufferPointer { number($0, text) }
+        }
+        return outcome ?? .value(.string(text))
     }
 
-    private static func number(_ utf8: inout String.UTF8View, _ text: String) -> Outcome? {
-        let bytes = Array(utf8)
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Outcome? {
         let n = bytes.count
         // 0o17 and 0x1F: no sign allowed.
         if n > 2 && bytes[0] == UInt8(ascii: "0") && (bytes[1] == UInt8(ascii: "o") || bytes[1] == UInt8(ascii: "x")) {

@@ -38,6 +38,8 @@ public struct Definition: @unchecked Sendable {
         /// Required fields (no default) that exactly one state can fill, by that state: they must
         /// have a value before an event moves the flow on from there, or they never will.
         let mustFillBeforeLeaving: [Int: [Int]]
+        /// `ir.states`, by reference.
+        let states: [StateRef]
 
         init(ir: WorkflowIR, calendar: WorkingCalendar?, hash: String, scopes: [Int: CaseEnvironment], aliases: [Int: [(String, Int)]],
              programs: [ExprKey: Compiled], timestampParser: CELProgram, durationParser: CELProgram) {
@@ -65,7 +67,43 @@ public struct Definition: @unchecked Sendable {
                 if let states = fillers[f.id], states.count == 1, let st = states.first { must[st, default: []].append(f.id) }
             }
             self.mustFillBeforeLeaving = must
+            let roles = ir.roles
+            self.states = ir.states.map { StateRef($0, roleName: { roles.indices.contains($0) ? roles[$0].name : "#\($0)" }) }
         }
+    }
+
+    /// A state of the IR by reference: binding one is a single retain, where a `StateIR` copy
+    /// retained each of its strings and arrays (a step binds several).
+    @dynamicMemberLookup
+    final class StateRef {
+        let ir: StateIR
+        /// `ir.transitions`, by reference.
+        let transitionRefs: [TransitionRef]
+        /// As an open task (not a sign-off): the roles of its transitions and its events, in file
+        /// order without repeats. Fixed per state, and every step describes the tasks it opens.
+        let taskRoles: [String]
+        let taskEvents: [String]
+
+        init(_ ir: StateIR, roleName: (Int) -> String) {
+            self.ir = ir
+            transitionRefs = ir.transitions.map(TransitionRef.init)
+            var roles: [String] = [], events: [String] = []
+            for t in ir.transitions {
+                for id in t.roles where !roles.contains(roleName(id)) { roles.append(roleName(id)) }
+                if !events.contains(t.event) { events.append(t.event) }
+            }
+            taskRoles = roles
+            taskEvents = events
+        }
+        subscript<T>(dynamicMember path: KeyPath<StateIR, T>) -> T { ir[keyPath: path] }
+    }
+
+    /// A transition by reference, like ``StateRef``.
+    @dynamicMemberLookup
+    final class TransitionRef {
+        let ir: TransitionIR
+        init(_ ir: TransitionIR) { self.ir = ir }
+        subscript<T>(dynamicMember path: KeyPath<TransitionIR, T>) -> T { ir[keyPath: path] }
     }
 
     let storage: Storage
@@ -234,9 +272,19 @@ public struct Definition: @unchecked Sendable {
         try self.init(try IRCoding.load(data), calendar: calendar)
     }
 
-    func state(_ id: Int) throws(Refusal) -> StateIR {
-        guard ir.states.indices.contains(id) else { throw Refusal(.runtimeError, "the IR has no state \(id)") }
-        return ir.states[id]
+    func state(_ id: Int) throws(Refusal) -> StateRef {
+        let states = storage.states
+        guard states.indices.contains(id) else { throw Refusal(.runtimeError, "the IR has no state \(id)") }
+        return states[id]
+    }
+
+    /// State `id`, known to exist (a snapshot pinned to this definition names only its states).
+    func state(known id: Int) -> StateRef { storage.states[id] }
+
+    /// Round counts for a new instance of `region`, sized for its states: entering them then
+    /// never grows the dictionary (and a copy keeps the size).
+    func emptyRounds(_ region: Int) -> [String: Int] {
+        [String: Int](minimumCapacity: ir.regions.indices.contains(region) ? ir.regions[region].states.count : 0)
     }
 
     func roleName(_ id: Int) -> String { ir.roles.indices.contains(id) ? ir.roles[id].name : "#\(id)" }
@@ -339,9 +387,13 @@ public struct Definition: @unchecked Sendable {
             return .list(out)
         case .record(let rt):
             guard case .map(let m) = v else { throw bad() }
-            var values = [CELValue?](repeating: nil, count: rt.fields.count)
-            for (i, f) in rt.fields.enumerated() {
-                if let fv = m[f.name] { values[i] = try celValue(fv, f.type) }
+            let fields = rt.fields
+            var values = [CELValue?](repeating: nil, count: fields.count)
+            // A record has a few fields: finding each entry's field by name beats hashing every
+            // field name into the map. (Keys that are no field are not part of the record.)
+            for (k, fv) in m {
+                guard let i = fields.firstIndex(where: { $0.name == k }) else { continue }
+                values[i] = try celValue(fv, fields[i].type)
             }
             return .record(CELRecord(type: rt, fields: values))
         default:

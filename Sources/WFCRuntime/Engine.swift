@@ -29,15 +29,16 @@ public enum Engine {
             return .refused(Refusal(.unboundRole, "every role must be bound to a person", span: ir.roles.first { (people[$0.name] ?? "").isEmpty }?.span, details: issues))
         }
         for group in ir.separations {
-            var seen: [String: String] = [:]
+            var seen: [(person: String, role: String)] = [] // a group has a few roles: no dictionary
+            seen.reserveCapacity(group.count)
             for rid in group {
                 let name = def.roleName(rid)
                 guard let person = people[name] else { continue }
-                if let other = seen[person] {
+                if let other = seen.first(where: { $0.person == person })?.role {
                     let span = ir.roles.indices.contains(rid) ? ir.roles[rid].span : nil
                     return .refused(Refusal(.separationOfDuties, "separation of duties: \(person) cannot be both \(other) and \(name) (separate: [\(group.map(def.roleName).joined(separator: ", "))])", span: span))
                 }
-                seen[person] = name
+                seen.append((person, name))
             }
         }
         let (clean, dataIssues) = def.validateData(data, fillableLater: def.storage.fillable, partial: false)
@@ -45,12 +46,12 @@ public enum Engine {
         guard let start = ir.regions[0].start else { return .refused(Refusal(.runtimeError, "the workflow has no start state")) }
         let t = Timestamp(now)
         let snap = CaseSnapshot(caseID: caseID, workflowID: ir.id, definitionHash: def.hash, version: 1, data: clean.filter { $0.value != .null },
-                                people: people, status: .running, root: RegionInstance(region: 0, item: nil, itemValue: nil, active: nil, rounds: [:]),
+                                people: people, status: .running, root: RegionInstance(region: 0, item: nil, itemValue: nil, active: nil, rounds: def.emptyRounds(0)),
                                 violations: [], escalations: [], processedKeys: [], createdAt: t, updatedAt: t)
         var run = Run(def: def, snap: snap, now: t, strict: true)
         run.trace.reserveCapacity(16)
         do {
-            run.trace.append(TraceEntry(.event, "start \(caseID)"))
+            run.trace.append(TraceEntry(.event, note: .start(caseID: caseID)))
             try run.enter(start, at: [])
             try run.settle()
         } catch {
@@ -70,9 +71,7 @@ public enum Engine {
         var run = Run(def: def, snap: snapshot, now: Timestamp(now), strict: true)
         run.trace.reserveCapacity(16) // a step traces about ten lines: one allocation, not four
         do {
-            var what = "\(event.name) by \(event.actor)"
-            if let item = event.item { what += " (item \(item))" }
-            run.trace.append(TraceEntry(.event, what))
+            run.trace.append(TraceEntry(.event, note: .event(name: event.name, actor: event.actor, item: event.item)))
             if event.name == Event.sign || event.name == Event.unsign {
                 try run.signature(event)
             } else {
@@ -261,22 +260,19 @@ struct Run {
             throw Refusal(.maxRounds, "state `\(s.name)` may be entered at most \(max) times (max_rounds: \(max)); this would be round \(count)", span: s.span)
         }
         var a = ActiveState(state: s.id, name: s.name, enteredAt: now, signoff: nil, timer: nil, children: [])
-        var entered = "entered `\(name)`"
-        if let item = itemIndex(path) { entered += " (item \(item))" }
-        if count > 1 { entered += " (round \(count))" }
-        trace.append(TraceEntry(.entered, state: name, entered, span: s.span))
+        trace.append(TraceEntry(.entered, state: name, note: .entered(item: itemIndex(path), round: count), span: s.span))
         if let due = s.due {
             let at = try dueTime(due, path: path, region: s.region)
-            a.timer = TimerRecord(kind: .deadline, due: at, escalate: due.escalate.map(def.roleName), target: due.target.map { def.ir.states.indices.contains($0) ? def.ir.states[$0].name : "#\($0)" },
+            a.timer = TimerRecord(kind: .deadline, due: at, escalate: due.escalate.map(def.roleName), target: due.target.map { def.ir.states.indices.contains($0) ? def.state(known: $0).name : "#\($0)" },
                                   violation: due.violation, fired: false, span: due.span)
-            trace.append(TraceEntry(.timerSet, state: s.name, "deadline \(at)", span: due.span))
+            trace.append(TraceEntry(.timerSet, state: s.name, note: .deadline(at), span: due.span))
         }
         switch s.kind {
         case .final:
             try modify(path) { r throws(Refusal) in r.active = a }
             let status = CaseStatus(rawValue: s.outcome ?? "completed") ?? .completed
             snap.status = status
-            trace.append(TraceEntry(.completed, state: s.name, "case \(status.rawValue)", span: s.span))
+            trace.append(TraceEntry(.completed, state: s.name, note: .finished(status), span: s.span))
             effects.append(.caseFinished(status))
         case .choice:
             try modify(path) { r throws(Refusal) in r.active = a }
@@ -284,7 +280,7 @@ struct Run {
             let vars = items(path)
             for arm in s.choice {
                 let ok = try def.evaluateBool(arm.condition, region: s.region, data: data, items: vars)
-                trace.append(TraceEntry(.guardEvaluated, state: s.name, "`\(arm.condition.source)` is \(ok)", span: arm.condition.span))
+                trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .condition(source: arm.condition.source, value: ok), span: arm.condition.span))
                 if ok {
                     try leave(path)
                     return try go(arm.target, join: arm.target == nil, at: path, from: s.span)
@@ -304,7 +300,7 @@ struct Run {
             var required = so.all.map(def.roleName)
             for c in so.conditional {
                 let ok = try def.evaluateBool(c.condition, region: s.region, data: snap.data, items: items(path))
-                trace.append(TraceEntry(.guardEvaluated, state: s.name, "party \(def.roleName(c.role)): `\(c.condition.source)` is \(ok)", span: c.condition.span))
+                trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .party(role: def.roleName(c.role), source: c.condition.source, value: ok), span: c.condition.span))
                 if ok, !required.contains(def.roleName(c.role)) { required.append(def.roleName(c.role)) }
             }
             a.signoff = SignoffProgress(required: required, quorum: so.quorum, of: so.of.map(def.roleName), signatures: [])
@@ -313,14 +309,14 @@ struct Run {
         case .parallel, .foreach:
             var children: [RegionInstance] = []
             if s.kind == .parallel {
-                children = s.regions.map { RegionInstance(region: $0, item: nil, itemValue: nil, active: nil, rounds: [:]) }
+                children = s.regions.map { RegionInstance(region: $0, item: nil, itemValue: nil, active: nil, rounds: def.emptyRounds($0)) }
             } else {
                 guard let rid = s.regions.first, def.ir.regions.indices.contains(rid), let list = def.ir.regions[rid].list else {
                     throw Refusal(.runtimeError, "foreach state `\(s.name)` has no body", span: s.span)
                 }
                 let v = try def.evaluate(list, region: s.region, data: snap.data, items: items(path))
                 guard case .list(let elements) = v else { throw Refusal(.runtimeError, "`\(list.source)` is not a list", span: list.span) }
-                children = elements.enumerated().map { RegionInstance(region: rid, item: $0.offset, itemValue: Definition.storedValue($0.element), active: nil, rounds: [:]) }
+                children = elements.enumerated().map { RegionInstance(region: rid, item: $0.offset, itemValue: Definition.storedValue($0.element), active: nil, rounds: def.emptyRounds(rid)) }
                 trace.append(TraceEntry(.entered, state: s.name, "\(elements.count) item(s) of `\(list.source)`", span: list.span))
             }
             a.children = children
@@ -336,7 +332,7 @@ struct Run {
             guard let w = s.wait else { throw Refusal(.runtimeError, "wait state `\(s.name)` has no time", span: s.span) }
             let at = try waitTime(w, path: path, region: s.region, span: s.span)
             a.timer = TimerRecord(kind: .wait, due: at, escalate: [], target: nil, violation: nil, fired: false, span: s.span)
-            trace.append(TraceEntry(.timerSet, state: s.name, "wait until \(at)", span: s.span))
+            trace.append(TraceEntry(.timerSet, state: s.name, note: .waitUntil(at), span: s.span))
             try modify(path) { r throws(Refusal) in r.active = a }
             if at <= now { _ = try exitThen(path) }
         }
@@ -355,7 +351,7 @@ struct Run {
         // Only the name is needed: the top level (the usual case) is read in place.
         let name: String
         if path.isEmpty, let n = snap.root.active?.name { name = n } else { name = try active(path).name }
-        trace.append(TraceEntry(.left, state: name, "left `\(name)`"))
+        trace.append(TraceEntry(.left, state: name, note: .left))
     }
 
     /// Moves the region instance at `path` to `target`, or finishes it (`join`).
@@ -397,7 +393,7 @@ struct Run {
             let def = self.def, blocked = self.blocked
             Self.forEachActive(snap.root) { p, a in
                 guard def.ir.states.indices.contains(a.state) else { return }
-                let kind = def.ir.states[a.state].kind
+                let kind = def.state(known: a.state).kind
                 guard kind == .parallel || kind == .foreach else { return }
                 if a.children.allSatisfy(\.finished) && !blocked.contains(p) { ready = (p, a) }
             }
@@ -536,8 +532,16 @@ struct Run {
     /// then builds the ``Step`` from the run's last use, so that nothing is copied.
     mutating func finish(before: [OpenTaskEntry.Key]) {
         snap.updatedAt = now
-        // Only newly opened tasks are described.
-        for e in openTaskEntries() where !before.contains(e.key) {
+        // Only newly opened tasks are described (the others are not even collected).
+        guard snap.status == .running else { return }
+        var opened: [OpenTaskEntry] = []
+        let def = self.def
+        Self.forEachActive(snap.root) { path, a in
+            if Self.isOpenTask(def, a) && !before.contains(OpenTaskEntry.Key(state: a.state, path: path, enteredAt: a.enteredAt)) {
+                opened.append(OpenTaskEntry(path: path, active: a))
+            }
+        }
+        for e in opened {
             let roles = roles(e)
             effects.append(.taskOpened(state: e.active.name, item: itemIndex(e.path), events: events(e), roles: roles, people: roles.map { snap.people[$0] ?? "" }))
         }

@@ -6,11 +6,15 @@ extension Run {
     /// A named event: find the one active state it addresses, authorize, apply the payload,
     /// pick the transition by guard, check requirements, assign, and move.
     mutating func event(_ e: Event) throws(Refusal) {
-        var candidates: [(Path, ActiveState)] = []
+        // What is needed of each active state (copying an `ActiveState` retains its whole tree).
+        struct Candidate { var path: Path; var state: Int; var name: String }
+        var candidates: [Candidate] = []
         // Closures capture these rather than copies of the run and the event.
         let def = self.def, people = snap.people, name = e.name, actor = e.actor
         Self.forEachActive(snap.root) { p, a in
-            if def.ir.states.indices.contains(a.state) && def.ir.states[a.state].transitions.contains(where: { $0.event == name }) { candidates.append((p, a)) }
+            if def.ir.states.indices.contains(a.state) && def.state(known: a.state).transitions.contains(where: { $0.event == name }) {
+                candidates.append(Candidate(path: p, state: a.state, name: a.name))
+            }
         }
         if candidates.isEmpty {
             let available = Show.openTasks(def, snap, now: now.date).flatMap(\.events)
@@ -18,88 +22,96 @@ extension Run {
                           span: allActive().last.map { def.ir.states[$0.1.state].span })
         }
         if let item = e.item {
-            candidates = candidates.filter { itemIndex($0.0) == item }
+            candidates = candidates.filter { itemIndex($0.path) == item }
             if candidates.isEmpty { throw Refusal(.unknownEvent, "event `\(e.name)` is not possible for item \(item)") }
         }
         // Authorized: the actor holds a role of the transition (by role id: no set of names).
         func allowed(_ t: TransitionIR) -> Bool { t.event == name && t.roles.contains { people[def.roleName($0)] == actor } }
-        let authorized = candidates.filter { _, a in def.ir.states[a.state].transitions.contains(where: allowed) }
-        guard let (path, a) = authorized.first else {
+        func isAuthorized(_ c: Candidate) -> Bool { def.state(known: c.state).transitions.contains(where: allowed) }
+        // The usual single candidate is checked without building a filtered list.
+        let authorized = candidates.count == 1 ? (isAuthorized(candidates[0]) ? candidates : []) : candidates.filter(isAuthorized)
+        guard let a = authorized.first else {
             let roles = rolesOf(e.actor)
-            let (_, a) = candidates[0]
+            let a = candidates[0]
             let t = def.ir.states[a.state].transitions.first { $0.event == e.name }
             let allowed = Set((t?.roles ?? []).map(def.roleName)).sorted()
             let held = roles.isEmpty ? "no role in this case" : "role(s) \(roles.sorted().joined(separator: ", "))"
             throw Refusal(.notAuthorized, "\(e.actor) holds \(held); `\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(person($0) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
         }
         if authorized.count > 1 {
-            let items = authorized.compactMap { itemIndex($0.0) }
+            let items = authorized.compactMap { itemIndex($0.path) }
             if items.count == authorized.count {
                 throw Refusal(.ambiguous, "event `\(e.name)` applies to several foreach items; give the item (one of \(items.map(String.init).joined(separator: ", ")))", span: def.ir.states[a.state].span)
             }
-            throw Refusal(.ambiguous, "event `\(e.name)` applies to several active states: \(authorized.map(\.1.name).joined(separator: ", "))", span: def.ir.states[a.state].span)
+            throw Refusal(.ambiguous, "event `\(e.name)` applies to several active states: \(authorized.map(\.name).joined(separator: ", "))", span: def.ir.states[a.state].span)
         }
+        let path = a.path
         let s = try def.state(a.state)
-        let transitions = s.transitions.filter(allowed)
+        // The authorized transitions by index, held by reference: a `TransitionIR` copy retains
+        // each of its parts.
+        let all = s.transitionRefs
+        let transitions = all.indices.filter { allowed(all[$0].ir) }
 
         // Payload: fields of the state's and the event's `fills`, type-checked.
         var data = snap.data
+        let payloadKeys = e.payload.isEmpty ? [] : e.payload.keys.sorted()
         if !e.payload.isEmpty {
             // A few small lists: searched in place, a set only for the error message.
-            func fillable(_ id: Int) -> Bool { s.fills.contains(id) || transitions.contains { $0.fills.contains(id) } }
+            func fillable(_ id: Int) -> Bool { s.fills.contains(id) || transitions.contains { all[$0].fills.contains(id) } }
             var issues: [String] = []
-            for key in e.payload.keys.sorted() {
+            for key in payloadKeys {
                 guard let f = def.ir.fields.first(where: { $0.name == key }) else {
                     throw Refusal(.payloadInvalid, "payload field `\(key)` is not a field of the case", span: s.span)
                 }
                 guard fillable(f.id) else {
                     var allowed = Set(s.fills)
-                    for t in transitions { allowed.formUnion(t.fills) }
+                    for i in transitions { allowed.formUnion(all[i].fills) }
                     let can = allowed.sorted().map(def.fieldName)
-                    throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled in `\(s.name)` with `\(e.name)`" + (can.isEmpty ? " (nothing can be filled here)" : " (fillable: \(can.joined(separator: ", ")))"), span: transitions.first?.span ?? s.span)
+                    throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled in `\(s.name)` with `\(e.name)`" + (can.isEmpty ? " (nothing can be filled here)" : " (fillable: \(can.joined(separator: ", ")))"), span: transitions.first.map { all[$0].span } ?? s.span)
                 }
             }
             let (clean, partialIssues) = def.validateData(e.payload, fillableLater: [], partial: true)
             issues += partialIssues
-            if !issues.isEmpty { throw Refusal(.payloadInvalid, "the payload does not match the field types", span: transitions.first?.span ?? s.span, details: issues) }
+            if !issues.isEmpty { throw Refusal(.payloadInvalid, "the payload does not match the field types", span: transitions.first.map { all[$0].span } ?? s.span, details: issues) }
             for (k, v) in clean.sorted(by: { $0.key < $1.key }) {
                 if v == .null { data[k] = nil } else { data[k] = v }
-                trace.append(TraceEntry(.payload, state: s.name, "filled `\(k)`"))
+                trace.append(TraceEntry(.payload, state: s.name, note: .filled(field: k)))
             }
         }
 
         // Before guards read them: fields only this state fills, when every way out goes on.
-        if !transitions.isEmpty, transitions.allSatisfy({ t in !(t.target.map { def.ir.states.indices.contains($0) && def.ir.states[$0].isFinal } ?? false) }) {
+        if !transitions.isEmpty, transitions.allSatisfy({ i in !(all[i].target.map { def.ir.states.indices.contains($0) && def.state(known: $0).isFinal } ?? false) }) {
             try requireFilled(def.mustFillBeforeLeaving[s.id] ?? [], leaving: s, with: e.name, data: data)
         }
 
         // The first transition whose guard holds (guarded alternatives exclude each other).
-        var chosen: TransitionIR?
+        var chosen: Int?
         var lastGuard: ExprIR?
-        for t in transitions {
-            guard let g = t.guardExpr else { chosen = t; break }
+        for i in transitions {
+            guard let g = all[i].guardExpr else { chosen = i; break }
             let ok = try def.evaluateBool(g, region: s.region, data: data, items: items(path))
-            trace.append(TraceEntry(.guardEvaluated, state: s.name, "`\(g.source)` is \(ok)", span: g.span))
+            trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .condition(source: g.source, value: ok), span: g.span))
             lastGuard = g
-            if ok { chosen = t; break }
+            if ok { chosen = i; break }
         }
-        guard let t = chosen else {
+        guard let chosen else {
             throw Refusal(.guardFalse, "`\(e.name)` is not allowed now: condition `\(lastGuard?.source ?? "")` does not hold", span: lastGuard?.span ?? s.span)
         }
-        if !(t.target.map { def.ir.states.indices.contains($0) && def.ir.states[$0].isFinal } ?? false) {
+        let t = all[chosen]
+        if !(t.target.map { def.ir.states.indices.contains($0) && def.state(known: $0).isFinal } ?? false) {
             try requireFilled(def.mustFillBeforeLeaving[s.id] ?? [], leaving: s, with: e.name, data: data)
         }
         if !e.payload.isEmpty {
-            for key in e.payload.keys.sorted() {
+            for key in payloadKeys {
                 if let f = def.ir.fields.first(where: { $0.name == key }), !s.fills.contains(f.id) && !t.fills.contains(f.id) {
                     throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled with this `\(e.name)`", span: t.span)
                 }
             }
         }
         if let failure = try failedRequirement(s.requires + t.requires, region: s.region, data: data, path: path) { throw failure }
-        trace.append(TraceEntry(.requirementChecked, state: s.name, "\(s.requires.count + t.requires.count) requirement(s) hold", span: t.span))
+        trace.append(TraceEntry(.requirementChecked, state: s.name, note: .requirements(s.requires.count + t.requires.count), span: t.span))
         // Names the transition taken (by its span): `wfc test --coverage` counts these.
-        trace.append(TraceEntry(.transition, state: s.name, "\(e.name) → \(t.target.map { def.ir.states[$0].name } ?? "join")", span: t.span))
+        trace.append(TraceEntry(.transition, state: s.name, note: .transition(event: e.name, target: t.target.map { def.state(known: $0).name } ?? "join"), span: t.span))
 
         // Assignments see the data before any of them is applied.
         var assigned: [(String, ValueIR)] = []
@@ -114,9 +126,10 @@ extension Run {
         }
         for (k, v) in assigned {
             data[k] = v
-            trace.append(TraceEntry(.assigned, state: s.name, "\(k) = \(v)", span: t.span))
+            trace.append(TraceEntry(.assigned, state: s.name, note: .assigned(field: k, value: v), span: t.span))
         }
-        snap.data = data
+        // Only a changed case writes its data: the write copies the snapshot's shared fields.
+        if !e.payload.isEmpty || !assigned.isEmpty { snap.data = data }
         if let v = t.violation {
             let rec = ViolationRecord(at: now, state: s.name, message: v, clause: t.clause ?? s.clause, span: t.span)
             snap.violations.append(rec)
@@ -130,15 +143,19 @@ extension Run {
     /// `sign` and `unsign` in an active sign-off state.
     mutating func signature(_ e: Event) throws(Refusal) {
         let signing = e.name == Event.sign
-        var states: [(Path, ActiveState)] = []
-        Self.forEachActive(snap.root) { p, a in if a.signoff != nil { states.append((p, a)) } }
+        // What is needed of each open sign-off (copying an `ActiveState` retains its whole tree).
+        struct OpenSignoff { var state: Int; var name: String; var signoff: SignoffProgress? }
+        var states: [(Path, OpenSignoff)] = []
+        Self.forEachActive(snap.root) { p, a in
+            if a.signoff != nil { states.append((p, OpenSignoff(state: a.state, name: a.name, signoff: a.signoff))) }
+        }
         if states.isEmpty { throw Refusal(.unknownEvent, "`\(e.name)`: no sign-off is open") }
         if let item = e.item { states = states.filter { itemIndex($0.0) == item } }
         if !e.payload.isEmpty {
             throw Refusal(.payloadNotFillable, "`\(e.name)` carries no data", span: states.first.map { def.ir.states[$0.1.state].span })
         }
         // (path, state, role) the actor could sign or unsign.
-        var options: [(Path, ActiveState, String)] = []
+        var options: [(Path, OpenSignoff, String)] = []
         for (p, a) in states {
             guard let so = a.signoff else { continue }
             // The distinct parties, sorted (a few names: sorting beats building a set).
@@ -182,9 +199,9 @@ extension Run {
             progress?.signatures.removeAll { $0.role == role }
         }
         try modify(path) { r throws(Refusal) in r.active?.signoff = progress }
-        trace.append(TraceEntry(signing ? .signed : .unsigned, state: a.name, "\(e.actor) \(signing ? "signed" : "withdrew the signature") as \(role)", span: span))
+        trace.append(TraceEntry(signing ? .signed : .unsigned, state: a.name, note: .signature(actor: e.actor, role: role, signed: signing), span: span))
         if signing, Run.complete(progress) {
-            trace.append(TraceEntry(.completed, state: a.name, "sign-off `\(a.name)` complete", span: span))
+            trace.append(TraceEntry(.completed, state: a.name, note: .signoffComplete, span: span))
             _ = try exitThen(path)
         }
     }
@@ -244,10 +261,17 @@ extension Run {
 
     /// Refuses moving on from `s` while a required field of `fields` has no value. Only fields
     /// that no other state can fill are held here: elsewhere they may still be filled later.
-    func requireFilled(_ fields: [Int], leaving s: StateIR, with event: String, data: [String: ValueIR]) throws(Refusal) {
-        let missing = fields.compactMap { id in def.ir.fields.first { $0.id == id } }
-            .filter { !$0.optional && $0.defaultValue == nil && data[$0.name] == nil }
-        guard !missing.isEmpty else { return }
+    func requireFilled(_ fields: [Int], leaving s: Definition.StateRef, with event: String, data: [String: ValueIR]) throws(Refusal) {
+        guard !fields.isEmpty else { return }
+        // Checked in place: the fields are copied only to report them.
+        let all = def.ir.fields
+        var missingIndices: [Int] = []
+        for id in fields {
+            guard let i = all.firstIndex(where: { $0.id == id }) else { continue }
+            if !all[i].optional && all[i].defaultValue == nil && data[all[i].name] == nil { missingIndices.append(i) }
+        }
+        guard !missingIndices.isEmpty else { return }
+        let missing = missingIndices.map { all[$0] }
         let names = missing.map { "`\($0.name)`" + ($0.title.map { " (\($0))" } ?? "") }
         throw Refusal(.requirementFailed, "\(names.joined(separator: ", ")) must be filled before `\(event)` leaves `\(s.name)`",
                       span: s.span, details: missing.map { "\($0.name) has no value; send it in the event's data" })

@@ -138,7 +138,7 @@ extension Run {
     /// state with events. (Decided without building the list of parties.)
     static func isOpenTask(_ def: Definition, _ a: ActiveState) -> Bool {
         guard def.ir.states.indices.contains(a.state) else { return false }
-        guard let so = a.signoff else { return !def.ir.states[a.state].transitions.isEmpty }
+        guard let so = a.signoff else { return !def.state(known: a.state).transitions.isEmpty }
         func signed(_ r: String) -> Bool { so.signatures.contains { $0.role == r } }
         if so.required.contains(where: { !signed($0) }) { return true }
         if let q = so.quorum, so.of.filter(signed).count < q { return so.of.contains { !signed($0) } }
@@ -158,23 +158,16 @@ extension Run {
     /// the state's transitions in file order.
     func roles(_ e: OpenTaskEntry) -> [String] {
         if let so = e.active.signoff { return Self.missingParties(so) }
-        var roles: [String] = []
-        for t in def.ir.states[e.active.state].transitions {
-            for id in t.roles {
-                let r = def.roleName(id)
-                if !roles.contains(r) { roles.append(r) }
-            }
-        }
-        return roles
+        return def.state(known: e.active.state).taskRoles
     }
 
     /// The events of an open task: `sign` for sign-offs, else the state's, in file order.
     func events(_ e: OpenTaskEntry) -> [String] {
-        if e.active.signoff != nil { return [Event.sign] }
-        var events: [String] = []
-        for t in def.ir.states[e.active.state].transitions where !events.contains(t.event) { events.append(t.event) }
-        return events
+        if e.active.signoff != nil { return Self.signOnly }
+        return def.state(known: e.active.state).taskEvents
     }
+
+    private static let signOnly = [Event.sign]
 
     /// The public description of an open task.
     func task(_ e: OpenTaskEntry) -> Show.Task {

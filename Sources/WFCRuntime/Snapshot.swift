@@ -9,27 +9,148 @@ public enum CaseStatus: String, Codable, Sendable {
 /// The whole state of one case: everything the engine needs to take the next step. Value
 /// type, Codable, and encoded deterministically by ``CaseSnapshot/json()``.
 public struct CaseSnapshot: Codable, Equatable, Sendable {
-    public var caseID: String
-    public var workflowID: String
-    /// The content hash of the definition the case was started with; later steps must use the
-    /// same definition.
-    public var definitionHash: String
+    /// The fields most steps leave alone, shared until one is changed (copy on write): every
+    /// step copies a snapshot in and out, and copying them was one retain per string, array and
+    /// dictionary. What every step changes or walks (`version`, `status`, times, `root`) stays
+    /// inline: a tree read out of a class is copied to be passed on.
+    final class Storage: @unchecked Sendable {
+        // Private to the snapshot, whose accesses the compiler checks statically, and copied
+        // before a change when shared: the dynamic checks would only repeat that.
+        @exclusivity(unchecked) var caseID: String
+        @exclusivity(unchecked) var workflowID: String
+        @exclusivity(unchecked) var definitionHash: String
+        @exclusivity(unchecked) var data: [String: ValueIR]
+        @exclusivity(unchecked) var people: [String: String]
+        @exclusivity(unchecked) var violations: [ViolationRecord]
+        @exclusivity(unchecked) var escalations: [EscalationRecord]
+        @exclusivity(unchecked) var processedKeys: [String]
+
+        init(caseID: String, workflowID: String, definitionHash: String, data: [String: ValueIR], people: [String: String], violations: [ViolationRecord], escalations: [EscalationRecord], processedKeys: [String]) {
+            self.caseID = caseID
+            self.workflowID = workflowID
+            self.definitionHash = definitionHash
+            self.data = data
+            self.people = people
+            self.violations = violations
+            self.escalations = escalations
+            self.processedKeys = processedKeys
+        }
+
+        func copy() -> Storage {
+            Storage(caseID: caseID, workflowID: workflowID, definitionHash: definitionHash, data: data, people: people, violations: violations, escalations: escalations, processedKeys: processedKeys)
+        }
+    }
+
+    private var storage: Storage
     /// Increments with every accepted event and every tick that fired a timer.
     public var version: Int
-    /// Case fields by name (absent optional fields are left out).
-    public var data: [String: ValueIR]
-    /// Role name → person id.
-    public var people: [String: String]
     public var status: CaseStatus
     /// The active configuration: the top-level region (region 0) and, nested inside composite
     /// states, their branch and item instances.
     public var root: RegionInstance
-    public var violations: [ViolationRecord]
-    public var escalations: [EscalationRecord]
-    /// Idempotency keys of accepted events.
-    public var processedKeys: [String]
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+
+    init(caseID: String, workflowID: String, definitionHash: String, version: Int, data: [String: ValueIR], people: [String: String], status: CaseStatus, root: RegionInstance, violations: [ViolationRecord], escalations: [EscalationRecord], processedKeys: [String], createdAt: Timestamp, updatedAt: Timestamp) {
+        storage = Storage(caseID: caseID, workflowID: workflowID, definitionHash: definitionHash, data: data, people: people, violations: violations, escalations: escalations, processedKeys: processedKeys)
+        self.version = version
+        self.status = status
+        self.root = root
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Makes `storage` this snapshot's own before a change.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    // Boxed fields are read in place (`_read`) and changed in place (`_modify`).
+    public var caseID: String {
+        _read { yield storage.caseID }
+        _modify { yield &unique().caseID }
+    }
+    public var workflowID: String {
+        _read { yield storage.workflowID }
+        _modify { yield &unique().workflowID }
+    }
+    /// The content hash of the definition the case was started with; later steps must use the
+    /// same definition.
+    public var definitionHash: String {
+        _read { yield storage.definitionHash }
+        _modify { yield &unique().definitionHash }
+    }
+    /// Case fields by name (absent optional fields are left out).
+    public var data: [String: ValueIR] {
+        _read { yield storage.data }
+        _modify { yield &unique().data }
+    }
+    /// Role name → person id.
+    public var people: [String: String] {
+        _read { yield storage.people }
+        _modify { yield &unique().people }
+    }
+    public var violations: [ViolationRecord] {
+        _read { yield storage.violations }
+        _modify { yield &unique().violations }
+    }
+    public var escalations: [EscalationRecord] {
+        _read { yield storage.escalations }
+        _modify { yield &unique().escalations }
+    }
+    /// Idempotency keys of accepted events.
+    public var processedKeys: [String] {
+        _read { yield storage.processedKeys }
+        _modify { yield &unique().processedKeys }
+    }
+
+    public static func == (a: CaseSnapshot, b: CaseSnapshot) -> Bool {
+        guard a.version == b.version && a.status == b.status && a.root == b.root && a.createdAt == b.createdAt && a.updatedAt == b.updatedAt else { return false }
+        if a.storage === b.storage { return true }
+        let x = a.storage, y = b.storage
+        return x.caseID == y.caseID && x.workflowID == y.workflowID && x.definitionHash == y.definitionHash && x.data == y.data
+            && x.people == y.people && x.violations == y.violations && x.escalations == y.escalations && x.processedKeys == y.processedKeys
+    }
+
+    // The keys and encoding of the synthesized conformance (snapshot JSON must not change).
+    enum CodingKeys: String, CodingKey {
+        case caseID, workflowID, definitionHash, version, data, people, status, root, violations, escalations, processedKeys, createdAt, updatedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(caseID: try c.decode(String.self, forKey: .caseID),
+                  workflowID: try c.decode(String.self, forKey: .workflowID),
+                  definitionHash: try c.decode(String.self, forKey: .definitionHash),
+                  version: try c.decode(Int.self, forKey: .version),
+                  data: try c.decode([String: ValueIR].self, forKey: .data),
+                  people: try c.decode([String: String].self, forKey: .people),
+                  status: try c.decode(CaseStatus.self, forKey: .status),
+                  root: try c.decode(RegionInstance.self, forKey: .root),
+                  violations: try c.decode([ViolationRecord].self, forKey: .violations),
+                  escalations: try c.decode([EscalationRecord].self, forKey: .escalations),
+                  processedKeys: try c.decode([String].self, forKey: .processedKeys),
+                  createdAt: try c.decode(Timestamp.self, forKey: .createdAt),
+                  updatedAt: try c.decode(Timestamp.self, forKey: .updatedAt))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(caseID, forKey: .caseID)
+        try c.encode(workflowID, forKey: .workflowID)
+        try c.encode(definitionHash, forKey: .definitionHash)
+        try c.encode(version, forKey: .version)
+        try c.encode(data, forKey: .data)
+        try c.encode(people, forKey: .people)
+        try c.encode(status, forKey: .status)
+        try c.encode(root, forKey: .root)
+        try c.encode(violations, forKey: .violations)
+        try c.encode(escalations, forKey: .escalations)
+        try c.encode(processedKeys, forKey: .processedKeys)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
 
     /// Deterministic JSON: sorted keys, no insignificant whitespace unless `pretty`.
     public func json(pretty: Bool = false) throws -> Data {

@@ -79,14 +79,105 @@ public struct TraceEntry: Codable, Equatable, Sendable {
     }
     public var kind: Kind
     public var state: String?
-    public var detail: String
+    /// The explanation text. Built when read: a step records its parts (most traces are never
+    /// printed, and formatting ~30 lines a case was a large part of a step's cost).
+    public var detail: String {
+        get { note.text(state: state) }
+        set { note = .text(newValue) }
+    }
     public var span: SpanIR?
+    var note: Note
 
     public init(_ kind: Kind, state: String? = nil, _ detail: String, span: SpanIR? = nil) {
+        self.init(kind, state: state, note: .text(detail), span: span)
+    }
+
+    init(_ kind: Kind, state: String? = nil, note: Note, span: SpanIR? = nil) {
         self.kind = kind
         self.state = state
-        self.detail = detail
+        self.note = note
         self.span = span
+    }
+
+    /// The parts of a detail text; ``text(state:)`` spells it out. Cases that name "the state"
+    /// use the entry's `state`.
+    enum Note: Sendable {
+        case text(String)
+        /// `start C1`
+        case start(caseID: String)
+        /// `submit by alice (item 2)`
+        case event(name: String, actor: String, item: Int?)
+        /// ``entered `review` (item 2) (round 2)``
+        case entered(item: Int?, round: Int)
+        /// ``left `review` ``
+        case left
+        /// `` `size(case.items) > 0` is true``
+        case condition(source: String, value: Bool)
+        /// ``party hr: `case.amount > 100` is true``
+        case party(role: String, source: String, value: Bool)
+        /// `deadline 2025-10-01T16:00:00Z`
+        case deadline(Timestamp)
+        /// `wait until 2025-10-01T16:00:00Z`
+        case waitUntil(Timestamp)
+        /// `case completed`
+        case finished(CaseStatus)
+        /// ``filled `reason` ``
+        case filled(field: String)
+        /// `2 requirement(s) hold`
+        case requirements(Int)
+        /// `approve → execute`
+        case transition(event: String, target: String)
+        /// `amount = 3`
+        case assigned(field: String, value: ValueIR)
+        /// `alice signed as handover`, `alice withdrew the signature as handover`
+        case signature(actor: String, role: String, signed: Bool)
+        /// ``sign-off `supervise` complete``
+        case signoffComplete
+
+        func text(state: String?) -> String {
+            let name = state ?? ""
+            switch self {
+            case .text(let s): return s
+            case .start(let id): return "start \(id)"
+            case .event(let event, let actor, let item):
+                return "\(event) by \(actor)" + (item.map { " (item \($0))" } ?? "")
+            case .entered(let item, let round):
+                return "entered `\(name)`" + (item.map { " (item \($0))" } ?? "") + (round > 1 ? " (round \(round))" : "")
+            case .left: return "left `\(name)`"
+            case .condition(let source, let value): return "`\(source)` is \(value)"
+            case .party(let role, let source, let value): return "party \(role): `\(source)` is \(value)"
+            case .deadline(let t): return "deadline \(t)"
+            case .waitUntil(let t): return "wait until \(t)"
+            case .finished(let status): return "case \(status.rawValue)"
+            case .filled(let field): return "filled `\(field)`"
+            case .requirements(let n): return "\(n) requirement(s) hold"
+            case .transition(let event, let target): return "\(event) → \(target)"
+            case .assigned(let field, let value): return "\(field) = \(value)"
+            case .signature(let actor, let role, let signed): return "\(actor) \(signed ? "signed" : "withdrew the signature") as \(role)"
+            case .signoffComplete: return "sign-off `\(name)` complete"
+            }
+        }
+    }
+
+    // Equality and coding go through the text, as when `detail` was stored.
+    public static func == (a: TraceEntry, b: TraceEntry) -> Bool {
+        a.kind == b.kind && a.state == b.state && a.span == b.span && a.detail == b.detail
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, state, detail, span }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try c.decode(Kind.self, forKey: .kind), state: try c.decodeIfPresent(String.self, forKey: .state),
+                  try c.decode(String.self, forKey: .detail), span: try c.decodeIfPresent(SpanIR.self, forKey: .span))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(state, forKey: .state)
+        try c.encode(detail, forKey: .detail)
+        try c.encodeIfPresent(span, forKey: .span)
     }
 }
 

@@ -18,19 +18,31 @@ extension Definition {
                 issues.append("\(key): unknown field (fields: \(ir.fields.map(\.name).joined(separator: ", ")))")
             }
         }
-        for f in ir.fields {
-            let given = data[f.name] // looked up once (an absent field is tested three times below)
+        let fields = ir.fields
+        // By index: binding a `FieldIR` copies its strings and types.
+        func check(_ i: Int, _ given: ValueIR?) {
+            let name = fields[i].name
             if let v = given, v != .null {
-                if let n = validateValue(v, f.type, path: { f.name }, issues: &issues) { out[f.name] = n }
-            } else if given == .null, !f.optional, partial {
-                issues.append("\(f.name): a required field cannot be cleared")
-            } else if !partial, let d = f.defaultValue {
-                out[f.name] = d
-            } else if !partial, !f.optional, !fillableLater.contains(f.id) {
-                issues.append("\(f.name): missing (type \(f.type.description))")
+                if let n = validateValue(v, fields[i].type, path: { name }, issues: &issues) { out[name] = n }
+            } else if given == .null, !fields[i].optional, partial {
+                issues.append("\(name): a required field cannot be cleared")
+            } else if !partial, let d = fields[i].defaultValue {
+                out[name] = d
+            } else if !partial, !fields[i].optional, !fillableLater.contains(fields[i].id) {
+                issues.append("\(name): missing (type \(fields[i].type.description))")
             } else if given == .null {
-                out[f.name] = .null
+                out[name] = .null
             }
+        }
+        if partial {
+            // Absent fields need nothing here: a payload's few fields, found by name, in field order.
+            var given: [(Int, ValueIR)] = []
+            given.reserveCapacity(data.count)
+            for (k, v) in data { if let i = fields.firstIndex(where: { $0.name == k }) { given.append((i, v)) } }
+            given.sort { $0.0 < $1.0 }
+            for (i, v) in given { check(i, v) }
+        } else {
+            for i in fields.indices { check(i, data[fields[i].name]) }
         }
         return (out, issues)
     }
@@ -145,17 +157,28 @@ extension Definition {
     /// A record is canonical when it has no unknown keys, no nulls, every present field is
     /// canonical, and every absent field is optional without a default (nothing to fill in).
     private func isCanonicalRecord(_ v: ValueIR, _ fields: [FieldIR], withDone: Bool) -> Bool {
-        guard case .map(let m) = v else { return false }
-        var present = 0
-        func check(_ f: FieldIR) -> Bool {
-            guard let fv = m[f.name] else { return f.optional && f.defaultValue == nil }
-            present += 1
-            return fv != .null && isCanonical(fv, f.type)
+        guard case .map(let m) = v, fields.count < 64 else { return false }
+        // Each entry's field is found by name (a few fields: cheaper than hashing every field
+        // name into the map); `seen` marks the fields present, bit 63 the done flag.
+        var seen: UInt64 = 0
+        for (k, fv) in m {
+            guard fv != .null else { return false }
+            if let i = fields.firstIndex(where: { $0.name == k }) {
+                guard isCanonical(fv, fields[i].type) else { return false }
+                seen |= 1 << UInt64(i)
+            } else if withDone, k == FieldIR.doneFlag.name {
+                guard isCanonical(fv, FieldIR.doneFlag.type) else { return false }
+                seen |= 1 << 63
+            } else {
+                return false
+            }
         }
-        for f in fields where !check(f) { return false }
-        if withDone, !check(FieldIR.doneFlag) { return false }
-        // Field names are distinct: every key was a field exactly when the counts agree.
-        return present == m.count
+        // Absent fields must be optional without a default (nothing to fill in).
+        for i in fields.indices where seen & (1 << UInt64(i)) == 0 {
+            guard fields[i].optional && fields[i].defaultValue == nil else { return false }
+        }
+        if withDone, seen & (1 << 63) == 0 { return FieldIR.doneFlag.optional && FieldIR.doneFlag.defaultValue == nil }
+        return true
     }
 
     /// Whether `s` is a date as ``CalendarDate/init(parsing:)`` reads it. The usual

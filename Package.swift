@@ -57,7 +57,9 @@ let package = Package(
             dependencies: ["WFCYAML", "WFCDiagnostics", "WFCDriver", "WFCCompiler"],
             path: "Benchmarks/wfc-bench"
         ),
-        .executableTarget(name: "cel-bench", dependencies: ["CEL"], path: "Benchmarks/cel-bench"),
+        // Timing, an optimisation barrier and a malloc counter for the benchmark programs.
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
+        .executableTarget(name: "cel-bench", dependencies: ["CEL", "BenchSupport"], path: "Benchmarks/cel-bench"),
         .executableTarget(
             name: "store-bench",
             dependencies: ["WFCStore", "WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift")],
@@ -69,7 +71,7 @@ let package = Package(
             name: "WFCStoreTests",
             dependencies: ["WFCStore", "WFCRuntime", "WFCIR", "store-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar"], path: "Benchmarks/runtime-bench"),
+        .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "BenchSupport"], path: "Benchmarks/runtime-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR"]),

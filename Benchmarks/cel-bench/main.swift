@@ -3,18 +3,11 @@
 //
 // Run: swift build -c release --product cel-bench && .build/release/cel-bench
 import CEL
+import BenchSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@inline(never) func blackHole<T>(_ x: T) { withExtendedLifetime(x) {} }
-
-func nowNs() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
 
 /// Median ns per call over `runs` runs of `iterations` calls.
 func measure(runs: Int = 7, iterations: Int, _ body: () -> Void) -> Double {

@@ -8,6 +8,7 @@
 //          --rounds N (default 7), --seconds S per measurement (default 0.3);
 //          --only engine|hand [--cases N] runs one machine N times for a profiler, e.g.
 //          valgrind --tool=callgrind '--toggle-collect=$s13runtime_bench10engineCaseSiyF'.
+import BenchSupport
 import Foundation
 import WFCCalendar
 import WFCIR
@@ -15,14 +16,6 @@ import WFCRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@inline(never) func blackHole<T>(_ x: T) { withExtendedLifetime(x) {} }
-
-func nowNs() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("runtime-bench: \(message)\n".utf8))

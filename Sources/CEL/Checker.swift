@@ -261,9 +261,9 @@ struct Checker {
             }
         }
         var argTypes: [CELType] = []
+        argTypes.reserveCapacity(args.count + 1)
         if let target { argTypes.append(check(target)) }
         for a in args { argTypes.append(check(a)) }
-        let display = Checker.displayName(name)
         guard let f = env.function(name) else {
             refs[e.id] = .unresolved(name)
             error(.unknownFunction, "There is no function named '\(name)'.", nameSpan,
@@ -277,16 +277,23 @@ struct Checker {
         for (i, o) in f.overloads.enumerated() where o.isReceiver == isReceiver {
             sameStyle = true
             guard o.params.count == argTypes.count else { continue }
-            let inst = u.instantiate(o.params + [o.result])
-            let ps = Array(inst.dropLast())
-            if u.isAssignableList(argTypes, ps) {
-                matched.append(i)
-                let r = u.resolve(inst[inst.count - 1])
-                if result == nil { result = r } else if let rr = result, rr != .dyn, rr != r { result = .dyn }
+            let r: CELType
+            if o.result.hasParams || o.params.contains(where: \.hasParams) {
+                let inst = u.instantiate(o.params + [o.result])
+                guard u.isAssignableList(argTypes, Array(inst.dropLast())) else { continue }
+                r = u.resolve(inst[inst.count - 1])
+            } else {
+                // Nothing to instantiate: most overloads (operators on concrete types) take
+                // this path, which allocates nothing.
+                guard u.isAssignableList(argTypes, o.params) else { continue }
+                r = u.resolve(o.result)
             }
+            matched.append(i)
+            if result == nil { result = r } else if let rr = result, rr != .dyn, rr != r { result = .dyn }
         }
         refs[e.id] = qualified ? .qualifiedFunction(name, matched) : .function(name, matched)
         if matched.isEmpty {
+            let display = Checker.displayName(name)
             let shown = argTypes.map { u.resolve($0).paramsToDyn.description }
             if argTypes.contains(where: { u.resolve($0) == .error }) { return .error }
             let sigs = f.overloads.map { o -> String in

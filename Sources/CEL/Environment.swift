@@ -22,10 +22,18 @@ public final class CELEnvironment: @unchecked Sendable {
 
     /// Creates an environment with the CEL standard library.
     public init() {
+        functions = Self.standardFunctions
+    }
+
+    /// Built once: hosts create an environment per workflow, and copying the table is
+    /// cheaper than hashing every name again.
+    private static let standardFunctions: [String: CELFunction] = {
+        var functions: [String: CELFunction] = [:]
         for f in Stdlib.functions { functions[f.name] = f }
         for f in Optionals.functions { functions[f.name] = f }
         for f in StringExtensions.functions { functions[f.name] = f }
-    }
+        return functions
+    }()
 
     /// Declares a variable (or replaces the type of an existing one) and returns its slot.
     @discardableResult

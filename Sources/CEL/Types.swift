@@ -141,6 +141,18 @@ public indirect enum CELType: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True when a type parameter occurs anywhere in the type.
+    var hasParams: Bool {
+        switch self {
+        case .param: return true
+        case .list(let e): return e.hasParams
+        case .map(let k, let v): return k.hasParams || v.hasParams
+        case .type(let t): return t?.hasParams ?? false
+        case .opaque(_, let ps): return ps.contains { $0.hasParams }
+        default: return false
+        }
+    }
+
     func containsParam(_ name: String) -> Bool {
         switch self {
         case .param(let n): return n == name

@@ -89,7 +89,8 @@ public struct WorkflowCompiler: Sendable {
         var ir = resolver.lower()
         result.diagnostics += resolver.d
         if result.diagnostics.errorCount == 0 {
-            var expressions = ExpressionPhase(ir: ir, path: path, sources: SourceMap(result.sources), styles: parser.exprStyles)
+            // Consumed so that the phase owns the IR and updates it without copying.
+            var expressions = ExpressionPhase(ir: consume ir, path: path, sources: SourceMap(result.sources), styles: parser.exprStyles)
             ir = expressions.run()
             result.diagnostics += expressions.d
         }

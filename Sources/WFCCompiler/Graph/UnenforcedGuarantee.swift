@@ -58,9 +58,9 @@ enum UnenforcedGuarantee: GraphCheck {
             if case .event(let i) = e.kind {
                 let t = s.transitions[i]
                 if t.requires.contains(where: { requirement($0, f, name) }) { return true }
-                if let guardExpr = t.guardExpr, guardExpr.source.contains(".all("), GuardAtoms(guardExpr.source).requiresAllDone(name) { return true }
+                if let guardExpr = t.guardExpr, guardExpr.source.utf8Contains(".all("), guardExpr.source.contains(".all("), GuardAtoms(guardExpr.source).requiresAllDone(name) { return true }
             }
-            if case .choice(let i) = e.kind, s.choice[i].condition.source.contains(".all("),
+            if case .choice(let i) = e.kind, s.choice[i].condition.source.utf8Contains(".all("), s.choice[i].condition.source.contains(".all("),
                GuardAtoms(s.choice[i].condition.source).requiresAllDone(name) { return true }
             if case .then = e.kind, !s.regions.isEmpty { return compositeEnforces(s, goal, g) }
             return false
@@ -84,7 +84,7 @@ enum UnenforcedGuarantee: GraphCheck {
     static func requirement(_ r: RequirementIR, _ field: Int, _ name: String) -> Bool {
         switch r {
         case .allDone(let f, _, _): return f == field
-        case .expression(let e, _): return e.source.contains(".all(") && GuardAtoms(e.source).requiresAllDone(name)
+        case .expression(let e, _): return e.source.utf8Contains(".all(") && e.source.contains(".all(") && GuardAtoms(e.source).requiresAllDone(name)
         }
     }
 

@@ -10,7 +10,7 @@ struct WorkflowParser {
     let fragments: [String: FragmentSyntax]
     var d: [Diagnostic] = []
     /// Each expression's scalar style (and whether its text is verbatim), by span start.
-    var exprStyles: [String: (ScalarStyle, Bool)] = [:]
+    var exprStyles: [ExprLocation: (ScalarStyle, Bool)] = [:]
 
     static let topKeys = ["workflow", "version", "title", "description", "source", "calendar", "import",
                           "roles", "separate", "case", "guarantees", "omits", "start", "states"]
@@ -196,6 +196,7 @@ struct WorkflowParser {
             return []
         }
         var states: [StateSyntax] = []
+        states.reserveCapacity(pairs.count)
         for p in pairs {
             guard let name = identifier(p.key, what: "state id") else { continue }
             if name.value == "join" {
@@ -508,7 +509,7 @@ struct WorkflowParser {
             text = "'" + str.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
             verbatim = false
         }
-        exprStyles["\(file):\(node.span.start.offset)"] = (s.style, verbatim)
+        exprStyles[ExprLocation(file: file, offset: node.span.start.offset)] = (s.style, verbatim)
         return ExprSyntax(source: text, span: node.span.in(file), style: s.style, verbatim: verbatim)
     }
 
@@ -534,6 +535,29 @@ struct WorkflowParser {
 }
 
 extension String {
+    /// Whether the UTF-8 bytes of `needle` occur in the string. A cheap filter before
+    /// Foundation's `contains`, which compares characters and is slow in hot paths.
+    func utf8Contains(_ needle: String) -> Bool {
+        var needle = needle
+        var haystack = self
+        return needle.withUTF8 { n in
+            haystack.withUTF8 { h in
+                guard let first = n.first, n.count <= h.count else { return n.isEmpty }
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count, h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         return self.split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)

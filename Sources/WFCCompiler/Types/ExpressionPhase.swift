@@ -9,15 +9,29 @@ import WFCYAML
 /// (and, inside a foreach body, the item), records each expression's type in the IR, and
 /// reports errors at the exact column inside the YAML scalar.
 struct ExpressionPhase {
-    let ir: WorkflowIR
+    private(set) var ir: WorkflowIR
     let path: String
     let sources: SourceMap
     /// Expression syntax by span start, to recover each expression's scalar style.
-    let styles: [String: (ScalarStyle, Bool)]
+    let styles: [ExprLocation: (ScalarStyle, Bool)]
     var d: [Diagnostic] = []
     private var calendarNeeded: SourceSpan?
+    /// Outcomes by expression text and environment: workflows repeat the same guard in many
+    /// states, and CEL errors are relative to the text, so one check serves every copy.
+    private var outcomes: [OutcomeKey: Outcome] = [:]
 
-    init(ir: WorkflowIR, path: String, sources: SourceMap, styles: [String: (ScalarStyle, Bool)]) {
+    private struct OutcomeKey: Hashable {
+        var text: String
+        var env: ObjectIdentifier
+        var expecting: CELType?
+    }
+
+    private enum Outcome {
+        case syntaxErrors([CELError])
+        case checked(type: CELType, errors: [CELError])
+    }
+
+    init(ir: WorkflowIR, path: String, sources: SourceMap, styles: [ExprLocation: (ScalarStyle, Bool)]) {
         self.ir = ir
         self.path = path
         self.sources = sources
@@ -32,13 +46,15 @@ struct ExpressionPhase {
 
     mutating func run() -> WorkflowIR {
         var out = ir
+        // Writes below go to `out` in place; a second reference would copy every state.
+        ir.states = []
         // One environment per region: foreach bodies add their item variable.
         var regionEnv: [Int: (CELEnvironment, [Int: CELType])] = [:]
         let (rootEnv, rootTypes) = environment()
         regionEnv[0] = (rootEnv, rootTypes)
         var extras: [Int: [(String, CELType)]] = [0: []]
         for region in ir.regions where region.id != 0 {
-            let parentRegion = region.owner.map { ir.states[$0].region } ?? 0
+            let parentRegion = region.owner.map { out.states[$0].region } ?? 0
             var vars = extras[parentRegion] ?? []
             if let list = region.list, let alias = region.alias {
                 let (penv, _) = regionEnv[parentRegion] ?? (rootEnv, rootTypes)
@@ -55,46 +71,45 @@ struct ExpressionPhase {
             extras[region.id] = vars
             regionEnv[region.id] = vars.isEmpty ? (rootEnv, rootTypes) : environment(extra: vars)
         }
-        for s in ir.states {
-            let (env, types) = regionEnv[s.region] ?? (rootEnv, rootTypes)
-            for (ti, t) in s.transitions.enumerated() {
-                if let g = t.guardExpr {
-                    out.states[s.id].transitions[ti].guardExpr?.type = check(g, env: env, expecting: .bool, what: "`when`")?.description
+        let fields = ir.fields
+        for si in out.states.indices {
+            let (env, types) = regionEnv[out.states[si].region] ?? (rootEnv, rootTypes)
+            for ti in out.states[si].transitions.indices {
+                if let g = out.states[si].transitions[ti].guardExpr {
+                    out.states[si].transitions[ti].guardExpr?.type = check(g, env: env, expecting: .bool, what: "`when`")?.description
                 }
-                for (ai, a) in t.assignments.enumerated() {
-                    let expected = types[a.field]
-                    out.states[s.id].transitions[ti].assignments[ai].value.type =
-                        check(a.value, env: env, expecting: expected, what: "the value of `\(ir.fields[a.field].name)`")?.description
+                for ai in out.states[si].transitions[ti].assignments.indices {
+                    let a = out.states[si].transitions[ti].assignments[ai]
+                    out.states[si].transitions[ti].assignments[ai].value.type =
+                        check(a.value, env: env, expecting: types[a.field], what: "the value of `\(fields[a.field].name)`")?.description
                 }
-                for (ri, r) in t.requires.enumerated() {
-                    if case .expression(let e, let m) = r {
-                        let ty = check(e, env: env, expecting: .bool, what: "a requirement")
-                        var e2 = e
-                        e2.type = ty?.description
-                        out.states[s.id].transitions[ti].requires[ri] = .expression(e2, message: m)
+                for ri in out.states[si].transitions[ti].requires.indices {
+                    if case .expression(var e, let m) = out.states[si].transitions[ti].requires[ri] {
+                        e.type = check(e, env: env, expecting: .bool, what: "a requirement")?.description
+                        out.states[si].transitions[ti].requires[ri] = .expression(e, message: m)
                     }
                 }
             }
-            for (ri, r) in s.requires.enumerated() {
-                if case .expression(let e, let m) = r {
-                    var e2 = e
-                    e2.type = check(e, env: env, expecting: .bool, what: "a requirement")?.description
-                    out.states[s.id].requires[ri] = .expression(e2, message: m)
+            for ri in out.states[si].requires.indices {
+                if case .expression(var e, let m) = out.states[si].requires[ri] {
+                    e.type = check(e, env: env, expecting: .bool, what: "a requirement")?.description
+                    out.states[si].requires[ri] = .expression(e, message: m)
                 }
             }
-            for (ci, arm) in s.choice.enumerated() {
-                out.states[s.id].choice[ci].condition.type = check(arm.condition, env: env, expecting: .bool, what: "a choice `when`")?.description
+            for ci in out.states[si].choice.indices {
+                let condition = out.states[si].choice[ci].condition
+                out.states[si].choice[ci].condition.type = check(condition, env: env, expecting: .bool, what: "a choice `when`")?.description
             }
-            if let so = s.signoff {
-                for (pi, p) in so.conditional.enumerated() {
-                    out.states[s.id].signoff?.conditional[pi].condition.type = check(p.condition, env: env, expecting: .bool, what: "a sign-off condition")?.description
+            if let conditional = out.states[si].signoff?.conditional {
+                for (pi, p) in conditional.enumerated() {
+                    out.states[si].signoff?.conditional[pi].condition.type = check(p.condition, env: env, expecting: .bool, what: "a sign-off condition")?.description
                 }
             }
-            if let by = s.due?.by {
-                out.states[s.id].due?.by?.type = checkWhen(by, env: env, what: "`due.by`")
+            if let by = out.states[si].due?.by {
+                out.states[si].due?.by?.type = checkWhen(by, env: env, what: "`due.by`")
             }
-            if let until = s.wait?.until {
-                out.states[s.id].wait?.until?.type = checkWhen(until, env: env, what: "`wait.until`")
+            if let until = out.states[si].wait?.until {
+                out.states[si].wait?.until?.type = checkWhen(until, env: env, what: "`wait.until`")
             }
         }
         if ir.calendar == nil, let use = calendarNeeded {
@@ -114,18 +129,29 @@ struct ExpressionPhase {
     }
 
     /// Parses and checks one expression; reports its errors; returns its type.
-    private mutating func check(_ e: ExprIR, env: CELEnvironment, expecting: CELType?, what: String) -> CELType? {
-        if e.source.contains("working_days") { calendarNeeded = calendarNeeded ?? source(e) }
-        let ast: CELAST
-        do {
-            ast = try env.parse(e.source)
-        } catch {
-            for err in error.errors { report(err, e, what: what) }
-            return nil
+    private mutating func check(_ e: ExprIR, env: CELEnvironment, expecting: CELType?, what: @autoclosure () -> String) -> CELType? {
+        if e.source.utf8Contains("working_days"), e.source.contains("working_days") { calendarNeeded = calendarNeeded ?? source(e) }
+        let key = OutcomeKey(text: e.source, env: ObjectIdentifier(env), expecting: expecting)
+        let outcome: Outcome
+        if let known = outcomes[key] {
+            outcome = known
+        } else {
+            do {
+                let result = env.check(try env.parse(e.source), expecting: expecting)
+                outcome = .checked(type: result.type, errors: result.errors)
+            } catch {
+                outcome = .syntaxErrors(error.errors)
+            }
+            outcomes[key] = outcome
         }
-        let result = env.check(ast, expecting: expecting)
-        for err in result.errors { report(err, e, what: what) }
-        return result.errors.isEmpty ? result.type : nil
+        switch outcome {
+        case .syntaxErrors(let errors):
+            for err in errors { report(err, e, what: what()) }
+            return nil
+        case .checked(let type, let errors):
+            for err in errors { report(err, e, what: what()) }
+            return errors.isEmpty ? type : nil
+        }
     }
 
     private func source(_ e: ExprIR) -> SourceSpan { e.span.source(workflowPath: path) }
@@ -135,7 +161,7 @@ struct ExpressionPhase {
         let whole = source(e)
         // An expression that is the whole file (`wfc expr`): offsets are file offsets.
         if e.span.end == 0 { return SourceSpan(file: whole.file, start: a, end: b) }
-        guard let file = sources[whole.file], let (style, verbatim) = styles["\(whole.file):\(whole.start)"], verbatim else { return whole }
+        guard let file = sources[whole.file], let (style, verbatim) = styles[ExprLocation(file: whole.file, offset: whole.start)], verbatim else { return whole }
         let map = ScalarOffsetMap(value: e.source, style: style, span: whole, file: file)
         guard map.isExact else { return whole }
         return map.fileSpan(a, b, file: whole.file)

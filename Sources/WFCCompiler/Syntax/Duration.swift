@@ -24,6 +24,7 @@ public enum DurationParser {
 
     /// The duration `text` names, or nil when it is not one.
     public static func parse(_ text: String) -> DurationSyntax? {
+        if let ascii = parseASCII(text) { return ascii }
         let t = text.trimmingWhitespace()
         var digits = ""
         var rest = Substring(t)
@@ -38,6 +39,41 @@ public enum DurationParser {
             return DurationSyntax(amount: n, unit: u)
         }
         return nil
+    }
+
+    /// The same parse on UTF-8 bytes when `text` is ASCII (the common `3 working days`),
+    /// which avoids grapheme breaking; nil (not `.some(nil)`) when `text` is not ASCII.
+    static func parseASCII(_ text: String) -> DurationSyntax?? {
+        var text = text
+        return text.withUTF8 { b -> DurationSyntax?? in
+            guard !b.contains(where: { $0 >= 0x80 }) else { return nil }
+            func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+            var lo = 0
+            var hi = b.count
+            while lo < hi, isSpace(b[lo]) { lo += 1 }
+            while hi > lo, isSpace(b[hi - 1]) { hi -= 1 }
+            var n = 0
+            let digitsStart = lo
+            while lo < hi, b[lo] >= 0x30, b[lo] <= 0x39 {
+                n = n &* 10 &+ Int(b[lo] - 0x30)
+                lo += 1
+            }
+            guard lo > digitsStart, lo - digitsStart <= 6 else { return .some(nil) }
+            while lo < hi, isSpace(b[lo]) { lo += 1 }
+            // Lower-cased, runs of spaces collapsed: the key of `englishUnits`.
+            var folded: [UInt8] = []
+            folded.reserveCapacity(hi - lo)
+            for c in b[lo..<hi] {
+                if c == 0x20 {
+                    if folded.last != 0x20 { folded.append(c) }
+                } else {
+                    folded.append(c >= 0x41 && c <= 0x5A ? c + 0x20 : c)
+                }
+            }
+            if folded.last == 0x20 { folded.removeLast() }
+            // Chinese units are not ASCII, so only the English table can match.
+            return .some(englishUnits[String(decoding: folded, as: UTF8.self)].map { DurationSyntax(amount: n, unit: $0) })
+        }
     }
 
     /// Examples for error messages.

@@ -8,9 +8,10 @@ struct MappingReader {
     let node: YAMLNode
     let file: String
     let context: String
-    /// The known keys present, first occurrence only, in file order. Mappings are small, so
-    /// a linear search beats hashing.
-    private var entries: [(key: String, pair: YAMLPair)] = []
+    /// The known keys present, first occurrence only, in file order, and their entries.
+    /// Mappings are small, so a linear search beats hashing.
+    private var keys: [String] = []
+    private var pairs: [YAMLPair] = []
 
     /// Reads `node`; reports it when it is not a mapping and returns nil.
     init?(_ node: YAMLNode, file: String, context: String, known: [String], diagnostics: inout [Diagnostic]) {
@@ -22,6 +23,8 @@ struct MappingReader {
                                           at: node.span.in(file), label: "expected a mapping"))
             return nil
         }
+        keys.reserveCapacity(pairs.count)
+        self.pairs.reserveCapacity(pairs.count)
         for p in pairs {
             guard let key = p.key.scalar?.text else {
                 diagnostics.append(Diagnostic(WrongType(what: "a key in \(context)", expected: "a string", found: p.key.kindDescription),
@@ -38,17 +41,18 @@ struct MappingReader {
                     fixIts: fix))
                 continue
             }
-            if !entries.contains(where: { $0.key == key }) {
-                entries.append((key, p))
+            if !keys.contains(key) {
+                keys.append(key)
+                self.pairs.append(p)
             }
         }
     }
 
-    private func entry(_ key: String) -> YAMLPair? { entries.first { $0.key == key }?.pair }
-    func has(_ key: String) -> Bool { entry(key) != nil }
-    func value(_ key: String) -> YAMLNode? { entry(key)?.value }
-    func keySpan(_ key: String) -> SourceSpan? { entry(key)?.key.span.in(file) }
-    var presentKeys: [String] { entries.map(\.key) }
+    private func index(_ key: String) -> Int? { keys.firstIndex(of: key) }
+    func has(_ key: String) -> Bool { index(key) != nil }
+    func value(_ key: String) -> YAMLNode? { index(key).map { pairs[$0].value } }
+    func keySpan(_ key: String) -> SourceSpan? { index(key).map { pairs[$0].key.span.in(file) } }
+    var presentKeys: [String] { keys }
 
     func string(_ key: String, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<String>? {
         guard let v = value(key) else {
@@ -58,9 +62,10 @@ struct MappingReader {
         return Self.string(v, what: "`\(key)` in \(context)", file: file, &d)
     }
 
-    static func string(_ v: YAMLNode, what: String, file: String, _ d: inout [Diagnostic]) -> Spanned<String>? {
+    /// `what` names the value in messages; it is only built when one is reported.
+    static func string(_ v: YAMLNode, what: @autoclosure () -> String, file: String, _ d: inout [Diagnostic]) -> Spanned<String>? {
         guard let s = v.scalar else {
-            d.append(Diagnostic(WrongType(what: what, expected: "a string", found: v.kindDescription), at: v.span.in(file), label: "expected a string"))
+            d.append(Diagnostic(WrongType(what: what(), expected: "a string", found: v.kindDescription), at: v.span.in(file), label: "expected a string"))
             return nil
         }
         switch s.value {
@@ -69,11 +74,11 @@ struct MappingReader {
             // A plain scalar such as `8` or `1.2` used as a clause or a title is still text.
             return Spanned(s.text, v.span.in(file))
         case .bool:
-            d.append(Diagnostic(WrongType(what: what, expected: "a string", found: "true/false"), at: v.span.in(file),
+            d.append(Diagnostic(WrongType(what: what(), expected: "a string", found: "true/false"), at: v.span.in(file),
                                 label: "expected a string", help: "put it in quotes if it is text"))
             return nil
         case .null:
-            d.append(Diagnostic(WrongType(what: what, expected: "a string", found: "nothing"), at: v.span.in(file), label: "expected a string"))
+            d.append(Diagnostic(WrongType(what: what(), expected: "a string", found: "nothing"), at: v.span.in(file), label: "expected a string"))
             return nil
         }
     }
@@ -107,11 +112,11 @@ struct MappingReader {
         return Self.stringList(v, what: "`\(key)` in \(context)", file: file, &d)
     }
 
-    static func stringList(_ v: YAMLNode, what: String, file: String, _ d: inout [Diagnostic]) -> [Spanned<String>] {
+    static func stringList(_ v: YAMLNode, what: @autoclosure () -> String, file: String, _ d: inout [Diagnostic]) -> [Spanned<String>] {
         if let items = v.sequence {
-            return items.compactMap { string($0, what: "an entry of \(what)", file: file, &d) }
+            return items.compactMap { string($0, what: "an entry of \(what())", file: file, &d) }
         }
-        return string(v, what: what, file: file, &d).map { [$0] } ?? []
+        return string(v, what: what(), file: file, &d).map { [$0] } ?? []
     }
 
     func missing(_ key: String, _ d: inout [Diagnostic]) {

@@ -25,10 +25,17 @@ struct GraphModel {
     /// The workflow file's display path; IR spans are relative to its folder.
     let path: String
     private(set) var edges: [[Edge]]
+    /// Each state's position in its region's list, so per-region searches can use arrays.
+    private let position: [Int]
 
     init(_ ir: WorkflowIR, path: String) {
         self.ir = ir
         self.path = path
+        var position = [Int](repeating: 0, count: ir.states.count)
+        for r in ir.regions {
+            for (i, s) in r.states.enumerated() { position[s] = i }
+        }
+        self.position = position
         edges = ir.states.map { s in
             var out: [Edge] = []
             for (i, t) in s.transitions.enumerated() {
@@ -96,40 +103,43 @@ struct GraphModel {
     /// Strongly connected components of a region (Tarjan, iterative).
     func components(region: Int) -> [[Int]] {
         let members = ir.regions[region].states
-        let inRegion = Set(members)
+        // Per-state bookkeeping by position in the region; -1 = not yet visited.
+        var indices = [Int](repeating: -1, count: members.count)
+        var low = [Int](repeating: 0, count: members.count)
+        var onStack = [Bool](repeating: false, count: members.count)
         var index = 0
-        var indices: [Int: Int] = [:]
-        var low: [Int: Int] = [:]
-        var onStack = Set<Int>()
         var stack: [Int] = []
         var result: [[Int]] = []
-        for root in members where indices[root] == nil {
+        for root in members where indices[position[root]] < 0 {
             var work: [(node: Int, edge: Int)] = [(root, 0)]
-            indices[root] = index; low[root] = index; index += 1
-            stack.append(root); onStack.insert(root)
+            indices[position[root]] = index; low[position[root]] = index; index += 1
+            stack.append(root); onStack[position[root]] = true
             while var top = work.last {
                 let out = edges[top.node]
+                let p = position[top.node]
                 if top.edge < out.count {
                     let e = out[top.edge]
                     top.edge += 1
                     work[work.count - 1] = top
-                    guard let t = e.to, inRegion.contains(t) else { continue }
-                    if indices[t] == nil {
-                        indices[t] = index; low[t] = index; index += 1
-                        stack.append(t); onStack.insert(t)
+                    guard let t = e.to, ir.states[t].region == region else { continue }
+                    let pt = position[t]
+                    if indices[pt] < 0 {
+                        indices[pt] = index; low[pt] = index; index += 1
+                        stack.append(t); onStack[pt] = true
                         work.append((t, 0))
-                    } else if onStack.contains(t) {
-                        low[top.node] = min(low[top.node]!, indices[t]!)
+                    } else if onStack[pt] {
+                        low[p] = min(low[p], indices[pt])
                     }
                 } else {
                     work.removeLast()
                     if let parent = work.last {
-                        low[parent.node] = min(low[parent.node]!, low[top.node]!)
+                        let pp = position[parent.node]
+                        low[pp] = min(low[pp], low[p])
                     }
-                    if low[top.node] == indices[top.node] {
+                    if low[p] == indices[p] {
                         var comp: [Int] = []
                         while let w = stack.popLast() {
-                            onStack.remove(w)
+                            onStack[position[w]] = false
                             comp.append(w)
                             if w == top.node { break }
                         }

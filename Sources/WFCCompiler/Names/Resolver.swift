@@ -69,14 +69,19 @@ struct Resolver {
         }
         // States: give every state in every region an id first, so targets resolve in any order.
         var regions: [RegionIR] = [RegionIR(id: 0, name: syntax.id.value, title: syntax.title?.value, owner: nil, start: nil, states: [])]
-        var pending: [(state: StateSyntax, region: Int)] = []
+        // States are large: `pending` refers to them by list and position instead of copying.
+        var lists: [[StateSyntax]] = [syntax.states]
+        var pending: [(list: Int, index: Int, region: Int)] = []
+        pending.reserveCapacity(syntax.states.count)
         var owned: [Int: [Int]] = [:]
         var regionSyntax: [Int: RegionSyntax] = [:]
-        var work: [(list: [StateSyntax], region: Int)] = [(syntax.states, 0)]
+        var work: [(list: Int, region: Int)] = [(0, 0)]
+        var next = 0
         // Breadth-first over regions; ids are assigned before any target is resolved.
-        while !work.isEmpty {
-            let (list, region) = work.removeFirst()
-            for s in list {
+        while next < work.count {
+            let (listIndex, region) = work[next]
+            next += 1
+            for (position, s) in lists[listIndex].enumerated() {
                 if let first = stateSpans[s.name.value] {
                     d.append(Diagnostic(DuplicateName(kind: "state", name: s.name.value), at: s.name.span, label: "defined again",
                                         secondary: [Label(first, "first defined here")]))
@@ -85,7 +90,7 @@ struct Resolver {
                 let index = pending.count
                 stateIDs[s.name.value] = index
                 stateSpans[s.name.value] = s.name.span
-                pending.append((s, region))
+                pending.append((listIndex, position, region))
                 regions[region].states.append(index)
                 var nested: [RegionSyntax] = []
                 switch s.kind {
@@ -102,7 +107,8 @@ struct Resolver {
                     }
                     owned[index, default: []].append(id)
                     regionSyntax[id] = r
-                    work.append((r.states, id))
+                    lists.append(r.states)
+                    work.append((lists.count - 1, id))
                 }
             }
         }
@@ -114,8 +120,9 @@ struct Resolver {
             if let start = r.start { regions[id].start = target(start, region: id, regionOf: regionOf) }
         }
         var states: [StateIR] = []
+        states.reserveCapacity(pending.count)
         for (i, p) in pending.enumerated() {
-            states.append(lowerState(p.state, id: i, region: p.region, regions: owned[i] ?? [], regionOf: regionOf))
+            states.append(lowerState(lists[p.list][p.index], id: i, region: p.region, regions: owned[i] ?? [], regionOf: regionOf))
         }
         // Guarantees.
         var guarantees: [GuaranteeIR] = []

@@ -6,6 +6,7 @@ import WFCDriver
 import WFCYAML
 
 // Release-built benchmarks: `swift run -c release wfc-bench [yaml|check] [--files N] [--runs N]`.
+// `check --keep DIR` writes the corpus to DIR and leaves it there (for profiling `wfc check DIR`).
 // Every figure is printed next to a baseline measured in the same run.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -13,7 +14,7 @@ func option(_ name: String, _ fallback: Int, _ arguments: [String] = arguments) 
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return fallback }
     return v
 }
-let suites = arguments.enumerated().filter { i, a in !a.hasPrefix("--") && Int(a) == nil }.map(\.element)
+let suites = arguments.enumerated().filter { i, a in !a.hasPrefix("--") && Int(a) == nil && (i == 0 || arguments[i - 1] != "--keep") }.map(\.element)
 let fileCount = option("--files", 2000)
 let runs = option("--runs", 5)
 
@@ -90,9 +91,10 @@ if suites.isEmpty || suites.contains("yaml") {
 
 if suites.isEmpty || suites.contains("check") {
     // wfc check's runner over files on disk, all cores, vs the bare scan of the same files.
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-bench-\(getpid())")
+    let keep = arguments.firstIndex(of: "--keep").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    let dir = keep.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("wfc-bench-\(getpid())")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+    defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
     var paths: [String] = []
     for (i, bytes) in corpus.enumerated() {
         let p = dir.appendingPathComponent("p\(i).yaml").path

@@ -1,3 +1,4 @@
+import Foundation
 import WFCDiagnostics
 import WFCIR
 import WFCRuntime
@@ -60,7 +61,19 @@ public enum RuntimeDiagnostics {
         let d = descriptor(refusal.kind)
         let at = refusal.span.map { SourceSpan(file: file($0.file), start: $0.start, end: $0.end) } ?? fallback
         return Diagnostic(severity: .error, code: d.code, message: refusal.message,
-                          primary: Label(at, label(refusal.kind)), notes: refusal.details, help: help(refusal.kind))
+                          primary: Label(at, label(refusal.kind)), notes: refusal.details,
+                          help: suggestion(refusal) ?? help(refusal.kind))
+    }
+
+    /// For an event no active state accepts: the closest of the events that are possible now.
+    /// The engine's message names both ("event `aprove` is not possible now (possible: approve, reject)").
+    static func suggestion(_ refusal: Refusal) -> String? {
+        guard refusal.kind == .unknownEvent else { return nil }
+        let parts = refusal.message.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let open = refusal.message.range(of: "(possible: "),
+              let close = refusal.message[open.upperBound...].firstIndex(of: ")") else { return nil }
+        let possible = refusal.message[open.upperBound..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return Suggestions.closest(to: String(parts[1]), among: possible).map { "did you mean `\($0)`?" }
     }
 
     static func label(_ kind: Refusal.Kind) -> String {

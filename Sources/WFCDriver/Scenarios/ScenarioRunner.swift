@@ -21,6 +21,10 @@ public struct Coverage: Sendable {
     public var statesEntered: Set<String> = []
     /// Event transitions taken, by their span in the policy.
     public var transitionsTaken: Set<SpanIR> = []
+
+    public init(workflow: String) {
+        self.workflow = workflow
+    }
 }
 
 /// Runs scenarios in memory through the same engine as `wfc case`.

@@ -57,7 +57,7 @@ public enum Engine {
         } catch {
             return .refused(Run.refusal(error))
         }
-        run.finish(before: [])
+        run.finish(before: OpenTaskKeys())
         return .accepted(Step(snapshot: run.snap, effects: run.effects, trace: run.trace, duplicate: false))
     }
 
@@ -226,12 +226,18 @@ struct Run {
     /// collecting them. Static, so that callers' closures capture what they use rather than a
     /// copy of the whole run.
     static func forEachActive(_ root: RegionInstance, _ body: (Path, ActiveState) -> Void) {
-        func walk(_ r: RegionInstance, _ p: Path) {
+        forEachActive(root) { p, _, a in body(p, a) }
+    }
+
+    /// ``forEachActive(_:_:)`` with each state's ``itemIndex(_:)``, so that a visit need not
+    /// read the run.
+    static func forEachActive(_ root: RegionInstance, _ body: (Path, Int?, ActiveState) -> Void) {
+        func walk(_ r: RegionInstance, _ p: Path, _ item: Int?) {
             guard let a = r.active else { return }
-            body(p, a)
-            for (i, c) in a.children.enumerated() { walk(c, p + [i]) }
+            body(p, item, a)
+            for (i, c) in a.children.enumerated() { walk(c, p + [i], c.item ?? item) }
         }
-        walk(root, [])
+        walk(root, [], nil)
     }
 
     func person(_ role: String) -> String? { snap.people[role] }
@@ -519,9 +525,9 @@ struct Run {
 
     /// Keys of open tasks (to notify only newly opened ones). A case has a few open tasks at
     /// a time, so a list is cheaper than a set.
-    static func openTaskKeys(_ def: Definition, _ snap: CaseSnapshot) -> [OpenTaskEntry.Key] {
-        guard snap.status == .running else { return [] }
-        var keys: [OpenTaskEntry.Key] = []
+    static func openTaskKeys(_ def: Definition, _ snap: CaseSnapshot) -> OpenTaskKeys {
+        var keys = OpenTaskKeys()
+        guard snap.status == .running else { return keys }
         forEachActive(snap.root) { p, a in
             if isOpenTask(def, a) { keys.append(OpenTaskEntry.Key(state: a.state, path: p, enteredAt: a.enteredAt)) }
         }
@@ -530,20 +536,32 @@ struct Run {
 
     /// Ends a step: the update time, and an effect for every newly opened task. The caller
     /// then builds the ``Step`` from the run's last use, so that nothing is copied.
-    mutating func finish(before: [OpenTaskEntry.Key]) {
+    mutating func finish(before: OpenTaskKeys) {
         snap.updatedAt = now
-        // Only newly opened tasks are described (the others are not even collected).
         guard snap.status == .running else { return }
-        var opened: [OpenTaskEntry] = []
-        let def = self.def
-        Self.forEachActive(snap.root) { path, a in
+        // Only newly opened tasks are described (the others are not even collected). The
+        // visit appends to a local list and captures no part of the run (that copied it).
+        var effects: [Effect] = []
+        swap(&effects, &self.effects)
+        let def = self.def, people = snap.people // captured instead of the whole run
+        Self.forEachActive(snap.root) { path, item, a in
             if Self.isOpenTask(def, a) && !before.contains(OpenTaskEntry.Key(state: a.state, path: path, enteredAt: a.enteredAt)) {
-                opened.append(OpenTaskEntry(path: path, active: a))
+                let roles = Self.roles(def, a)
+                effects.append(.taskOpened(state: a.name, item: item, events: Self.events(def, a), roles: roles, people: roles.map { people[$0] ?? "" }))
             }
         }
-        for e in opened {
-            let roles = roles(e)
-            effects.append(.taskOpened(state: e.active.name, item: itemIndex(e.path), events: events(e), roles: roles, people: roles.map { snap.people[$0] ?? "" }))
-        }
+        self.effects = effects
     }
+}
+
+/// The keys of a step's open tasks: usually one, kept inline (no list to allocate).
+struct OpenTaskKeys {
+    private var first: OpenTaskEntry.Key?
+    private var rest: [OpenTaskEntry.Key] = []
+
+    mutating func append(_ key: OpenTaskEntry.Key) {
+        if first == nil { first = key } else { rest.append(key) }
+    }
+
+    func contains(_ key: OpenTaskEntry.Key) -> Bool { first == key || rest.contains(key) }
 }

@@ -8,49 +8,65 @@ extension Run {
     mutating func event(_ e: Event) throws(Refusal) {
         // What is needed of each active state (copying an `ActiveState` retains its whole tree).
         struct Candidate { var path: Path; var state: Int; var name: String }
+        // The usual single candidate is kept out of the list: no list to allocate.
+        var sole: Candidate?
         var candidates: [Candidate] = []
         // Closures capture these rather than copies of the run and the event.
         let def = self.def, people = snap.people, name = e.name, actor = e.actor
         Self.forEachActive(snap.root) { p, a in
-            if def.ir.states.indices.contains(a.state) && def.state(known: a.state).transitions.contains(where: { $0.event == name }) {
-                candidates.append(Candidate(path: p, state: a.state, name: a.name))
+            if def.ir.states.indices.contains(a.state) && def.state(known: a.state).transitionRefs.contains(where: { $0.ir.event == name }) {
+                let c = Candidate(path: p, state: a.state, name: a.name)
+                if sole == nil && candidates.isEmpty { sole = c; return }
+                if let first = sole { candidates.append(first); sole = nil }
+                candidates.append(c)
             }
-        }
-        if candidates.isEmpty {
-            let available = Show.openTasks(def, snap, now: now.date).flatMap(\.events)
-            throw Refusal(.unknownEvent, "event `\(e.name)` is not possible now" + (available.isEmpty ? "" : " (possible: \(Array(Set(available)).sorted().joined(separator: ", ")))"),
-                          span: allActive().last.map { def.ir.states[$0.1.state].span })
-        }
-        if let item = e.item {
-            candidates = candidates.filter { itemIndex($0.path) == item }
-            if candidates.isEmpty { throw Refusal(.unknownEvent, "event `\(e.name)` is not possible for item \(item)") }
         }
         // Authorized: the actor holds a role of the transition (by role id: no set of names).
-        func allowed(_ t: TransitionIR) -> Bool { t.event == name && t.roles.contains { people[def.roleName($0)] == actor } }
-        func isAuthorized(_ c: Candidate) -> Bool { def.state(known: c.state).transitions.contains(where: allowed) }
-        // The usual single candidate is checked without building a filtered list.
-        let authorized = candidates.count == 1 ? (isAuthorized(candidates[0]) ? candidates : []) : candidates.filter(isAuthorized)
-        guard let a = authorized.first else {
-            let roles = rolesOf(e.actor)
-            let a = candidates[0]
-            let t = def.ir.states[a.state].transitions.first { $0.event == e.name }
-            let allowed = Set((t?.roles ?? []).map(def.roleName)).sorted()
-            let held = roles.isEmpty ? "no role in this case" : "role(s) \(roles.sorted().joined(separator: ", "))"
-            throw Refusal(.notAuthorized, "\(e.actor) holds \(held); `\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(person($0) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
-        }
-        if authorized.count > 1 {
-            let items = authorized.compactMap { itemIndex($0.path) }
-            if items.count == authorized.count {
-                throw Refusal(.ambiguous, "event `\(e.name)` applies to several foreach items; give the item (one of \(items.map(String.init).joined(separator: ", ")))", span: def.ir.states[a.state].span)
+        // Read through the reference: passing a `TransitionIR` copies it.
+        func allowed(_ t: Definition.TransitionRef) -> Bool { t.ir.event == name && t.ir.roles.contains { people[def.roleName($0)] == actor } }
+        func isAuthorized(_ c: Candidate) -> Bool { def.state(known: c.state).transitionRefs.contains(where: allowed) }
+        // The one authorized candidate, or the refusal that explains why there is none.
+        func authorizedCandidate() throws(Refusal) -> Candidate {
+            if candidates.isEmpty {
+                let available = Show.openTasks(def, snap, now: now.date).flatMap(\.events)
+                throw Refusal(.unknownEvent, "event `\(e.name)` is not possible now" + (available.isEmpty ? "" : " (possible: \(Array(Set(available)).sorted().joined(separator: ", ")))"),
+                              span: allActive().last.map { def.ir.states[$0.1.state].span })
             }
-            throw Refusal(.ambiguous, "event `\(e.name)` applies to several active states: \(authorized.map(\.name).joined(separator: ", "))", span: def.ir.states[a.state].span)
+            if let item = e.item {
+                candidates = candidates.filter { itemIndex($0.path) == item }
+                if candidates.isEmpty { throw Refusal(.unknownEvent, "event `\(e.name)` is not possible for item \(item)") }
+            }
+            let authorized = candidates.filter(isAuthorized)
+            guard let a = authorized.first else {
+                let roles = rolesOf(e.actor)
+                let a = candidates[0]
+                let t = def.ir.states[a.state].transitions.first { $0.event == e.name }
+                let allowed = Set((t?.roles ?? []).map(def.roleName)).sorted()
+                let held = roles.isEmpty ? "no role in this case" : "role(s) \(roles.sorted().joined(separator: ", "))"
+                throw Refusal(.notAuthorized, "\(e.actor) holds \(held); `\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(person($0) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
+            }
+            if authorized.count > 1 {
+                let items = authorized.compactMap { itemIndex($0.path) }
+                if items.count == authorized.count {
+                    throw Refusal(.ambiguous, "event `\(e.name)` applies to several foreach items; give the item (one of \(items.map(String.init).joined(separator: ", ")))", span: def.ir.states[a.state].span)
+                }
+                throw Refusal(.ambiguous, "event `\(e.name)` applies to several active states: \(authorized.map(\.name).joined(separator: ", "))", span: def.ir.states[a.state].span)
+            }
+            return a
+        }
+        let a: Candidate
+        if let sole, e.item == nil, isAuthorized(sole) {
+            a = sole
+        } else {
+            if let sole { candidates = [sole] }
+            a = try authorizedCandidate()
         }
         let path = a.path
         let s = try def.state(a.state)
         // The authorized transitions by index, held by reference: a `TransitionIR` copy retains
         // each of its parts.
         let all = s.transitionRefs
-        let transitions = all.indices.filter { allowed(all[$0].ir) }
+        let transitions = all.indices.filter { allowed(all[$0]) }
 
         // Payload: fields of the state's and the event's `fills`, type-checked.
         var data = snap.data
@@ -143,8 +159,58 @@ extension Run {
     /// `sign` and `unsign` in an active sign-off state.
     mutating func signature(_ e: Event) throws(Refusal) {
         let signing = e.name == Event.sign
-        // What is needed of each open sign-off (copying an `ActiveState` retains its whole tree).
-        struct OpenSignoff { var state: Int; var name: String; var signoff: SignoffProgress? }
+        let (path, a, role) = try signatureOption(e, signing: signing)
+        let span = def.ir.states[a.state].signoff?.span
+        if signing, let other = a.signoff?.signatures.first(where: { $0.person == e.actor }) {
+            throw Refusal(.separationOfDuties, "\(e.actor) has already signed `\(a.name)` as \(other.role) and cannot sign again as \(role)", span: span)
+        }
+        var progress = a.signoff
+        if signing {
+            progress?.signatures.append(Signature(role: role, person: e.actor, at: now))
+        } else {
+            progress?.signatures.removeAll { $0.role == role }
+        }
+        try modify(path) { r throws(Refusal) in r.active?.signoff = progress }
+        trace.append(TraceEntry(signing ? .signed : .unsigned, state: a.name, note: .signature(actor: e.actor, role: role, signed: signing), span: span))
+        if signing, Run.complete(progress) {
+            trace.append(TraceEntry(.completed, state: a.name, note: .signoffComplete, span: span))
+            _ = try exitThen(path)
+        }
+    }
+
+    /// What is needed of each open sign-off (copying an `ActiveState` retains its whole tree).
+    struct OpenSignoff { var state: Int; var name: String; var signoff: SignoffProgress? }
+
+    /// The sign-off and role a `sign`/`unsign` applies to. The usual case (one open sign-off,
+    /// one role the actor may act as) is found without building lists; anything else goes
+    /// through ``signatureOptions(_:signing:)``, which also explains refusals.
+    func signatureOption(_ e: Event, signing: Bool) throws(Refusal) -> (Path, OpenSignoff, String) {
+        if e.payload.isEmpty {
+            var found: (Path, OpenSignoff, String)?
+            var count = 0
+            let people = snap.people, actor = e.actor, wanted = e.role, item = e.item
+            Self.forEachActive(snap.root) { p, itemIndex, a in
+                guard count < 2, let so = a.signoff, item == nil || itemIndex == item else { return }
+                // The parties are `required` then `of`, each counted once. Only a sole option is
+                // taken here, so their order does not matter.
+                func consider(_ r: String) {
+                    guard people[r] == actor && (wanted == nil || wanted == r) else { return }
+                    let has = so.signatures.contains { $0.role == r }
+                    guard signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == actor }) else { return }
+                    count += 1
+                    if found == nil { found = (p, OpenSignoff(state: a.state, name: a.name, signoff: so), r) }
+                }
+                for (i, r) in so.required.enumerated() where !so.required[..<i].contains(r) { consider(r) }
+                for (i, r) in so.of.enumerated() where !so.required.contains(r) && !so.of[..<i].contains(r) { consider(r) }
+            }
+            if count == 1, let found { return found }
+        }
+        return try signatureOptions(e, signing: signing)
+    }
+
+    /// The full search for ``signatureOption(_:signing:)``: refuses when no sign-off is open,
+    /// the actor is no party or has (not) signed, or several sign-offs or roles would fit.
+    func signatureOptions(_ e: Event, signing: Bool) throws(Refusal) -> (Path, OpenSignoff, String) {
         var states: [(Path, OpenSignoff)] = []
         Self.forEachActive(snap.root) { p, a in
             if a.signoff != nil { states.append((p, OpenSignoff(state: a.state, name: a.name, signoff: a.signoff))) }
@@ -188,22 +254,7 @@ extension Run {
         if options.count > 1 {
             throw Refusal(.ambiguous, "\(e.actor) may sign `\(a.name)` as \(options.map(\.2).joined(separator: " or ")); give the role", span: def.ir.states[a.state].signoff?.span)
         }
-        let span = def.ir.states[a.state].signoff?.span
-        if signing, let other = a.signoff?.signatures.first(where: { $0.person == e.actor }) {
-            throw Refusal(.separationOfDuties, "\(e.actor) has already signed `\(a.name)` as \(other.role) and cannot sign again as \(role)", span: span)
-        }
-        var progress = a.signoff
-        if signing {
-            progress?.signatures.append(Signature(role: role, person: e.actor, at: now))
-        } else {
-            progress?.signatures.removeAll { $0.role == role }
-        }
-        try modify(path) { r throws(Refusal) in r.active?.signoff = progress }
-        trace.append(TraceEntry(signing ? .signed : .unsigned, state: a.name, note: .signature(actor: e.actor, role: role, signed: signing), span: span))
-        if signing, Run.complete(progress) {
-            trace.append(TraceEntry(.completed, state: a.name, note: .signoffComplete, span: span))
-            _ = try exitThen(path)
-        }
+        return (path, a, role)
     }
 
     /// Fires due timers in due-time order (ties: tree order). Returns whether any fired.

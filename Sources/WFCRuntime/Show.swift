@@ -149,6 +149,8 @@ extension Run {
     /// not met) the roles of `of` not signed.
     static func missingParties(_ so: SignoffProgress) -> [String] {
         func signed(_ r: String) -> Bool { so.signatures.contains { $0.role == r } }
+        // Nobody required has signed yet (a sign-off just entered): the list itself, not a copy.
+        if so.quorum == nil, !so.required.contains(where: signed) { return so.required }
         var roles = so.required.filter { !signed($0) }
         if let q = so.quorum, so.of.filter(signed).count < q { roles += so.of.filter { !signed($0) && !roles.contains($0) } }
         return roles
@@ -156,15 +158,19 @@ extension Run {
 
     /// The roles that may act on an open task: missing parties of a sign-off, else the roles of
     /// the state's transitions in file order.
-    func roles(_ e: OpenTaskEntry) -> [String] {
-        if let so = e.active.signoff { return Self.missingParties(so) }
-        return def.state(known: e.active.state).taskRoles
+    func roles(_ e: OpenTaskEntry) -> [String] { Self.roles(def, e.active) }
+
+    static func roles(_ def: Definition, _ a: ActiveState) -> [String] {
+        if let so = a.signoff { return missingParties(so) }
+        return def.state(known: a.state).taskRoles
     }
 
     /// The events of an open task: `sign` for sign-offs, else the state's, in file order.
-    func events(_ e: OpenTaskEntry) -> [String] {
-        if e.active.signoff != nil { return Self.signOnly }
-        return def.state(known: e.active.state).taskEvents
+    func events(_ e: OpenTaskEntry) -> [String] { Self.events(def, e.active) }
+
+    static func events(_ def: Definition, _ a: ActiveState) -> [String] {
+        if a.signoff != nil { return signOnly }
+        return def.state(known: a.state).taskEvents
     }
 
     private static let signOnly = [Event.sign]

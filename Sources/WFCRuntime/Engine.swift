@@ -57,7 +57,7 @@ public enum Engine {
         } catch {
             return .refused(Run.refusal(error))
         }
-        run.finish(before: OpenTaskKeys())
+        run.finish(before: SmallList<OpenTaskEntry.Key>())
         return .accepted(Step(snapshot: run.snap, effects: run.effects, trace: run.trace, duplicate: false))
     }
 
@@ -525,8 +525,8 @@ struct Run {
 
     /// Keys of open tasks (to notify only newly opened ones). A case has a few open tasks at
     /// a time, so a list is cheaper than a set.
-    static func openTaskKeys(_ def: Definition, _ snap: CaseSnapshot) -> OpenTaskKeys {
-        var keys = OpenTaskKeys()
+    static func openTaskKeys(_ def: Definition, _ snap: CaseSnapshot) -> SmallList<OpenTaskEntry.Key> {
+        var keys = SmallList<OpenTaskEntry.Key>()
         guard snap.status == .running else { return keys }
         forEachActive(snap.root) { p, a in
             if isOpenTask(def, a) { keys.append(OpenTaskEntry.Key(state: a.state, path: p, enteredAt: a.enteredAt)) }
@@ -536,7 +536,7 @@ struct Run {
 
     /// Ends a step: the update time, and an effect for every newly opened task. The caller
     /// then builds the ``Step`` from the run's last use, so that nothing is copied.
-    mutating func finish(before: OpenTaskKeys) {
+    mutating func finish(before: SmallList<OpenTaskEntry.Key>) {
         snap.updatedAt = now
         guard snap.status == .running else { return }
         // Only newly opened tasks are described (the others are not even collected). The
@@ -552,16 +552,4 @@ struct Run {
         }
         self.effects = effects
     }
-}
-
-/// The keys of a step's open tasks: usually one, kept inline (no list to allocate).
-struct OpenTaskKeys {
-    private var first: OpenTaskEntry.Key?
-    private var rest: [OpenTaskEntry.Key] = []
-
-    mutating func append(_ key: OpenTaskEntry.Key) {
-        if first == nil { first = key } else { rest.append(key) }
-    }
-
-    func contains(_ key: OpenTaskEntry.Key) -> Bool { first == key || rest.contains(key) }
 }

@@ -66,11 +66,12 @@ extension Run {
         // The authorized transitions by index, held by reference: a `TransitionIR` copy retains
         // each of its parts.
         let all = s.transitionRefs
-        let transitions = all.indices.filter { allowed(all[$0]) }
+        var transitions = SmallList<Int>()
+        for i in all.indices where allowed(all[i]) { transitions.append(i) }
 
         // Payload: fields of the state's and the event's `fills`, type-checked.
         var data = snap.data
-        let payloadKeys = e.payload.isEmpty ? [] : e.payload.keys.sorted()
+        let payloadKeys = AscendingKeys(e.payload)
         if !e.payload.isEmpty {
             // A few small lists: searched in place, a set only for the error message.
             func fillable(_ id: Int) -> Bool { s.fills.contains(id) || transitions.contains { all[$0].fills.contains(id) } }
@@ -89,7 +90,8 @@ extension Run {
             let (clean, partialIssues) = def.validateData(e.payload, fillableLater: [], partial: true)
             issues += partialIssues
             if !issues.isEmpty { throw Refusal(.payloadInvalid, "the payload does not match the field types", span: transitions.first.map { all[$0].span } ?? s.span, details: issues) }
-            for (k, v) in clean.sorted(by: { $0.key < $1.key }) {
+            for k in AscendingKeys(clean) {
+                guard let v = clean[k] else { continue }
                 if v == .null { data[k] = nil } else { data[k] = v }
                 trace.append(TraceEntry(.payload, state: s.name, note: .filled(field: k)))
             }

@@ -126,6 +126,24 @@ public struct WorkflowFunctions: CELLibrary {
                 if o { throw CELEvalError(.outOfRange, "The resulting date is outside years 1 to 9999.") }
                 return .date(try WorkflowFunctions.checkedDate(r))
             })),
+            // Calendar months, as notice periods are written ("提前一个月"): the same day of the
+            // month n months on, or that month's last day when it is shorter (01-31 + 1 → 02-28).
+            .global("add_months", [.date, .int], .date, .binary({ (a: CELValue, b: CELValue) throws(CELEvalError) -> CELValue in
+                let start = try WorkflowFunctions.dateArg(a, "add_months")
+                guard case .int(let n) = b else {
+                    throw CELEvalError(.noSuchOverload, "'add_months' needs a whole number of months (no such overload).")
+                }
+                let c = start.components
+                let (total, o) = Int64(c.year * 12 + (c.month - 1)).addingReportingOverflow(n)
+                guard !o, total >= 12, total < 10_000 * 12 else { throw CELEvalError(.outOfRange, "The resulting date is outside years 1 to 9999.") }
+                let year = Int(total / 12), month = Int(total % 12) + 1
+                var day = c.day
+                while day > 28, CELDate(year: year, month: month, day: day) == nil { day -= 1 }
+                guard let d = CELDate(year: year, month: month, day: day) else {
+                    throw CELEvalError(.outOfRange, "The resulting date is outside years 1 to 9999.")
+                }
+                return .date(d)
+            })),
         ]
     }
 }

@@ -327,6 +327,12 @@ func request(_ req: CELRecordType, _ item: CELRecordType, type: String = "annual
         #expect(try eval("add_working_days(date('2026-01-31'), 0)", env) == .date(CELDate(year: 2026, month: 2, day: 2)!))
         #expect(try eval("add_working_days(date('2026-02-02'), 0)", env) == .date(CELDate(year: 2026, month: 2, day: 2)!))
         #expect(try eval("add_days(date('2026-01-31'), 1) == date('2026-02-01')", env) == .bool(true))
+        // Calendar months keep the day, or clamp to a shorter month's last day.
+        #expect(try eval("add_months(date('2026-01-31'), 1)", env) == .date(CELDate(year: 2026, month: 2, day: 28)!))
+        #expect(try eval("add_months(date('2024-01-31'), 1)", env) == .date(CELDate(year: 2024, month: 2, day: 29)!))
+        #expect(try eval("add_months(date('2025-11-15'), 2)", env) == .date(CELDate(year: 2026, month: 1, day: 15)!))
+        #expect(try eval("add_months(date('2026-03-31'), -1)", env) == .date(CELDate(year: 2026, month: 2, day: 28)!))
+        #expect(throws: (any Error).self) { try eval("add_months(date('9999-12-01'), 1)", env) }
         #expect(try eval("date('2026-01-31') < date('2026-02-01')", env) == .bool(true))
         #expect(try eval("date('2026-01-31').getDayOfWeek()", env) == .int(6))
         #expect(try eval("string(date('2026-01-31'))", env) == .string("2026-01-31"))

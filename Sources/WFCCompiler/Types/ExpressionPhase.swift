@@ -286,7 +286,7 @@ struct ExprWrongArity: DiagnosticMessage {
 struct ExprUnknownFunction: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC4007", name: "unknown-function", summary: "An expression calls a function that does not exist.",
-        explanation: "Available functions are CEL's standard library (size, contains, startsWith, matches, timestamp, …) and the workflow functions days_between, working_days_between, add_working_days and add_days. See docs/cel.md.",
+        explanation: "Available functions are CEL's standard library (size, contains, startsWith, matches, timestamp, …) and the workflow functions days_between, working_days_between, add_working_days, add_days and add_months. See docs/cel.md.",
         example: "when: \"workdays_between(case.notice_date, case.last_day) >= 22\"\n",
         fix: "when: \"working_days_between(case.notice_date, case.last_day) >= 22\"\n")
     var text: String

@@ -58,15 +58,7 @@ public struct Definition: @unchecked Sendable {
                 for t in s.transitions { fillable.formUnion(t.fills) }
             }
             self.fillable = fillable
-            var fillers: [Int: Set<Int>] = [:]
-            for st in ir.states {
-                for f in st.fills + st.transitions.flatMap(\.fills) { fillers[f, default: []].insert(st.id) }
-            }
-            var must: [Int: [Int]] = [:]
-            for f in ir.fields where !f.optional && f.defaultValue == nil {
-                if let states = fillers[f.id], states.count == 1, let st = states.first { must[st, default: []].append(f.id) }
-            }
-            self.mustFillBeforeLeaving = must
+            self.mustFillBeforeLeaving = ir.soleFilledFields
             let roles = ir.roles
             self.states = ir.states.map { StateRef($0, roleName: { roles.indices.contains($0) ? roles[$0].name : "#\($0)" }) }
         }

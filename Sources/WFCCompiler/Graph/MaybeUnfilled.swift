@@ -10,18 +10,13 @@ import WFCDiagnostics
 enum MaybeUnfilled: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
         let ir = g.ir
-        var fillers: [Int: Set<Int>] = [:]
-        for s in ir.states {
-            for f in s.fills + s.transitions.flatMap(\.fills) { fillers[f, default: []].insert(s.id) }
-        }
+        let fillers = ir.fillingStates
         let late = ir.fields.filter { !$0.optional && $0.defaultValue == nil && fillers[$0.id] != nil }
         guard !late.isEmpty, let top = ir.regions.first?.start else { return }
         let lateNames = Set(late.map(\.name))
-        var sole: [Int: Set<String>] = [:]
-        for f in late where fillers[f.id]?.count == 1 {
-            if let s = fillers[f.id]?.first { sole[s, default: []].insert(f.name) }
-        }
         let nameOf = Dictionary(ir.fields.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        // The same rule the runtime enforces before an event moves on from the filling state.
+        let sole = ir.soleFilledFields.mapValues { Set($0.compactMap { nameOf[$0] }) }
 
         // IN(s): the late fields certainly filled when `s` is entered; nil = not reached yet (top).
         var entry = [Set<String>?](repeating: nil, count: ir.states.count)

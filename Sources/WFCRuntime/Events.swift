@@ -28,9 +28,12 @@ extension Run {
         // The one authorized candidate, or the refusal that explains why there is none.
         func authorizedCandidate() throws(Refusal) -> Candidate {
             if candidates.isEmpty {
-                let available = Show.openTasks(def, snap, now: now.date).flatMap(\.events)
-                throw Refusal(.unknownEvent, "event `\(e.name)` is not possible now" + (available.isEmpty ? "" : " (possible: \(Array(Set(available)).sorted().joined(separator: ", ")))"),
-                              span: allActive().last.map { def.ir.states[$0.1.state].span })
+                let available = Array(Set(Show.openTasks(def, snap, now: now.date).flatMap(\.events))).sorted()
+                var r = Refusal(.unknownEvent, "event `\(e.name)` is not possible now" + (available.isEmpty ? "" : " (possible: \(available.joined(separator: ", ")))"),
+                                span: allActive().last.map { def.ir.states[$0.1.state].span })
+                r.event = e.name
+                r.possibleEvents = available
+                throw r
             }
             if let item = e.item {
                 candidates = candidates.filter { itemIndex($0.path) == item }

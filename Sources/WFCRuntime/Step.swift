@@ -31,7 +31,7 @@ public struct Event: Codable, Equatable, Sendable {
 
 /// Why the engine refused an event, a start, or could not run a step. A refusal changes nothing.
 public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         case invalidData, unboundRole, unknownRole, separationOfDuties
         case caseFinished, definitionMismatch, unknownEvent, ambiguous, notAuthorized
         case guardFalse, requirementFailed, payloadNotFillable, payloadInvalid, maxRounds
@@ -43,6 +43,10 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     public var span: SpanIR?
     /// Individual problems (data validation paths, unfinished checklist items).
     public var details: [String]
+    /// For `unknownEvent`: the event sent and the events possible now, so that a caller can
+    /// suggest the one that was meant.
+    public var event: String?
+    public var possibleEvents: [String] = []
 
     public init(_ kind: Kind, _ message: String, span: SpanIR? = nil, details: [String] = []) {
         self.kind = kind

@@ -31,21 +31,11 @@ public enum RuntimeDiagnostics {
     }
 
     /// Every runtime code, for the registry and `wfc explain`.
-    public static let all: [DiagnosticDescriptor] = [
-        InvalidCaseData.descriptor, UnboundRole.descriptor, UnknownRoleBinding.descriptor, SeparationOfDuties.descriptor,
-        CaseFinished.descriptor, DefinitionMismatch.descriptor, EventNotExpected.descriptor, AmbiguousEvent.descriptor,
-        NotAuthorized.descriptor, GuardFalse.descriptor, RequirementFailed.descriptor, PayloadNotFillable.descriptor,
-        PayloadInvalid.descriptor, MaxRoundsExceeded.descriptor, AlreadySigned.descriptor, NotSigned.descriptor,
-        CalendarMissing.descriptor, RuntimeFailure.descriptor,
-    ]
+    public static let all: [DiagnosticDescriptor] = Refusal.Kind.allCases.map(descriptor)
 
     /// The refusal kind a scenario names: `not-authorized`, `notAuthorized` or `WFC6009`.
     public static func kind(named text: String) -> Refusal.Kind? {
-        let all: [Refusal.Kind] = [.invalidData, .unboundRole, .unknownRole, .separationOfDuties, .caseFinished,
-                                   .definitionMismatch, .unknownEvent, .ambiguous, .notAuthorized, .guardFalse,
-                                   .requirementFailed, .payloadNotFillable, .payloadInvalid, .maxRounds,
-                                   .alreadySigned, .notSigned, .calendar, .runtimeError]
-        return all.first { k in
+        Refusal.Kind.allCases.first { k in
             let d = descriptor(k)
             return text == k.rawValue || text == d.name || text == d.code.rawValue
         }
@@ -66,14 +56,9 @@ public enum RuntimeDiagnostics {
     }
 
     /// For an event no active state accepts: the closest of the events that are possible now.
-    /// The engine's message names both ("event `aprove` is not possible now (possible: approve, reject)").
     static func suggestion(_ refusal: Refusal) -> String? {
-        guard refusal.kind == .unknownEvent else { return nil }
-        let parts = refusal.message.split(separator: "`", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let open = refusal.message.range(of: "(possible: "),
-              let close = refusal.message[open.upperBound...].firstIndex(of: ")") else { return nil }
-        let possible = refusal.message[open.upperBound..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return Suggestions.closest(to: String(parts[1]), among: possible).map { "did you mean `\($0)`?" }
+        guard refusal.kind == .unknownEvent, let event = refusal.event else { return nil }
+        return Suggestions.closest(to: event, among: refusal.possibleEvents).map { "did you mean `\($0)`?" }
     }
 
     static func label(_ kind: Refusal.Kind) -> String {

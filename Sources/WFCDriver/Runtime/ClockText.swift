@@ -67,6 +67,13 @@ public enum ClockText {
         return g.date(from: DateComponents(year: d.year, month: d.month, day: d.day))?.addingTimeInterval(TimeInterval(secondsIntoDay))
     }
 
+    /// `date` as RFC 3339 in `timeZone` (`2025-09-26T10:00:00+08:00`), as times are shown to people.
+    public static func format(_ date: Date, timeZone: TimeZone) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = timeZone
+        return f.string(from: date)
+    }
+
     /// Forms accepted by ``parse(_:timeZone:)``, for error messages.
     public static let forms = "an RFC 3339 time such as 2025-09-26T10:00:00+08:00, a local time such as 2025-09-26 10:00, or a date such as 2025-09-26"
 

@@ -1,4 +1,3 @@
-import Foundation
 import WFCDiagnostics
 import WFCIR
 import WFCRuntime

@@ -80,17 +80,15 @@ final class EntryLog: @unchecked Sendable {
 extension ScriptedRun.Outcome {
     /// The trace for people: each step, what the engine did, refusals with the policy line.
     public func render(_ output: DiagnosticOutput) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = timeZone
         let map = SourceMap(sources)
         var out = ""
         for e in entries {
             switch e.result {
             case .accepted(let step):
-                out += "\(f.string(from: e.at))  \(e.step)  → version \(step.snapshot.version)\(step.duplicate ? " (duplicate key, nothing changed)" : "")\n"
+                out += "\(ClockText.format(e.at, timeZone: timeZone))  \(e.step)  → version \(step.snapshot.version)\(step.duplicate ? " (duplicate key, nothing changed)" : "")\n"
                 for t in step.trace { out += "    \(t.kind.rawValue): \(t.detail)\n" }
             case .refused(let r):
-                out += "\(f.string(from: e.at))  \(e.step)  ✘ refused (\(RuntimeDiagnostics.descriptor(r.kind).name))\n"
+                out += "\(ClockText.format(e.at, timeZone: timeZone))  \(e.step)  ✘ refused (\(RuntimeDiagnostics.descriptor(r.kind).name))\n"
                 if let d = e.refusal { out += output.render([d], sources: map) }
             }
         }

@@ -191,9 +191,5 @@ public struct ScenarioRunner {
         }
     }
 
-    func iso(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = timeZone
-        return f.string(from: d)
-    }
+    func iso(_ d: Date) -> String { ClockText.format(d, timeZone: timeZone) }
 }

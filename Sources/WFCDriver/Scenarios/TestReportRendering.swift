@@ -49,41 +49,28 @@ extension TestReport {
         return out + "\n"
     }
 
-    /// One JSON document: scenarios with their failures (as `wfc check --format json`
-    /// objects), counts and coverage.
+    /// One JSON document (sorted keys): scenarios with their failures (as `wfc check --format
+    /// json` objects), counts and coverage.
     func json(coverage showCoverage: Bool) -> String {
         let map = SourceMap(sources)
-        func failures(_ ds: [Diagnostic]) -> String {
-            let lines = JSONLinesRenderer().render(ds, sources: map).split(separator: "\n")
-            return "[" + lines.joined(separator: ",") + "]"
+        func failures(_ ds: [Diagnostic]) -> [Any] {
+            JSONLinesRenderer().render(ds, sources: map).split(separator: "\n")
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
         }
-        func str(_ s: String) -> String {
-            let data = (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8)
-            return String(decoding: data, as: UTF8.self)
-        }
-        var items: [String] = []
-        for (path, ds) in brokenFiles {
-            items.append("{\"file\":\(str(path)),\"name\":null,\"passed\":false,\"failures\":\(failures(ds))}")
-        }
+        var scenarios: [[String: Any]] = brokenFiles.map { ["file": $0.path, "name": NSNull(), "passed": false, "failures": failures($0.diagnostics)] }
         for r in results {
             let line = map[r.span.file].map { $0.lineColumn(of: r.span.start).line } ?? 0
-            items.append("{\"file\":\(str(r.file)),\"line\":\(line),\"name\":\(str(r.name)),\"passed\":\(r.passed),\"steps\":\(r.steps),\"failures\":\(failures(r.failures))}")
+            scenarios.append(["file": r.file, "line": line, "name": r.name, "passed": r.passed, "steps": r.steps, "failures": failures(r.failures)])
         }
-        var out = "{\"scenarios\":[" + items.joined(separator: ",") + "],\"passed\":\(passed),\"failed\":\(failed)"
+        var document: [String: Any] = ["scenarios": scenarios, "passed": passed, "failed": failed]
         if showCoverage {
-            var cs: [String] = []
-            for c in coverage {
-                let states = c.missedStates.map { str($0.name) }.joined(separator: ",")
-                var transitions: [String] = []
-                for t in c.missedTransitions {
-                    let fields: [String] = ["\"state\":" + str(t.state), "\"event\":" + str(t.event), "\"target\":" + str(t.target), "\"line\":\(t.span.line)"]
-                    transitions.append("{" + fields.joined(separator: ",") + "}")
-                }
-                let head = "{\"workflow\":" + str(c.workflowPath) + ",\"states\":\(c.totalStates),\"transitions\":\(c.totalTransitions),"
-                cs.append(head + "\"missedStates\":[" + states + "],\"missedTransitions\":[" + transitions.joined(separator: ",") + "]}")
+            document["coverage"] = coverage.map { c -> [String: Any] in
+                ["workflow": c.workflowPath, "states": c.totalStates, "transitions": c.totalTransitions,
+                 "missedStates": c.missedStates.map(\.name),
+                 "missedTransitions": c.missedTransitions.map { ["state": $0.state, "event": $0.event, "target": $0.target, "line": $0.span.line] }]
             }
-            out += ",\"coverage\":[" + cs.joined(separator: ",") + "]"
         }
-        return out + "}\n"
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -5,21 +5,29 @@ import WFCRuntime
 import WFCStore
 import WFCYAML
 
-/// A case file: `people:` (role → person), `data:` (case fields) and an optional `start:` time,
-/// as `wfc run` reads it.
-struct CaseFile {
-    var file: SourceFile
-    var people: [String: String] = [:]
-    var data: [String: ValueIR] = [:]
-    var start: String?
-    var diagnostics: [Diagnostic] = []
+/// A case file: `people:` (role → person), `data:` (case fields) and an optional `start:` time.
+/// The one reader of case files, for `wfc case start` and `wfc run`.
+public struct CaseFile: Sendable {
+    public var file: SourceFile
+    public var people: [String: String] = [:]
+    public var data: [String: ValueIR] = [:]
+    public var start: String?
+    /// Where `start:` is written.
+    public var startSpan: SourceSpan?
+    public var diagnostics: [Diagnostic] = []
 
     static func load(_ path: String) throws(CaseFailure) -> CaseFile {
-        let loaded: (file: SourceFile, root: YAMLNode?, diagnostics: [Diagnostic])
-        do throws(CommandFailure) { loaded = try DataFiles.load(path) } catch { throw CaseFailure(error.status, error.message) }
-        var c = CaseFile(file: loaded.file, diagnostics: loaded.diagnostics)
+        let file: SourceFile
+        do throws(CommandFailure) { file = try FileDiscovery.read(path) } catch { throw CaseFailure(error.status, error.message) }
+        return read(file)
+    }
+
+    /// Reads an already loaded file; every problem is a diagnostic (WFC6001).
+    public static func read(_ file: SourceFile, loader: YAMLLoader = YAMLLoader()) -> CaseFile {
+        let loaded = loader.load(file)
+        var c = CaseFile(file: file, diagnostics: loaded.diagnostics)
         guard let root = loaded.root else {
-            if c.diagnostics.isEmpty { c.problem(.point(path, 0), "the case file is empty: give `people:` and `data:`") }
+            if c.diagnostics.isEmpty { c.problem(.point(file.path, 0), "the case file is empty: give `people:` and `data:`") }
             return c
         }
         guard case .mapping(let pairs) = root.content else {
@@ -45,9 +53,17 @@ struct CaseFile {
                 guard let m = DataFiles.map(p.value) else { c.problem(c.span(p.value), "`data` must be a mapping of case fields"); continue }
                 c.data = m
             case "start":
-                if case .scalar(let s) = p.value.content { c.start = s.text } else { c.problem(c.span(p.value), "`start` must be a time") }
+                if case .scalar(let s) = p.value.content {
+                    c.start = s.text
+                    c.startSpan = c.span(p.value)
+                } else {
+                    c.problem(c.span(p.value), "`start` must be a time")
+                }
             default:
-                c.problem(c.span(p.key), "unknown key `\(key)` in the case file (expected people, data, start)")
+                let known = ["people", "data", "start"]
+                let help = Suggestions.closest(to: key, among: known).map { "did you mean `\($0)`?" }
+                c.diagnostics.append(Diagnostic(InvalidCaseData(message: "unknown key `\(key)` in the case file (expected people, data, start)"),
+                                                at: c.span(p.key), help: help))
             }
         }
         return c

@@ -67,10 +67,11 @@ public struct ScenarioParser {
     public mutating func script(caseFile: SourceFile, eventsFile: SourceFile) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
         diagnostics = []
         var s = Scenario(name: "run", span: .point(eventsFile.path, 0), start: nil, people: [:], data: [:], refused: nil, steps: [])
-        file = caseFile.path
-        let c = loader.load(caseFile)
+        let c = CaseFile.read(caseFile, loader: loader)
         diagnostics += c.diagnostics
-        if let root = c.root, let m = mapping(root, "the case file", known: ["start", "people", "data"]) { readCommon(m, into: &s) }
+        s.people = c.people
+        s.data = c.data
+        s.start = c.start.map { Timed(text: $0, span: c.startSpan ?? .point(caseFile.path, 0)) }
         file = eventsFile.path
         let e = loader.load(eventsFile)
         diagnostics += e.diagnostics

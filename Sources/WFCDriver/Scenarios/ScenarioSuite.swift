@@ -95,11 +95,10 @@ public enum ScenarioSuite {
                     continue
                 }
             }
-            guard var (w, coverage) = workflows[key] else { continue }
-            let runner = ScenarioRunner(workflow: w)
-            report.results += runner.run(file, coverage: &coverage)
+            guard let (w, before) = workflows[key] else { continue }
+            var coverage = before
+            report.results += ScenarioRunner(workflow: w).run(file, coverage: &coverage)
             workflows[key] = (w, coverage)
-            _ = w
         }
         for key in order {
             guard let (w, c) = workflows[key] else { continue }

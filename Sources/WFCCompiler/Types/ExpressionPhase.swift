@@ -1,5 +1,6 @@
 import CEL
 import Foundation
+import Synchronization
 import WFCDiagnostics
 import WFCExpressions
 import WFCIR
@@ -26,10 +27,23 @@ struct ExpressionPhase {
         var expecting: CELType?
     }
 
-    private enum Outcome {
+    fileprivate enum Outcome: Sendable {
         case syntaxErrors([CELError])
         case checked(type: CELType, errors: [CELError])
     }
+
+    fileprivate struct SharedKey: Hashable, Sendable {
+        var text: String
+        var fingerprint: String
+        var expecting: CELType?
+    }
+
+    /// Outcomes shared by every workflow this process compiles (`wfc check` over a
+    /// repository): files whose environments have the same fingerprint (the same case
+    /// schema, structurally) check each distinct expression once.
+    private static let shared = Mutex<[SharedKey: Outcome]>([:])
+    /// Past this many entries the shared table starts again, to bound memory.
+    private static let sharedLimit = 50_000
 
     init(ir: WorkflowIR, path: String, sources: SourceMap, styles: [ExprLocation: (ScalarStyle, Bool)]) {
         self.ir = ir
@@ -136,11 +150,20 @@ struct ExpressionPhase {
         if let known = outcomes[key] {
             outcome = known
         } else {
-            do {
-                let result = env.check(try env.parse(e.source), expecting: expecting)
-                outcome = .checked(type: result.type, errors: result.errors)
-            } catch {
-                outcome = .syntaxErrors(error.errors)
+            let sharedKey = SharedKey(text: e.source, fingerprint: env.fingerprint, expecting: expecting)
+            if let known = Self.shared.withLock({ $0[sharedKey] }) {
+                outcome = known
+            } else {
+                do {
+                    let result = env.check(try env.parse(e.source), expecting: expecting)
+                    outcome = .checked(type: result.type, errors: result.errors)
+                } catch {
+                    outcome = .syntaxErrors(error.errors)
+                }
+                Self.shared.withLock { table in
+                    if table.count >= Self.sharedLimit { table.removeAll(keepingCapacity: true) }
+                    table[sharedKey] = outcome
+                }
             }
             outcomes[key] = outcome
         }

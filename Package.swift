@@ -54,7 +54,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "wfc-bench",
-            dependencies: ["WFCYAML", "WFCDiagnostics", "WFCDriver", "WFCCompiler"],
+            dependencies: ["WFCYAML", "WFCDiagnostics", "WFCDriver", "WFCCompiler", "BenchSupport"],
             path: "Benchmarks/wfc-bench"
         ),
         // Timing, an optimisation barrier and a malloc counter for the benchmark programs.

@@ -1,3 +1,4 @@
+import BenchSupport
 import Dispatch
 import Foundation
 import WFCDiagnostics
@@ -18,7 +19,7 @@ let suites = arguments.enumerated().filter { i, a in !a.hasPrefix("--") && Int(a
 let fileCount = option("--files", 2000)
 let runs = option("--runs", 5)
 
-func median(_ xs: [Double]) -> Double {
+nonisolated func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
     return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
@@ -30,9 +31,9 @@ nonisolated func seconds(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-func fmt(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+nonisolated func fmt(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
-let needsCorpus = suites.isEmpty || suites.contains { ["yaml", "check", "loader-only"].contains($0) }
+let needsCorpus = suites.isEmpty || suites.contains { ["yaml", "check", "loader-only", "phases", "compile-only"].contains($0) }
 let corpus: [[UInt8]] = needsCorpus ? (0..<fileCount).map { Array(Corpus.file($0).utf8) } : []
 let totalBytes = corpus.reduce(0) { $0 + $1.count }
 let totalLines = corpus.reduce(0) { $0 + $1.filter { $0 == 0x0A }.count }
@@ -138,6 +139,60 @@ if suites.isEmpty || suites.contains("check") {
         let w = median(cli)
         print("check: `wfc check DIR` process, end to end  \(fmt(w * 1000, 1)) ms")
         print("check: ratio wfc check/bare  \(fmt(w / b))x  (goal ≤ 1.50x, both cores)")
+    }
+}
+
+if suites.contains("compile-only") {
+    // For profiling: the compiler alone, on trees loaded beforehand.
+    compileOnly(corpus, runs: runs)
+}
+
+nonisolated func compileOnly(_ corpus: [[UInt8]], runs: Int) {
+    var compiler = WorkflowCompiler()
+    compiler.seal = false
+    let loaded = corpus.enumerated().map { compiler.loader.load(SourceFile(path: "f\($0.offset).yaml", bytes: $0.element)) }
+    var times: [Double] = []
+    for _ in 0..<runs {
+        times.append(seconds { for l in loaded { blackHole(compiler.compile(l)) } })
+    }
+    print("compile only: median \(fmt(median(times) * 1000, 1)) ms")
+}
+
+if suites.contains("phases") {
+    for line in phaseTable(corpus, runs: runs) { print(line) }
+}
+
+/// Where `wfc check`'s time goes, one core: the fastest of `runs` passes per phase.
+/// Nonisolated: top-level code is main-actor code, whose checks would be timed too.
+nonisolated func phaseTable(_ corpus: [[UInt8]], runs: Int) -> [String] {
+    let sources = corpus.enumerated().map { SourceFile(path: "f\($0.offset).yaml", bytes: $0.element) }
+    var compiler = WorkflowCompiler()
+    compiler.seal = false
+    let names = ["bare libyaml scan", "loader", "syntax", "names", "expressions", "graph", "finish", "compiler total"]
+    var best = [Double](repeating: .infinity, count: names.count)
+    for _ in 0..<runs {
+        var bare: UInt64 = 0, load: UInt64 = 0
+        var t = PhaseTimings()
+        for (f, bytes) in zip(sources, corpus) {
+            var c = DispatchTime.now().uptimeNanoseconds
+            _ = bytes.withUnsafeBufferPointer { bareLibyamlScan($0) }
+            var n = DispatchTime.now().uptimeNanoseconds
+            bare += n - c
+            c = n
+            let loaded = compiler.loader.load(f)
+            n = DispatchTime.now().uptimeNanoseconds
+            load += n - c
+            let r = compiler.compile(loaded)
+            precondition(r.diagnostics.isEmpty, "the corpus must check clean")
+            t = t + r.timings
+        }
+        let total = t.syntax + t.names + t.expressions + t.graph + t.finish
+        for (i, ns) in [bare, load, t.syntax, t.names, t.expressions, t.graph, t.finish, total].enumerated() {
+            best[i] = min(best[i], Double(ns) / 1e6)
+        }
+    }
+    return names.indices.map { i in
+        "phases: \(names[i].padding(toLength: 18, withPad: " ", startingAt: 0)) \(fmt(best[i], 1)) ms  \(fmt(best[i] / best[0]))x bare  (best of \(runs), one core)"
     }
 }
 

@@ -18,11 +18,7 @@ public final class CELEnvironment: @unchecked Sendable {
     public private(set) var records: [String: CELRecordType] = [:]
     /// Namespace used to resolve unqualified names (`a.b` makes `x` try `a.b.x`, `a.x`, then `x`).
     public var container: String = ""
-    public var limits = CELLimits() { didSet { fingerprintCache = nil } }
-    /// What the environment's own registrations added to the standard library, in order:
-    /// part of the fingerprint.
-    private var registered: [CELFunction] = []
-    private var fingerprintCache: String?
+    public var limits = CELLimits()
 
     /// Creates an environment with the CEL standard library.
     public init() {
@@ -42,7 +38,6 @@ public final class CELEnvironment: @unchecked Sendable {
     /// Declares a variable (or replaces the type of an existing one) and returns its slot.
     @discardableResult
     public func declare(_ name: String, _ type: CELType) -> Int {
-        fingerprintCache = nil
         if let i = variableIndex[name] {
             variables[i].type = type
             return i
@@ -62,7 +57,6 @@ public final class CELEnvironment: @unchecked Sendable {
     /// Declares a string-valued enum type and returns it (usable in `CELType.enumType`).
     @discardableResult
     public func declareEnum(_ name: String, members: [String]) -> CELEnumType {
-        fingerprintCache = nil
         let e = CELEnumType(name: name, members: members)
         enums[name] = e
         return e
@@ -71,7 +65,6 @@ public final class CELEnvironment: @unchecked Sendable {
     /// Declares a record type and returns it. Fields may refer to the record itself via `setFields`.
     @discardableResult
     public func declareRecord(_ name: String, fields: [CELRecordType.Field]) -> CELRecordType {
-        fingerprintCache = nil
         let r = CELRecordType(name: name, fields: fields)
         records[name] = r
         return r
@@ -79,8 +72,6 @@ public final class CELEnvironment: @unchecked Sendable {
 
     /// Registers a function; overloads are added to an existing function with the same name.
     public func register(_ f: CELFunction) {
-        fingerprintCache = nil
-        registered.append(f)
         if var existing = functions[f.name] {
             existing.overloads.removeAll { o in f.overloads.contains { $0.id == o.id } }
             existing.overloads += f.overloads
@@ -265,51 +256,5 @@ public final class CELActivation: @unchecked Sendable {
     /// Unbinds every variable (keeps the storage).
     public func reset() {
         for i in 0..<slotCount { storage[i] = nil }
-    }
-}
-
-extension CELEnvironment {
-    /// Everything `parse` and `check` depend on, as text: two environments with the same
-    /// fingerprint give every expression the same outcome, so a host may share checked
-    /// outcomes between them (for example across workflow files with the same case schema).
-    /// Types are spelled structurally (record fields, enum members), not by name alone.
-    public var fingerprint: String {
-        if let f = fingerprintCache { return f }
-        var s = "container=" + container + ";limits=" + String(limits.maxNesting) + "," + String(limits.maxTreeHeight) + "," + String(limits.maxLength) + ";"
-        for v in variables { s += "var \(v.name):\(v.type.structuralDescription);" }
-        for (name, e) in enums.sorted(by: { $0.key < $1.key }) { s += "enum \(name):\(CELType.enumType(e).structuralDescription);" }
-        for (name, r) in records.sorted(by: { $0.key < $1.key }) { s += "record \(name):\(CELType.record(r).structuralDescription);" }
-        for f in registered {
-            s += "fn \(f.name)(" + f.overloads.map { o in
-                o.id + (o.isReceiver ? "@" : "") + ":" + o.params.map(\.structuralDescription).joined(separator: ",") + "->" + o.result.structuralDescription
-            }.joined(separator: ";") + ");"
-        }
-        fingerprintCache = s
-        return s
-    }
-}
-
-extension CELType {
-    /// The type with record fields and enum members spelled out (records once per
-    /// description, so self-referencing records end).
-    var structuralDescription: String {
-        var seen: Set<ObjectIdentifier> = []
-        return structural(&seen)
-    }
-
-    private func structural(_ seen: inout Set<ObjectIdentifier>) -> String {
-        switch self {
-        case .list(let e): return "list(\(e.structural(&seen)))"
-        case .map(let k, let v): return "map(\(k.structural(&seen)),\(v.structural(&seen)))"
-        case .type(let t): return "type(\(t.map { $0.structural(&seen) } ?? ""))"
-        case .opaque(let n, let ps): return "\(n)(\(ps.map { $0.structural(&seen) }.joined(separator: ",")))"
-        case .enumType(let e): return "enum \(e.name)[\(e.members.joined(separator: ","))]"
-        case .record(let r):
-            guard seen.insert(ObjectIdentifier(r)).inserted else { return "record \(r.name)" }
-            return "record \(r.name){" + r.fields.map { f in
-                f.name + (f.optional ? "?" : "") + ":" + f.type.structural(&seen)
-            }.joined(separator: ",") + "}"
-        default: return description
-        }
     }
 }

@@ -1,4 +1,5 @@
 @_exported import WFCIR
+import Dispatch
 import Foundation
 import WFCDiagnostics
 import WFCYAML
@@ -12,6 +13,31 @@ public struct CompileResult: Sendable {
     public var sources: [SourceFile]
     /// True for fragment files, which are checked but produce no IR.
     public var isFragment = false
+    /// Time spent in each phase, for benchmarks and profiling.
+    public var timings = PhaseTimings()
+}
+
+/// Nanoseconds spent in each compiler phase of one compilation (or, added up, of many).
+public struct PhaseTimings: Sendable {
+    /// YAML nodes to the syntax tree, with fragment imports.
+    public var syntax: UInt64 = 0
+    /// Names and schema types, lowered to the IR.
+    public var names: UInt64 = 0
+    /// Parsing and type-checking every expression.
+    public var expressions: UInt64 = 0
+    /// The graph checks.
+    public var graph: UInt64 = 0
+    /// Sorting diagnostics and sealing the IR.
+    public var finish: UInt64 = 0
+
+    public init() {}
+
+    /// The sum of two timings, phase by phase.
+    public static func + (a: Self, b: Self) -> Self {
+        var t = a
+        t.syntax += b.syntax; t.names += b.names; t.expressions += b.expressions; t.graph += b.graph; t.finish += b.finish
+        return t
+    }
 }
 
 /// The workflow compiler: syntax → names and types → graph checks → IR.
@@ -50,6 +76,12 @@ public struct WorkflowCompiler: Sendable {
     /// Compiles an already loaded file. Loader diagnostics are included in the result.
     public func compile(_ loaded: YAMLLoadResult) -> CompileResult {
         var result = CompileResult(ir: nil, diagnostics: loaded.diagnostics, sources: [loaded.file])
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap(_ phase: WritableKeyPath<PhaseTimings, UInt64>) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            result.timings[keyPath: phase] += now - clock
+            clock = now
+        }
         guard let root = loaded.root else { return result }
         let path = loaded.file.path
         if FragmentSyntax.isFragment(root) {
@@ -84,24 +116,29 @@ public struct WorkflowCompiler: Sendable {
         var parser = WorkflowParser(file: path, fragments: fragments)
         let syntax = parser.parse(root)
         result.diagnostics += parser.d
+        lap(\.syntax)
         guard let syntax else { return result }
         var resolver = Resolver(syntax: syntax, sources: SourceMap(result.sources))
         var ir = resolver.lower()
         result.diagnostics += resolver.d
+        lap(\.names)
         if result.diagnostics.errorCount == 0 {
             // Consumed so that the phase owns the IR and updates it without copying.
             var expressions = ExpressionPhase(ir: consume ir, path: path, sources: SourceMap(result.sources), styles: parser.exprStyles)
             ir = expressions.run()
             result.diagnostics += expressions.d
         }
+        lap(\.expressions)
         // Graph checks need resolved names; after errors they would only echo them.
         if result.diagnostics.errorCount == 0 {
             result.diagnostics += GraphChecks.run(ir, path: path)
         }
+        lap(\.graph)
         result.diagnostics = result.diagnostics.sortedForOutput()
         if result.diagnostics.errorCount == 0 {
             result.ir = seal ? try? IRCoding.sealed(ir) : ir
         }
+        lap(\.finish)
         return result
     }
 

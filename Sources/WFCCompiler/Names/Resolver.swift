@@ -22,16 +22,19 @@ struct Resolver {
         self.syntax = syntax
         self.sources = sources
         self.mainFileNameCache = (syntax.file as NSString).lastPathComponent
+        self.mainSource = sources[syntax.file]
     }
 
     private let mainFileNameCache: String
+    /// The workflow's own file: nearly every span is in it, and a lookup hashes the path.
+    private let mainSource: SourceFile?
 
     /// IR spans name files relative to the workflow's folder, so the IR (and its content
     /// hash) does not depend on the directory wfc ran in.
     func spanIR(_ s: SourceSpan) -> SpanIR {
-        let lc = sources[s.file]?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0)
-        let file = s.file == syntax.file ? mainFileName : relative(s.file)
-        return SpanIR(file: file, start: s.start, end: s.end, line: lc.line, column: lc.column)
+        let inMain = s.file == syntax.file
+        let lc = (inMain ? mainSource : sources[s.file])?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0)
+        return SpanIR(file: inMain ? mainFileName : relative(s.file), start: s.start, end: s.end, line: lc.line, column: lc.column)
     }
 
     private var mainFileName: String { mainFileNameCache }

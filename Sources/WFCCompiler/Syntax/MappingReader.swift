@@ -2,57 +2,101 @@ import WFCIR
 import WFCDiagnostics
 import WFCYAML
 
+/// A mapping key of at most 15 UTF-8 bytes packed into two words with its length, so keys
+/// compare as two integers instead of as strings. Every key of the language fits; a longer
+/// key has no code and is never a known key. (Byte equality is string equality here: the
+/// known keys are ASCII, and no other text is canonically equivalent to an ASCII text.)
+struct KeyCode: Hashable {
+    private var low: UInt64
+    private var high: UInt64
+
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= 15 else { return nil }
+        var low: UInt64 = 0, high = UInt64(bytes.count) << 56
+        for (i, b) in bytes.enumerated() {
+            if i < 8 { low |= UInt64(b) << (8 * i) } else { high |= UInt64(b) << (8 * (i - 8)) }
+        }
+        self.low = low
+        self.high = high
+    }
+
+    init?(_ key: String) {
+        var key = key
+        guard let code = key.withUTF8({ KeyCode(utf8: $0) }) else { return nil }
+        self = code
+    }
+}
+
+/// The keys a mapping accepts, with their codes worked out once.
+struct KeySet: ExpressibleByArrayLiteral {
+    let names: [String]
+    let codes: [KeyCode]
+
+    init(arrayLiteral names: String...) {
+        self.names = names
+        // The language's own keys; a longer one is a mistake in wfc, not in the input.
+        codes = names.map { name in
+            guard let code = KeyCode(name) else { preconditionFailure("key `\(name)` is longer than 15 bytes") }
+            return code
+        }
+    }
+
+    func contains(_ name: String) -> Bool { KeyCode(name).map(codes.contains) ?? false }
+}
+
 /// Reads one YAML mapping against a set of known keys, reporting unknown keys (with a
 /// did-you-mean), wrong value types and missing required keys. Every problem is collected.
 struct MappingReader {
     let node: YAMLNode
     let file: String
     let context: String
-    /// The known keys present, first occurrence only, in file order, and their entries.
-    /// Mappings are small, so a linear search beats hashing.
-    private var keys: [String] = []
-    private var pairs: [YAMLPair] = []
+    private let entries: YAMLMapping
+    /// The known keys present, first occurrence only, in file order, with their entry
+    /// index. Mappings are small, so a linear search beats hashing.
+    private var found: [(code: KeyCode, entry: Int)] = []
 
     /// Reads `node`; reports it when it is not a mapping and returns nil.
-    init?(_ node: YAMLNode, file: String, context: String, known: [String], diagnostics: inout [Diagnostic]) {
+    init?(_ node: YAMLNode, file: String, context: String, known: KeySet, diagnostics: inout [Diagnostic]) {
         self.node = node
         self.file = file
         self.context = context
-        guard let pairs = node.mapping else {
+        guard let entries = node.mapping else {
             diagnostics.append(Diagnostic(WrongType(what: context, expected: "a mapping", found: node.kindDescription),
                                           at: node.span.in(file), label: "expected a mapping"))
             return nil
         }
-        keys.reserveCapacity(pairs.count)
-        self.pairs.reserveCapacity(pairs.count)
-        for p in pairs {
-            guard let key = p.key.scalar?.text else {
-                diagnostics.append(Diagnostic(WrongType(what: "a key in \(context)", expected: "a string", found: p.key.kindDescription),
-                                              at: p.key.span.in(file)))
+        self.entries = entries
+        found.reserveCapacity(entries.count)
+        for i in entries.indices {
+            let keyNode = entries.key(at: i)
+            guard let code = keyNode.withScalarUTF8({ KeyCode(utf8: $0) }) else {
+                diagnostics.append(Diagnostic(WrongType(what: "a key in \(context)", expected: "a string", found: keyNode.kindDescription),
+                                              at: keyNode.span.in(file)))
                 continue
             }
-            if !known.contains(key) {
-                let suggestion = Suggestions.closest(to: key, among: known)
+            guard let code, known.codes.contains(code) else {
+                let key = keyNode.scalar?.text ?? ""
+                let suggestion = Suggestions.closest(to: key, among: known.names)
                 var fix: [FixIt] = []
-                if let s = suggestion { fix = [FixIt("rename the key", replacing: p.key.span.in(file), with: s)] }
+                if let s = suggestion { fix = [FixIt("rename the key", replacing: keyNode.span.in(file), with: s)] }
                 diagnostics.append(Diagnostic(
-                    UnknownKey(key: key, context: context), at: p.key.span.in(file), label: "unknown key",
-                    help: suggestion.map { "did you mean `\($0)`?" } ?? "the keys of \(context) are: \(known.joined(separator: ", "))",
+                    UnknownKey(key: key, context: context), at: keyNode.span.in(file), label: "unknown key",
+                    help: suggestion.map { "did you mean `\($0)`?" } ?? "the keys of \(context) are: \(known.names.joined(separator: ", "))",
                     fixIts: fix))
                 continue
             }
-            if !keys.contains(key) {
-                keys.append(key)
-                self.pairs.append(p)
-            }
+            if !found.contains(where: { $0.code == code }) { found.append((code, i)) }
         }
     }
 
-    private func index(_ key: String) -> Int? { keys.firstIndex(of: key) }
-    func has(_ key: String) -> Bool { index(key) != nil }
-    func value(_ key: String) -> YAMLNode? { index(key).map { pairs[$0].value } }
-    func keySpan(_ key: String) -> SourceSpan? { index(key).map { pairs[$0].key.span.in(file) } }
-    var presentKeys: [String] { keys }
+    private func entry(_ key: String) -> Int? {
+        guard let code = KeyCode(key) else { return nil }
+        for f in found where f.code == code { return f.entry }
+        return nil
+    }
+    func has(_ key: String) -> Bool { entry(key) != nil }
+    func value(_ key: String) -> YAMLNode? { entry(key).map { entries.value(at: $0) } }
+    func keySpan(_ key: String) -> SourceSpan? { entry(key).map { entries.key(at: $0).span.in(file) } }
 
     func string(_ key: String, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<String>? {
         guard let v = value(key) else {

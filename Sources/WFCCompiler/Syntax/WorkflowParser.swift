@@ -12,13 +12,13 @@ struct WorkflowParser {
     /// Each expression's scalar style (and whether its text is verbatim), by span start.
     var exprStyles: [ExprLocation: (ScalarStyle, Bool)] = [:]
 
-    static let topKeys = ["workflow", "version", "title", "description", "source", "calendar", "import",
+    static let topKeys: KeySet = ["workflow", "version", "title", "description", "source", "calendar", "import",
                           "roles", "separate", "case", "guarantees", "omits", "start", "states"]
-    static let stateKeys = ["title", "description", "clause", "on", "requires", "due", "then", "max_rounds", "fills",
+    static let stateKeys: KeySet = ["title", "description", "clause", "on", "requires", "due", "then", "max_rounds", "fills",
                             "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
     static let kindKeys = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
-    static let transitionKeys = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "title", "description"]
-    static let fieldKeys = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
+    static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "title", "description"]
+    static let fieldKeys: KeySet = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
     static let scalarTypes = ["string", "int", "decimal", "bool", "date", "datetime", "duration"]
     static let outcomes = ["completed", "rejected", "cancelled", "withdrawn"]
 

@@ -19,11 +19,12 @@ struct ExpressionPhase {
     private var calendarNeeded: SourceSpan?
     /// Outcomes by expression text and environment: workflows repeat the same guard in many
     /// states, and CEL errors are relative to the text, so one check serves every copy.
+    /// (A cheaper first level than the shared table: no lock.)
     private var outcomes: [OutcomeKey: Outcome] = [:]
 
     private struct OutcomeKey: Hashable {
         var text: String
-        var env: ObjectIdentifier
+        var env: Int
         var expecting: CELType?
     }
 
@@ -32,17 +33,31 @@ struct ExpressionPhase {
         case checked(type: CELType, errors: [CELError])
     }
 
+    /// An environment shared by every workflow with the same case schema (and foreach
+    /// variables), with a serial number that is never reused.
+    fileprivate struct SharedEnvironment: @unchecked Sendable {
+        var env: CELEnvironment
+        var fieldTypes: [Int: CELType]
+        var serial: Int
+    }
+
     fileprivate struct SharedKey: Hashable, Sendable {
         var text: String
-        var fingerprint: String
+        var environment: Int
         var expecting: CELType?
     }
 
-    /// Outcomes shared by every workflow this process compiles (`wfc check` over a
-    /// repository): files whose environments have the same fingerprint (the same case
-    /// schema, structurally) check each distinct expression once.
-    private static let shared = Mutex<[SharedKey: Outcome]>([:])
-    /// Past this many entries the shared table starts again, to bound memory.
+    /// What every workflow this process compiles shares (`wfc check` over a repository):
+    /// files with the same case schema check each distinct expression once. Checking only
+    /// reads an environment, so threads may share one.
+    fileprivate struct Shared: @unchecked Sendable {
+        var environments: [String: SharedEnvironment] = [:]
+        var outcomes: [SharedKey: Outcome] = [:]
+        var nextSerial = 0
+    }
+
+    private static let shared = Mutex(Shared())
+    /// Past this many outcomes the shared tables start again, to bound memory.
     private static let sharedLimit = 50_000
 
     init(ir: WorkflowIR, path: String, sources: SourceMap, styles: [ExprLocation: (ScalarStyle, Bool)]) {
@@ -58,21 +73,38 @@ struct ExpressionPhase {
         return (ce.env, ce.fieldTypes)
     }
 
+    /// The shared environment for this workflow's schema and `extra` variables, made on
+    /// first use. The key spells the schema structurally; `extra` types come from the same
+    /// schema, so their names identify them.
+    private func sharedEnvironment(extra: [(String, CELType)]) -> SharedEnvironment {
+        var key = ""
+        for f in ir.fields { f.type.appendSchemaKey(to: &key, name: f.name, optional: f.optional && f.defaultValue == nil) }
+        for (name, t) in extra { key += "+" + String(name.utf8.count) + "'" + name + ":" + t.description }
+        if let known = Self.shared.withLock({ $0.environments[key] }) { return known }
+        let (env, types) = environment(extra: extra)
+        return Self.shared.withLock { shared in
+            if let raced = shared.environments[key] { return raced }
+            let made = SharedEnvironment(env: env, fieldTypes: types, serial: shared.nextSerial)
+            shared.nextSerial += 1
+            shared.environments[key] = made
+            return made
+        }
+    }
+
     mutating func run() -> WorkflowIR {
         var out = ir
         // Writes below go to `out` in place; a second reference would copy every state.
         ir.states = []
         // One environment per region: foreach bodies add their item variable.
-        var regionEnv: [Int: (CELEnvironment, [Int: CELType])] = [:]
-        let (rootEnv, rootTypes) = environment()
-        regionEnv[0] = (rootEnv, rootTypes)
+        var regionEnv: [Int: SharedEnvironment] = [:]
+        let root = sharedEnvironment(extra: [])
+        regionEnv[0] = root
         var extras: [Int: [(String, CELType)]] = [0: []]
         for region in ir.regions where region.id != 0 {
             let parentRegion = region.owner.map { out.states[$0].region } ?? 0
             var vars = extras[parentRegion] ?? []
             if let list = region.list, let alias = region.alias {
-                let (penv, _) = regionEnv[parentRegion] ?? (rootEnv, rootTypes)
-                let listType = check(list, env: penv, expecting: nil, what: "`foreach`")
+                let listType = check(list, env: regionEnv[parentRegion] ?? root, expecting: nil, what: "`foreach`")
                 if let lt = listType {
                     out.regions[region.id].list?.type = lt.description
                     if case .list(let element) = lt {
@@ -83,11 +115,12 @@ struct ExpressionPhase {
                 }
             }
             extras[region.id] = vars
-            regionEnv[region.id] = vars.isEmpty ? (rootEnv, rootTypes) : environment(extra: vars)
+            regionEnv[region.id] = vars.isEmpty ? root : sharedEnvironment(extra: vars)
         }
         let fields = ir.fields
         for si in out.states.indices {
-            let (env, types) = regionEnv[out.states[si].region] ?? (rootEnv, rootTypes)
+            let env = regionEnv[out.states[si].region] ?? root
+            let types = env.fieldTypes
             for ti in out.states[si].transitions.indices {
                 if let g = out.states[si].transitions[ti].guardExpr {
                     out.states[si].transitions[ti].guardExpr?.type = check(g, env: env, expecting: .bool, what: "`when`")?.description
@@ -134,7 +167,7 @@ struct ExpressionPhase {
     }
 
     /// `due.by` and `wait.until` take a date or a timestamp.
-    private mutating func checkWhen(_ e: ExprIR, env: CELEnvironment, what: String) -> String? {
+    private mutating func checkWhen(_ e: ExprIR, env: SharedEnvironment, what: String) -> String? {
         guard let t = check(e, env: env, expecting: nil, what: what) else { return nil }
         if t != .date && t != .timestamp && t != .dyn {
             report(NotADate(what: what, type: t.friendlyName), e, label: "not a date")
@@ -143,15 +176,16 @@ struct ExpressionPhase {
     }
 
     /// Parses and checks one expression; reports its errors; returns its type.
-    private mutating func check(_ e: ExprIR, env: CELEnvironment, expecting: CELType?, what: @autoclosure () -> String) -> CELType? {
+    private mutating func check(_ e: ExprIR, env shared: SharedEnvironment, expecting: CELType?, what: @autoclosure () -> String) -> CELType? {
         if e.source.utf8Contains("working_days"), e.source.contains("working_days") { calendarNeeded = calendarNeeded ?? source(e) }
-        let key = OutcomeKey(text: e.source, env: ObjectIdentifier(env), expecting: expecting)
+        let key = OutcomeKey(text: e.source, env: shared.serial, expecting: expecting)
         let outcome: Outcome
         if let known = outcomes[key] {
             outcome = known
         } else {
-            let sharedKey = SharedKey(text: e.source, fingerprint: env.fingerprint, expecting: expecting)
-            if let known = Self.shared.withLock({ $0[sharedKey] }) {
+            let env = shared.env
+            let sharedKey = SharedKey(text: e.source, environment: shared.serial, expecting: expecting)
+            if let known = Self.shared.withLock({ $0.outcomes[sharedKey] }) {
                 outcome = known
             } else {
                 do {
@@ -160,9 +194,12 @@ struct ExpressionPhase {
                 } catch {
                     outcome = .syntaxErrors(error.errors)
                 }
-                Self.shared.withLock { table in
-                    if table.count >= Self.sharedLimit { table.removeAll(keepingCapacity: true) }
-                    table[sharedKey] = outcome
+                Self.shared.withLock { shared in
+                    if shared.outcomes.count >= Self.sharedLimit {
+                        shared.outcomes.removeAll(keepingCapacity: true)
+                        shared.environments.removeAll()
+                    }
+                    shared.outcomes[sharedKey] = outcome
                 }
             }
             outcomes[key] = outcome
@@ -369,5 +406,43 @@ extension ExpressionPhase {
         var shifted = err
         shifted.span = err.span
         report(shifted, e, what: "the expression")
+    }
+}
+
+extension TypeIR {
+    /// Appends `name: type` as the CEL environment sees it (names, types, optionality; no
+    /// titles or spans), so equal keys mean equal environments.
+    fileprivate func appendSchemaKey(to key: inout String, name: String, optional: Bool) {
+        // Lengths first, so no name or member can be mistaken for punctuation.
+        key += String(name.utf8.count) + "'" + name
+        if optional { key += "?" }
+        key += ":"
+        appendType(to: &key)
+        key += ";"
+    }
+
+    private func appendType(to key: inout String) {
+        switch self {
+        case .string: key += "s"
+        case .int: key += "i"
+        case .decimal: key += "d"
+        case .bool: key += "b"
+        case .date: key += "D"
+        case .datetime: key += "T"
+        case .duration: key += "u"
+        case .enumeration(let members):
+            key += "e["
+            for m in members { key += String(m.utf8.count) + "'" + m }
+            key += "]"
+        case .record(let fields):
+            key += "r{"
+            for f in fields { f.type.appendSchemaKey(to: &key, name: f.name, optional: f.optional) }
+            key += "}"
+        case .list(let element): key += "l("; element.appendType(to: &key); key += ")"
+        case .checklist(let fields):
+            key += "c{"
+            for f in fields { f.type.appendSchemaKey(to: &key, name: f.name, optional: f.optional) }
+            key += "}"
+        }
     }
 }

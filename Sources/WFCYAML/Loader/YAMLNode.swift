@@ -116,6 +116,16 @@ public struct YAMLNode: Hashable, Sendable {
         return r.kind == .scalar ? tree.scalar(r) : nil
     }
 
+    /// Calls `body` with the UTF-8 bytes of the scalar's text (escapes already undone)
+    /// without making a `String`; nil when the node is not a scalar.
+    public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        let r = record
+        guard r.kind == .scalar else { return nil }
+        return try tree.text.withUnsafeBufferPointer { t in
+            try body(UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count]))
+        }
+    }
+
     /// The entries, when the node is a list.
     public var sequence: YAMLSequence? {
         let r = record
@@ -219,6 +229,18 @@ public struct YAMLMapping: RandomAccessCollection, Hashable, Sendable {
         precondition(i >= 0 && i < count, "index out of range")
         let k = start + 2 * i
         return YAMLPair(key: YAMLNode(tree: tree, index: k), value: YAMLNode(tree: tree, index: k + 1))
+    }
+
+    /// The key of entry `i` (0-based), without making the pair.
+    public func key(at i: Int) -> YAMLNode {
+        precondition(i >= 0 && i < count, "index out of range")
+        return YAMLNode(tree: tree, index: start + 2 * i)
+    }
+
+    /// The value of entry `i` (0-based), without making the pair.
+    public func value(at i: Int) -> YAMLNode {
+        precondition(i >= 0 && i < count, "index out of range")
+        return YAMLNode(tree: tree, index: start + 2 * i + 1)
     }
 
     /// Element-wise equality.

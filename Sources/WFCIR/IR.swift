@@ -208,36 +208,97 @@ public enum StateKindIR: String, Codable, Sendable {
     case task, final, choice, signoff, parallel, foreach, wait
 }
 
+/// Copy-on-write: the compiler's checks and the runtime pass states around by value, and a copy
+/// is one reference count instead of one for each of its many fields.
 public struct TransitionIR: Codable, Sendable, Equatable {
-    public var event: String
-    public var roles: [Int]
+    /// The stored fields. Coded exactly as a plain struct with these properties would be.
+    struct Fields: Codable, Sendable, Equatable {
+        var event: String
+        var roles: [Int]
+        /// The target state; nil when the transition ends its region (see ``join``).
+        var target: Int?
+        /// True for `to: join`: the transition finishes its parallel branch or foreach item.
+        var join: Bool = false
+        var guardExpr: ExprIR?
+        var assignments: [AssignmentIR]
+        var fills: [Int]
+        var requires: [RequirementIR]
+        var violation: String?
+        var clause: String?
+        var title: String?
+        var span: SpanIR
+    }
+
+    private final class Box: @unchecked Sendable {
+        @exclusivity(unchecked) var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    }
+    public var event: String {
+        get { box.fields.event }
+        _modify { unique(); yield &box.fields.event }
+    }
+    public var roles: [Int] {
+        get { box.fields.roles }
+        _modify { unique(); yield &box.fields.roles }
+    }
     /// The target state; nil when the transition ends its region (see ``join``).
-    public var target: Int?
+    public var target: Int? {
+        get { box.fields.target }
+        _modify { unique(); yield &box.fields.target }
+    }
     /// True for `to: join`: the transition finishes its parallel branch or foreach item.
-    public var join: Bool = false
-    public var guardExpr: ExprIR?
-    public var assignments: [AssignmentIR]
-    public var fills: [Int]
-    public var requires: [RequirementIR]
-    public var violation: String?
-    public var clause: String?
-    public var title: String?
-    public var span: SpanIR
+    public var join: Bool {
+        get { box.fields.join }
+        _modify { unique(); yield &box.fields.join }
+    }
+    public var guardExpr: ExprIR? {
+        get { box.fields.guardExpr }
+        _modify { unique(); yield &box.fields.guardExpr }
+    }
+    public var assignments: [AssignmentIR] {
+        get { box.fields.assignments }
+        _modify { unique(); yield &box.fields.assignments }
+    }
+    public var fills: [Int] {
+        get { box.fields.fills }
+        _modify { unique(); yield &box.fields.fills }
+    }
+    public var requires: [RequirementIR] {
+        get { box.fields.requires }
+        _modify { unique(); yield &box.fields.requires }
+    }
+    public var violation: String? {
+        get { box.fields.violation }
+        _modify { unique(); yield &box.fields.violation }
+    }
+    public var clause: String? {
+        get { box.fields.clause }
+        _modify { unique(); yield &box.fields.clause }
+    }
+    public var title: String? {
+        get { box.fields.title }
+        _modify { unique(); yield &box.fields.title }
+    }
+    public var span: SpanIR {
+        get { box.fields.span }
+        _modify { unique(); yield &box.fields.span }
+    }
 
     public init(event: String, roles: [Int], target: Int? = nil, join: Bool = false, guardExpr: ExprIR? = nil, assignments: [AssignmentIR], fills: [Int], requires: [RequirementIR], violation: String? = nil, clause: String? = nil, title: String? = nil, span: SpanIR) {
-        self.event = event
-        self.roles = roles
-        self.target = target
-        self.join = join
-        self.guardExpr = guardExpr
-        self.assignments = assignments
-        self.fills = fills
-        self.requires = requires
-        self.violation = violation
-        self.clause = clause
-        self.title = title
-        self.span = span
+        box = Box(Fields(event: event, roles: roles, target: target, join: join, guardExpr: guardExpr, assignments: assignments, fills: fills, requires: requires, violation: violation, clause: clause, title: title, span: span))
     }
+
+    /// Decodes the fields as a plain struct would.
+    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+    /// Encodes the fields as a plain struct would.
+    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
+    public static func == (a: Self, b: Self) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
 }
 
 public struct AssignmentIR: Codable, Sendable, Equatable {
@@ -326,57 +387,146 @@ public struct DueIR: Codable, Sendable, Equatable {
     }
 }
 
+/// Copy-on-write: the compiler's checks and the runtime pass states around by value, and a copy
+/// is one reference count instead of one for each of its many fields.
 public struct StateIR: Codable, Sendable, Equatable {
-    public var id: Int
-    public var name: String
-    public var title: String?
-    public var clause: String?
-    public var kind: StateKindIR
-    public var region: Int
-    public var span: SpanIR
-    public var transitions: [TransitionIR]
-    public var requires: [RequirementIR]
-    public var due: DueIR?
+    /// The stored fields. Coded exactly as a plain struct with these properties would be.
+    struct Fields: Codable, Sendable, Equatable {
+        var id: Int
+        var name: String
+        var title: String?
+        var clause: String?
+        var kind: StateKindIR
+        var region: Int
+        var span: SpanIR
+        var transitions: [TransitionIR]
+        var requires: [RequirementIR]
+        var due: DueIR?
+        /// Where the state goes when its work is complete (sign-off, join, wait), or an
+        /// automatic transition for a task with no events.
+        var then: Int?
+        /// True for `then: join`: completing the state finishes its branch or foreach item.
+        var thenJoin: Bool = false
+        var maxRounds: Int?
+        var fills: [Int]
+        var outcome: String?
+        var choice: [ChoiceArmIR]
+        /// Choice states: the `otherwise` target (nil when the choice has none).
+        var otherwise: Int?
+        var signoff: SignoffIR?
+        /// Parallel branches or the foreach body, as region ids.
+        var regions: [Int]
+        var wait: WaitIR?
+    }
+
+    private final class Box: @unchecked Sendable {
+        @exclusivity(unchecked) var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    }
+    public var id: Int {
+        get { box.fields.id }
+        _modify { unique(); yield &box.fields.id }
+    }
+    public var name: String {
+        get { box.fields.name }
+        _modify { unique(); yield &box.fields.name }
+    }
+    public var title: String? {
+        get { box.fields.title }
+        _modify { unique(); yield &box.fields.title }
+    }
+    public var clause: String? {
+        get { box.fields.clause }
+        _modify { unique(); yield &box.fields.clause }
+    }
+    public var kind: StateKindIR {
+        get { box.fields.kind }
+        _modify { unique(); yield &box.fields.kind }
+    }
+    public var region: Int {
+        get { box.fields.region }
+        _modify { unique(); yield &box.fields.region }
+    }
+    public var span: SpanIR {
+        get { box.fields.span }
+        _modify { unique(); yield &box.fields.span }
+    }
+    public var transitions: [TransitionIR] {
+        get { box.fields.transitions }
+        _modify { unique(); yield &box.fields.transitions }
+    }
+    public var requires: [RequirementIR] {
+        get { box.fields.requires }
+        _modify { unique(); yield &box.fields.requires }
+    }
+    public var due: DueIR? {
+        get { box.fields.due }
+        _modify { unique(); yield &box.fields.due }
+    }
     /// Where the state goes when its work is complete (sign-off, join, wait), or an
     /// automatic transition for a task with no events.
-    public var then: Int?
+    public var then: Int? {
+        get { box.fields.then }
+        _modify { unique(); yield &box.fields.then }
+    }
     /// True for `then: join`: completing the state finishes its branch or foreach item.
-    public var thenJoin: Bool = false
-    public var maxRounds: Int?
-    public var fills: [Int]
-    public var outcome: String?
-    public var choice: [ChoiceArmIR]
+    public var thenJoin: Bool {
+        get { box.fields.thenJoin }
+        _modify { unique(); yield &box.fields.thenJoin }
+    }
+    public var maxRounds: Int? {
+        get { box.fields.maxRounds }
+        _modify { unique(); yield &box.fields.maxRounds }
+    }
+    public var fills: [Int] {
+        get { box.fields.fills }
+        _modify { unique(); yield &box.fields.fills }
+    }
+    public var outcome: String? {
+        get { box.fields.outcome }
+        _modify { unique(); yield &box.fields.outcome }
+    }
+    public var choice: [ChoiceArmIR] {
+        get { box.fields.choice }
+        _modify { unique(); yield &box.fields.choice }
+    }
     /// Choice states: the `otherwise` target (nil when the choice has none).
-    public var otherwise: Int?
-    public var signoff: SignoffIR?
+    public var otherwise: Int? {
+        get { box.fields.otherwise }
+        _modify { unique(); yield &box.fields.otherwise }
+    }
+    public var signoff: SignoffIR? {
+        get { box.fields.signoff }
+        _modify { unique(); yield &box.fields.signoff }
+    }
     /// Parallel branches or the foreach body, as region ids.
-    public var regions: [Int]
-    public var wait: WaitIR?
-
+    public var regions: [Int] {
+        get { box.fields.regions }
+        _modify { unique(); yield &box.fields.regions }
+    }
+    public var wait: WaitIR? {
+        get { box.fields.wait }
+        _modify { unique(); yield &box.fields.wait }
+    }
     public var isFinal: Bool { kind == .final }
 
     public init(id: Int, name: String, title: String? = nil, clause: String? = nil, kind: StateKindIR, region: Int, span: SpanIR, transitions: [TransitionIR], requires: [RequirementIR], due: DueIR? = nil, then: Int? = nil, thenJoin: Bool = false, maxRounds: Int? = nil, fills: [Int], outcome: String? = nil, choice: [ChoiceArmIR], otherwise: Int? = nil, signoff: SignoffIR? = nil, regions: [Int], wait: WaitIR? = nil) {
-        self.id = id
-        self.name = name
-        self.title = title
-        self.clause = clause
-        self.kind = kind
-        self.region = region
-        self.span = span
-        self.transitions = transitions
-        self.requires = requires
-        self.due = due
-        self.then = then
-        self.thenJoin = thenJoin
-        self.maxRounds = maxRounds
-        self.fills = fills
-        self.outcome = outcome
-        self.choice = choice
-        self.otherwise = otherwise
-        self.signoff = signoff
-        self.regions = regions
-        self.wait = wait
+        box = Box(Fields(id: id, name: name, title: title, clause: clause, kind: kind, region: region, span: span, transitions: transitions, requires: requires, due: due, then: then, thenJoin: thenJoin, maxRounds: maxRounds, fills: fills, outcome: outcome, choice: choice, otherwise: otherwise, signoff: signoff, regions: regions, wait: wait))
     }
+
+    /// Decodes the fields as a plain struct would.
+    /// Decodes the fields as a plain struct would.
+    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+    /// Encodes the fields as a plain struct would.
+    /// Encodes the fields as a plain struct would.
+    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
+    public static func == (a: Self, b: Self) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
 }
 
 

@@ -47,7 +47,8 @@ struct KeySet: ExpressibleByArrayLiteral {
 /// Reads one YAML mapping against a set of known keys, reporting unknown keys (with a
 /// did-you-mean), wrong value types and missing required keys. Every problem is collected.
 struct MappingReader {
-    let node: YAMLNode
+    /// Where the mapping was written.
+    let span: NodeSpan
     let file: String
     let context: String
     private let entries: YAMLMapping
@@ -57,7 +58,7 @@ struct MappingReader {
 
     /// Reads `node`; reports it when it is not a mapping and returns nil.
     init?(_ node: YAMLNode, file: String, context: String, known: KeySet, diagnostics: inout [Diagnostic]) {
-        self.node = node
+        self.span = node.span
         self.file = file
         self.context = context
         guard let entries = node.mapping else {
@@ -103,6 +104,8 @@ struct MappingReader {
             if required { missing(key, &d) }
             return nil
         }
+        // Locals, so that the message closure captures two strings, not a copy of the reader.
+        let context = self.context, file = self.file
         return Self.string(v, what: "`\(key)` in \(context)", file: file, &d)
     }
 
@@ -153,6 +156,7 @@ struct MappingReader {
     /// A string or a list of strings (`by: manager` and `by: [manager, hr]`).
     func stringList(_ key: String, _ d: inout [Diagnostic]) -> [Spanned<String>]? {
         guard let v = value(key) else { return nil }
+        let context = self.context, file = self.file
         return Self.stringList(v, what: "`\(key)` in \(context)", file: file, &d)
     }
 
@@ -164,7 +168,7 @@ struct MappingReader {
     }
 
     func missing(_ key: String, _ d: inout [Diagnostic]) {
-        let span = node.mapping?.first?.key.span.in(file) ?? node.span.in(file)
+        let span = entries.first?.key.span.in(file) ?? self.span.in(file)
         d.append(Diagnostic(MissingKey(key: key, context: context), at: span, label: "`\(key)` is missing here"))
     }
 

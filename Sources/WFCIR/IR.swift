@@ -326,6 +326,33 @@ public struct DueIR: Codable, Sendable, Equatable {
     }
 }
 
+/// What happens when a step would enter a bounded state beyond its `max_rounds`. Without a
+/// target (or `join`) the step is refused; with one, the step goes there instead and records
+/// the escalation and violation, like an overdue deadline.
+public struct RoundLimitIR: Codable, Sendable, Equatable {
+    /// The state entered instead (`then:`), in the bounded state's region.
+    public var target: Int?
+    /// True for `then: join`: the branch or foreach item finishes instead.
+    public var join: Bool
+    public var escalate: [Int]
+    public var violation: String?
+    public var clause: String?
+    /// The `max_rounds` key.
+    public var span: SpanIR
+
+    public init(target: Int? = nil, join: Bool = false, escalate: [Int] = [], violation: String? = nil, clause: String? = nil, span: SpanIR) {
+        self.target = target
+        self.join = join
+        self.escalate = escalate
+        self.violation = violation
+        self.clause = clause
+        self.span = span
+    }
+
+    /// Whether exhausting the rounds moves the flow on rather than refusing the step.
+    public var redirects: Bool { target != nil || join }
+}
+
 public struct StateIR: Codable, Sendable, Equatable {
     public var id: Int
     public var name: String
@@ -342,7 +369,11 @@ public struct StateIR: Codable, Sendable, Equatable {
     public var then: Int?
     /// True for `then: join`: completing the state finishes its branch or foreach item.
     public var thenJoin: Bool = false
+    /// How often the state may be entered per region instance (`max_rounds`).
     public var maxRounds: Int?
+    /// Where `max_rounds` is written and what happens when the rounds are used up; present
+    /// whenever ``maxRounds`` is.
+    public var roundLimit: RoundLimitIR?
     public var fills: [Int]
     public var outcome: String?
     public var choice: [ChoiceArmIR]

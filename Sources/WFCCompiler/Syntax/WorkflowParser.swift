@@ -467,15 +467,13 @@ struct WorkflowParser {
         if node.mapping != nil {
             guard let m = MappingReader(node, file: file, context: "`max_rounds` of `\(state)`", known: Self.roundLimitKeys, diagnostics: &d) else { return nil }
             guard let limit = m.int("limit", required: true, &d) else { return nil }
-            var limited = RoundLimitSyntax(limit: limit, keySpan: key, then: m.string("then", &d), escalate: m.stringList("escalate", &d) ?? [],
+            let limited = RoundLimitSyntax(limit: limit, keySpan: key, then: m.string("then", &d), escalate: m.stringList("escalate", &d) ?? [],
                                            violation: m.string("violation", &d), clause: m.string("clause", &d))
-            // Without `then:` the step is refused and a refusal records nothing.
+            // Without `then:` the step is refused, and a refusal records nothing.
             if limited.then == nil, let extra = ["escalate", "violation", "clause"].first(where: { m.has($0) }) {
                 d.append(Diagnostic(MissingKey(key: "then", context: "`max_rounds` of `\(state)`"), at: m.keySpan(extra) ?? node.span.in(file),
                                     label: "only recorded when the flow goes on through `then:`",
-                                    help: "add `then: STATE`, the state the flow goes to once the \(limit.value) rounds are used up"))
-                limited.escalate = []
-                limited.violation = nil
+                                    help: "add `then: STATE`, the state the flow goes to once the rounds are used up"))
             }
             r = limited
         } else if node.scalar != nil {

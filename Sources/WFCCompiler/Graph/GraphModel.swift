@@ -100,6 +100,18 @@ struct GraphModel {
         return p.reversed()
     }
 
+    /// A path of states as text; a step that goes elsewhere because a round limit is used up
+    /// says so: `prepare → done (round limit of `review`)`.
+    func describe(_ path: [Int]) -> String {
+        var out = path.first.map(name) ?? ""
+        for (a, b) in zip(path, path.dropFirst()) {
+            out += " → " + name(b)
+            let steps = edges[a].filter { $0.to == b }
+            if !steps.contains(where: { $0.via == nil }), let via = steps.first?.via { out += " (round limit of `\(name(via))`)" }
+        }
+        return out
+    }
+
     /// States from which an exit (a final state, or `join` in a branch) can be reached:
     /// a backwards search from the exits, linear in the region's size.
     func canFinish(region: Int) -> Set<Int> {

@@ -189,6 +189,12 @@ struct Resolver {
             var r = RoundLimitIR(escalate: limit.escalate.compactMap { role($0) }, violation: limit.violation?.value, clause: limit.clause?.value, span: spanIR(limit.keySpan))
             if let then = limit.then {
                 if then.value == "join" && region != 0 { r.join = true } else { r.target = target(then, region: region, regionOf: regionOf) }
+                // Entering the state itself would only hit the same limit again.
+                if r.target == id {
+                    d.append(Diagnostic(InvalidValue(what: "`then` of `max_rounds`", value: then.value, allowed: ["another state of the same region"]),
+                                        at: then.span, label: "the state whose rounds are used up"))
+                    r.target = nil
+                }
             }
             st.roundLimit = r
         }

@@ -387,6 +387,33 @@ public struct DueIR: Codable, Sendable, Equatable {
     }
 }
 
+/// What happens when a step would enter a bounded state beyond its `max_rounds`. Without a
+/// target (or `join`) the step is refused; with one, the step goes there instead and records
+/// the escalation and violation, like an overdue deadline.
+public struct RoundLimitIR: Codable, Sendable, Equatable {
+    /// The state entered instead (`then:`), in the bounded state's region.
+    public var target: Int?
+    /// True for `then: join`: the branch or foreach item finishes instead.
+    public var join: Bool
+    public var escalate: [Int]
+    public var violation: String?
+    public var clause: String?
+    /// The `max_rounds` key.
+    public var span: SpanIR
+
+    public init(target: Int? = nil, join: Bool = false, escalate: [Int] = [], violation: String? = nil, clause: String? = nil, span: SpanIR) {
+        self.target = target
+        self.join = join
+        self.escalate = escalate
+        self.violation = violation
+        self.clause = clause
+        self.span = span
+    }
+
+    /// Whether exhausting the rounds moves the flow on rather than refusing the step.
+    public var redirects: Bool { target != nil || join }
+}
+
 /// Copy-on-write: the compiler's checks and the runtime pass states around by value, and a copy
 /// is one reference count instead of one for each of its many fields.
 public struct StateIR: Codable, Sendable, Equatable {
@@ -407,7 +434,11 @@ public struct StateIR: Codable, Sendable, Equatable {
         var then: Int?
         /// True for `then: join`: completing the state finishes its branch or foreach item.
         var thenJoin: Bool = false
+        /// How often the state may be entered per region instance (`max_rounds`).
         var maxRounds: Int?
+        /// Where `max_rounds` is written and what happens when the rounds are used up; present
+        /// whenever ``maxRounds`` is.
+        var roundLimit: RoundLimitIR?
         var fills: [Int]
         var outcome: String?
         var choice: [ChoiceArmIR]
@@ -480,9 +511,16 @@ public struct StateIR: Codable, Sendable, Equatable {
         get { box.fields.thenJoin }
         _modify { unique(); yield &box.fields.thenJoin }
     }
+    /// How often the state may be entered per region instance (`max_rounds`).
     public var maxRounds: Int? {
         get { box.fields.maxRounds }
         _modify { unique(); yield &box.fields.maxRounds }
+    }
+    /// Where `max_rounds` is written and what happens when the rounds are used up; present
+    /// whenever ``maxRounds`` is.
+    public var roundLimit: RoundLimitIR? {
+        get { box.fields.roundLimit }
+        _modify { unique(); yield &box.fields.roundLimit }
     }
     public var fills: [Int] {
         get { box.fields.fills }
@@ -521,9 +559,7 @@ public struct StateIR: Codable, Sendable, Equatable {
     }
 
     /// Decodes the fields as a plain struct would.
-    /// Decodes the fields as a plain struct would.
     public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
-    /// Encodes the fields as a plain struct would.
     /// Encodes the fields as a plain struct would.
     public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
     public static func == (a: Self, b: Self) -> Bool { a.box === b.box || a.box.fields == b.box.fields }

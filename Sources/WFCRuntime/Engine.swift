@@ -263,7 +263,10 @@ struct Run {
             r.rounds[name] = count
         }
         if let max = s.maxRounds, count > max {
-            throw Refusal(.maxRounds, "state `\(s.name)` may be entered at most \(max) times (max_rounds: \(max)); this would be round \(count)", span: s.span)
+            guard let limit = s.roundLimit, limit.redirects else {
+                throw Refusal(.maxRounds, "state `\(s.name)` may be entered at most \(max) times (max_rounds: \(max)); this would be round \(count)", span: s.span)
+            }
+            return try exhausted(s, limit, max: max, at: path)
         }
         var a = ActiveState(state: s.id, name: s.name, enteredAt: now, signoff: nil, timer: nil, children: [])
         trace.append(TraceEntry(.entered, state: name, note: .entered(item: itemIndex(path), round: count), span: s.span))
@@ -342,6 +345,31 @@ struct Run {
             try modify(path) { r throws(Refusal) in r.active = a }
             if at <= now { _ = try exitThen(path) }
         }
+    }
+
+    /// The rounds of `s` are used up and its `max_rounds` names a `then`: the step goes there
+    /// instead of entering `s`, recording the escalation and violation as an overdue deadline does.
+    private mutating func exhausted(_ s: Definition.StateRef, _ limit: RoundLimitIR, max: Int, at path: Path) throws(Refusal) {
+        let name = s.name
+        // `s` is not entered: its count stays at the limit.
+        try modify(path) { r throws(Refusal) in r.rounds[name] = max }
+        let instead = limit.target.map { def.ir.states.indices.contains($0) ? "`\(def.state(known: $0).name)`" : "#\($0)" } ?? "`join`"
+        let why = "round limit of `\(name)` reached (\(max))"
+        trace.append(TraceEntry(.roundLimit, state: name, "\(why): to \(instead) instead", span: limit.span))
+        if !limit.escalate.isEmpty {
+            let roles = limit.escalate.map(def.roleName)
+            let rec = EscalationRecord(at: now, state: name, roles: roles, people: roles.compactMap(person), due: now, span: limit.span, reason: why)
+            snap.escalations.append(rec)
+            effects.append(.escalation(rec))
+            trace.append(TraceEntry(.escalation, state: name, "escalated to \(roles.joined(separator: ", "))", span: limit.span))
+        }
+        if let v = limit.violation {
+            let rec = ViolationRecord(at: now, state: name, message: v, clause: limit.clause ?? s.clause, span: limit.span)
+            snap.violations.append(rec)
+            effects.append(.violation(rec))
+            trace.append(TraceEntry(.violation, state: name, v, span: limit.span))
+        }
+        try go(limit.target, join: limit.join, at: path, from: limit.span)
     }
 
     static func complete(_ p: SignoffProgress?) -> Bool {

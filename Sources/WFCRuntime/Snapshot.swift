@@ -239,12 +239,15 @@ public struct ViolationRecord: Codable, Equatable, Sendable {
     public var span: SpanIR
 }
 
-/// A recorded escalation of an overdue deadline.
+/// A recorded escalation of an overdue deadline, or of a used-up round limit.
 public struct EscalationRecord: Codable, Equatable, Sendable {
     public var at: Timestamp
     public var state: String
     public var roles: [String]
     public var people: [String]
+    /// The missed deadline; for a round limit, when the limit was reached.
     public var due: Timestamp
     public var span: SpanIR
+    /// Why, when it is not an overdue deadline: "round limit of `review` reached (3)".
+    public var reason: String? = nil
 }

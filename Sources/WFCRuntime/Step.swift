@@ -80,6 +80,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case timerSet, timerFired, signed, unsigned, joined, completed, violation, escalation, blocked, error, duplicate
         /// An event transition was taken; its span is the transition's.
         case transition
+        /// A bounded state's rounds were used up: the step went to its `max_rounds` `then` instead.
+        case roundLimit
     }
     public var kind: Kind
     public var state: String?

@@ -186,6 +186,32 @@ import WFCStore
         #expect(try store.verify("C1").ok)
     }
 
+    /// 四.5 of the handover policy: three supervision rounds with problems, then HR
+    /// supervises. The redirect is stored and replays to the same snapshot.
+    @Test func aUsedUpRoundLimitIsStoredAndReplays() throws {
+        let store = try SQLiteCaseStore(path: path)
+        try startInReview(store, def)
+        try accept(store.fire("C1", Event("approve", actor: "carol"), now: t0))
+        for round in 1...3 {
+            try accept(store.fire("C1", Event("sign", actor: "alice"), now: t0))
+            try accept(store.fire("C1", Event("sign", actor: "bob"), now: t0))
+            #expect(try store.load("C1").snapshot.root.rounds["supervise"] == round)
+            try accept(store.fire("C1", Event("report_issue", actor: "carol"), now: t0))
+        }
+        try accept(store.fire("C1", Event("sign", actor: "alice"), now: t0))
+        let step = try accept(store.fire("C1", Event("sign", actor: "bob"), now: t0))
+        #expect(Show.activeStates(def, step.snapshot) == ["hr_supervise"])
+        #expect(step.trace.contains { $0.kind == .roundLimit && $0.detail == "round limit of `supervise` reached (3): to `hr_supervise` instead" })
+        #expect(step.snapshot.escalations.map(\.people) == [["dave"]])
+        #expect(step.snapshot.violations.last?.message == "交接经三轮监督仍发现问题")
+        let report = try store.verify("C1")
+        #expect(report.ok, "\(report.problems)")
+        #expect(report.events == 15)
+        try accept(store.fire("C1", Event("confirm", actor: "dave"), now: t0))
+        #expect(try store.load("C1").snapshot.status == .completed)
+        #expect(try store.verify("C1").ok)
+    }
+
     @Test func defaultPathPrefersTheOptionThenTheEnvironment() {
         #expect(SQLiteCaseStore.defaultPath(option: "x.sqlite", environment: ["WFC_STORE": "y"]) == "x.sqlite")
         #expect(SQLiteCaseStore.defaultPath(option: nil, environment: ["WFC_STORE": "y"]) == "y")

@@ -19,6 +19,9 @@ struct GraphModel {
         var join = false
         var kind: EdgeKind
         var label: String
+        /// For the step taken instead when the rounds of bounded state `via` are used up (its
+        /// `max_rounds` `then`): the edge keeps the kind of the step that headed into `via`.
+        var via: Int? = nil
     }
 
     let ir: WorkflowIR
@@ -48,8 +51,24 @@ struct GraphModel {
             if let t = s.then { out.append(Edge(from: s.id, to: t, kind: .then, label: "then")) }
             if s.thenJoin { out.append(Edge(from: s.id, to: nil, join: true, kind: .then, label: "then")) }
             if let t = s.due?.target { out.append(Edge(from: s.id, to: t, kind: .overdue, label: "overdue")) }
-            return out
+            return Self.redirected(out, ir)
         }
+    }
+
+    /// `edges` plus, for each edge into a bounded state whose `max_rounds` names a `then`, the
+    /// same step going there instead (followed on when that target is bounded too).
+    static func redirected(_ edges: [Edge], _ ir: WorkflowIR) -> [Edge] {
+        var out = edges
+        for e in edges {
+            var cur = e
+            var seen: Set<Int> = []
+            while let b = cur.to, ir.states.indices.contains(b), seen.insert(b).inserted,
+                  let limit = ir.states[b].roundLimit, limit.redirects {
+                cur = Edge(from: e.from, to: limit.target, join: limit.join, kind: e.kind, label: e.label, via: b)
+                out.append(cur)
+            }
+        }
+        return out
     }
 
     /// States reachable from `start` following `follow` edges.
@@ -79,6 +98,18 @@ struct GraphModel {
             cur = next
         }
         return p.reversed()
+    }
+
+    /// A path of states as text; a step that goes elsewhere because a round limit is used up
+    /// says so: `prepare → done (round limit of `review`)`.
+    func describe(_ path: [Int]) -> String {
+        var out = path.first.map(name) ?? ""
+        for (a, b) in zip(path, path.dropFirst()) {
+            out += " → " + name(b)
+            let steps = edges[a].filter { $0.to == b }
+            if !steps.contains(where: { $0.via == nil }), let via = steps.first?.via { out += " (round limit of `\(name(via))`)" }
+        }
+        return out
     }
 
     /// States from which an exit (a final state, or `join` in a branch) can be reached:

@@ -36,7 +36,7 @@ enum UnenforcedGuarantee: GraphCheck {
             let parents = g.reachable(from: start) { !enforces($0, goal, g) }
             guard let bad = parents.keys.filter({ g.ir.states[$0].isFinal && g.ir.states[$0].outcome == "completed" })
                 .min(by: { g.ir.states[$0].span.start < g.ir.states[$1].span.start }) else { continue }
-            let path = g.path(to: bad, parents).map(g.name).joined(separator: " → ")
+            let path = g.describe(g.path(to: bad, parents))
             let help: String
             switch goal {
             case .checklist(let f): help = "add `requires: {all_done: \(g.ir.fields[f].name)}` to a state that every path to `\(g.name(bad))` passes"

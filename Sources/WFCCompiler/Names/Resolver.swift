@@ -150,7 +150,7 @@ struct Resolver {
 
     private mutating func lowerState(_ s: StateSyntax, id: Int, region: Int, regions owned: [Int], regionOf: [Int]) -> StateIR {
         var st = StateIR(id: id, name: s.name.value, title: s.title?.value, clause: s.clause?.value, kind: .task, region: region,
-                         span: spanIR(s.name.span), transitions: [], requires: [], due: nil, then: nil, maxRounds: s.maxRounds?.value,
+                         span: spanIR(s.name.span), transitions: [], requires: [], due: nil, then: nil, maxRounds: s.maxRounds?.limit.value,
                          fills: [], outcome: nil, choice: [], otherwise: nil, signoff: nil, regions: owned, wait: nil)
         switch s.kind {
         case .task: st.kind = .task
@@ -187,6 +187,19 @@ struct Resolver {
                 }
                 st.transitions.append(t)
             }
+        }
+        if let limit = s.maxRounds {
+            var r = RoundLimitIR(escalate: limit.escalate.compactMap { role($0) }, violation: limit.violation?.value, clause: limit.clause?.value, span: spanIR(limit.keySpan))
+            if let then = limit.then {
+                if then.value == "join" && region != 0 { r.join = true } else { r.target = target(then, region: region, regionOf: regionOf) }
+                // Entering the state itself would only hit the same limit again.
+                if r.target == id {
+                    d.append(Diagnostic(InvalidValue(what: "`then` of `max_rounds`", value: then.value, allowed: ["another state of the same region"]),
+                                        at: then.span, label: "the state whose rounds are used up"))
+                    r.target = nil
+                }
+            }
+            st.roundLimit = r
         }
         st.requires = s.requires.compactMap { requirement($0) }
         st.fills = s.fills.compactMap { field($0) }

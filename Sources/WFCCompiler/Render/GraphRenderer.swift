@@ -58,6 +58,10 @@ public struct GraphRenderer: Sendable {
             out.append(DrawnEdge(from: s.id, to: t, label: label, dashed: false))
         }
         if let due = s.due, let t = due.target { out.append(DrawnEdge(from: s.id, to: t, label: "逾期", dashed: true)) }
+        // Drawn from the bounded state: the step that would enter it once more goes there.
+        if let limit = s.roundLimit, limit.redirects, let n = s.maxRounds {
+            out.append(DrawnEdge(from: s.id, to: limit.target, label: "超过\(n)轮", dashed: true))
+        }
         return out
     }
 

@@ -53,11 +53,22 @@ public enum WorkflowSchema {
             "n": ["type": "integer", "minimum": 1], "of": ["type": "array", "items": ["type": "string"]],
             "also": ["type": "object", "additionalProperties": expr, "description": "Roles that sign when their condition holds"],
         ])]]
+        let rounds: [String: Any] = ["type": "integer", "minimum": 1]
+        let maxRounds: [String: Any] = [
+            "oneOf": [rounds, object([
+                "limit": rounds.merging(desc("How often the state may be entered")) { $1 },
+                "then": ["type": "string", "description": "Where a step goes instead of entering the state once the rounds are used up"],
+                "escalate": stringOrList.merging(desc("Roles notified when the rounds are used up")) { $1 },
+                "violation": text.merging(["description": "Records a policy violation when the rounds are used up"]) { $1 },
+                "clause": text.merging(["description": "The policy section for the violation"]) { $1 },
+            ].filter { WorkflowParser.roundLimitKeys.contains($0.key) }, required: ["limit"])],
+            "description": "Bounds a loop: `3`, or `{limit: 3, then: STATE, escalate: ROLE, violation: TEXT}`",
+        ]
         var stateProps: [String: Any] = [
             "title": text.merging(["description": "The display title, e.g. 交接审核"]) { $1 }, "description": text,
             "clause": text.merging(["description": "The policy section this state implements"]) { $1 },
             "on": ["type": "object", "additionalProperties": event, "description": "Events and their transitions"],
-            "requires": requires, "due": due, "then": ["type": "string"], "max_rounds": ["type": "integer", "minimum": 1],
+            "requires": requires, "due": due, "then": ["type": "string"], "max_rounds": maxRounds,
             "fills": ["type": "array", "items": ["type": "string"]], "use": ["type": "string", "description": "A fragment id"],
             "final": ["enum": ["completed", "rejected", "cancelled", "withdrawn"]],
             "choice": ["type": "array", "items": ["oneOf": [object(["when": expr, "to": ["type": "string"]], required: ["when", "to"]),

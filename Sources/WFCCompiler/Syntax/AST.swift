@@ -103,7 +103,7 @@ public struct StateSyntax: Sendable {
     public var requires: [RequirementSyntax] = []
     public var due: DueSyntax?
     public var then: Spanned<String>?
-    public var maxRounds: Spanned<Int>?
+    public var maxRounds: RoundLimitSyntax?
     public var fills: [Spanned<String>] = []
     /// The `use:` fragment this state was built from, if any.
     public var fragment: Spanned<String>?
@@ -197,6 +197,18 @@ public struct WaitSyntax: Sendable {
     public var until: ExprSyntax?
     public var duration: Spanned<DurationSyntax>?
     public var span: SourceSpan
+}
+
+/// `max_rounds: 3` or `max_rounds: {limit: 3, then: STATE, escalate: ROLE, violation: TEXT, clause: TEXT}`.
+public struct RoundLimitSyntax: Sendable {
+    public var limit: Spanned<Int>
+    /// The `max_rounds` key, where diagnostics about the bound point.
+    public var keySpan: SourceSpan
+    /// Where a step goes instead of entering the state for round `limit + 1`.
+    public var then: Spanned<String>?
+    public var escalate: [Spanned<String>] = []
+    public var violation: Spanned<String>?
+    public var clause: Spanned<String>?
 }
 
 public struct DueSyntax: Sendable {

@@ -289,7 +289,7 @@ struct WorkflowParser {
         if let r = m.value("requires") { s.requires = parseRequirements(r) }
         if let due = m.value("due") { s.due = parseDue(due, state: name.value) }
         s.then = m.string("then", &d)
-        s.maxRounds = m.int("max_rounds", &d)
+        if let r = m.value("max_rounds") { s.maxRounds = parseRoundLimit(r, key: m.keySpan("max_rounds") ?? r.span.in(file), state: name.value, m) }
         if let f = m.stringList("fills", &d) { s.fills = f }
         return s
     }
@@ -456,6 +456,38 @@ struct WorkflowParser {
         if let f = m.value("for") { w.duration = duration(f) }
         if !m.has("until") && !m.has("for") { m.missing("until", &d) }
         return w
+    }
+
+    static let roundLimitKeys: KeySet = ["limit", "then", "escalate", "violation", "clause"]
+
+    /// `max_rounds: 3`, or the mapping form that says where the flow goes once the rounds are
+    /// used up (the keys follow `due.overdue`: `escalate`, `violation`).
+    mutating func parseRoundLimit(_ node: YAMLNode, key: SourceSpan, state: String, _ owner: MappingReader) -> RoundLimitSyntax? {
+        let r: RoundLimitSyntax?
+        if node.mapping != nil {
+            guard let m = MappingReader(node, file: file, context: "`max_rounds` of `\(state)`", known: Self.roundLimitKeys, diagnostics: &d) else { return nil }
+            guard let limit = m.int("limit", required: true, &d) else { return nil }
+            let limited = RoundLimitSyntax(limit: limit, keySpan: key, then: m.string("then", &d), escalate: m.stringList("escalate", &d) ?? [],
+                                           violation: m.string("violation", &d), clause: m.string("clause", &d))
+            // Without `then:` the step is refused, and a refusal records nothing.
+            if limited.then == nil, let extra = ["escalate", "violation", "clause"].first(where: { m.has($0) }) {
+                d.append(Diagnostic(MissingKey(key: "then", context: "`max_rounds` of `\(state)`"), at: m.keySpan(extra) ?? node.span.in(file),
+                                    label: "only recorded when the flow goes on through `then:`",
+                                    help: "add `then: STATE`, the state the flow goes to once the rounds are used up"))
+            }
+            r = limited
+        } else if node.scalar != nil {
+            r = owner.int("max_rounds", &d).map { RoundLimitSyntax(limit: $0, keySpan: key) }
+        } else {
+            d.append(Diagnostic(WrongType(what: "`max_rounds` of `\(state)`", expected: "a whole number or a mapping `{limit, then, escalate, violation, clause}`", found: node.kindDescription),
+                                at: node.span.in(file), help: "e.g. `max_rounds: 3` or `max_rounds: {limit: 3, then: hr_decide}`"))
+            return nil
+        }
+        if let r, r.limit.value < 1 {
+            d.append(Diagnostic(InvalidValue(what: "round limit", value: String(r.limit.value), allowed: ["1 or more"]), at: r.limit.span,
+                                label: "the state could never be entered"))
+        }
+        return r
     }
 
     mutating func parseDue(_ node: YAMLNode, state: String) -> DueSyntax {

@@ -78,6 +78,7 @@ public enum RuntimeDiagnostics {
         case .requirementFailed: "finish what the requirement lists, then send the event again"
         case .calendar: "add the missing year to the calendar (docs/calendar.md)"
         case .separationOfDuties: "bind different people to the roles the policy keeps apart"
+        case .maxRounds: "in the policy, say where the flow goes once the rounds are used up: `max_rounds: {limit: N, then: STATE}`"
         default: nil
         }
     }
@@ -199,8 +200,8 @@ struct PayloadInvalid: DiagnosticMessage {
 struct MaxRoundsExceeded: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC6014", name: "max-rounds", summary: "A state would be entered more often than its `max_rounds`.",
-        explanation: "Loops such as reject-and-revise are bounded by `max_rounds`; the step that would exceed the bound is refused.",
-        example: "(a fourth reject of a review with max_rounds: 3)\n", fix: "Escalate outside the loop, or raise max_rounds in the policy.\n")
+        explanation: "Loops such as reject-and-revise are bounded by `max_rounds`; without a `then:` in the bound, the step that would exceed it is refused (with one, the step goes there instead). `wfc check` reports a bound that leaves the case stuck as WFC5017.",
+        example: "(a fourth reject of a review with max_rounds: 3)\n", fix: "max_rounds: {limit: 3, then: hr_decide, escalate: hr, violation: 审核反复退回}\n")
     var message: String
 }
 

@@ -58,12 +58,18 @@ struct GraphModel {
     /// `edges` plus, for each edge into a bounded state whose `max_rounds` names a `then`, the
     /// same step going there instead (followed on when that target is bounded too).
     static func redirected(_ edges: [Edge], _ ir: WorkflowIR) -> [Edge] {
+        func redirect(_ e: Edge) -> RoundLimitIR? {
+            guard let b = e.to, ir.states.indices.contains(b), let limit = ir.states[b].roundLimit, limit.redirects else { return nil }
+            return limit
+        }
+        // Most states have no such edge: no copy, no set.
+        guard edges.contains(where: { redirect($0) != nil }) else { return edges }
         var out = edges
         for e in edges {
             var cur = e
-            var seen: Set<Int> = []
-            while let b = cur.to, ir.states.indices.contains(b), seen.insert(b).inserted,
-                  let limit = ir.states[b].roundLimit, limit.redirects {
+            var seen: [Int] = []
+            while let b = cur.to, !seen.contains(b), let limit = redirect(cur) {
+                seen.append(b)
                 cur = Edge(from: e.from, to: limit.target, join: limit.join, kind: e.kind, label: e.label, via: b)
                 out.append(cur)
             }

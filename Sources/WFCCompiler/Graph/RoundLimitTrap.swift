@@ -6,20 +6,26 @@ import WFCDiagnostics
 /// (WFC6014) and nothing else can move the case: it is stuck for good.
 enum RoundLimitTrap: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
-        for b in g.ir.states {
-            guard let limit = b.maxRounds, !(b.roundLimit?.redirects ?? false) else { continue }
-            var memo: [Int: Bool] = [:]
-            let stuck = g.ir.states.filter { p in
-                let out = eventual(p.id, g)
-                return p.id != b.id && !automatic(p) && !out.isEmpty && out.allSatisfy { leadsInto(b.id, $0, g, &memo) }
-            }
-            guard let first = stuck.first else { continue }
-            let names = stuck.map { "`\($0.name)`" }.joined(separator: ", ")
+        // Linear: each state's certain entry is worked out once, then each state that is not
+        // automatic is stuck for bound `b` when every step from it certainly enters `b`.
+        var entries = CertainEntries(g)
+        var stuck: [Int: [Int]] = [:]
+        for p in g.ir.states.indices where !automatic(g.ir.states[p]) {
+            let out = eventual(p, g)
+            guard let first = out.first, let b = entries.entry(of: first), b != p,
+                  out.dropFirst().allSatisfy({ entries.entry(of: $0) == b }) else { continue }
+            stuck[b, default: []].append(p)
+        }
+        for b in stuck.keys.sorted() {
+            let bounded = g.ir.states[b]
+            guard let limit = bounded.maxRounds, let ps = stuck[b], let first = ps.first else { continue }
+            let stuckStates = ps.map { g.ir.states[$0] }
+            let names = stuckStates.map { "`\($0.name)`" }.joined(separator: ", ")
             d.append(Diagnostic(
-                RoundLimitTrapMessage(state: b.name, limit: limit, stuck: stuck.map(\.name)),
-                at: g.source(b.roundLimit?.span ?? b.span), label: "no `then:` for when the \(limit) rounds are used up",
-                secondary: stuck.map { Label(g.source($0.span), "stuck here: every step from `\($0.name)` enters `\(b.name)`") },
-                notes: ["a step that would enter `\(b.name)` for round \(limit + 1) is refused (WFC6014), and \(stuck.count == 1 ? "`\(first.name)` has" : "\(names) have") no other way on"],
+                RoundLimitTrapMessage(state: bounded.name, limit: limit, stuck: stuckStates.map(\.name)),
+                at: g.source(bounded.roundLimit?.span ?? bounded.span), label: "no `then:` for when the \(limit) rounds are used up",
+                secondary: stuckStates.map { Label(g.source($0.span), "stuck here: every step from `\($0.name)` enters `\(bounded.name)`") },
+                notes: ["a step that would enter `\(bounded.name)` for round \(limit + 1) is refused (WFC6014), and \(ps.count == 1 ? "`\(g.ir.states[first].name)` has" : "\(names) have") no other way on"],
                 help: "add `then:` to `max_rounds`: `max_rounds: {limit: \(limit), then: STATE, escalate: ROLE, violation: TEXT}`, the state the flow goes to once the rounds are used up (e.g. a decision by the responsible role)"))
         }
     }
@@ -35,18 +41,33 @@ enum RoundLimitTrap: GraphCheck {
         g.edges[s].filter { e in !(e.to.map { g.ir.states.indices.contains($0) && g.ir.states[$0].roundLimit?.redirects == true } ?? false) }
     }
 
-    /// Whether taking `e` certainly enters `bounded`: directly, or through automatic states
-    /// whose every way on enters it.
-    static func leadsInto(_ bounded: Int, _ e: GraphModel.Edge, _ g: GraphModel, _ memo: inout [Int: Bool]) -> Bool {
-        guard let t = e.to, !e.join else { return false }
-        if t == bounded { return true }
-        guard automatic(g.ir.states[t]) else { return false }
-        if let known = memo[t] { return known }
-        memo[t] = false // a cycle of automatic states does not count as entering it
-        let out = eventual(t, g)
-        let result = !out.isEmpty && out.allSatisfy { leadsInto(bounded, $0, g, &memo) }
-        memo[t] = result
-        return result
+    /// For each state, the bounded state (with `max_rounds` and no `then`) that entering it
+    /// certainly enters: itself, or for an automatic state the one every way on certainly
+    /// enters. Memoized; a cycle of automatic states enters none.
+    struct CertainEntries {
+        let g: GraphModel
+        private var memo: [Int: Int?] = [:]
+
+        init(_ g: GraphModel) { self.g = g }
+
+        /// The bounded state that taking `e` certainly enters, if any.
+        mutating func entry(of e: GraphModel.Edge) -> Int? {
+            guard let t = e.to, !e.join, g.ir.states.indices.contains(t) else { return nil }
+            return entry(t)
+        }
+
+        private mutating func entry(_ t: Int) -> Int? {
+            let s = g.ir.states[t]
+            if s.maxRounds != nil && !(s.roundLimit?.redirects ?? false) { return t }
+            guard automatic(s) else { return nil }
+            if let known = memo[t] { return known }
+            memo[t] = .some(nil)
+            let out = eventual(t, g)
+            var result: Int?
+            if let first = out.first, let b = entry(of: first), out.dropFirst().allSatisfy({ entry(of: $0) == b }) { result = b }
+            memo[t] = .some(result)
+            return result
+        }
     }
 }
 

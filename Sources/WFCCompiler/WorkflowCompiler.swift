@@ -124,7 +124,7 @@ public struct WorkflowCompiler: Sendable {
         lap(\.names)
         if result.diagnostics.errorCount == 0 {
             // Consumed so that the phase owns the IR and updates it without copying.
-            var expressions = ExpressionPhase(ir: consume ir, path: path, sources: SourceMap(result.sources), styles: parser.exprStyles)
+            var expressions = ExpressionPhase(ir: consume ir, path: path, sources: SourceMap(result.sources))
             ir = expressions.run()
             result.diagnostics += expressions.d
         }

@@ -25,12 +25,6 @@ public struct ExprSyntax: Sendable {
     public var verbatim: Bool = true
 }
 
-/// Where an expression's scalar starts: its file and byte offset.
-struct ExprLocation: Hashable {
-    var file: String
-    var offset: Int
-}
-
 /// A duration such as `3 working days` or `3 个工作日`.
 public struct DurationSyntax: Sendable, Hashable, Codable {
     public enum Unit: String, Sendable, Codable, CaseIterable {

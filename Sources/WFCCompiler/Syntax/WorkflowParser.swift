@@ -9,8 +9,6 @@ struct WorkflowParser {
     /// Fragments available to `use:`, by id, already loaded.
     let fragments: [String: FragmentSyntax]
     var d: [Diagnostic] = []
-    /// Each expression's scalar style (and whether its text is verbatim), by span start.
-    var exprStyles: [ExprLocation: (ScalarStyle, Bool)] = [:]
 
     static let topKeys: KeySet = ["workflow", "version", "title", "description", "source", "calendar", "import",
                           "roles", "separate", "case", "guarantees", "omits", "start", "states"]
@@ -222,7 +220,6 @@ struct WorkflowParser {
         var sub = WorkflowParser(file: fragment.file, fragments: [:])
         let base = sub.parseOwnState(name, fragment.state)
         d += sub.d
-        for (k, v) in sub.exprStyles { exprStyles[k] = v }
         guard var own = parseOwnState(name, original) else { return base }
         guard let base else { return own }
         let ownKeys = Set(original.mapping?.compactMap { $0.key.scalar?.text } ?? [])
@@ -541,7 +538,6 @@ struct WorkflowParser {
             text = "'" + str.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
             verbatim = false
         }
-        exprStyles[ExprLocation(file: file, offset: node.span.start.offset)] = (s.style, verbatim)
         return ExprSyntax(source: text, span: node.span.in(file), style: s.style, verbatim: verbatim)
     }
 

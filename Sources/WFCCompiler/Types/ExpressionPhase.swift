@@ -13,8 +13,6 @@ struct ExpressionPhase {
     private(set) var ir: WorkflowIR
     let path: String
     let sources: SourceMap
-    /// Expression syntax by span start, to recover each expression's scalar style.
-    let styles: [ExprLocation: (ScalarStyle, Bool)]
     var d: [Diagnostic] = []
     private var calendarNeeded: SourceSpan?
     /// Outcomes by expression text and environment: workflows repeat the same guard in many
@@ -60,11 +58,10 @@ struct ExpressionPhase {
     /// Past this many outcomes the shared tables start again, to bound memory.
     private static let sharedLimit = 50_000
 
-    init(ir: WorkflowIR, path: String, sources: SourceMap, styles: [ExprLocation: (ScalarStyle, Bool)]) {
+    init(ir: WorkflowIR, path: String, sources: SourceMap) {
         self.ir = ir
         self.path = path
         self.sources = sources
-        self.styles = styles
     }
 
     /// A fresh environment with `case`, the workflow functions and `extra` variables.
@@ -221,8 +218,11 @@ struct ExpressionPhase {
         let whole = source(e)
         // An expression that is the whole file (`wfc expr`): offsets are file offsets.
         if e.span.end == 0 { return SourceSpan(file: whole.file, start: a, end: b) }
-        guard let file = sources[whole.file], let (style, verbatim) = styles[ExprLocation(file: whole.file, offset: whole.start)], verbatim else { return whole }
-        let map = ScalarOffsetMap(value: e.source, style: style, span: whole, file: file)
+        guard let file = sources[whole.file] else { return whole }
+        // The style is in the scalar's first byte (its quote or block indicator). A text the
+        // parser rewrote (a literal in `set:`) no longer matches the scalar: no exact map.
+        let map = ScalarOffsetMap(value: e.source, style: ScalarStyle(startingWith: whole.start < file.bytes.count ? file.bytes[whole.start] : 0),
+                                  span: whole, file: file)
         guard map.isExact else { return whole }
         return map.fileSpan(a, b, file: whole.file)
     }
@@ -386,14 +386,14 @@ extension WorkflowCompiler {
     /// The environment a workflow's expressions are checked in: `case` typed by the case
     /// schema, and the workflow functions. For `wfc expr --workflow`.
     public static func expressionEnvironment(for ir: WorkflowIR) -> CELEnvironment {
-        ExpressionPhase(ir: ir, path: ir.file, sources: SourceMap(), styles: [:]).environment().0
+        ExpressionPhase(ir: ir, path: ir.file, sources: SourceMap()).environment().0
     }
 
     /// A CEL error as a wfc diagnostic, for an expression that is a whole file (`wfc expr`).
     public static func diagnostic(for error: CELError, file: String) -> Diagnostic {
         var phase = ExpressionPhase(ir: WorkflowIR(id: "", version: 0, title: "", file: file, roles: [], separations: [], fields: [],
                                                     guarantees: [], regions: [], states: []),
-                                    path: file, sources: SourceMap(), styles: [:])
+                                    path: file, sources: SourceMap())
         let e = ExprIR(source: "", span: SpanIR(file: file, start: 0, end: 0, line: 1, column: 1))
         phase.reportExternal(error, e)
         return phase.d[0]

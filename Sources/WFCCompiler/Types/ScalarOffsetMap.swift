@@ -209,3 +209,17 @@ public struct ScalarOffsetMap: Sendable {
         }
     }
 }
+
+extension ScalarStyle {
+    /// The style of a scalar whose text in the file starts with `byte`: a quote or a block
+    /// indicator, else plain (a plain scalar cannot start with one of those).
+    init(startingWith byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): self = .doubleQuoted
+        case UInt8(ascii: "'"): self = .singleQuoted
+        case UInt8(ascii: "|"): self = .literal
+        case UInt8(ascii: ">"): self = .folded
+        default: self = .plain
+        }
+    }
+}

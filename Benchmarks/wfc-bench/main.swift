@@ -33,6 +33,7 @@ nonisolated func seconds(_ body: () -> Void) -> Double {
 
 nonisolated func fmt(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
+nonisolated(unsafe) let readMallocs = arguments.contains("phases") ? mallocCounter() : nil
 let needsCorpus = suites.isEmpty || suites.contains { ["yaml", "check", "loader-only", "phases", "compile-only"].contains($0) }
 let corpus: [[UInt8]] = needsCorpus ? (0..<fileCount).map { Array(Corpus.file($0).utf8) } : []
 let totalBytes = corpus.reduce(0) { $0 + $1.count }
@@ -160,6 +161,18 @@ nonisolated func compileOnly(_ corpus: [[UInt8]], runs: Int) {
 
 if suites.contains("phases") {
     for line in phaseTable(corpus, runs: runs) { print(line) }
+    if let mallocs = readMallocs {
+        var compiler = WorkflowCompiler()
+        compiler.seal = false
+        let sources = corpus.enumerated().map { SourceFile(path: "f\($0.offset).yaml", bytes: $0.element) }
+        let a = mallocs()
+        let loaded = sources.map { compiler.loader.load($0) }
+        let b = mallocs()
+        for l in loaded { blackHole(compiler.compile(l)) }
+        let c = mallocs()
+        let n = UInt(max(sources.count, 1))
+        print("phases: heap allocations per file: loader \((b - a) / n), compiler \((c - b) / n)")
+    }
 }
 
 /// Where `wfc check`'s time goes, one core: the fastest of `runs` passes per phase.
@@ -232,3 +245,4 @@ if suites.first == "big-one", arguments.count > 1, let count = Int(arguments[1])
     }
     print(median(ts))
 }
+

@@ -41,6 +41,7 @@ struct GraphModel {
         self.position = position
         edges = ir.states.map { s in
             var out: [Edge] = []
+            out.reserveCapacity(s.transitions.count + s.choice.count + 2)
             for (i, t) in s.transitions.enumerated() {
                 out.append(Edge(from: s.id, to: t.target, join: t.join, kind: .event(transition: i), label: t.event))
             }
@@ -122,20 +123,40 @@ struct GraphModel {
     /// a backwards search from the exits, linear in the region's size.
     func canFinish(region: Int) -> Set<Int> {
         let members = ir.regions[region].states
-        var preds: [Int: [Int]] = [:]
+        // Predecessors by position in the region, as a flat adjacency list.
+        var predCount = [Int](repeating: 0, count: members.count + 1)
         for s in members {
-            for e in edges[s] { if let t = e.to { preds[t, default: []].append(s) } }
+            for e in edges[s] { if let t = e.to, t < position.count, isMember(t, region) { predCount[position[t] + 1] += 1 } }
         }
-        var good = Set(members.filter { ir.states[$0].isFinal || edges[$0].contains { $0.join } })
-        var queue = Array(good)
+        for i in 1..<predCount.count { predCount[i] += predCount[i - 1] }
+        var preds = [Int](repeating: 0, count: predCount[members.count])
+        var fill = predCount
+        for s in members {
+            for e in edges[s] {
+                if let t = e.to, t < position.count, isMember(t, region) { preds[fill[position[t]]] = s; fill[position[t]] += 1 }
+            }
+        }
+        var isGood = [Bool](repeating: false, count: members.count)
+        var queue: [Int] = []
+        queue.reserveCapacity(members.count)
+        for s in members where ir.states[s].isFinal || edges[s].contains(where: { $0.join }) {
+            isGood[position[s]] = true
+            queue.append(s)
+        }
         var i = 0
         while i < queue.count {
-            let s = queue[i]
+            let p = position[queue[i]]
             i += 1
-            for p in preds[s] ?? [] where good.insert(p).inserted { queue.append(p) }
+            for k in predCount[p]..<predCount[p + 1] {
+                let q = preds[k]
+                if !isGood[position[q]] { isGood[position[q]] = true; queue.append(q) }
+            }
         }
-        return good
+        return Set(queue)
     }
+
+    /// Whether state `s` belongs to `region` (edges leave a region only through bad input).
+    private func isMember(_ s: Int, _ region: Int) -> Bool { ir.states.indices.contains(s) && ir.states[s].region == region }
 
     /// Strongly connected components of a region (Tarjan, iterative).
     func components(region: Int) -> [[Int]] {

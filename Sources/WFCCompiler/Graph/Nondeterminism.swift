@@ -6,6 +6,9 @@ import WFCDiagnostics
 enum Nondeterminism: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
         for s in g.ir.states {
+            // Most states have one transition per event: nothing to compare, nothing to group.
+            let transitions = s.transitions
+            guard transitions.indices.contains(where: { j in (0..<j).contains { transitions[$0].event == transitions[j].event } }) else { continue }
             var byEvent: [String: [TransitionIR]] = [:]
             for t in s.transitions { byEvent[t.event, default: []].append(t) }
             for (event, ts) in byEvent.sorted(by: { $0.key < $1.key }) where ts.count > 1 {

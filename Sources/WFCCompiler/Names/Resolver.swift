@@ -173,6 +173,7 @@ struct Resolver {
             if let dur = w.duration { noteWorkingDays(dur) }
             st.wait = WaitIR(until: w.until.map(exprIR), duration: w.duration.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) })
         }
+        st.transitions.reserveCapacity(s.events.reduce(0) { $0 + $1.alternatives.count })
         for e in s.events {
             for alt in e.alternatives {
                 var t = TransitionIR(event: e.name.value, roles: alt.by.compactMap { role($0) }, target: nil, guardExpr: alt.when.map(exprIR),

@@ -2,30 +2,7 @@ import WFCIR
 import WFCDiagnostics
 import WFCYAML
 
-/// A mapping key of at most 15 UTF-8 bytes packed into two words with its length, so keys
-/// compare as two integers instead of as strings. Every key of the language fits; a longer
-/// key has no code and is never a known key. (Byte equality is string equality here: the
-/// known keys are ASCII, and no other text is canonically equivalent to an ASCII text.)
-struct KeyCode: Hashable {
-    private var low: UInt64
-    private var high: UInt64
-
-    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count <= 15 else { return nil }
-        var low: UInt64 = 0, high = UInt64(bytes.count) << 56
-        for (i, b) in bytes.enumerated() {
-            if i < 8 { low |= UInt64(b) << (8 * i) } else { high |= UInt64(b) << (8 * (i - 8)) }
-        }
-        self.low = low
-        self.high = high
-    }
-
-    init?(_ key: String) {
-        var key = key
-        guard let code = key.withUTF8({ KeyCode(utf8: $0) }) else { return nil }
-        self = code
-    }
-}
+typealias KeyCode = YAMLKeyCode
 
 /// The keys a mapping accepts, with their codes worked out once.
 struct KeySet: ExpressibleByArrayLiteral {
@@ -70,12 +47,12 @@ struct MappingReader {
         found.reserveCapacity(entries.count)
         for i in entries.indices {
             let keyNode = entries.key(at: i)
-            guard let code = keyNode.withScalarUTF8({ KeyCode(utf8: $0) }) else {
+            guard keyNode.isScalar else {
                 diagnostics.append(Diagnostic(WrongType(what: "a key in \(context)", expected: "a string", found: keyNode.kindDescription),
                                               at: keyNode.span.in(file)))
                 continue
             }
-            guard let code, known.codes.contains(code) else {
+            guard let code = keyNode.keyCode, known.codes.contains(code) else {
                 let key = keyNode.scalar?.text ?? ""
                 let suggestion = Suggestions.closest(to: key, among: known.names)
                 var fix: [FixIt] = []

@@ -207,20 +207,21 @@ struct WorkflowParser {
     }
 
     mutating func parseState(_ name: Spanned<String>, _ original: YAMLNode) -> StateSyntax? {
-        guard let use = original["use"], let useName = MappingReader.string(use, what: "`use`", file: file, &d) else {
-            return parseOwnState(name, original)
+        guard let m = MappingReader(original, file: file, context: "state `\(name.value)`", known: Self.stateKeys, diagnostics: &d) else { return nil }
+        guard let use = m.value("use"), let useName = MappingReader.string(use, what: "`use`", file: file, &d) else {
+            return parseOwnState(name, original, reader: m)
         }
         guard let fragment = fragments[useName.value] else {
             d.append(Diagnostic(UnknownFragment(name: useName.value), at: useName.span,
                                 help: Suggestions.didYouMean(useName.value, fragments.keys) ?? "import the fragment's file with `import: [path/to/fragment.yaml]`"))
-            return parseOwnState(name, original)
+            return parseOwnState(name, original, reader: m)
         }
         // The fragment's keys are parsed in its own file (so spans point there); the using
         // state's own keys win.
         var sub = WorkflowParser(file: fragment.file, fragments: [:])
         let base = sub.parseOwnState(name, fragment.state)
         d += sub.d
-        guard var own = parseOwnState(name, original) else { return base }
+        guard var own = parseOwnState(name, original, reader: m) else { return base }
         guard let base else { return own }
         let ownKeys = Set(original.mapping?.compactMap { $0.key.scalar?.text } ?? [])
         own.fragment = useName
@@ -237,9 +238,10 @@ struct WorkflowParser {
     }
 
     /// A state from its own keys (`use:` is handled by ``parseState``).
-    mutating func parseOwnState(_ name: Spanned<String>, _ v: YAMLNode) -> StateSyntax? {
+    /// `reader` is the state's mapping already read (its key problems already reported).
+    mutating func parseOwnState(_ name: Spanned<String>, _ v: YAMLNode, reader: MappingReader? = nil) -> StateSyntax? {
         let original = v
-        guard let m = MappingReader(v, file: file, context: "state `\(name.value)`", known: Self.stateKeys, diagnostics: &d) else { return nil }
+        guard let m = reader ?? MappingReader(v, file: file, context: "state `\(name.value)`", known: Self.stateKeys, diagnostics: &d) else { return nil }
         let kinds = Self.kindKeys.filter { m.has($0) }
         if kinds.count > 1 { m.conflict(kinds[0], kinds[1], &d, reason: "a state has exactly one kind") }
         var kind: StateKindSyntax = .task
@@ -600,9 +602,13 @@ enum Identifier {
                                         "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]
 
     static func isIdentifier(_ s: String, allowReserved: Bool = false) -> Bool {
-        guard let f = s.unicodeScalars.first, f.isASCIILetter || f == "_" else { return false }
-        return s.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" } && (allowReserved || !reserved.contains(s))
+        // ASCII only, so bytes will do (no scalar decoding).
+        guard let f = s.utf8.first, isLetter(f) || f == UInt8(ascii: "_") else { return false }
+        return s.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") } && (allowReserved || !reserved.contains(s))
     }
+
+    private static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     static func isWorkflowID(_ s: String) -> Bool {
         guard let f = s.unicodeScalars.first, f.isASCIILetter else { return false }

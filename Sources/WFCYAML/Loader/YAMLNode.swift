@@ -116,14 +116,15 @@ public struct YAMLNode: Hashable, Sendable {
         return r.kind == .scalar ? tree.scalar(r) : nil
     }
 
-    /// Calls `body` with the UTF-8 bytes of the scalar's text (escapes already undone)
-    /// without making a `String`; nil when the node is not a scalar.
-    public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+    /// True when the node is a scalar.
+    public var isScalar: Bool { record.kind == .scalar }
+
+    /// The scalar's text as a ``YAMLKeyCode``, without making a `String`: nil for lists,
+    /// mappings and texts longer than ``YAMLKeyCode/maxBytes``.
+    public var keyCode: YAMLKeyCode? {
         let r = record
-        guard r.kind == .scalar else { return nil }
-        return try tree.text.withUnsafeBufferPointer { t in
-            try body(UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count]))
-        }
+        guard r.kind == .scalar, r.count <= YAMLKeyCode.maxBytes else { return nil }
+        return tree.text.withUnsafeBufferPointer { t in YAMLKeyCode(utf8: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count])) }
     }
 
     /// The entries, when the node is a list.
@@ -384,5 +385,35 @@ final class YAMLTree: Sendable {
         case .float: .float(Double(bitPattern: r.payload))
         case .string: .string(text)
         }
+    }
+}
+
+/// A short text (a mapping key) packed into two words with its length, so that keys compare
+/// as two integers instead of as strings. Byte equality is string equality for the keys this
+/// is meant for: ASCII texts, which no other text is canonically equivalent to.
+public struct YAMLKeyCode: Hashable, Sendable {
+    /// The longest text that has a code, in UTF-8 bytes.
+    public static let maxBytes = 15
+    private var low: UInt64
+    private var high: UInt64
+
+    /// The code of `bytes`; nil when longer than ``maxBytes``.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= Self.maxBytes else { return nil }
+        // One copy into two zeroed words; the last byte holds the length. (The layout only has
+        // to agree within one process.)
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { w in
+            if let base = bytes.baseAddress { w.baseAddress?.copyMemory(from: base, byteCount: bytes.count) }
+            w[15] = UInt8(bytes.count)
+        }
+        (low, high) = words
+    }
+
+    /// The code of `text`; nil when longer than ``maxBytes``.
+    public init?(_ text: String) {
+        var text = text
+        guard let code = text.withUTF8({ YAMLKeyCode(utf8: $0) }) else { return nil }
+        self = code
     }
 }

@@ -7,7 +7,7 @@ enum BranchCannotJoin: GraphCheck {
         for region in g.ir.regions.dropFirst() {
             guard let start = region.start else { continue }
             let seen = g.reachable(from: start)
-            let joins = seen.keys.contains { s in g.edges[s].contains { $0.join } || g.ir.states[s].isFinal }
+            let joins = seen.order.contains { s in g.edges[s].contains { $0.join } || g.ir.states[s].isFinal }
             if !joins {
                 let owner = region.owner.map { g.ir.states[$0] }
                 let what = owner?.kind == .foreach ? "the foreach body of `\(owner?.name ?? "")`" : "branch `\(region.name)`"

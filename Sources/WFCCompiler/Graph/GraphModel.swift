@@ -79,28 +79,31 @@ struct GraphModel {
     }
 
     /// States reachable from `start` following `follow` edges.
-    func reachable(from start: Int, follow: (Edge) -> Bool = { _ in true }) -> [Int: Int?] {
-        var parent: [Int: Int?] = [start: nil]
+    func reachable(from start: Int, follow: (Edge) -> Bool = { _ in true }) -> Reach {
+        // Arrays indexed by state, not dictionaries: linear and cache-friendly on large graphs.
+        var parent = [Int](repeating: Reach.unreached, count: ir.states.count)
+        guard parent.indices.contains(start) else { return Reach(order: [], parent: parent) }
+        parent[start] = Reach.root
         var queue = [start]
         var i = 0
         while i < queue.count {
             let s = queue[i]
             i += 1
             for e in edges[s] where follow(e) {
-                if let t = e.to, parent[t] == nil {
+                if let t = e.to, parent.indices.contains(t), parent[t] == Reach.unreached {
                     parent[t] = s
                     queue.append(t)
                 }
             }
         }
-        return parent
+        return Reach(order: queue, parent: parent)
     }
 
-    /// The states of a path from the start to `end` in a BFS parent map.
-    func path(to end: Int, _ parents: [Int: Int?]) -> [Int] {
+    /// The states of a path from the start to `end` in a breadth-first search.
+    func path(to end: Int, _ reach: Reach) -> [Int] {
         var p = [end]
         var cur = end
-        while let next = parents[cur] ?? nil {
+        while let next = reach.parent(of: cur) {
             p.append(next)
             cur = next
         }
@@ -119,9 +122,10 @@ struct GraphModel {
         return out
     }
 
-    /// States from which an exit (a final state, or `join` in a branch) can be reached:
-    /// a backwards search from the exits, linear in the region's size.
-    func canFinish(region: Int) -> Set<Int> {
+    /// Whether an exit (a final state, or `join` in a branch) can be reached from each state
+    /// of the region (indexed by state id; false outside the region): a backwards search from
+    /// the exits, linear in the region's size.
+    func canFinish(region: Int) -> [Bool] {
         let members = ir.regions[region].states
         // Predecessors by position in the region, as a flat adjacency list.
         var predCount = [Int](repeating: 0, count: members.count + 1)
@@ -152,7 +156,9 @@ struct GraphModel {
                 if !isGood[position[q]] { isGood[position[q]] = true; queue.append(q) }
             }
         }
-        return Set(queue)
+        var byState = [Bool](repeating: false, count: ir.states.count)
+        for s in queue { byState[s] = true }
+        return byState
     }
 
     /// Whether state `s` belongs to `region` (edges leave a region only through bad input).
@@ -215,4 +221,22 @@ struct GraphModel {
 
     /// An IR span as a diagnostic span, with the file's display path restored.
     func source(_ sp: SpanIR) -> SourceSpan { sp.source(workflowPath: path) }
+}
+
+/// What a breadth-first search reached, and from where.
+struct Reach {
+    static let unreached = -2
+    static let root = -1
+    /// The states reached, in the order reached (the start first).
+    let order: [Int]
+    /// Each state's predecessor in the search, ``root`` or ``unreached``.
+    fileprivate let parent: [Int]
+
+    func contains(_ s: Int) -> Bool { parent.indices.contains(s) && parent[s] != Self.unreached }
+
+    /// The state the search reached `s` from; nil for the start and for unreached states.
+    func parent(of s: Int) -> Int? {
+        guard parent.indices.contains(s), parent[s] >= 0 else { return nil }
+        return parent[s]
+    }
 }

@@ -6,7 +6,7 @@ enum TrapCycle: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
         for region in g.ir.regions {
             let good = g.canFinish(region: region.id)
-            let trapped = Set(region.states.filter { !good.contains($0) && !g.edges[$0].isEmpty })
+            let trapped = Set(region.states.filter { !good[$0] && !g.edges[$0].isEmpty })
             guard !trapped.isEmpty else { continue }
             // One diagnostic per trap component, at its first state in the file.
             var reported = Set<Int>()

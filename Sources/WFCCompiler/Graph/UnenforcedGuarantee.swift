@@ -34,7 +34,7 @@ enum UnenforcedGuarantee: GraphCheck {
         }
         for (goal, span, what) in goals {
             let parents = g.reachable(from: start) { !enforces($0, goal, g) }
-            guard let bad = parents.keys.filter({ g.ir.states[$0].isFinal && g.ir.states[$0].outcome == "completed" })
+            guard let bad = parents.order.filter({ g.ir.states[$0].isFinal && g.ir.states[$0].outcome == "completed" })
                 .min(by: { g.ir.states[$0].span.start < g.ir.states[$1].span.start }) else { continue }
             let path = g.describe(g.path(to: bad, parents))
             let help: String
@@ -93,7 +93,7 @@ enum UnenforcedGuarantee: GraphCheck {
     static func regionEnforces(_ region: Int, _ goal: Goal, _ g: GraphModel) -> Bool {
         guard let start = g.ir.regions[region].start else { return true }
         let seen = g.reachable(from: start) { !enforces($0, goal, g) }
-        for s in seen.keys {
+        for s in seen.order {
             if g.ir.states[s].isFinal && g.ir.states[s].outcome == "completed" { return false }
             if g.edges[s].contains(where: { $0.join && !enforces($0, goal, g) }) { return false }
         }

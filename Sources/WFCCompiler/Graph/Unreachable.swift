@@ -7,7 +7,7 @@ enum Unreachable: GraphCheck {
         for region in g.ir.regions {
             guard let start = region.start else { continue }
             let seen = g.reachable(from: start)
-            for s in region.states where seen[s] == nil {
+            for s in region.states where !seen.contains(s) {
                 d.append(Diagnostic(UnreachableState(name: g.name(s)), at: g.span(s), label: "never entered",
                                     help: "add a transition to it, or remove it"))
             }

@@ -14,7 +14,8 @@ struct Resolver {
     private var roleIDs: [String: Int] = [:]
     private var fieldIDs: [String: Int] = [:]
     private var stateIDs: [String: Int] = [:]
-    private var stateSpans: [String: SourceSpan] = [:]
+    /// Each state's name span, by id (for labels that point at a state's definition).
+    private var stateSpans: [SourceSpan] = []
     private var usesWorkingDays: SourceSpan?
     private var usedRoles = Set<Int>()
 
@@ -76,6 +77,8 @@ struct Resolver {
         var lists: [[StateSyntax]] = [syntax.states]
         var pending: [(list: Int, index: Int, region: Int)] = []
         pending.reserveCapacity(syntax.states.count)
+        stateIDs.reserveCapacity(syntax.states.count)
+        stateSpans.reserveCapacity(syntax.states.count)
         var owned: [Int: [Int]] = [:]
         var regionSyntax: [Int: RegionSyntax] = [:]
         var work: [(list: Int, region: Int)] = [(0, 0)]
@@ -84,19 +87,21 @@ struct Resolver {
         while next < work.count {
             let (listIndex, region) = work[next]
             next += 1
-            for (position, s) in lists[listIndex].enumerated() {
-                if let first = stateSpans[s.name.value] {
-                    d.append(Diagnostic(DuplicateName(kind: "state", name: s.name.value), at: s.name.span, label: "defined again",
-                                        secondary: [Label(first, "first defined here")]))
+            // By position: a state is large, and copying one retains every field.
+            for position in lists[listIndex].indices {
+                let name = lists[listIndex][position].name
+                let index = pending.count
+                if let first = stateIDs.updateValue(index, forKey: name.value) {
+                    stateIDs[name.value] = first
+                    d.append(Diagnostic(DuplicateName(kind: "state", name: name.value), at: name.span, label: "defined again",
+                                        secondary: [Label(stateSpans[first], "first defined here")]))
                     continue
                 }
-                let index = pending.count
-                stateIDs[s.name.value] = index
-                stateSpans[s.name.value] = s.name.span
+                stateSpans.append(name.span)
                 pending.append((listIndex, position, region))
                 regions[region].states.append(index)
                 var nested: [RegionSyntax] = []
-                switch s.kind {
+                switch lists[listIndex][position].kind {
                 case .parallel(let branches): nested = branches
                 case .foreach(let f): nested = [f.body]
                 default: break
@@ -104,7 +109,7 @@ struct Resolver {
                 for r in nested {
                     let id = regions.count
                     regions.append(RegionIR(id: id, name: r.name.value, title: r.title?.value, owner: index, start: nil, states: []))
-                    if case .foreach(let f) = s.kind {
+                    if case .foreach(let f) = lists[listIndex][position].kind {
                         regions[id].alias = f.alias.value
                         regions[id].list = exprIR(f.list)
                     }
@@ -237,7 +242,7 @@ struct Resolver {
         }
         if id < regionOf.count, regionOf[id] != region {
             d.append(Diagnostic(TargetOutsideRegion(name: name.value), at: name.span, label: "in another region",
-                                secondary: stateSpans[name.value].map { [Label($0, "defined here")] } ?? []))
+                                secondary: stateSpans.indices.contains(id) ? [Label(stateSpans[id], "defined here")] : []))
             return nil
         }
         return id

@@ -123,8 +123,8 @@ extension CaseCommands {
             if r.ok {
                 out.stdout = "\(id): ok — \(r.events) events, hash chain intact, replay matches the stored snapshot\n"
             } else {
-                out.stdout = "\(id): FAILED" + (r.firstBadSeq.map { " — the hash chain breaks at event \($0)" } ?? "")
-                    + (r.firstDivergentSeq.map { "; replay diverges at event \($0)" } ?? "") + "\n"
+                let found = [r.firstBadSeq.map { "the hash chain breaks at event \($0)" }, r.firstDivergentSeq.map { "replay diverges at event \($0)" }].compactMap { $0 }
+                out.stdout = "\(id): FAILED" + (found.isEmpty ? "" : " — " + found.joined(separator: "; ")) + "\n"
             }
             return out
         }

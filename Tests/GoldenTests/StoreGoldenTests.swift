@@ -210,6 +210,23 @@ import WFCStore
         try Golden.compare(transcript, for: input)
     }
 
+    /// One registered WFC7xxx code per store failure and per verify finding, and the exit
+    /// statuses docs/store.md documents.
+    @Test func everyStoreFailureHasItsOwnCodeAndStatus() {
+        let codes = StoreError.Kind.allCases.map { StoreDiagnostics.descriptor($0).code }
+            + VerifyFinding.Kind.allCases.map { StoreDiagnostics.descriptor($0).code }
+        #expect(Set(codes).count == codes.count, "two failures share a code")
+        for c in codes {
+            #expect(DiagnosticPhase.of(c) == .store, "\(c) is not a store code")
+            #expect(WFCRegistry.shared[c] != nil, "\(c) is not registered for `wfc explain`")
+        }
+        let documented: [StoreError.Kind: WFCDriver.ExitStatus] = [
+            .notFound: .usage, .invalidArgument: .usage, .alreadyExists: .diagnostics, .conflict: .diagnostics,
+            .busy: .diagnostics, .corrupt: .failure, .io: .failure,
+        ]
+        for k in StoreError.Kind.allCases { #expect(StoreDiagnostics.exitStatus(k) == documented[k], "\(k)") }
+    }
+
     /// Every store code has a session that produces it.
     @Test func everyStoreCodeHasASession() throws {
         var text = ""

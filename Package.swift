@@ -83,8 +83,8 @@ let package = Package(
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics", "WFCCompiler"],
-            exclude: ["yaml", "workflow", "scenario"]
+            dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["yaml", "workflow", "scenario", "store"]
         ),
         .testTarget(
             name: "WFCCLITests",

@@ -43,6 +43,13 @@ public struct SourceSpan: Hashable, Sendable, Codable {
     public static func point(_ file: String, _ offset: Int) -> SourceSpan {
         SourceSpan(file: file, start: offset, end: offset)
     }
+
+    /// No place in any file, for failures that concern no source text (a case store, a case
+    /// id). Renderers print such a diagnostic without a location.
+    public static let unlocated = SourceSpan(file: "", start: 0, end: 0)
+
+    /// True when the span names no file (``unlocated``).
+    public var isUnlocated: Bool { file.isEmpty }
 }
 
 /// A span with a short text printed next to its underline.

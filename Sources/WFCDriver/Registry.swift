@@ -9,6 +9,7 @@ public enum WFCRegistry {
         YAMLLoader.diagnostics,
         WorkflowCompiler.diagnostics,
         RuntimeDiagnostics.all,
+        StoreDiagnostics.all,
         ScenarioDiagnostics.all,
     ])
 }

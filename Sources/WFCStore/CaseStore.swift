@@ -170,6 +170,8 @@ public struct TickOutcome: Sendable {
     public var step: Step?
     /// Set when the case could not be ticked (the others still were).
     public var error: String?
+    /// The store failure behind ``error``, when it was one (not an engine refusal).
+    public var storeError: StoreError? = nil
 }
 
 /// Which cases ``CaseStore/list(_:now:)`` returns.
@@ -215,8 +217,44 @@ public struct VerifyReport: Codable, Equatable, Sendable {
     public var firstDivergentSeq: Int?
     /// Everything wrong, in order found.
     public var problems: [String]
+    /// The same problems with their kind, sequence number and, for a replay that refuses a
+    /// recorded event, the refusal (whose span is the policy line).
+    public var findings: [VerifyFinding] = []
+    /// The definition hash the case row pins (nil when the row does not give one), for
+    /// finding the policy text of a refusal.
+    public var definitionHash: String?
 
     /// True when the chain is intact, the replay matches every recorded outcome and the final
     /// replayed snapshot equals the stored one.
     public var ok: Bool { problems.isEmpty }
+}
+
+/// One thing ``CaseStore/verify(_:)`` found wrong.
+public struct VerifyFinding: Codable, Equatable, Sendable {
+    /// What kind of problem it is; `wfc` gives each kind a diagnostic code.
+    public enum Kind: String, Codable, CaseIterable, Sendable {
+        /// A row's number, link or hash is wrong, or the chain head does not match the log.
+        case chainBroken
+        /// Replaying an intact event does not give its recorded outcome.
+        case replayDiverged
+        /// The pinned definition is missing, does not load, or hashes to another value.
+        case definitionInvalid
+        /// The stored snapshot or case row differs from the replay of the log.
+        case snapshotMismatch
+    }
+
+    public var kind: Kind
+    /// The audit event where it was found, when it is about one event.
+    public var seq: Int?
+    /// What is wrong, without the event number.
+    public var message: String
+    /// When the replay refused an event that was recorded as accepted: that refusal.
+    public var refusal: StoredRefusal?
+
+    public init(kind: Kind, seq: Int? = nil, message: String, refusal: StoredRefusal? = nil) {
+        self.kind = kind
+        self.seq = seq
+        self.message = message
+        self.refusal = refusal
+    }
 }

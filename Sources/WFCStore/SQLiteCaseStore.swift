@@ -234,7 +234,7 @@ public final class SQLiteCaseStore: CaseStore {
             do {
                 out.append(try tick(id, now: now))
             } catch {
-                out.append(TickOutcome(caseID: id, audit: nil, step: nil, error: error.description))
+                out.append(TickOutcome(caseID: id, audit: nil, step: nil, error: error.description, storeError: error))
             }
         }
         return out
@@ -307,6 +307,11 @@ public final class SQLiteCaseStore: CaseStore {
             guard try Row.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ?", arguments: [caseID]) != nil else { throw StoreError.notFound(caseID: caseID) }
             return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [caseID]).map(Self.audit)
         }
+    }
+
+    /// Every case id in the store, sorted (for "did you mean" on an unknown id).
+    public func caseIDs() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT id FROM cases ORDER BY id") }
     }
 
     /// The pinned definition with this content hash (cached per store).

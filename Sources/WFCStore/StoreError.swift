@@ -21,6 +21,25 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An argument the store cannot accept (an empty case id, a payload that is not JSON).
     case invalidArgument(String)
 
+    /// The case of a ``StoreError`` without its values, so that callers can map every case
+    /// exhaustively (`wfc` gives each one a diagnostic code).
+    public enum Kind: String, CaseIterable, Sendable {
+        case notFound, alreadyExists, conflict, busy, corrupt, io, invalidArgument
+    }
+
+    /// Which case this is.
+    public var kind: Kind {
+        switch self {
+        case .notFound: .notFound
+        case .alreadyExists: .alreadyExists
+        case .conflict: .conflict
+        case .busy: .busy
+        case .corrupt: .corrupt
+        case .io: .io
+        case .invalidArgument: .invalidArgument
+        }
+    }
+
     /// True when running the same operation again may succeed.
     public var isRetryable: Bool {
         switch self {

@@ -18,9 +18,15 @@ extension SQLiteCaseStore {
             return (events, c, ir)
         }
         var report = VerifyReport(caseID: caseID, events: rows.count, firstBadSeq: nil, firstDivergentSeq: nil, problems: [])
+        if case .string(let h) = (caseRow["definition_hash"] as DatabaseValue).storage { report.definitionHash = h }
         func bad(_ seq: Int, _ why: String) {
             if report.firstBadSeq == nil { report.firstBadSeq = seq }
             report.problems.append("event \(seq): \(why)")
+            report.findings.append(VerifyFinding(kind: .chainBroken, seq: seq, message: why))
+        }
+        func other(_ kind: VerifyFinding.Kind, _ why: String) {
+            report.problems.append(why)
+            report.findings.append(VerifyFinding(kind: kind, message: why))
         }
 
         // 1. The chain.
@@ -49,20 +55,21 @@ extension SQLiteCaseStore {
 
         // 2. The replay, over the events whose chain is intact.
         guard let irText else {
-            report.problems.append("the pinned definition is missing")
+            other(.definitionInvalid, "the pinned definition is missing")
             return report
         }
         let def: Definition
         do { def = try Definition(irJSON: Data(irText.utf8)) } catch {
-            report.problems.append("the pinned definition does not load: \(error)")
+            other(.definitionInvalid, "the pinned definition does not load: \(error)")
             return report
         }
         if case .string(let h) = (caseRow["definition_hash"] as DatabaseValue).storage, h != def.hash {
-            report.problems.append("the pinned definition hashes to \(def.hash), not \(h)")
+            other(.definitionInvalid, "the pinned definition hashes to \(def.hash), not \(h)")
         }
-        func diverge(_ seq: Int, _ why: String) {
+        func diverge(_ seq: Int, _ why: String, refusal: Refusal? = nil) {
             if report.firstDivergentSeq == nil { report.firstDivergentSeq = seq }
             report.problems.append("event \(seq): replay: \(why)")
+            report.findings.append(VerifyFinding(kind: .replayDiverged, seq: seq, message: why, refusal: refusal.map(StoredRefusal.init)))
         }
         var snap: CaseSnapshot?
         replay: for e in events {
@@ -90,7 +97,7 @@ extension SQLiteCaseStore {
                     break replay
                 }
             case (.refused(let r), _):
-                diverge(e.seq, "recorded as accepted, replay refuses it: \(r.message)")
+                diverge(e.seq, "recorded as accepted, replay refuses it: \(r.message)", refusal: r)
                 break replay
             case (.accepted, .refused):
                 diverge(e.seq, "recorded as refused (\(outcome.refusal?.message ?? "")), replay accepts it")
@@ -111,9 +118,9 @@ extension SQLiteCaseStore {
         if report.firstDivergentSeq == nil, report.firstBadSeq == nil {
             let stored = (try? Self.text(caseRow, "snapshot")) ?? ""
             let replayed = snap.flatMap { try? $0.json() }.map { String(decoding: $0, as: UTF8.self) }
-            if replayed != stored { report.problems.append("the stored snapshot differs from the replay of the log (the case row was edited)") }
+            if replayed != stored { other(.snapshotMismatch, "the stored snapshot differs from the replay of the log (the case row was edited)") }
             else if let s = snap, (try? Self.integer(caseRow, "version")) != s.version || (try? Self.text(caseRow, "status")) != s.status.rawValue {
-                report.problems.append("the case row's version or status differs from its snapshot")
+                other(.snapshotMismatch, "the case row's version or status differs from its snapshot")
             }
         }
         return report

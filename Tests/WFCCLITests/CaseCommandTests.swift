@@ -104,6 +104,45 @@ import Testing
         #expect(io.status == 3)
     }
 
+    /// Store failures through the binary: a WFC7xxx diagnostic on stderr, without a file
+    /// location, and the documented exit status (docs/store.md, "Errors").
+    @Test func storeFailuresAreDiagnosticsWithTheirExitStatus() throws {
+        _ = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "K-100", "--now", "2025-09-26"])
+        let unknown = try wfc(["case", "show", "K-10O"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("error[WFC7001]: no case `K-10O` in the store\n"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("= help: did you mean `K-100`?"))
+
+        let json = try wfc(["case", "fire", "K-10O", "submit", "--as", "zhang.san", "--format", "json"])
+        #expect(json.status == 2)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(json.stderr.utf8)) as? [String: Any])
+        #expect(record["code"] as? String == "WFC7001")
+        #expect(record["file"] == nil)
+
+        let dup = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "K-100"])
+        #expect(dup.status == 1)
+        #expect(dup.stderr.hasPrefix("error[WFC7002]: a case `K-100` already exists\n"))
+
+        let badID = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "K 1"])
+        #expect(badID.status == 2)
+        #expect(badID.stderr.hasPrefix("error[WFC7007]:"))
+
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder"), withIntermediateDirectories: true)
+        let unavailable = try wfc(["case", "list", "--store", "folder"])
+        #expect(unavailable.status == 3)
+        #expect(unavailable.stderr.hasPrefix("error[WFC7006]:"))
+        #expect(unavailable.stderr.contains("= note: store: folder"))
+
+        try "not a database".write(to: dir.appendingPathComponent("garbage.sqlite"), atomically: true, encoding: .utf8)
+        let corrupt = try wfc(["case", "list", "--store", "garbage.sqlite"])
+        #expect(corrupt.status == 3)
+        #expect(corrupt.stderr.hasPrefix("error[WFC7005]: the store is corrupt"))
+
+        let explain = try wfc(["explain", "WFC7003"])
+        #expect(explain.status == 0)
+        #expect(explain.stdout.hasPrefix("WFC7003 (concurrent-update-conflict, error):"))
+    }
+
     @Test func tickEscalatesOverdueCases() throws {
         _ = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "T1", "--now", "2025-09-26"])
         _ = try wfc(["case", "fire", "T1", "submit", "--as", "zhang.san", "--now", "2025-09-26"])

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WFCDiagnostics
 
@@ -74,5 +75,35 @@ import Testing
         #expect(g.escapeProperty("a%b\r\nc:d,e") == "a%25b%0D%0Ac%3Ad%2Ce")
         let out = g.render([diag(19, 20)], sources: SourceMap([file]))
         #expect(out.hasPrefix("::error file=w.yaml,line=1,col=12,endLine=1,endColumn=12,title=WFC1001%3A unexpected `%3A` here::unexpected `:` here (here)%0Anote: a note%0Ahelp: quote it\n"))
+    }
+
+    /// A failure about no file (a case store): the severity and code start the line, then the
+    /// notes and help; the machine formats leave the location out.
+    let unlocated = Diagnostic(severity: .error, code: "WFC7001", message: "no case `C-10O` in the store",
+                               primary: Label(.unlocated), notes: ["store: s.sqlite"], help: "did you mean `C-100`?")
+
+    @Test func aDiagnosticWithoutAFileHasNoLocation() {
+        let human = HumanRenderer().render(unlocated, sources: SourceMap([]))
+        #expect(human == """
+            error[WFC7001]: no case `C-10O` in the store
+               = note: store: s.sqlite
+               = help: did you mean `C-100`?
+
+            """)
+        let json = JSONLinesRenderer().render([unlocated], sources: SourceMap([]))
+        #expect(json == #"{"code":"WFC7001","fixes":[],"help":"did you mean `C-100`?","message":"no case `C-10O` in the store","notes":["store: s.sqlite"],"related":[],"severity":"error"}"# + "\n")
+        let github = GitHubRenderer().render([unlocated], sources: SourceMap([]))
+        #expect(github == "::error title=WFC7001%3A no case `C-10O` in the store::no case `C-10O` in the store%0Anote: store: s.sqlite%0Ahelp: did you mean `C-100`?\n")
+        let sarif = SARIFRenderer(toolVersion: "0", informationURI: "x", workingDirectory: "/w", registry: DiagnosticRegistry()).render([unlocated], sources: SourceMap([]))
+        let log = try? JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any]
+        let result = ((log?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first
+        #expect((result?["locations"] as? [Any])?.isEmpty == true, "\(sarif)")
+    }
+
+    /// A diagnostic about a file whose text is not at hand (WFC0001) still names the file.
+    @Test func aFileWithoutItsTextIsStillNamed() {
+        let d = Diagnostic(severity: .error, code: "WFC0001", message: "permission denied", primary: Label(.point("w.yaml", 0)))
+        #expect(HumanRenderer().render(d, sources: SourceMap([])) == "w.yaml: error[WFC0001]: permission denied\n")
+        #expect(JSONLinesRenderer().render([d], sources: SourceMap([])).contains(#""file":"w.yaml","#))
     }
 }

@@ -13,7 +13,8 @@ public struct GitHubRenderer: Sendable {
             case .warning: command = "warning"
             case .note: command = "notice"
             }
-            var props = ["file=" + escapeProperty(d.file)]
+            // An annotation without `file=` is shown on the run, not on a file.
+            var props = d.primary.span.isUnlocated ? [] : ["file=" + escapeProperty(d.file)]
             if let f = sources[d.file] {
                 let s = f.lineColumn(of: d.primary.span.start)
                 // GitHub's end column is inclusive: the column of the last character.

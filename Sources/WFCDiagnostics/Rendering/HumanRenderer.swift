@@ -13,7 +13,8 @@ public struct HumanRenderer: Sendable {
         let file = sources[d.primary.span.file]
         let pos = file.map { $0.lineColumn(of: d.primary.span.start) }
         let location = pos.map { "\(d.file):\($0.line):\($0.column)" } ?? d.file
-        out += paint(location, .bold) + ": "
+        // A diagnostic about no file starts with its severity: `error[WFC7001]: …`.
+        if !d.primary.span.isUnlocated { out += paint(location, .bold) + ": " }
         out += paint("\(d.severity.rawValue)[\(d.code)]", severityStyle(d.severity)) + ": "
         out += paint(d.message, .bold) + "\n"
 

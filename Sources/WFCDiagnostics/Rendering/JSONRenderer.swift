@@ -24,13 +24,14 @@ public struct JSONLinesRenderer: Sendable {
         var replacement: String
     }
 
+    /// `file`, `start` and `end` are absent for a diagnostic about no file.
     struct Record: Encodable {
         var severity: String
         var code: String
         var message: String
-        var file: String
-        var start: Position
-        var end: Position
+        var file: String?
+        var start: Position?
+        var end: Position?
         var label: String?
         var related: [Location]
         var notes: [String]
@@ -44,9 +45,10 @@ public struct JSONLinesRenderer: Sendable {
         var out = ""
         for d in diagnostics {
             let primary = location(d.primary, sources)
+            let located = !d.primary.span.isUnlocated
             let record = Record(
                 severity: d.severity.rawValue, code: d.code.rawValue, message: d.message,
-                file: primary.file, start: primary.start, end: primary.end, label: primary.label,
+                file: located ? primary.file : nil, start: located ? primary.start : nil, end: located ? primary.end : nil, label: primary.label,
                 related: d.secondary.map { location($0, sources) }, notes: d.notes, help: d.help,
                 fixes: d.fixIts.map { Fix(message: $0.message, location: location(Label($0.span), sources), replacement: $0.replacement) })
             if let data = try? encoder.encode(record) {

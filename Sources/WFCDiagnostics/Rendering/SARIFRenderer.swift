@@ -115,7 +115,7 @@ public struct SARIFRenderer: Sendable {
             return Result(
                 ruleId: d.code.rawValue, ruleIndex: ruleIndex[d.code], level: level(d.severity),
                 message: Message(text: message),
-                locations: [Location(physicalLocation: physical(d.primary.span, sources))],
+                locations: d.primary.span.isUnlocated ? [] : [Location(physicalLocation: physical(d.primary.span, sources))],
                 relatedLocations: related.isEmpty ? nil : related,
                 partialFingerprints: ["wfc/v1": fingerprint(d, sources)],
                 fixes: fixes.isEmpty ? nil : fixes)

@@ -20,38 +20,66 @@ public struct CaseOutput: Sendable {
 /// print a ``CaseOutput``. Exit status: 0 done; 1 refused, verify failed, diagnostics in the
 /// workflow or data, or a conflict (retryable: run the command again); 2 usage (bad argument
 /// or time, unknown case id); 3 the store could not be opened, read or written, or is corrupt.
+/// Store failures are WFC7xxx diagnostics (``StoreDiagnostics``).
 public struct CaseCommands: Sendable {
     public var storePath: String?
     public var format: CaseFormat
     /// How diagnostics (refusals, compiler errors) are rendered in human format.
     public var diagnostics: DiagnosticOutput
     public var environment: [String: String]
+    /// How long a writer waits for another process's write lock before failing with WFC7004.
+    public var busyTimeout: TimeInterval
 
-    public init(storePath: String?, format: CaseFormat, diagnostics: DiagnosticOutput, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(storePath: String?, format: CaseFormat, diagnostics: DiagnosticOutput, environment: [String: String] = ProcessInfo.processInfo.environment,
+                busyTimeout: TimeInterval = 10) {
         self.storePath = storePath
         self.format = format
         self.diagnostics = diagnostics
         self.environment = environment
+        self.busyTimeout = busyTimeout
     }
 
     /// The store file this command uses.
     public var resolvedStorePath: String { SQLiteCaseStore.defaultPath(option: storePath, environment: environment) }
 
     func open() throws(CaseFailure) -> SQLiteCaseStore {
-        do { return try SQLiteCaseStore(path: resolvedStorePath) } catch { throw CaseFailure(error) }
+        do { return try SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout) } catch { throw CaseFailure(error) }
     }
 
     /// Runs `body`, turning failures into output with the documented exit status.
     func guarded(_ body: () throws(CaseFailure) -> CaseOutput) -> CaseOutput {
         do { return try body() } catch {
+            if let e = error.store { return failure(e) }
             var out = CaseOutput()
             out.status = error.status
-            if format == .json && error.isConflict {
-                out.stdout = json(ConflictView(outcome: "conflict", retryable: true, message: error.message))
-            }
             out.stderr = "wfc: " + error.message + "\n"
             return out
         }
+    }
+
+    /// A store failure as this command reports it: a WFC7xxx diagnostic on stderr (JSON Lines
+    /// with `--format json`) and its exit status (``StoreDiagnostics/exitStatus(_:)``). A
+    /// retryable failure also prints `{"outcome": "conflict", "retryable": true, …}` on stdout
+    /// with `--format json`.
+    public func failure(_ error: StoreError) -> CaseOutput {
+        var ids: [String] = []
+        if case .notFound = error {
+            // Only for the suggestion: a store that fails now just gives none.
+            ids = (try? SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout).caseIDs()) ?? []
+        }
+        let d = StoreDiagnostics.diagnostic(error, storePath: resolvedStorePath, caseIDs: ids)
+        var out = CaseOutput()
+        out.status = StoreDiagnostics.exitStatus(error.kind)
+        if format == .json && error.isRetryable {
+            out.stdout = json(ConflictView(outcome: "conflict", retryable: true, message: d.message, code: d.code.rawValue))
+        }
+        out.stderr = diagnosticOutput.render([d], sources: SourceMap([]))
+        return out
+    }
+
+    /// The diagnostics renderer for this command's `--format`.
+    var diagnosticOutput: DiagnosticOutput {
+        DiagnosticOutput(format: format == .json ? .json : diagnostics.format, useColor: diagnostics.useColor)
     }
 
     /// `--now`: RFC 3339, or a date meaning 09:00 that day in `timeZone`; the clock when absent.
@@ -79,11 +107,12 @@ public struct CaseCommands: Sendable {
     }
 }
 
-/// A failed `wfc case` command: its exit status and message.
+/// A failed `wfc case` command: its exit status and message, or the store failure that is
+/// reported as a diagnostic.
 struct CaseFailure: Error {
     var status: ExitStatus
     var message: String
-    var isConflict = false
+    var store: StoreError?
 
     init(_ status: ExitStatus, _ message: String) {
         self.status = status
@@ -91,15 +120,8 @@ struct CaseFailure: Error {
     }
 
     init(_ e: StoreError) {
-        switch e {
-        case .notFound: self.init(.usage, e.description)
-        case .invalidArgument: self.init(.usage, e.description)
-        case .alreadyExists: self.init(.diagnostics, e.description + "; give another --id")
-        case .conflict, .busy:
-            self.init(.diagnostics, e.description + (e.description.contains("run it again") ? "" : "; nothing was recorded, run the command again"))
-            isConflict = true
-        case .corrupt, .io: self.init(.failure, e.description)
-        }
+        self.init(StoreDiagnostics.exitStatus(e.kind), e.description)
+        store = e
     }
 }
 
@@ -107,6 +129,7 @@ struct ConflictView: Encodable {
     var outcome: String
     var retryable: Bool
     var message: String
+    var code: String
 }
 
 /// A refusal for JSON output.

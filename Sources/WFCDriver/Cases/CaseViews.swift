@@ -1,5 +1,6 @@
 import Foundation
 import WFCCalendar
+import WFCDiagnostics
 import WFCIR
 import WFCRuntime
 import WFCStore
@@ -111,13 +112,19 @@ extension CaseCommands {
             do throws(StoreError) { r = try store.verify(id) } catch { throw CaseFailure(error) }
             var out = CaseOutput()
             out.status = r.ok ? .clean : .diagnostics
+            if !r.ok {
+                // The details are WFC7008–WFC7011 diagnostics; a replay refusal shows its policy line.
+                let files = r.definitionHash.flatMap { try? store.sources($0) } ?? []
+                let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
+                out.stderr = diagnosticOutput.render(StoreDiagnostics.diagnostics(r, file: display),
+                                                     sources: SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) }))
+            }
             if format == .json { out.stdout = json(VerifyView(r)); return out }
             if r.ok {
                 out.stdout = "\(id): ok — \(r.events) events, hash chain intact, replay matches the stored snapshot\n"
             } else {
-                out.stdout = "\(id): FAILED" + (r.firstBadSeq.map { " — the hash chain breaks at event \($0)" } ?? "")
-                    + (r.firstDivergentSeq.map { "; replay diverges at event \($0)" } ?? "") + "\n"
-                for p in r.problems { out.stdout += "  \(p)\n" }
+                let found = [r.firstBadSeq.map { "the hash chain breaks at event \($0)" }, r.firstDivergentSeq.map { "replay diverges at event \($0)" }].compactMap { $0 }
+                out.stdout = "\(id): FAILED" + (found.isEmpty ? "" : " — " + found.joined(separator: "; ")) + "\n"
             }
             return out
         }
@@ -134,11 +141,18 @@ extension CaseCommands {
             if results.contains(where: { $0.error != nil }) { out.status = .failure }
             if format == .json {
                 out.stdout = json(["ticked": results.map { TickView(id: $0.caseID, seq: $0.audit?.seq, version: $0.step?.snapshot.version,
-                                                                   effects: $0.step?.effects.map(describe) ?? [], error: $0.error) }])
+                                                                   effects: $0.step?.effects.map(describe) ?? [], error: $0.error,
+                                                                   code: $0.storeError.map { StoreDiagnostics.descriptor($0.kind).code.rawValue }) }])
                 return out
             }
             if results.isEmpty { out.stdout = "nothing due at \(Timestamp(at))\n" }
             for r in results {
+                if let e = r.storeError {
+                    var d = StoreDiagnostics.diagnostic(e, storePath: resolvedStorePath)
+                    d.notes.insert("case `\(r.caseID)` was not ticked; the other cases were", at: 0)
+                    out.stderr += diagnosticOutput.render([d], sources: SourceMap([]))
+                    continue
+                }
                 if let e = r.error { out.stderr += "wfc: \(r.caseID): \(e)\n"; continue }
                 guard let step = r.step, let a = r.audit else { out.stdout += "\(r.caseID): nothing fired\n"; continue }
                 out.stdout += "\(r.caseID): tick (event \(a.seq), version \(step.snapshot.version))\n"
@@ -231,4 +245,6 @@ struct TickView: Encodable {
     var version: Int?
     var effects: [String]
     var error: String?
+    /// The WFC7xxx code when the error is a store failure.
+    var code: String?
 }

@@ -12,12 +12,18 @@ struct Case: ParsableCommand {
             The store is --store PATH, else $WFC_STORE, else ./.wfc/store.sqlite (created when missing). \
             Cases are pinned to the compiled definition they started with. See docs/store.md.
 
+            Store failures are diagnostics with WFC7xxx codes (`wfc explain WFC7001`).
+
             EXIT CODES:
               0  done
-              1  refused (recorded in the audit log), verify failed, diagnostics in the workflow or case file,
-                 or a conflict with another writer (nothing recorded; run the command again)
-              2  usage error: bad option, argument or time, or an unknown case id
-              3  the store could not be opened, read or written, or is corrupt
+              1  refused (recorded in the audit log), verify failed (WFC7008-7011),
+                 diagnostics in the workflow or case file, a case id that exists
+                 (WFC7002), or a conflict with another writer or a busy store
+                 (WFC7003, WFC7004: nothing recorded; run the command again)
+              2  usage error: bad option, argument or time, an unknown case id
+                 (WFC7001), or a case id or key the store rejects (WFC7007)
+              3  the store could not be opened, read or written (WFC7006),
+                 or is corrupt (WFC7005)
             """,
         subcommands: [CaseStart.self, CaseFire.self, CaseShow.self, CaseList.self, CaseHistory.self, CaseVerify.self, CaseTick.self]
     )

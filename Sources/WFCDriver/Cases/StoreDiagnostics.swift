@@ -1,0 +1,260 @@
+import WFCDiagnostics
+import WFCIR
+import WFCRuntime
+import WFCStore
+
+/// Turns the case store's failures into diagnostics (WFC7xxx): a stable code for every
+/// ``StoreError`` case and every kind of problem `wfc case verify` finds, the exit status each
+/// one ends a `wfc case` command with, and the diagnostic itself. Store failures concern no
+/// policy line, so most are unlocated; a replay that refuses a recorded event points at the
+/// policy line that refuses it, like a WFC6xxx refusal.
+public enum StoreDiagnostics {
+    /// The code of each store failure. The switch is exhaustive, so a new ``StoreError`` case
+    /// cannot be added without a code.
+    public static func descriptor(_ kind: StoreError.Kind) -> DiagnosticDescriptor {
+        switch kind {
+        case .notFound: UnknownCase.descriptor
+        case .alreadyExists: DuplicateCaseID.descriptor
+        case .conflict: ConcurrentUpdateConflict.descriptor
+        case .busy: StoreBusy.descriptor
+        case .corrupt: StoreCorrupt.descriptor
+        case .io: StoreUnavailable.descriptor
+        case .invalidArgument: InvalidStoreArgument.descriptor
+        }
+    }
+
+    /// The code of each kind of problem `wfc case verify` finds.
+    public static func descriptor(_ kind: VerifyFinding.Kind) -> DiagnosticDescriptor {
+        switch kind {
+        case .chainBroken: ChainBroken.descriptor
+        case .replayDiverged: ReplayDiverged.descriptor
+        case .definitionInvalid: PinnedDefinitionInvalid.descriptor
+        case .snapshotMismatch: SnapshotMismatch.descriptor
+        }
+    }
+
+    /// Every store code, for the registry and `wfc explain`.
+    public static let all: [DiagnosticDescriptor] =
+        StoreError.Kind.allCases.map { descriptor($0) } + VerifyFinding.Kind.allCases.map { descriptor($0) }
+
+    /// The exit status a store failure ends a `wfc case` command with (docs/store.md): an
+    /// unknown case id or a rejected argument is a usage error (2), like a missing path; a
+    /// duplicate id and a retryable conflict are reported problems (1); a store that cannot be
+    /// opened, read or written, or is corrupt, is an I/O failure (3). A failed verify is 1.
+    public static func exitStatus(_ kind: StoreError.Kind) -> ExitStatus {
+        switch kind {
+        case .notFound, .invalidArgument: .usage
+        case .alreadyExists, .conflict, .busy: .diagnostics
+        case .corrupt, .io: .failure
+        }
+    }
+
+    /// A store failure as a diagnostic. `storePath` is shown where the store itself is the
+    /// problem; `caseIDs` (the ids in the store) give a "did you mean" for an unknown id.
+    public static func diagnostic(_ error: StoreError, storePath: String, caseIDs: [String] = []) -> Diagnostic {
+        let store = "store: \(storePath)"
+        switch error {
+        case .notFound(let id):
+            let help = Suggestions.closest(to: id, among: caseIDs.filter { $0 != id }).map { "did you mean `\($0)`?" }
+                ?? "`wfc case list` shows the cases in this store"
+            return Diagnostic(UnknownCase(message: "no case `\(id)` in the store"), at: .unlocated, notes: [store], help: help)
+        case .alreadyExists(let id):
+            return Diagnostic(DuplicateCaseID(message: "a case `\(id)` already exists"), at: .unlocated, notes: [store],
+                              help: "give another --id, or leave --id out for a generated one; nothing was stored")
+        case .conflict(let id, let version, let why):
+            return Diagnostic(ConcurrentUpdateConflict(message: "conflict (retryable): case `\(id)` changed after version \(version) was read"),
+                              at: .unlocated, notes: [why],
+                              help: "run the command again: the event is evaluated on the new state (with --key, a key that was used meanwhile returns its first outcome instead)")
+        case .busy(let why):
+            return Diagnostic(StoreBusy(message: "the store is busy (retryable): \(why)"), at: .unlocated, notes: [store, "nothing was recorded"],
+                              help: "another process holds the store's write lock; run the command again")
+        case .corrupt(let why):
+            return Diagnostic(StoreCorrupt(message: "the store is corrupt: \(why)"), at: .unlocated, notes: [store],
+                              help: "the file was not written by this wfc or was edited by hand: `wfc case verify ID` names the first bad event; restore the store from a backup")
+        case .io(let why):
+            return Diagnostic(StoreUnavailable(message: "store I/O error: \(why)"), at: .unlocated, notes: [store],
+                              help: "check that the path is a file in a folder you may write to, or choose another store with --store or $WFC_STORE")
+        case .invalidArgument(let why):
+            return Diagnostic(InvalidStoreArgument(message: why), at: .unlocated)
+        }
+    }
+
+    /// What a failed verify found, one diagnostic per problem. `file` maps the IR's file names
+    /// to the paths shown (see ``RuntimeDiagnostics/diagnostic(_:file:fallback:)``); a replay
+    /// refusal with a span points at that policy line, everything else is unlocated.
+    public static func diagnostics(_ report: VerifyReport, file: (String) -> String = { $0 }) -> [Diagnostic] {
+        let id = report.caseID
+        return report.findings.map { f in
+            let event = f.seq.map { "event \($0)" } ?? "the log"
+            switch f.kind {
+            case .chainBroken:
+                return Diagnostic(ChainBroken(message: "the hash chain of case `\(id)` breaks at \(event)"), at: .unlocated, notes: [f.message],
+                                  help: "the audit log was changed outside wfc: compare `wfc case history \(id)` with an archived head hash and restore the store from a backup")
+            case .replayDiverged:
+                let message = ReplayDiverged(message: "replaying case `\(id)` against its pinned definition diverges at \(event)")
+                let help = "the log or the pinned definition was changed outside wfc; restore the store from a backup"
+                if let r = f.refusal, let span = r.span {
+                    return Diagnostic(message, at: span.sourceSpan(file), label: "the replay refuses the recorded event here",
+                                      notes: [f.message] + r.details, help: help)
+                }
+                return Diagnostic(message, at: .unlocated, notes: [f.message], help: help)
+            case .definitionInvalid:
+                return Diagnostic(PinnedDefinitionInvalid(message: "case `\(id)` cannot be replayed: \(f.message)"), at: .unlocated,
+                                  help: "the definitions table was changed outside wfc; restore the store from a backup")
+            case .snapshotMismatch:
+                return Diagnostic(SnapshotMismatch(message: "case `\(id)`: \(f.message)"), at: .unlocated,
+                                  help: "the cases table was changed outside wfc; the log is intact, so the replayed state is the true one")
+            }
+        }
+    }
+}
+
+// MARK: - Messages
+
+struct UnknownCase: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7001", name: "unknown-case", summary: "No case with this id is in the store.",
+        explanation: """
+            `wfc case fire`, `show`, `history` and `verify` name a case by the id it was started with. \
+            The id is looked up in the store that --store, $WFC_STORE or ./.wfc/store.sqlite names, so a \
+            case started with another store is not found. When an id in the store is close, wfc suggests \
+            it. Exit status 2, like a path that does not exist.
+            """,
+        example: "$ wfc case show C-10O\n", fix: "$ wfc case list\n$ wfc case show C-100\n")
+    var message: String
+}
+
+struct DuplicateCaseID: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7002", name: "duplicate-case-id", summary: "A case with this id already exists.",
+        explanation: """
+            `wfc case start --id ID` refuses an id that the store already holds, so that a case is \
+            never overwritten; nothing is stored. Without --id, wfc generates `WORKFLOW-xxxxxxxx`. Exit status 1.
+            """,
+        example: "$ wfc case start workflows/company-handover.yaml --data case.yaml --id C1   # C1 exists\n",
+        fix: "$ wfc case start workflows/company-handover.yaml --data case.yaml --id C2\n")
+    var message: String
+}
+
+struct ConcurrentUpdateConflict: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7003", name: "concurrent-update-conflict", summary: "Another writer changed the case first; nothing was recorded. Safe to retry.",
+        explanation: """
+            An event is evaluated against the case as it was read, and committed only if the case \
+            is still at that version (optimistic concurrency). When another writer committed in \
+            between, nothing is written and this conflict is reported (exit status 1; with --format \
+            json, `{"outcome": "conflict", "retryable": true}`). It is safe to run the command again: \
+            the event is then evaluated on the new state, and may mean something else there, which \
+            is why wfc does not retry by itself. Give --key (an idempotency key) so that a command \
+            that was retried after its first attempt did commit returns that first outcome instead \
+            of a second step.
+            """,
+        example: "$ wfc case fire C1 approve --as wang.wu   # while li.si's event commits\n",
+        fix: "$ wfc case fire C1 approve --as wang.wu --key approve-1   # run again\n")
+    var message: String
+}
+
+struct StoreBusy: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7004", name: "store-busy", summary: "Another process held the store's write lock for too long. Safe to retry.",
+        explanation: """
+            Writers take the SQLite file's write lock for one transition and wait up to 10 seconds \
+            for another process to release it. A lock held longer (a long `sqlite3` session, a stuck \
+            process) ends the command with this diagnostic and exit status 1; nothing was recorded.
+            """,
+        example: "$ sqlite3 .wfc/store.sqlite 'BEGIN IMMEDIATE; …'   # left open\n$ wfc case fire C1 submit --as zhang.san\n",
+        fix: "(end the other session, then run the command again)\n")
+    var message: String
+}
+
+struct StoreCorrupt: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7005", name: "store-corrupt", summary: "The store holds data that this wfc did not write.",
+        explanation: """
+            A row that does not decode, a snapshot that does not match its case row, a pinned \
+            definition that is missing or whose content hash is wrong, a file that is not a SQLite \
+            database, or a store written by a newer wfc. wfc refuses to guess and exits with status 3. \
+            `wfc case verify ID` walks the case's hash chain and names the first bad event.
+            """,
+        example: "$ sqlite3 .wfc/store.sqlite \"UPDATE cases SET version = 7 WHERE id = 'C1'\"\n$ wfc case show C1\n",
+        fix: "(restore the store from a backup)\n")
+    var message: String
+}
+
+struct StoreUnavailable: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7006", name: "store-unavailable", summary: "The store file could not be opened, read or written.",
+        explanation: """
+            The store path (--store, else $WFC_STORE, else ./.wfc/store.sqlite) must be a file, or a \
+            name for one, in a folder wfc may create and write to. A folder in its place, missing \
+            permissions or a full disk end the command with exit status 3; the path is shown.
+            """,
+        example: "$ wfc case list --store /proc/none/store.sqlite\n", fix: "$ wfc case list --store .wfc/store.sqlite\n")
+    var message: String
+}
+
+struct InvalidStoreArgument: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7007", name: "invalid-store-argument", summary: "The store cannot accept an argument: a case id or an idempotency key.",
+        explanation: """
+            A case id is 1 to 200 characters without spaces or control characters; an idempotency \
+            key (--key) must not be empty. Exit status 2, like any bad argument.
+            """,
+        example: "$ wfc case start workflows/company-handover.yaml --data case.yaml --id 'C 1'\n",
+        fix: "$ wfc case start workflows/company-handover.yaml --data case.yaml --id C-1\n")
+    var message: String
+}
+
+struct ChainBroken: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7008", name: "chain-broken", summary: "`wfc case verify`: the audit log's hash chain breaks.",
+        explanation: """
+            Each audit event stores the SHA-256 of its content and of the event before it. An edited \
+            row is found at its own number, a row re-hashed by the editor breaks the next link, and a \
+            removed last event shows at the case's chain head. The diagnostic names the first bad \
+            event; exit status 1. See docs/store.md, "The hash chain".
+            """,
+        example: "$ sqlite3 .wfc/store.sqlite \"UPDATE events SET actor = 'x' WHERE seq = 2\"   # after dropping the trigger\n$ wfc case verify C1\n",
+        fix: "(restore the store from a backup)\n")
+    var message: String
+}
+
+struct ReplayDiverged: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7009", name: "replay-diverged", summary: "`wfc case verify`: replaying the log does not give the recorded outcome.",
+        explanation: """
+            verify replays the intact events against the pinned definition with their recorded \
+            times: each accepted event must give the recorded snapshot, each refused attempt must \
+            still be refused. A difference means the log was rewritten consistently (hashes \
+            recomputed) or the engine changed. When the replay refuses an event that was recorded as \
+            accepted, the diagnostic points at the policy line that refuses it. Exit status 1.
+            """,
+        example: "(event 2 re-written as sent by li.si, its hash recomputed)\n$ wfc case verify C1\n",
+        fix: "(restore the store from a backup)\n")
+    var message: String
+}
+
+struct PinnedDefinitionInvalid: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7010", name: "pinned-definition-invalid", summary: "`wfc case verify`: the definition the case is pinned to is missing or altered.",
+        explanation: """
+            A case is pinned to the content hash of its compiled definition. verify cannot replay \
+            the log when that definition is missing from the store, does not load, or hashes to \
+            another value. Exit status 1.
+            """,
+        example: "$ sqlite3 .wfc/store.sqlite \"UPDATE definitions SET ir_json = '{}'\"\n$ wfc case verify C1\n",
+        fix: "(restore the store from a backup)\n")
+    var message: String
+}
+
+struct SnapshotMismatch: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7011", name: "snapshot-mismatch", summary: "`wfc case verify`: the stored case differs from the replay of its log.",
+        explanation: """
+            The log is intact and replays, but the snapshot (or version or status) in the case row \
+            is not what the replay gives: the case row was edited. Exit status 1.
+            """,
+        example: "$ sqlite3 .wfc/store.sqlite \"UPDATE cases SET snapshot = replace(snapshot, 'li.si', 'eve')\"\n$ wfc case verify C1\n",
+        fix: "(restore the store from a backup)\n")
+    var message: String
+}

@@ -229,11 +229,7 @@ public struct TransitionIR: Codable, Sendable, Equatable {
         var span: SpanIR
     }
 
-    private final class Box: @unchecked Sendable {
-        @exclusivity(unchecked) var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
+    private typealias Box = CopyOnWriteBox<Fields>
     private var box: Box
 
     private mutating func unique() {
@@ -450,11 +446,7 @@ public struct StateIR: Codable, Sendable, Equatable {
         var wait: WaitIR?
     }
 
-    private final class Box: @unchecked Sendable {
-        @exclusivity(unchecked) var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
+    private typealias Box = CopyOnWriteBox<Fields>
     private var box: Box
 
     private mutating func unique() {
@@ -575,4 +567,12 @@ public struct OmittedClauseIR: Codable, Sendable, Equatable {
         self.clause = clause
         self.reason = reason
     }
+}
+
+/// The shared storage of a copy-on-write value; the owner copies it before writing when
+/// another value shares it. Access is not checked for exclusivity: the owner only writes
+/// through a uniquely referenced box.
+final class CopyOnWriteBox<Fields: Sendable>: @unchecked Sendable {
+    @exclusivity(unchecked) var fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
 }

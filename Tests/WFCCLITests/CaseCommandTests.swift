@@ -85,6 +85,18 @@ import Testing
         #expect(list.stdout == "no cases\n")
     }
 
+    @Test func startProblemsFollowFormatJSON() throws {
+        let r = try wfc(["case", "start", workflow, "--data", "bad.yaml", "--id", "C3", "--now", "2025-09-26", "--format", "json"])
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        // One JSON object a line, each with its code: no human rendering mixed in.
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect((object?["code"] as? String)?.hasPrefix("WFC6") == true, "\(line)")
+        }
+    }
+
     @Test func usageAndUnknownCases() throws {
         let unknown = try wfc(["case", "show", "NOPE"])
         #expect(unknown.status == 2)

@@ -103,7 +103,7 @@ public struct CaseCommands: Sendable {
         let files = (try? store.sources(definitionHash)) ?? []
         let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
         let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
-        return diagnostics.render(refusals.map { RuntimeDiagnostics.diagnostic($0, file: display, fallback: fallback) }, sources: map)
+        return diagnosticOutput.render(refusals.map { RuntimeDiagnostics.diagnostic($0, file: display, fallback: fallback) }, sources: map)
     }
 }
 

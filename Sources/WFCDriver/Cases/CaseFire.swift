@@ -16,7 +16,7 @@ extension CaseCommands {
                 let loaded: (file: SourceFile, root: YAMLNode?, diagnostics: [Diagnostic])
                 do throws(CommandFailure) { loaded = try DataFiles.load(dataFile) } catch { throw CaseFailure(error.status, error.message) }
                 if !loaded.diagnostics.isEmpty {
-                    out.stderr = diagnostics.render(loaded.diagnostics, sources: SourceMap([loaded.file]))
+                    out.stderr = diagnosticOutput.render(loaded.diagnostics, sources: SourceMap([loaded.file]))
                     out.status = .diagnostics
                     return out
                 }

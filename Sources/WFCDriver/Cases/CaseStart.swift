@@ -88,7 +88,7 @@ extension CaseCommands {
             case .success(let loaded): w = loaded
             case .failure(let f):
                 if f.diagnostics.isEmpty { throw CaseFailure(.failure, f.message) }
-                out.stderr = diagnostics.render(f.diagnostics, sources: SourceMap(f.sources))
+                out.stderr = diagnosticOutput.render(f.diagnostics, sources: SourceMap(f.sources))
                 out.status = .diagnostics
                 return out
             }
@@ -113,7 +113,7 @@ extension CaseCommands {
                 }
             }
             if !problems.isEmpty {
-                out.stderr = diagnostics.render(problems, sources: SourceMap(w.sources + [c.file]))
+                out.stderr = diagnosticOutput.render(problems, sources: SourceMap(w.sources + [c.file]))
                 out.status = .diagnostics
                 return out
             }
@@ -122,7 +122,7 @@ extension CaseCommands {
             do throws(StoreError) { result = try store.start(def, caseID: caseID, data: c.data, people: c.people, actor: actor, now: at) } catch { throw CaseFailure(error) }
             switch result {
             case .refused(let r):
-                out.stderr = diagnostics.render([w.diagnostic(r, fallback: .point(c.file.path, 0))], sources: SourceMap(w.sources))
+                out.stderr = diagnosticOutput.render([w.diagnostic(r, fallback: .point(c.file.path, 0))], sources: SourceMap(w.sources))
                 out.status = .diagnostics
             case .started(let step, let audit):
                 // The IR names files relative to the workflow's folder.

@@ -3,7 +3,7 @@ import Foundation
 /// Runs deep recursive work (checking, planning, evaluating very tall trees) on a thread with a
 /// large stack, so no expression the limits accept can overflow the caller's stack — whatever
 /// thread (main, Swift concurrency pool, 512 KiB secondary thread) the host calls from.
-enum DeepStack {
+package enum DeepStack {
     /// Trees up to this height are checked and planned on the caller's stack (these phases use
     /// large frames, especially in debug builds).
     static let inlineHeight = 16
@@ -23,7 +23,7 @@ enum DeepStack {
         }
     }
 
-    static func run<T>(_ body: () -> T) -> T {
+    package static func run<T>(_ body: () -> T) -> T {
         withoutActuallyEscaping(body) { escapable -> T in
             let job = Job<T>()
             job.body = escapable

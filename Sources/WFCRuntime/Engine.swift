@@ -143,6 +143,17 @@ struct Run {
     var trace: [TraceEntry] = []
     var effects: [Effect] = []
     var steps = 0
+    /// How deeply `enter` calls are nested now: automatic steps (a `then`, a choice, a used-up
+    /// round limit) enter the next state from inside the previous one.
+    private var depth = 0
+    /// Every this many nested entries the chain goes on on a fresh, large stack, so that a
+    /// long chain of automatic states cannot overflow the caller's (debug frames are large,
+    /// and worker threads have small stacks).
+    private static let entriesPerStack = 16
+    /// Bounded states whose used-up rounds sent this step elsewhere: meeting one again means
+    /// the round limits send the case round in a loop.
+    /// (Per region instance: each foreach item has rounds of its own.)
+    private var redirected: [(path: Path, state: String)] = []
     /// Automatic exits found blocked in this (lenient) step, so that settling terminates.
     var blocked: Set<Path> = []
 
@@ -251,6 +262,16 @@ struct Run {
     // MARK: entering and leaving
 
     mutating func enter(_ stateID: Int, at path: Path) throws(Refusal) {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth % Self.entriesPerStack == 0 else { return try enterHere(stateID, at: path) }
+        let result: Result<Void, Refusal> = DeepStack.run {
+            do throws(Refusal) { try self.enterHere(stateID, at: path); return .success(()) } catch { return .failure(error) }
+        }
+        try result.get()
+    }
+
+    private mutating func enterHere(_ stateID: Int, at path: Path) throws(Refusal) {
         steps += 1
         let s = try def.state(stateID)
         guard steps <= Engine.maxAutomaticSteps else {
@@ -351,6 +372,11 @@ struct Run {
     /// instead of entering `s`, recording the escalation and violation as an overdue deadline does.
     private mutating func exhausted(_ s: Definition.StateRef, _ limit: RoundLimitIR, max: Int, at path: Path) throws(Refusal) {
         let name = s.name
+        if redirected.contains(where: { $0.path == path && $0.state == name }) {
+            let loop = redirected.filter { $0.path == path }.map(\.state) + [name]
+            throw Refusal(.maxRounds, "the used-up round limits of \(loop.map { "`\($0)`" }.joined(separator: " → ")) send the case round in a loop", span: limit.span)
+        }
+        redirected.append((path, name))
         // `s` is not entered: its count stays at the limit.
         try modify(path) { r throws(Refusal) in r.rounds[name] = max }
         let instead = limit.target.map { def.ir.states.indices.contains($0) ? "`\(def.state(known: $0).name)`" : "#\($0)" } ?? "`join`"

@@ -68,7 +68,8 @@ extension Definition {
             if case .double(let d) = v, d.rounded() == d, abs(d) < 9e18 { return .int(Int(d)) }
             return wrong()
         case .decimal:
-            if case .double = v { return v }
+            // Infinity and NaN (`1.0 / 0.0`, YAML's `.inf`) are not amounts, and JSON cannot hold them.
+            if case .double(let d) = v { return d.isFinite ? v : wrong("expected a finite decimal, got \(d)") }
             if case .int(let i) = v { return .double(Double(i)) }
             return wrong()
         case .bool:

@@ -64,3 +64,17 @@ private func mapped(_ yaml: String, _ needle: String) throws -> (text: String, o
         #expect(file.text(m.fileOffset(vi), m.fileOffset(vi) + 3) == "bad")
     }
 }
+
+/// A caret that ends on an escape covers the whole escape, so that a fix-it replaces it whole.
+@Suite struct EscapeSpanTests {
+    @Test func aSpanEndingOnAnEscapedQuoteCoversTheEscape() throws {
+        let yaml = "g: \"case.kind == \\\"anual\\\" && x\"\n"
+        let file = SourceFile(path: "t.yaml", text: yaml)
+        let node = try #require(YAMLLoader().load(file).root?["g"])
+        let s = try #require(node.scalar)
+        let m = ScalarOffsetMap(value: s.text, style: s.style, span: node.span.in("t.yaml"), file: file)
+        // Value bytes of `"anual"` (with its quotes) are 13..<20.
+        let span = m.fileSpan(13, 20, file: "t.yaml")
+        #expect(file.text(span.start, span.end) == "\\\"anual\\\"")
+    }
+}

@@ -51,9 +51,56 @@ import WFCIR
         #expect(step.effects.contains(.escalation(esc)))
         #expect(step.effects.contains { if case .taskOpened(let state, _, _, let roles, _) = $0 { state == "hr_decide" && roles == ["hr"] } else { false } })
 
-        // The decision moves on; a later attempt to enter `review` is redirected again.
+        // The decision moves on.
         let on = try accepted(Engine.fire(def, snap, Event("approve", actor: "dave"), now: t0))
         #expect(on.activeNames == ["check"])
+    }
+
+    @Test func aLaterStepIntoTheUsedUpStateIsRedirectedAgain() throws {
+        // `hr_decide` may send the case back to `prepare` in this variant of the fixture.
+        var ir = def.ir
+        let prepare = try #require(ir.state(named: "prepare")).id
+        let decide = try #require(ir.state(named: "hr_decide")).id
+        ir.states[decide].transitions[1].target = prepare
+        let d = try Definition(ir)
+        var s = try accepted(Engine.start(d, caseID: "R2", data: [:], people: people, now: t0))
+        for _ in 0..<2 {
+            s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
+            s = try accepted(Engine.fire(d, s, Event("reject", actor: "carol"), now: t0))
+        }
+        s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
+        #expect(s.activeNames == ["hr_decide"])
+        s = try accepted(Engine.fire(d, s, Event("cancel", actor: "dave"), now: t0))
+        #expect(s.activeNames == ["prepare"])
+        // `review` is still at its limit: the next `ready` goes to `hr_decide` again.
+        s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
+        #expect(s.activeNames == ["hr_decide"])
+        #expect(s.root.rounds["review"] == 2)
+        #expect(s.root.rounds["hr_decide"] == 2)
+        #expect(s.escalations.count == 2)
+    }
+
+    @Test func roundLimitsThatSendEachOtherRoundAreRefusedNotFollowedForever() throws {
+        // `wfc check` rejects this (WFC5018); the engine must still not loop or crash on such IR.
+        var ir = def.ir
+        let review = try #require(ir.state(named: "review")).id
+        let check = try #require(ir.state(named: "check")).id
+        ir.states[review].roundLimit?.target = check
+        let span = try #require(ir.states[check].span as SpanIR?)
+        ir.states[check].roundLimit = RoundLimitIR(target: review, span: span)
+        let d = try Definition(ir)
+        var s = try accepted(Engine.start(d, caseID: "R3", data: [:], people: people, now: t0))
+        for _ in 0..<2 {
+            s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
+            s = try accepted(Engine.fire(d, s, Event("reject", actor: "carol"), now: t0))
+        }
+        // Review used up: to `check` (its first round).
+        s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
+        #expect(s.activeNames == ["check"])
+        // Check used up too: to `review`, which is used up: back to `check` — a loop.
+        let r = try refused(Engine.fire(d, s, Event("redo", actor: "carol"), now: t0))
+        #expect(r.kind == .maxRounds)
+        #expect(r.message == "the used-up round limits of `check` → `review` → `check` send the case round in a loop")
     }
 
     @Test func redirectIsDeterministicAndSurvivesJSON() throws {
@@ -103,5 +150,57 @@ import WFCIR
         #expect(check.maxRounds == 1)
         #expect(check.roundLimit?.redirects == false)
         #expect(def.ir.state(named: "inspect")?.roundLimit?.join == true)
+    }
+}
+
+/// Automatic steps enter the next state from inside the previous one; a long chain must not
+/// overflow the stack, even in a debug build on a test thread.
+@Suite struct AutomaticChainTests {
+    /// The rounds fixture with `withdraw` leading through `length` automatic states.
+    func chained(_ length: Int) throws -> Definition {
+        var ir = try definition("rounds").ir
+        let withdrawn = try #require(ir.state(named: "withdrawn")).id
+        let prepare = try #require(ir.state(named: "prepare"))
+        let first = ir.states.count
+        for i in 0..<length {
+            let id = first + i
+            ir.states.append(StateIR(id: id, name: "auto\(i)", kind: .task, region: 0, span: prepare.span, transitions: [], requires: [],
+                                     then: i + 1 < length ? id + 1 : withdrawn, fills: [], choice: [], regions: []))
+            ir.regions[0].states.append(id)
+        }
+        let withdraw = try #require(prepare.transitions.firstIndex { $0.event == "withdraw" })
+        ir.states[prepare.id].transitions[withdraw].target = first
+        return try Definition(ir)
+    }
+
+    @Test func aLongChainOfAutomaticStatesRunsToTheEnd() throws {
+        let d = try chained(600)
+        let s = try accepted(Engine.start(d, caseID: "A1", data: [:], people: ["handover": "alice", "manager": "carol", "hr": "dave"],
+                                          now: at("2025-09-26T10:00:00+08:00")))
+        let done = try accepted(Engine.fire(d, s, Event("withdraw", actor: "alice"), now: at("2025-09-26T10:00:00+08:00")))
+        #expect(done.status == .withdrawn)
+    }
+
+    @Test func aChainPastTheCapIsRefused() throws {
+        let d = try chained(1_200)
+        let s = try accepted(Engine.start(d, caseID: "A2", data: [:], people: ["handover": "alice", "manager": "carol", "hr": "dave"],
+                                          now: at("2025-09-26T10:00:00+08:00")))
+        let r = try refused(Engine.fire(d, s, Event("withdraw", actor: "alice"), now: at("2025-09-26T10:00:00+08:00")))
+        #expect(r.kind == .runtimeError)
+        #expect(r.message.hasPrefix("more than 1000 automatic steps in one step"))
+    }
+}
+
+/// Infinity and NaN are not amounts, and the store's JSON cannot hold them.
+@Suite struct NonFiniteDecimalTests {
+    @Test(arguments: [Double.infinity, -Double.infinity, Double.nan])
+    func startDataWithANonFiniteDecimalIsRefused(_ value: Double) throws {
+        var ir = try definition("rounds").ir
+        ir.fields.append(FieldIR(id: ir.fields.count, name: "amount", type: .decimal, optional: true))
+        let d = try Definition(ir)
+        let people = ["handover": "alice", "manager": "carol", "hr": "dave"]
+        let r = try refused(Engine.start(d, caseID: "D1", data: ["amount": .double(value)], people: people, now: at("2025-09-26T10:00:00+08:00")))
+        #expect(r.details.contains { $0.contains("amount: expected a finite decimal") }, "\(r.details)")
+        _ = try accepted(Engine.start(d, caseID: "D2", data: ["amount": .double(12.5)], people: people, now: at("2025-09-26T10:00:00+08:00")))
     }
 }

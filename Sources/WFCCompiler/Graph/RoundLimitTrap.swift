@@ -6,6 +6,8 @@ import WFCDiagnostics
 /// (WFC6014) and nothing else can move the case: it is stuck for good.
 enum RoundLimitTrap: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
+        // Only bounds without `then` can trap.
+        guard g.ir.states.contains(where: { $0.maxRounds != nil && !($0.roundLimit?.redirects ?? false) }) else { return }
         // Linear: each state's certain entry is worked out once, then each state that is not
         // automatic is stuck for bound `b` when every step from it certainly enters `b`.
         var entries = CertainEntries(g)
@@ -56,17 +58,62 @@ enum RoundLimitTrap: GraphCheck {
             return entry(t)
         }
 
-        private mutating func entry(_ t: Int) -> Int? {
+        /// The answer for `t` when no search is needed: `.some` of it, or nil to search.
+        private func known(_ t: Int) -> Int?? {
             let s = g.ir.states[t]
-            if s.maxRounds != nil && !(s.roundLimit?.redirects ?? false) { return t }
-            guard automatic(s) else { return nil }
-            if let known = memo[t] { return known }
-            memo[t] = .some(nil)
-            let out = eventual(t, g)
-            var result: Int?
-            if let first = out.first, let b = entry(of: first), out.dropFirst().allSatisfy({ entry(of: $0) == b }) { result = b }
-            memo[t] = .some(result)
-            return result
+            if s.maxRounds != nil && !(s.roundLimit?.redirects ?? false) { return .some(t) }
+            guard automatic(s) else { return .some(nil) }
+            return memo[t]
+        }
+
+        /// Iterative (an explicit stack, not recursion): chains of automatic states can be
+        /// thousands long. A state under evaluation counts as entering none (cycles).
+        private mutating func entry(_ t0: Int) -> Int? {
+            if let k = known(t0) { return k }
+            struct Frame { var state: Int; var out: [GraphModel.Edge]; var next = 0; var bound: Int? = nil }
+            memo[t0] = .some(nil)
+            var stack = [Frame(state: t0, out: eventual(t0, g))]
+            var returned: Int?? = nil
+            while !stack.isEmpty {
+                var f = stack[stack.count - 1]
+                var result: Int?? = nil // set when this frame is done
+                if let r = returned {
+                    returned = nil
+                    if f.next == 0 {
+                        if let b = r { f.bound = b } else { result = .some(nil) }
+                    } else if r != f.bound {
+                        result = .some(nil)
+                    }
+                    f.next += 1
+                }
+                // Edges whose answer needs no search are settled here, in order.
+                while result == nil, f.next < f.out.count {
+                    let e = f.out[f.next]
+                    let answer: Int??
+                    if let t = e.to, !e.join, g.ir.states.indices.contains(t) { answer = known(t) } else { answer = .some(nil) }
+                    guard let r = answer else { break }
+                    if f.next == 0 {
+                        if let b = r { f.bound = b } else { result = .some(nil) }
+                    } else if r != f.bound {
+                        result = .some(nil)
+                    }
+                    f.next += 1
+                }
+                if result == nil, f.next >= f.out.count { result = .some(f.out.isEmpty ? nil : f.bound) }
+                if let done = result {
+                    memo[f.state] = done
+                    stack.removeLast()
+                    returned = done
+                    if stack.isEmpty { return done ?? nil }
+                    continue
+                }
+                // The next edge needs a search of its own.
+                stack[stack.count - 1] = f
+                guard let t = f.out[f.next].to else { continue }
+                memo[t] = .some(nil)
+                stack.append(Frame(state: t, out: eventual(t, g)))
+            }
+            return nil
         }
     }
 }

@@ -13,9 +13,12 @@ public struct ScalarOffsetMap: Sendable {
     private var offsets: [Int]
     /// True when the map is exact.
     public let isExact: Bool
+    /// The file's bytes, to see whether a value byte came from an escape.
+    private let bytes: [UInt8]
 
     public init(value: String, style: ScalarStyle, span: SourceSpan, file: SourceFile) {
         let bytes = file.bytes
+        self.bytes = bytes
         let start = min(max(span.start, 0), bytes.count)
         let end = min(max(span.end, start), bytes.count)
         var builder = Builder(bytes: bytes, start: start, end: end)
@@ -51,9 +54,14 @@ public struct ScalarOffsetMap: Sendable {
     /// A span of value bytes `[a, b)` as a file span.
     public func fileSpan(_ a: Int, _ b: Int, file: String) -> SourceSpan {
         let s = fileOffset(a)
-        var e = b > a ? fileOffset(b - 1) + 1 : s
-        // A multi-byte character or an escape: extend to the end of what produced the last byte.
-        if b > a, b < offsets.count { e = max(e, min(fileOffset(b), e)) }
+        let last = fileOffset(b - 1)
+        var e = b > a ? last + 1 : s
+        // An escape (`\"`, `\u4E2D`, `''`) is several file bytes for the last value byte(s):
+        // end after the whole escape, which is where the next value byte comes from.
+        if b > a, b < offsets.count, bytes.indices.contains(last), bytes[last] == UInt8(ascii: "\\") || bytes[last] == UInt8(ascii: "'") {
+            let next = fileOffset(b)
+            if next > e && next - last <= 10 { e = next }
+        }
         return SourceSpan(file: file, start: s, end: max(e, s))
     }
 

@@ -13,7 +13,8 @@ import WFCIR
     init() throws { def = try definition("rounds") }
 
     /// Two rejected reviews: the case is back in `prepare` with `review` at its limit.
-    func reviewedTwice() throws -> CaseSnapshot {
+    func reviewedTwice(_ def: Definition? = nil) throws -> CaseSnapshot {
+        let def = def ?? self.def
         var s = try accepted(Engine.start(def, caseID: "R1", data: [:], people: people, now: t0))
         for _ in 0..<2 {
             s = try accepted(Engine.fire(def, s, Event("ready", actor: "alice"), now: t0))
@@ -63,11 +64,7 @@ import WFCIR
         let decide = try #require(ir.state(named: "hr_decide")).id
         ir.states[decide].transitions[1].target = prepare
         let d = try Definition(ir)
-        var s = try accepted(Engine.start(d, caseID: "R2", data: [:], people: people, now: t0))
-        for _ in 0..<2 {
-            s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
-            s = try accepted(Engine.fire(d, s, Event("reject", actor: "carol"), now: t0))
-        }
+        var s = try reviewedTwice(d)
         s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
         #expect(s.activeNames == ["hr_decide"])
         s = try accepted(Engine.fire(d, s, Event("cancel", actor: "dave"), now: t0))
@@ -89,11 +86,7 @@ import WFCIR
         let span = try #require(ir.states[check].span as SpanIR?)
         ir.states[check].roundLimit = RoundLimitIR(target: review, span: span)
         let d = try Definition(ir)
-        var s = try accepted(Engine.start(d, caseID: "R3", data: [:], people: people, now: t0))
-        for _ in 0..<2 {
-            s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
-            s = try accepted(Engine.fire(d, s, Event("reject", actor: "carol"), now: t0))
-        }
+        var s = try reviewedTwice(d)
         // Review used up: to `check` (its first round).
         s = try accepted(Engine.fire(d, s, Event("ready", actor: "alice"), now: t0))
         #expect(s.activeNames == ["check"])

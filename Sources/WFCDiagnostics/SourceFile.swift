@@ -76,7 +76,30 @@ public final class SourceFile: Sendable {
     /// that character.
     public func lineColumn(of offset: Int) -> LineColumn {
         let o = min(max(offset, 0), bytes.count)
-        let li = lineIndex(of: o)
+        return lineColumn(clamped: o, line: lineIndex(of: o))
+    }
+
+    /// Line and column of a byte offset, searching from line index `hint` (the line of an
+    /// earlier offset; updated here). Offsets met in file order cost a step or two instead of
+    /// a binary search, which on a large file is a cache miss per probe.
+    public func lineColumn(of offset: Int, hint: inout Int) -> LineColumn {
+        let o = min(max(offset, 0), bytes.count)
+        var li = min(max(hint, 0), lineStarts.count - 1)
+        if lineStarts[li] > o {
+            li = lineIndex(of: o)
+        } else {
+            var steps = 0
+            while li + 1 < lineStarts.count && lineStarts[li + 1] <= o {
+                li += 1
+                steps += 1
+                if steps == 8 { li = lineIndex(of: o); break }
+            }
+        }
+        hint = li
+        return lineColumn(clamped: o, line: li)
+    }
+
+    private func lineColumn(clamped o: Int, line li: Int) -> LineColumn {
         var start = lineStarts[li]
         if li == 0 && hasBOM { start = min(3, o) }
         var column = 1

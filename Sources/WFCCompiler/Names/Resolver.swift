@@ -29,12 +29,15 @@ struct Resolver {
     private let mainFileNameCache: String
     /// The workflow's own file: nearly every span is in it, and a lookup hashes the path.
     private let mainSource: SourceFile?
+    /// The line of the last span converted in the main file: spans mostly come in file order.
+    private let lineHint = LineHint()
 
     /// IR spans name files relative to the workflow's folder, so the IR (and its content
     /// hash) does not depend on the directory wfc ran in.
     func spanIR(_ s: SourceSpan) -> SpanIR {
         let inMain = s.file == syntax.file
-        let lc = (inMain ? mainSource : sources[s.file])?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0)
+        let lc = inMain ? (mainSource?.lineColumn(of: s.start, hint: &lineHint.value) ?? LineColumn(line: 0, column: 0))
+            : (sources[s.file]?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0))
         return SpanIR(file: inMain ? mainFileName : relative(s.file), start: s.start, end: s.end, line: lc.line, column: lc.column)
     }
 
@@ -397,4 +400,9 @@ struct CalendarRequired: DiagnosticMessage {
         example: "workflow: handover\n# no calendar\nstates:\n  review: {due: 3 working days}\n",
         fix: "workflow: handover\ncalendar: cn-mainland\nstates:\n  review: {due: 3 working days}\n")
     var message: String { "working days are used, but the workflow has no `calendar:`" }
+}
+
+/// A line index that span conversions (which do not mutate the resolver) can update.
+private final class LineHint {
+    var value = 0
 }

@@ -3,6 +3,20 @@ import Testing
 @testable import WFCDiagnostics
 
 @Suite struct SourceFileTests {
+    @Test func lineColumnWithAHintAgreesWithTheSearch() {
+        let f = SourceFile(path: "h.yaml", text: "a: 1\n交接人: 张三\n\n  - x\r\nlast line without newline")
+        let offsets = Array(0...f.bytes.count)
+        // In file order, backwards, and jumping about: the hint only changes how fast.
+        for order in [offsets, offsets.reversed(), offsets.enumerated().map { offsets[($0.offset * 7) % offsets.count] }] {
+            var hint = 0
+            for o in order {
+                #expect(f.lineColumn(of: o, hint: &hint) == f.lineColumn(of: o), "offset \(o)")
+            }
+        }
+        var wild = 1_000
+        #expect(f.lineColumn(of: 3, hint: &wild) == f.lineColumn(of: 3))
+    }
+
     @Test func lineColumnCountsScalarsNotBytes() {
         let f = SourceFile(path: "f", text: "经理审批: x\n😀y\r\nz\rw")
         #expect(f.lineColumn(of: 0) == LineColumn(line: 1, column: 1))

@@ -85,16 +85,17 @@ public final class SourceFile: Sendable {
     public func lineColumn(of offset: Int, hint: inout Int) -> LineColumn {
         let o = min(max(offset, 0), bytes.count)
         var li = min(max(hint, 0), lineStarts.count - 1)
-        if lineStarts[li] > o {
-            li = lineIndex(of: o)
-        } else {
-            var steps = 0
-            while li + 1 < lineStarts.count && lineStarts[li + 1] <= o {
-                li += 1
-                steps += 1
-                if steps == 8 { li = lineIndex(of: o); break }
-            }
+        var steps = 0
+        // A few lines either way, then a binary search.
+        while lineStarts[li] > o && li > 0 && steps < 8 {
+            li -= 1
+            steps += 1
         }
+        while li + 1 < lineStarts.count && lineStarts[li + 1] <= o && steps < 8 {
+            li += 1
+            steps += 1
+        }
+        if lineStarts[li] > o || (li + 1 < lineStarts.count && lineStarts[li + 1] <= o) { li = lineIndex(of: o) }
         hint = li
         return lineColumn(clamped: o, line: li)
     }

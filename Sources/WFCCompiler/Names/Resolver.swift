@@ -179,12 +179,12 @@ struct Resolver {
         case .wait(let w):
             st.kind = .wait
             if let dur = w.duration { noteWorkingDays(dur) }
-            st.wait = WaitIR(until: w.until.map(exprIR), duration: w.duration.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) })
+            st.wait = WaitIR(until: w.until.map { exprIR($0) }, duration: w.duration.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) })
         }
         st.transitions.reserveCapacity(s.events.reduce(0) { $0 + $1.alternatives.count })
         for e in s.events {
             for alt in e.alternatives {
-                var t = TransitionIR(event: e.name.value, roles: alt.by.compactMap { role($0) }, target: nil, guardExpr: alt.when.map(exprIR),
+                var t = TransitionIR(event: e.name.value, roles: alt.by.compactMap { role($0) }, target: nil, guardExpr: alt.when.map { exprIR($0) },
                                      assignments: [], fills: alt.fills.compactMap { field($0) }, requires: alt.requires.compactMap { requirement($0) },
                                      violation: alt.violation?.value, clause: alt.clause?.value, title: alt.title?.value, span: spanIR(alt.span))
                 if let to = alt.to {
@@ -221,7 +221,7 @@ struct Resolver {
         }
         if let due = s.due {
             if let w = due.within { noteWorkingDays(w) }
-            st.due = DueIR(within: due.within.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) }, by: due.by.map(exprIR),
+            st.due = DueIR(within: due.within.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) }, by: due.by.map { exprIR($0) },
                            escalate: due.escalate.compactMap { role($0) }, target: due.to.flatMap { target($0, region: region, regionOf: regionOf) },
                            violation: due.violation?.value, span: spanIR(due.span))
         }

@@ -189,16 +189,19 @@ public enum CELExprTool {
 
     /// Checks and evaluates an expression. Throws `CELErrors` for parse/check problems
     /// (spans are byte offsets in `expression`); evaluation errors are returned in the output.
+    /// `values` are preset variable values (the host's `now`); the JSON variables override them.
     public static func run(_ expression: String, declarations: [String] = [], variablesJSON: Data? = nil,
-                           environment: CELEnvironment = CELEnvironment()) throws(CELErrors) -> Output {
+                           environment: CELEnvironment = CELEnvironment(), values: [String: CELValue] = [:]) throws(CELErrors) -> Output {
         let env = environment
         do {
             try declare(declarations, in: env)
         } catch { throw CELErrors([error]) }
         let program = try env.compile(expression)
-        var vars: [String: CELValue] = [:]
+        var vars = values
         if let variablesJSON {
-            do { vars = try CELJSON.variables(variablesJSON, env: env) } catch { throw CELErrors([error]) }
+            do {
+                for (k, v) in try CELJSON.variables(variablesJSON, env: env) { vars[k] = v }
+            } catch { throw CELErrors([error]) }
         }
         do {
             let v = try program.evaluate(vars)

@@ -1,11 +1,21 @@
 import CEL
+import Foundation
+import WFCCalendar
 import WFCIR
 
 /// The CEL environment of a workflow's expressions, shared by the compiler (to check them)
 /// and the runtime (to evaluate them): `case` is a record typed by the case schema, enum
 /// fields are enum types, checklist items carry `done`, and the workflow date functions are
-/// registered with the given calendar.
+/// registered with the given calendar. Every workflow also has `now` (a `timestamp`: the time
+/// of the step being processed) and `today` (its `date` in the calendar's time zone).
 public struct CaseEnvironment: @unchecked Sendable {
+    /// The name of the read-only variable holding the step's time.
+    public static let nowName = "now"
+    /// The name of the read-only variable holding the step's local date.
+    public static let todayName = "today"
+    /// Top-level names every expression already has; a foreach `as:` may not take one.
+    public static let builtinNames: Set<String> = ["case", nowName, todayName]
+
     public let env: CELEnvironment
     /// The record type of `case`.
     public let caseType: CELRecordType
@@ -15,6 +25,10 @@ public struct CaseEnvironment: @unchecked Sendable {
     public let caseSlot: Int
     /// Slots of extra variables (a foreach body's item), by name.
     public let extraSlots: [String: Int]
+    /// The slot of `now` (a `timestamp`).
+    public let nowSlot: Int
+    /// The slot of `today` (a `date`).
+    public let todaySlot: Int
 
     /// Builds the environment. `extra` declares further variables (a foreach item);
     /// `calendar` supplies working days to `working_days_between` and `add_working_days`.
@@ -29,12 +43,37 @@ public struct CaseEnvironment: @unchecked Sendable {
         }
         caseType = env.declareRecord("Case", fields: fields)
         caseSlot = env.declare("case", .record(caseType))
+        // Declared for every workflow, so the compiler checks against exactly what the runtime
+        // binds; a case field cannot clash with them (fields are read as `case.X`).
+        nowSlot = env.declare(Self.nowName, .timestamp)
+        todaySlot = env.declare(Self.todayName, .date)
         var slots: [String: Int] = [:]
-        for (name, t) in extra { slots[name] = env.declare(name, t) }
+        // The parser rejects an `as:` that names a built-in; skipping one here keeps a
+        // hand-written IR from retyping `case`, `now` or `today`.
+        for (name, t) in extra where !Self.builtinNames.contains(name) { slots[name] = env.declare(name, t) }
         env.register(WorkflowFunctions(calendar: calendar))
         self.env = env
         self.fieldTypes = types
         self.extraSlots = slots
+    }
+
+    /// Binds `now` and `today` in `activation` for a step at `now`.
+    public func bindTime(_ activation: CELActivation, now: CELTimestamp, today: CELDate) {
+        activation[nowSlot] = .timestamp(now)
+        activation[todaySlot] = .date(today)
+    }
+
+    /// The local date of the instant `seconds` (since 1970-01-01T00:00:00Z): in `calendar`'s
+    /// time zone (Asia/Shanghai for `cn-mainland`), or in UTC without a calendar — the zone
+    /// the runtime already uses for the ends of days when a workflow names no calendar.
+    public static func today(atSeconds seconds: Int64, calendar: WorkingCalendar?) -> CELDate {
+        // `localDate` fails only outside years 1–9999, which a step's time never is.
+        if let calendar, let d = try? calendar.localDate(Date(timeIntervalSince1970: TimeInterval(seconds))) {
+            return CELDate(daysSinceEpoch: Int64(d.daysSinceEpoch))
+        }
+        // Floor division, so instants before 1970 fall on the right day.
+        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        return CELDate(daysSinceEpoch: days)
     }
 
     /// The CEL type of a schema type. Enum and record types are declared in `env` under

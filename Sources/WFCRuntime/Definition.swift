@@ -123,6 +123,15 @@ public struct Definition: @unchecked Sendable {
         /// Indices (in `ir.fields`) of the fields read as `case.<field>`; nil when `case` may be
         /// used otherwise. Only these are converted to CEL values for an evaluation.
         let caseFields: [Int]?
+        /// Whether the text mentions `now` or `today` anywhere (a superset of reading them):
+        /// only then is the step's time converted to a local date and bound.
+        let readsTime: Bool
+    }
+
+    /// True when `source` contains `now` or `today` (even inside a word or a string literal:
+    /// a false hit only binds two variables the expression does not read).
+    static func mentionsTime(_ source: String) -> Bool {
+        source.contains(CaseEnvironment.nowName) || source.contains(CaseEnvironment.todayName)
     }
 
     /// The case fields `source` reads, found by scanning for `case` followed by `.` and a field
@@ -194,7 +203,8 @@ public struct Definition: @unchecked Sendable {
             guard let scope = scopes[region] else { throw DefinitionError(message: "no environment for region \(region)", span: e.span) }
             do {
                 let p = try scope.env.compile(e.source, expecting: expecting)
-                programs[key] = Compiled(program: p, caseFields: Self.caseFieldsRead(e.source, fields: ir.fields))
+                programs[key] = Compiled(program: p, caseFields: Self.caseFieldsRead(e.source, fields: ir.fields),
+                                         readsTime: Self.mentionsTime(e.source))
                 return p
             } catch {
                 throw DefinitionError(message: "cannot compile `\(e.source)`: \(error)", span: e.span)
@@ -289,8 +299,9 @@ public struct Definition: @unchecked Sendable {
     }
 
     /// Evaluates an expression of `region` over `data` and the foreach items in `items`
-    /// (alias → item value).
-    func evaluate(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR]) throws(Refusal) -> CELValue {
+    /// (alias → item value), at the step's time `now` (bound as `now`, and as `today` in the
+    /// calendar's time zone).
+    func evaluate(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR], now: Timestamp) throws(Refusal) -> CELValue {
         let key = ExprKey(source: e.source, span: e.span, region: region)
         guard let compiled = programs[key], let scope = scopes[region] else {
             throw Refusal(.runtimeError, "expression `\(e.source)` was not compiled", span: e.span)
@@ -298,6 +309,10 @@ public struct Definition: @unchecked Sendable {
         let act = scope.env.makeActivation()
         do {
             act[scope.caseSlot] = try caseValue(data, scope: scope, fields: compiled.caseFields)
+            if compiled.readsTime {
+                scope.bindTime(act, now: CELTimestamp(seconds: now.seconds),
+                               today: CaseEnvironment.today(atSeconds: now.seconds, calendar: calendar))
+            }
             for (name, slot) in scope.extraSlots {
                 guard let v = items[name] else { continue }
                 let type = scope.env.variables.indices.contains(slot) ? scope.env.variables[slot].type : .dyn
@@ -315,8 +330,8 @@ public struct Definition: @unchecked Sendable {
         }
     }
 
-    func evaluateBool(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR]) throws(Refusal) -> Bool {
-        let v = try evaluate(e, region: region, data: data, items: items)
+    func evaluateBool(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR], now: Timestamp) throws(Refusal) -> Bool {
+        let v = try evaluate(e, region: region, data: data, items: items, now: now)
         guard case .bool(let b) = v else {
             throw Refusal(.runtimeError, "`\(e.source)` is not a bool (got \(v.typeName))", span: e.span)
         }

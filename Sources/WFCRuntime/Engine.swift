@@ -309,7 +309,7 @@ struct Run {
             let data = snap.data
             let vars = items(path)
             for arm in s.choice {
-                let ok = try def.evaluateBool(arm.condition, region: s.region, data: data, items: vars)
+                let ok = try def.evaluateBool(arm.condition, region: s.region, data: data, items: vars, now: now)
                 trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .condition(source: arm.condition.source, value: ok), span: arm.condition.span))
                 if ok {
                     try leave(path)
@@ -329,7 +329,7 @@ struct Run {
             guard let so = s.signoff else { throw Refusal(.runtimeError, "sign-off state `\(s.name)` has no parties", span: s.span) }
             var required = so.all.map(def.roleName)
             for c in so.conditional {
-                let ok = try def.evaluateBool(c.condition, region: s.region, data: snap.data, items: items(path))
+                let ok = try def.evaluateBool(c.condition, region: s.region, data: snap.data, items: items(path), now: now)
                 trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .party(role: def.roleName(c.role), source: c.condition.source, value: ok), span: c.condition.span))
                 if ok, !required.contains(def.roleName(c.role)) { required.append(def.roleName(c.role)) }
             }
@@ -344,7 +344,7 @@ struct Run {
                 guard let rid = s.regions.first, def.ir.regions.indices.contains(rid), let list = def.ir.regions[rid].list else {
                     throw Refusal(.runtimeError, "foreach state `\(s.name)` has no body", span: s.span)
                 }
-                let v = try def.evaluate(list, region: s.region, data: snap.data, items: items(path))
+                let v = try def.evaluate(list, region: s.region, data: snap.data, items: items(path), now: now)
                 guard case .list(let elements) = v else { throw Refusal(.runtimeError, "`\(list.source)` is not a list", span: list.span) }
                 children = elements.enumerated().map { RegionInstance(region: rid, item: $0.offset, itemValue: Definition.storedValue($0.element), active: nil, rounds: def.emptyRounds(rid)) }
                 trace.append(TraceEntry(.entered, state: s.name, "\(elements.count) item(s) of `\(list.source)`", span: list.span))
@@ -470,7 +470,7 @@ struct Run {
         for q in reqs {
             switch q {
             case .expression(let e, let message):
-                if try !def.evaluateBool(e, region: region, data: data, items: items(path)) {
+                if try !def.evaluateBool(e, region: region, data: data, items: items(path), now: now) {
                     return Refusal(.requirementFailed, message ?? "requirement `\(e.source)` does not hold", span: e.span)
                 }
             case .allDone(let fid, let span, let message):
@@ -500,7 +500,7 @@ struct Run {
     func dueTime(_ due: DueIR, path: Path, region: Int) throws(Refusal) -> Timestamp {
         if let w = due.within { return try after(w, span: due.span) }
         if let by = due.by {
-            let v = try def.evaluate(by, region: region, data: snap.data, items: items(path))
+            let v = try def.evaluate(by, region: region, data: snap.data, items: items(path), now: now)
             switch v {
             case .date(let d): return try endOfDay(d, span: by.span)
             case .timestamp(let t): return Timestamp(seconds: t.seconds)
@@ -513,7 +513,7 @@ struct Run {
     func waitTime(_ w: WaitIR, path: Path, region: Int, span: SpanIR) throws(Refusal) -> Timestamp {
         if let d = w.duration { return try after(d, span: span) }
         if let until = w.until {
-            let v = try def.evaluate(until, region: region, data: snap.data, items: items(path))
+            let v = try def.evaluate(until, region: region, data: snap.data, items: items(path), now: now)
             switch v {
             case .date(let d): return try startOfDay(d, span: until.span)
             case .timestamp(let t): return Timestamp(seconds: t.seconds)

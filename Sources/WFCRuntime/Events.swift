@@ -110,7 +110,7 @@ extension Run {
         var lastGuard: ExprIR?
         for i in transitions {
             guard let g = all[i].guardExpr else { chosen = i; break }
-            let ok = try def.evaluateBool(g, region: s.region, data: data, items: items(path))
+            let ok = try def.evaluateBool(g, region: s.region, data: data, items: items(path), now: now)
             trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .condition(source: g.source, value: ok), span: g.span))
             lastGuard = g
             if ok { chosen = i; break }
@@ -137,7 +137,7 @@ extension Run {
         // Assignments see the data before any of them is applied.
         var assigned: [(String, ValueIR)] = []
         for asg in t.assignments {
-            let v = try def.evaluate(asg.value, region: s.region, data: data, items: items(path))
+            let v = try def.evaluate(asg.value, region: s.region, data: data, items: items(path), now: now)
             guard let f = def.ir.fields.first(where: { $0.id == asg.field }) else { throw Refusal(.runtimeError, "assignment to unknown field #\(asg.field)", span: asg.value.span) }
             var issues: [String] = []
             guard let clean = def.validateValue(Definition.storedValue(v), f.type, path: f.name, issues: &issues) else {

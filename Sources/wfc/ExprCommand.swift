@@ -6,6 +6,7 @@ import WFCCompiler
 import WFCExpressions
 import WFCDiagnostics
 import WFCDriver
+import WFCIR
 
 struct Expr: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,9 @@ struct Expr: ParsableCommand {
             Try a guard before putting it in a policy:
               wfc expr 'case.notice_days >= 30' --workflow workflows/company-handover.yaml --vars case.json
               wfc expr 'days > 3 && name.startsWith("a")' --decl days=int --decl name=string --vars vars.json
+              wfc expr 'days_between(today, date("2025-10-31")) >= 30' --now 2025-09-30T23:59:00+08:00
             --vars is a JSON object of variable values (with --workflow, {"case": {...}}).
+            `now` is --now (else the clock) and `today` its date in the calendar's time zone.
             """)
 
     @Argument(help: "The expression.")
@@ -29,8 +32,11 @@ struct Expr: ParsableCommand {
     @Option(help: ArgumentHelp("Check against this workflow's case schema (`case.*`) and functions.", valueName: "file"))
     var workflow: String?
 
-    @Option(help: ArgumentHelp("The working-day calendar for working_days_between and add_working_days.", valueName: "id"))
-    var calendar = "cn-mainland"
+    @Option(help: ArgumentHelp("The working-day calendar for working_days_between and add_working_days, and the time zone of `today` (default: the workflow's calendar, else cn-mainland).", valueName: "id"))
+    var calendar: String?
+
+    @Option(help: ArgumentHelp("The time bound as `now` (RFC 3339, or a date meaning 09:00 local); the clock when absent.", valueName: "time"))
+    var now: String?
 
     @Option(help: "human or json.")
     var format: ExprFormat = .human
@@ -38,18 +44,46 @@ struct Expr: ParsableCommand {
     enum ExprFormat: String, ExpressibleByArgument, CaseIterable { case human, json }
 
     func run() throws {
-        guard let cal = WorkingCalendar.builtin(calendar) else {
-            throw CommandFailure(.usage, "unknown calendar '\(calendar)'; known: \(WorkingCalendar.builtinIDs.joined(separator: ", "))")
-        }
-        var env = CELEnvironment()
-        env.register(WorkflowFunctions(calendar: CELWorkingDays(cal)))
+        var ir: WorkflowIR?
         if let workflow {
             let result = try Compilation.compile(workflow)
-            guard let ir = result.ir else {
+            guard let compiled = result.ir else {
                 try Compilation.report(result, DiagnosticOutput(format: .human, useColor: false), toStderr: true)
                 throw CommandFailure(.diagnostics, "\(workflow) has errors; fix them first")
             }
+            ir = compiled
+        }
+        // As at run time: the workflow's calendar unless --calendar names another.
+        let calendarID = calendar ?? ir?.calendar ?? "cn-mainland"
+        guard let cal = WorkingCalendar.builtin(calendarID) else {
+            throw CommandFailure(.usage, "unknown calendar '\(calendarID)'; known: \(WorkingCalendar.builtinIDs.joined(separator: ", "))")
+        }
+        let instant: Date
+        if let now {
+            guard let t = ClockText.parse(now, timeZone: cal.timeZone) else {
+                throw CommandFailure(.usage, "--now `\(now)` is not a time: give RFC 3339 (2025-09-26T10:00:00+08:00) or a date (2025-09-26)")
+            }
+            instant = t
+        } else {
+            instant = Date()
+        }
+        // Whole seconds, as the runtime records a step's time.
+        let seconds = Int64(instant.timeIntervalSince1970.rounded(.down))
+        var env = CELEnvironment()
+        if let ir {
             env = CaseEnvironment(ir: ir, calendar: CELWorkingDays(cal)).env
+        } else {
+            env.register(WorkflowFunctions(calendar: CELWorkingDays(cal)))
+            env.declare(CaseEnvironment.nowName, .timestamp)
+            env.declare(CaseEnvironment.todayName, .date)
+        }
+        var time: [String: CELValue] = [
+            CaseEnvironment.nowName: .timestamp(CELTimestamp(seconds: seconds)),
+            CaseEnvironment.todayName: .date(CaseEnvironment.today(atSeconds: seconds, calendar: cal)),
+        ]
+        // A `--decl now=…` retypes the variable: its value then comes from --vars.
+        for d in declarations {
+            if let name = d.split(separator: "=").first?.trimmingCharacters(in: .whitespaces) { time[name] = nil }
         }
         var data: Data?
         if let vars {
@@ -59,7 +93,7 @@ struct Expr: ParsableCommand {
         }
         let output: CELExprTool.Output
         do {
-            output = try CELExprTool.run(expression, declarations: declarations, variablesJSON: data, environment: env)
+            output = try CELExprTool.run(expression, declarations: declarations, variablesJSON: data, environment: env, values: time)
         } catch {
             let file = SourceFile(path: "<expr>", text: expression)
             let ds = error.errors.map { WorkflowCompiler.diagnostic(for: $0, file: "<expr>") }

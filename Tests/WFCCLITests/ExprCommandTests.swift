@@ -39,4 +39,27 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stdout.contains("error[WFC4001]"))
     }
+
+    /// `today` is the date of `--now` in the calendar's time zone (Asia/Shanghai for
+    /// cn-mainland): 16:00 UTC on 09-30 is already 10-01 there.
+    @Test func nowAndTodayComeFromTheNowOption() throws {
+        let before = try CLI.run(["expr", "today", "--now", "2025-09-30T15:59:59Z"])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout == "type: date\nvalue: date(\"2025-09-30\")\n")
+        let after = try CLI.run(["expr", "days_between(today, date('2025-10-31'))", "--now", "2025-09-30T16:00:00Z"])
+        #expect(after.stdout == "type: int\nvalue: 30\n")
+        let now = try CLI.run(["expr", "now", "--now", "2025-10-01T00:00:00+08:00"])
+        #expect(now.stdout == "type: google.protobuf.Timestamp\nvalue: timestamp(\"2025-09-30T16:00:00Z\")\n")
+        let bad = try CLI.run(["expr", "today", "--now", "tomorrow"])
+        #expect(bad.status == 2)
+    }
+
+    @Test func todayIsTypedWithAWorkflowAndVarsMayOverrideIt() throws {
+        let typed = try CLI.run(["expr", "today > 3", "--workflow", "workflows/company-handover.yaml"])
+        #expect(typed.status == 1)
+        #expect(typed.stdout.contains("error[WFC4003]"))
+        let dir = try CLI.tempDir(["vars.json": #"{"today": "2025-10-08"}"#])
+        let r = try CLI.run(["expr", "add_working_days(today, 1)", "--vars", "vars.json"], cwd: dir)
+        #expect(r.stdout == "type: date\nvalue: date(\"2025-10-09\")\n", "\(r.stderr)")
+    }
 }

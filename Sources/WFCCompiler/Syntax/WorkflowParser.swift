@@ -1,3 +1,4 @@
+import WFCExpressions
 import WFCIR
 import WFCDiagnostics
 import WFCYAML
@@ -265,6 +266,11 @@ struct WorkflowParser {
                 let alias = m.string("as", &d) ?? Spanned("item", list.span)
                 if m.has("as"), !Identifier.isIdentifier(alias.value) {
                     d.append(Diagnostic(InvalidIdentifier(name: alias.value, what: "`as` name", rule: Identifier.rule), at: alias.span))
+                } else if CaseEnvironment.builtinNames.contains(alias.value) {
+                    // The item would hide `case`, `now` or `today` in the body's expressions.
+                    d.append(Diagnostic(InvalidIdentifier(name: alias.value, what: "`as` name",
+                                                          rule: "a name other than `case`, `now` and `today`, which every expression already has"),
+                                        at: alias.span))
                 }
                 let body = RegionSyntax(
                     name: name, title: nil, start: m.string("start", required: true, &d),

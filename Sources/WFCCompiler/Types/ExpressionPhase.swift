@@ -64,7 +64,9 @@ struct ExpressionPhase {
         self.sources = sources
     }
 
-    /// A fresh environment with `case`, the workflow functions and `extra` variables.
+    /// A fresh environment with `case`, `now`, `today`, the workflow functions and `extra`
+    /// variables. `now` and `today` are the same in every workflow, so the schema key of
+    /// ``sharedEnvironment(extra:)`` need not spell them.
     func environment(extra: [(String, CELType)] = []) -> (CELEnvironment, [Int: CELType]) {
         let ce = CaseEnvironment(ir: ir, extra: extra)
         return (ce.env, ce.fieldTypes)
@@ -289,7 +291,7 @@ struct ExprSyntaxError: DiagnosticMessage {
 struct ExprUnknownName: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC4002", name: "unknown-field-in-expression", summary: "An expression names a field or variable that does not exist.",
-        explanation: "Expressions see the case's fields as `case.FIELD` (and, inside a foreach body, the item by its `as:` name). The name must be declared under `case:`; wfc suggests the closest one.",
+        explanation: "Expressions see the case's fields as `case.FIELD`, the time of the step as `now` and its date as `today` (and, inside a foreach body, the item by its `as:` name). The name must be declared under `case:`; wfc suggests the closest one.",
         example: "case:\n  notice_days: int\n# ...\nwhen: \"case.notice_dayz >= 30\"\n",
         fix: "when: \"case.notice_days >= 30\"\n")
     var text: String

@@ -248,7 +248,12 @@ struct ExpressionPhase {
             fixes = [FixIt("use `\(s)`", replacing: at, with: replacement)]
             if err.kind == .enumNonMember { help = "did you mean '\(s)'?" }
         }
-        d.append(Diagnostic(existential: message, at: at, label: label(err.kind), notes: err.notes, help: help, fixIts: fixes))
+        var notes = err.notes
+        // A workflow's `today` is already the date of `now` in its calendar's time zone.
+        if err.kind == .noMatchingOverload || err.kind == .typeMismatch, err.message.contains("timestamp with date") || err.message.contains("date with timestamp") {
+            notes.append("`today` is the date of `now` in the workflow calendar's time zone")
+        }
+        d.append(Diagnostic(existential: message, at: at, label: label(err.kind), notes: notes, help: help, fixIts: fixes))
     }
 
     private func label(_ k: CELErrorKind) -> String {

@@ -265,8 +265,13 @@ struct Run {
         depth += 1
         defer { depth -= 1 }
         guard depth % Self.entriesPerStack == 0 else { return try enterHere(stateID, at: path) }
-        let result: Result<Void, Refusal> = DeepStack.run {
+        let result: Result<Void, Refusal>? = DeepStack.tryRun {
             do throws(Refusal) { try self.enterHere(stateID, at: path); return .success(()) } catch { return .failure(error) }
+        }
+        guard let result else {
+            // Going on here could overflow the stack; refusing leaves the case as it was.
+            throw Refusal(.runtimeError, "no thread could be started to continue a chain of \(depth) automatic steps (out of memory?)",
+                          span: try? def.state(stateID).span)
         }
         try result.get()
     }
@@ -289,6 +294,8 @@ struct Run {
             }
             return try exhausted(s, limit, max: max, at: path)
         }
+        // Entered for real: only redirects back to back can loop.
+        redirected.removeAll { $0.path == path }
         var a = ActiveState(state: s.id, name: s.name, enteredAt: now, signoff: nil, timer: nil, children: [])
         trace.append(TraceEntry(.entered, state: name, note: .entered(item: itemIndex(path), round: count), span: s.span))
         if let due = s.due {

@@ -32,7 +32,7 @@ struct Expr: ParsableCommand {
     @Option(help: ArgumentHelp("Check against this workflow's case schema (`case.*`) and functions.", valueName: "file"))
     var workflow: String?
 
-    @Option(help: ArgumentHelp("The working-day calendar for working_days_between and add_working_days, and the time zone of `today` (default: the workflow's calendar, else cn-mainland).", valueName: "id"))
+    @Option(help: ArgumentHelp("The working-day calendar for working_days_between and add_working_days, and the time zone of `today` (default: the workflow's calendar; a workflow without one has `today` in UTC, as at run time; no workflow: cn-mainland).", valueName: "id"))
     var calendar: String?
 
     @Option(help: ArgumentHelp("The time bound as `now` (RFC 3339, or a date meaning 09:00 local); the clock when absent.", valueName: "time"))
@@ -53,14 +53,16 @@ struct Expr: ParsableCommand {
             }
             ir = compiled
         }
-        // As at run time: the workflow's calendar unless --calendar names another.
+        // As at run time: the workflow's calendar unless --calendar names another. A workflow
+        // without one has `today` in UTC (as the runtime has); working days still need a calendar.
         let calendarID = calendar ?? ir?.calendar ?? "cn-mainland"
         guard let cal = WorkingCalendar.builtin(calendarID) else {
             throw CommandFailure(.usage, "unknown calendar '\(calendarID)'; known: \(WorkingCalendar.builtinIDs.joined(separator: ", "))")
         }
+        let zoneCalendar: WorkingCalendar? = calendar == nil && ir != nil && ir?.calendar == nil ? nil : cal
         let instant: Date
         if let now {
-            guard let t = ClockText.parse(now, timeZone: cal.timeZone) else {
+            guard let t = ClockText.parse(now, timeZone: zoneCalendar?.timeZone ?? TimeZone(identifier: "UTC") ?? cal.timeZone) else {
                 throw CommandFailure(.usage, "--now `\(now)` is not a time: give RFC 3339 (2025-09-26T10:00:00+08:00) or a date (2025-09-26)")
             }
             instant = t
@@ -79,7 +81,7 @@ struct Expr: ParsableCommand {
         }
         var time: [String: CELValue] = [
             CaseEnvironment.nowName: .timestamp(CELTimestamp(seconds: seconds)),
-            CaseEnvironment.todayName: .date(CaseEnvironment.today(atSeconds: seconds, calendar: cal)),
+            CaseEnvironment.todayName: .date(CaseEnvironment.today(atSeconds: seconds, calendar: zoneCalendar)),
         ]
         // A `--decl now=…` retypes the variable: its value then comes from --vars.
         for d in declarations {

@@ -67,19 +67,21 @@ let package = Package(
         ),
         // A writer the crash test SIGKILLs; a separate program so that wfc has no test-only command.
         .executableTarget(name: "store-crash-writer", dependencies: ["WFCStore", "WFCRuntime", "WFCIR"], path: "Tests/store-crash-writer"),
+        // Paths of the package and of ../shared, for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "WFCStoreTests",
-            dependencies: ["WFCStore", "WFCRuntime", "WFCIR", "store-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["WFCStore", "WFCRuntime", "WFCIR", "store-crash-writer", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "BenchSupport"], path: "Benchmarks/runtime-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
-        .testTarget(name: "CELTests", dependencies: ["CEL"], exclude: ["expected-failures.tsv"]),
-        .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR"]),
+        .testTarget(name: "CELTests", dependencies: ["CEL", "TestSupport"], exclude: ["expected-failures.tsv"]),
+        .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR", "TestSupport"]),
         .testTarget(
             name: "WFCRuntimeTests", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "CEL"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics"]),
+        .testTarget(name: "WFCYAMLTests", dependencies: ["WFCYAML", "WFCDiagnostics", "TestSupport"]),
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
@@ -88,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WFCCLITests",
-            dependencies: ["wfc", "WFCDriver"],
+            dependencies: ["wfc", "WFCDriver", "TestSupport"],
             resources: []
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CEL
 
@@ -7,21 +8,7 @@ struct Conformance {
     /// Finds `shared/conformance/cel`: $WFC_SHARED_DIR, or `../shared` beside the package root.
     static func dataDir() -> URL? {
         let fm = FileManager.default
-        var roots: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["WFC_SHARED_DIR"] {
-            roots.append(URL(fileURLWithPath: env))
-        }
-        for start in [URL(fileURLWithPath: #filePath), URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()] {
-            var dir = start.deletingLastPathComponent()
-            while dir.path != "/" {
-                if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-                    roots.append(dir.deletingLastPathComponent().appendingPathComponent("shared"))
-                    break
-                }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        for r in roots {
+        for r in [PackagePaths.sharedFromEnvironment, PackagePaths.sharedBesidePackage].compactMap({ $0 }) {
             let d = r.appendingPathComponent("conformance/cel")
             if fm.fileExists(atPath: d.appendingPathComponent("core_tier1.json").path) { return d }
         }

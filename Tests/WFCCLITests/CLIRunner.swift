@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `wfc` executable and captures what it prints.
 struct CLIResult {
@@ -8,14 +9,7 @@ struct CLIResult {
 }
 
 enum CLI {
-    static var packageRoot: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }
+    static var packageRoot: URL { PackagePaths.root }
 
     /// The `wfc` binary built next to the test bundle.
     static var executable: URL {

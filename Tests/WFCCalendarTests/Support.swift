@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import WFCCalendar
 import WFCIR
@@ -28,21 +29,8 @@ func dates(_ a: CalendarDate, through b: CalendarDate) -> [CalendarDate] {
     (a.daysSinceEpoch...b.daysSinceEpoch).compactMap { CalendarDate(daysSinceEpoch: $0) }
 }
 
-/// The repository root (the directory holding Package.swift and calendars/), found by walking up
-/// from this file. Symlinks are resolved first so that this also works from a dev package whose
-/// test folder is a symlink into the repository.
+/// The repository root (the directory holding Package.swift and calendars/).
 func repoRoot() -> URL? {
-    let here = URL(fileURLWithPath: #filePath)
-    for start in [here.resolvingSymlinksInPath(), here] {
-        var dir = start.deletingLastPathComponent()
-        while dir.path != "/" && !dir.path.isEmpty {
-            let fm = FileManager.default
-            if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-               fm.fileExists(atPath: dir.appendingPathComponent("calendars").path) {
-                return dir
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-    }
-    return nil
+    let root = PackagePaths.root
+    return FileManager.default.fileExists(atPath: root.appendingPathComponent("calendars").path) ? root : nil
 }

@@ -1,18 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import WFCIR
 import WFCRuntime
 import WFCStore
 
 enum Paths {
-    static var packageRoot: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }
+    static var packageRoot: URL { PackagePaths.root }
 
     /// The compiled company handover policy (see Tests/WFCRuntimeTests/Fixtures/README.md).
     static var handoverIR: URL { packageRoot.appendingPathComponent("Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json") }

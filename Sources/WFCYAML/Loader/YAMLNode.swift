@@ -227,9 +227,7 @@ public struct YAMLMapping: RandomAccessCollection, Hashable, Sendable {
 
     /// The entry at `i` (0-based).
     public subscript(i: Int) -> YAMLPair {
-        precondition(i >= 0 && i < count, "index out of range")
-        let k = start + 2 * i
-        return YAMLPair(key: YAMLNode(tree: tree, index: k), value: YAMLNode(tree: tree, index: k + 1))
+        YAMLPair(key: key(at: i), value: value(at: i))
     }
 
     /// The key of entry `i` (0-based), without making the pair.

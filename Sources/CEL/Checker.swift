@@ -313,7 +313,7 @@ struct Checker {
                 var hints: [String] = []
                 let resolved = argTypes.map { u.resolve($0) }
                 if resolved.contains(.date) && resolved.contains(.timestamp) {
-                    hints.append("convert the timestamp with date(t, \"Asia/Shanghai\") to compare calendar dates (without a time zone, date(t) is the UTC date)")
+                    hints.append(CELError.timestampWithDateHint)
                 } else if resolved.contains(.string) && resolved.contains(where: { [.int, .uint, .double].contains($0) }) {
                     hints.append("text is not converted to a number automatically; use int(...) or double(...)")
                 }

@@ -57,6 +57,8 @@ public enum CELErrorKind: String, Sendable, CaseIterable, Codable {
 
 /// A structured CEL diagnostic. Messages are written for HR authors, not programmers.
 public struct CELError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The note of an operator that compares a timestamp with a date (hosts may add their own).
+    public static let timestampWithDateHint = "convert the timestamp with date(t, \"Asia/Shanghai\") to compare calendar dates (without a time zone, date(t) is the UTC date)"
     public var kind: CELErrorKind
     /// One sentence explaining the problem in plain words.
     public var message: String

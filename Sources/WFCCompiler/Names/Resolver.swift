@@ -30,13 +30,13 @@ struct Resolver {
     /// The workflow's own file: nearly every span is in it, and a lookup hashes the path.
     private let mainSource: SourceFile?
     /// The line of the last span converted in the main file: spans mostly come in file order.
-    private let lineHint = LineHint()
+    private var lineHint = 0
 
     /// IR spans name files relative to the workflow's folder, so the IR (and its content
     /// hash) does not depend on the directory wfc ran in.
-    func spanIR(_ s: SourceSpan) -> SpanIR {
+    mutating func spanIR(_ s: SourceSpan) -> SpanIR {
         let inMain = s.file == syntax.file
-        let lc = inMain ? (mainSource?.lineColumn(of: s.start, hint: &lineHint.value) ?? LineColumn(line: 0, column: 0))
+        let lc = inMain ? (mainSource?.lineColumn(of: s.start, hint: &lineHint) ?? LineColumn(line: 0, column: 0))
             : (sources[s.file]?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0))
         return SpanIR(file: inMain ? mainFileName : relative(s.file), start: s.start, end: s.end, line: lc.line, column: lc.column)
     }
@@ -50,7 +50,7 @@ struct Resolver {
         return path
     }
 
-    func exprIR(_ e: ExprSyntax) -> ExprIR { ExprIR(source: e.source, span: spanIR(e.span), type: nil) }
+    mutating func exprIR(_ e: ExprSyntax) -> ExprIR { ExprIR(source: e.source, span: spanIR(e.span), type: nil) }
 
     mutating func lower() -> WorkflowIR {
         // Roles.
@@ -402,7 +402,3 @@ struct CalendarRequired: DiagnosticMessage {
     var message: String { "working days are used, but the workflow has no `calendar:`" }
 }
 
-/// A line index that span conversions (which do not mutate the resolver) can update.
-private final class LineHint {
-    var value = 0
-}

@@ -2,23 +2,21 @@ import WFCIR
 import WFCDiagnostics
 import WFCYAML
 
-typealias KeyCode = YAMLKeyCode
-
 /// The keys a mapping accepts, with their codes worked out once.
 struct KeySet: ExpressibleByArrayLiteral {
     let names: [String]
-    let codes: [KeyCode]
+    let codes: [YAMLKeyCode]
 
     init(arrayLiteral names: String...) {
         self.names = names
         // The language's own keys; a longer one is a mistake in wfc, not in the input.
         codes = names.map { name in
-            guard let code = KeyCode(name) else { preconditionFailure("key `\(name)` is longer than 15 bytes") }
+            guard let code = YAMLKeyCode(name) else { preconditionFailure("key `\(name)` is longer than 15 bytes") }
             return code
         }
     }
 
-    func contains(_ name: String) -> Bool { KeyCode(name).map(codes.contains) ?? false }
+    func contains(_ name: String) -> Bool { YAMLKeyCode(name).map(codes.contains) ?? false }
 }
 
 /// Reads one YAML mapping against a set of known keys, reporting unknown keys (with a
@@ -31,7 +29,7 @@ struct MappingReader {
     private let entries: YAMLMapping
     /// The known keys present, first occurrence only, in file order, with their entry
     /// index. Mappings are small, so a linear search beats hashing.
-    private var found: [(code: KeyCode, entry: Int)] = []
+    private var found: [(code: YAMLKeyCode, entry: Int)] = []
 
     /// Reads `node`; reports it when it is not a mapping and returns nil.
     init?(_ node: YAMLNode, file: String, context: String, known: KeySet, diagnostics: inout [Diagnostic]) {
@@ -68,7 +66,7 @@ struct MappingReader {
     }
 
     private func entry(_ key: String) -> Int? {
-        guard let code = KeyCode(key) else { return nil }
+        guard let code = YAMLKeyCode(key) else { return nil }
         for f in found where f.code == code { return f.entry }
         return nil
     }

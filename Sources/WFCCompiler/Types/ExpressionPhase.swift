@@ -250,7 +250,7 @@ struct ExpressionPhase {
         }
         var notes = err.notes
         // A workflow's `today` is already the date of `now` in its calendar's time zone.
-        if err.kind == .noMatchingOverload || err.kind == .typeMismatch, err.message.contains("timestamp with date") || err.message.contains("date with timestamp") {
+        if err.notes.contains(CELError.timestampWithDateHint) {
             notes.append("`today` is the date of `now` in the workflow calendar's time zone")
         }
         d.append(Diagnostic(existential: message, at: at, label: label(err.kind), notes: notes, help: help, fixIts: fixes))

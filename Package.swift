@@ -4,6 +4,10 @@ import PackageDescription
 // Dependency direction (one way):
 // CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCStore; WFCDriver → wfc
 // WFCDiagnostics and CEL depend on nothing and are used by every phase.
+// Release builds let the optimiser inline across our own modules (the compiler's hot paths
+// call small accessors of the YAML tree and the diagnostics types).
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "wfc",
     platforms: [.macOS(.v14)],
@@ -26,25 +30,25 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        .target(name: "WFCDiagnostics"),
-        .target(name: "WFCYAML", dependencies: ["CYAML", "WFCDiagnostics"]),
+        .target(name: "WFCDiagnostics", swiftSettings: crossModule),
+        .target(name: "WFCYAML", dependencies: ["CYAML", "WFCDiagnostics"], swiftSettings: crossModule),
         // The typed state graph: what the compiler emits and the runtime executes. No YAML.
-        .target(name: "WFCIR", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "WFCIR", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: crossModule),
         // Google's Common Expression Language: a standalone library.
-        .target(name: "CEL"),
+        .target(name: "CEL", swiftSettings: crossModule),
         // The case schema as a CEL environment: shared by the compiler and the runtime.
-        .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL", "WFCCalendar"]),
-        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions"]),
+        .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL", "WFCCalendar"], swiftSettings: crossModule),
+        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions"], swiftSettings: crossModule),
         // Executes compiled workflows; depends on the IR, never on YAML.
         .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar"]),
         // Working days: weekends, statutory holidays and make-up working days.
-        .target(name: "WFCCalendar", dependencies: ["WFCIR"]),
+        .target(name: "WFCCalendar", dependencies: ["WFCIR"], swiftSettings: crossModule),
         // The durable case store (SQLite via GRDB): pinned definitions, snapshots, a hash-chained audit log.
         .target(
             name: "WFCStore",
             dependencies: ["WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore"]),
+        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore"], swiftSettings: crossModule),
         .executableTarget(
             name: "wfc",
             dependencies: [

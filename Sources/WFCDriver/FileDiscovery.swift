@@ -29,21 +29,8 @@ public enum FileDiscovery {
             var found: [String] = []
             var base = path
             while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-            guard let walker = fm.enumerator(atPath: path) else {
+            guard walk(base, prefix: base == "." ? "" : base + "/", include: include, into: &found) else {
                 throw CommandFailure(.failure, "cannot read directory: \(path)")
-            }
-            while let rel = walker.nextObject() as? String {
-                let name = (rel as NSString).lastPathComponent
-                if name.hasPrefix(".") {
-                    walker.skipDescendants()
-                    continue
-                }
-                guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
-                let full = base == "." ? rel : base + "/" + rel
-                var sub: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue, include(full) {
-                    found.append(full)
-                }
             }
             if found.isEmpty {
                 throw CommandFailure(.usage, "no .yaml or .yml files under \(path)")
@@ -59,20 +46,96 @@ public enum FileDiscovery {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
+    /// Adds the YAML files under directory `dir` to `found`, recursively, skipping hidden
+    /// entries; `prefix` is prepended to names. Symbolic links to files are followed, links
+    /// to directories are not. With readdir's entry types most entries need no `stat`.
+    /// False when `dir` cannot be opened.
+    private static func walk(_ dir: String, prefix: String, include: (String) -> Bool, into found: inout [String]) -> Bool {
+        guard let d = opendir(dir) else { return false }
+        defer { closedir(d) }
+        var subdirectories: [String] = []
+        while let entry = readdir(d) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            let full = prefix + name
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                guard lstat(full, &st) == 0 else { continue }
+                type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : (st.st_mode & S_IFMT) == S_IFLNK ? UInt8(DT_LNK) : UInt8(DT_REG)
+            }
+            if type == UInt8(DT_DIR) {
+                subdirectories.append(full)
+                continue
+            }
+            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
+            if type == UInt8(DT_LNK) {
+                var st = stat()
+                guard stat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            } else if type != UInt8(DT_REG) {
+                continue
+            }
+            if include(full) { found.append(full) }
+        }
+        for sub in subdirectories {
+            // A subdirectory that cannot be read is skipped, as before.
+            _ = walk(sub, prefix: sub + "/", include: include, into: &found)
+        }
+        return true
+    }
+
+    /// Reads into `buffer` until it is full or the file ends; the number of bytes read, or -1
+    /// on a read error (errno is set).
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var got = 0
+        while got < buffer.count {
+            let n = Foundation.read(fd, base + got, buffer.count - got)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return -1
+            }
+            if n == 0 { break }
+            got += n
+        }
+        return got
+    }
+
     /// Reads a file (or standard input for `-`).
     public static func read(_ path: String) throws(CommandFailure) -> SourceFile {
         if path == stdinPath {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return SourceFile(path: "<stdin>", bytes: Array(data))
         }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure(.usage, "no such file: \(path)")
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw CommandFailure(.usage, "no such file: \(path)") }
+            throw CommandFailure(.failure, "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        // Pipes and process substitutions (`--data <(…)`) have no size: read them as a stream.
-        guard let data = FileManager.default.contents(atPath: path)
-                ?? FileHandle(forReadingAtPath: path).map({ h in defer { try? h.close() }; return h.readDataToEndOfFile() }) else {
-            throw CommandFailure(.failure, "cannot read \(path)")
+        defer { close(fd) }
+        // A regular file is read straight into its bytes (no Data in between); pipes and
+        // process substitutions (`--data <(…)`) have no size and are read as a stream.
+        var st = stat()
+        let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            let n = readFully(fd, into: UnsafeMutableRawBufferPointer(buffer))
+            failed = n < 0
+            count = max(n, 0)
         }
-        return SourceFile(path: path, bytes: Array(data))
+        // The rest of a stream, or of a file that grew since `fstat`.
+        var chunk = [UInt8](repeating: 0, count: failed || bytes.count < size ? 0 : 65536)
+        while !chunk.isEmpty {
+            let n = chunk.withUnsafeMutableBytes { readFully(fd, into: $0) }
+            failed = n < 0
+            if n > 0 { bytes.append(contentsOf: chunk[..<n]) }
+            if n < chunk.count { break }
+        }
+        if failed {
+            throw CommandFailure(.failure, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        return SourceFile(path: path, bytes: bytes)
     }
 }

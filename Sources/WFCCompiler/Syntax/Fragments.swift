@@ -21,9 +21,11 @@ public struct FragmentSyntax: Sendable {
     /// True when a YAML root looks like a fragment file.
     public static func isFragment(_ root: YAMLNode) -> Bool { root["fragment"] != nil }
 
+    static let fragmentKeys: KeySet = ["fragment", "title", "description", "state"]
+
     /// Parses a fragment file's root.
     static func parse(_ root: YAMLNode, file: String, _ d: inout [Diagnostic]) -> FragmentSyntax? {
-        guard let m = MappingReader(root, file: file, context: "the fragment", known: ["fragment", "title", "description", "state"], diagnostics: &d) else { return nil }
+        guard let m = MappingReader(root, file: file, context: "the fragment", known: Self.fragmentKeys, diagnostics: &d) else { return nil }
         guard let id = m.string("fragment", required: true, &d) else { return nil }
         guard let state = m.value("state") else {
             m.missing("state", &d)

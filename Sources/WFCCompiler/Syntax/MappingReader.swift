@@ -2,21 +2,67 @@ import WFCIR
 import WFCDiagnostics
 import WFCYAML
 
-/// The keys a mapping accepts, with their codes worked out once.
-struct KeySet: ExpressibleByArrayLiteral {
-    let names: [String]
-    let codes: [YAMLKeyCode]
+/// One key of the workflow language, written as a string literal: its packed code is worked
+/// out from the literal's bytes, without making a `String`.
+struct Key: ExpressibleByStringLiteral, Sendable {
+    let name: StaticString
+    let code: YAMLKeyCode
 
-    init(arrayLiteral names: String...) {
-        self.names = names
+    init(stringLiteral name: StaticString) {
+        self.name = name
         // The language's own keys; a longer one is a mistake in wfc, not in the input.
-        codes = names.map { name in
-            guard let code = YAMLKeyCode(name) else { preconditionFailure("key `\(name)` is longer than 15 bytes") }
-            return code
+        guard let code = name.withUTF8Buffer({ YAMLKeyCode(utf8: $0) }) else {
+            preconditionFailure("key `\(name)` is longer than \(YAMLKeyCode.maxBytes) bytes")
         }
+        self.code = code
     }
 
-    func contains(_ name: String) -> Bool { YAMLKeyCode(name).map(codes.contains) ?? false }
+    var text: String { name.description }
+}
+
+/// The keys a mapping accepts, with their codes worked out once. Declare sets as `static let`
+/// so that they are built once per process.
+struct KeySet: ExpressibleByArrayLiteral, Sendable {
+    /// A mapping remembers where each known key is in an inline table of this size.
+    static let capacity = 24
+    let keys: [Key]
+    let codes: [YAMLKeyCode]
+
+    init(arrayLiteral keys: Key...) {
+        precondition(keys.count <= Self.capacity, "a key set holds at most \(Self.capacity) keys")
+        self.keys = keys
+        codes = keys.map(\.code)
+    }
+
+    /// The keys' names, for messages and suggestions.
+    var names: [String] { keys.map(\.text) }
+
+    /// Whether `name` is one of the keys.
+    func contains(_ name: String) -> Bool { YAMLKeyCode(name).map { index(of: $0) != nil } ?? false }
+
+    func index(of code: YAMLKeyCode) -> Int? {
+        for i in codes.indices where codes[i] == code { return i }
+        return nil
+    }
+}
+
+/// What a mapping is, for messages: "state `review`", "the workflow". Kept as its parts so
+/// that no text is made unless a message needs it.
+struct MappingContext: Sendable, ExpressibleByStringLiteral {
+    let kind: StaticString
+    let name: String?
+
+    init(_ kind: StaticString, _ name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    init(stringLiteral kind: StaticString) {
+        self.kind = kind
+        name = nil
+    }
+
+    var text: String { name.map { "\(kind) `\($0)`" } ?? kind.description }
 }
 
 /// Reads one YAML mapping against a set of known keys, reporting unknown keys (with a
@@ -25,63 +71,67 @@ struct MappingReader {
     /// Where the mapping was written.
     let span: NodeSpan
     let file: String
-    let context: String
+    let where_: MappingContext
+    /// What the mapping is, for messages.
+    var context: String { where_.text }
     private let entries: YAMLMapping
-    /// The known keys present, first occurrence only, in file order, with their entry
-    /// index. Mappings are small, so a linear search beats hashing.
-    private var found: [(code: YAMLKeyCode, entry: Int)] = []
+    private let known: KeySet
+    /// For each known key, the index of its first entry, or -1: inline, so that reading a
+    /// mapping allocates nothing.
+    private var found = InlineArray<24, Int32>(repeating: -1)
 
     /// Reads `node`; reports it when it is not a mapping and returns nil.
-    init?(_ node: YAMLNode, file: String, context: String, known: KeySet, diagnostics: inout [Diagnostic]) {
+    init?(_ node: YAMLNode, file: String, context: MappingContext, known: KeySet, diagnostics: inout [Diagnostic]) {
         self.span = node.span
         self.file = file
-        self.context = context
+        self.where_ = context
+        self.known = known
         guard let entries = node.mapping else {
-            diagnostics.append(Diagnostic(WrongType(what: context, expected: "a mapping", found: node.kindDescription),
+            diagnostics.append(Diagnostic(WrongType(what: context.text, expected: "a mapping", found: node.kindDescription),
                                           at: node.span.in(file), label: "expected a mapping"))
             return nil
         }
         self.entries = entries
-        found.reserveCapacity(entries.count)
         for i in entries.indices {
             let keyNode = entries.key(at: i)
             guard keyNode.isScalar else {
-                diagnostics.append(Diagnostic(WrongType(what: "a key in \(context)", expected: "a string", found: keyNode.kindDescription),
+                diagnostics.append(Diagnostic(WrongType(what: "a key in \(context.text)", expected: "a string", found: keyNode.kindDescription),
                                               at: keyNode.span.in(file)))
                 continue
             }
-            guard let code = keyNode.keyCode, known.codes.contains(code) else {
+            guard let code = keyNode.keyCode, let k = known.index(of: code) else {
                 let key = keyNode.scalar?.text ?? ""
-                let suggestion = Suggestions.closest(to: key, among: known.names)
+                let names = known.names
+                let suggestion = Suggestions.closest(to: key, among: names)
                 var fix: [FixIt] = []
                 if let s = suggestion { fix = [FixIt("rename the key", replacing: keyNode.span.in(file), with: s)] }
                 diagnostics.append(Diagnostic(
-                    UnknownKey(key: key, context: context), at: keyNode.span.in(file), label: "unknown key",
-                    help: suggestion.map { "did you mean `\($0)`?" } ?? "the keys of \(context) are: \(known.names.joined(separator: ", "))",
+                    UnknownKey(key: key, context: context.text), at: keyNode.span.in(file), label: "unknown key",
+                    help: suggestion.map { "did you mean `\($0)`?" } ?? "the keys of \(context.text) are: \(names.joined(separator: ", "))",
                     fixIts: fix))
                 continue
             }
-            if !found.contains(where: { $0.code == code }) { found.append((code, i)) }
+            if found[k] < 0 { found[k] = Int32(truncatingIfNeeded: i) }
         }
     }
 
-    private func entry(_ key: String) -> Int? {
-        guard let code = YAMLKeyCode(key) else { return nil }
-        for f in found where f.code == code { return f.entry }
-        return nil
+    private func entry(_ key: Key) -> Int? {
+        guard let k = known.index(of: key.code) else { return nil }
+        let e = found[k]
+        return e < 0 ? nil : Int(e)
     }
-    func has(_ key: String) -> Bool { entry(key) != nil }
-    func value(_ key: String) -> YAMLNode? { entry(key).map { entries.value(at: $0) } }
-    func keySpan(_ key: String) -> SourceSpan? { entry(key).map { entries.key(at: $0).span.in(file) } }
+    func has(_ key: Key) -> Bool { entry(key) != nil }
+    func value(_ key: Key) -> YAMLNode? { entry(key).map { entries.value(at: $0) } }
+    func keySpan(_ key: Key) -> SourceSpan? { entry(key).map { entries.key(at: $0).span.in(file) } }
 
-    func string(_ key: String, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<String>? {
+    func string(_ key: Key, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<String>? {
         guard let v = value(key) else {
             if required { missing(key, &d) }
             return nil
         }
-        // Locals, so that the message closure captures two strings, not a copy of the reader.
-        let context = self.context, file = self.file
-        return Self.string(v, what: "`\(key)` in \(context)", file: file, &d)
+        // Locals, so that the message closure captures these, not a copy of the reader.
+        let context = where_, file = self.file
+        return Self.string(v, what: "`\(key.text)` in \(context.text)", file: file, &d)
     }
 
     /// `what` names the value in messages; it is only built when one is reported.
@@ -105,23 +155,23 @@ struct MappingReader {
         }
     }
 
-    func int(_ key: String, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<Int>? {
+    func int(_ key: Key, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<Int>? {
         guard let v = value(key) else {
             if required { missing(key, &d) }
             return nil
         }
         guard case .int(let n)? = v.scalar?.value else {
-            d.append(Diagnostic(WrongType(what: "`\(key)` in \(context)", expected: "a whole number", found: v.kindDescription),
+            d.append(Diagnostic(WrongType(what: "`\(key.text)` in \(context)", expected: "a whole number", found: v.kindDescription),
                                 at: v.span.in(file), label: "expected a whole number"))
             return nil
         }
         return Spanned(n, v.span.in(file))
     }
 
-    func bool(_ key: String, _ d: inout [Diagnostic]) -> Bool? {
+    func bool(_ key: Key, _ d: inout [Diagnostic]) -> Bool? {
         guard let v = value(key) else { return nil }
         guard case .bool(let b)? = v.scalar?.value else {
-            d.append(Diagnostic(WrongType(what: "`\(key)` in \(context)", expected: "true or false", found: v.kindDescription),
+            d.append(Diagnostic(WrongType(what: "`\(key.text)` in \(context)", expected: "true or false", found: v.kindDescription),
                                 at: v.span.in(file), label: "expected true or false"))
             return nil
         }
@@ -129,10 +179,10 @@ struct MappingReader {
     }
 
     /// A string or a list of strings (`by: manager` and `by: [manager, hr]`).
-    func stringList(_ key: String, _ d: inout [Diagnostic]) -> [Spanned<String>]? {
+    func stringList(_ key: Key, _ d: inout [Diagnostic]) -> [Spanned<String>]? {
         guard let v = value(key) else { return nil }
-        let context = self.context, file = self.file
-        return Self.stringList(v, what: "`\(key)` in \(context)", file: file, &d)
+        let context = where_, file = self.file
+        return Self.stringList(v, what: "`\(key.text)` in \(context.text)", file: file, &d)
     }
 
     static func stringList(_ v: YAMLNode, what: @autoclosure () -> String, file: String, _ d: inout [Diagnostic]) -> [Spanned<String>] {
@@ -142,18 +192,18 @@ struct MappingReader {
         return string(v, what: what(), file: file, &d).map { [$0] } ?? []
     }
 
-    func missing(_ key: String, _ d: inout [Diagnostic]) {
+    func missing(_ key: Key, _ d: inout [Diagnostic]) {
         let span = entries.first?.key.span.in(file) ?? self.span.in(file)
-        d.append(Diagnostic(MissingKey(key: key, context: context), at: span, label: "`\(key)` is missing here"))
+        d.append(Diagnostic(MissingKey(key: key.text, context: context), at: span, label: "`\(key.text)` is missing here"))
     }
 
     /// Reports that two keys cannot be used together.
-    func conflict(_ a: String, _ b: String, _ d: inout [Diagnostic], reason: String? = nil) {
+    func conflict(_ a: Key, _ b: Key, _ d: inout [Diagnostic], reason: String? = nil) {
         guard let sa = keySpan(a), let sb = keySpan(b) else { return }
         let (first, second) = sa.start < sb.start ? ((a, sa), (b, sb)) : ((b, sb), (a, sa))
         d.append(Diagnostic(
-            ConflictingKeys(a: first.0, b: second.0, context: context), at: second.1, label: "conflicts with `\(first.0)`",
-            secondary: [Label(first.1, "`\(first.0)` is here")], notes: reason.map { [$0] } ?? []))
+            ConflictingKeys(a: first.0.text, b: second.0.text, context: context), at: second.1, label: "conflicts with `\(first.0.text)`",
+            secondary: [Label(first.1, "`\(first.0.text)` is here")], notes: reason.map { [$0] } ?? []))
     }
 }
 

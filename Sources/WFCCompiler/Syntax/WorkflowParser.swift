@@ -15,9 +15,21 @@ struct WorkflowParser {
                           "roles", "separate", "case", "guarantees", "omits", "start", "states"]
     static let stateKeys: KeySet = ["title", "description", "clause", "on", "requires", "due", "then", "max_rounds", "fills",
                             "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
-    static let kindKeys = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
+    static let kindKeys: [Key] = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
+    static let allDoneExprMessageKeys: KeySet = ["all_done", "expr", "message"]
+    static let allNOfAlsoKeys: KeySet = ["all", "n", "of", "also"]
+    static let checklistSignoffClauseKeys: KeySet = ["checklist", "signoff", "clause"]
+    static let clauseReasonKeys: KeySet = ["clause", "reason"]
+    static let escalateToViolationKeys: KeySet = ["escalate", "to", "violation"]
+    static let titleDescriptionKeys: KeySet = ["title", "description"]
+    static let titleStartStatesKeys: KeySet = ["title", "start", "states"]
+    static let untilForKeys: KeySet = ["until", "for"]
+    static let whenToOtherwiseKeys: KeySet = ["when", "to", "otherwise"]
+    static let withinByOverdueKeys: KeySet = ["within", "by", "overdue"]
     static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "title", "description"]
     static let fieldKeys: KeySet = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
+    static let foreachKeys: [Key] = ["as", "start", "states"]
+    static let typeKeys: [Key] = ["type", "enum", "record", "list", "checklist"]
     static let scalarTypes = ["string", "int", "decimal", "bool", "date", "datetime", "duration"]
     static let outcomes = ["completed", "rejected", "cancelled", "withdrawn"]
 
@@ -66,7 +78,7 @@ struct WorkflowParser {
                 roles.append(RoleSyntax(name: name, title: MappingReader.string(p.value, what: "the title of role `\(name.value)`", file: file, &d)))
                 continue
             }
-            guard let r = MappingReader(p.value, file: file, context: "role `\(name.value)`", known: ["title", "description"], diagnostics: &d) else { continue }
+            guard let r = MappingReader(p.value, file: file, context: MappingContext("role", name.value), known: Self.titleDescriptionKeys, diagnostics: &d) else { continue }
             roles.append(RoleSyntax(name: name, title: r.string("title", &d)))
         }
         return roles
@@ -116,11 +128,11 @@ struct WorkflowParser {
             let members = list.compactMap { MappingReader.string($0, what: "an enum member", file: file, &d) }
             return FieldSyntax(name: name, type: .enumeration(members, v.span.in(file)), optional: false, defaultValue: nil, title: nil, span: span)
         }
-        guard let m = MappingReader(v, file: file, context: "field `\(name.value)`", known: Self.fieldKeys, diagnostics: &d) else { return nil }
-        let typeKeys = ["type", "enum", "record", "list", "checklist"].filter { m.has($0) }
+        guard let m = MappingReader(v, file: file, context: MappingContext("field", name.value), known: Self.fieldKeys, diagnostics: &d) else { return nil }
+        let typeKeys = Self.typeKeys.filter { m.has($0) }
         if typeKeys.count > 1 { m.conflict(typeKeys[0], typeKeys[1], &d, reason: "a field has exactly one type") }
         var type: TypeSyntax?
-        switch typeKeys.first {
+        switch typeKeys.first?.text {
         case "type":
             type = m.string("type", &d).map { .named($0) }
         case "enum":
@@ -159,7 +171,7 @@ struct WorkflowParser {
         }
         var out: [GuaranteeSyntax] = []
         for item in items {
-            guard let m = MappingReader(item, file: file, context: "a guarantee", known: ["checklist", "signoff", "clause"], diagnostics: &d) else { continue }
+            guard let m = MappingReader(item, file: file, context: "a guarantee", known: Self.checklistSignoffClauseKeys, diagnostics: &d) else { continue }
             if m.has("checklist") && m.has("signoff") { m.conflict("checklist", "signoff", &d) }
             let clause = m.string("clause", &d)
             if let c = m.string("checklist", &d) {
@@ -180,7 +192,7 @@ struct WorkflowParser {
         }
         var out: [(clause: Spanned<String>, reason: Spanned<String>)] = []
         for item in items {
-            guard let m = MappingReader(item, file: file, context: "an omitted clause", known: ["clause", "reason"], diagnostics: &d) else { continue }
+            guard let m = MappingReader(item, file: file, context: "an omitted clause", known: Self.clauseReasonKeys, diagnostics: &d) else { continue }
             if let c = m.string("clause", required: true, &d), let r = m.string("reason", required: true, &d) { out.append((c, r)) }
         }
         return out
@@ -208,7 +220,7 @@ struct WorkflowParser {
     }
 
     mutating func parseState(_ name: Spanned<String>, _ original: YAMLNode) -> StateSyntax? {
-        guard let m = MappingReader(original, file: file, context: "state `\(name.value)`", known: Self.stateKeys, diagnostics: &d) else { return nil }
+        guard let m = MappingReader(original, file: file, context: MappingContext("state", name.value), known: Self.stateKeys, diagnostics: &d) else { return nil }
         guard let use = m.value("use"), let useName = MappingReader.string(use, what: "`use`", file: file, &d) else {
             return parseOwnState(name, original, reader: m)
         }
@@ -228,7 +240,7 @@ struct WorkflowParser {
         own.fragment = useName
         if !ownKeys.contains("title") { own.title = base.title }
         if !ownKeys.contains("clause") { own.clause = base.clause }
-        if ownKeys.isDisjoint(with: Self.kindKeys) { own.kind = base.kind }
+        if ownKeys.isDisjoint(with: Self.kindKeys.map(\.text)) { own.kind = base.kind }
         if !ownKeys.contains("on") { own.events = base.events }
         if !ownKeys.contains("requires") { own.requires = base.requires }
         if !ownKeys.contains("due") { own.due = base.due }
@@ -242,11 +254,16 @@ struct WorkflowParser {
     /// `reader` is the state's mapping already read (its key problems already reported).
     mutating func parseOwnState(_ name: Spanned<String>, _ v: YAMLNode, reader: MappingReader? = nil) -> StateSyntax? {
         let original = v
-        guard let m = reader ?? MappingReader(v, file: file, context: "state `\(name.value)`", known: Self.stateKeys, diagnostics: &d) else { return nil }
-        let kinds = Self.kindKeys.filter { m.has($0) }
-        if kinds.count > 1 { m.conflict(kinds[0], kinds[1], &d, reason: "a state has exactly one kind") }
+        guard let m = reader ?? MappingReader(v, file: file, context: MappingContext("state", name.value), known: Self.stateKeys, diagnostics: &d) else { return nil }
+        // The first two kind keys present (no array: this runs for every state).
+        var kindKey: Key?
+        for k in Self.kindKeys where m.has(k) {
+            guard let first = kindKey else { kindKey = k; continue }
+            m.conflict(first, k, &d, reason: "a state has exactly one kind")
+            break
+        }
         var kind: StateKindSyntax = .task
-        switch kinds.first {
+        switch kindKey?.text {
         case "final":
             if let o = m.string("final", &d) {
                 if !Self.outcomes.contains(o.value) {
@@ -284,8 +301,8 @@ struct WorkflowParser {
             break
         }
         if case .foreach = kind {} else {
-            for k in ["as", "start", "states"] where m.has(k) {
-                m.conflict(kinds.first ?? "on", k, &d, reason: "`\(k)` belongs to a `foreach` state")
+            for k in Self.foreachKeys where m.has(k) {
+                m.conflict(kindKey ?? "on", k, &d, reason: "`\(k.text)` belongs to a `foreach` state")
             }
         }
         _ = m.value("use")
@@ -324,7 +341,7 @@ struct WorkflowParser {
             // Shorthand: `submit: prepare` (anyone allowed is checked later: no `by`).
             return TransitionSyntax(by: [], bySpan: nil, to: MappingReader.string(node, what: "the target of `\(event)`", file: file, &d), span: node.span.in(file))
         }
-        guard let m = MappingReader(node, file: file, context: "event `\(event)`", known: Self.transitionKeys, diagnostics: &d) else { return nil }
+        guard let m = MappingReader(node, file: file, context: MappingContext("event", event), known: Self.transitionKeys, diagnostics: &d) else { return nil }
         var t = TransitionSyntax(by: m.stringList("by", &d) ?? [], bySpan: m.value("by")?.span.in(file),
                                  to: m.string("to", required: true, &d), span: node.span.in(file))
         if let w = m.value("when") { t.when = expr(w, what: "`when`") }
@@ -355,7 +372,7 @@ struct WorkflowParser {
                 if let e = expr(item, what: "a requirement") { out.append(.expression(e, message: nil)) }
                 continue
             }
-            guard let m = MappingReader(item, file: file, context: "a requirement", known: ["all_done", "expr", "message"], diagnostics: &d) else { continue }
+            guard let m = MappingReader(item, file: file, context: "a requirement", known: Self.allDoneExprMessageKeys, diagnostics: &d) else { continue }
             if m.has("all_done") && m.has("expr") { m.conflict("all_done", "expr", &d) }
             let message = m.string("message", &d)
             if let f = m.string("all_done", &d) {
@@ -378,7 +395,7 @@ struct WorkflowParser {
         var out: [ChoiceArmSyntax] = []
         var otherwise: Spanned<String>?
         for (i, arm) in arms.enumerated() {
-            guard let m = MappingReader(arm, file: file, context: "a choice arm", known: ["when", "to", "otherwise"], diagnostics: &d) else { continue }
+            guard let m = MappingReader(arm, file: file, context: "a choice arm", known: Self.whenToOtherwiseKeys, diagnostics: &d) else { continue }
             if m.has("otherwise") {
                 if m.has("when") { m.conflict("when", "otherwise", &d) }
                 otherwise = m.string("otherwise", &d)
@@ -400,7 +417,7 @@ struct WorkflowParser {
             s.all = MappingReader.stringList(node, what: "`signoff`", file: file, &d)
             return s
         }
-        guard let m = MappingReader(node, file: file, context: "the sign-off of `\(state)`", known: ["all", "n", "of", "also"], diagnostics: &d) else { return s }
+        guard let m = MappingReader(node, file: file, context: MappingContext("the sign-off of", state), known: Self.allNOfAlsoKeys, diagnostics: &d) else { return s }
         s.all = m.stringList("all", &d) ?? []
         s.quorum = m.int("n", &d)
         s.of = m.stringList("of", &d) ?? []
@@ -437,7 +454,7 @@ struct WorkflowParser {
         var out: [RegionSyntax] = []
         for p in pairs {
             guard let name = identifier(p.key, what: "branch name") else { continue }
-            guard let m = MappingReader(p.value, file: file, context: "branch `\(name.value)`", known: ["title", "start", "states"], diagnostics: &d) else { continue }
+            guard let m = MappingReader(p.value, file: file, context: MappingContext("branch", name.value), known: Self.titleStartStatesKeys, diagnostics: &d) else { continue }
             let states = m.value("states").map { parseStates($0, region: "branch `\(name.value)`") } ?? []
             if !m.has("states") { m.missing("states", &d) }
             out.append(RegionSyntax(name: name, title: m.string("title", &d), start: m.string("start", required: true, &d), states: states,
@@ -455,7 +472,7 @@ struct WorkflowParser {
             w.duration = duration(node)
             return w
         }
-        guard let m = MappingReader(node, file: file, context: "`wait`", known: ["until", "for"], diagnostics: &d) else { return w }
+        guard let m = MappingReader(node, file: file, context: "`wait`", known: Self.untilForKeys, diagnostics: &d) else { return w }
         if m.has("until") && m.has("for") { m.conflict("until", "for", &d) }
         if let u = m.value("until") { w.until = expr(u, what: "`until`") }
         if let f = m.value("for") { w.duration = duration(f) }
@@ -463,6 +480,7 @@ struct WorkflowParser {
         return w
     }
 
+    static let redirectOnlyKeys: [Key] = ["escalate", "violation", "clause"]
     static let roundLimitKeys: KeySet = ["limit", "then", "escalate", "violation", "clause"]
 
     /// `max_rounds: 3`, or the mapping form that says where the flow goes once the rounds are
@@ -470,12 +488,12 @@ struct WorkflowParser {
     mutating func parseRoundLimit(_ node: YAMLNode, key: SourceSpan, state: String, _ owner: MappingReader) -> RoundLimitSyntax? {
         let r: RoundLimitSyntax?
         if node.mapping != nil {
-            guard let m = MappingReader(node, file: file, context: "`max_rounds` of `\(state)`", known: Self.roundLimitKeys, diagnostics: &d) else { return nil }
+            guard let m = MappingReader(node, file: file, context: MappingContext("`max_rounds` of", state), known: Self.roundLimitKeys, diagnostics: &d) else { return nil }
             guard let limit = m.int("limit", required: true, &d) else { return nil }
             let limited = RoundLimitSyntax(limit: limit, keySpan: key, then: m.string("then", &d), escalate: m.stringList("escalate", &d) ?? [],
                                            violation: m.string("violation", &d), clause: m.string("clause", &d))
             // Without `then:` the step is refused, and a refusal records nothing.
-            if limited.then == nil, let extra = ["escalate", "violation", "clause"].first(where: { m.has($0) }) {
+            if limited.then == nil, let extra = Self.redirectOnlyKeys.first(where: { m.has($0) }) {
                 d.append(Diagnostic(MissingKey(key: "then", context: "`max_rounds` of `\(state)`"), at: m.keySpan(extra) ?? node.span.in(file),
                                     label: "only recorded when the flow goes on through `then:`",
                                     help: "add `then: STATE`, the state the flow goes to once the rounds are used up"))
@@ -501,13 +519,13 @@ struct WorkflowParser {
             due.within = duration(node)
             return due
         }
-        guard let m = MappingReader(node, file: file, context: "the deadline of `\(state)`", known: ["within", "by", "overdue"], diagnostics: &d) else { return due }
+        guard let m = MappingReader(node, file: file, context: MappingContext("the deadline of", state), known: Self.withinByOverdueKeys, diagnostics: &d) else { return due }
         if m.has("within") && m.has("by") { m.conflict("within", "by", &d, reason: "a deadline is either relative to entering the state or a date") }
         if let w = m.value("within") { due.within = duration(w) }
         if let b = m.value("by") { due.by = expr(b, what: "`by`") }
         if !m.has("within") && !m.has("by") { m.missing("within", &d) }
         if let o = m.value("overdue") {
-            if let om = MappingReader(o, file: file, context: "`overdue`", known: ["escalate", "to", "violation"], diagnostics: &d) {
+            if let om = MappingReader(o, file: file, context: "`overdue`", known: Self.escalateToViolationKeys, diagnostics: &d) {
                 due.escalate = om.stringList("escalate", &d) ?? []
                 due.to = om.string("to", &d)
                 due.violation = om.string("violation", &d)

@@ -389,23 +389,30 @@ final class YAMLTree: Sendable {
 /// A short text (a mapping key) packed into two words with its length, so that keys compare
 /// as two integers instead of as strings. Byte equality is string equality for the keys this
 /// is meant for: ASCII texts, which no other text is canonically equivalent to.
-public struct YAMLKeyCode: Hashable, Sendable {
+@frozen public struct YAMLKeyCode: Hashable, Sendable {
     /// The longest text that has a code, in UTF-8 bytes.
     public static let maxBytes = 15
-    private var low: UInt64
-    private var high: UInt64
+    @usableFromInline var low: UInt64
+    @usableFromInline var high: UInt64
 
     /// The code of `bytes`; nil when longer than ``maxBytes``.
+    @inlinable
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count <= Self.maxBytes else { return nil }
-        // One copy into two zeroed words; the last byte holds the length. (The layout only has
-        // to agree within one process.)
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { w in
-            if let base = bytes.baseAddress { w.baseAddress?.copyMemory(from: base, byteCount: bytes.count) }
-            w[15] = UInt8(bytes.count)
+        let n = bytes.count
+        guard n <= Self.maxBytes else { return nil }
+        // Bytes 0–7 in `low`, 8–14 in `high`, the length in `high`'s top byte. A loop of
+        // shifts, not a memory copy: this runs for every key looked up.
+        var low: UInt64 = 0, high = UInt64(n) << 56
+        var i = 0
+        while i < min(n, 8) {
+            low |= UInt64(bytes[i]) << (8 * UInt64(i))
+            i += 1
         }
-        (low, high) = words
+        while i < n {
+            high |= UInt64(bytes[i]) << (8 * UInt64(i - 8))
+            i += 1
+        }
+        (self.low, self.high) = (low, high)
     }
 
     /// The code of `text`; nil when longer than ``maxBytes``.

@@ -86,14 +86,14 @@ public struct WorkflowCompiler: Sendable {
         let path = loaded.file.path
         if FragmentSyntax.isFragment(root) {
             result.isFragment = true
-            _ = FragmentSyntax.parse(root, file: path, &result.diagnostics)
+            _ = FragmentSyntax.parse(root, file: loaded.file.sourcePath, &result.diagnostics)
             return result
         }
         // Imports: fragment files relative to this file.
         var fragments: [String: FragmentSyntax] = [:]
         if let imports = root["import"] {
             var d: [Diagnostic] = []
-            for imp in MappingReader.stringList(imports, what: "`import`", file: path, &d) {
+            for imp in MappingReader.stringList(imports, what: "`import`", file: loaded.file.sourcePath, &d) {
                 let target = Self.resolve(imp.value, relativeTo: path)
                 guard let file = readFile(target) else {
                     d.append(Diagnostic(ImportNotFound(path: imp.value), at: imp.span, label: "cannot read \(target)"))
@@ -103,7 +103,7 @@ public struct WorkflowCompiler: Sendable {
                 result.sources.append(file)
                 d += fl.diagnostics
                 guard let froot = fl.root else { continue }
-                if let f = FragmentSyntax.parse(froot, file: file.path, &d) {
+                if let f = FragmentSyntax.parse(froot, file: file.sourcePath, &d) {
                     if let other = fragments[f.id.value] {
                         d.append(Diagnostic(DuplicateName(kind: "fragment", name: f.id.value), at: f.id.span, secondary: [Label(other.id.span, "first defined here")]))
                     } else {
@@ -113,7 +113,7 @@ public struct WorkflowCompiler: Sendable {
             }
             result.diagnostics += d
         }
-        var parser = WorkflowParser(file: path, fragments: fragments)
+        var parser = WorkflowParser(file: loaded.file.sourcePath, fragments: fragments)
         let syntax = parser.parse(root)
         result.diagnostics += parser.d
         lap(\.syntax)
@@ -144,7 +144,7 @@ public struct WorkflowCompiler: Sendable {
 
     static func resolve(_ path: String, relativeTo file: String) -> String {
         if path.hasPrefix("/") { return path }
-        let dir = (file as NSString).deletingLastPathComponent
+        let dir = PathText.directory(file)
         return dir.isEmpty ? path : (dir as NSString).appendingPathComponent(path)
     }
 }

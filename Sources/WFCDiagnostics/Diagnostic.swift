@@ -28,15 +28,25 @@ public struct DiagnosticCode: RawRepresentable, Hashable, Sendable, Comparable, 
 
 /// A range of UTF-8 bytes in one source file. `end` is exclusive.
 public struct SourceSpan: Hashable, Sendable, Codable {
-    /// The file's display path (as given on the command line, or `<stdin>`).
-    public var file: String
+    /// The file, interned (see ``SourcePath``).
+    public var path: SourcePath
     public var start: Int
     public var end: Int
 
-    public init(file: String, start: Int, end: Int) {
-        self.file = file
+    public init(path: SourcePath, start: Int, end: Int) {
+        self.path = path
         self.start = start
         self.end = max(start, end)
+    }
+
+    public init(file: String, start: Int, end: Int) {
+        self.init(path: SourcePath(file), start: start, end: end)
+    }
+
+    /// The file's display path (as given on the command line, or `<stdin>`).
+    public var file: String {
+        get { path.string }
+        set { path = SourcePath(newValue) }
     }
 
     /// An empty span at `offset`.
@@ -44,12 +54,32 @@ public struct SourceSpan: Hashable, Sendable, Codable {
         SourceSpan(file: file, start: offset, end: offset)
     }
 
+    /// An empty span at `offset`.
+    public static func point(_ path: SourcePath, _ offset: Int) -> SourceSpan {
+        SourceSpan(path: path, start: offset, end: offset)
+    }
+
     /// No place in any file, for failures that concern no source text (a case store, a case
     /// id). Renderers print such a diagnostic without a location.
-    public static let unlocated = SourceSpan(file: "", start: 0, end: 0)
+    public static let unlocated = SourceSpan(path: .none, start: 0, end: 0)
 
     /// True when the span names no file (``unlocated``).
-    public var isUnlocated: Bool { file.isEmpty }
+    public var isUnlocated: Bool { path == .none }
+
+    private enum CodingKeys: String, CodingKey { case file, start, end }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(file: try c.decode(String.self, forKey: .file), start: try c.decode(Int.self, forKey: .start),
+                  end: try c.decode(Int.self, forKey: .end))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+    }
 }
 
 /// A span with a short text printed next to its underline.

@@ -18,6 +18,8 @@ public struct LineColumn: Hashable, Sendable, Codable, Comparable {
 public final class SourceFile: Sendable {
     /// The display path, used in `file:line:col`.
     public let path: String
+    /// ``path``, interned: what spans into this file carry.
+    public let sourcePath: SourcePath
     public let bytes: [UInt8]
     /// Byte offset at which each line starts. Lines end at `\n`, `\r\n` or a lone `\r`.
     public let lineStarts: [Int]
@@ -26,15 +28,30 @@ public final class SourceFile: Sendable {
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
+        self.sourcePath = SourcePath(path)
         self.bytes = bytes
         var starts = [0]
-        var ascii = true
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        var highBits: UInt64 = 0
         var i = 0
         let n = bytes.count
         bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress else { return }
+            let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
             while i < n {
+                // Eight bytes at a time while they hold no line break: most bytes are text.
+                if i + 8 <= n {
+                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let lf = w ^ (ones &* 0x0A), cr = w ^ (ones &* 0x0D)
+                    let breaks = ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & high
+                    if breaks == 0 {
+                        highBits |= w & high
+                        i += 8
+                        continue
+                    }
+                }
                 let b = buf[i]
-                if b >= 0x80 { ascii = false }
+                highBits |= UInt64(b & 0x80)
                 if b == 0x0A {
                     starts.append(i + 1)
                 } else if b == 0x0D {
@@ -44,6 +61,7 @@ public final class SourceFile: Sendable {
                 i += 1
             }
         }
+        let ascii = highBits == 0
         self.lineStarts = starts
         self.isASCII = ascii
     }

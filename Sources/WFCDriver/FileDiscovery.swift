@@ -115,23 +115,28 @@ public enum FileDiscovery {
             throw CommandFailure(.failure, "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        // A regular file is read straight into its bytes (no Data in between); pipes and
-        // process substitutions (`--data <(…)`) have no size and are read as a stream.
+        // A regular file is read straight into its bytes (no Data in between) and stops at
+        // the size `fstat` gave; pipes and process substitutions (`--data <(…)`) have no
+        // size and are read as a stream.
         var st = stat()
-        let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+        let regular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0
         var failed = false
-        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            let n = readFully(fd, into: UnsafeMutableRawBufferPointer(buffer))
-            failed = n < 0
-            count = max(n, 0)
-        }
-        // The rest of a stream, or of a file that grew since `fstat`.
-        var chunk = [UInt8](repeating: 0, count: failed || bytes.count < size ? 0 : 65536)
-        while !chunk.isEmpty {
-            let n = chunk.withUnsafeMutableBytes { readFully(fd, into: $0) }
-            failed = n < 0
-            if n > 0 { bytes.append(contentsOf: chunk[..<n]) }
-            if n < chunk.count { break }
+        var bytes: [UInt8]
+        if regular {
+            bytes = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buffer, count in
+                let n = readFully(fd, into: UnsafeMutableRawBufferPointer(buffer))
+                failed = n < 0
+                count = max(n, 0)
+            }
+        } else {
+            bytes = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { readFully(fd, into: $0) }
+                failed = n < 0
+                if n > 0 { bytes.append(contentsOf: chunk[..<n]) }
+                if n < chunk.count { break }
+            }
         }
         if failed {
             throw CommandFailure(.failure, "cannot read \(path): \(String(cString: strerror(errno)))")

@@ -96,7 +96,7 @@ enum MaybeUnfilled: GraphCheck {
         var out = Set<String>()
         for r in requires {
             switch r {
-            case .expression(let e, _): out.formUnion(matches(#"has\(case\.([A-Za-z_][A-Za-z0-9_]*)\)"#, e.source))
+            case .expression(let e, _): out.formUnion(fieldNames(in: e.source, after: "has(case.", wordStart: false, closedBy: UInt8(ascii: ")")))
             case .allDone(let field, _, _): if let n = nameOf[field] { out.insert(n) }
             }
         }
@@ -104,15 +104,42 @@ enum MaybeUnfilled: GraphCheck {
     }
 
     /// Fields an expression reads as `case.F`.
-    static func reads(_ source: String) -> [String] { matches(#"\bcase\.([A-Za-z_][A-Za-z0-9_]*)"#, source) }
+    static func reads(_ source: String) -> [String] { fieldNames(in: source, after: "case.", wordStart: true, closedBy: nil) }
 
-    static func matches(_ pattern: String, _ text: String) -> [String] {
-        guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
-        let ns = text as NSString
+    /// The names `F` written as `PREFIX F` (and then `closing`, if given), first occurrence
+    /// first. `wordStart`: the prefix must not follow a letter, digit or `_` (a non-ASCII
+    /// byte counts as a letter). A scan of bytes: this runs for every expression.
+    static func fieldNames(in text: String, after prefix: StaticString, wordStart: Bool, closedBy closing: UInt8?) -> [String] {
+        func isWord(_ b: UInt8) -> Bool { b >= 0x80 || b == UInt8(ascii: "_") || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+        func isStart(_ b: UInt8) -> Bool { b == UInt8(ascii: "_") || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
         var out: [String] = []
-        for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) where m.numberOfRanges > 1 {
-            let name = ns.substring(with: m.range(at: 1))
-            if !out.contains(name) { out.append(name) }
+        var text = text
+        text.withUTF8 { t in
+            prefix.withUTF8Buffer { p in
+                var i = 0
+                while i + p.count <= t.count {
+                    guard t[i] == p[0], UnsafeBufferPointer(rebasing: t[i..<i + p.count]).elementsEqual(p),
+                          !wordStart || i == 0 || !isWord(t[i - 1]) else {
+                        i += 1
+                        continue
+                    }
+                    var j = i + p.count
+                    guard j < t.count, isStart(t[j]) else {
+                        i += 1
+                        continue
+                    }
+                    let start = j
+                    while j < t.count && isWord(t[j]) && t[j] < 0x80 { j += 1 }
+                    if let closing, !(j < t.count && t[j] == closing) {
+                        i += 1
+                        continue
+                    }
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: t[start..<j]), as: UTF8.self)
+                    if !out.contains(name) { out.append(name) }
+                    // Matches do not overlap: go on after this one.
+                    i = closing == nil ? j : j + 1
+                }
+            }
         }
         return out
     }

@@ -15,27 +15,32 @@ enum UnenforcedGuarantee: GraphCheck {
 
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
         guard let start = g.ir.regions.first?.start else { return }
-        var goals: [(Goal, SourceSpan, String)] = []
+        // Spans and names are only worked out for a goal that is reported.
+        var goals: [(Goal, SpanIR)] = []
         var explicitChecklists = Set<Int>()
         for gr in g.ir.guarantees {
             switch gr {
             case .checklist(let f, let span, _):
                 explicitChecklists.insert(f)
-                goals.append((.checklist(f), g.source(span), "checklist `\(g.ir.fields[f].name)`"))
+                goals.append((.checklist(f), span))
             case .signoff(let roles, let span, _):
-                let names = roles.map { "`\(g.ir.roles[$0].name)`" }.joined(separator: ", ")
-                goals.append((.signoff(roles), g.source(span), "the sign-off of \(names)"))
+                goals.append((.signoff(roles), span))
             }
         }
         for f in g.ir.fields where !f.optional && !explicitChecklists.contains(f.id) {
             if case .checklist = f.type, let span = f.span {
-                goals.append((.checklist(f.id), g.source(span), "checklist `\(f.name)`"))
+                goals.append((.checklist(f.id), span))
             }
         }
-        for (goal, span, what) in goals {
+        for (goal, span) in goals {
             let parents = g.reachable(from: start) { !enforces($0, goal, g) }
             guard let bad = parents.order.filter({ g.ir.states[$0].isFinal && g.ir.states[$0].outcome == "completed" })
                 .min(by: { g.ir.states[$0].span.start < g.ir.states[$1].span.start }) else { continue }
+            let what: String
+            switch goal {
+            case .checklist(let f): what = "checklist `\(g.ir.fields[f].name)`"
+            case .signoff(let roles): what = "the sign-off of " + roles.map { "`\(g.ir.roles[$0].name)`" }.joined(separator: ", ")
+            }
             let path = g.describe(g.path(to: bad, parents))
             let help: String
             switch goal {
@@ -43,7 +48,7 @@ enum UnenforcedGuarantee: GraphCheck {
             case .signoff: help = "make every path to `\(g.name(bad))` pass a sign-off state that requires these roles"
             }
             d.append(Diagnostic(
-                UnenforcedGuaranteeMessage(what: what, final: g.name(bad)), at: span, label: "not enforced on every path",
+                UnenforcedGuaranteeMessage(what: what, final: g.name(bad)), at: g.source(span), label: "not enforced on every path",
                 secondary: [Label(g.span(bad), "reached without it")], notes: ["path without the check: \(path)"], help: help))
         }
     }

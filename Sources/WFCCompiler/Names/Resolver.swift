@@ -22,9 +22,12 @@ struct Resolver {
     init(syntax: WorkflowSyntax, sources: SourceMap) {
         self.syntax = syntax
         self.sources = sources
-        self.mainFileNameCache = (syntax.file as NSString).lastPathComponent
+        self.mainFileNameCache = PathText.lastComponent(syntax.file)
         self.mainSource = sources[syntax.file]
+        self.mainPath = SourcePath(syntax.file)
     }
+
+    private let mainPath: SourcePath
 
     private let mainFileNameCache: String
     /// The workflow's own file: nearly every span is in it, and a lookup hashes the path.
@@ -35,7 +38,7 @@ struct Resolver {
     /// IR spans name files relative to the workflow's folder, so the IR (and its content
     /// hash) does not depend on the directory wfc ran in.
     mutating func spanIR(_ s: SourceSpan) -> SpanIR {
-        let inMain = s.file == syntax.file
+        let inMain = s.path == mainPath
         let lc = inMain ? (mainSource?.lineColumn(of: s.start, hint: &lineHint) ?? LineColumn(line: 0, column: 0))
             : (sources[s.file]?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0))
         return SpanIR(file: inMain ? mainFileName : relative(s.file), start: s.start, end: s.end, line: lc.line, column: lc.column)
@@ -45,7 +48,7 @@ struct Resolver {
 
     /// A fragment's path relative to the workflow's folder.
     private func relative(_ path: String) -> String {
-        let dir = (syntax.file as NSString).deletingLastPathComponent
+        let dir = PathText.directory(syntax.file)
         if !dir.isEmpty, path.hasPrefix(dir + "/") { return String(path.dropFirst(dir.count + 1)) }
         return path
     }
@@ -150,7 +153,7 @@ struct Resolver {
         checkCalendar()
         var ir = WorkflowIR(
             id: syntax.id.value, version: syntax.version?.value ?? 0, title: syntax.title?.value ?? "", source: syntax.source?.value,
-            calendar: syntax.calendar?.value, file: (syntax.file as NSString).lastPathComponent, roles: roles, separations: separations, fields: fields,
+            calendar: syntax.calendar?.value, file: PathText.lastComponent(syntax.file), roles: roles, separations: separations, fields: fields,
             guarantees: guarantees, regions: regions, states: states, contentHash: nil)
         ir.omits = syntax.omits.map { OmittedClauseIR(clause: $0.clause.value, reason: $0.reason.value) }
         return ir

@@ -7,8 +7,8 @@ extension SpanIR {
     /// folder; `workflowPath` is the workflow's display path, which is restored.
     func source(workflowPath path: String) -> SourceSpan {
         if file == path { return SourceSpan(file: path, start: start, end: end) }
-        let dir = (path as NSString).deletingLastPathComponent
-        let resolved = file == (path as NSString).lastPathComponent ? path : (dir.isEmpty ? file : dir + "/" + file)
+        let dir = PathText.directory(path)
+        let resolved = file == PathText.lastComponent(path) ? path : (dir.isEmpty ? file : dir + "/" + file)
         return SourceSpan(file: resolved, start: start, end: end)
     }
 }

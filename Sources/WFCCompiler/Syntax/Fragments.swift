@@ -24,7 +24,7 @@ public struct FragmentSyntax: Sendable {
     static let fragmentKeys: KeySet = ["fragment", "title", "description", "state"]
 
     /// Parses a fragment file's root.
-    static func parse(_ root: YAMLNode, file: String, _ d: inout [Diagnostic]) -> FragmentSyntax? {
+    static func parse(_ root: YAMLNode, file: SourcePath, _ d: inout [Diagnostic]) -> FragmentSyntax? {
         guard let m = MappingReader(root, file: file, context: "the fragment", known: Self.fragmentKeys, diagnostics: &d) else { return nil }
         guard let id = m.string("fragment", required: true, &d) else { return nil }
         guard let state = m.value("state") else {
@@ -35,7 +35,7 @@ public struct FragmentSyntax: Sendable {
             d.append(Diagnostic(WrongType(what: "`state` of the fragment", expected: "a mapping", found: state.kindDescription), at: state.span.in(file)))
             return nil
         }
-        return FragmentSyntax(id: id, title: m.string("title", &d), state: state, file: file)
+        return FragmentSyntax(id: id, title: m.string("title", &d), state: state, file: file.string)
     }
 }
 

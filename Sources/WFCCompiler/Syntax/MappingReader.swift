@@ -20,18 +20,22 @@ struct Key: ExpressibleByStringLiteral, Sendable {
     var text: String { name.description }
 }
 
-/// The keys a mapping accepts, with their codes worked out once. Declare sets as `static let`
-/// so that they are built once per process.
-struct KeySet: ExpressibleByArrayLiteral, Sendable {
-    /// A mapping remembers where each known key is in an inline table of this size.
+/// The keys a mapping accepts, with their codes worked out once. Key sets are `static let`s
+/// that live as long as the process: a ``MappingReader`` holds its set without reference
+/// counting (readers are copied often, and every thread reads the same sets).
+final class KeySet: ExpressibleByArrayLiteral, Sendable {
+    /// The most keys a set can hold: readers keep an inline table of this size.
     static let capacity = 24
     let keys: [Key]
-    let codes: [YAMLKeyCode]
+    private let codes: InlineArray<24, YAMLKeyCode>
 
     init(arrayLiteral keys: Key...) {
         precondition(keys.count <= Self.capacity, "a key set holds at most \(Self.capacity) keys")
         self.keys = keys
-        codes = keys.map(\.code)
+        // Unused slots hold a copy of the first code: `index(of:)` only searches `keys.count`.
+        var codes = InlineArray<24, YAMLKeyCode>(repeating: (keys.first ?? "_").code)
+        for i in keys.indices { codes[i] = keys[i].code }
+        self.codes = codes
     }
 
     /// The keys' names, for messages and suggestions.
@@ -41,7 +45,7 @@ struct KeySet: ExpressibleByArrayLiteral, Sendable {
     func contains(_ name: String) -> Bool { YAMLKeyCode(name).map { index(of: $0) != nil } ?? false }
 
     func index(of code: YAMLKeyCode) -> Int? {
-        for i in codes.indices where codes[i] == code { return i }
+        for i in 0..<keys.count where codes[i] == code { return i }
         return nil
     }
 }
@@ -70,18 +74,19 @@ struct MappingContext: Sendable, ExpressibleByStringLiteral {
 struct MappingReader {
     /// Where the mapping was written.
     let span: NodeSpan
-    let file: String
+    let file: SourcePath
     let where_: MappingContext
     /// What the mapping is, for messages.
     var context: String { where_.text }
     private let entries: YAMLMapping
-    private let known: KeySet
+    /// A `static let` (see ``KeySet``), so held without reference counting.
+    private unowned(unsafe) let known: KeySet
     /// For each known key, the index of its first entry, or -1: inline, so that reading a
     /// mapping allocates nothing.
     private var found = InlineArray<24, Int32>(repeating: -1)
 
     /// Reads `node`; reports it when it is not a mapping and returns nil.
-    init?(_ node: YAMLNode, file: String, context: MappingContext, known: KeySet, diagnostics: inout [Diagnostic]) {
+    init?(_ node: YAMLNode, file: SourcePath, context: MappingContext, known: KeySet, diagnostics: inout [Diagnostic]) {
         self.span = node.span
         self.file = file
         self.where_ = context
@@ -135,7 +140,9 @@ struct MappingReader {
     }
 
     /// `what` names the value in messages; it is only built when one is reported.
-    static func string(_ v: YAMLNode, what: @autoclosure () -> String, file: String, _ d: inout [Diagnostic]) -> Spanned<String>? {
+    static func string(_ v: YAMLNode, what: @autoclosure () -> String, file: SourcePath, _ d: inout [Diagnostic]) -> Spanned<String>? {
+        // A plain scalar such as `8` or `1.2` used as a clause or a title is still text.
+        if let text = v.textValue { return Spanned(text, v.span.in(file)) }
         guard let s = v.scalar else {
             d.append(Diagnostic(WrongType(what: what(), expected: "a string", found: v.kindDescription), at: v.span.in(file), label: "expected a string"))
             return nil
@@ -185,7 +192,7 @@ struct MappingReader {
         return Self.stringList(v, what: "`\(key.text)` in \(context.text)", file: file, &d)
     }
 
-    static func stringList(_ v: YAMLNode, what: @autoclosure () -> String, file: String, _ d: inout [Diagnostic]) -> [Spanned<String>] {
+    static func stringList(_ v: YAMLNode, what: @autoclosure () -> String, file: SourcePath, _ d: inout [Diagnostic]) -> [Spanned<String>] {
         if let items = v.sequence {
             return items.compactMap { string($0, what: "an entry of \(what())", file: file, &d) }
         }

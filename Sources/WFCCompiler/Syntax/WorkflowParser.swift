@@ -6,7 +6,7 @@ import WFCYAML
 /// Phase 1: YAML nodes → ``WorkflowSyntax``. Collects every structural error; never stops at
 /// the first.
 struct WorkflowParser {
-    let file: String
+    let file: SourcePath
     /// Fragments available to `use:`, by id, already loaded.
     let fragments: [String: FragmentSyntax]
     var d: [Diagnostic] = []
@@ -43,7 +43,7 @@ struct WorkflowParser {
         if !id.value.isEmpty && !Identifier.isWorkflowID(id.value) {
             d.append(Diagnostic(InvalidIdentifier(name: id.value, what: "workflow id", rule: Identifier.workflowRule), at: id.span))
         }
-        var w = WorkflowSyntax(file: file, id: id, statesSpan: m.keySpan("states") ?? root.span.in(file), rootSpan: root.span.in(file))
+        var w = WorkflowSyntax(file: file.string, id: id, statesSpan: m.keySpan("states") ?? root.span.in(file), rootSpan: root.span.in(file))
         w.version = m.int("version", required: true, &d)
         w.title = m.string("title", required: true, &d)
         w.source = m.string("source", &d)
@@ -231,7 +231,7 @@ struct WorkflowParser {
         }
         // The fragment's keys are parsed in its own file (so spans point there); the using
         // state's own keys win.
-        var sub = WorkflowParser(file: fragment.file, fragments: [:])
+        var sub = WorkflowParser(file: SourcePath(fragment.file), fragments: [:])
         let base = sub.parseOwnState(name, fragment.state)
         d += sub.d
         guard var own = parseOwnState(name, original, reader: m) else { return base }
@@ -590,12 +590,11 @@ struct WorkflowParser {
 
 extension String {
     /// Whether the UTF-8 bytes of `needle` occur in the string. A cheap filter before
-    /// Foundation's `contains`, which compares characters and is slow in hot paths.
-    func utf8Contains(_ needle: String) -> Bool {
-        var needle = needle
-        var haystack = self
-        return needle.withUTF8 { n in
-            haystack.withUTF8 { h in
+    /// Foundation's `contains`, which compares characters and is slow in hot paths. Reads
+    /// the string in place: no copy, so no reference counting.
+    func utf8Contains(_ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { n in
+            let found = utf8.withContiguousStorageIfAvailable { h -> Bool in
                 guard let first = n.first, n.count <= h.count else { return n.isEmpty }
                 var i = 0
                 let last = h.count - n.count
@@ -609,6 +608,8 @@ extension String {
                 }
                 return false
             }
+            // Bridged or lazily decoded strings have no contiguous UTF-8: say maybe.
+            return found ?? true
         }
     }
 

@@ -21,7 +21,9 @@ struct TreeBuilder {
         var start: SourcePosition
         /// Index into ``tags``, or -1.
         var tag: Int
-        var anchor: String?
+        /// Whether the collection has an anchor, kept on ``frameAnchors`` (so that a frame
+        /// holds no `String` and costs nothing to copy or drop).
+        var hasAnchor: Bool
         var flow: Bool
         /// Where this collection's children start on ``children``.
         var childStart: Int
@@ -41,6 +43,8 @@ struct TreeBuilder {
     /// The document's root once it is complete.
     private var rootRecord: Record?
     private var anchors: [String: (record: Record, size: Int)] = [:]
+    /// The anchors of the open collections that have one, innermost last.
+    private var frameAnchors: [String] = []
     private var openAnchors: Set<String> = []
     private var aliasNodes = 0
     private var documents = 0
@@ -74,9 +78,9 @@ struct TreeBuilder {
         }
         if stop { return }
         if documents == 0 {
-            diagnostics.append(Diagnostic(EmptyDocument(), at: .point(file.path, 0)))
+            diagnostics.append(Diagnostic(EmptyDocument(), at: .point(file.sourcePath, 0)))
         } else if let r = rootRecord, r.kind == .scalar, r.valueKind == .null, r.style == .plain, r.tag < 0, r.count == 0 {
-            diagnostics.append(Diagnostic(EmptyDocument(), at: r.span.in(file.path)))
+            diagnostics.append(Diagnostic(EmptyDocument(), at: r.span.in(file.sourcePath)))
             rootRecord = nil
         }
     }
@@ -102,7 +106,7 @@ struct TreeBuilder {
             documents += 1
             if documents > 1 {
                 let span = span(e)
-                fail(Diagnostic(MultipleDocuments(), at: span.in(file.path), label: "a second document starts here"))
+                fail(Diagnostic(MultipleDocuments(), at: span.in(file.sourcePath), label: "a second document starts here"))
             }
         case YAML_ALIAS_EVENT:
             let anchor = string(e.pointee.data.alias.anchor) ?? ""
@@ -110,14 +114,14 @@ struct TreeBuilder {
             guard let target = anchors[anchor] else {
                 let recursive = openAnchors.contains(anchor)
                 diagnostics.append(Diagnostic(
-                    UnknownAnchor(anchor: anchor, recursive: recursive), at: span.in(file.path),
+                    UnknownAnchor(anchor: anchor, recursive: recursive), at: span.in(file.sourcePath),
                     label: recursive ? "recursive alias" : "unknown anchor"))
                 attach(nullScalar(span), size: 1, anchor: nil, mergeKey: false)
                 return
             }
             aliasNodes += target.size
             if aliasNodes > limits.maxAliasNodes {
-                fail(Diagnostic(AliasBudgetExceeded(limit: limits.maxAliasNodes), at: span.in(file.path), label: "this alias exceeds the budget"))
+                fail(Diagnostic(AliasBudgetExceeded(limit: limits.maxAliasNodes), at: span.in(file.sourcePath), label: "this alias exceeds the budget"))
                 return
             }
             // The copy shares the target's children: records are never changed once written.
@@ -183,8 +187,11 @@ struct TreeBuilder {
             let m = UnsupportedTag(tag: TagCheck.shortName(tag), expected: tag.hasPrefix(TagCheck.prefix) ? (isSequence ? "a list" : "a mapping") : nil)
             diagnostics.append(Diagnostic(m, at: SourceSpan(file: file.path, start: start.offset, end: max(start.offset, end.offset))))
         }
-        if let anchor { openAnchors.insert(anchor) }
-        stack.append(Frame(isSequence: isSequence, start: start, tag: intern(tag), anchor: anchor, flow: flow, childStart: children.count))
+        if let anchor {
+            openAnchors.insert(anchor)
+            frameAnchors.append(anchor)
+        }
+        stack.append(Frame(isSequence: isSequence, start: start, tag: intern(tag), hasAnchor: anchor != nil, flow: flow, childStart: children.count))
     }
 
     private mutating func close(_ e: UnsafeMutablePointer<yaml_event_t>) {
@@ -211,8 +218,9 @@ struct TreeBuilder {
         children.removeLast(count)
         let node = Record(span: NodeSpan(start: frame.start, end: end), first: base, count: count, payload: 0, tag: frame.tag,
                           kind: frame.isSequence ? .sequence : .mapping, valueKind: .null, style: .plain, isFlow: frame.flow)
-        if let a = frame.anchor { openAnchors.remove(a) }
-        attach(node, size: frame.size, anchor: frame.anchor, mergeKey: false)
+        let anchor = frame.hasAnchor ? frameAnchors.popLast() : nil
+        if let anchor { openAnchors.remove(anchor) }
+        attach(node, size: frame.size, anchor: anchor, mergeKey: false)
     }
 
     /// Adds a finished node to the open collection (or makes it the root). `mergeKey`: the
@@ -227,7 +235,7 @@ struct TreeBuilder {
         }
         stack[top].size += size
         if mergeKey && !stack[top].isSequence && (children.count - stack[top].childStart) % 2 == 0 {
-            diagnostics.append(Diagnostic(MergeKeyUnsupported(), at: node.span.in(file.path), label: "merge key"))
+            diagnostics.append(Diagnostic(MergeKeyUnsupported(), at: node.span.in(file.sourcePath), label: "merge key"))
         }
         children.append(node)
     }
@@ -355,11 +363,11 @@ struct TreeBuilder {
             case .value(let v):
                 return v
             case .mismatch(let expected):
-                diagnostics.append(Diagnostic(UnsupportedTag(tag: TagCheck.shortName(tag), expected: expected), at: span.in(file.path)))
+                diagnostics.append(Diagnostic(UnsupportedTag(tag: TagCheck.shortName(tag), expected: expected), at: span.in(file.sourcePath)))
             case .unsupported:
-                diagnostics.append(Diagnostic(UnsupportedTag(tag: TagCheck.shortName(tag), expected: nil), at: span.in(file.path)))
+                diagnostics.append(Diagnostic(UnsupportedTag(tag: TagCheck.shortName(tag), expected: nil), at: span.in(file.sourcePath)))
             case .outOfRange:
-                diagnostics.append(Diagnostic(IntegerOutOfRange(), at: span.in(file.path)))
+                diagnostics.append(Diagnostic(IntegerOutOfRange(), at: span.in(file.sourcePath)))
             }
             return .string(text)
         }
@@ -368,7 +376,7 @@ struct TreeBuilder {
         case .value(let v):
             return v
         case .intOutOfRange:
-            diagnostics.append(Diagnostic(IntegerOutOfRange(), at: span.in(file.path)))
+            diagnostics.append(Diagnostic(IntegerOutOfRange(), at: span.in(file.sourcePath)))
             return .string(text)
         }
     }

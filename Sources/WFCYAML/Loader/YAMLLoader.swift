@@ -35,7 +35,7 @@ public struct YAMLLoader: Sendable {
         let maxBytes = min(limits.maxFileBytes, YAMLTree.maxFileBytes)
         if file.bytes.count > maxBytes {
             let d = Diagnostic(FileTooLarge(size: file.bytes.count, limit: maxBytes),
-                               at: .point(file.path, 0))
+                               at: .point(file.sourcePath, 0))
             return YAMLLoadResult(file: file, root: nil, diagnostics: [d])
         }
         var unicodeLineBreaks = false

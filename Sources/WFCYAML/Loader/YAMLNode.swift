@@ -28,6 +28,11 @@ public struct NodeSpan: Hashable, Sendable, Codable {
     public func `in`(_ file: String) -> SourceSpan {
         SourceSpan(file: file, start: start.offset, end: end.offset)
     }
+
+    /// The byte range, for diagnostics.
+    public func `in`(_ path: SourcePath) -> SourceSpan {
+        SourceSpan(path: path, start: start.offset, end: end.offset)
+    }
 }
 
 /// A scalar's value after resolution by YAML 1.2's core schema.
@@ -114,6 +119,20 @@ public struct YAMLNode: Hashable, Sendable {
     public var scalar: YAMLScalar? {
         let r = record
         return r.kind == .scalar ? tree.scalar(r) : nil
+    }
+
+    /// The text of a scalar whose value is a string or a number, as written (escapes undone):
+    /// what a key that takes text reads. Nil for lists, mappings, booleans and null. Cheaper
+    /// than ``scalar``, which also makes the value.
+    public var textValue: String? {
+        let r = record
+        guard r.kind == .scalar else { return nil }
+        switch r.valueKind {
+        case .string, .int, .float:
+            return tree.text.withUnsafeBufferPointer { t in String(decoding: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count]), as: UTF8.self) }
+        case .bool, .null:
+            return nil
+        }
     }
 
     /// True when the node is a scalar.

@@ -4,6 +4,7 @@ import WFCYAML
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check workflow files and report every problem.",
         discussion: """
             Directories are searched recursively for *.yaml and *.yml files. Use - to read \

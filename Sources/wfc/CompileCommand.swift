@@ -6,6 +6,7 @@ import WFCDriver
 
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compile",
         abstract: "Compile a workflow to its typed state graph (IR JSON).",
         discussion: "Prints diagnostics and exits 1 when the workflow has errors; otherwise writes the IR with its content hash.")
 
@@ -36,6 +37,7 @@ struct Compile: ParsableCommand {
 
 struct Graph: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "graph",
         abstract: "Draw a workflow's state graph as Mermaid or Graphviz DOT.")
 
     @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "file"))

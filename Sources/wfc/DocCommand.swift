@@ -5,6 +5,7 @@ import WFCDriver
 
 struct Doc: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doc",
         abstract: "Write Markdown documentation of policies: diagrams and clause maps.",
         discussion: "`wfc doc workflows > docs/policies.md`. Scenario and fragment files are skipped.")
 

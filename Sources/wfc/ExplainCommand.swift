@@ -4,6 +4,7 @@ import WFCDriver
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Explain a diagnostic code, with an example and its fix.")
 
     @Argument(help: ArgumentHelp("A code such as WFC1003 (the WFC prefix is optional).", valueName: "code"))

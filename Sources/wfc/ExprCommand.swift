@@ -10,6 +10,7 @@ import WFCIR
 
 struct Expr: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "expr",
         abstract: "Check and evaluate one CEL expression; prints its type and value.",
         discussion: """
             Try a guard before putting it in a policy:

@@ -4,6 +4,7 @@ import WFCDriver
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a workflow in memory on a case file and a list of events, and print the trace.",
         discussion: """
             For trying a policy out: nothing is stored. The case file has `people:` (role: person), \

@@ -4,6 +4,7 @@ import WFCDriver
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "test",
         abstract: "Run the scenario tests of workflows (NAME.test.yaml next to NAME.yaml).",
         discussion: """
             Each scenario starts a case in memory, runs its steps through the same runtime as \

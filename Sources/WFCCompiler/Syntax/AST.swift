@@ -87,20 +87,40 @@ public enum GuaranteeSyntax: Sendable {
     case signoff([Spanned<String>], SourceSpan, clause: Spanned<String>?)
 }
 
-public struct StateSyntax: Sendable {
-    public var name: Spanned<String>
-    public var title: Spanned<String>?
-    public var clause: Spanned<String>?
-    public var span: SourceSpan
-    public var kind: StateKindSyntax
-    public var events: [EventSyntax] = []
-    public var requires: [RequirementSyntax] = []
-    public var due: DueSyntax?
-    public var then: Spanned<String>?
-    public var maxRounds: RoundLimitSyntax?
-    public var fills: [Spanned<String>] = []
+/// One state as written. A class: states are large (a ~1 KB value), and a value would be
+/// copied whole each time it is returned or stored. Immutable, so reading a field needs no
+/// exclusivity check.
+public final class StateSyntax: Sendable {
+    public let name: Spanned<String>
+    public let title: Spanned<String>?
+    public let clause: Spanned<String>?
+    public let span: SourceSpan
+    public let kind: StateKindSyntax
+    public let events: [EventSyntax]
+    public let requires: [RequirementSyntax]
+    public let due: DueSyntax?
+    public let then: Spanned<String>?
+    public let maxRounds: RoundLimitSyntax?
+    public let fills: [Spanned<String>]
     /// The `use:` fragment this state was built from, if any.
-    public var fragment: Spanned<String>?
+    public let fragment: Spanned<String>?
+
+    public init(name: Spanned<String>, title: Spanned<String>?, clause: Spanned<String>?, span: SourceSpan, kind: StateKindSyntax,
+                events: [EventSyntax] = [], requires: [RequirementSyntax] = [], due: DueSyntax? = nil, then: Spanned<String>? = nil,
+                maxRounds: RoundLimitSyntax? = nil, fills: [Spanned<String>] = [], fragment: Spanned<String>? = nil) {
+        self.name = name
+        self.title = title
+        self.clause = clause
+        self.span = span
+        self.kind = kind
+        self.events = events
+        self.requires = requires
+        self.due = due
+        self.then = then
+        self.maxRounds = maxRounds
+        self.fills = fills
+        self.fragment = fragment
+    }
 }
 
 public enum StateKindSyntax: Sendable {
@@ -131,18 +151,35 @@ public struct EventSyntax: Sendable {
     public var alternatives: [TransitionSyntax]
 }
 
-public struct TransitionSyntax: Sendable {
-    public var by: [Spanned<String>]
-    public var bySpan: SourceSpan?
-    public var to: Spanned<String>?
-    public var when: ExprSyntax?
-    public var set: [(field: Spanned<String>, value: ExprSyntax)] = []
-    public var fills: [Spanned<String>] = []
-    public var requires: [RequirementSyntax] = []
-    public var violation: Spanned<String>?
-    public var clause: Spanned<String>?
-    public var title: Spanned<String>?
-    public var span: SourceSpan
+/// One transition as written; an immutable class for the reasons ``StateSyntax`` is.
+public final class TransitionSyntax: Sendable {
+    public let by: [Spanned<String>]
+    public let bySpan: SourceSpan?
+    public let to: Spanned<String>?
+    public let when: ExprSyntax?
+    public let set: [(field: Spanned<String>, value: ExprSyntax)]
+    public let fills: [Spanned<String>]
+    public let requires: [RequirementSyntax]
+    public let violation: Spanned<String>?
+    public let clause: Spanned<String>?
+    public let title: Spanned<String>?
+    public let span: SourceSpan
+
+    public init(by: [Spanned<String>], bySpan: SourceSpan?, to: Spanned<String>?, when: ExprSyntax? = nil,
+                set: [(field: Spanned<String>, value: ExprSyntax)] = [], fills: [Spanned<String>] = [], requires: [RequirementSyntax] = [],
+                violation: Spanned<String>? = nil, clause: Spanned<String>? = nil, title: Spanned<String>? = nil, span: SourceSpan) {
+        self.by = by
+        self.bySpan = bySpan
+        self.to = to
+        self.when = when
+        self.set = set
+        self.fills = fills
+        self.requires = requires
+        self.violation = violation
+        self.clause = clause
+        self.title = title
+        self.span = span
+    }
 }
 
 /// An exit requirement: an expression, or the shorthand `all_done: FIELD` for a checklist.

@@ -234,20 +234,15 @@ struct WorkflowParser {
         var sub = WorkflowParser(file: SourcePath(fragment.file), fragments: [:])
         let base = sub.parseOwnState(name, fragment.state)
         d += sub.d
-        guard var own = parseOwnState(name, original, reader: m) else { return base }
+        guard let own = parseOwnState(name, original, reader: m) else { return base }
         guard let base else { return own }
         let ownKeys = Set(original.mapping?.compactMap { $0.key.scalar?.text } ?? [])
-        own.fragment = useName
-        if !ownKeys.contains("title") { own.title = base.title }
-        if !ownKeys.contains("clause") { own.clause = base.clause }
-        if ownKeys.isDisjoint(with: Self.kindKeys.map(\.text)) { own.kind = base.kind }
-        if !ownKeys.contains("on") { own.events = base.events }
-        if !ownKeys.contains("requires") { own.requires = base.requires }
-        if !ownKeys.contains("due") { own.due = base.due }
-        if !ownKeys.contains("then") { own.then = base.then }
-        if !ownKeys.contains("max_rounds") { own.maxRounds = base.maxRounds }
-        if !ownKeys.contains("fills") { own.fills = base.fills }
-        return own
+        func pick<T>(_ key: String, _ mine: T, _ theirs: T) -> T { ownKeys.contains(key) ? mine : theirs }
+        return StateSyntax(
+            name: own.name, title: pick("title", own.title, base.title), clause: pick("clause", own.clause, base.clause), span: own.span,
+            kind: ownKeys.isDisjoint(with: Self.kindKeys.map(\.text)) ? base.kind : own.kind, events: pick("on", own.events, base.events),
+            requires: pick("requires", own.requires, base.requires), due: pick("due", own.due, base.due), then: pick("then", own.then, base.then),
+            maxRounds: pick("max_rounds", own.maxRounds, base.maxRounds), fills: pick("fills", own.fills, base.fills), fragment: useName)
     }
 
     /// A state from its own keys (`use:` is handled by ``parseState``).
@@ -306,14 +301,15 @@ struct WorkflowParser {
             }
         }
         _ = m.value("use")
-        var s = StateSyntax(name: name, title: m.string("title", &d), clause: m.string("clause", &d), span: original.span.in(file), kind: kind)
-        if let on = m.value("on") { s.events = parseEvents(on, state: name.value) }
-        if let r = m.value("requires") { s.requires = parseRequirements(r) }
-        if let due = m.value("due") { s.due = parseDue(due, state: name.value) }
-        s.then = m.string("then", &d)
-        if let r = m.value("max_rounds") { s.maxRounds = parseRoundLimit(r, key: m.keySpan("max_rounds") ?? r.span.in(file), state: name.value, m) }
-        if let f = m.stringList("fills", &d) { s.fills = f }
-        return s
+        // Read in this order, as messages are collected in it.
+        let title = m.string("title", &d), clause = m.string("clause", &d)
+        let events = m.value("on").map { parseEvents($0, state: name.value) } ?? []
+        let requires = m.value("requires").map { parseRequirements($0) } ?? []
+        let due = m.value("due").map { parseDue($0, state: name.value) }
+        let then = m.string("then", &d)
+        let maxRounds = m.value("max_rounds").flatMap { parseRoundLimit($0, key: m.keySpan("max_rounds") ?? $0.span.in(file), state: name.value, m) }
+        return StateSyntax(name: name, title: title, clause: clause, span: original.span.in(file), kind: kind, events: events, requires: requires,
+                           due: due, then: then, maxRounds: maxRounds, fills: m.stringList("fills", &d) ?? [])
     }
 
     mutating func parseEvents(_ node: YAMLNode, state: String) -> [EventSyntax] {
@@ -342,26 +338,26 @@ struct WorkflowParser {
             return TransitionSyntax(by: [], bySpan: nil, to: MappingReader.string(node, what: "the target of `\(event)`", file: file, &d), span: node.span.in(file))
         }
         guard let m = MappingReader(node, file: file, context: MappingContext("event", event), known: Self.transitionKeys, diagnostics: &d) else { return nil }
-        var t = TransitionSyntax(by: m.stringList("by", &d) ?? [], bySpan: m.value("by")?.span.in(file),
-                                 to: m.string("to", required: true, &d), span: node.span.in(file))
-        if let w = m.value("when") { t.when = expr(w, what: "`when`") }
+        let by = m.stringList("by", &d) ?? [], bySpan = m.value("by")?.span.in(file)
+        let to = m.string("to", required: true, &d)
+        let when = m.value("when").flatMap { expr($0, what: "`when`") }
+        var assignments: [(field: Spanned<String>, value: ExprSyntax)] = []
         if let set = m.value("set") {
             if let pairs = set.mapping {
                 for p in pairs {
                     if let f = identifier(p.key, what: "field name"), let e = expr(p.value, what: "the value of `\(f.value)`", allowLiterals: true) {
-                        t.set.append((f, e))
+                        assignments.append((f, e))
                     }
                 }
             } else {
                 d.append(Diagnostic(WrongType(what: "`set`", expected: "a mapping of fields to expressions", found: set.kindDescription), at: set.span.in(file)))
             }
         }
-        if let f = m.stringList("fills", &d) { t.fills = f }
-        if let r = m.value("requires") { t.requires = parseRequirements(r) }
-        t.violation = m.string("violation", &d)
-        t.clause = m.string("clause", &d)
-        t.title = m.string("title", &d)
-        return t
+        let fills = m.stringList("fills", &d) ?? []
+        let requires = m.value("requires").map { parseRequirements($0) } ?? []
+        let violation = m.string("violation", &d), clause = m.string("clause", &d), title = m.string("title", &d)
+        return TransitionSyntax(by: by, bySpan: bySpan, to: to, when: when, set: assignments, fills: fills, requires: requires,
+                                violation: violation, clause: clause, title: title, span: node.span.in(file))
     }
 
     mutating func parseRequirements(_ node: YAMLNode) -> [RequirementSyntax] {

@@ -39,16 +39,19 @@ public final class SourceFile: Sendable {
             guard let base = buf.baseAddress else { return }
             let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
             while i < n {
-                // Eight bytes at a time while they hold no line break: most bytes are text.
+                // Eight bytes at a time: skip to the first line break in them, if any (most
+                // bytes are text). The lowest flagged byte is exact: the zero-byte test can
+                // only misfire above a true match.
                 if i + 8 <= n {
                     let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                     let lf = w ^ (ones &* 0x0A), cr = w ^ (ones &* 0x0D)
                     let breaks = ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & high
+                    highBits |= w & high
                     if breaks == 0 {
-                        highBits |= w & high
                         i += 8
                         continue
                     }
+                    i += breaks.littleEndian.trailingZeroBitCount >> 3
                 }
                 let b = buf[i]
                 highBits |= UInt64(b & 0x80)

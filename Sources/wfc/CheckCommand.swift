@@ -36,6 +36,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        BatchMemory.keepFreedMemory()
         let files = try FileDiscovery.expand(paths)
         let runner = CheckRunner.standard(limits: YAMLLimits(
             maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes))

@@ -26,6 +26,7 @@ struct Test: ParsableCommand {
     }
 
     func run() throws {
+        BatchMemory.keepFreedMemory()
         let files = try ScenarioSuite.discover(paths)
         if files.isEmpty { throw CommandFailure(.usage, "no scenario files (*.test.yaml) under \(paths.joined(separator: " "))") }
         let report = ScenarioSuite.run(files)

@@ -11,13 +11,12 @@ struct Resolver {
     let sources: SourceMap
     var d: [Diagnostic] = []
 
-    private var roleIDs: [String: Int] = [:]
-    private var fieldIDs: [String: Int] = [:]
-    private var stateIDs: [String: Int] = [:]
+    private var roleIDs = NameIndex()
+    private var fieldIDs = NameIndex()
+    private var stateIDs = NameIndex()
     /// Each state's name span, by id (for labels that point at a state's definition).
     private var stateSpans: [SourceSpan] = []
     private var usesWorkingDays: SourceSpan?
-    private var usedRoles = Set<Int>()
 
     init(syntax: WorkflowSyntax, sources: SourceMap) {
         self.syntax = syntax
@@ -59,7 +58,7 @@ struct Resolver {
         // Roles.
         var roles: [RoleIR] = []
         for r in syntax.roles {
-            roleIDs[r.name.value] = roles.count
+            _ = roleIDs.insert(r.name.value, id: roles.count)
             roles.append(RoleIR(id: roles.count, name: r.name.value, title: r.title?.value, span: spanIR(r.name.span)))
         }
         // Schema.
@@ -68,7 +67,7 @@ struct Resolver {
         for f in syntax.fields {
             guard var ir = types.lowerField(f, id: fields.count, &d) else { continue }
             ir.span = spanIR(f.name.span)
-            fieldIDs[f.name.value] = fields.count
+            _ = fieldIDs.insert(f.name.value, id: fields.count)
             fields.append(ir)
         }
         let separations = syntax.separations.map { g -> [Int] in
@@ -83,7 +82,7 @@ struct Resolver {
         var lists: [[StateSyntax]] = [syntax.states]
         var pending: [(list: Int, index: Int, region: Int)] = []
         pending.reserveCapacity(syntax.states.count)
-        stateIDs.reserveCapacity(syntax.states.count)
+        stateIDs = NameIndex(capacity: syntax.states.count)
         stateSpans.reserveCapacity(syntax.states.count)
         var owned: [Int: [Int]] = [:]
         var regionSyntax: [Int: RegionSyntax] = [:]
@@ -97,8 +96,7 @@ struct Resolver {
             for position in lists[listIndex].indices {
                 let name = lists[listIndex][position].name
                 let index = pending.count
-                if let first = stateIDs.updateValue(index, forKey: name.value) {
-                    stateIDs[name.value] = first
+                if let first = stateIDs.insert(name.value, id: index) {
                     d.append(Diagnostic(DuplicateName(kind: "state", name: name.value), at: name.span, label: "defined again",
                                         secondary: [Label(stateSpans[first], "first defined here")]))
                     continue
@@ -242,8 +240,8 @@ struct Resolver {
             }
             return nil
         }
-        guard let id = stateIDs[name.value] else {
-            d.append(UndefinedTarget.diagnostic(name, known: Array(stateIDs.keys)))
+        guard let id = stateIDs.id(of: name.value) else {
+            d.append(UndefinedTarget.diagnostic(name, known: stateIDs.allNames))
             return nil
         }
         if id < regionOf.count, regionOf[id] != region {
@@ -255,10 +253,7 @@ struct Resolver {
     }
 
     private mutating func role(_ name: Spanned<String>) -> Int? {
-        if let id = roleIDs[name.value] {
-            usedRoles.insert(id)
-            return id
-        }
+        if let id = roleIDs.id(of: name.value) { return id }
         let names = syntax.roles.map(\.name.value)
         let suggestion = Suggestions.closest(to: name.value, among: names)
         d.append(Diagnostic(UnknownRole(name: name.value), at: name.span, label: "not a declared role",
@@ -270,7 +265,7 @@ struct Resolver {
     private mutating func field(_ name: Spanned<String>) -> Int? {
         // `set:` and `fills:` name case fields; `case.` in front is accepted too.
         let bare = name.value.hasPrefix("case.") ? String(name.value.dropFirst(5)) : name.value
-        if let id = fieldIDs[bare] { return id }
+        if let id = fieldIDs.id(of: bare) { return id }
         let names = syntax.fields.map(\.name.value)
         d.append(Diagnostic(UnknownField(name: bare), at: name.span, label: "not a case field",
                             help: Suggestions.didYouMean(bare, names) ?? "declare it under `case:`"))
@@ -320,9 +315,6 @@ struct Resolver {
                                 help: "add `calendar: cn-mainland` at the top of the file"))
         }
     }
-
-    /// Roles referenced anywhere (for the unused-role check).
-    var referencedRoles: Set<Int> { usedRoles }
 }
 
 /// The calendars wfc ships working-day data for.

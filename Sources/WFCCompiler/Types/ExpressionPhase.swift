@@ -15,17 +15,6 @@ struct ExpressionPhase {
     let sources: SourceMap
     var d: [Diagnostic] = []
     private var calendarNeeded: SourceSpan?
-    /// Outcomes by expression text and environment: workflows repeat the same guard in many
-    /// states, and CEL errors are relative to the text, so one check serves every copy.
-    /// (A cheaper first level than the shared table: no lock.)
-    private var outcomes: [OutcomeKey: Outcome] = [:]
-
-    private struct OutcomeKey: Hashable {
-        var text: String
-        var env: Int
-        var expecting: CELType?
-    }
-
     fileprivate enum Outcome: Sendable {
         case syntaxErrors([CELError])
         case checked(type: CELType, errors: [CELError])
@@ -39,10 +28,54 @@ struct ExpressionPhase {
         var serial: Int
     }
 
+    /// An expression's text, environment and expected type. Workflows repeat the same
+    /// guard in many states, and CEL errors are relative to the text, so one check serves
+    /// every copy. Hashing uses a fingerprint of the text made once (a word at a time),
+    /// not the text itself: each key is hashed on every lookup.
     fileprivate struct SharedKey: Hashable, Sendable {
         var text: String
         var environment: Int
         var expecting: CELType?
+        var fingerprint: UInt64
+
+        init(text: String, environment: Int, expecting: CELType?) {
+            self.text = text
+            self.environment = environment
+            self.expecting = expecting
+            fingerprint = Self.fingerprint(text)
+        }
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.fingerprint == b.fingerprint && a.environment == b.environment && a.text == b.text && a.expecting == b.expecting
+        }
+
+        /// Equal keys have equal texts and environments, so these suffice.
+        func hash(into h: inout Hasher) {
+            h.combine(fingerprint)
+            h.combine(environment)
+        }
+
+        /// FNV-1a over the UTF-8 bytes, eight at a time. Canonically equivalent texts with
+        /// different bytes get different fingerprints; that only costs a second check.
+        static func fingerprint(_ text: String) -> UInt64 {
+            let prime: UInt64 = 0x0000_0100_0000_01B3
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            let done: Void? = text.utf8.withContiguousStorageIfAvailable { b in
+                var i = 0
+                if let base = b.baseAddress {
+                    while i + 8 <= b.count {
+                        h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* prime
+                        i += 8
+                    }
+                }
+                while i < b.count {
+                    h = (h ^ UInt64(b[i])) &* prime
+                    i += 1
+                }
+            }
+            if done == nil { for c in text.utf8 { h = (h ^ UInt64(c)) &* prime } }
+            return h ^ UInt64(truncatingIfNeeded: text.utf8.count)
+        }
     }
 
     /// What every workflow this process compiles shares (`wfc check` over a repository):
@@ -177,31 +210,25 @@ struct ExpressionPhase {
     /// Parses and checks one expression; reports its errors; returns its type.
     private mutating func check(_ e: ExprIR, env shared: SharedEnvironment, expecting: CELType?, what: @autoclosure () -> String) -> CELType? {
         if e.source.utf8Contains("working_days"), e.source.contains("working_days") { calendarNeeded = calendarNeeded ?? source(e) }
-        let key = OutcomeKey(text: e.source, env: shared.serial, expecting: expecting)
+        let key = SharedKey(text: e.source, environment: shared.serial, expecting: expecting)
         let outcome: Outcome
-        if let known = outcomes[key] {
+        if let known = Self.shared.withLock({ $0.outcomes[key] }) {
             outcome = known
         } else {
             let env = shared.env
-            let sharedKey = SharedKey(text: e.source, environment: shared.serial, expecting: expecting)
-            if let known = Self.shared.withLock({ $0.outcomes[sharedKey] }) {
-                outcome = known
-            } else {
-                do {
-                    let result = env.check(try env.parse(e.source), expecting: expecting)
-                    outcome = .checked(type: result.type, errors: result.errors)
-                } catch {
-                    outcome = .syntaxErrors(error.errors)
-                }
-                Self.shared.withLock { shared in
-                    if shared.outcomes.count >= Self.sharedLimit {
-                        shared.outcomes.removeAll(keepingCapacity: true)
-                        shared.environments.removeAll()
-                    }
-                    shared.outcomes[sharedKey] = outcome
-                }
+            do {
+                let result = env.check(try env.parse(e.source), expecting: expecting)
+                outcome = .checked(type: result.type, errors: result.errors)
+            } catch {
+                outcome = .syntaxErrors(error.errors)
             }
-            outcomes[key] = outcome
+            Self.shared.withLock { shared in
+                if shared.outcomes.count >= Self.sharedLimit {
+                    shared.outcomes.removeAll(keepingCapacity: true)
+                    shared.environments.removeAll()
+                }
+                shared.outcomes[key] = outcome
+            }
         }
         switch outcome {
         case .syntaxErrors(let errors):

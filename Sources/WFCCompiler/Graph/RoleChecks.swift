@@ -4,13 +4,19 @@ import WFCDiagnostics
 /// A declared role that nothing refers to. A warning.
 enum UnusedRole: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
-        var used = Set<Int>()
+        // By role id (ids are positions in `roles`).
+        var used = [Bool](repeating: false, count: g.ir.roles.count)
+        func use(_ ids: [Int]) { for id in ids where used.indices.contains(id) { used[id] = true } }
         for s in g.ir.states {
-            for t in s.transitions { used.formUnion(t.roles) }
-            if let so = s.signoff { used.formUnion(so.all + so.of + so.conditional.map(\.role)) }
-            if let due = s.due { used.formUnion(due.escalate) }
+            for t in s.transitions { use(t.roles) }
+            if let so = s.signoff {
+                use(so.all)
+                use(so.of)
+                for c in so.conditional where used.indices.contains(c.role) { used[c.role] = true }
+            }
+            if let due = s.due { use(due.escalate) }
         }
-        for r in g.ir.roles where !used.contains(r.id) {
+        for r in g.ir.roles where !(used.indices.contains(r.id) && used[r.id]) {
             d.append(Diagnostic(UnusedRoleMessage(name: r.name), at: g.source(r.span), label: "declared here",
                                 help: "let the role act (`by:`, `signoff:`, `escalate:`), or remove it"))
         }

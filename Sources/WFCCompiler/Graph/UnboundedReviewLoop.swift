@@ -5,19 +5,24 @@ import WFCDiagnostics
 /// reviewer never approves, the case can never end. A warning.
 enum UnboundedReviewLoop: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
+        // Membership of the component being looked at, by state id; cleared after each.
+        var member = [Bool](repeating: false, count: g.ir.states.count)
         for region in g.ir.regions {
             for comp in g.components(region: region.id) {
-                let members = Set(comp)
                 guard let first = comp.first, comp.count > 1 || g.edges[first].contains(where: { $0.to == first }) else { continue }
                 if comp.contains(where: { g.ir.states[$0].maxRounds != nil }) { continue }
-                var exits: Set<String> = []
+                for s in comp { member[s] = true }
+                // The distinct ways out, as (state, event label); more than one ends the search.
+                var exits: [(state: Int, label: String)] = []
                 var exitEdge: GraphModel.Edge?
-                for s in comp {
-                    for e in g.edges[s] where e.join || (e.to.map { !members.contains($0) } ?? false) {
-                        exits.insert("\(s):\(e.label)")
+                search: for s in comp {
+                    for e in g.edges[s] where e.join || (e.to.map { !(member.indices.contains($0) && member[$0]) } ?? false) {
+                        if !exits.contains(where: { $0.state == s && $0.label == e.label }) { exits.append((s, e.label)) }
                         exitEdge = e
+                        if exits.count > 1 { break search }
                     }
                 }
+                for s in comp { member[s] = false }
                 guard exits.count == 1, let exit = exitEdge, case .event(let t) = exit.kind else { continue }
                 let transition = g.ir.states[exit.from].transitions[t]
                 let loop = comp.sorted { g.ir.states[$0].span.start < g.ir.states[$1].span.start }.map(g.name)

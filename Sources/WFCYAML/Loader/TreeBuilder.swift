@@ -148,9 +148,9 @@ struct TreeBuilder {
             let span = span(e)
             let kind: YAMLTree.ValueKind
             var payload: UInt64 = 0
-            if tag == nil && style == .plain && raw.count > 0 && !ScalarResolver.mayBeNonString(firstByte: b0, count: raw.count) {
-                // Most plain scalars are words: a string, decided by the first byte. No
-                // `String` is made: the tree keeps the bytes.
+            if tag == nil && (style != .plain || raw.count > 0 && !ScalarResolver.mayBeNonString(firstByte: b0, count: raw.count)) {
+                // Quoted and block scalars are strings, and so are most plain scalars (words),
+                // decided by the first byte. No `String` is made: the tree keeps the bytes.
                 kind = .string
             } else {
                 (kind, payload) = Self.encode(resolve(String(decoding: raw, as: UTF8.self), tag: tag, style: style, span: span))

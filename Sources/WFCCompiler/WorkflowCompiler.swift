@@ -45,6 +45,9 @@ public struct WorkflowCompiler: Sendable {
     public var loader: YAMLLoader
     /// Whether to compute the IR's content hash. `wfc check` does not need it.
     public var seal = true
+    /// Whether IR spans carry line and column, which runtime messages print. `wfc check`
+    /// discards the IR and skips working them out.
+    public var irLineColumns = true
     /// Reads an imported file; nil when it cannot be read.
     public var readFile: @Sendable (String) -> SourceFile?
 
@@ -118,7 +121,7 @@ public struct WorkflowCompiler: Sendable {
         result.diagnostics += parser.d
         lap(\.syntax)
         guard let syntax else { return result }
-        var resolver = Resolver(syntax: syntax, sources: SourceMap(result.sources))
+        var resolver = Resolver(syntax: syntax, sources: SourceMap(result.sources), lineColumns: irLineColumns)
         var ir = resolver.lower()
         result.diagnostics += resolver.d
         lap(\.names)

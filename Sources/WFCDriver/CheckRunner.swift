@@ -147,7 +147,9 @@ extension CheckRunner {
     public static func standard(limits: YAMLLimits = YAMLLimits()) -> CheckRunner {
         let loader = YAMLLoader(limits: limits)
         var compiler = WorkflowCompiler(loader: loader)
+        // The IR is only checked, never written or run.
         compiler.seal = false
+        compiler.irLineColumns = false
         return CheckRunner(loader: loader, phases: [CompilePhase(compiler: compiler)])
     }
 }

@@ -18,8 +18,9 @@ struct Resolver {
     private var stateSpans: [SourceSpan] = []
     private var usesWorkingDays: SourceSpan?
 
-    init(syntax: WorkflowSyntax, sources: SourceMap) {
+    init(syntax: WorkflowSyntax, sources: SourceMap, lineColumns: Bool = true) {
         self.syntax = syntax
+        self.lineColumns = lineColumns
         self.sources = sources
         self.mainFileNameCache = PathText.lastComponent(syntax.file)
         self.mainSource = sources[syntax.file]
@@ -27,6 +28,8 @@ struct Resolver {
     }
 
     private let mainPath: SourcePath
+    /// Whether ``spanIR(_:)`` works out line and column (see `WorkflowCompiler.irLineColumns`).
+    private let lineColumns: Bool
 
     private let mainFileNameCache: String
     /// The workflow's own file: nearly every span is in it, and a lookup hashes the path.
@@ -38,7 +41,8 @@ struct Resolver {
     /// hash) does not depend on the directory wfc ran in.
     mutating func spanIR(_ s: SourceSpan) -> SpanIR {
         let inMain = s.path == mainPath
-        let lc = inMain ? (mainSource?.lineColumn(of: s.start, hint: &lineHint) ?? LineColumn(line: 0, column: 0))
+        let lc = !lineColumns ? LineColumn(line: 0, column: 0)
+            : inMain ? (mainSource?.lineColumn(of: s.start, hint: &lineHint) ?? LineColumn(line: 0, column: 0))
             : (sources[s.file]?.lineColumn(of: s.start) ?? LineColumn(line: 0, column: 0))
         return SpanIR(file: inMain ? mainFileName : relative(s.file), start: s.start, end: s.end, line: lc.line, column: lc.column)
     }

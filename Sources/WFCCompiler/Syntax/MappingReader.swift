@@ -98,13 +98,15 @@ struct MappingReader {
         }
         self.entries = entries
         for i in entries.indices {
-            let keyNode = entries.key(at: i)
-            guard keyNode.isScalar else {
+            // Keys are read from the tree's records; a node is made only for a message.
+            guard entries.keyIsScalar(at: i) else {
+                let keyNode = entries.key(at: i)
                 diagnostics.append(Diagnostic(WrongType(what: "a key in \(context.text)", expected: "a string", found: keyNode.kindDescription),
                                               at: keyNode.span.in(file)))
                 continue
             }
-            guard let code = keyNode.keyCode, let k = known.index(of: code) else {
+            guard let code = entries.keyCode(at: i), let k = known.index(of: code) else {
+                let keyNode = entries.key(at: i)
                 let key = keyNode.scalar?.text ?? ""
                 let names = known.names
                 let suggestion = Suggestions.closest(to: key, among: names)

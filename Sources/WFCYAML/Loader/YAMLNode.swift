@@ -255,6 +255,21 @@ public struct YAMLMapping: RandomAccessCollection, Hashable, Sendable {
         return YAMLNode(tree: tree, index: start + 2 * i)
     }
 
+    /// Whether the key of entry `i` is a scalar, without making a node.
+    public func keyIsScalar(at i: Int) -> Bool {
+        precondition(i >= 0 && i < count, "index out of range")
+        return tree.records[start + 2 * i].kind == .scalar
+    }
+
+    /// The key of entry `i` as a ``YAMLKeyCode``, without making a node: nil for a list or
+    /// mapping key and for texts longer than ``YAMLKeyCode/maxBytes``.
+    public func keyCode(at i: Int) -> YAMLKeyCode? {
+        precondition(i >= 0 && i < count, "index out of range")
+        let r = tree.records[start + 2 * i]
+        guard r.kind == .scalar, r.count <= YAMLKeyCode.maxBytes else { return nil }
+        return tree.text.withUnsafeBufferPointer { t in YAMLKeyCode(utf8: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count])) }
+    }
+
     /// The value of entry `i` (0-based), without making the pair.
     public func value(at i: Int) -> YAMLNode {
         precondition(i >= 0 && i < count, "index out of range")

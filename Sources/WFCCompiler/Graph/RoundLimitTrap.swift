@@ -13,9 +13,19 @@ enum RoundLimitTrap: GraphCheck {
         var entries = CertainEntries(g)
         var stuck: [Int: [Int]] = [:]
         for p in g.ir.states.indices where !automatic(g.ir.states[p]) {
-            let out = eventual(p, g)
-            guard let first = out.first, let b = entries.entry(of: first), b != p,
-                  out.dropFirst().allSatisfy({ entries.entry(of: $0) == b }) else { continue }
+            // The bounded state every eventual step from `p` enters, if they all enter one
+            // (read off the edges in place: this runs for every state).
+            var common: Int?? = nil
+            for e in g.edges[p] where !redirects(e, g) {
+                let b = entries.entry(of: e)
+                if common == nil {
+                    common = .some(b)
+                } else if common! != b {
+                    common = .some(nil)
+                    break
+                }
+            }
+            guard let c = common, let b = c, b != p else { continue }
             stuck[b, default: []].append(p)
         }
         for b in stuck.keys.sorted() {
@@ -40,7 +50,12 @@ enum RoundLimitTrap: GraphCheck {
     /// The steps from `s` once every bounded state with a `then` has used up its rounds: a step
     /// into one of those goes to its `then` (an edge of its own in the model) instead.
     static func eventual(_ s: Int, _ g: GraphModel) -> [GraphModel.Edge] {
-        g.edges[s].filter { e in !(e.to.map { g.ir.states.indices.contains($0) && g.ir.states[$0].roundLimit?.redirects == true } ?? false) }
+        g.edges[s].filter { !redirects($0, g) }
+    }
+
+    /// Whether `e` enters a bounded state whose `max_rounds` names a `then`.
+    static func redirects(_ e: GraphModel.Edge, _ g: GraphModel) -> Bool {
+        e.to.map { g.ir.states.indices.contains($0) && g.ir.states[$0].roundLimit?.redirects == true } ?? false
     }
 
     /// For each state, the bounded state (with `max_rounds` and no `then`) that entering it

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import WFCDiagnostics
 import WFCDriver
 import WFCYAML
 
@@ -42,12 +44,15 @@ struct Check: ParsableCommand {
             maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes))
         let report = runner.check(paths: files)
         let out = output.output
-        emit(out.render(report.diagnostics, sources: report.sources))
+        let diagnostics = report.diagnostics
+        // The source map (every file by path) is only needed to show a diagnostic.
+        emit(out.render(diagnostics, sources: diagnostics.isEmpty ? SourceMap() : report.sources))
         if out.format == .human {
-            if !report.diagnostics.isEmpty { emit("\n") }
+            if !diagnostics.isEmpty { emit("\n") }
             warn(report.summary)
         }
         let status = report.exitStatus(strict: strict)
-        if status != .clean { throw CommandFailure(status, "") }
+        // Exit here: freeing every file's report one by one would only delay the exit.
+        Foundation.exit(status.rawValue)
     }
 }

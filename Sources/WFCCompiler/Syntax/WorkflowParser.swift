@@ -15,7 +15,7 @@ struct WorkflowParser {
                           "roles", "separate", "case", "guarantees", "omits", "start", "states"]
     static let stateKeys: KeySet = ["title", "description", "clause", "on", "requires", "due", "then", "max_rounds", "fills",
                             "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
-    static let kindKeys: [Key] = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
+    static let kindKeys: InlineArray<6, Key> = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
     static let allDoneExprMessageKeys: KeySet = ["all_done", "expr", "message"]
     static let allNOfAlsoKeys: KeySet = ["all", "n", "of", "also"]
     static let checklistSignoffClauseKeys: KeySet = ["checklist", "signoff", "clause"]
@@ -28,7 +28,7 @@ struct WorkflowParser {
     static let withinByOverdueKeys: KeySet = ["within", "by", "overdue"]
     static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "title", "description"]
     static let fieldKeys: KeySet = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
-    static let foreachKeys: [Key] = ["as", "start", "states"]
+    static let foreachKeys: InlineArray<3, Key> = ["as", "start", "states"]
     static let typeKeys: [Key] = ["type", "enum", "record", "list", "checklist"]
     static let scalarTypes = ["string", "int", "decimal", "bool", "date", "datetime", "duration"]
     static let outcomes = ["completed", "rejected", "cancelled", "withdrawn"]
@@ -240,7 +240,7 @@ struct WorkflowParser {
         func pick<T>(_ key: String, _ mine: T, _ theirs: T) -> T { ownKeys.contains(key) ? mine : theirs }
         return StateSyntax(
             name: own.name, title: pick("title", own.title, base.title), clause: pick("clause", own.clause, base.clause), span: own.span,
-            kind: ownKeys.isDisjoint(with: Self.kindKeys.map(\.text)) ? base.kind : own.kind, events: pick("on", own.events, base.events),
+            kind: !Self.kindKeys.indices.contains { ownKeys.contains(Self.kindKeys[$0].text) } ? base.kind : own.kind, events: pick("on", own.events, base.events),
             requires: pick("requires", own.requires, base.requires), due: pick("due", own.due, base.due), then: pick("then", own.then, base.then),
             maxRounds: pick("max_rounds", own.maxRounds, base.maxRounds), fills: pick("fills", own.fills, base.fills), fragment: useName)
     }
@@ -252,7 +252,8 @@ struct WorkflowParser {
         guard let m = reader ?? MappingReader(v, file: file, context: MappingContext("state", name.value), known: Self.stateKeys, diagnostics: &d) else { return nil }
         // The first two kind keys present (no array: this runs for every state).
         var kindKey: Key?
-        for k in Self.kindKeys where m.has(k) {
+        for i in Self.kindKeys.indices where m.has(Self.kindKeys[i]) {
+            let k = Self.kindKeys[i]
             guard let first = kindKey else { kindKey = k; continue }
             m.conflict(first, k, &d, reason: "a state has exactly one kind")
             break
@@ -296,7 +297,8 @@ struct WorkflowParser {
             break
         }
         if case .foreach = kind {} else {
-            for k in Self.foreachKeys where m.has(k) {
+            for i in Self.foreachKeys.indices where m.has(Self.foreachKeys[i]) {
+                let k = Self.foreachKeys[i]
                 m.conflict(kindKey ?? "on", k, &d, reason: "`\(k.text)` belongs to a `foreach` state")
             }
         }
@@ -361,9 +363,11 @@ struct WorkflowParser {
     }
 
     mutating func parseRequirements(_ node: YAMLNode) -> [RequirementSyntax] {
-        let items = node.sequence.map(Array.init) ?? [node]
+        let list = node.sequence
         var out: [RequirementSyntax] = []
-        for item in items {
+        // One item (`requires: "…"`) or a list of them, read in place.
+        for i in 0..<(list?.count ?? 1) {
+            let item = list?[i] ?? node
             if item.scalar != nil {
                 if let e = expr(item, what: "a requirement") { out.append(.expression(e, message: nil)) }
                 continue

@@ -214,7 +214,8 @@ struct TreeBuilder {
         }
         let base = records.count
         let count = children.count - first
-        records.append(contentsOf: children[first...])
+        // Records are plain data: one block copy.
+        children.withUnsafeBufferPointer { c in records.append(contentsOf: UnsafeBufferPointer(rebasing: c[first...])) }
         children.removeLast(count)
         let node = Record(span: NodeSpan(start: frame.start, end: end), first: base, count: count, payload: 0, tag: frame.tag,
                           kind: frame.isSequence ? .sequence : .mapping, valueKind: .null, style: .plain, isFlow: frame.flow)

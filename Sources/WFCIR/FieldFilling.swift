@@ -5,7 +5,10 @@ extension WorkflowIR {
     public var fillingStates: [Int: Set<Int>] {
         var out: [Int: Set<Int>] = [:]
         for s in states {
-            for f in s.fills + s.transitions.flatMap(\.fills) { out[f, default: []].insert(s.id) }
+            for f in s.fills { out[f, default: []].insert(s.id) }
+            for t in s.transitions {
+                for f in t.fills { out[f, default: []].insert(s.id) }
+            }
         }
         return out
     }

@@ -82,7 +82,7 @@ struct ExpressionPhase {
     /// files with the same case schema check each distinct expression once. Checking only
     /// reads an environment, so threads may share one.
     fileprivate struct Shared: @unchecked Sendable {
-        var environments: [String: SharedEnvironment] = [:]
+        var environments: [SchemaKey: SharedEnvironment] = [:]
         var outcomes: [SharedKey: Outcome] = [:]
         var nextSerial = 0
     }
@@ -109,9 +109,16 @@ struct ExpressionPhase {
     /// first use. The key spells the schema structurally; `extra` types come from the same
     /// schema, so their names identify them.
     private func sharedEnvironment(extra: [(String, CELType)]) -> SharedEnvironment {
-        var key = ""
-        for f in ir.fields { f.type.appendSchemaKey(to: &key, name: f.name, optional: f.optional && f.defaultValue == nil) }
-        for (name, t) in extra { key += "+" + String(name.utf8.count) + "'" + name + ":" + t.description }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        for f in ir.fields { f.type.appendSchemaKey(to: &bytes, name: f.name, optional: f.optional && f.defaultValue == nil) }
+        for (name, t) in extra {
+            bytes.append(UInt8(ascii: "+"))
+            SchemaKey.appendCounted(name, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: t.description.utf8)
+        }
+        let key = SchemaKey(bytes)
         if let known = Self.shared.withLock({ $0.environments[key] }) { return known }
         let (env, types) = environment(extra: extra)
         return Self.shared.withLock { shared in
@@ -446,37 +453,62 @@ extension ExpressionPhase {
 extension TypeIR {
     /// Appends `name: type` as the CEL environment sees it (names, types, optionality; no
     /// titles or spans), so equal keys mean equal environments.
-    fileprivate func appendSchemaKey(to key: inout String, name: String, optional: Bool) {
+    fileprivate func appendSchemaKey(to key: inout [UInt8], name: String, optional: Bool) {
         // Lengths first, so no name or member can be mistaken for punctuation.
-        key += String(name.utf8.count) + "'" + name
-        if optional { key += "?" }
-        key += ":"
+        SchemaKey.appendCounted(name, to: &key)
+        if optional { key.append(UInt8(ascii: "?")) }
+        key.append(UInt8(ascii: ":"))
         appendType(to: &key)
-        key += ";"
+        key.append(UInt8(ascii: ";"))
     }
 
-    private func appendType(to key: inout String) {
+    private func appendType(to key: inout [UInt8]) {
+        func tag(_ c: Unicode.Scalar) { key.append(UInt8(ascii: c)) }
         switch self {
-        case .string: key += "s"
-        case .int: key += "i"
-        case .decimal: key += "d"
-        case .bool: key += "b"
-        case .date: key += "D"
-        case .datetime: key += "T"
-        case .duration: key += "u"
+        case .string: tag("s")
+        case .int: tag("i")
+        case .decimal: tag("d")
+        case .bool: tag("b")
+        case .date: tag("D")
+        case .datetime: tag("T")
+        case .duration: tag("u")
         case .enumeration(let members):
-            key += "e["
-            for m in members { key += String(m.utf8.count) + "'" + m }
-            key += "]"
+            tag("e"); tag("[")
+            for m in members { SchemaKey.appendCounted(m, to: &key) }
+            tag("]")
         case .record(let fields):
-            key += "r{"
+            tag("r"); tag("{")
             for f in fields { f.type.appendSchemaKey(to: &key, name: f.name, optional: f.optional) }
-            key += "}"
-        case .list(let element): key += "l("; element.appendType(to: &key); key += ")"
+            tag("}")
+        case .list(let element): tag("l"); tag("("); element.appendType(to: &key); tag(")")
         case .checklist(let fields):
-            key += "c{"
+            tag("c"); tag("{")
             for f in fields { f.type.appendSchemaKey(to: &key, name: f.name, optional: f.optional) }
-            key += "}"
+            tag("}")
         }
+    }
+}
+
+/// A case schema spelled out structurally (names, types, optionality), as bytes, with a
+/// fingerprint worked out once for hashing.
+fileprivate struct SchemaKey: Hashable, Sendable {
+    let bytes: [UInt8]
+    let fingerprint: UInt64
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        fingerprint = h
+    }
+
+    static func == (a: Self, b: Self) -> Bool { a.fingerprint == b.fingerprint && a.bytes == b.bytes }
+    func hash(into h: inout Hasher) { h.combine(fingerprint) }
+
+    /// `text` preceded by its length in bytes and a quote: `5'hello`.
+    static func appendCounted(_ text: String, to key: inout [UInt8]) {
+        key.append(contentsOf: String(text.utf8.count).utf8)
+        key.append(UInt8(ascii: "'"))
+        key.append(contentsOf: text.utf8)
     }
 }

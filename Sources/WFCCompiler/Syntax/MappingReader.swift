@@ -8,6 +8,7 @@ struct Key: ExpressibleByStringLiteral, Sendable {
     let name: StaticString
     let code: YAMLKeyCode
 
+    @inline(__always)
     init(stringLiteral name: StaticString) {
         self.name = name
         // The language's own keys; a longer one is a mistake in wfc, not in the input.

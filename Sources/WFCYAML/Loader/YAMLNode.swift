@@ -429,8 +429,9 @@ final class YAMLTree: Sendable {
     @usableFromInline var low: UInt64
     @usableFromInline var high: UInt64
 
-    /// The code of `bytes`; nil when longer than ``maxBytes``.
-    @inlinable
+    /// The code of `bytes`; nil when longer than ``maxBytes``. Always inlined: for a string
+    /// literal the optimiser then works the code out at compile time.
+    @inlinable @inline(__always)
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         let n = bytes.count
         guard n <= Self.maxBytes else { return nil }

@@ -1,13 +1,9 @@
-import WFCYAML
-
 /// Ids by name. A workflow has a handful of roles and fields and a few dozen states: below
-/// ``linearLimit`` names, a scan of packed short names beats hashing each name looked up;
-/// above it, a dictionary keeps large workflows linear.
+/// ``linearLimit`` names, a scan of small strings beats hashing each name looked up; above
+/// it, a dictionary keeps large workflows linear.
 struct NameIndex {
     static let linearLimit = 16
     private var names: [String] = []
-    /// Each name's packed code (nil when longer than a code holds), to compare as integers.
-    private var codes: [YAMLKeyCode?] = []
     private var ids: [Int] = []
     private var table: [String: Int]?
 
@@ -18,11 +14,6 @@ struct NameIndex {
     /// The id of `name`, if it has one.
     func id(of name: String) -> Int? {
         if let table { return table[name] }
-        if let code = YAMLKeyCode(name) {
-            // Ids are ASCII, where equal bytes are equal strings.
-            for i in codes.indices where codes[i] == code { return ids[i] }
-            if name.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
-        }
         for i in names.indices where names[i] == name { return ids[i] }
         return nil
     }
@@ -35,12 +26,10 @@ struct NameIndex {
             return nil
         }
         names.append(name)
-        codes.append(YAMLKeyCode(name))
         ids.append(newID)
         if names.count > Self.linearLimit {
             table = Dictionary(uniqueKeysWithValues: zip(names, ids))
             names = []
-            codes = []
             ids = []
         }
         return nil

@@ -29,6 +29,10 @@ final class KeySet: ExpressibleByArrayLiteral, Sendable {
     static let capacity = 24
     let keys: [Key]
     private let codes: InlineArray<24, YAMLKeyCode>
+    /// A perfect hash table: slot `(mixed × multiplier) >> 58` holds a key's index, or -1.
+    /// Keys are looked up for every entry and every read of a mapping.
+    private let slots: InlineArray<64, Int8>
+    private let multiplier: UInt64
 
     init(arrayLiteral keys: Key...) {
         precondition(keys.count <= Self.capacity, "a key set holds at most \(Self.capacity) keys")
@@ -37,6 +41,27 @@ final class KeySet: ExpressibleByArrayLiteral, Sendable {
         var codes = InlineArray<24, YAMLKeyCode>(repeating: (keys.first ?? "_").code)
         for i in keys.indices { codes[i] = keys[i].code }
         self.codes = codes
+        // Odd multipliers from a fixed sequence until every key has a slot of its own (a few
+        // tries for at most 24 keys in 64 slots).
+        var m: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<100_000 {
+            var slots = InlineArray<64, Int8>(repeating: -1)
+            var clash = false
+            for i in keys.indices {
+                let h = Int(truncatingIfNeeded: (keys[i].code.mixed &* m) >> 58)
+                if slots[h] >= 0 { clash = true; break }
+                slots[h] = Int8(i)
+            }
+            if !clash {
+                self.slots = slots
+                self.multiplier = m
+                return
+            }
+            m = (m &* 0xBF58_476D_1CE4_E5B9 &+ 0x94D0_49BB_1331_11EB) | 1
+        }
+        // Not reached for the language's key sets; `index(of:)` then searches every key.
+        slots = InlineArray(repeating: -1)
+        multiplier = 0
     }
 
     /// The keys' names, for messages and suggestions.
@@ -46,8 +71,12 @@ final class KeySet: ExpressibleByArrayLiteral, Sendable {
     func contains(_ name: String) -> Bool { YAMLKeyCode(name).map { index(of: $0) != nil } ?? false }
 
     func index(of code: YAMLKeyCode) -> Int? {
-        for i in 0..<keys.count where codes[i] == code { return i }
-        return nil
+        if multiplier == 0 {
+            for i in 0..<keys.count where codes[i] == code { return i }
+            return nil
+        }
+        let i = Int(slots[Int(truncatingIfNeeded: (code.mixed &* multiplier) >> 58)])
+        return i >= 0 && codes[i] == code ? i : nil
     }
 }
 

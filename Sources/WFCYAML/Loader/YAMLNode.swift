@@ -450,6 +450,9 @@ final class YAMLTree: Sendable {
         (self.low, self.high) = (low, high)
     }
 
+    /// The code's bits folded into one word, for small hash tables of keys.
+    @inlinable public var mixed: UInt64 { low ^ (high &* 0x9E37_79B9_7F4A_7C15) }
+
     /// The code of `text`; nil when longer than ``maxBytes``.
     public init?(_ text: String) {
         var text = text

@@ -1,4 +1,5 @@
 import WFCIR
+import WFCYAML
 
 /// Parses durations as HR writes them: `3 working days`, `1 working day`, `2 weeks`,
 /// `4 hours`, `1 month`, and the Chinese forms `3个工作日`, `3 工作日`, `2天`, `2 周`,
@@ -60,20 +61,30 @@ public enum DurationParser {
             }
             guard lo > digitsStart, lo - digitsStart <= 6 else { return .some(nil) }
             while lo < hi, isSpace(b[lo]) { lo += 1 }
-            // Lower-cased, runs of spaces collapsed: the key of `englishUnits`.
-            var folded: [UInt8] = []
-            folded.reserveCapacity(hi - lo)
-            for c in b[lo..<hi] {
-                if c == 0x20 {
-                    if folded.last != 0x20 { folded.append(c) }
-                } else {
-                    folded.append(c >= 0x41 && c <= 0x5A ? c + 0x20 : c)
+            // Lower-cased, runs of spaces collapsed: the key of `englishUnits`, compared as a
+            // packed code (every English unit fits in one). No allocation.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(hi - lo, 1)) { folded -> DurationSyntax?? in
+                var count = 0
+                for c in b[lo..<hi] {
+                    if c == 0x20 {
+                        if count == 0 || folded[count - 1] != 0x20 { folded[count] = c; count += 1 }
+                    } else {
+                        folded[count] = c >= 0x41 && c <= 0x5A ? c + 0x20 : c
+                        count += 1
+                    }
                 }
+                if count > 0 && folded[count - 1] == 0x20 { count -= 1 }
+                // Chinese units are not ASCII, so only the English table can match.
+                guard let code = YAMLKeyCode(utf8: UnsafeBufferPointer(rebasing: folded[..<count])) else { return .some(nil) }
+                for (unitCode, unit) in englishUnitCodes where unitCode == code { return .some(DurationSyntax(amount: n, unit: unit)) }
+                return .some(nil)
             }
-            if folded.last == 0x20 { folded.removeLast() }
-            // Chinese units are not ASCII, so only the English table can match.
-            return .some(englishUnits[String(decoding: folded, as: UTF8.self)].map { DurationSyntax(amount: n, unit: $0) })
         }
+    }
+
+    /// ``englishUnits`` by packed code (each name is at most 15 bytes).
+    static let englishUnitCodes: [(YAMLKeyCode, DurationSyntax.Unit)] = englishUnits.compactMap { name, unit in
+        YAMLKeyCode(name).map { ($0, unit) }
     }
 
     /// Examples for error messages.

@@ -2,7 +2,7 @@
 /// ``linearLimit`` names, a scan of small strings beats hashing each name looked up; above
 /// it, a dictionary keeps large workflows linear.
 struct NameIndex {
-    static let linearLimit = 16
+    static let linearLimit = 8
     private var names: [String] = []
     private var ids: [Int] = []
     private var table: [String: Int]?

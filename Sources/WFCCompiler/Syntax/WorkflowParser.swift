@@ -627,9 +627,14 @@ enum Identifier {
                                         "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]
 
     static func isIdentifier(_ s: String, allowReserved: Bool = false) -> Bool {
-        // ASCII only, so bytes will do (no scalar decoding).
-        guard let f = s.utf8.first, isLetter(f) || f == UInt8(ascii: "_") else { return false }
-        return s.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") } && (allowReserved || !reserved.contains(s))
+        // ASCII only, so bytes will do (no scalar decoding); read in place when contiguous.
+        func valid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let f = b.first, isLetter(f) || f == UInt8(ascii: "_") else { return false }
+            for c in b where !(isLetter(c) || isDigit(c) || c == UInt8(ascii: "_")) { return false }
+            return true
+        }
+        let ok = s.utf8.withContiguousStorageIfAvailable(valid) ?? Array(s.utf8).withUnsafeBufferPointer(valid)
+        return ok && (allowReserved || !reserved.contains(s))
     }
 
     private static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }

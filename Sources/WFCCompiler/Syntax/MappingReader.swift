@@ -162,10 +162,13 @@ struct MappingReader {
     func keySpan(_ key: Key) -> SourceSpan? { entry(key).map { entries.key(at: $0).span.in(file) } }
 
     func string(_ key: Key, required: Bool = false, _ d: inout [Diagnostic]) -> Spanned<String>? {
-        guard let v = value(key) else {
+        guard let e = entry(key) else {
             if required { missing(key, &d) }
             return nil
         }
+        // Text read straight from the tree; a node is made only for a message.
+        if let t = entries.valueText(at: e) { return Spanned(t.text, SourceSpan(path: file, start: t.start, end: t.end)) }
+        let v = entries.value(at: e)
         // Locals, so that the message closure captures these, not a copy of the reader.
         let context = where_, file = self.file
         return Self.string(v, what: "`\(key.text)` in \(context.text)", file: file, &d)

@@ -270,6 +270,22 @@ public struct YAMLMapping: RandomAccessCollection, Hashable, Sendable {
         return tree.text.withUnsafeBufferPointer { t in YAMLKeyCode(utf8: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count])) }
     }
 
+    /// The text of entry `i`'s value when it is a string or a number scalar (see
+    /// ``YAMLNode/textValue``), with its byte range; without making a node.
+    public func valueText(at i: Int) -> (text: String, start: Int, end: Int)? {
+        precondition(i >= 0 && i < count, "index out of range")
+        let r = tree.records[start + 2 * i + 1]
+        guard r.kind == .scalar else { return nil }
+        switch r.valueKind {
+        case .string, .int, .float:
+            let text = tree.text.withUnsafeBufferPointer { t in String(decoding: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count]), as: UTF8.self) }
+            let span = r.span
+            return (text, span.start.offset, span.end.offset)
+        case .bool, .null:
+            return nil
+        }
+    }
+
     /// The value of entry `i` (0-based), without making the pair.
     public func value(at i: Int) -> YAMLNode {
         precondition(i >= 0 && i < count, "index out of range")

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A line and column as shown to people: both 1-based, the column counted in Unicode scalars.
 public struct LineColumn: Hashable, Sendable, Codable, Comparable {
     public var line: Int
@@ -21,18 +23,46 @@ public final class SourceFile: Sendable {
     /// ``path``, interned: what spans into this file carry.
     public let sourcePath: SourcePath
     public let bytes: [UInt8]
-    /// Byte offset at which each line starts. Lines end at `\n`, `\r\n` or a lone `\r`.
-    public let lineStarts: [Int]
     /// True when every byte is ASCII, so byte offsets equal scalar offsets.
     public let isASCII: Bool
+    /// The line index, made on first use: checking a clean file never needs it.
+    private let lineIndexCache = Mutex<[Int]?>(nil)
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.sourcePath = SourcePath(path)
         self.bytes = bytes
+        // Eight bytes at a time (the loads are in bounds).
+        var highBits: UInt64 = 0
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            if let base = buf.baseAddress {
+                while i + 8 <= buf.count {
+                    highBits |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    i += 8
+                }
+            }
+            while i < buf.count {
+                highBits |= UInt64(buf[i])
+                i += 1
+            }
+        }
+        self.isASCII = highBits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Byte offset at which each line starts. Lines end at `\n`, `\r\n` or a lone `\r`.
+    public var lineStarts: [Int] {
+        lineIndexCache.withLock { cache in
+            if let starts = cache { return starts }
+            let starts = Self.lineStarts(of: bytes)
+            cache = starts
+            return starts
+        }
+    }
+
+    private static func lineStarts(of bytes: [UInt8]) -> [Int] {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
-        var highBits: UInt64 = 0
         var i = 0
         let n = bytes.count
         bytes.withUnsafeBufferPointer { buf in
@@ -46,7 +76,6 @@ public final class SourceFile: Sendable {
                     let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                     let lf = w ^ (ones &* 0x0A), cr = w ^ (ones &* 0x0D)
                     let breaks = ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & high
-                    highBits |= w & high
                     if breaks == 0 {
                         i += 8
                         continue
@@ -54,7 +83,6 @@ public final class SourceFile: Sendable {
                     i += breaks.littleEndian.trailingZeroBitCount >> 3
                 }
                 let b = buf[i]
-                highBits |= UInt64(b & 0x80)
                 if b == 0x0A {
                     starts.append(i + 1)
                 } else if b == 0x0D {
@@ -64,9 +92,7 @@ public final class SourceFile: Sendable {
                 i += 1
             }
         }
-        let ascii = highBits == 0
-        self.lineStarts = starts
-        self.isASCII = ascii
+        return starts
     }
 
     public convenience init(path: String, text: String) {
@@ -75,6 +101,7 @@ public final class SourceFile: Sendable {
 
     /// Number of lines; a final line break does not open a new line.
     public var lineCount: Int {
+        let lineStarts = self.lineStarts
         if let last = lineStarts.last, last == bytes.count, lineStarts.count > 1 {
             return lineStarts.count - 1
         }
@@ -84,6 +111,7 @@ public final class SourceFile: Sendable {
     /// The 0-based index of the line that contains `offset`.
     public func lineIndex(of offset: Int) -> Int {
         let o = min(max(offset, 0), bytes.count)
+        let lineStarts = self.lineStarts
         var lo = 0
         var hi = lineStarts.count - 1
         while lo < hi {
@@ -97,7 +125,8 @@ public final class SourceFile: Sendable {
     /// that character.
     public func lineColumn(of offset: Int) -> LineColumn {
         let o = min(max(offset, 0), bytes.count)
-        return lineColumn(clamped: o, line: lineIndex(of: o))
+        let li = lineIndex(of: o)
+        return lineColumn(clamped: o, line: li, start: lineStarts[li])
     }
 
     /// Line and column of a byte offset, searching from line index `hint` (the line of an
@@ -105,6 +134,8 @@ public final class SourceFile: Sendable {
     /// a binary search, which on a large file is a cache miss per probe.
     public func lineColumn(of offset: Int, hint: inout Int) -> LineColumn {
         let o = min(max(offset, 0), bytes.count)
+        // One read of the index (it is behind a lock) for the whole search.
+        let lineStarts = self.lineStarts
         var li = min(max(hint, 0), lineStarts.count - 1)
         var steps = 0
         // A few lines either way, then a binary search.
@@ -118,11 +149,11 @@ public final class SourceFile: Sendable {
         }
         if lineStarts[li] > o || (li + 1 < lineStarts.count && lineStarts[li + 1] <= o) { li = lineIndex(of: o) }
         hint = li
-        return lineColumn(clamped: o, line: li)
+        return lineColumn(clamped: o, line: li, start: lineStarts[li])
     }
 
-    private func lineColumn(clamped o: Int, line li: Int) -> LineColumn {
-        var start = lineStarts[li]
+    private func lineColumn(clamped o: Int, line li: Int, start lineStart: Int) -> LineColumn {
+        var start = lineStart
         if li == 0 && hasBOM { start = min(3, o) }
         var column = 1
         var i = start
@@ -137,6 +168,7 @@ public final class SourceFile: Sendable {
 
     /// The byte offset of a 1-based line and scalar column, clamped to the line.
     public func offset(of position: LineColumn) -> Int {
+        let lineStarts = self.lineStarts
         let li = min(max(position.line - 1, 0), lineStarts.count - 1)
         var i = lineStarts[li]
         if li == 0 && hasBOM { i = 3 }
@@ -157,6 +189,7 @@ public final class SourceFile: Sendable {
 
     /// End of line `index`'s content (before its line break).
     public func lineContentEnd(_ index: Int) -> Int {
+        let lineStarts = self.lineStarts
         var end = index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count
         if end > lineStarts[index] && end <= bytes.count && end > 0 && bytes[end - 1] == 0x0A { end -= 1 }
         if end > lineStarts[index] && end > 0 && bytes[end - 1] == 0x0D { end -= 1 }
@@ -165,6 +198,7 @@ public final class SourceFile: Sendable {
 
     /// The text of 0-based line `index`, without its line break (and without a BOM).
     public func lineText(_ index: Int) -> String {
+        let lineStarts = self.lineStarts
         guard index >= 0 && index < lineStarts.count else { return "" }
         var start = lineStarts[index]
         if index == 0 && hasBOM { start = 3 }

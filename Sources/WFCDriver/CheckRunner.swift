@@ -14,6 +14,8 @@ public protocol CheckPhase: Sendable {
 /// The outcome of checking one file.
 public struct FileReport: Sendable {
     public var path: String
+    /// The file as read, kept when it has diagnostics to show (nil otherwise, and when it
+    /// could not be read).
     public var file: SourceFile?
     /// Other files the diagnostics may point into (imported fragments).
     public var related: [SourceFile] = []
@@ -92,7 +94,11 @@ public struct CheckRunner: Sendable {
             do throws(CommandFailure) {
                 let file = try FileDiscovery.read(path)
                 let out = checkWithSources(file)
-                report = FileReport(path: path, file: file, related: out.sources, diagnostics: out.diagnostics)
+                // Sources are kept only to show diagnostics: a clean file's bytes are freed
+                // now, not held until every file is checked.
+                report = out.diagnostics.isEmpty
+                    ? FileReport(path: path, file: nil, diagnostics: [])
+                    : FileReport(path: path, file: file, related: out.sources, diagnostics: out.diagnostics)
             } catch {
                 let d = Diagnostic(CannotReadFile(path: path, reason: error.message), at: .point(path, 0))
                 report = FileReport(path: path, file: nil, diagnostics: [d], readFailure: error.message)

@@ -135,6 +135,10 @@ if suites.isEmpty || suites.contains("check") {
         let w = median(cli)
         print("check: `wfc check DIR` process, end to end  \(fmt(w * 1000, 1)) ms")
         print("check: ratio wfc check/bare  \(fmt(w / b))x  (goal ≤ 1.50x, both cores)")
+        // Each run times the process and the bare scan back to back; the median of those
+        // pairs cancels slow swings in machine load that the ratio of medians keeps.
+        let paired = zip(cli, bare).map { $0 / $1 }.sorted()
+        print("check: paired ratios  median \(fmt(median(paired)))x  (lowest \(fmt(paired.first ?? 0)), highest \(fmt(paired.last ?? 0)), \(paired.count) pairs)")
     }
 }
 

@@ -186,21 +186,19 @@ struct Resolver {
             if let dur = w.duration { noteWorkingDays(dur) }
             st.wait = WaitIR(until: w.until.map { exprIR($0) }, duration: w.duration.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) })
         }
-        st.transitions.reserveCapacity(s.events.reduce(0) { $0 + $1.alternatives.count })
-        for e in s.events {
-            for alt in e.alternatives {
-                var t = TransitionIR(event: e.name.value, roles: alt.by.compactMap { role($0) }, target: nil, guardExpr: alt.when.map { exprIR($0) },
-                                     assignments: [], fills: alt.fills.compactMap { field($0) }, requires: alt.requires.compactMap { requirement($0) },
-                                     violation: alt.violation?.value, clause: alt.clause?.value, title: alt.title?.value, span: spanIR(alt.span))
-                if let to = alt.to {
-                    t.target = target(to, region: region, regionOf: regionOf)
-                    t.join = to.value == "join" && region != 0
-                }
-                for (f, v) in alt.set {
-                    if let fid = field(f) { t.assignments.append(AssignmentIR(field: fid, value: exprIR(v))) }
-                }
-                st.transitions.append(t)
+        st.transitions.reserveCapacity(s.transitions.count)
+        for alt in s.transitions {
+            var t = TransitionIR(event: alt.event, roles: alt.by.compactMap { role($0) }, target: nil, guardExpr: alt.when.map { exprIR($0) },
+                                 assignments: [], fills: alt.fills.compactMap { field($0) }, requires: alt.requires.compactMap { requirement($0) },
+                                 violation: alt.violation?.value, clause: alt.clause?.value, title: alt.title?.value, span: spanIR(alt.span))
+            if let to = alt.to {
+                t.target = target(to, region: region, regionOf: regionOf)
+                t.join = to.value == "join" && region != 0
             }
+            for (f, v) in alt.set {
+                if let fid = field(f) { t.assignments.append(AssignmentIR(field: fid, value: exprIR(v))) }
+            }
+            st.transitions.append(t)
         }
         if let limit = s.maxRounds {
             var r = RoundLimitIR(escalate: limit.escalate.compactMap { role($0) }, violation: limit.violation?.value, clause: limit.clause?.value, span: spanIR(limit.keySpan))

@@ -96,7 +96,9 @@ public final class StateSyntax: Sendable {
     public let clause: Spanned<String>?
     public let span: SourceSpan
     public let kind: StateKindSyntax
-    public let events: [EventSyntax]
+    /// The transitions under `on:`, in order; an event with guarded alternatives has one
+    /// transition for each.
+    public let transitions: [TransitionSyntax]
     public let requires: [RequirementSyntax]
     public let due: DueSyntax?
     public let then: Spanned<String>?
@@ -106,14 +108,14 @@ public final class StateSyntax: Sendable {
     public let fragment: Spanned<String>?
 
     public init(name: Spanned<String>, title: Spanned<String>?, clause: Spanned<String>?, span: SourceSpan, kind: StateKindSyntax,
-                events: [EventSyntax] = [], requires: [RequirementSyntax] = [], due: DueSyntax? = nil, then: Spanned<String>? = nil,
+                transitions: [TransitionSyntax] = [], requires: [RequirementSyntax] = [], due: DueSyntax? = nil, then: Spanned<String>? = nil,
                 maxRounds: RoundLimitSyntax? = nil, fills: [Spanned<String>] = [], fragment: Spanned<String>? = nil) {
         self.name = name
         self.title = title
         self.clause = clause
         self.span = span
         self.kind = kind
-        self.events = events
+        self.transitions = transitions
         self.requires = requires
         self.due = due
         self.then = then
@@ -145,14 +147,10 @@ public enum StateKindSyntax: Sendable {
     }
 }
 
-public struct EventSyntax: Sendable {
-    public var name: Spanned<String>
-    /// Guarded alternatives; most events have one.
-    public var alternatives: [TransitionSyntax]
-}
-
 /// One transition as written; an immutable class for the reasons ``StateSyntax`` is.
 public final class TransitionSyntax: Sendable {
+    /// The event's name.
+    public let event: String
     public let by: [Spanned<String>]
     public let bySpan: SourceSpan?
     public let to: Spanned<String>?
@@ -165,9 +163,10 @@ public final class TransitionSyntax: Sendable {
     public let title: Spanned<String>?
     public let span: SourceSpan
 
-    public init(by: [Spanned<String>], bySpan: SourceSpan?, to: Spanned<String>?, when: ExprSyntax? = nil,
+    public init(event: String, by: [Spanned<String>], bySpan: SourceSpan?, to: Spanned<String>?, when: ExprSyntax? = nil,
                 set: [(field: Spanned<String>, value: ExprSyntax)] = [], fills: [Spanned<String>] = [], requires: [RequirementSyntax] = [],
                 violation: Spanned<String>? = nil, clause: Spanned<String>? = nil, title: Spanned<String>? = nil, span: SourceSpan) {
+        self.event = event
         self.by = by
         self.bySpan = bySpan
         self.to = to

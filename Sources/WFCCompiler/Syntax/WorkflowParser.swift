@@ -240,7 +240,7 @@ struct WorkflowParser {
         func pick<T>(_ key: String, _ mine: T, _ theirs: T) -> T { ownKeys.contains(key) ? mine : theirs }
         return StateSyntax(
             name: own.name, title: pick("title", own.title, base.title), clause: pick("clause", own.clause, base.clause), span: own.span,
-            kind: !Self.kindKeys.indices.contains { ownKeys.contains(Self.kindKeys[$0].text) } ? base.kind : own.kind, events: pick("on", own.events, base.events),
+            kind: !Self.kindKeys.indices.contains { ownKeys.contains(Self.kindKeys[$0].text) } ? base.kind : own.kind, transitions: pick("on", own.transitions, base.transitions),
             requires: pick("requires", own.requires, base.requires), due: pick("due", own.due, base.due), then: pick("then", own.then, base.then),
             maxRounds: pick("max_rounds", own.maxRounds, base.maxRounds), fills: pick("fills", own.fills, base.fills), fragment: useName)
     }
@@ -305,39 +305,39 @@ struct WorkflowParser {
         _ = m.value("use")
         // Read in this order, as messages are collected in it.
         let title = m.string("title", &d), clause = m.string("clause", &d)
-        let events = m.value("on").map { parseEvents($0, state: name.value) } ?? []
+        let transitions = m.value("on").map { parseEvents($0, state: name.value) } ?? []
         let requires = m.value("requires").map { parseRequirements($0) } ?? []
         let due = m.value("due").map { parseDue($0, state: name.value) }
         let then = m.string("then", &d)
         let maxRounds = m.value("max_rounds").flatMap { parseRoundLimit($0, key: m.keySpan("max_rounds") ?? $0.span.in(file), state: name.value, m) }
-        return StateSyntax(name: name, title: title, clause: clause, span: original.span.in(file), kind: kind, events: events, requires: requires,
+        return StateSyntax(name: name, title: title, clause: clause, span: original.span.in(file), kind: kind, transitions: transitions, requires: requires,
                            due: due, then: then, maxRounds: maxRounds, fills: m.stringList("fills", &d) ?? [])
     }
 
-    mutating func parseEvents(_ node: YAMLNode, state: String) -> [EventSyntax] {
+    mutating func parseEvents(_ node: YAMLNode, state: String) -> [TransitionSyntax] {
         guard let pairs = node.mapping else {
             d.append(Diagnostic(WrongType(what: "`on` of state `\(state)`", expected: "a mapping of event names to transitions", found: node.kindDescription),
                                 at: node.span.in(file), help: "e.g. `on: {approve: {by: manager, to: execute}}`"))
             return []
         }
-        var events: [EventSyntax] = []
+        var transitions: [TransitionSyntax] = []
+        transitions.reserveCapacity(pairs.count)
         for p in pairs {
             guard let name = identifier(p.key, what: "event name") else { continue }
-            var alternatives: [TransitionSyntax] = []
             if let list = p.value.sequence {
-                for alt in list { if let t = parseTransition(alt, event: name.value) { alternatives.append(t) } }
+                // Guarded alternatives: one transition each.
+                for alt in list { if let t = parseTransition(alt, event: name.value) { transitions.append(t) } }
             } else if let t = parseTransition(p.value, event: name.value) {
-                alternatives.append(t)
+                transitions.append(t)
             }
-            events.append(EventSyntax(name: name, alternatives: alternatives))
         }
-        return events
+        return transitions
     }
 
     mutating func parseTransition(_ node: YAMLNode, event: String) -> TransitionSyntax? {
         if node.scalar != nil {
             // Shorthand: `submit: prepare` (anyone allowed is checked later: no `by`).
-            return TransitionSyntax(by: [], bySpan: nil, to: MappingReader.string(node, what: "the target of `\(event)`", file: file, &d), span: node.span.in(file))
+            return TransitionSyntax(event: event, by: [], bySpan: nil, to: MappingReader.string(node, what: "the target of `\(event)`", file: file, &d), span: node.span.in(file))
         }
         guard let m = MappingReader(node, file: file, context: MappingContext("event", event), known: Self.transitionKeys, diagnostics: &d) else { return nil }
         let by = m.stringList("by", &d) ?? [], bySpan = m.value("by")?.span.in(file)
@@ -358,7 +358,7 @@ struct WorkflowParser {
         let fills = m.stringList("fills", &d) ?? []
         let requires = m.value("requires").map { parseRequirements($0) } ?? []
         let violation = m.string("violation", &d), clause = m.string("clause", &d), title = m.string("title", &d)
-        return TransitionSyntax(by: by, bySpan: bySpan, to: to, when: when, set: assignments, fills: fills, requires: requires,
+        return TransitionSyntax(event: event, by: by, bySpan: bySpan, to: to, when: when, set: assignments, fills: fills, requires: requires,
                                 violation: violation, clause: clause, title: title, span: node.span.in(file))
     }
 

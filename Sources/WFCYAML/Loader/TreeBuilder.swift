@@ -404,19 +404,24 @@ final class TextBuffer {
 
     deinit { base.deallocate() }
 
+    @inline(__always)
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         let n = bytes.count
-        if count + n > capacity {
-            let bigger = max(capacity * 2, count + n)
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
-            grown.initialize(from: base, count: count)
-            base.deallocate()
-            base = grown
-            capacity = bigger
-        }
+        if count + n > capacity { grow(to: count + n) }
         (base + count).initialize(from: source, count: n)
         count += n
+    }
+
+    /// Rare (the buffer starts at the file's size): kept out of line.
+    @inline(never)
+    private func grow(to needed: Int) {
+        let bigger = max(capacity * 2, needed)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        grown.initialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = bigger
     }
 
     /// The bytes `start..<start + length`, which must have been appended. Valid until the

@@ -144,7 +144,8 @@ struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
-            let tag = string(s.tag)
+            // Tags and anchors are rare: no `String` (nor its release) unless one is there.
+            let tag = s.tag == nil ? nil : string(s.tag)
             let span = span(e)
             let kind: YAMLTree.ValueKind
             var payload: UInt64 = 0
@@ -160,7 +161,7 @@ struct TreeBuilder {
             let node = Record(span: span, first: start, count: raw.count, payload: payload, tag: tag == nil ? -1 : intern(tag),
                               kind: .scalar, valueKind: kind, style: style, isFlow: false)
             let mergeKey = style == .plain && tag == nil && raw.count == 2 && b0 == UInt8(ascii: "<") && b1 == UInt8(ascii: "<")
-            attach(node, size: 1, anchor: string(s.anchor), mergeKey: mergeKey)
+            attach(node, size: 1, anchor: s.anchor == nil ? nil : string(s.anchor), mergeKey: mergeKey)
         case YAML_SEQUENCE_START_EVENT:
             let d = e.pointee.data.sequence_start
             open(e, isSequence: true, anchor: string(d.anchor), tag: string(d.tag), flow: d.style == YAML_FLOW_SEQUENCE_STYLE)

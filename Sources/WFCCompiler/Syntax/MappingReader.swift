@@ -105,9 +105,9 @@ struct MappingReader {
     /// Where the mapping was written.
     let span: NodeSpan
     let file: SourcePath
-    let where_: MappingContext
+    let contextParts: MappingContext
     /// What the mapping is, for messages.
-    var context: String { where_.text }
+    var context: String { contextParts.text }
     private let entries: YAMLMapping
     /// A `static let` (see ``KeySet``), so held without reference counting.
     private unowned(unsafe) let known: KeySet
@@ -119,7 +119,7 @@ struct MappingReader {
     init?(_ node: YAMLNode, file: SourcePath, context: MappingContext, known: KeySet, diagnostics: inout [Diagnostic]) {
         self.span = node.span
         self.file = file
-        self.where_ = context
+        self.contextParts = context
         self.known = known
         guard let entries = node.mapping else {
             diagnostics.append(Diagnostic(WrongType(what: context.text, expected: "a mapping", found: node.kindDescription),
@@ -170,7 +170,7 @@ struct MappingReader {
         if let t = entries.valueText(at: e) { return Spanned(t.text, SourceSpan(path: file, start: t.start, end: t.end)) }
         let v = entries.value(at: e)
         // Locals, so that the message closure captures these, not a copy of the reader.
-        let context = where_, file = self.file
+        let context = contextParts, file = self.file
         return Self.string(v, what: "`\(key.text)` in \(context.text)", file: file, &d)
     }
 
@@ -223,7 +223,7 @@ struct MappingReader {
     /// A string or a list of strings (`by: manager` and `by: [manager, hr]`).
     func stringList(_ key: Key, _ d: inout [Diagnostic]) -> [Spanned<String>]? {
         guard let v = value(key) else { return nil }
-        let context = where_, file = self.file
+        let context = contextParts, file = self.file
         return Self.stringList(v, what: "`\(key.text)` in \(context.text)", file: file, &d)
     }
 

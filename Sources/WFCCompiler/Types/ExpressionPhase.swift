@@ -55,26 +55,10 @@ struct ExpressionPhase {
             h.combine(environment)
         }
 
-        /// FNV-1a over the UTF-8 bytes, eight at a time. Canonically equivalent texts with
-        /// different bytes get different fingerprints; that only costs a second check.
+        /// Canonically equivalent texts with different bytes get different fingerprints;
+        /// that only costs a second check.
         static func fingerprint(_ text: String) -> UInt64 {
-            let prime: UInt64 = 0x0000_0100_0000_01B3
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            let done: Void? = text.utf8.withContiguousStorageIfAvailable { b in
-                var i = 0
-                if let base = b.baseAddress {
-                    while i + 8 <= b.count {
-                        h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* prime
-                        i += 8
-                    }
-                }
-                while i < b.count {
-                    h = (h ^ UInt64(b[i])) &* prime
-                    i += 1
-                }
-            }
-            if done == nil { for c in text.utf8 { h = (h ^ UInt64(c)) &* prime } }
-            return h ^ UInt64(truncatingIfNeeded: text.utf8.count)
+            text.utf8.withContiguousStorageIfAvailable(fingerprintBytes) ?? Array(text.utf8).withUnsafeBufferPointer(fingerprintBytes)
         }
     }
 
@@ -497,9 +481,7 @@ fileprivate struct SchemaKey: Hashable, Sendable {
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        fingerprint = h
+        fingerprint = bytes.withUnsafeBufferPointer(fingerprintBytes)
     }
 
     static func == (a: Self, b: Self) -> Bool { a.fingerprint == b.fingerprint && a.bytes == b.bytes }
@@ -511,4 +493,23 @@ fileprivate struct SchemaKey: Hashable, Sendable {
         key.append(UInt8(ascii: "'"))
         key.append(contentsOf: text.utf8)
     }
+}
+
+/// FNV-1a over `b`, eight bytes at a time, and the length: the keys of the shared tables
+/// hash this, worked out once, instead of their whole text on every lookup.
+private func fingerprintBytes(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let prime: UInt64 = 0x0000_0100_0000_01B3
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    var i = 0
+    if let base = b.baseAddress {
+        while i + 8 <= b.count {
+            h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* prime
+            i += 8
+        }
+    }
+    while i < b.count {
+        h = (h ^ UInt64(b[i])) &* prime
+        i += 1
+    }
+    return h ^ UInt64(truncatingIfNeeded: b.count)
 }

@@ -124,27 +124,14 @@ public struct YAMLNode: Hashable, Sendable {
     /// The text of a scalar whose value is a string or a number, as written (escapes undone):
     /// what a key that takes text reads. Nil for lists, mappings, booleans and null. Cheaper
     /// than ``scalar``, which also makes the value.
-    public var textValue: String? {
-        let r = record
-        guard r.kind == .scalar else { return nil }
-        switch r.valueKind {
-        case .string, .int, .float:
-            return tree.text.withUnsafeBufferPointer { t in String(decoding: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count]), as: UTF8.self) }
-        case .bool, .null:
-            return nil
-        }
-    }
+    public var textValue: String? { tree.textValue(record) }
 
     /// True when the node is a scalar.
     public var isScalar: Bool { record.kind == .scalar }
 
     /// The scalar's text as a ``YAMLKeyCode``, without making a `String`: nil for lists,
     /// mappings and texts longer than ``YAMLKeyCode/maxBytes``.
-    public var keyCode: YAMLKeyCode? {
-        let r = record
-        guard r.kind == .scalar, r.count <= YAMLKeyCode.maxBytes else { return nil }
-        return tree.text.withUnsafeBufferPointer { t in YAMLKeyCode(utf8: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count])) }
-    }
+    public var keyCode: YAMLKeyCode? { tree.keyCode(record) }
 
     /// The entries, when the node is a list.
     public var sequence: YAMLSequence? {
@@ -265,9 +252,7 @@ public struct YAMLMapping: RandomAccessCollection, Hashable, Sendable {
     /// mapping key and for texts longer than ``YAMLKeyCode/maxBytes``.
     public func keyCode(at i: Int) -> YAMLKeyCode? {
         precondition(i >= 0 && i < count, "index out of range")
-        let r = tree.records[start + 2 * i]
-        guard r.kind == .scalar, r.count <= YAMLKeyCode.maxBytes else { return nil }
-        return tree.text.withUnsafeBufferPointer { t in YAMLKeyCode(utf8: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count])) }
+        return tree.keyCode(tree.records[start + 2 * i])
     }
 
     /// The text of entry `i`'s value when it is a string or a number scalar (see
@@ -275,15 +260,9 @@ public struct YAMLMapping: RandomAccessCollection, Hashable, Sendable {
     public func valueText(at i: Int) -> (text: String, start: Int, end: Int)? {
         precondition(i >= 0 && i < count, "index out of range")
         let r = tree.records[start + 2 * i + 1]
-        guard r.kind == .scalar else { return nil }
-        switch r.valueKind {
-        case .string, .int, .float:
-            let text = tree.text.withUnsafeBufferPointer { t in String(decoding: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count]), as: UTF8.self) }
-            let span = r.span
-            return (text, span.start.offset, span.end.offset)
-        case .bool, .null:
-            return nil
-        }
+        guard let text = tree.textValue(r) else { return nil }
+        let span = r.span
+        return (text, span.start.offset, span.end.offset)
     }
 
     /// The value of entry `i` (0-based), without making the pair.
@@ -401,6 +380,23 @@ final class YAMLTree: Sendable {
         self.records = records
         self.text = text
         self.tags = tags
+    }
+
+    /// ``YAMLNode/textValue`` of record `r`.
+    func textValue(_ r: Record) -> String? {
+        guard r.kind == .scalar else { return nil }
+        switch r.valueKind {
+        case .string, .int, .float:
+            return text.withUnsafeBufferPointer { t in String(decoding: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count]), as: UTF8.self) }
+        case .bool, .null:
+            return nil
+        }
+    }
+
+    /// ``YAMLNode/keyCode`` of record `r`.
+    func keyCode(_ r: Record) -> YAMLKeyCode? {
+        guard r.kind == .scalar, r.count <= YAMLKeyCode.maxBytes else { return nil }
+        return text.withUnsafeBufferPointer { t in YAMLKeyCode(utf8: UnsafeBufferPointer(rebasing: t[r.first..<r.first + r.count])) }
     }
 
     func scalar(_ r: Record) -> YAMLScalar {

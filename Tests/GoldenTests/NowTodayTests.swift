@@ -34,6 +34,7 @@ import WFCStore
                 to: review
                 when: "days_between(today, case.last_day) >= 30"
                 set: {applied_on: today, applied_at: now}
+              withdraw: {by: leaver, to: done}
           review:
             due: {by: "\(due)", overdue: {escalate: manager}}
             on:

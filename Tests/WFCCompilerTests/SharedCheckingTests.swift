@@ -15,7 +15,7 @@ import WFCYAML
             case: {\(schema)}
             start: s
             states:
-              s: {on: {go: {by: m, to: done, when: "\(guardText)"}}}
+              s: {on: {go: {by: m, to: done, when: "\(guardText)"}, stop: {by: m, to: done}}}
               done: {final: completed}
 
             """)
@@ -84,7 +84,7 @@ import WFCYAML
                 case: {last_day: date}
                 start: s
                 states:
-                  s: {on: {go: {by: m, to: fill, when: "\(guardText)"}}}
+                  s: {on: {go: {by: m, to: fill, when: "\(guardText)"}, stop: {by: m, to: done}}}
                   fill: {fills: [last_day], on: {go: {by: m, to: done}}}
                   done: {final: completed}
 

@@ -1,5 +1,7 @@
 /// Generates valid workflow files: Chinese titles, nested states, flow and block styles,
-/// quoted guards, about 160 lines per file. Deterministic for a given number.
+/// quoted guards, about 170 lines per file. Deterministic for a given number. The files are
+/// live (the liveness proof has work to do, and passes): every reviewer may correct the data
+/// its guards read, and a used-up round limit goes to HR.
 enum Corpus {
     static let titles = ["提前申请", "交接准备", "交接审核", "交接执行", "监交确认", "人力资源部备案", "账号注销", "资产归还", "客户走访", "经理审批"]
     static let roles = ["handover", "receiver", "manager", "witness", "hr"]
@@ -23,8 +25,9 @@ enum Corpus {
               reason:   {enum: [resignation, transfer, sick_leave, maternity_leave]}
               key_post: {type: bool, default: false}
               last_day: date
-              notice_days: int
+              notice_days: {type: int, default: 30}
               items:
+                default: []
                 checklist:
                   name: string
                   kind: {enum: [document, progress, permission, equipment]}
@@ -40,8 +43,9 @@ enum Corpus {
                   s\(i):
                     title: \(title)
                     clause: 四.\(i + 1)
-                    max_rounds: 3
+                    max_rounds: {limit: 3, then: escalated, escalate: hr}
                     due: {within: \(i % 5 + 1) working days, overdue: {escalate: hr}}
+                    fills: [notice_days, items]
                     requires: \(i + 1 == states ? "{all_done: items}" : "\"case.notice_days >= 0\"")
                     on:
                       approve:
@@ -52,6 +56,7 @@ enum Corpus {
 
                 """
         }
+        s += "  escalated:\n    title: 人力资源部决定\n    on:\n      resume: {by: hr, to: s\(states - 1)}\n      cancel: {by: hr, to: cancelled}\n"
         s += "  cancelled: {final: cancelled}\n  done: {final: completed}\n"
         return s
     }
@@ -65,7 +70,7 @@ enum Corpus {
             title: 大型流程 \(count)
             roles: {a: {title: 甲}, b: {title: 乙}}
             separate: [[a, b]]
-            case: {n: int}
+            case: {n: {type: int, default: 0}}
             start: s0
             states:
 
@@ -74,7 +79,7 @@ enum Corpus {
         for i in 0..<count {
             let next = i + 1 < count ? "s\(i + 1)" : "done"
             let back = i == 0 ? "stop" : "s\(i - 1)"
-            s += "  s\(i): {title: 步骤\(i), max_rounds: 2, on: {ok: {by: a, to: \(next), when: \"case.n > \(i % 97)\"}, back: {by: b, to: \(back)}}}\n"
+            s += "  s\(i): {title: 步骤\(i), max_rounds: {limit: 2, then: stop}, fills: [n], on: {ok: {by: a, to: \(next), when: \"case.n > \(i % 97)\"}, back: {by: b, to: \(back)}}}\n"
         }
         s += "  stop: {final: cancelled}\n  done: {final: completed}\n"
         return s

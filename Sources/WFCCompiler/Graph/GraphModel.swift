@@ -110,13 +110,22 @@ struct GraphModel {
         return p.reversed()
     }
 
-    /// A path of states as text; a step that goes elsewhere because a round limit is used up
-    /// says so: `prepare → done (round limit of `review`)`.
+    /// A path of states and the steps between them, as text: `apply —submit→ review`. A step
+    /// that goes elsewhere because a round limit is used up says so:
+    /// `prepare —ready→ done (round limit of `review`)`.
     func describe(_ path: [Int]) -> String {
         var out = path.first.map(name) ?? ""
         for (a, b) in zip(path, path.dropFirst()) {
-            out += " → " + name(b)
             let steps = edges[a].filter { $0.to == b }
+            let step = steps.first { $0.via == nil } ?? steps.first
+            let label: String
+            switch step?.kind {
+            case .event?: label = step?.label ?? ""
+            case .choice?, .otherwise?: label = "choice"
+            case .overdue?: label = "deadline passes"
+            default: label = "then"
+            }
+            out += " —\(label)→ " + name(b)
             if !steps.contains(where: { $0.via == nil }), let via = steps.first?.via { out += " (round limit of `\(name(via))`)" }
         }
         return out

@@ -1,3 +1,4 @@
+import Synchronization
 import WFCIR
 
 /// One thing a way out of a state needs: a conjunct of a guard or of a requirement, read
@@ -5,7 +6,7 @@ import WFCIR
 /// reads, and whether time alone can make it true or false.
 struct Condition {
     /// How the passing of time changes the condition's value when nothing else changes.
-    enum Trend {
+    enum Trend: Sendable {
         /// It does not read `now` or `today`.
         case timeless
         /// Once true it stays true, and time makes it true (`today >= case.last_day`).
@@ -56,16 +57,40 @@ struct ConditionTable {
 
     /// The conjuncts of an expression.
     mutating func expression(_ e: ExprIR, aliases: [String]) -> [Int] {
-        let atoms = GuardAtoms(e.source)
-        let single = atoms.conjuncts.count == 1
-        return atoms.conjuncts.map { c in
-            if let field = Self.allDoneField(c), let id = fieldIDs[field] {
-                return add(key: "all_done:" + field, text: single ? e.source : c, fields: [id], readsItem: false, trend: .timeless, span: e.span)
+        let parts = Self.conjuncts(of: e.source)
+        return parts.map { c in
+            if let field = c.allDoneField, let id = fieldIDs[field] {
+                return add(key: "all_done:" + field, text: parts.count == 1 ? e.source : c.text, fields: [id], readsItem: false, trend: .timeless, span: e.span)
             }
-            let fields = MaybeUnfilled.reads(c).compactMap { fieldIDs[$0] }
-            let item = aliases.contains { Self.mentions(c, $0) }
-            return add(key: c, text: single ? e.source : c, fields: fields, readsItem: item, trend: Self.trend(c), span: e.span)
+            let fields = c.fieldNames.compactMap { fieldIDs[$0] }
+            let item = !aliases.isEmpty && aliases.contains { Self.mentions(c.text, $0) }
+            return add(key: c.text, text: parts.count == 1 ? e.source : c.text, fields: fields, readsItem: item, trend: c.trend, span: e.span)
         }
+    }
+
+    /// What the proof reads off one conjunct's text; the same for every workflow.
+    struct Conjunct: Sendable {
+        var text: String
+        var allDoneField: String?
+        var fieldNames: [String]
+        var trend: Condition.Trend
+    }
+
+    /// Conjuncts by expression text, shared by every file a process checks (policies repeat
+    /// their guards); bounded like the expression table.
+    private static let cache = Mutex<[String: [Conjunct]]>([:])
+    private static let cacheLimit = 50_000
+
+    static func conjuncts(of source: String) -> [Conjunct] {
+        if let hit = cache.withLock({ $0[source] }) { return hit }
+        let parts = GuardAtoms(source).conjuncts.map { c in
+            Conjunct(text: c, allDoneField: allDoneField(c), fieldNames: MaybeUnfilled.reads(c), trend: trend(c))
+        }
+        cache.withLock { table in
+            if table.count >= cacheLimit { table.removeAll(keepingCapacity: true) }
+            table[source] = parts
+        }
+        return parts
     }
 
     private mutating func add(key: String, text: String, fields: [Int], readsItem: Bool, trend: Condition.Trend, span: SpanIR) -> Int {

@@ -20,35 +20,35 @@ import WFCDiagnostics
 /// A configuration that cannot finish is reported where the case gets stuck, with the path
 /// that leads there.
 enum Liveness: GraphCheck {
-    /// Configurations explored per region before the proof gives up (and says so).
-    static let budget = 250_000
+    /// Round-count combinations tracked exactly per region; beyond it, the proof takes the
+    /// worst case (every limit of the state's cycle used up) and says so where that matters.
+    static let exactCombinations = 256
 
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
         let ir = g.ir
         guard !ir.regions.isEmpty else { return }
-        let ways = WaysOut(ir)
+        let free = FreeExits(g)
+        var ways: WaysOut?
         var entryFacts = [[Int]?](repeating: nil, count: ir.regions.count)
         entryFacts[0] = []
         var prefixes = [String](repeating: "", count: ir.regions.count)
         var reported = Set<String>()
         for region in ir.regions {
-            guard let facts = entryFacts[region.id], let start = region.start, ir.states.indices.contains(start) else { continue }
-            var run = RegionRun(g: g, ways: ways, region: region.id)
-            switch run.explore(start: start, facts: facts) {
-            case .gaveUp(let reason):
-                let span = g.source(ir.states[start].span)
-                d.append(Diagnostic(LivenessUnproven(what: "region `\(region.name)`", reason: reason), at: span, label: "the proof stopped here",
-                                    help: "split the workflow, or lower large `max_rounds` limits"))
-                continue
-            case .done:
-                break
-            }
+            guard let start = region.start, ir.states.indices.contains(start) else { continue }
+            // Most regions: every state has a way on that nothing can block, leading to the end.
+            if free.finishes(region: region.id) { continue }
+            let w = ways ?? WaysOut(ir)
+            ways = w
+            // A branch whose owner's region was never explored starts knowing nothing.
+            let facts = entryFacts[region.id] ?? []
+            var run = RegionRun(g: g, ways: w, region: region.id)
+            run.explore(start: start, facts: facts)
             // Branches and foreach bodies start with what certainly holds at their owner,
             // less what runs beside them may change.
             for child in ir.regions where child.owner.map({ ir.states.indices.contains($0) && ir.states[$0].region == region.id }) ?? false {
                 guard let owner = child.owner, let f = run.factsAt(state: owner) else { continue }
-                let concurrent = ways.concurrentWrites[child.id]
-                entryFacts[child.id] = f.filter { !intersects(ways.table.tokenFields[$0], concurrent) }
+                let concurrent = w.concurrentWrites[child.id]
+                entryFacts[child.id] = f.filter { !intersects(w.table.tokenFields[$0], concurrent) }
                 prefixes[child.id] = prefixes[region.id] + run.path(toState: owner) + " ⟶ " + (child.alias.map { "item `\($0)`: " } ?? "branch `\(child.name)`: ")
             }
             run.report(prefix: prefixes[region.id], reported: &reported, &d)
@@ -94,7 +94,6 @@ struct RegionRun {
         case refused(Int)
     }
 
-    enum Result { case done, gaveUp(String) }
 
     /// Why one alternative cannot be taken in a configuration.
     enum Block {
@@ -107,17 +106,27 @@ struct RegionRun {
     let g: GraphModel
     let ways: WaysOut
     let region: Int
+    /// Bounded states whose rounds are counted (those a case can enter more than once).
     private var bounded: [Int] = []
     private var boundedIndex: [Int: Int] = [:]
     private var radix: [Int] = []
     private var limits: [Int] = []
     private var radixProduct = 1
+    /// Too many combinations to count: a bounded state of the same cycle counts as used up.
+    private(set) var worstCase = false
+    /// The cycle (strongly connected component) of each state of the region, -1 outside one.
+    private var cycle: [Int: Int] = [:]
     // Nodes.
     private var nodeState: [Int] = []
     private var nodeRounds: [Int] = []
     private var index: [Int: Int] = [:]
-    /// Outcomes per node: for exit e and alternative a, `outcomes[n][e][a]`.
-    private var outcomes: [[[Outcome]]] = []
+    /// Outcomes, flat: those of node `n` start at `outcomeBase[n]`, in the order of
+    /// ``WaysOut/firstAlternative``.
+    private var outcomeFlat: [Outcome] = []
+    /// In the worst case: the outcome once the rounds of the target's cycle are used up, when
+    /// it differs (a refusal, or the `then:` of the limit). Ways on are judged by it.
+    private var worstFlat: [Outcome?] = []
+    private var outcomeBase: [Int] = []
     /// Breadth-first parent: node, exit, alternative.
     private var parent: [(node: Int, exit: Int, alt: Int)?] = []
     private var facts: [[Int]?] = []
@@ -130,86 +139,109 @@ struct RegionRun {
         self.g = g
         self.ways = ways
         self.region = region
-        for s in g.ir.regions[region].states where g.ir.states.indices.contains(s) {
-            guard let limit = g.ir.states[s].maxRounds, limit >= 0 else { continue }
+        let ir = g.ir
+        guard ir.regions[region].states.contains(where: { ir.states.indices.contains($0) && ir.states[$0].maxRounds != nil }) else { return }
+        for (ci, comp) in g.components(region: region).enumerated() {
+            let looping = comp.count > 1 || comp.first.map { s in g.edges[s].contains { $0.to == s } } ?? false
+            guard looping else { continue }
+            for s in comp { cycle[s] = ci }
+        }
+        // Only states a case can enter again can use up their rounds (or a limit of 0).
+        var product = 1
+        for s in ir.regions[region].states where ir.states.indices.contains(s) {
+            guard let limit = ir.states[s].maxRounds, limit >= 0, cycle[s] != nil || limit == 0 else { continue }
             boundedIndex[s] = bounded.count
             bounded.append(s)
             limits.append(limit)
+            product = product > Liveness.exactCombinations ? product : product * (limit + 1)
         }
+        if product > Liveness.exactCombinations { worstCase = true }
     }
 
     private var ir: WorkflowIR { g.ir }
 
     // MARK: exploring
 
-    mutating func explore(start: Int, facts initial: [Int]) -> Result {
-        // Mixed-radix round counts; a product too large to number is over budget anyway.
+    mutating func explore(start: Int, facts initial: [Int]) {
         radix = []
         radixProduct = 1
-        for l in limits {
-            radix.append(radixProduct)
-            let (p, overflow) = radixProduct.multipliedReportingOverflow(by: l + 1)
-            if overflow || p > Int(Int32.max) {
-                return .gaveUp("the round limits of \(bounded.count) states allow more than \(Liveness.budget) combinations of round counts")
+        if !worstCase {
+            for l in limits {
+                radix.append(radixProduct)
+                radixProduct *= l + 1
             }
-            radixProduct = p
         }
-        guard case .node(let first) = enter(start, join: false, rounds: 0) else { return .done }
-        parent[first] = nil
+        guard case .node(let first) = enter(start, join: false, rounds: 0, from: nil, usedUp: false) else { return }
         var queue = [first]
         var i = 0
         while i < queue.count {
             let n = queue[i]
             i += 1
             let s = nodeState[n]
-            var out: [[Outcome]] = []
+            outcomeBase[n] = outcomeFlat.count
             for (ei, exit) in ways.exits[s].enumerated() {
-                var row: [Outcome] = []
                 for (ai, alt) in exit.alternatives.enumerated() {
                     let before = nodeState.count
-                    let o = enter(alt.target, join: alt.join, rounds: nodeRounds[n])
-                    row.append(o)
-                    if case .node(let m) = o {
+                    let o = enter(alt.target, join: alt.join, rounds: nodeRounds[n], from: s, usedUp: false)
+                    outcomeFlat.append(o)
+                    let w = worstCase ? enter(alt.target, join: alt.join, rounds: 0, from: s, usedUp: true) : o
+                    worstFlat.append(w == o ? nil : w)
+                    for reached in [o, w] {
+                        guard case .node(let m) = reached else { continue }
                         if exit.kind == .overdue || (exit.kind == .then && ir.states[s].kind == .wait) { byTimer[m] = true }
-                        if nodeState.count > before {
+                        if parent[m] == nil && m != first {
                             parent[m] = (n, ei, ai)
                             queue.append(m)
                         }
                     }
                 }
-                out.append(row)
-            }
-            outcomes[n] = out
-            if nodeState.count > Liveness.budget {
-                return .gaveUp("more than \(Liveness.budget) configurations (states × round counts)")
             }
         }
         propagateFacts(from: first, initial)
         solve()
-        return .done
+    }
+
+    /// The outcome of alternative `a` of exit `e` from node `n` (in the worst case, once the
+    /// rounds are used up).
+    private func outcome(_ n: Int, _ e: Int, _ a: Int) -> Outcome {
+        let i = outcomeBase[n] + ways.firstAlternative[nodeState[n]][e] + a
+        return worstFlat[i] ?? outcomeFlat[i]
+    }
+
+    /// Every outcome of node `n` a case can reach (both sides in the worst case).
+    private func reachedNodes(_ n: Int, _ e: Int, _ a: Int) -> [Int] {
+        let i = outcomeBase[n] + ways.firstAlternative[nodeState[n]][e] + a
+        var out: [Int] = []
+        if case .node(let m) = outcomeFlat[i] { out.append(m) }
+        if let w = worstFlat[i], case .node(let m) = w { out.append(m) }
+        return out
     }
 
     /// Enters `target` with the round counts `rounds`: a node, a finish, or a refusal. A used-up
-    /// round limit with `then:` goes there instead, as the runtime does.
-    private mutating func enter(_ target: Int?, join: Bool, rounds: Int) -> Outcome {
+    /// round limit with `then:` goes there instead, as the runtime does. In the worst case, a
+    /// bounded state of the cycle the step comes from counts as used up.
+    private mutating func enter(_ target: Int?, join: Bool, rounds: Int, from: Int?, usedUp exhausted: Bool) -> Outcome {
         var t = target
-        var j = join
         var code = rounds
         var seen: [Int] = []
         while true {
             guard let s = t, ir.states.indices.contains(s) else { return .finished } // join (or a bad reference, reported elsewhere)
             if ir.states[s].isFinal { return .finished }
             if let b = boundedIndex[s] {
-                let count = (code / radix[b]) % (limits[b] + 1)
-                if count >= limits[b] {
+                let usedUp: Bool
+                if worstCase {
+                    usedUp = limits[b] == 0 || (exhausted && from.flatMap { cycle[$0] } != nil && from.flatMap { cycle[$0] } == cycle[s])
+                } else {
+                    usedUp = (code / radix[b]) % (limits[b] + 1) >= limits[b]
+                }
+                if usedUp {
                     guard let rl = ir.states[s].roundLimit, rl.redirects, !seen.contains(s) else { return .refused(s) }
                     seen.append(s)
                     t = rl.target
-                    j = rl.join
                     if t == nil { return .finished }
                     continue
                 }
-                code += radix[b]
+                if !worstCase { code += radix[b] }
             }
             let key = s * radixProduct + code
             if let n = index[key] { return .node(n) }
@@ -217,7 +249,7 @@ struct RegionRun {
             index[key] = n
             nodeState.append(s)
             nodeRounds.append(code)
-            outcomes.append([])
+            outcomeBase.append(0)
             parent.append(nil)
             facts.append(nil)
             byTimer.append(false)
@@ -239,7 +271,7 @@ struct RegionRun {
             let s = nodeState[n]
             for (ei, exit) in ways.exits[s].enumerated() {
                 for (ai, alt) in exit.alternatives.enumerated() {
-                    guard case .node(let m) = outcomes[n][ei][ai] else { continue }
+                    for m in reachedNodes(n, ei, ai) {
                     var kills = alt.writes
                     if exit.kind == .then { kills = Array(Set(kills + ways.innerWrites[s])).sorted() }
                     var out = f.filter { t in
@@ -258,6 +290,7 @@ struct RegionRun {
                     if facts[m] != merged {
                         facts[m] = merged
                         if !queued[m] { queued[m] = true; work.append(m) }
+                    }
                     }
                 }
             }
@@ -296,7 +329,7 @@ struct RegionRun {
         var moves: [[Outcome]] = []
         var blocks: [(exit: Int, alt: Int, Block)] = []
         for (ei, exit) in ways.exits[s].enumerated() {
-            let row = outcomes[n][ei]
+            let row = (0..<exit.alternatives.count).map { outcome(n, ei, $0) }
             // Why each alternative cannot be taken (guards apart), or nil.
             func blocked(_ ai: Int, guards: Bool) -> [Block] {
                 let alt = exit.alternatives[ai]
@@ -493,6 +526,14 @@ struct RegionRun {
                 d.append(Diagnostic(StuckRequirement(state: s.name), at: g.source(cond.span), label: "may never hold here",
                                     secondary: [Label(g.source(s.span), "stuck here")], notes: [counterexample] + reasons, help: help))
             }
+        } else if let b = roundStates.first, worstCase {
+            // Counted in the worst case: the limits may not all be used up at once.
+            guard reported.insert("w\(b)" + s.name).inserted else { return }
+            let names = roundStates.map { "`\(ir.states[$0].name)`" }.joined(separator: ", ")
+            d.append(Diagnostic(
+                LivenessUnproven(what: "state `\(s.name)`", reason: "its ways on are refused once the rounds of \(names) are used up, and the round limits of this region have too many combinations to follow which can be used up together"),
+                at: g.source(s.span), label: "may be stuck here", notes: ["in the worst case, after " + prefix + path(to: n)] + reasons,
+                help: "give `\(s.name)` a way on that no round limit refuses (a withdrawal, an overdue `to:`), or `then:` on the `max_rounds` of \(names)"))
         } else if let b = roundStates.first {
             guard reported.insert("t\(b)" + s.name).inserted else { return }
             let bs = ir.states[b]
@@ -615,12 +656,14 @@ struct LivenessUnproven: DiagnosticMessage {
         code: "WFC5020", severity: .warning, name: "liveness-unproven",
         summary: "wfc could not prove that a case can always finish here.",
         explanation: """
-            The liveness proof gives up, and says so, instead of passing silently: when a region \
-            has more configurations (states × round counts of its `max_rounds` states) than its \
-            budget, or when the only way out of a state needs a condition on the time that it \
-            cannot follow (it follows `today`, `now`, `add_working_days`, `add_days`, \
+            The liveness proof says so, instead of passing silently, where it cannot decide: when \
+            a state is stuck only in the worst case of a region with many round limits (more than \
+            256 combinations of round counts, so the proof assumes every limit of the cycle may be \
+            used up at once), or when the only way out of a state needs a condition on the time \
+            that it cannot follow (it follows `today`, `now`, `add_working_days`, `add_days`, \
             `add_months`, `days_between` and `working_days_between` compared with `<`, `<=`, \
-            `>`, `>=`, `==` and `!=`). Rewrite the condition in one of those forms, or give the \
+            `>`, `>=`, `==` and `!=`). Give the state a way out that no round limit refuses, \
+            `then:` on the limits, or rewrite the condition in one of those forms, or give the \
             state another way out.
             """,
         example: "wait_out:\n  on:\n    close: {by: hr, to: done, when: \"today.getDayOfWeek() == 1\"}\n",

@@ -44,6 +44,8 @@ struct WaysOut {
 
     /// For each state, its exits.
     var exits: [[Exit]]
+    /// For each state and exit, the index of the exit's first alternative among the state's.
+    var firstAlternative: [[Int]]
     var table: ConditionTable
     /// For each state, the fields that steps staying in it (to itself) can write.
     var selfWrites: [[Int]]
@@ -161,6 +163,10 @@ struct WaysOut {
             concurrent[r.id] = w.sorted()
         }
         self.exits = exits
+        firstAlternative = exits.map { es in
+            var next = 0
+            return es.map { e in defer { next += e.alternatives.count }; return next }
+        }
         self.table = table
         self.selfWrites = selfWrites
         self.concurrentWrites = concurrent

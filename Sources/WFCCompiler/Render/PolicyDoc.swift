@@ -18,7 +18,7 @@ public enum PolicyDoc {
             on purpose with the reason. A rule written inside a state without a clause of its own
             follows the state's clause (see docs/language.md, "Traceability").
 
-            | policy | file | source | assumptions |
+            | policy | file | source | assumptions to confirm |
             | --- | --- | --- | --- |
 
             """

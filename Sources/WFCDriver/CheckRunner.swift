@@ -149,10 +149,12 @@ public enum DriverDiagnostics {
 }
 
 extension CheckRunner {
-    /// The runner `wfc check` uses: the loader and every checking phase.
-    public static func standard(limits: YAMLLimits = YAMLLimits()) -> CheckRunner {
+    /// The runner `wfc check` uses: the loader and every checking phase. `calendarWarningsAsOf`
+    /// is the instant from which a calendar's data ending within 60 days is warned about (WFC3021).
+    public static func standard(limits: YAMLLimits = YAMLLimits(), calendarWarningsAsOf: Date? = nil) -> CheckRunner {
         let loader = YAMLLoader(limits: limits)
         var compiler = WorkflowCompiler(loader: loader)
+        compiler.calendarWarningsAsOf = calendarWarningsAsOf
         // The IR is only checked, never written or run.
         compiler.seal = false
         compiler.irLineColumns = false

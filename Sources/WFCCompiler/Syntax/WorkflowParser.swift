@@ -20,6 +20,7 @@ struct WorkflowParser {
     static let allNOfAlsoKeys: KeySet = ["all", "n", "of", "also"]
     static let checklistSignoffClauseKeys: KeySet = ["checklist", "signoff", "clause"]
     static let clauseReasonKeys: KeySet = ["clause", "reason"]
+    static let calendarKeys: KeySet = ["id", "provisional"]
     static let escalateToViolationKeys: KeySet = ["escalate", "to", "violation"]
     static let titleDescriptionKeys: KeySet = ["title", "description"]
     static let titleStartStatesKeys: KeySet = ["title", "start", "states"]
@@ -47,7 +48,11 @@ struct WorkflowParser {
         w.version = m.int("version", required: true, &d)
         w.title = m.string("title", required: true, &d)
         w.source = m.string("source", &d)
-        w.calendar = m.string("calendar", &d)
+        if let c = m.value("calendar"), c.mapping != nil {
+            parseCalendar(c, into: &w)
+        } else {
+            w.calendar = m.string("calendar", &d)
+        }
         if let imports = m.stringList("import", &d) { w.imports = imports }
         if let roles = m.value("roles") { w.roles = parseRoles(roles) } else { m.missing("roles", &d) }
         if let sep = m.value("separate") { w.separations = parseSeparations(sep) }
@@ -61,6 +66,20 @@ struct WorkflowParser {
             m.missing("states", &d)
         }
         return w
+    }
+
+    /// `calendar: {id: cn-mainland, provisional: law}`.
+    mutating func parseCalendar(_ node: YAMLNode, into w: inout WorkflowSyntax) {
+        guard let m = MappingReader(node, file: file, context: "`calendar`", known: Self.calendarKeys, diagnostics: &d) else { return }
+        w.calendar = m.string("id", required: true, &d)
+        if let p = m.string("provisional", &d) {
+            if p.value == "law" {
+                w.calendarProvisional = p
+            } else {
+                d.append(Diagnostic(InvalidValue(what: "provisional calendar rule", value: p.value, allowed: ["law"]), at: p.span,
+                                    help: "`provisional: law` computes the year after the calendar's last one from the holiday law"))
+            }
+        }
     }
 
     // MARK: roles, separation, schema

@@ -90,7 +90,7 @@ public enum StatutoryHolidays {
             }
             i = j + 1
         }
-        return holidays
+        return holidays.sorted { ($0.days.first ?? newYear) < ($1.days.first ?? newYear) }
     }
 
     /// The April day of 清明 (solar longitude 15°) in Beijing time, 2000–2099, by the usual

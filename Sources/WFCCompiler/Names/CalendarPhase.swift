@@ -43,7 +43,9 @@ enum CalendarPhase {
         let detail = left < 0
             ? "ended on \(last) (today is \(today)): no working-day deadline can be computed"
             : "ends on \(last), \(left) day\(left == 1 ? "" : "s") from today (\(today)): from then on no working-day deadline reaching \(next) can be computed"
-        var help = "add \(next) to the calendar file when the State Council publishes it (see docs/calendar.md)"
+        var help = WorkingCalendar.builtinIDs.contains(cal.id)
+            ? "when the State Council publishes \(next), name a company calendar that extends `\(cal.id)` and adds it (calendars/ID.json; see docs/calendar.md)"
+            : "add \(next) to the calendar file when the State Council publishes it (see docs/calendar.md)"
         if cal.provisionalYears.isEmpty && !provisionalOptIn && StatutoryHolidays.supportedYears.contains(next) {
             help += ", or opt into a provisional \(next) computed from the holiday law: `calendar: {id: \(cal.id), provisional: law}`"
         }

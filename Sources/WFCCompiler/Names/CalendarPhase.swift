@@ -20,9 +20,10 @@ enum CalendarPhase {
             }
         case .failure(.notFound(let id, let searched)):
             let ids = WorkingCalendar.builtinIDs
+            // No absolute path in the message: it is the same on every machine.
             let help = Suggestions.didYouMean(id, ids)
-                ?? (searched.map { "built in: \(ids.joined(separator: ", ")); a company calendar goes in \($0)" }
-                    ?? "built in: \(ids.joined(separator: ", ")); a company calendar goes in calendars/\(id).json at the repository root (the folder with .git or .wfc.yaml)")
+                ?? "built in: \(ids.joined(separator: ", ")); a company calendar is the file calendars/\(id).json at the repository root (the nearest folder above the workflow with .git or .wfc.yaml)"
+                + (searched == nil ? ", and this workflow is in no repository" : ", and there is no such file")
             d.append(Diagnostic(UnknownCalendar(name: id), at: name.span, help: help))
         case .failure(let e):
             d.append(Diagnostic(CalendarFileUnusable(reason: e.description), at: name.span, label: "this calendar",

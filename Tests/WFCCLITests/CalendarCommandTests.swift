@@ -32,6 +32,17 @@ import Testing
         """
     }
 
+    /// Started on 2026-12-30: the deadline (2 working days) is in 2027.
+    static let scenario = """
+        defaults:
+          start: 2026-12-30T10:00:00+08:00
+          people: {employee: zhang.san, manager: wang.wu}
+        scenarios:
+          - name: a deadline in 2027
+            steps:
+              - expect: {state: review, due: {review: 2027-01-04}}
+        """
+
     let dir: URL
 
     init() throws {
@@ -42,6 +53,8 @@ import Testing
             "flows/law.yaml": Self.workflow(calendar: "{id: cn-mainland, provisional: law}"),
             "flows/plain.yaml": Self.workflow(calendar: "cn-mainland"),
             "flows/missing.yaml": Self.workflow(calendar: "acme-hk"),
+            "flows/acme.test.yaml": Self.scenario,
+            "flows/law.test.yaml": Self.scenario,
             "case.yaml": "people: {employee: zhang.san, manager: wang.wu}\ndata: {}\nstart: 2026-12-30T10:00:00+08:00\n",
             "events.yaml": "- fire: approve\n  as: wang.wu\n  after: 1 working day\n",
         ])
@@ -109,6 +122,12 @@ import Testing
         let acme = try wfc(["run", "flows/acme.yaml", "--data", "case.yaml", "--events", "events.yaml"])
         #expect(acme.status == 0, "\(acme.stdout)\(acme.stderr)")
         #expect(acme.stdout.contains("deadline 2027-01-04T16:00:00Z\n"), "\(acme.stdout)")
+    }
+
+    @Test func scenarioTestsUseTheCompanyAndTheProvisionalYear() throws {
+        let r = try wfc(["test", "flows/acme.yaml", "flows/law.yaml"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("2 passed, 0 failed"), "\(r.stdout)")
     }
 
     @Test func aCaseKeepsTheCalendarDataItStartedWith() throws {

@@ -130,6 +130,12 @@ import Testing
         #expect(r.stdout.contains("2 passed, 0 failed"), "\(r.stdout)")
     }
 
+    @Test func exprUsesTheWorkflowsCalendarData() throws {
+        let r = try wfc(["expr", "add_working_days(date('2026-12-30'), 2)", "--workflow", "flows/law.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("2027-01-04"), "\(r.stdout)")
+    }
+
     @Test func aCaseKeepsTheCalendarDataItStartedWith() throws {
         let start = try wfc(["case", "start", "flows/acme.yaml", "--data", "case.yaml", "--id", "L1", "--now", "2026-12-30T10:00:00+08:00"])
         #expect(start.status == 0, "\(start.stderr)")

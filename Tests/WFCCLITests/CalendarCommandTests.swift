@@ -60,8 +60,8 @@ import Testing
         ])
     }
 
-    func wfc(_ args: [String]) throws -> CLIResult {
-        try CLI.run(args, cwd: dir, env: ["WFC_STORE": dir.appendingPathComponent("s/store.sqlite").path])
+    func wfc(_ args: [String], stdin: String? = nil) throws -> CLIResult {
+        try CLI.run(args, stdin: stdin, cwd: dir, env: ["WFC_STORE": dir.appendingPathComponent("s/store.sqlite").path])
     }
 
     @Test func aWorkflowNamesTheCompanyCalendarFile() throws {
@@ -95,6 +95,27 @@ import Testing
         try Self.workflow(calendar: "dir").write(to: dir.appendingPathComponent("flows/dir.yaml"), atomically: true, encoding: .utf8)
         let d = try wfc(["check", "--today", "2026-06-01", "flows/dir.yaml"])
         #expect(d.stdout.contains("error[WFC3020]") && d.stdout.contains("not a regular file"), "\(d.stdout)")
+        // An id is a file name, never a path.
+        try Self.workflow(calendar: "\"../secret\"").write(to: dir.appendingPathComponent("flows/path.yaml"), atomically: true, encoding: .utf8)
+        let p = try wfc(["check", "--today", "2026-06-01", "flows/path.yaml"])
+        #expect(p.stdout.contains("error[WFC3008]"), "\(p.stdout)")
+        // Too large, and a file whose id is not its name.
+        try String(repeating: " ", count: (1 << 20) + 1).write(to: dir.appendingPathComponent("calendars/big.json"), atomically: true, encoding: .utf8)
+        try Self.workflow(calendar: "big").write(to: dir.appendingPathComponent("flows/big.yaml"), atomically: true, encoding: .utf8)
+        let big = try wfc(["check", "--today", "2026-06-01", "flows/big.yaml"])
+        #expect(big.stdout.contains("error[WFC3020]") && big.stdout.contains("the limit is 1048576"), "\(big.stdout)")
+        try Self.acme.write(to: dir.appendingPathComponent("calendars/other.json"), atomically: true, encoding: .utf8)
+        try Self.workflow(calendar: "other").write(to: dir.appendingPathComponent("flows/other.yaml"), atomically: true, encoding: .utf8)
+        let other = try wfc(["check", "--today", "2026-06-01", "flows/other.yaml"])
+        #expect(other.stdout.contains("error[WFC3020]") && other.stdout.contains("is \"acme-cn\", but the file is named other.json"), "\(other.stdout)")
+        // An invalid file: its JSON path and problem, as docs/calendar.md describes.
+        try #"{"id": "bad", "title": "Bad", "extends": "cn-mainland", "years": {"2028": {}}}"#.write(to: dir.appendingPathComponent("calendars/bad.json"), atomically: true, encoding: .utf8)
+        try Self.workflow(calendar: "bad").write(to: dir.appendingPathComponent("flows/bad.yaml"), atomically: true, encoding: .utf8)
+        let bad = try wfc(["check", "--today", "2026-06-01", "flows/bad.yaml"])
+        #expect(bad.stdout.contains("error[WFC3020]: cannot use the calendar: calendars/bad.json: invalid calendar file: years: the years must be consecutive"), "\(bad.stdout)")
+        // A workflow's provisional rule other than law.
+        let guess = try wfc(["check", "--today", "2026-06-01", "-"], stdin: Self.workflow(calendar: "{id: cn-mainland, provisional: guess}"))
+        #expect(guess.stdout.contains("error[WFC2010]: `guess` is not a valid provisional calendar rule (allowed: law)"), "\(guess.stdout)")
     }
 
     @Test func checkWarnsSixtyDaysBeforeTheDataEnds() throws {

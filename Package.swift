@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "CEL", swiftSettings: crossModule),
         // The case schema as a CEL environment: shared by the compiler and the runtime.
         .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL", "WFCCalendar"], swiftSettings: crossModule),
-        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions"], swiftSettings: crossModule),
+        .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions", "WFCCalendar"], swiftSettings: crossModule),
         // Executes compiled workflows; depends on the IR, never on YAML.
         .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar"]),
         // Working days: weekends, statutory holidays and make-up working days.
@@ -48,7 +48,7 @@ let package = Package(
             name: "WFCStore",
             dependencies: ["WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore"], swiftSettings: crossModule),
+        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
         .executableTarget(
             name: "wfc",
             dependencies: [

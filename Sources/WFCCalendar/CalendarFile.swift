@@ -15,6 +15,9 @@ struct CalendarFile: Sendable {
     var timezone: String?
     var weekend: Set<CalendarDate.Weekday>?
     var extends: String?
+    /// `"provisional": "law"`: years after the last listed one are computed from the holiday law
+    /// (see ``StatutoryHolidays``) until official data is added.
+    var provisionalLaw = false
     /// Year → `source` text (may be absent).
     var sources: [Int: String?]
     /// Day number (days since 1970-01-01) → where it was declared a holiday.
@@ -22,7 +25,7 @@ struct CalendarFile: Sendable {
     /// Day number → where it was declared a make-up working day.
     var workdays: [Int: Origin]
 
-    static let topLevelKeys: Set<String> = ["id", "title", "timezone", "weekend", "extends", "years"]
+    static let topLevelKeys: Set<String> = ["id", "title", "timezone", "weekend", "extends", "provisional", "years"]
     static let yearKeys: Set<String> = ["source", "holidays", "workdays"]
     static let entryKeys: Set<String> = ["name", "days", "from", "to"]
 
@@ -88,6 +91,14 @@ struct CalendarFile: Sendable {
 
         var file = CalendarFile(id: id, title: title, timezone: timezone, weekend: weekend, extends: extends,
                                 sources: [:], holidays: [:], workdays: [:])
+        switch top["provisional"] {
+        case nil, .null?: break
+        case .string("law")?: file.provisionalLaw = true
+        case .string(let other)?:
+            throw .invalid(path: "provisional", message: "\"\(other)\" is not a provisional rule; the only one is \"law\" (compute a provisional year from the holiday law), or null")
+        case let v?:
+            throw .invalid(path: "provisional", message: "must be \"law\" (compute a provisional year from the holiday law) or null, not \(v.kind)")
+        }
         // Sorted so that errors are reported in a stable order.
         for key in yearsObject.keys.sorted() {
             let yp = "years.\(key)"

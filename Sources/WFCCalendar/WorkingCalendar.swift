@@ -22,11 +22,19 @@ public struct WorkingCalendar: Sendable {
     /// and ``localDate(_:)``).
     public let timeZone: TimeZone
     /// The years the calendar has data for, or `nil` when it has none. Always a contiguous range.
+    /// Includes the provisional years (``provisionalYears``).
     public let years: ClosedRange<Int>?
+    /// The covered years computed from the holiday law rather than published data (see
+    /// ``StatutoryHolidays``); empty unless the calendar or the workflow opted in.
+    public let provisionalYears: Set<Int>
+    /// Year → where its data comes from (`source` in the file), for every covered year that has one.
+    public let sources: [Int: String]
     /// The days of the week that are not working days (unless listed as make-up working days).
     public let weekend: Set<CalendarDate.Weekday>
     /// The id of the calendar this one extends, if any.
     public let baseID: String?
+    /// Whether the calendar file asks for a provisional year from the law (`"provisional": "law"`).
+    public let provisionalLaw: Bool
 
     /// Day number → working (`true`) or day off (`false`), for every day listed in this calendar
     /// or its bases. Days not listed follow the weekend rule.
@@ -58,9 +66,7 @@ public struct WorkingCalendar: Sendable {
     }
 
     init(file: CalendarFile, base: WorkingCalendar?) throws(CalendarError) {
-        id = file.id
-        title = file.title
-        baseID = base?.id
+        let timeZone: TimeZone
         if let name = file.timezone {
             guard let tz = TimeZone(identifier: name) else {
                 throw .invalid(path: "timezone", message: "\"\(name)\" is not a known time zone (use an IANA name such as \"Asia/Shanghai\")")
@@ -72,20 +78,20 @@ public struct WorkingCalendar: Sendable {
             throw .invalid(path: "timezone", message: "is missing")
         }
         guard let weekend = file.weekend ?? base?.weekend else { throw .invalid(path: "weekend", message: "is missing") }
-        self.weekend = weekend
 
-        let ownYears = file.sources.keys.sorted()
-        if let base {
-            // A calendar that extends another only adds to the base's years: a year the base has
-            // no statutory data for cannot be completed by company entries alone.
-            for y in ownYears where !(base.years?.contains(y) ?? false) {
-                let covered = base.years.map { "covers \($0.lowerBound)–\($0.upperBound)" } ?? "has no data for any year"
-                throw .invalid(path: "years.\(y)", message: "the base calendar \"\(base.id)\" has no data for \(y) (it \(covered)); a calendar that extends another can only add to the years its base covers")
-            }
-            years = base.years
-        } else if let first = ownYears.first, let last = ownYears.last {
-            if last - first + 1 != ownYears.count {
-                let missing = (first...last).first { !file.sources.keys.contains($0) } ?? first
+        // A base's provisional years are not inherited: the extending calendar opts in itself.
+        let baseYears = base?.officialYears
+        var covered = Set(file.sources.keys)
+        if let baseYears { covered.formUnion(baseYears) }
+        let years: ClosedRange<Int>?
+        if let first = covered.min(), let last = covered.max() {
+            if last - first + 1 != covered.count {
+                let missing = (first...last).first { !covered.contains($0) } ?? first
+                if let base, let baseYears {
+                    // A calendar that extends another may add whole years next to its base's
+                    // (the year the State Council publishes), but not leave a gap.
+                    throw .invalid(path: "years", message: "the years must be consecutive: \(missing) is missing between \(first) and \(last) (the base calendar \"\(base.id)\" covers \(baseYears.lowerBound)–\(baseYears.upperBound); a year added to it must follow or precede those without a gap)")
+                }
                 throw .invalid(path: "years", message: "the years must be consecutive: \(missing) is missing between \(first) and \(last) (list it, even if it is empty, or drop the years around it)")
             }
             years = first...last
@@ -93,8 +99,11 @@ public struct WorkingCalendar: Sendable {
             years = nil
         }
 
-        // Merge: base entries first, then this file's (which win).
+        // Merge: base entries first (its published years only), then this file's (which win).
         var overrides = base?.overrides ?? [:]
+        if let base, !base.provisionalYears.isEmpty {
+            overrides = overrides.filter { day, _ in !base.provisionalYears.contains(WorkingCalendar.year(ofDay: day)) }
+        }
         for (day, origin) in file.workdays.sorted(by: { $0.key < $1.key }) {
             let wouldWork = overrides[day] ?? !weekend.contains(WorkingCalendar.weekday(day))
             if wouldWork {
@@ -105,8 +114,27 @@ public struct WorkingCalendar: Sendable {
         }
         for day in file.holidays.keys { overrides[day] = false }
         for day in file.workdays.keys { overrides[day] = true }
-        self.overrides = overrides
 
+        var sources = base?.sources.filter { baseYears?.contains($0.key) ?? false } ?? [:]
+        for case let (y, s?) in file.sources { sources[y] = s }
+        self.init(id: file.id, title: file.title, timeZone: timeZone, weekend: weekend, baseID: base?.id,
+                  years: years, provisionalYears: [], sources: sources, overrides: overrides, provisionalLaw: file.provisionalLaw)
+        if file.provisionalLaw { self = self.withProvisionalYear() }
+    }
+
+    /// The one place the working-day table is built; every other initializer ends here.
+    init(id: String, title: String, timeZone: TimeZone, weekend: Set<CalendarDate.Weekday>, baseID: String?,
+         years: ClosedRange<Int>?, provisionalYears: Set<Int>, sources: [Int: String], overrides: [Int: Bool], provisionalLaw: Bool) {
+        self.id = id
+        self.title = title
+        self.timeZone = timeZone
+        self.weekend = weekend
+        self.baseID = baseID
+        self.years = years
+        self.provisionalYears = provisionalYears
+        self.sources = sources
+        self.overrides = overrides
+        self.provisionalLaw = provisionalLaw
         if let years {
             let first = CalendarDate.daysSinceEpoch(year: years.lowerBound, month: 1, day: 1)
             let end = CalendarDate.daysSinceEpoch(year: years.upperBound + 1, month: 1, day: 1)
@@ -124,6 +152,40 @@ public struct WorkingCalendar: Sendable {
             prefix = [0]
         }
     }
+
+    /// The covered years that have published (non-provisional) data; nil when there are none.
+    public var officialYears: ClosedRange<Int>? {
+        guard let years else { return nil }
+        let official = years.filter { !provisionalYears.contains($0) }
+        guard let first = official.first, let last = official.last else { return nil }
+        return first...last
+    }
+
+    /// This calendar with the year after its last published one computed from the holiday law
+    /// (``StatutoryHolidays``) and marked provisional. Unchanged when it already has a
+    /// provisional year, has no published year, or the next year is outside
+    /// ``StatutoryHolidays/supportedYears``. Once that year's official data is added to the
+    /// calendar file, the provisional year moves on to the year after.
+    public func withProvisionalYear() -> WorkingCalendar {
+        guard provisionalYears.isEmpty, let official = officialYears,
+              let days = StatutoryHolidays.daysOff(year: official.upperBound + 1, weekend: weekend) else { return self }
+        let year = official.upperBound + 1
+        var overrides = self.overrides
+        for (_, list) in days { for d in list { overrides[d.daysSinceEpoch] = false } }
+        var sources = self.sources
+        sources[year] = StatutoryHolidays.source
+        return WorkingCalendar(id: id, title: title, timeZone: timeZone, weekend: weekend, baseID: baseID,
+                               years: official.lowerBound...year, provisionalYears: [year], sources: sources,
+                               overrides: overrides, provisionalLaw: provisionalLaw)
+    }
+
+    /// Whether `d` falls in a provisional year (see ``provisionalYears``).
+    public func isProvisional(_ d: CalendarDate) -> Bool { provisionalYears.contains(d.year) }
+
+    /// The last covered date (31 December of the last covered year), or nil without data.
+    public var lastCoveredDate: CalendarDate? { years.flatMap { CalendarDate(year: $0.upperBound, month: 12, day: 31) } }
+
+    static func year(ofDay day: Int) -> Int { CalendarDate(daysSinceEpoch: day)?.year ?? 0 }
 
     static func weekday(_ day: Int) -> CalendarDate.Weekday {
         let r = (day + 3) % 7

@@ -1,6 +1,7 @@
 @_exported import WFCIR
 import Dispatch
 import Foundation
+import WFCCalendar
 import WFCDiagnostics
 import WFCYAML
 
@@ -53,6 +54,11 @@ public struct WorkflowCompiler: Sendable {
     public var traceability = false
     /// Reads an imported file; nil when it cannot be read.
     public var readFile: @Sendable (String) -> SourceFile?
+    /// Finds the calendar a workflow names (built in, or the repository's calendars/ID.json).
+    public var calendars = CalendarLookup()
+    /// When set, a warning (WFC3021) is reported for a calendar whose data ends within 60 days
+    /// of this instant. `wfc check` sets it to the current time; nil reports nothing.
+    public var calendarWarningsAsOf: Date?
 
     public init(loader: YAMLLoader = YAMLLoader(), readFile: @escaping @Sendable (String) -> SourceFile? = WorkflowCompiler.readFromDisk) {
         self.loader = loader
@@ -73,7 +79,7 @@ public struct WorkflowCompiler: Sendable {
         UnknownFragment.descriptor, TargetOutsideRegion.descriptor, NotAChecklist.descriptor, JoinOutsideRegion.descriptor,
         ReservedField.descriptor, ImportNotFound.descriptor, EmptyAssumption.descriptor, UnboundedWithoutReason.descriptor,
         UntracedRule.descriptor,
-    ] + ExpressionDiagnostics.all + GraphChecks.descriptors
+    ] + CalendarPhase.descriptors + ExpressionDiagnostics.all + GraphChecks.descriptors
 
     /// Compiles a file read from disk or standard input.
     public func compile(_ file: SourceFile) -> CompileResult {
@@ -129,6 +135,9 @@ public struct WorkflowCompiler: Sendable {
         var resolver = Resolver(syntax: syntax, sources: SourceMap(result.sources), lineColumns: irLineColumns)
         var ir = resolver.lower()
         result.diagnostics += resolver.d
+        // The IR pins the calendar's data only when it is sealed for output; `wfc check` drops it.
+        CalendarPhase.run(syntax, ir: &ir, path: path, lookup: calendars, pinData: seal,
+                          warningsAsOf: calendarWarningsAsOf, &result.diagnostics)
         lap(\.names)
         if result.diagnostics.errorCount == 0 {
             // Consumed so that the phase owns the IR and updates it without copying.

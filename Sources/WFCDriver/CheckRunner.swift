@@ -150,11 +150,14 @@ public enum DriverDiagnostics {
 
 extension CheckRunner {
     /// The runner `wfc check` uses: the loader and every checking phase.
-    /// `strict` adds the checks only `wfc check --strict` makes (traceability, WFC5040).
-    public static func standard(limits: YAMLLimits = YAMLLimits(), strict: Bool = false) -> CheckRunner {
+    /// `strict` adds the checks only `wfc check --strict` makes (traceability, WFC5040);
+    /// `calendarWarningsAsOf` is the instant from which a calendar's data ending within 60 days
+    /// is warned about (WFC3021).
+    public static func standard(limits: YAMLLimits = YAMLLimits(), strict: Bool = false, calendarWarningsAsOf: Date? = nil) -> CheckRunner {
         let loader = YAMLLoader(limits: limits)
         var compiler = WorkflowCompiler(loader: loader)
         compiler.traceability = strict
+        compiler.calendarWarningsAsOf = calendarWarningsAsOf
         // The IR is only checked, never written or run.
         compiler.seal = false
         compiler.irLineColumns = false

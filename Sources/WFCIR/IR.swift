@@ -10,6 +10,9 @@ public struct WorkflowIR: Codable, Sendable, Equatable {
     public var title: String
     public var source: String?
     public var calendar: String?
+    /// The calendar's data as compiled (see ``CalendarIR``); nil without a calendar, and in IR
+    /// written before calendar data was pinned (the runtime then uses the built-in data).
+    public var calendarData: CalendarIR?
     public var file: String
     public var roles: [RoleIR]
     /// Groups of role ids that must be filled by different people.

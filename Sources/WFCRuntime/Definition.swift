@@ -172,12 +172,21 @@ public struct Definition: @unchecked Sendable {
     var durationParser: CELProgram { storage.durationParser }
     var mustFillBeforeLeaving: [Int: [Int]] { storage.mustFillBeforeLeaving }
 
-    /// Compiles every expression of `ir`. `calendar` defaults to the built-in calendar the
-    /// workflow names (`calendar: cn-mainland`).
+    /// Compiles every expression of `ir`. `calendar` defaults to the calendar data pinned in the
+    /// IR (`calendarData`, written by the compiler), else — for IR written before calendar data
+    /// was pinned — the built-in calendar the workflow names (`calendar: cn-mainland`).
     public init(_ ir: WorkflowIR, calendar: WorkingCalendar? = nil) throws(DefinitionError) {
-        let cal = calendar ?? ir.calendar.flatMap { WorkingCalendar.builtin($0) }
+        var cal = calendar
+        if cal == nil, let pinned = ir.calendarData {
+            do {
+                cal = try WorkingCalendar(ir: pinned)
+            } catch {
+                throw DefinitionError(message: "the IR's calendar data is invalid: \(error.description)", span: nil)
+            }
+        }
+        cal = cal ?? ir.calendar.flatMap { WorkingCalendar.builtin($0) }
         if ir.calendar != nil && cal == nil {
-            throw DefinitionError(message: "the workflow uses calendar `\(ir.calendar ?? "")`, which is not built in; pass it to Definition(_:calendar:)", span: nil)
+            throw DefinitionError(message: "the workflow uses calendar `\(ir.calendar ?? "")`, which is not built in and whose data the IR does not carry; pass it to Definition(_:calendar:)", span: nil)
         }
         let hash: String
         do {
@@ -270,6 +279,20 @@ public struct Definition: @unchecked Sendable {
     }
 
     /// Loads IR JSON (verifying its hash) and builds the definition.
+    /// The provisional year (see ``WorkingCalendar/provisionalYears``) that a deadline or wait
+    /// end of `state` at `due` was computed in, or nil when it does not depend on one: only
+    /// working-day durations and `by:`/`until:` expressions (which may count working days) do.
+    /// A time of 24:00 belongs to the day before it.
+    public func provisionalYear(of due: Timestamp, state: StateIR, kind: TimerRecord.Kind) -> Int? {
+        guard let cal = calendar, !cal.provisionalYears.isEmpty else { return nil }
+        let usesCalendar = switch kind {
+        case .deadline: state.due.map { $0.by != nil || $0.within?.unit == "working_days" } ?? false
+        case .wait: state.wait.map { $0.until != nil || $0.duration?.unit == "working_days" } ?? false
+        }
+        guard usesCalendar, let day = try? cal.localDate(due.date.addingTimeInterval(-1)), cal.isProvisional(day) else { return nil }
+        return day.year
+    }
+
     public init(irJSON data: Data, calendar: WorkingCalendar? = nil) throws {
         try self.init(try IRCoding.load(data), calendar: calendar)
     }

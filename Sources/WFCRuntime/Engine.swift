@@ -302,7 +302,7 @@ struct Run {
             let at = try dueTime(due, path: path, region: s.region)
             a.timer = TimerRecord(kind: .deadline, due: at, escalate: due.escalate.map(def.roleName), target: due.target.map { def.ir.states.indices.contains($0) ? def.state(known: $0).name : "#\($0)" },
                                   violation: due.violation, fired: false, span: due.span)
-            trace.append(TraceEntry(.timerSet, state: s.name, note: .deadline(at), span: due.span))
+            trace.append(TraceEntry(.timerSet, state: s.name, note: .deadline(at, provisionalYear: def.provisionalYear(of: at, state: s.ir, kind: .deadline)), span: due.span))
         }
         switch s.kind {
         case .final:
@@ -369,7 +369,7 @@ struct Run {
             guard let w = s.wait else { throw Refusal(.runtimeError, "wait state `\(s.name)` has no time", span: s.span) }
             let at = try waitTime(w, path: path, region: s.region, span: s.span)
             a.timer = TimerRecord(kind: .wait, due: at, escalate: [], target: nil, violation: nil, fired: false, span: s.span)
-            trace.append(TraceEntry(.timerSet, state: s.name, note: .waitUntil(at), span: s.span))
+            trace.append(TraceEntry(.timerSet, state: s.name, note: .waitUntil(at, provisionalYear: def.provisionalYear(of: at, state: s.ir, kind: .wait)), span: s.span))
             try modify(path) { r throws(Refusal) in r.active = a }
             if at <= now { _ = try exitThen(path) }
         }

@@ -27,6 +27,9 @@ public enum Show {
         public var secondsLeft: Int64
         public var fired: Bool
         public var escalate: [String]
+        /// The provisional calendar year the time was computed in (see
+        /// ``Definition/provisionalYear(of:state:kind:)``); nil for published data.
+        public var provisionalYear: Int? = nil
     }
 
     /// Sign-off progress of an active sign-off state.
@@ -63,7 +66,10 @@ public enum Show {
     public static func deadlines(_ def: Definition, _ snap: CaseSnapshot, now: Date) -> [Deadline] {
         let t = Timestamp(now)
         return Run(def: def, snap: snap, now: t, strict: true).allActive().compactMap { _, a in
-            a.timer.map { Deadline(state: a.name, kind: $0.kind, due: $0.due, secondsLeft: $0.due.seconds - t.seconds, fired: $0.fired, escalate: $0.escalate) }
+            a.timer.map {
+                Deadline(state: a.name, kind: $0.kind, due: $0.due, secondsLeft: $0.due.seconds - t.seconds, fired: $0.fired, escalate: $0.escalate,
+                         provisionalYear: def.ir.states.indices.contains(a.state) ? def.provisionalYear(of: $0.due, state: def.ir.states[a.state], kind: $0.kind) : nil)
+            }
         }.sorted { $0.due < $1.due }
     }
 

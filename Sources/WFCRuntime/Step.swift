@@ -1,4 +1,5 @@
 import Foundation
+import WFCCalendar
 import WFCIR
 
 /// Something that happened to a case from outside: a named event by a person.
@@ -122,9 +123,9 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         /// ``party hr: `case.amount > 100` is true``
         case party(role: String, source: String, value: Bool)
         /// `deadline 2025-10-01T16:00:00Z`
-        case deadline(Timestamp)
+        case deadline(Timestamp, provisionalYear: Int?)
         /// `wait until 2025-10-01T16:00:00Z`
-        case waitUntil(Timestamp)
+        case waitUntil(Timestamp, provisionalYear: Int?)
         /// `case completed`
         case finished(CaseStatus)
         /// ``filled `reason` ``
@@ -152,8 +153,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
             case .left: return "left `\(name)`"
             case .condition(let source, let value): return "`\(source)` is \(value)"
             case .party(let role, let source, let value): return "party \(role): `\(source)` is \(value)"
-            case .deadline(let t): return "deadline \(t)"
-            case .waitUntil(let t): return "wait until \(t)"
+            case .deadline(let t, let year): return "deadline \(t)" + (year.map { " (\(StatutoryHolidays.provisionalNote(year: $0)))" } ?? "")
+            case .waitUntil(let t, let year): return "wait until \(t)" + (year.map { " (\(StatutoryHolidays.provisionalNote(year: $0)))" } ?? "")
             case .finished(let status): return "case \(status.rawValue)"
             case .filled(let field): return "filled `\(field)`"
             case .requirements(let n): return "\(n) requirement(s) hold"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WFCDiagnostics
 import WFCDriver
+import WFCIR
 import WFCYAML
 
 struct Check: ParsableCommand {
@@ -21,6 +22,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Also report states and rules traced to no clause (WFC5040), and treat warnings as errors (exit 1 when there are any).")
     var strict = false
 
+    @Option(help: ArgumentHelp("The date from which calendar data ending within 60 days is warned about (WFC3021); default: today.", valueName: "YYYY-MM-DD"))
+    var today: String?
+
     @Option(help: "Largest file accepted, in bytes.")
     var maxFileBytes = YAMLLimits.defaultMaxFileBytes
 
@@ -35,13 +39,18 @@ struct Check: ParsableCommand {
         if maxFileBytes < 1 || maxDepth < 1 || maxAliasNodes < 0 {
             throw ValidationError("limits must be positive")
         }
+        if let today, CalendarDate(parsing: today) == nil {
+            throw ValidationError("--today must be a date written YYYY-MM-DD, not '\(today)'")
+        }
     }
 
     func run() throws {
         BatchMemory.keepFreedMemory()
         let files = try FileDiscovery.expand(paths)
+        // Noon UTC of --today: the same local date in every zone a calendar uses (UTC−11…+11).
+        let asOf = today.flatMap(CalendarDate.init(parsing:)).map { Date(timeIntervalSince1970: Double($0.daysSinceEpoch) * 86_400 + 43_200) } ?? Date()
         let runner = CheckRunner.standard(limits: YAMLLimits(
-            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes), strict: strict)
+            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes), strict: strict, calendarWarningsAsOf: asOf)
         let report = runner.check(paths: files)
         let out = output.output
         let diagnostics = report.diagnostics

@@ -57,7 +57,9 @@ struct Expr: ParsableCommand {
         // As at run time: the workflow's calendar unless --calendar names another. A workflow
         // without one has `today` in UTC (as the runtime has); working days still need a calendar.
         let calendarID = calendar ?? ir?.calendar ?? "cn-mainland"
-        guard let cal = WorkingCalendar.builtin(calendarID) else {
+        // A workflow's own calendar is the data its IR pins (a company file, a provisional year).
+        let pinned = calendar == nil ? ir?.calendarData.flatMap { try? WorkingCalendar(ir: $0) } : nil
+        guard let cal = pinned ?? WorkingCalendar.builtin(calendarID) else {
             throw CommandFailure(.usage, "unknown calendar '\(calendarID)'; known: \(WorkingCalendar.builtinIDs.joined(separator: ", "))")
         }
         let zoneCalendar: WorkingCalendar? = calendar == nil && ir != nil && ir?.calendar == nil ? nil : cal

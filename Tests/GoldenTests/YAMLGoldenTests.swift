@@ -30,6 +30,8 @@ import WFCYAML
         "WFC0001": "needs an unreadable file; CheckRunnerTests.unreadableFile",
         "WFC1008": "needs an 8 MiB file; CLITests.fileSizeLimit uses --max-file-bytes",
         "WFC6006": "needs a snapshot pinned to another definition; HandoverTests.definitionMismatchIsRefused",
+        "WFC3020": "needs a calendar file in a repository of its own; CalendarCommandTests.aCalendarFileOutsideTheRepositoryIsNotRead",
+        "WFC3021": "depends on today's date; CalendarCommandTests.checkWarnsSixtyDaysBeforeTheDataEnds uses --today",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

@@ -65,14 +65,15 @@ struct CompanyCalendarTests {
     }
 
     @Test func companyRules() {
-        // A year the base has no data for.
+        // A year added past the base must follow it without a gap (2028 without 2027).
         do {
-            _ = try calendar(#"{"id": "acme", "title": "Acme", "extends": "cn-mainland", "years": {"2027": {}}}"#)
+            _ = try calendar(#"{"id": "acme", "title": "Acme", "extends": "cn-mainland", "years": {"2028": {}}}"#)
             Issue.record("expected an error")
         } catch {
             guard case .invalid(let path, let message) = error else { Issue.record("got \(error)"); return }
-            #expect(path == "years.2027")
-            #expect(message.contains("\"cn-mainland\" has no data for 2027"))
+            #expect(path == "years")
+            #expect(message.contains("2027 is missing between 2025 and 2028"))
+            #expect(message.contains("\"cn-mainland\" covers 2025–2026"))
         }
         // A make-up working day on a day that is already a working day (neither weekend nor base holiday).
         do {

@@ -1,4 +1,5 @@
 import WFCIR
+import WFCCalendar
 import Foundation
 import WFCDiagnostics
 import WFCYAML
@@ -332,10 +333,8 @@ struct Resolver {
     }
 
     private mutating func checkCalendar() {
-        if let c = syntax.calendar, !KnownCalendars.ids.contains(c.value) {
-            d.append(Diagnostic(UnknownCalendar(name: c.value), at: c.span,
-                                help: Suggestions.didYouMean(c.value, KnownCalendars.ids) ?? "known calendars: \(KnownCalendars.ids.joined(separator: ", "))"))
-        }
+        // Whether a named calendar exists is decided by the compiler's CalendarLookup (built in,
+        // or a file in the repository's calendars/ folder).
         if syntax.calendar == nil, let use = usesWorkingDays {
             d.append(Diagnostic(CalendarRequired(), at: use, label: "working days need a calendar",
                                 help: "add `calendar: cn-mainland` at the top of the file"))
@@ -343,9 +342,10 @@ struct Resolver {
     }
 }
 
-/// The calendars wfc ships working-day data for.
+/// The calendars wfc ships working-day data for. A workflow may also name a company calendar
+/// file (see ``CalendarLookup``).
 public enum KnownCalendars {
-    public static let ids = ["cn-mainland"]
+    public static let ids = WorkingCalendar.builtinIDs
 }
 
 struct UnknownRole: DiagnosticMessage {
@@ -407,7 +407,7 @@ struct JoinOutsideRegion: DiagnosticMessage {
 struct UnknownCalendar: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC3008", name: "unknown-calendar", summary: "The workflow names a calendar wfc has no data for.",
-        explanation: "Working-day deadlines use a holiday calendar. wfc ships `cn-mainland` (statutory holidays and make-up working days of mainland China).",
+        explanation: "Working-day deadlines use a holiday calendar. wfc ships `cn-mainland` (statutory holidays and make-up working days of mainland China). Any other id names a company calendar file, `calendars/ID.json` at the root of the repository that holds the workflow (the nearest folder above it with `.git` or `.wfc.yaml`); see docs/calendar.md.",
         example: "calendar: china\n",
         fix: "calendar: cn-mainland\n")
     var name: String

@@ -104,11 +104,13 @@ public enum WorkflowSchema {
                 "title": text, "description": text,
             ]),
         ]]
+        let calendarID: [String: Any] = ["type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$", "examples": KnownCalendars.ids]
         let top: [String: Any] = [
             "workflow": ["type": "string", "pattern": "^[a-z][a-z0-9_-]*$", "description": "The workflow id"],
             "version": ["type": "integer"], "title": text, "description": text,
             "source": text.merging(["description": "The policy document this workflow encodes"]) { $1 },
-            "calendar": ["enum": KnownCalendars.ids, "description": "The working-day calendar"],
+            "calendar": ["oneOf": [calendarID, object(["id": calendarID, "provisional": ["enum": ["law"], "description": "Compute the year after the calendar's last one from the holiday law (provisional)"]], required: ["id"])],
+                         "description": "The working-day calendar: built in (\(KnownCalendars.ids.joined(separator: ", "))) or calendars/ID.json at the repository root"],
             "import": stringOrList, "roles": ["type": "object", "additionalProperties": ["oneOf": [["type": "string"], object(["title": text, "description": text])]]],
             "separate": ["type": "array", "description": "Role groups held by different people",
                          "items": ["oneOf": [["type": "array", "items": ["type": "string"]],

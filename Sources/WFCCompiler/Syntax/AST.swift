@@ -43,6 +43,8 @@ public struct WorkflowSyntax: Sendable {
     public var title: Spanned<String>?
     public var source: Spanned<String>?
     public var calendar: Spanned<String>?
+    /// `calendar: {id: …, provisional: law}`: the workflow opts into a provisional year.
+    public var calendarProvisional: Spanned<String>?
     public var imports: [Spanned<String>] = []
     public var roles: [RoleSyntax] = []
     public var separations: [SeparationSyntax] = []

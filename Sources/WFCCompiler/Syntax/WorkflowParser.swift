@@ -22,6 +22,7 @@ struct WorkflowParser {
     static let separationKeys: KeySet = ["roles", "clause", "assumption"]
     static let clauseReasonKeys: KeySet = ["clause", "reason"]
     static let overdueKeys: KeySet = ["escalate", "to", "violation", "clause", "assumption"]
+    static let calendarKeys: KeySet = ["id", "provisional"]
     static let titleDescriptionKeys: KeySet = ["title", "description"]
     static let titleStartStatesKeys: KeySet = ["title", "start", "states"]
     static let untilForKeys: KeySet = ["until", "for"]
@@ -48,7 +49,11 @@ struct WorkflowParser {
         w.version = m.int("version", required: true, &d)
         w.title = m.string("title", required: true, &d)
         w.source = m.string("source", &d)
-        w.calendar = m.string("calendar", &d)
+        if let c = m.value("calendar"), c.mapping != nil {
+            parseCalendar(c, into: &w)
+        } else {
+            w.calendar = m.string("calendar", &d)
+        }
         if let imports = m.stringList("import", &d) { w.imports = imports }
         if let roles = m.value("roles") { w.roles = parseRoles(roles) } else { m.missing("roles", &d) }
         if let sep = m.value("separate") { w.separations = parseSeparations(sep) }
@@ -62,6 +67,20 @@ struct WorkflowParser {
             m.missing("states", &d)
         }
         return w
+    }
+
+    /// `calendar: {id: cn-mainland, provisional: law}`.
+    mutating func parseCalendar(_ node: YAMLNode, into w: inout WorkflowSyntax) {
+        guard let m = MappingReader(node, file: file, context: "`calendar`", known: Self.calendarKeys, diagnostics: &d) else { return }
+        w.calendar = m.string("id", required: true, &d)
+        if let p = m.string("provisional", &d) {
+            if p.value == "law" {
+                w.calendarProvisional = p
+            } else {
+                d.append(Diagnostic(InvalidValue(what: "provisional calendar rule", value: p.value, allowed: ["law"]), at: p.span,
+                                    help: "`provisional: law` computes the year after the calendar's last one from the holiday law"))
+            }
+        }
     }
 
     // MARK: roles, separation, schema

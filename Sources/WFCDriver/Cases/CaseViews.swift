@@ -45,7 +45,7 @@ extension CaseCommands {
                     if let w = d.workingDaysLeft { left = w >= 0 ? "\(w) working day\(w == 1 ? "" : "s") left" : "overdue by \(-w) working day\(w == -1 ? "" : "s")" }
                     else { left = d.secondsLeft >= 0 ? "\(d.secondsLeft / 3600) h left" : "overdue" }
                     if d.secondsLeft < 0, d.workingDaysLeft.map({ $0 >= 0 }) == true { left = "overdue" }
-                    t += "  \(d.state): \(d.kind) \(d.dueLocal) — \(left)" + (d.fired ? " (handled)" : "")
+                    t += "  \(d.state): \(d.kind) \(d.dueLocal) — \(left)" + (d.fired ? " (handled)" : "") + (d.provisional.map { " (\($0))" } ?? "")
                         + (d.escalate.isEmpty ? "" : "; escalates to \(d.escalate.joined(separator: ", "))") + "\n"
                 }
             }
@@ -172,6 +172,8 @@ struct ShowView: Encodable {
         var workingDaysLeft: Int?
         var fired: Bool
         var escalate: [String]
+        /// Set when the time falls in a provisional calendar year: why it may move.
+        var provisional: String?
     }
     struct SignedView: Encodable { var role, person, at: String }
     struct Signoff: Encodable { var state: String; var item: Int?; var signed: [SignedView]; var missing: [String]; var quorumLeft: Int }
@@ -212,7 +214,8 @@ struct ShowView: Encodable {
                 working = try? cal.workingDays(from: today, to: dueDay)
             }
             return Deadline(state: d.state, kind: d.kind.rawValue, due: d.due.description, dueLocal: d.due.local(tz), secondsLeft: d.secondsLeft,
-                            workingDaysLeft: working, fired: d.fired, escalate: d.escalate)
+                            workingDaysLeft: working, fired: d.fired, escalate: d.escalate,
+                            provisional: d.provisionalYear.map { StatutoryHolidays.provisionalNote(year: $0) })
         }
         checklists = Show.checklists(def, s).map { Checklist(field: $0.field, done: $0.done, total: $0.total, notDone: $0.notDone) }
         people = s.people

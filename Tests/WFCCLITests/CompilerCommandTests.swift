@@ -45,7 +45,7 @@ import WFCCompiler
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("stateDiagram-v2\n"))
         #expect(r.stdout.contains("state \"交接审核 (review)\" as review"))
-        #expect(r.stdout.contains("review --> execute : approve · 直接上级"))
+        #expect(r.stdout.contains("review --> check : approve · 直接上级"))
         #expect(r.stdout.contains("done --> [*]"))
         #expect(r.stdout.contains("class done final"))
     }
@@ -55,7 +55,7 @@ import WFCCompiler
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("digraph \"company-handover\" {"))
         #expect(r.stdout.contains("done [label=\"交接完成 (done)\", shape=doublecircle"))
-        #expect(r.stdout.contains("review -> execute [label=\"approve · 直接上级\"];"))
+        #expect(r.stdout.contains("review -> check [label=\"approve · 直接上级\"];"))
     }
 
     @Test func schemaIsJSONSchema2020AndMatchesTheCommittedCopy() throws {

@@ -124,7 +124,7 @@ import WFCDriver
         #expect(r.status == 1)
         #expect(r.stdout.contains("escalation: escalated to hr"))
         #expect(r.stdout.contains("error[WFC6011]"))
-        #expect(r.stdout.contains("final: running, active [execute]"))
+        #expect(r.stdout.contains("final: running, active [check]"))
     }
 
     @Test func thePolicyLibraryPasses() throws {

@@ -48,6 +48,9 @@ public struct WorkflowCompiler: Sendable {
     /// Whether IR spans carry line and column, which runtime messages print. `wfc check`
     /// discards the IR and skips working them out.
     public var irLineColumns = true
+    /// Whether to report states and rules that cite no clause and declare no assumption
+    /// (WFC5040): `wfc check --strict` turns it on.
+    public var traceability = false
     /// Reads an imported file; nil when it cannot be read.
     public var readFile: @Sendable (String) -> SourceFile?
 
@@ -68,7 +71,8 @@ public struct WorkflowCompiler: Sendable {
         UnknownRole.descriptor, DuplicateName.descriptor, UnknownField.descriptor, DefaultTypeMismatch.descriptor,
         UnknownType.descriptor, EnumDefaultNotMember.descriptor, CalendarRequired.descriptor, UnknownCalendar.descriptor,
         UnknownFragment.descriptor, TargetOutsideRegion.descriptor, NotAChecklist.descriptor, JoinOutsideRegion.descriptor,
-        ReservedField.descriptor, ImportNotFound.descriptor,
+        ReservedField.descriptor, ImportNotFound.descriptor, EmptyAssumption.descriptor, UnboundedWithoutReason.descriptor,
+        UntracedRule.descriptor,
     ] + ExpressionDiagnostics.all + GraphChecks.descriptors
 
     /// Compiles a file read from disk or standard input.
@@ -121,6 +125,7 @@ public struct WorkflowCompiler: Sendable {
         result.diagnostics += parser.d
         lap(\.syntax)
         guard let syntax else { return result }
+        if traceability { result.diagnostics += Traceability.run(syntax) }
         var resolver = Resolver(syntax: syntax, sources: SourceMap(result.sources), lineColumns: irLineColumns)
         var ir = resolver.lower()
         result.diagnostics += resolver.d

@@ -150,9 +150,11 @@ public enum DriverDiagnostics {
 
 extension CheckRunner {
     /// The runner `wfc check` uses: the loader and every checking phase.
-    public static func standard(limits: YAMLLimits = YAMLLimits()) -> CheckRunner {
+    /// `strict` adds the checks only `wfc check --strict` makes (traceability, WFC5040).
+    public static func standard(limits: YAMLLimits = YAMLLimits(), strict: Bool = false) -> CheckRunner {
         let loader = YAMLLoader(limits: limits)
         var compiler = WorkflowCompiler(loader: loader)
+        compiler.traceability = strict
         // The IR is only checked, never written or run.
         compiler.seal = false
         compiler.irLineColumns = false

@@ -14,8 +14,13 @@ public struct WorkflowIR: Codable, Sendable, Equatable {
     public var roles: [RoleIR]
     /// Groups of role ids that must be filled by different people.
     public var separations: [[Int]]
+    /// Each separation group's `clause` or `assumption`, aligned with ``separations``; nil
+    /// when no group has one (older IR has none).
+    public var separationTraces: [TraceIR]?
     public var fields: [FieldIR]
     public var guarantees: [GuaranteeIR]
+    /// Each guarantee's `assumption`, aligned with ``guarantees``; nil when none has one.
+    public var guaranteeAssumptions: [String?]?
     /// Region 0 is the workflow itself; others are parallel branches and foreach bodies.
     public var regions: [RegionIR]
     public var states: [StateIR]
@@ -225,8 +230,12 @@ public struct TransitionIR: Codable, Sendable, Equatable {
         var requires: [RequirementIR]
         var violation: String?
         var clause: String?
+        /// The reason for an event the source does not state (instead of `clause`).
+        var assumption: String?
         var title: String?
         var span: SpanIR
+        /// Each requirement's own trace, aligned with `requires`; nil when none has one.
+        var requireTraces: [TraceIR]?
     }
 
     private typealias Box = CopyOnWriteBox<Fields>
@@ -277,6 +286,11 @@ public struct TransitionIR: Codable, Sendable, Equatable {
         get { box.fields.clause }
         _modify { unique(); yield &box.fields.clause }
     }
+    /// The reason for an event the source does not state (instead of ``clause``).
+    public var assumption: String? {
+        get { box.fields.assumption }
+        _modify { unique(); yield &box.fields.assumption }
+    }
     public var title: String? {
         get { box.fields.title }
         _modify { unique(); yield &box.fields.title }
@@ -284,6 +298,11 @@ public struct TransitionIR: Codable, Sendable, Equatable {
     public var span: SpanIR {
         get { box.fields.span }
         _modify { unique(); yield &box.fields.span }
+    }
+    /// Each requirement's own trace, aligned with ``requires``; nil when none has one.
+    public var requireTraces: [TraceIR]? {
+        get { box.fields.requireTraces }
+        _modify { unique(); yield &box.fields.requireTraces }
     }
 
     public init(event: String, roles: [Int], target: Int? = nil, join: Bool = false, guardExpr: ExprIR? = nil, assignments: [AssignmentIR], fills: [Int], requires: [RequirementIR], violation: String? = nil, clause: String? = nil, title: String? = nil, span: SpanIR) {
@@ -372,6 +391,12 @@ public struct DueIR: Codable, Sendable, Equatable {
     public var target: Int?
     public var violation: String?
     public var span: SpanIR
+    /// The deadline's own `clause` or `assumption`.
+    public var clause: String?
+    public var assumption: String?
+    /// The `overdue` actions' own `clause` or `assumption` (else the deadline's).
+    public var overdueClause: String?
+    public var overdueAssumption: String?
 
     public init(within: DurationIR? = nil, by: ExprIR? = nil, escalate: [Int], target: Int? = nil, violation: String? = nil, span: SpanIR) {
         self.within = within
@@ -385,7 +410,8 @@ public struct DueIR: Codable, Sendable, Equatable {
 
 /// What happens when a step would enter a bounded state beyond its `max_rounds`. Without a
 /// target (or `join`) the step is refused; with one, the step goes there instead and records
-/// the escalation and violation, like an overdue deadline.
+/// the escalation and violation, like an overdue deadline. For `limit: unbounded` it only
+/// records the declaration: ``unbounded`` is true and the state has no ``StateIR/maxRounds``.
 public struct RoundLimitIR: Codable, Sendable, Equatable {
     /// The state entered instead (`then:`), in the bounded state's region.
     public var target: Int?
@@ -394,6 +420,11 @@ public struct RoundLimitIR: Codable, Sendable, Equatable {
     public var escalate: [Int]
     public var violation: String?
     public var clause: String?
+    /// The reason for a bound (or for no bound) that the source does not state.
+    public var assumption: String?
+    /// True for `max_rounds: {limit: unbounded, …}`: the loop is declared unbounded on
+    /// purpose; nil otherwise (so older IR reads unchanged).
+    public var unbounded: Bool?
     /// The `max_rounds` key.
     public var span: SpanIR
 
@@ -419,6 +450,8 @@ public struct StateIR: Codable, Sendable, Equatable {
         var name: String
         var title: String?
         var clause: String?
+        /// The reason for a state the source does not state (instead of `clause`).
+        var assumption: String?
         var kind: StateKindIR
         var region: Int
         var span: SpanIR
@@ -433,7 +466,7 @@ public struct StateIR: Codable, Sendable, Equatable {
         /// How often the state may be entered per region instance (`max_rounds`).
         var maxRounds: Int?
         /// Where `max_rounds` is written and what happens when the rounds are used up; present
-        /// whenever ``maxRounds`` is.
+        /// whenever ``maxRounds`` is, and for `limit: unbounded`.
         var roundLimit: RoundLimitIR?
         var fills: [Int]
         var outcome: String?
@@ -444,6 +477,8 @@ public struct StateIR: Codable, Sendable, Equatable {
         /// Parallel branches or the foreach body, as region ids.
         var regions: [Int]
         var wait: WaitIR?
+        /// Each state-level requirement's own trace, aligned with `requires`; nil when none has one.
+        var requireTraces: [TraceIR]?
     }
 
     private typealias Box = CopyOnWriteBox<Fields>
@@ -467,6 +502,11 @@ public struct StateIR: Codable, Sendable, Equatable {
     public var clause: String? {
         get { box.fields.clause }
         _modify { unique(); yield &box.fields.clause }
+    }
+    /// The reason for a state the source does not state (instead of ``clause``).
+    public var assumption: String? {
+        get { box.fields.assumption }
+        _modify { unique(); yield &box.fields.assumption }
     }
     public var kind: StateKindIR {
         get { box.fields.kind }
@@ -509,7 +549,7 @@ public struct StateIR: Codable, Sendable, Equatable {
         _modify { unique(); yield &box.fields.maxRounds }
     }
     /// Where `max_rounds` is written and what happens when the rounds are used up; present
-    /// whenever ``maxRounds`` is.
+    /// whenever ``maxRounds`` is, and for `limit: unbounded`.
     public var roundLimit: RoundLimitIR? {
         get { box.fields.roundLimit }
         _modify { unique(); yield &box.fields.roundLimit }
@@ -543,6 +583,11 @@ public struct StateIR: Codable, Sendable, Equatable {
     public var wait: WaitIR? {
         get { box.fields.wait }
         _modify { unique(); yield &box.fields.wait }
+    }
+    /// Each state-level requirement's own trace, aligned with ``requires``; nil when none has one.
+    public var requireTraces: [TraceIR]? {
+        get { box.fields.requireTraces }
+        _modify { unique(); yield &box.fields.requireTraces }
     }
     public var isFinal: Bool { kind == .final }
 

@@ -302,7 +302,8 @@ extension Run {
                 trace.append(TraceEntry(.escalation, state: a.name, "escalated to \(timer.escalate.joined(separator: ", "))", span: timer.span))
             }
             if let v = timer.violation {
-                let rec = ViolationRecord(at: now, state: a.name, message: v, clause: s.clause, span: timer.span)
+                // The overdue actions' own clause, else the deadline's, else the state's.
+                let rec = ViolationRecord(at: now, state: a.name, message: v, clause: s.due?.overdueClause ?? s.due?.clause ?? s.clause, span: timer.span)
                 snap.violations.append(rec)
                 effects.append(.violation(rec))
                 trace.append(TraceEntry(.violation, state: a.name, v, span: timer.span))

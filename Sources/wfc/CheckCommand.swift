@@ -18,7 +18,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Flag(help: "Treat warnings as errors (exit 1 when there are any).")
+    @Flag(help: "Also report states and rules traced to no clause (WFC5040), and treat warnings as errors (exit 1 when there are any).")
     var strict = false
 
     @Option(help: "Largest file accepted, in bytes.")
@@ -41,7 +41,7 @@ struct Check: ParsableCommand {
         BatchMemory.keepFreedMemory()
         let files = try FileDiscovery.expand(paths)
         let runner = CheckRunner.standard(limits: YAMLLimits(
-            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes))
+            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes), strict: strict)
         let report = runner.check(paths: files)
         let out = output.output
         let diagnostics = report.diagnostics

@@ -17,6 +17,29 @@ import WFCYAML
         return r
     }()
 
+    /// The runner `wfc check --strict` uses: it adds the traceability check (WFC5040).
+    static let strictRunner: CheckRunner = {
+        var r = CheckRunner.standard(strict: true)
+        let root = Golden.root.path
+        var compiler = WorkflowCompiler(readFile: { path in
+            FileManager.default.contents(atPath: root + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+        })
+        compiler.traceability = true
+        r.phases = [CompilePhase(compiler: compiler)]
+        return r
+    }()
+
+    /// `workflow/strict/X.yaml` under `--strict` against `X.expected` (empty when nothing is
+    /// reported: a policy traced by inheritance or by assumptions is not a finding).
+    @Test(arguments: Golden.inputs("workflow/strict"))
+    func strict(_ input: URL) throws {
+        let file = try Golden.source(input)
+        let out = Self.strictRunner.checkWithSources(file)
+        try Golden.compare(HumanRenderer().render(out.diagnostics, sources: SourceMap([file] + out.sources)), for: input)
+        // Plain `wfc check` never reports it.
+        #expect(!Self.runner.checkWithSources(file).diagnostics.contains { $0.code == "WFC5040" })
+    }
+
     @Test(arguments: Golden.inputs("workflow/invalid"))
     func invalid(_ input: URL) throws {
         let file = try Golden.source(input)

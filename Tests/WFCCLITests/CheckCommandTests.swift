@@ -51,6 +51,21 @@ import WFCDriver
         #expect(strict.status == 1)
     }
 
+    /// Traceability is a strict-only check: plain `wfc check` stays quiet on an untraced
+    /// state; `--strict` reports it (WFC5040) and fails; a clause or an assumption clears it.
+    @Test func untracedStatesAreReportedOnlyUnderStrict() throws {
+        let traced = Self.valid.replacingOccurrences(of: "apply: {on:", with: "apply: {assumption: 原文未规定申请步骤, on:")
+        let dir = try CLI.tempDir(["a.yaml": Self.valid, "b.yaml": traced])
+        let plain = try CLI.run(["check", "a.yaml"], cwd: dir)
+        #expect(plain.status == 0 && plain.stdout.isEmpty, "\(plain.stdout)")
+        let strict = try CLI.run(["check", "--strict", "a.yaml", "--format", "json"], cwd: dir)
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("\"code\":\"WFC5040\""), "\(strict.stdout)")
+        #expect(strict.stdout.contains("state `apply` cites no clause"))
+        let clean = try CLI.run(["check", "--strict", "b.yaml"], cwd: dir)
+        #expect(clean.status == 0, "\(clean.stdout)")
+    }
+
     @Test func usageErrorsExitTwo() throws {
         #expect(try CLI.run(["check", "does-not-exist"]).status == 2)
         #expect(try CLI.run(["check"]).status == 2)

@@ -72,8 +72,39 @@ import WFCCompiler
         #expect(r.status == 0, "\(r.stderr)")
         let committed = try String(contentsOf: CLI.packageRoot.appendingPathComponent("docs/policies.md"), encoding: .utf8)
         #expect(committed == r.stdout, "docs/policies.md is stale: run `swift run wfc doc workflows > docs/policies.md`")
-        #expect(r.stdout.contains("| 四.3 | `review` 交接审核 |"))
+        #expect(r.stdout.contains("| 四.3 | `review` 交接审核 — acts: 直接上级 (`approve`, `reject`)<br>`review`: deadline: within 3 working days"))
         #expect(r.stdout.contains("```mermaid\nstateDiagram-v2\n"))
+        // Nothing links outside the repository: only anchors inside the page.
+        #expect(!r.stdout.contains("http") && !r.stdout.contains("../"))
+        #expect(!r.stdout.contains("](") || r.stdout.components(separatedBy: "](").dropFirst().allSatisfy { $0.hasPrefix("#") })
+    }
+
+    /// `wfc doc` shows each rule under its clause (own or inherited from its state) and the
+    /// assumptions in a section of their own, grouped by reason.
+    @Test func policyDocListsRulesByClauseAndAssumptions() throws {
+        let r = try CLI.run(["doc", "Tests/GoldenTests/workflow/valid/traced.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("| 四.4 | `review`: requirement: every item of `items` done (交接清单须全部完成)<br>different people: 交接人 / 接交人<br>guarantee: checklist `items` done before completion |"), "\(r.stdout)")
+        #expect(r.stdout.contains("| 四.5 | `review`: when overdue: escalates to 人力资源部; records the violation 「直接上级未按时审核」 |"))
+        #expect(r.stdout.contains("Assumptions (not stated by the source; confirm or remove each):"))
+        #expect(r.stdout.contains("| 原文未规定退回次数上限 | `review`: no limit on review rounds (declared unbounded) |"))
+        #expect(r.stdout.contains("| 原文未要求签字，按公司惯例 | `sign` 签字确认<br>`sign`: sign-off: 交接人, 接交人 sign |"))
+        #expect(r.stdout.contains("| 原文未明文规定，审批人不得审批本人的交接 | different people: 交接人 / 直接上级 |"))
+        #expect(!r.stdout.contains("Not traced"))
+    }
+
+    /// The IR carries traces as written, and leaves them out where none is written.
+    @Test func irCarriesTracesOnlyWhereWritten() throws {
+        let traced = try CLI.run(["compile", "Tests/GoldenTests/workflow/valid/traced.yaml"])
+        #expect(traced.status == 0, "\(traced.stderr)")
+        for key in ["\"separationTraces\"", "\"guaranteeAssumptions\"", "\"requireTraces\"", "\"overdueClause\" : \"四.5\"", "\"unbounded\" : true",
+                    "\"assumption\" : \"原文未规定审核期限，按公司惯例\""] {
+            #expect(traced.stdout.contains(key), "\(key)")
+        }
+        let plain = try CLI.run(["compile", "workflows/company-handover.yaml"])
+        for key in ["separationTraces", "guaranteeAssumptions", "requireTraces", "assumption", "overdueClause", "unbounded"] {
+            #expect(!plain.stdout.contains(key), "\(key)")
+        }
     }
 
     @Test func everyPolicyChecksCleanUnderStrict() throws {

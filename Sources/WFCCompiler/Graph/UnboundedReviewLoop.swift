@@ -10,7 +10,8 @@ enum UnboundedReviewLoop: GraphCheck {
         for region in g.ir.regions {
             for comp in g.components(region: region.id) {
                 guard let first = comp.first, comp.count > 1 || g.edges[first].contains(where: { $0.to == first }) else { continue }
-                if comp.contains(where: { g.ir.states[$0].maxRounds != nil }) { continue }
+                // A bound, or a loop declared unbounded on purpose (`limit: unbounded`, with its reason).
+                if comp.contains(where: { g.ir.states[$0].maxRounds != nil || g.ir.states[$0].roundLimit?.unbounded == true }) { continue }
                 for s in comp { member[s] = true }
                 // The distinct ways out, as (state, event label); more than one ends the search.
                 var exits: [(state: Int, label: String)] = []
@@ -29,7 +30,7 @@ enum UnboundedReviewLoop: GraphCheck {
                 d.append(Diagnostic(
                     UnboundedLoop(loop: loop, event: transition.event), at: g.source(transition.span), label: "the only way out",
                     notes: ["if `\(transition.event)` never happens, the case loops forever"],
-                    help: "add `max_rounds: N` to a state of the loop, an overdue `to:`, or another way out (e.g. withdraw)"))
+                    help: "add `max_rounds: N` to a state of the loop, an overdue `to:`, or another way out (e.g. withdraw); where the source sets no bound, declare it: `max_rounds: {limit: unbounded, assumption: REASON}`"))
             }
         }
     }
@@ -38,7 +39,7 @@ enum UnboundedReviewLoop: GraphCheck {
 struct UnboundedLoop: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC5009", severity: .warning, name: "unbounded-review-loop", summary: "A review loop has no bound and no way out but approval.",
-        explanation: "A rejection sends the case back, and the only way to leave the loop is one event, usually the approval. Nothing limits the rounds and nothing else ends the case. Bound it with `max_rounds:`, add an overdue transition, or add another exit such as a withdrawal.",
+        explanation: "A rejection sends the case back, and the only way to leave the loop is one event, usually the approval. Nothing limits the rounds and nothing else ends the case. Bound it with `max_rounds:`, add an overdue transition, or add another exit such as a withdrawal. Where the source policy gives neither a bound nor another way out, do not invent one: declare the loop unbounded with the reason, `max_rounds: {limit: unbounded, assumption: 原文未规定退回次数上限}`, which silences this warning and is listed as an assumption by `wfc doc`.",
         example: "review: {on: {approve: {by: manager, to: execute}, reject: {by: manager, to: prepare}}}\nprepare: {on: {ready: {by: handover, to: review}}}\n",
         fix: "review:\n  max_rounds: 3\n  on: {approve: {by: manager, to: execute}, reject: {by: manager, to: prepare}}\nprepare: {on: {ready: {by: handover, to: review}}}\n")
     var loop: [String]

@@ -75,10 +75,10 @@ struct Resolver {
             fields.append(ir)
         }
         let separations = syntax.separations.map { g -> [Int] in
-            if g.value.count < 2 {
+            if g.roles.count < 2 {
                 d.append(Diagnostic(EmptyList(what: "a separation group (it needs two or more roles)"), at: g.span))
             }
-            return g.value.compactMap { role($0) }
+            return g.roles.compactMap { role($0) }
         }
         // States: give every state in every region an id first, so targets resolve in any order.
         var regions: [RegionIR] = [RegionIR(id: 0, name: syntax.id.value, title: syntax.title?.value, owner: nil, start: nil, states: [])]
@@ -142,14 +142,17 @@ struct Resolver {
         }
         // Guarantees.
         var guarantees: [GuaranteeIR] = []
+        var guaranteeAssumptions: [String?] = []
         for g in syntax.guarantees {
             switch g {
-            case .checklist(let f, let clause):
+            case .checklist(let f, let trace):
                 if let id = checklistField(f, fields) {
-                    guarantees.append(.checklist(field: id, span: spanIR(f.span), clause: clause?.value))
+                    guarantees.append(.checklist(field: id, span: spanIR(f.span), clause: trace.clause?.value))
+                    guaranteeAssumptions.append(trace.assumption?.value)
                 }
-            case .signoff(let rs, let span, let clause):
-                guarantees.append(.signoff(roles: rs.compactMap { role($0) }, span: spanIR(span), clause: clause?.value))
+            case .signoff(let rs, let span, let trace):
+                guarantees.append(.signoff(roles: rs.compactMap { role($0) }, span: spanIR(span), clause: trace.clause?.value))
+                guaranteeAssumptions.append(trace.assumption?.value)
             }
         }
         checkCalendar()
@@ -158,13 +161,18 @@ struct Resolver {
             calendar: syntax.calendar?.value, file: PathText.lastComponent(syntax.file), roles: roles, separations: separations, fields: fields,
             guarantees: guarantees, regions: regions, states: states, contentHash: nil)
         ir.omits = syntax.omits.map { OmittedClauseIR(clause: $0.clause.value, reason: $0.reason.value) }
+        // Written only when used, so that the IR of a file without them is unchanged.
+        let separationTraces = syntax.separations.map(\.trace.ir)
+        if separationTraces.contains(where: { !$0.isEmpty }) { ir.separationTraces = separationTraces }
+        if guaranteeAssumptions.contains(where: { $0 != nil }) { ir.guaranteeAssumptions = guaranteeAssumptions }
         return ir
     }
 
     private mutating func lowerState(_ s: StateSyntax, id: Int, region: Int, regions owned: [Int], regionOf: [Int]) -> StateIR {
         var st = StateIR(id: id, name: s.name.value, title: s.title?.value, clause: s.clause?.value, kind: .task, region: region,
-                         span: spanIR(s.name.span), transitions: [], requires: [], due: nil, then: nil, maxRounds: s.maxRounds?.limit.value,
+                         span: spanIR(s.name.span), transitions: [], requires: [], due: nil, then: nil, maxRounds: s.maxRounds?.limit?.value,
                          fills: [], outcome: nil, choice: [], otherwise: nil, signoff: nil, regions: owned, wait: nil)
+        st.assumption = s.assumption?.value
         switch s.kind {
         case .task: st.kind = .task
         case .final(let o):
@@ -191,6 +199,8 @@ struct Resolver {
             var t = TransitionIR(event: alt.event, roles: alt.by.compactMap { role($0) }, target: nil, guardExpr: alt.when.map { exprIR($0) },
                                  assignments: [], fills: alt.fills.compactMap { field($0) }, requires: alt.requires.compactMap { requirement($0) },
                                  violation: alt.violation?.value, clause: alt.clause?.value, title: alt.title?.value, span: spanIR(alt.span))
+            t.assumption = alt.assumption?.value
+            t.requireTraces = Self.traces(alt.requires)
             if let to = alt.to {
                 t.target = target(to, region: region, regionOf: regionOf)
                 t.join = to.value == "join" && region != 0
@@ -201,7 +211,9 @@ struct Resolver {
             st.transitions.append(t)
         }
         if let limit = s.maxRounds {
-            var r = RoundLimitIR(escalate: limit.escalate.compactMap { role($0) }, violation: limit.violation?.value, clause: limit.clause?.value, span: spanIR(limit.keySpan))
+            var r = RoundLimitIR(escalate: limit.escalate.compactMap { role($0) }, violation: limit.violation?.value, clause: limit.trace.clause?.value, span: spanIR(limit.keySpan))
+            r.assumption = limit.trace.assumption?.value
+            if limit.unbounded { r.unbounded = true }
             if let then = limit.then {
                 if then.value == "join" && region != 0 { r.join = true } else { r.target = target(then, region: region, regionOf: regionOf) }
                 // Entering the state itself would only hit the same limit again.
@@ -214,6 +226,7 @@ struct Resolver {
             st.roundLimit = r
         }
         st.requires = s.requires.compactMap { requirement($0) }
+        st.requireTraces = Self.traces(s.requires)
         st.fills = s.fills.compactMap { field($0) }
         if let then = s.then {
             if then.value == "join" && region != 0 {
@@ -227,6 +240,10 @@ struct Resolver {
             st.due = DueIR(within: due.within.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) }, by: due.by.map { exprIR($0) },
                            escalate: due.escalate.compactMap { role($0) }, target: due.to.flatMap { target($0, region: region, regionOf: regionOf) },
                            violation: due.violation?.value, span: spanIR(due.span))
+            st.due?.clause = due.trace.clause?.value
+            st.due?.assumption = due.trace.assumption?.value
+            st.due?.overdueClause = due.overdueTrace.clause?.value
+            st.due?.overdueAssumption = due.overdueTrace.assumption?.value
         }
         return st
     }
@@ -283,11 +300,18 @@ struct Resolver {
         return id
     }
 
+    /// The requirements' own traces, aligned with the IR's `requires`; nil when none has one.
+    /// A requirement dropped by ``requirement(_:)`` is an error, so no IR is made then.
+    private static func traces(_ rs: [RequirementSyntax]) -> [TraceIR]? {
+        let traces = rs.map(\.trace.ir)
+        return traces.contains(where: { !$0.isEmpty }) ? traces : nil
+    }
+
     private mutating func requirement(_ r: RequirementSyntax) -> RequirementIR? {
         switch r {
-        case .expression(let e, let m):
+        case .expression(let e, let m, _):
             return .expression(exprIR(e), message: m?.value)
-        case .allDone(let f, let m):
+        case .allDone(let f, let m, _):
             guard let id = field(f) else { return nil }
             guard fieldTypeIsChecklist(f.value) else {
                 d.append(Diagnostic(NotAChecklist(name: f.value, type: "it is not declared with `checklist:`"), at: f.span))

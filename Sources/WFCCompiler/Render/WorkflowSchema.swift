@@ -26,16 +26,27 @@ public enum WorkflowSchema {
         return o
     }
 
+    /// `clause:` or `assumption:` (not both) on a state or rule.
+    static func traced(_ props: [String: Any], required: [String] = [], description: String? = nil) -> [String: Any] {
+        var p = props
+        p["clause"] = p["clause"] ?? text.merging(["description": "The section of the source policy this implements, e.g. 四.3"]) { $1 }
+        p["assumption"] = ["type": "string", "pattern": "\\S",
+                           "description": "Not stated by the source policy: the reason it is here anyway, e.g. 原文未规定期限，按公司惯例"]
+        var o = object(p, required: required, description: description)
+        o["not"] = ["required": ["clause", "assumption"]]
+        return o
+    }
+
     static func schema() -> [String: Any] {
         let duration: [String: Any] = ["type": "string", "pattern": durationPattern, "description": "e.g. `3 working days`, `2 days`, `3个工作日`"]
         let expr: [String: Any] = ["type": ["string", "boolean", "number"], "description": "A CEL expression over `case.*`, e.g. `case.notice_days >= 30`"]
         let requirement: [String: Any] = ["oneOf": [
             expr,
-            object(["all_done": ["type": "string", "description": "a checklist field whose items must all be done"], "message": text], required: ["all_done"]),
-            object(["expr": expr, "message": text], required: ["expr"]),
+            traced(["all_done": ["type": "string", "description": "a checklist field whose items must all be done"], "message": text].filter { WorkflowParser.requirementKeys.contains($0.key) }, required: ["all_done"]),
+            traced(["expr": expr, "message": text], required: ["expr"]),
         ]]
         let requires: [String: Any] = ["oneOf": [requirement, ["type": "array", "items": requirement]], "description": "Exit requirements"]
-        let transition = object([
+        let transition = traced([
             "by": stringOrList.merging(desc("The role(s) allowed to fire the event")) { $1 },
             "to": ["type": "string", "description": "The target state, or `join` to finish a branch"],
             "when": expr, "set": ["type": "object", "additionalProperties": expr, "description": "Assignments to case fields"],
@@ -44,10 +55,10 @@ public enum WorkflowSchema {
             "clause": text.merging(["description": "The policy section, e.g. 四.2"]) { $1 }, "title": text, "description": text,
         ], required: ["to"])
         let event: [String: Any] = ["oneOf": [["type": "string"], transition, ["type": "array", "items": transition]]]
-        let due: [String: Any] = ["oneOf": [duration, object([
+        let due: [String: Any] = ["oneOf": [duration, traced([
             "within": duration, "by": expr,
-            "overdue": object(["escalate": stringOrList, "to": ["type": "string"], "violation": text]),
-        ])]]
+            "overdue": traced(["escalate": stringOrList, "to": ["type": "string"], "violation": text].filter { WorkflowParser.overdueKeys.contains($0.key) }),
+        ].filter { WorkflowParser.dueKeys.contains($0.key) })]]
         let signoff: [String: Any] = ["oneOf": [stringOrList, object([
             "all": ["type": "array", "items": ["type": "string"], "description": "Every one of these roles signs"],
             "n": ["type": "integer", "minimum": 1], "of": ["type": "array", "items": ["type": "string"]],
@@ -55,18 +66,21 @@ public enum WorkflowSchema {
         ])]]
         let rounds: [String: Any] = ["type": "integer", "minimum": 1]
         let maxRounds: [String: Any] = [
-            "oneOf": [rounds, object([
-                "limit": rounds.merging(desc("How often the state may be entered")) { $1 },
+            "oneOf": [rounds, traced([
+                "limit": ["oneOf": [rounds, ["const": "unbounded", "description": "No bound: the source sets none (give the reason in `assumption:`)"]],
+                          "description": "How often the state may be entered, or `unbounded`"],
                 "then": ["type": "string", "description": "Where a step goes instead of entering the state once the rounds are used up"],
                 "escalate": stringOrList.merging(desc("Roles notified when the rounds are used up")) { $1 },
                 "violation": text.merging(["description": "Records a policy violation when the rounds are used up"]) { $1 },
-                "clause": text.merging(["description": "The policy section for the violation"]) { $1 },
+                "clause": text.merging(["description": "The policy section of the bound (and of its violation)"]) { $1 },
             ].filter { WorkflowParser.roundLimitKeys.contains($0.key) }, required: ["limit"])],
-            "description": "Bounds a loop: `3`, or `{limit: 3, then: STATE, escalate: ROLE, violation: TEXT}`",
+            "description": "Bounds a loop: `3`, `{limit: 3, then: STATE, escalate: ROLE, violation: TEXT}`, or `{limit: unbounded, assumption: REASON}`",
         ]
         var stateProps: [String: Any] = [
             "title": text.merging(["description": "The display title, e.g. 交接审核"]) { $1 }, "description": text,
             "clause": text.merging(["description": "The policy section this state implements"]) { $1 },
+            "assumption": ["type": "string", "pattern": "\\S",
+                           "description": "A state the source policy does not state: the reason it is here anyway (instead of `clause`)"],
             "on": ["type": "object", "additionalProperties": event, "description": "Events and their transitions"],
             "requires": requires, "due": due, "then": ["type": "string"], "max_rounds": maxRounds,
             "fills": ["type": "array", "items": ["type": "string"]], "use": ["type": "string", "description": "A fragment id"],
@@ -96,9 +110,12 @@ public enum WorkflowSchema {
             "source": text.merging(["description": "The policy document this workflow encodes"]) { $1 },
             "calendar": ["enum": KnownCalendars.ids, "description": "The working-day calendar"],
             "import": stringOrList, "roles": ["type": "object", "additionalProperties": ["oneOf": [["type": "string"], object(["title": text, "description": text])]]],
-            "separate": ["type": "array", "items": ["type": "array", "items": ["type": "string"]], "description": "Role groups held by different people"],
+            "separate": ["type": "array", "description": "Role groups held by different people",
+                         "items": ["oneOf": [["type": "array", "items": ["type": "string"]],
+                                             traced(["roles": ["type": "array", "items": ["type": "string"]]].filter { WorkflowParser.separationKeys.contains($0.key) },
+                                                    required: ["roles"])]]],
             "case": ["$ref": "#/$defs/fields"],
-            "guarantees": ["type": "array", "items": object(["checklist": ["type": "string"], "signoff": stringOrList, "clause": text])],
+            "guarantees": ["type": "array", "items": traced(["checklist": ["type": "string"], "signoff": stringOrList].filter { WorkflowParser.guaranteeKeys.contains($0.key) })],
             "omits": ["type": "array", "description": "Clauses of the policy left out on purpose, with the reason",
                       "items": object(["clause": text, "reason": text], required: ["clause", "reason"])],
             "start": ["type": "string"], "states": ["$ref": "#/$defs/states"],
@@ -113,7 +130,7 @@ public enum WorkflowSchema {
                 object(["fragment": ["type": "string"], "title": text, "description": text, "state": ["$ref": "#/$defs/state"]], required: ["fragment", "state"]),
             ],
             "$defs": [
-                "state": object(stateProps),
+                "state": object(stateProps).merging(["not": ["required": ["clause", "assumption"]]]) { $1 },
                 "states": ["type": "object", "propertyNames": ["pattern": "^[A-Za-z_][A-Za-z0-9_]*$"], "additionalProperties": ["$ref": "#/$defs/state"]],
                 "region": object(["title": text, "start": ["type": "string"], "states": ["$ref": "#/$defs/states"]], required: ["start", "states"]),
                 "fields": ["type": "object", "additionalProperties": field],

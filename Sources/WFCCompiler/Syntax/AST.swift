@@ -45,7 +45,7 @@ public struct WorkflowSyntax: Sendable {
     public var calendar: Spanned<String>?
     public var imports: [Spanned<String>] = []
     public var roles: [RoleSyntax] = []
-    public var separations: [Spanned<[Spanned<String>]>] = []
+    public var separations: [SeparationSyntax] = []
     public var fields: [FieldSyntax] = []
     public var guarantees: [GuaranteeSyntax] = []
     /// Clauses of the source policy deliberately not encoded, with the reason.
@@ -79,12 +79,48 @@ public struct FieldSyntax: Sendable {
     public var span: SourceSpan
 }
 
+/// Where a state or rule comes from: the clause of the source policy it implements, or an
+/// assumption, a rule the source does not state, with the reason it was added. The parser
+/// refuses both on one mapping.
+public struct TraceSyntax: Sendable {
+    public var clause: Spanned<String>?
+    public var assumption: Spanned<String>?
+
+    public init(clause: Spanned<String>? = nil, assumption: Spanned<String>? = nil) {
+        self.clause = clause
+        self.assumption = assumption
+    }
+
+    /// The trace as the IR carries it; inheritance (``TraceIR/or(_:)``) is defined there.
+    public var ir: TraceIR { TraceIR(clause: clause?.value, assumption: assumption?.value) }
+}
+
+/// A group of roles that different people must fill: `[a, b]` or `{roles: [a, b], clause: …}`.
+public struct SeparationSyntax: Sendable {
+    public var roles: [Spanned<String>]
+    public var span: SourceSpan
+    public var trace = TraceSyntax()
+}
+
 /// A completion guarantee: something every path to a `completed` final state must enforce.
 public enum GuaranteeSyntax: Sendable {
     /// Every item of a checklist field is done.
-    case checklist(Spanned<String>, clause: Spanned<String>?)
+    case checklist(Spanned<String>, trace: TraceSyntax)
     /// These roles have signed.
-    case signoff([Spanned<String>], SourceSpan, clause: Spanned<String>?)
+    case signoff([Spanned<String>], SourceSpan, trace: TraceSyntax)
+
+    public var trace: TraceSyntax {
+        switch self {
+        case .checklist(_, let t), .signoff(_, _, let t): t
+        }
+    }
+
+    public var span: SourceSpan {
+        switch self {
+        case .checklist(let f, _): f.span
+        case .signoff(_, let s, _): s
+        }
+    }
 }
 
 /// One state as written. A class: states are large (a ~1 KB value), and a value would be
@@ -94,6 +130,8 @@ public final class StateSyntax: Sendable {
     public let name: Spanned<String>
     public let title: Spanned<String>?
     public let clause: Spanned<String>?
+    /// The reason for a state the source does not state (instead of `clause`).
+    public let assumption: Spanned<String>?
     public let span: SourceSpan
     public let kind: StateKindSyntax
     /// The transitions under `on:`, in order; an event with guarded alternatives has one
@@ -107,12 +145,13 @@ public final class StateSyntax: Sendable {
     /// The `use:` fragment this state was built from, if any.
     public let fragment: Spanned<String>?
 
-    public init(name: Spanned<String>, title: Spanned<String>?, clause: Spanned<String>?, span: SourceSpan, kind: StateKindSyntax,
+    public init(name: Spanned<String>, title: Spanned<String>?, clause: Spanned<String>?, assumption: Spanned<String>? = nil, span: SourceSpan, kind: StateKindSyntax,
                 transitions: [TransitionSyntax] = [], requires: [RequirementSyntax] = [], due: DueSyntax? = nil, then: Spanned<String>? = nil,
                 maxRounds: RoundLimitSyntax? = nil, fills: [Spanned<String>] = [], fragment: Spanned<String>? = nil) {
         self.name = name
         self.title = title
         self.clause = clause
+        self.assumption = assumption
         self.span = span
         self.kind = kind
         self.transitions = transitions
@@ -123,6 +162,8 @@ public final class StateSyntax: Sendable {
         self.fills = fills
         self.fragment = fragment
     }
+
+    public var trace: TraceSyntax { TraceSyntax(clause: clause, assumption: assumption) }
 }
 
 public enum StateKindSyntax: Sendable {
@@ -160,12 +201,13 @@ public final class TransitionSyntax: Sendable {
     public let requires: [RequirementSyntax]
     public let violation: Spanned<String>?
     public let clause: Spanned<String>?
+    public let assumption: Spanned<String>?
     public let title: Spanned<String>?
     public let span: SourceSpan
 
     public init(event: String, by: [Spanned<String>], bySpan: SourceSpan?, to: Spanned<String>?, when: ExprSyntax? = nil,
                 set: [(field: Spanned<String>, value: ExprSyntax)] = [], fills: [Spanned<String>] = [], requires: [RequirementSyntax] = [],
-                violation: Spanned<String>? = nil, clause: Spanned<String>? = nil, title: Spanned<String>? = nil, span: SourceSpan) {
+                violation: Spanned<String>? = nil, clause: Spanned<String>? = nil, assumption: Spanned<String>? = nil, title: Spanned<String>? = nil, span: SourceSpan) {
         self.event = event
         self.by = by
         self.bySpan = bySpan
@@ -176,20 +218,30 @@ public final class TransitionSyntax: Sendable {
         self.requires = requires
         self.violation = violation
         self.clause = clause
+        self.assumption = assumption
         self.title = title
         self.span = span
     }
+
+    public var trace: TraceSyntax { TraceSyntax(clause: clause, assumption: assumption) }
 }
 
-/// An exit requirement: an expression, or the shorthand `all_done: FIELD` for a checklist.
+/// An exit requirement: an expression, or the shorthand `all_done: FIELD` for a checklist;
+/// the mapping form may trace it (`clause:` or `assumption:`).
 public enum RequirementSyntax: Sendable {
-    case expression(ExprSyntax, message: Spanned<String>?)
-    case allDone(Spanned<String>, message: Spanned<String>?)
+    case expression(ExprSyntax, message: Spanned<String>?, trace: TraceSyntax)
+    case allDone(Spanned<String>, message: Spanned<String>?, trace: TraceSyntax)
 
     public var span: SourceSpan {
         switch self {
-        case .expression(let e, _): e.span
-        case .allDone(let f, _): f.span
+        case .expression(let e, _, _): e.span
+        case .allDone(let f, _, _): f.span
+        }
+    }
+
+    public var trace: TraceSyntax {
+        switch self {
+        case .expression(_, _, let t), .allDone(_, _, let t): t
         }
     }
 }
@@ -229,16 +281,20 @@ public struct WaitSyntax: Sendable {
     public var span: SourceSpan
 }
 
-/// `max_rounds: 3` or `max_rounds: {limit: 3, then: STATE, escalate: ROLE, violation: TEXT, clause: TEXT}`.
+/// `max_rounds: 3`, `max_rounds: {limit: 3, then: STATE, escalate: ROLE, violation: TEXT, clause: TEXT}`
+/// or `max_rounds: {limit: unbounded, assumption: TEXT}`.
 public struct RoundLimitSyntax: Sendable {
-    public var limit: Spanned<Int>
+    /// How often the state may be entered; nil for `limit: unbounded`.
+    public var limit: Spanned<Int>?
     /// The `max_rounds` key, where diagnostics about the bound point.
     public var keySpan: SourceSpan
     /// Where a step goes instead of entering the state for round `limit + 1`.
     public var then: Spanned<String>?
     public var escalate: [Spanned<String>] = []
     public var violation: Spanned<String>?
-    public var clause: Spanned<String>?
+    public var trace = TraceSyntax()
+    /// True for `limit: unbounded`: the loop is declared unbounded (with its reason in `trace`).
+    public var unbounded: Bool { limit == nil }
 }
 
 public struct DueSyntax: Sendable {
@@ -248,4 +304,10 @@ public struct DueSyntax: Sendable {
     public var to: Spanned<String>?
     public var violation: Spanned<String>?
     public var span: SourceSpan
+    /// The deadline's own trace; empty for the short form.
+    public var trace = TraceSyntax()
+    /// The `overdue` actions' own trace.
+    public var overdueTrace = TraceSyntax()
+    /// Where `overdue:` is written, when it is.
+    public var overdueSpan: SourceSpan?
 }

@@ -296,7 +296,10 @@ struct ConflictingKeys: DiagnosticMessage {
         explanation: """
             A state has exactly one kind: a task (with `on:`), `final`, `choice`, `signoff`, \
             `parallel`, `foreach` or `wait`. Keys that belong to different kinds, or that say the \
-            same thing twice (`within` and `by` in one deadline), conflict.
+            same thing twice (`within` and `by` in one deadline), conflict. A state or rule \
+            either cites the clause it implements (`clause:`) or is declared an assumption \
+            (`assumption:`), not both; an unbounded round limit (`limit: unbounded`) has no \
+            `then`, `escalate` or `violation`.
             """,
         example: "states:\n  done:\n    final: completed\n    choice:\n      - {when: \"case.key_post\", to: witness}\n",
         fix: "states:\n  done:\n    final: completed\n")

@@ -13,20 +13,21 @@ struct WorkflowParser {
 
     static let topKeys: KeySet = ["workflow", "version", "title", "description", "source", "calendar", "import",
                           "roles", "separate", "case", "guarantees", "omits", "start", "states"]
-    static let stateKeys: KeySet = ["title", "description", "clause", "on", "requires", "due", "then", "max_rounds", "fills",
+    static let stateKeys: KeySet = ["title", "description", "clause", "assumption", "on", "requires", "due", "then", "max_rounds", "fills",
                             "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
     static let kindKeys: InlineArray<6, Key> = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
-    static let allDoneExprMessageKeys: KeySet = ["all_done", "expr", "message"]
+    static let requirementKeys: KeySet = ["all_done", "expr", "message", "clause", "assumption"]
     static let allNOfAlsoKeys: KeySet = ["all", "n", "of", "also"]
-    static let checklistSignoffClauseKeys: KeySet = ["checklist", "signoff", "clause"]
+    static let guaranteeKeys: KeySet = ["checklist", "signoff", "clause", "assumption"]
+    static let separationKeys: KeySet = ["roles", "clause", "assumption"]
     static let clauseReasonKeys: KeySet = ["clause", "reason"]
-    static let escalateToViolationKeys: KeySet = ["escalate", "to", "violation"]
+    static let overdueKeys: KeySet = ["escalate", "to", "violation", "clause", "assumption"]
     static let titleDescriptionKeys: KeySet = ["title", "description"]
     static let titleStartStatesKeys: KeySet = ["title", "start", "states"]
     static let untilForKeys: KeySet = ["until", "for"]
     static let whenToOtherwiseKeys: KeySet = ["when", "to", "otherwise"]
-    static let withinByOverdueKeys: KeySet = ["within", "by", "overdue"]
-    static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "title", "description"]
+    static let dueKeys: KeySet = ["within", "by", "overdue", "clause", "assumption"]
+    static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "assumption", "title", "description"]
     static let fieldKeys: KeySet = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
     static let foreachKeys: InlineArray<3, Key> = ["as", "start", "states"]
     static let typeKeys: [Key] = ["type", "enum", "record", "list", "checklist"]
@@ -84,15 +85,25 @@ struct WorkflowParser {
         return roles
     }
 
-    mutating func parseSeparations(_ node: YAMLNode) -> [Spanned<[Spanned<String>]>] {
+    /// `separate: [[a, b], {roles: [a, c], clause: 四.4}]`: a group is a list of roles, or a
+    /// mapping that also traces it.
+    mutating func parseSeparations(_ node: YAMLNode) -> [SeparationSyntax] {
         guard let groups = node.sequence else {
             d.append(Diagnostic(WrongType(what: "`separate`", expected: "a list of role lists", found: node.kindDescription),
-                                at: node.span.in(file), help: "e.g. `separate: [[handover, receiver], [handover, witness]]`"))
+                                at: node.span.in(file), help: "e.g. `separate: [[handover, receiver], {roles: [handover, witness], clause: 四.4}]`"))
             return []
         }
-        return groups.map { g in
-            Spanned(MappingReader.stringList(g, what: "a separation group", file: file, &d), g.span.in(file))
+        var out: [SeparationSyntax] = []
+        for g in groups {
+            guard g.mapping != nil else {
+                out.append(SeparationSyntax(roles: MappingReader.stringList(g, what: "a separation group", file: file, &d), span: g.span.in(file)))
+                continue
+            }
+            guard let m = MappingReader(g, file: file, context: "a separation group", known: Self.separationKeys, diagnostics: &d) else { continue }
+            guard let roles = m.stringList("roles", &d) else { m.missing("roles", &d); continue }
+            out.append(SeparationSyntax(roles: roles, span: g.span.in(file), trace: trace(m)))
         }
+        return out
     }
 
     mutating func parseFields(_ node: YAMLNode, context: String) -> [FieldSyntax] {
@@ -171,13 +182,13 @@ struct WorkflowParser {
         }
         var out: [GuaranteeSyntax] = []
         for item in items {
-            guard let m = MappingReader(item, file: file, context: "a guarantee", known: Self.checklistSignoffClauseKeys, diagnostics: &d) else { continue }
+            guard let m = MappingReader(item, file: file, context: "a guarantee", known: Self.guaranteeKeys, diagnostics: &d) else { continue }
             if m.has("checklist") && m.has("signoff") { m.conflict("checklist", "signoff", &d) }
-            let clause = m.string("clause", &d)
+            let trace = trace(m)
             if let c = m.string("checklist", &d) {
-                out.append(.checklist(c, clause: clause))
+                out.append(.checklist(c, trace: trace))
             } else if let s = m.value("signoff") {
-                out.append(.signoff(MappingReader.stringList(s, what: "`signoff`", file: file, &d), s.span.in(file), clause: clause))
+                out.append(.signoff(MappingReader.stringList(s, what: "`signoff`", file: file, &d), s.span.in(file), trace: trace))
             } else if !m.has("checklist") {
                 d.append(Diagnostic(MissingKey(key: "checklist` or `signoff", context: "a guarantee"), at: item.span.in(file)))
             }
@@ -238,8 +249,12 @@ struct WorkflowParser {
         guard let base else { return own }
         let ownKeys = Set(original.mapping?.compactMap { $0.key.scalar?.text } ?? [])
         func pick<T>(_ key: String, _ mine: T, _ theirs: T) -> T { ownKeys.contains(key) ? mine : theirs }
+        // The trace is one unit: a using state that cites a clause does not keep the
+        // fragment's assumption (or the reverse).
+        let ownTrace = ownKeys.contains("clause") || ownKeys.contains("assumption")
         return StateSyntax(
-            name: own.name, title: pick("title", own.title, base.title), clause: pick("clause", own.clause, base.clause), span: own.span,
+            name: own.name, title: pick("title", own.title, base.title), clause: ownTrace ? own.clause : base.clause,
+            assumption: ownTrace ? own.assumption : base.assumption, span: own.span,
             kind: !Self.kindKeys.indices.contains { ownKeys.contains(Self.kindKeys[$0].text) } ? base.kind : own.kind, transitions: pick("on", own.transitions, base.transitions),
             requires: pick("requires", own.requires, base.requires), due: pick("due", own.due, base.due), then: pick("then", own.then, base.then),
             maxRounds: pick("max_rounds", own.maxRounds, base.maxRounds), fills: pick("fills", own.fills, base.fills), fragment: useName)
@@ -304,13 +319,14 @@ struct WorkflowParser {
         }
         _ = m.value("use")
         // Read in this order, as messages are collected in it.
-        let title = m.string("title", &d), clause = m.string("clause", &d)
+        let title = m.string("title", &d), trace = trace(m)
         let transitions = m.value("on").map { parseEvents($0, state: name.value) } ?? []
         let requires = m.value("requires").map { parseRequirements($0) } ?? []
         let due = m.value("due").map { parseDue($0, state: name.value) }
         let then = m.string("then", &d)
         let maxRounds = m.value("max_rounds").flatMap { parseRoundLimit($0, key: m.keySpan("max_rounds") ?? $0.span.in(file), state: name.value, m) }
-        return StateSyntax(name: name, title: title, clause: clause, span: original.span.in(file), kind: kind, transitions: transitions, requires: requires,
+        return StateSyntax(name: name, title: title, clause: trace.clause, assumption: trace.assumption, span: original.span.in(file), kind: kind,
+                           transitions: transitions, requires: requires,
                            due: due, then: then, maxRounds: maxRounds, fills: m.stringList("fills", &d) ?? [])
     }
 
@@ -357,9 +373,9 @@ struct WorkflowParser {
         }
         let fills = m.stringList("fills", &d) ?? []
         let requires = m.value("requires").map { parseRequirements($0) } ?? []
-        let violation = m.string("violation", &d), clause = m.string("clause", &d), title = m.string("title", &d)
+        let violation = m.string("violation", &d), trace = trace(m), title = m.string("title", &d)
         return TransitionSyntax(event: event, by: by, bySpan: bySpan, to: to, when: when, set: assignments, fills: fills, requires: requires,
-                                violation: violation, clause: clause, title: title, span: node.span.in(file))
+                                violation: violation, clause: trace.clause, assumption: trace.assumption, title: title, span: node.span.in(file))
     }
 
     mutating func parseRequirements(_ node: YAMLNode) -> [RequirementSyntax] {
@@ -369,16 +385,16 @@ struct WorkflowParser {
         for i in 0..<(list?.count ?? 1) {
             let item = list?[i] ?? node
             if item.scalar != nil {
-                if let e = expr(item, what: "a requirement") { out.append(.expression(e, message: nil)) }
+                if let e = expr(item, what: "a requirement") { out.append(.expression(e, message: nil, trace: TraceSyntax())) }
                 continue
             }
-            guard let m = MappingReader(item, file: file, context: "a requirement", known: Self.allDoneExprMessageKeys, diagnostics: &d) else { continue }
+            guard let m = MappingReader(item, file: file, context: "a requirement", known: Self.requirementKeys, diagnostics: &d) else { continue }
             if m.has("all_done") && m.has("expr") { m.conflict("all_done", "expr", &d) }
-            let message = m.string("message", &d)
+            let message = m.string("message", &d), trace = trace(m)
             if let f = m.string("all_done", &d) {
-                out.append(.allDone(f, message: message))
+                out.append(.allDone(f, message: message, trace: trace))
             } else if let e = m.value("expr"), let x = expr(e, what: "`expr`") {
-                out.append(.expression(x, message: message))
+                out.append(.expression(x, message: message, trace: trace))
             } else if !m.has("all_done") && !m.has("expr") {
                 m.missing("expr", &d)
             }
@@ -480,18 +496,38 @@ struct WorkflowParser {
         return w
     }
 
-    static let redirectOnlyKeys: [Key] = ["escalate", "violation", "clause"]
-    static let roundLimitKeys: KeySet = ["limit", "then", "escalate", "violation", "clause"]
+    static let redirectOnlyKeys: [Key] = ["escalate", "violation"]
+    static let redirectKeys: [Key] = ["then", "escalate", "violation"]
+    static let roundLimitKeys: KeySet = ["limit", "then", "escalate", "violation", "clause", "assumption"]
+
+    /// Whether a node is the word `unbounded` (the round limit of a loop the source leaves open).
+    static func isUnbounded(_ node: YAMLNode) -> Bool {
+        guard let s = node.scalar, s.style == .plain || s.style == .singleQuoted || s.style == .doubleQuoted else { return false }
+        return s.text == "unbounded"
+    }
 
     /// `max_rounds: 3`, or the mapping form that says where the flow goes once the rounds are
-    /// used up (the keys follow `due.overdue`: `escalate`, `violation`).
+    /// used up (the keys follow `due.overdue`: `escalate`, `violation`), or
+    /// `{limit: unbounded, assumption: REASON}` for a loop the source leaves unbounded.
     mutating func parseRoundLimit(_ node: YAMLNode, key: SourceSpan, state: String, _ owner: MappingReader) -> RoundLimitSyntax? {
         let r: RoundLimitSyntax?
         if node.mapping != nil {
             guard let m = MappingReader(node, file: file, context: MappingContext("`max_rounds` of", state), known: Self.roundLimitKeys, diagnostics: &d) else { return nil }
+            let trace = trace(m)
+            if let l = m.value("limit"), Self.isUnbounded(l) {
+                // Nothing is ever used up, so nothing can happen then.
+                for k in Self.redirectKeys where m.has(k) {
+                    m.conflict("limit", k, &d, reason: "an unbounded loop never uses up its rounds, so nothing happens `then`")
+                }
+                if trace.clause == nil && trace.assumption == nil && !m.has("assumption") {
+                    d.append(Diagnostic(UnboundedWithoutReason(state: state), at: l.span.in(file), label: "no reason given",
+                                        help: "say why: `max_rounds: {limit: unbounded, assumption: 原文未规定退回次数上限}`, or cite the clause that leaves it open"))
+                }
+                return RoundLimitSyntax(limit: nil, keySpan: key, trace: trace)
+            }
             guard let limit = m.int("limit", required: true, &d) else { return nil }
             let limited = RoundLimitSyntax(limit: limit, keySpan: key, then: m.string("then", &d), escalate: m.stringList("escalate", &d) ?? [],
-                                           violation: m.string("violation", &d), clause: m.string("clause", &d))
+                                           violation: m.string("violation", &d), trace: trace)
             // Without `then:` the step is refused, and a refusal records nothing.
             if limited.then == nil, let extra = Self.redirectOnlyKeys.first(where: { m.has($0) }) {
                 d.append(Diagnostic(MissingKey(key: "then", context: "`max_rounds` of `\(state)`"), at: m.keySpan(extra) ?? node.span.in(file),
@@ -499,15 +535,19 @@ struct WorkflowParser {
                                     help: "add `then: STATE`, the state the flow goes to once the rounds are used up"))
             }
             r = limited
+        } else if Self.isUnbounded(node) {
+            d.append(Diagnostic(UnboundedWithoutReason(state: state), at: node.span.in(file), label: "no reason given",
+                                help: "write `max_rounds: {limit: unbounded, assumption: 原文未规定退回次数上限}`, or cite the clause that leaves it open with `clause:`"))
+            return nil
         } else if node.scalar != nil {
             r = owner.int("max_rounds", &d).map { RoundLimitSyntax(limit: $0, keySpan: key) }
         } else {
-            d.append(Diagnostic(WrongType(what: "`max_rounds` of `\(state)`", expected: "a whole number or a mapping `{limit, then, escalate, violation, clause}`", found: node.kindDescription),
+            d.append(Diagnostic(WrongType(what: "`max_rounds` of `\(state)`", expected: "a whole number or a mapping `{limit, then, escalate, violation, clause, assumption}`", found: node.kindDescription),
                                 at: node.span.in(file), help: "e.g. `max_rounds: 3` or `max_rounds: {limit: 3, then: hr_decide}`"))
             return nil
         }
-        if let r, r.limit.value < 1 {
-            d.append(Diagnostic(InvalidValue(what: "round limit", value: String(r.limit.value), allowed: ["1 or more"]), at: r.limit.span,
+        if let limit = r?.limit, limit.value < 1 {
+            d.append(Diagnostic(InvalidValue(what: "round limit", value: String(limit.value), allowed: ["1 or more", "unbounded"]), at: limit.span,
                                 label: "the state could never be entered"))
         }
         return r
@@ -519,13 +559,16 @@ struct WorkflowParser {
             due.within = duration(node)
             return due
         }
-        guard let m = MappingReader(node, file: file, context: MappingContext("the deadline of", state), known: Self.withinByOverdueKeys, diagnostics: &d) else { return due }
+        guard let m = MappingReader(node, file: file, context: MappingContext("the deadline of", state), known: Self.dueKeys, diagnostics: &d) else { return due }
+        due.trace = trace(m)
         if m.has("within") && m.has("by") { m.conflict("within", "by", &d, reason: "a deadline is either relative to entering the state or a date") }
         if let w = m.value("within") { due.within = duration(w) }
         if let b = m.value("by") { due.by = expr(b, what: "`by`") }
         if !m.has("within") && !m.has("by") { m.missing("within", &d) }
         if let o = m.value("overdue") {
-            if let om = MappingReader(o, file: file, context: "`overdue`", known: Self.escalateToViolationKeys, diagnostics: &d) {
+            due.overdueSpan = o.span.in(file)
+            if let om = MappingReader(o, file: file, context: "`overdue`", known: Self.overdueKeys, diagnostics: &d) {
+                due.overdueTrace = trace(om)
                 due.escalate = om.stringList("escalate", &d) ?? []
                 due.to = om.string("to", &d)
                 due.violation = om.string("violation", &d)
@@ -538,6 +581,20 @@ struct WorkflowParser {
     }
 
     // MARK: leaves
+
+    /// A mapping's `clause` or `assumption`: one of the two, and an assumption gives its reason.
+    mutating func trace(_ m: MappingReader) -> TraceSyntax {
+        let clause = m.string("clause", &d), assumption = m.string("assumption", &d)
+        if clause != nil && assumption != nil {
+            m.conflict("clause", "assumption", &d, reason: "a rule either implements a clause of the source or is an assumption the source does not state")
+        }
+        if let a = assumption, a.value.allSatisfy(\.isWhitespace) {
+            d.append(Diagnostic(EmptyAssumption(), at: a.span, label: "no reason",
+                                help: "say why the rule is there although the source does not state it, e.g. `assumption: 原文未规定期限，按公司惯例`"))
+            return TraceSyntax(clause: clause)
+        }
+        return TraceSyntax(clause: clause, assumption: assumption)
+    }
 
     mutating func duration(_ node: YAMLNode) -> Spanned<DurationSyntax>? {
         guard let s = MappingReader.string(node, what: "a duration", file: file, &d) else { return nil }

@@ -161,13 +161,14 @@ import Testing
     @Test func tickEscalatesOverdueCases() throws {
         _ = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "T1", "--now", "2025-09-26"])
         _ = try wfc(["case", "fire", "T1", "submit", "--as", "zhang.san", "--now", "2025-09-26"])
+        _ = try wfc(["case", "fire", "T1", "approve", "--as", "wang.wu", "--now", "2025-09-26"])
         _ = try wfc(["case", "fire", "T1", "ready", "--as", "zhang.san", "--data", "items.yaml", "--now", "2025-09-26"])
         #expect(try wfc(["case", "list", "--overdue", "--now", "2025-09-29T10:00:00+08:00"]).stdout == "no cases\n")
         let late = "2025-10-09T10:00:00+08:00"
         #expect(try wfc(["case", "list", "--overdue", "--now", late]).stdout.contains("T1"))
         let tick = try wfc(["case", "tick", "--now", late])
         #expect(tick.status == 0, "\(tick.stderr)")
-        #expect(tick.stdout.contains("T1: tick (event 4"))
+        #expect(tick.stdout.contains("T1: tick (event 5"))
         #expect(tick.stdout.contains("escalated: review"))
         #expect(try wfc(["case", "tick", "--now", late]).stdout.hasPrefix("nothing due"))
         #expect(try wfc(["case", "verify", "T1"]).status == 0)

@@ -95,6 +95,19 @@ import WFCCompiler
         #expect(!r.stdout.contains("Not traced"))
     }
 
+    /// A fragment's trace is one unit: the using state's clause replaces the fragment's
+    /// assumption instead of joining it; without one, the fragment's is kept.
+    @Test func fragmentTraceIsReplacedAsAWhole() throws {
+        let r = try CLI.run(["compile", "Tests/GoldenTests/workflow/strict/fragment-trace.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ir = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let states = try #require(ir["states"] as? [[String: Any]])
+        let first = try #require(states.first { $0["name"] as? String == "first_check" })
+        let second = try #require(states.first { $0["name"] as? String == "second_check" })
+        #expect(first["assumption"] as? String == "原文未规定复核，按公司惯例" && first["clause"] == nil)
+        #expect(second["clause"] as? String == "四.3" && second["assumption"] == nil)
+    }
+
     /// The IR carries traces as written, and leaves them out where none is written.
     @Test func irCarriesTracesOnlyWhereWritten() throws {
         let traced = try CLI.run(["compile", "Tests/GoldenTests/workflow/valid/traced.yaml"])
@@ -103,8 +116,7 @@ import WFCCompiler
                     "\"assumption\" : \"原文未规定审核期限，按公司惯例\""] {
             #expect(traced.stdout.contains(key), "\(key)")
         }
-        // The policy library is traced now; the frozen pre-trace copy of company-handover is not.
-        let plain = try CLI.run(["compile", "Tests/WFCRuntimeTests/Fixtures/company-handover.yaml"])
+        let plain = try CLI.run(["compile", "Tests/GoldenTests/workflow/valid/minimal.yaml"])
         for key in ["separationTraces", "guaranteeAssumptions", "requireTraces", "assumption", "overdueClause", "unbounded"] {
             #expect(!plain.stdout.contains(key), "\(key)")
         }

@@ -519,7 +519,8 @@ struct WorkflowParser {
                 for k in Self.redirectKeys where m.has(k) {
                     m.conflict("limit", k, &d, reason: "an unbounded loop never uses up its rounds, so nothing happens `then`")
                 }
-                if trace.clause == nil && trace.assumption == nil && !m.has("assumption") {
+                // A blank assumption is reported already; an empty clause is no reason.
+                if trace.ir.isEmpty && !m.has("assumption") {
                     d.append(Diagnostic(UnboundedWithoutReason(state: state), at: l.span.in(file), label: "no reason given",
                                         help: "say why: `max_rounds: {limit: unbounded, assumption: 原文未规定退回次数上限}`, or cite the clause that leaves it open"))
                 }

@@ -10,9 +10,9 @@ import Testing
         dir = try CLI.tempDir([
             "case.yaml": """
                 people: {handover: zhang.san, receiver: li.si, manager: wang.wu, hr: zhao.liu}
-                data: {reason: resignation, last_day: 2025-10-31}
+                data: {reason: resignation, last_day: 2025-10-31, application: 因个人原因申请离职}
                 """,
-            "items.yaml": "items:\n  - {name: 客户资料, kind: document, done: true}\n",
+            "items.yaml": "items:\n  - {name: 客户资料, kind: document}\n",
             "bad.yaml": """
                 people: {handover: zhang.san, receiver: zhang.san, manger: wang.wu}
                 data: {reason: vacation, last_day: soon, colour: red}
@@ -32,41 +32,44 @@ import Testing
 
         let submit = try wfc(["case", "fire", "C1", "submit", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00"])
         #expect(submit.status == 0, "\(submit.stderr)")
-        #expect(submit.stdout.contains("now prepare"))
+        #expect(submit.stdout.contains("now application_review"))
+        let accept = try wfc(["case", "fire", "C1", "approve", "--as", "wang.wu", "--now", "2025-09-26T10:30:00+08:00"])
+        #expect(accept.status == 0, "\(accept.stderr)")
+        #expect(accept.stdout.contains("now prepare"))
         let ready = try wfc(["case", "fire", "C1", "ready", "--as", "zhang.san", "--data", "items.yaml", "--key", "r1", "--now", "2025-09-26T11:00:00+08:00"])
         #expect(ready.status == 0, "\(ready.stderr)")
         // The same key again: the stored outcome, no new event.
         let again = try wfc(["case", "fire", "C1", "ready", "--as", "zhang.san", "--data", "items.yaml", "--key", "r1", "--now", "2025-09-26T11:00:00+08:00"])
         #expect(again.status == 0)
-        #expect(again.stdout.contains("already used by event 3"))
+        #expect(again.stdout.contains("already used by event 4"))
 
         // A refusal: the policy line with a stable code, exit 1, recorded.
         let wrong = try wfc(["case", "fire", "C1", "approve", "--as", "zhang.san"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains("company-handover.yaml:78:16: error[WFC6009]:"), "\(wrong.stderr)")
-        #expect(wrong.stdout.contains("recorded as event 4"))
+        #expect(wrong.stderr.contains("company-handover.yaml:96:16: error[WFC6009]:"), "\(wrong.stderr)")
+        #expect(wrong.stdout.contains("recorded as event 5"))
 
         let show = try wfc(["case", "show", "C1", "--now", "2025-09-29"])
         #expect(show.status == 0)
         #expect(show.stdout.contains("review 交接审核: approve | reject — manager (wang.wu)"))
         #expect(show.stdout.contains("1 working day left"))
-        #expect(show.stdout.contains("checklist items: 1/1 done"))
+        #expect(show.stdout.contains("checklist items: 0/1 done"))
 
         let json = try wfc(["case", "show", "C1", "--format", "json"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(obj["version"] as? Int == 3)
+        #expect(obj["version"] as? Int == 4)
         #expect(obj["active"] as? [String] == ["review"])
 
         let history = try wfc(["case", "history", "C1"])
         #expect(history.status == 0)
         let lines = history.stdout.split(separator: "\n")
-        #expect(lines.count == 5)
-        #expect(lines[4].contains("refused: notAuthorized"))
-        #expect(lines[3].contains("key=r1"))
+        #expect(lines.count == 6)
+        #expect(lines[5].contains("refused: notAuthorized"))
+        #expect(lines[4].contains("key=r1"))
 
         let verify = try wfc(["case", "verify", "C1"])
         #expect(verify.status == 0)
-        #expect(verify.stdout.contains("C1: ok — 4 events"))
+        #expect(verify.stdout.contains("C1: ok — 5 events"))
 
         let list = try wfc(["case", "list", "--state", "review", "--format", "json"])
         #expect(list.stdout.contains("\"id\":\"C1\""))
@@ -158,13 +161,14 @@ import Testing
     @Test func tickEscalatesOverdueCases() throws {
         _ = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "T1", "--now", "2025-09-26"])
         _ = try wfc(["case", "fire", "T1", "submit", "--as", "zhang.san", "--now", "2025-09-26"])
+        _ = try wfc(["case", "fire", "T1", "approve", "--as", "wang.wu", "--now", "2025-09-26"])
         _ = try wfc(["case", "fire", "T1", "ready", "--as", "zhang.san", "--data", "items.yaml", "--now", "2025-09-26"])
         #expect(try wfc(["case", "list", "--overdue", "--now", "2025-09-29T10:00:00+08:00"]).stdout == "no cases\n")
         let late = "2025-10-09T10:00:00+08:00"
         #expect(try wfc(["case", "list", "--overdue", "--now", late]).stdout.contains("T1"))
         let tick = try wfc(["case", "tick", "--now", late])
         #expect(tick.status == 0, "\(tick.stderr)")
-        #expect(tick.stdout.contains("T1: tick (event 4"))
+        #expect(tick.stdout.contains("T1: tick (event 5"))
         #expect(tick.stdout.contains("escalated: review"))
         #expect(try wfc(["case", "tick", "--now", late]).stdout.hasPrefix("nothing due"))
         #expect(try wfc(["case", "verify", "T1"]).status == 0)

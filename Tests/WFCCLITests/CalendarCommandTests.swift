@@ -23,6 +23,7 @@ import Testing
         start: review
         states:
           review:
+            clause: 一
             due: {within: 2 working days}
             on:
               approve: {by: manager, to: done}

@@ -61,6 +61,10 @@ public final class SQLiteCaseStore: CaseStore {
         self.path = path
         self.durability = durability
         self.readOnly = readOnly
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw .io("opening \(path): it is a folder, not a store file")
+        }
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
@@ -124,9 +128,10 @@ public final class SQLiteCaseStore: CaseStore {
         var config = base
         config.readonly = true
         do {
-            var q = try DatabaseQueue(path: path, configuration: config)
+            var q: DatabaseQueue
             var kind: Schema.Kind
             do {
+                q = try DatabaseQueue(path: path, configuration: config)
                 kind = try q.read(Schema.classify)
             } catch let e as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(e.resultCode) {
                 // A WAL store in a folder this user cannot write, with no `-shm` file: SQLite

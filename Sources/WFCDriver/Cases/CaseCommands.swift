@@ -52,11 +52,12 @@ public struct CaseCommands: Sendable {
     }
 
     /// The store, for a command that only reads: opened read-only, so that an archived copy (a
-    /// read-only file or folder) can be read and verified. A store that does not exist yet is
-    /// created as for a writing command.
+    /// read-only file or folder) can be read and verified. A store that does not exist yet (no
+    /// file, or an empty one) is created as for a writing command.
     func openForReading() throws(CaseFailure) -> SQLiteCaseStore {
         do throws(StoreError) { try SQLiteCaseStore.checkLocation(resolvedStorePath) } catch { throw CaseFailure(error) }
-        guard FileManager.default.fileExists(atPath: SQLiteCaseStore.filePath(resolvedStorePath)) else { return try open() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: SQLiteCaseStore.filePath(resolvedStorePath)))?[.size] as? Int
+        guard let size, size > 0 else { return try open() }
         do { return try SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true) } catch { throw CaseFailure(error) }
     }
 

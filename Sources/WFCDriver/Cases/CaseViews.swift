@@ -123,9 +123,8 @@ extension CaseCommands {
                 guard let publicKey else { throw CaseFailure(.usage, "--checkpoint needs --public-key: the key that signed it") }
                 do throws(StoreError) {
                     let key = try CheckpointKeys.loadPublic(publicKey)
-                    let data: Data
-                    do { data = try Data(contentsOf: URL(fileURLWithPath: checkpoint)) } catch {
-                        throw StoreError.checkpointInvalid("cannot read the checkpoint \(checkpoint): \(error.localizedDescription)")
+                    guard FileManager.default.fileExists(atPath: checkpoint), let data = FileManager.default.contents(atPath: checkpoint) else {
+                        throw StoreError.checkpointInvalid("cannot read the checkpoint \(checkpoint): no such file, or not readable")
                     }
                     let c = try Checkpoint.decode(data, file: checkpoint)
                     try c.checkSignature(key, file: checkpoint)
@@ -163,7 +162,7 @@ extension CaseCommands {
             }
             if id == nil {
                 let summary = "verified \(ids.count) case\(ids.count == 1 ? "" : "s"): \(ids.count - failed) ok, \(failed) failed"
-                    + (signed.map { "; checkpoint of \($0.createdAt) (\($0.cases.count) cases) \(failed == 0 ? "holds" : "checked")" } ?? "") + "\n"
+                    + (signed.map { "; checkpoint of \($0.createdAt) (\($0.cases.count) case\($0.cases.count == 1 ? "" : "s")) \(failed == 0 ? "holds" : "checked")" } ?? "") + "\n"
                 if format == .human { out.stdout += summary }
             } else if let signed, format == .human, failed == 0 {
                 out.stdout += "checkpoint of \(signed.createdAt): \(heads[id ?? ""] == nil ? "does not name this case" : "the signed head holds")\n"

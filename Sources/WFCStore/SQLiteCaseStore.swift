@@ -19,7 +19,8 @@ public final class SQLiteCaseStore: CaseStore {
     /// The database file.
     public let path: String
     public let durability: Durability
-    /// Opened for reading only: nothing is created, migrated or written.
+    /// Opened for reading only: nothing is created, migrated or written. (False when read-only
+    /// was asked of a store whose schema had still to be created.)
     public let readOnly: Bool
     let pool: any DatabaseWriter
     private let definitions = Mutex<[String: Definition]>([:])
@@ -52,15 +53,16 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// Opens the store. Writable (the default): creates the file and its folder when needed and
     /// migrates the schema, safely when several processes create one store at once; a file
-    /// that is neither empty nor a wfc store is refused untouched. `readOnly`: the file must be
-    /// a store; nothing is written, so an archived copy (read-only file or folder) can be read
-    /// and verified. `busyTimeout` is how long a writer waits for another process's write lock.
+    /// that is neither empty nor a wfc store is refused untouched. `readOnly`: the file must
+    /// exist; nothing is written, so an archived copy (read-only file or folder) can be read
+    /// and verified — except a store whose schema is not created yet (another process is
+    /// creating it), which is opened as a writer. `busyTimeout` is how long a writer waits for
+    /// another process's write lock.
     public init(path location: String, durability: Durability = .full, busyTimeout: TimeInterval = 10, readOnly: Bool = false) throws(StoreError) {
         try Self.checkLocation(location)
         let path = Self.filePath(location)
         self.path = path
         self.durability = durability
-        self.readOnly = readOnly
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw .io("opening \(path): it is a folder, not a store file")
@@ -68,10 +70,14 @@ public final class SQLiteCaseStore: CaseStore {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
-        if readOnly {
-            pool = try Self.openReadOnly(path, config)
+        if readOnly, let q = try Self.openReadOnly(path, config) {
+            pool = q
+            self.readOnly = true
             return
         }
+        // Writable; or read-only asked of a store whose schema another process is still
+        // creating (or that needs a migration): it is waited for and completed like a writer.
+        self.readOnly = false
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -124,7 +130,8 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// A read-only connection to an existing store (no WAL switch, no migration, no pragma that
     /// writes).
-    static func openReadOnly(_ path: String, _ base: Configuration) throws(StoreError) -> DatabaseQueue {
+    /// Nil when the schema must still be created or migrated.
+    static func openReadOnly(_ path: String, _ base: Configuration) throws(StoreError) -> DatabaseQueue? {
         var config = base
         config.readonly = true
         do {
@@ -144,8 +151,7 @@ public final class SQLiteCaseStore: CaseStore {
             }
             switch kind {
             case .store(let pending) where pending.isEmpty: return q
-            case .store, .empty:
-                throw StoreError.corrupt("\(path) needs its schema created or migrated; run a command that writes (e.g. `wfc case tick`) on a writable copy first")
+            case .store, .empty: return nil
             case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
             case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)
             }

@@ -132,7 +132,8 @@ import WFCStore
     @Test func manyProcessesCreatingANewStoreAtOnceAllSucceed() throws {
         for round in 0..<5 {
             let fresh = Paths.tempStore()
-            let children = try (0..<16).map { _ in try Child(writer, ["open", fresh]) }
+            // Half of them open it as read commands do (read-only once the file exists).
+            let children = try (0..<16).map { i in try Child(writer, ["open", fresh] + (i % 2 == 0 ? ["read"] : [])) }
             for c in children { #expect(c.line() == "ready") }
             for c in children { c.send("go") }
             var failures: [String] = []

@@ -5,7 +5,7 @@
 //   swift run -c release --scratch-path .build-store store-bench [IR.json] [transitions] [rounds]
 //
 // `verify-all WFC [CASES]`: a store of CASES cases (default 1,000; each started, submitted,
-// readied, approved and signed: 6 audit events), then the time of `WFC case verify --all`
+// readied, approved and signed: 5 audit events), then the time of `WFC case verify --all`
 // against one `WFC case verify ID` process per case (the binary given, release build).
 //
 //   store-bench verify-all .build/release/wfc 1000

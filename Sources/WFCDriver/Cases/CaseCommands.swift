@@ -17,9 +17,11 @@ public struct CaseOutput: Sendable {
 }
 
 /// The logic of `wfc case …`: the commands in `Sources/wfc/Case/` only parse arguments and
-/// print a ``CaseOutput``. Exit status: 0 done; 1 refused, verify failed, diagnostics in the
-/// workflow or data, or a conflict (retryable: run the command again); 2 usage (bad argument
-/// or time, unknown case id); 3 the store could not be opened, read or written, or is corrupt.
+/// print a ``CaseOutput``. Exit status: 0 done; 1 refused, verify failed, an unusable
+/// checkpoint, diagnostics in the workflow or data, or a conflict (retryable: run the command
+/// again); 2 usage (bad argument or time, unknown case id, unsafe text, a reused key, a store
+/// URL without a backend); 3 the store could not be opened, read or written, is corrupt, or is
+/// not a wfc store.
 /// Store failures are WFC7xxx diagnostics (``StoreDiagnostics``).
 public struct CaseCommands: Sendable {
     public var storePath: String?

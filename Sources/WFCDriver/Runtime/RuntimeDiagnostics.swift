@@ -80,7 +80,7 @@ public enum RuntimeDiagnostics {
         case .calendar: "add the missing year to the calendar (docs/calendar.md)"
         case .separationOfDuties: "bind different people to the roles the policy keeps apart"
         case .maxRounds: "in the policy, say where the flow goes once the rounds are used up: `max_rounds: {limit: N, then: STATE}`"
-        case .roleNotHeld: "give --role a role the person holds in this case (`wfc case show` lists who holds which role), or leave --role out"
+        case .roleNotHeld: "name a role the person holds in this case (`--role`, or `role:` in a scenario; `wfc case show` lists the people), or leave the role out"
         default: nil
         }
     }

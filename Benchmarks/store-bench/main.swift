@@ -3,6 +3,12 @@
 // WAL and `synchronous` setting, measured in the same run.
 //
 //   swift run -c release --scratch-path .build-store store-bench [IR.json] [transitions] [rounds]
+//
+// `verify-all WFC [CASES]`: a store of CASES cases (default 1,000; each started, submitted,
+// readied, approved and signed: 5 audit events), then the time of `WFC case verify --all`
+// against one `WFC case verify ID` process per case (the binary given, release build).
+//
+//   store-bench verify-all .build/release/wfc 1000
 import Foundation
 import GRDB
 import WFCIR
@@ -75,8 +81,55 @@ func rawPool(_ path: String, _ sync: String) throws -> DatabasePool {
     return pool
 }
 
+/// Runs `exe args` to completion, output discarded; its exit status.
+func runQuiet(_ exe: String, _ args: [String]) throws -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    return p.terminationStatus
+}
+
+/// `verify --all` in one process against one process per case.
+func verifyAll(_ wfc: String, cases: Int, irPath: String) throws {
+    let def = try Definition(irJSON: try Data(contentsOf: URL(fileURLWithPath: irPath)))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-bench-verify-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("store.sqlite").path
+    let store = try SQLiteCaseStore(path: path, durability: .normal)
+    let t0 = Date(timeIntervalSince1970: 1_758_852_000)
+    let people = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
+    for i in 0..<cases {
+        let id = String(format: "V%05d", i)
+        guard case .started = try store.start(def, caseID: id, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
+        _ = try store.fire(id, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
+        _ = try store.fire(id, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
+        _ = try store.fire(id, Event("approve", actor: "carol"), now: t0)
+        _ = try store.fire(id, Event("sign", actor: "alice"), now: t0)
+    }
+    let clock = ContinuousClock()
+    print("store-bench verify-all: \(cases) cases of 5 events, \(wfc)")
+    var start = clock.now
+    guard try runQuiet(wfc, ["case", "verify", "--all", "--store", path]) == 0 else { throw Failure(message: "verify --all failed") }
+    let all = seconds(clock.now - start)
+    start = clock.now
+    for i in 0..<cases {
+        guard try runQuiet(wfc, ["case", "verify", String(format: "V%05d", i), "--store", path]) == 0 else { throw Failure(message: "verify \(i) failed") }
+    }
+    let each = seconds(clock.now - start)
+    print(String(format: "verify --all: %.2f s (%.0f cases/s); one process per case: %.2f s (%.0f cases/s); speed-up %.1f×",
+                 all, Double(cases) / all, each, Double(cases) / each, each / all))
+}
+
 func main() throws {
     let args = CommandLine.arguments
+    if args.count > 2, args[1] == "verify-all" {
+        return try verifyAll(args[2], cases: args.count > 3 ? Int(args[3]) ?? 1000 : 1000, irPath: "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json")
+    }
     let irPath = args.count > 1 ? args[1] : "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json"
     let n = args.count > 2 ? Int(args[2]) ?? 2000 : 2000
     let rounds = args.count > 3 ? Int(args[3]) ?? 5 : 5

@@ -241,6 +241,12 @@ extension Run {
             let roles = rolesOf(e.actor)
             let first = states.first
             let span = first.flatMap { def.ir.states[$0.1.state].signoff?.span }
+            // A role the sender does not hold is that, not "already signed" under another role.
+            if let wanted = e.role, person(wanted) != e.actor {
+                let holder = person(wanted).map { "it is bound to \($0)" } ?? "no one in this case holds it"
+                let held = roles.isEmpty ? "no role" : "role(s) \(roles.sorted().joined(separator: ", "))"
+                throw Refusal(.roleNotHeld, "\(e.actor) does not hold role `\(wanted)` (\(holder)); \(e.actor) holds \(held)", span: span)
+            }
             if let (_, a) = first, let so = a.signoff {
                 let parties = Set(so.required + so.of)
                 if !parties.isDisjoint(with: roles) {

@@ -37,6 +37,8 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case caseFinished, definitionMismatch, unknownEvent, ambiguous, notAuthorized
         case guardFalse, requirementFailed, payloadNotFillable, payloadInvalid, maxRounds
         case alreadySigned, notSigned, calendar, runtimeError
+        /// `sign`/`unsign` with a role the sender is not bound to in this case.
+        case roleNotHeld
     }
     public var kind: Kind
     public var message: String

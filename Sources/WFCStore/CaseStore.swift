@@ -19,14 +19,26 @@ public protocol CaseStore: Sendable {
     func fire(_ caseID: String, _ event: Event, now: Date) throws(StoreError) -> FireOutcome
     /// Fires what is due at `now` in every running case; one transaction per case.
     func tick(now: Date) throws(StoreError) -> [TickOutcome]
+    /// ``tick(now:)`` that calls `progress` with each case's outcome as soon as it is
+    /// committed (or failed), so that a caller can report it before the next case.
+    func tick(now: Date, progress: (TickOutcome) -> Void) throws(StoreError) -> [TickOutcome]
     /// The case's snapshot and its pinned definition.
     func load(_ caseID: String) throws(StoreError) -> StoredCase
     /// Cases matching `filter`, ordered by id.
     func list(_ filter: CaseFilter, now: Date) throws(StoreError) -> [CaseSummary]
     /// The audit log of a case, in sequence order.
     func history(_ caseID: String) throws(StoreError) -> [AuditEvent]
-    /// Re-walks the hash chain and replays the log against the pinned definition.
+    /// Re-walks the hash chain and replays the log against the pinned definition; checks every
+    /// column the replay determines.
     func verify(_ caseID: String) throws(StoreError) -> VerifyReport
+    /// ``verify(_:)``, and that the log still holds the head `checkpoint` signed (nothing lost
+    /// or changed up to it).
+    func verify(_ caseID: String, checkpoint: Checkpoint.Head?) throws(StoreError) -> VerifyReport
+    /// Every case id, sorted.
+    func caseIDs() throws(StoreError) -> [String]
+    /// The chain head of every case, for a signed ``Checkpoint``; each head is checked against
+    /// the last event of its log first.
+    func heads() throws(StoreError) -> [Checkpoint.Head]
     /// Keeps the policy text of a stored definition (first writer wins), for showing policy
     /// lines in refusals later.
     func attachSources(_ definitionHash: String, _ files: [PolicySource]) throws(StoreError)
@@ -227,6 +239,13 @@ public struct VerifyReport: Codable, Equatable, Sendable {
     /// True when the chain is intact, the replay matches every recorded outcome and the final
     /// replayed snapshot equals the stored one.
     public var ok: Bool { problems.isEmpty }
+
+    /// The report on a case a signed checkpoint names but the store no longer has.
+    public static func missing(_ head: Checkpoint.Head) -> VerifyReport {
+        let why = "the case is missing from the store; the checkpoint signed \(head.seq) events"
+        return VerifyReport(caseID: head.caseID, events: 0, firstBadSeq: nil, firstDivergentSeq: nil, problems: ["checkpoint: \(why)"],
+                            findings: [VerifyFinding(kind: .checkpointMismatch, seq: head.seq, message: why)])
+    }
 }
 
 /// One thing ``CaseStore/verify(_:)`` found wrong.
@@ -239,8 +258,12 @@ public struct VerifyFinding: Codable, Equatable, Sendable {
         case replayDiverged
         /// The pinned definition is missing, does not load, or hashes to another value.
         case definitionInvalid
-        /// The stored snapshot or case row differs from the replay of the log.
+        /// The stored snapshot, a derived column of the case row (workflow, version, status,
+        /// active states, times, next due) or the case's timers differ from the replay of the log.
         case snapshotMismatch
+        /// The log no longer holds the chain head a signed checkpoint recorded: events up to
+        /// the checkpoint were removed or changed, or the case is gone.
+        case checkpointMismatch
     }
 
     public var kind: Kind

@@ -19,7 +19,10 @@ public final class SQLiteCaseStore: CaseStore {
     /// The database file.
     public let path: String
     public let durability: Durability
-    let pool: DatabasePool
+    /// Opened for reading only: nothing is created, migrated or written. (False when read-only
+    /// was asked of a store whose schema had still to be created.)
+    public let readOnly: Bool
+    let pool: any DatabaseWriter
     private let definitions = Mutex<[String: Definition]>([:])
 
     /// The documented default location: `option` (`--store`), else `$WFC_STORE`, else
@@ -30,37 +33,130 @@ public final class SQLiteCaseStore: CaseStore {
         return ".wfc/store.sqlite"
     }
 
-    /// Opens (creating the file and its folder when needed) and migrates the store.
-    /// `busyTimeout` is how long a writer waits for another process's write lock.
-    public init(path: String, durability: Durability = .full, busyTimeout: TimeInterval = 10) throws(StoreError) {
+    /// Refuses a store location written as a URL (`postgres://…`): this build has only the
+    /// SQLite backend, which takes a file path (`file://` URLs included).
+    public static func checkLocation(_ location: String) throws(StoreError) {
+        guard let sep = location.range(of: "://") else { return }
+        let scheme = location[..<sep.lowerBound]
+        guard let first = scheme.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII,
+              scheme.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) })
+        else { return }
+        if scheme.lowercased() == "file" { return }
+        throw .unsupportedBackend(location: location, scheme: scheme.lowercased())
+    }
+
+    /// The file a location names: a path, or the path of a `file://` URL.
+    public static func filePath(_ location: String) -> String {
+        guard location.lowercased().hasPrefix("file://") else { return location }
+        return URL(string: location)?.path ?? String(location.dropFirst("file://".count))
+    }
+
+    /// Opens the store. Writable (the default): creates the file and its folder when needed and
+    /// migrates the schema, safely when several processes create one store at once; a file
+    /// that is neither empty nor a wfc store is refused untouched. `readOnly`: the file must
+    /// exist; nothing is written, so an archived copy (read-only file or folder) can be read
+    /// and verified — except a store whose schema is not created yet (another process is
+    /// creating it), which is opened as a writer. `busyTimeout` is how long a writer waits for
+    /// another process's write lock.
+    public init(path location: String, durability: Durability = .full, busyTimeout: TimeInterval = 10, readOnly: Bool = false) throws(StoreError) {
+        try Self.checkLocation(location)
+        let path = Self.filePath(location)
         self.path = path
         self.durability = durability
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw .io("opening \(path): it is a folder, not a store file")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        if readOnly, let q = try Self.openReadOnly(path, config) {
+            pool = q
+            self.readOnly = true
+            return
+        }
+        // Writable; or read-only asked of a store whose schema another process is still
+        // creating (or that needs a migration): it is waited for and completed like a writer.
+        self.readOnly = false
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         } catch {
             throw .io("cannot create \(dir.path): \(error.localizedDescription)")
         }
-        var config = Configuration()
-        config.busyMode = .timeout(busyTimeout)
-        config.foreignKeysEnabled = true
+        // Look before writing anything: opening a pool would switch another application's
+        // database to WAL and leave files next to it.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
+            var look = config
+            look.readonly = true
+            do {
+                let kind = try DatabaseQueue(path: path, configuration: look).read(Schema.classify)
+                if case .foreign(let why) = kind { throw StoreError.notAStore(path: path, reason: why) }
+            } catch {
+                throw Self.map(error, "opening \(path)")
+            }
+        }
         let sync = durability.rawValue
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(sync)")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-            // DatabasePool sets NORMAL on its writer after prepareDatabase; only the writer commits.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
-            let m = Schema.migrator
-            try pool.write { db in
-                if try m.hasBeenSuperseded(db) {
-                    throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations)")
+        pool = try Self.openWritable(path, config, synchronous: sync, busyTimeout: busyTimeout)
+    }
+
+    /// Opens the pool and creates or migrates the schema. Processes creating a new store at once
+    /// can find it locked without waiting (the switch to WAL, a lock upgrade): such an open is
+    /// retried until the busy timeout.
+    static func openWritable(_ path: String, _ config: Configuration, synchronous sync: String, busyTimeout: TimeInterval) throws(StoreError) -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                let p = try DatabasePool(path: path, configuration: config)
+                // DatabasePool sets NORMAL on its writer after prepareDatabase; only the writer commits.
+                try p.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = \(sync)")
+                    try db.inTransaction(.immediate) {
+                        try Schema.migrate(db, path: path)
+                        return .commit
+                    }
                 }
+                return p
+            } catch let e as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(e.resultCode) && Date() < deadline {
+                usleep(UInt32.random(in: 2_000...20_000))
+            } catch {
+                throw map(error, "opening \(path)")
             }
-            try m.migrate(pool)
+        }
+    }
+
+    /// A read-only connection to an existing store (no WAL switch, no migration, no pragma that
+    /// writes).
+    /// Nil when the schema must still be created or migrated.
+    static func openReadOnly(_ path: String, _ base: Configuration) throws(StoreError) -> DatabaseQueue? {
+        var config = base
+        config.readonly = true
+        do {
+            var q: DatabaseQueue
+            var kind: Schema.Kind
+            do {
+                q = try DatabaseQueue(path: path, configuration: config)
+                kind = try q.read(Schema.classify)
+            } catch let e as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(e.resultCode) {
+                // A WAL store in a folder this user cannot write, with no `-shm` file: SQLite
+                // cannot make its shared-memory index. Without a `-wal` file nobody is writing
+                // it, so it is read as an immutable file (an archived copy).
+                guard !FileManager.default.fileExists(atPath: path + "-wal"),
+                      let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) else { throw e }
+                q = try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: config)
+                kind = try q.read(Schema.classify)
+            }
+            switch kind {
+            case .store(let pending) where pending.isEmpty: return q
+            case .store, .empty: return nil
+            case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
+            case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)
+            }
         } catch {
-            throw Self.map(error, "opening \(path)")
+            throw map(error, "opening \(path)")
         }
     }
 
@@ -68,6 +164,11 @@ public final class SQLiteCaseStore: CaseStore {
 
     public func start(_ definition: Definition, caseID: String, data: [String: ValueIR], people: [String: String], actor: String?, now: Date) throws(StoreError) -> StartOutcome {
         try Self.checkCaseID(caseID)
+        if let actor { try StoredText.check(actor, what: "the actor") }
+        for (role, person) in people.sorted(by: { $0.key < $1.key }) {
+            try StoredText.check(role, what: "a role name")
+            try StoredText.check(person, what: "the person id of role `\(role)`")
+        }
         // The engine sees exactly what replay will read back from the log.
         let payloadText = try CanonicalJSON.encode(StartPayload(data: data, people: people))
         let stored = try CanonicalJSON.decode(StartPayload.self, payloadText, what: "start payload")
@@ -118,6 +219,8 @@ public final class SQLiteCaseStore: CaseStore {
         public let expectedHeadSeq: Int
         /// The audit event to append.
         public let audit: AuditEvent
+        /// The event as sent (a key used meanwhile must have been used for the same request).
+        let request: Event
         let result: StepResult
         /// The new case row; nil for a refusal (only the chain head moves).
         let state: CaseState?
@@ -140,6 +243,7 @@ public final class SQLiteCaseStore: CaseStore {
     /// Reads the case and evaluates `event` without writing anything.
     public func prepare(_ caseID: String, _ event: Event, now: Date) throws(StoreError) -> Prepared {
         if let key = event.idempotencyKey, key.isEmpty { throw .invalidArgument("an idempotency key must not be empty") }
+        try Self.checkText(event)
         let payloadText = try CanonicalJSON.encode(event.payload)
         let payload = try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
         let (current, previous) = try read { db throws -> (StoredCase, AuditEvent?) in
@@ -150,7 +254,7 @@ public final class SQLiteCaseStore: CaseStore {
             }
             return (c, previous)
         }
-        if let previous { return .replayed(previous) }
+        if let previous { return .replayed(try Self.sameRequest(previous, event, payload: payloadText)) }
         var e = event
         e.payload = payload
         let result = Engine.fire(current.definition, current.snapshot, e, now: now)
@@ -173,7 +277,31 @@ public final class SQLiteCaseStore: CaseStore {
         }
         audit.hash = HashChain.hash(audit)
         return .ready(PreparedTransition(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq,
-                                         audit: audit, result: result, state: state))
+                                         audit: audit, request: event, result: result, state: state))
+    }
+
+    /// The text an event brings into the store: the event name, the actor, the role and the
+    /// key follow ``StoredText``.
+    static func checkText(_ e: Event) throws(StoreError) {
+        try StoredText.check(e.name, what: "the event name")
+        try StoredText.check(e.actor, what: "the actor")
+        if let r = e.role { try StoredText.check(r, what: "the role") }
+        if let k = e.idempotencyKey { try StoredText.check(k, what: "the idempotency key") }
+    }
+
+    /// `stored`, the event an idempotency key was first used for, when `event` is the same
+    /// request (name, actor, role, item and payload); otherwise ``StoreError/keyReused(caseID:key:seq:differences:)``,
+    /// so that the caller learns their request was not done.
+    static func sameRequest(_ stored: AuditEvent, _ event: Event, payload: String) throws(StoreError) -> AuditEvent {
+        func show(_ s: String?) -> String { s.map { "`\(StoredText.escaped($0))`" } ?? "none" }
+        var d: [String] = []
+        if stored.name != event.name { d.append("event \(show(stored.name)), now \(show(event.name))") }
+        if stored.actor != event.actor { d.append("actor \(show(stored.actor)), now \(show(event.actor))") }
+        if stored.role != event.role { d.append("role \(show(stored.role)), now \(show(event.role))") }
+        if stored.item != event.item { d.append("item \(stored.item.map(String.init) ?? "none"), now \(event.item.map(String.init) ?? "none")") }
+        if stored.payload != payload { d.append("the event data differs") }
+        if d.isEmpty { return stored }
+        throw .keyReused(caseID: stored.caseID, key: stored.idempotencyKey ?? "", seq: stored.seq, differences: d)
     }
 
     /// Commits a prepared transition in one transaction, if the case is still at the version
@@ -186,7 +314,7 @@ public final class SQLiteCaseStore: CaseStore {
             // Someone else used the key first: theirs is the outcome to report.
             if let key = p.audit.idempotencyKey,
                let stored = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM events WHERE case_id = ? AND idempotency_key = ?", arguments: [id, key]).map(Self.audit) }) {
-                return .replayed(stored)
+                return .replayed(try Self.sameRequest(stored, p.request, payload: p.audit.payload))
             }
             throw .conflict(caseID: id, expectedVersion: v, message: m)
         }
@@ -225,17 +353,24 @@ public final class SQLiteCaseStore: CaseStore {
     // MARK: - Tick
 
     public func tick(now: Date) throws(StoreError) -> [TickOutcome] {
+        try tick(now: now, progress: { _ in })
+    }
+
+    public func tick(now: Date, progress: (TickOutcome) -> Void) throws(StoreError) -> [TickOutcome] {
         let t = Timestamp(now).description
         let ids = try read { db in
             try String.fetchAll(db, sql: "SELECT id FROM cases WHERE status = 'running' AND next_due IS NOT NULL AND next_due <= ? ORDER BY next_due, id", arguments: [t])
         }
         var out: [TickOutcome] = []
         for id in ids {
+            let o: TickOutcome
             do {
-                out.append(try tick(id, now: now))
+                o = try tick(id, now: now)
             } catch {
-                out.append(TickOutcome(caseID: id, audit: nil, step: nil, error: error.description, storeError: error))
+                o = TickOutcome(caseID: id, audit: nil, step: nil, error: error.description, storeError: error)
             }
+            out.append(o)
+            progress(o)
         }
         return out
     }
@@ -259,7 +394,7 @@ public final class SQLiteCaseStore: CaseStore {
                                    outcome: try CanonicalJSON.encode(s.outcome(accepted: true)), prevHash: current.headHash, hash: "")
             audit.hash = HashChain.hash(audit)
             let p = PreparedTransition(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq,
-                                       audit: audit, result: .accepted(step), state: s)
+                                       audit: audit, request: Event("tick", actor: ""), result: .accepted(step), state: s)
             do {
                 try write { db in try Self.apply(p, db) }
                 return TickOutcome(caseID: caseID, audit: audit, step: step, error: nil)
@@ -330,6 +465,9 @@ public final class SQLiteCaseStore: CaseStore {
         }
         return StoredCase(snapshot: snap, definition: try definition(hash, db), headSeq: try Self.integer(row, "head_seq"), headHash: try Self.text(row, "head_hash"))
     }
+
+    func cachedDefinition(_ hash: String) -> Definition? { definitions.withLock { $0[hash] } }
+    func cacheDefinition(_ d: Definition) { definitions.withLock { $0[d.hash] = d } }
 
     func definition(_ hash: String, _ db: Database) throws -> Definition {
         if let d = definitions.withLock({ $0[hash] }) { return d }

@@ -1,11 +1,18 @@
+import Foundation
 import GRDB
 
-/// The SQLite schema, versioned by GRDB's migrator (table `grdb_migrations`). A migration is
-/// never edited once released; changes are new migrations.
+/// The SQLite schema, versioned in the table `grdb_migrations` (GRDB's format, which earlier
+/// stores were written with). A migration is never edited once released; changes are new
+/// migrations. They run in one `BEGIN IMMEDIATE` transaction that reads what is applied after
+/// taking the write lock, so that processes creating a new store at once never run one twice.
 enum Schema {
-    static let migrator: DatabaseMigrator = {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
+    /// `PRAGMA application_id` of a wfc store ("WFC1"): tells a wfc store from another
+    /// application's SQLite file.
+    static let applicationID: Int32 = 0x5746_4331
+
+    /// The migrations, in order: an identifier and the statements.
+    static let migrations: [(id: String, run: @Sendable (Database) throws -> Void)] = [
+        ("v1", { db in
             // Content-addressed: a case is pinned to the hash, so editing the policy later
             // never changes a running case.
             try db.execute(sql: """
@@ -71,7 +78,60 @@ enum Schema {
                 );
                 CREATE INDEX timers_due ON timers(due);
                 """)
+        }),
+    ]
+
+    /// What a database file holds.
+    enum Kind: Equatable {
+        /// No schema objects at all: wfc may create its tables.
+        case empty
+        /// A wfc store; `pending` are the migrations it still needs.
+        case store(pending: [String])
+        /// A wfc store written by a newer wfc (migrations this one does not know).
+        case newer([String])
+        /// Something else: why it is not a wfc store.
+        case foreign(String)
+    }
+
+    /// Tells an empty file, a wfc store and another application's database apart. A store is
+    /// marked by ``applicationID``; stores created before the mark are recognised by their
+    /// migration table and their tables.
+    static func classify(_ db: Database) throws -> Kind {
+        let names = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        if names.isEmpty { return .empty }
+        let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let applied = names.contains("grdb_migrations")
+            ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+        let known = migrations.map(\.id)
+        let marked = appID == applicationID
+        let legacy = appID == 0 && applied.contains("v1") && ["cases", "definitions", "events"].allSatisfy(names.contains)
+        guard marked || legacy else {
+            let shown = names.prefix(5).map { "`\($0)`" }.joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+            if appID != 0 && appID != applicationID {
+                return .foreign("its application id is \(String(format: "0x%08x", UInt32(bitPattern: appID))) (a wfc store's is 0x57464331) and it holds \(shown)")
+            }
+            return .foreign("it holds \(shown), and no wfc schema")
         }
-        return m
-    }()
+        let unknown = applied.filter { !known.contains($0) }
+        if !unknown.isEmpty { return .newer(unknown) }
+        return .store(pending: known.filter { !applied.contains($0) })
+    }
+
+    /// Creates or migrates the schema inside the caller's `BEGIN IMMEDIATE` transaction.
+    static func migrate(_ db: Database, path: String) throws {
+        switch try classify(db) {
+        case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)
+        case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
+        case .empty, .store:
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+            for m in migrations where !applied.contains(m.id) {
+                try m.run(db)
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [m.id])
+            }
+            if try Int32.fetchOne(db, sql: "PRAGMA application_id") != applicationID {
+                try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            }
+        }
+    }
 }

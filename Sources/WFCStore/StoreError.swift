@@ -20,11 +20,25 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(String)
     /// An argument the store cannot accept (an empty case id, a payload that is not JSON).
     case invalidArgument(String)
+    /// A person id, event name, role or idempotency key that is not printable text within the
+    /// length limit (``StoredText``): refused before anything is stored.
+    case unsafeText(String)
+    /// An idempotency key used before for a different request (another event, actor, role,
+    /// item or payload): nothing was done. `differences` names what differs.
+    case keyReused(caseID: String, key: String, seq: Int, differences: [String])
+    /// The file is a database of another application, or a SQLite file that is not empty and
+    /// not a wfc store: nothing was written to it.
+    case notAStore(path: String, reason: String)
+    /// The store was given as a URL whose scheme no backend of this build serves.
+    case unsupportedBackend(location: String, scheme: String)
+    /// A checkpoint file, or the key to sign or check it, that cannot be used: missing,
+    /// malformed, or a signature that does not verify.
+    case checkpointInvalid(String)
 
     /// The case of a ``StoreError`` without its values, so that callers can map every case
     /// exhaustively (`wfc` gives each one a diagnostic code).
     public enum Kind: String, CaseIterable, Sendable {
-        case notFound, alreadyExists, conflict, busy, corrupt, io, invalidArgument
+        case notFound, alreadyExists, conflict, busy, corrupt, io, invalidArgument, unsafeText, keyReused, notAStore, unsupportedBackend, checkpointInvalid
     }
 
     /// Which case this is.
@@ -37,6 +51,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corrupt: .corrupt
         case .io: .io
         case .invalidArgument: .invalidArgument
+        case .unsafeText: .unsafeText
+        case .keyReused: .keyReused
+        case .notAStore: .notAStore
+        case .unsupportedBackend: .unsupportedBackend
+        case .checkpointInvalid: .checkpointInvalid
         }
     }
 
@@ -57,6 +76,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corrupt(let m): "the store is corrupt: \(m)"
         case .io(let m): "store I/O error: \(m)"
         case .invalidArgument(let m): m
+        case .unsafeText(let m): m
+        case .keyReused(let id, let key, let seq, let d):
+            "idempotency key `\(StoredText.escaped(key))` of case `\(id)` was used by event \(seq) for a different request (\(d.joined(separator: "; "))); nothing was done"
+        case .notAStore(let path, let why): "\(path) is not a wfc store: \(why)"
+        case .unsupportedBackend(let location, let scheme): "`\(location)`: no store backend for `\(scheme)://` in this build"
+        case .checkpointInvalid(let m): m
         }
     }
 }

@@ -16,6 +16,8 @@ import WFCStore
 ///   `store/fixtures/`, `--store` paths to the session's temporary folder (default `store.sqlite`);
 /// - `mkdir NAME`, `write NAME TEXT` — make a folder or a file in the temporary folder;
 /// - `sql STATEMENT` — runs SQL on the store, foreign keys off (someone with `sqlite3`);
+/// - `sqlat NAME STATEMENT` — runs SQL on another file in the temporary folder (another
+///   application's database);
 /// - `edit ID SEQ actor VALUE` — rewrites an audit event and recomputes its hash (and the case's
 ///   chain head when it is the last event), as a careful tamperer would;
 /// - `race ID EVENT --as PERSON [--format json]` — reads the case, lets another connection
@@ -61,6 +63,11 @@ import WFCStore
             case "sql":
                 // The statement as written: SQL has its own quoting.
                 try tamper(storePath) { db in try db.execute(sql: String(trimmed.dropFirst("sql ".count))) }
+            case "sqlat":
+                let rest = trimmed.dropFirst("sqlat ".count)
+                let name = rest.prefix { $0 != " " }
+                let db = try DatabaseQueue(path: tmp.appendingPathComponent(String(name)).path)
+                try db.writeWithoutTransaction { try $0.execute(sql: String(rest.dropFirst(name.count + 1))) }
             case "edit":
                 try edit(storePath, caseID: words[0], seq: Int(words[1]) ?? 0, field: words[2], value: words[3])
             case "race":
@@ -108,8 +115,8 @@ import WFCStore
         var i = 0
         while i < words.count {
             let w = words[i]
-            if w == "--overdue" {
-                options["overdue"] = ""
+            if w == "--overdue" || w == "--all" {
+                options[String(w.dropFirst(2))] = ""
             } else if w.hasPrefix("--"), i + 1 < words.count {
                 options[String(w.dropFirst(2))] = words[i + 1]
                 i += 1
@@ -122,7 +129,8 @@ import WFCStore
     }
 
     static func commands(_ options: [String: String], tmp: URL, storePath: String, busyTimeout: TimeInterval) -> CaseCommands {
-        let store = options["store"].map { tmp.appendingPathComponent($0).path } ?? storePath
+        // A URL is passed as written (a store backend this build may not have).
+        let store = options["store"].map { $0.contains("://") ? $0 : tmp.appendingPathComponent($0).path } ?? storePath
         return CaseCommands(storePath: store, format: options["format"] == "json" ? .json : .human,
                             diagnostics: DiagnosticOutput(format: .human, useColor: false), environment: [:], busyTimeout: busyTimeout)
     }
@@ -145,7 +153,12 @@ import WFCStore
         case "show": return c.show(id: try arg(0), now: o["now"])
         case "list": return c.list(workflow: o["workflow"], state: o["state"], overdue: o["overdue"] != nil, now: o["now"])
         case "history": return c.history(id: try arg(0))
-        case "verify": return c.verify(id: try arg(0))
+        case "verify":
+            return c.verify(id: p.first, all: o["all"] != nil, checkpoint: o["checkpoint"].map { tmp.appendingPathComponent($0).path },
+                            publicKey: o["public-key"].map { tmp.appendingPathComponent($0).path })
+        case "checkpoint":
+            if let key = o["new-key"] { return c.newCheckpointKey(tmp.appendingPathComponent(key).path) }
+            return c.checkpoint(key: tmp.appendingPathComponent(o["key"] ?? "").path, output: o["output"].map { tmp.appendingPathComponent($0).path }, now: o["now"])
         case "tick": return c.tick(now: o["now"])
         default: throw SessionError(description: "unknown command `case \(words[1])`")
         }
@@ -222,7 +235,8 @@ import WFCStore
         }
         let documented: [StoreError.Kind: WFCDriver.ExitStatus] = [
             .notFound: .usage, .invalidArgument: .usage, .alreadyExists: .diagnostics, .conflict: .diagnostics,
-            .busy: .diagnostics, .corrupt: .failure, .io: .failure,
+            .busy: .diagnostics, .corrupt: .failure, .io: .failure, .unsafeText: .usage, .keyReused: .usage,
+            .notAStore: .failure, .unsupportedBackend: .usage, .checkpointInvalid: .diagnostics,
         ]
         for k in StoreError.Kind.allCases { #expect(StoreDiagnostics.exitStatus(k) == documented[k], "\(k)") }
     }

@@ -126,4 +126,26 @@ import WFCStore
         #expect(totalCommitted >= 50, "the writers barely ran (\(totalCommitted) commits)")
         #expect(clock.now - started < .seconds(60))
     }
+
+    /// Many processes create one new store at the same moment: every one opens it, and the
+    /// schema is created once (no "database is locked", no "table already exists").
+    @Test func manyProcessesCreatingANewStoreAtOnceAllSucceed() throws {
+        for round in 0..<5 {
+            let fresh = Paths.tempStore()
+            // Half of them open it as read commands do (read-only once the file exists).
+            let children = try (0..<16).map { i in try Child(writer, ["open", fresh] + (i % 2 == 0 ? ["read"] : [])) }
+            for c in children { #expect(c.line() == "ready") }
+            for c in children { c.send("go") }
+            var failures: [String] = []
+            for c in children {
+                let l = c.line() ?? "(no output)"
+                c.process.waitUntilExit()
+                if l != "opened" || c.process.terminationStatus != 0 { failures.append("\(l) exit \(c.process.terminationStatus)") }
+            }
+            #expect(failures.isEmpty, "round \(round): \(failures)")
+            let store = try SQLiteCaseStore(path: fresh)
+            try startInReview(store, def)
+            #expect(try store.verify("C1").ok)
+        }
+    }
 }

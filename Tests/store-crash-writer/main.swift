@@ -8,6 +8,9 @@
 //                                             evaluate EVENT, print "ready", wait for a line on
 //                                             stdin, commit; prints the outcome; exit 0 accepted,
 //                                             1 refused, 4 conflict
+//   store-crash-writer open STORE [read]      print "ready", wait for a line on stdin, open
+//                                             (creating) the store and read it; print "opened";
+//                                             `read`: open it as a read command does
 import Foundation
 import WFCIR
 import WFCRuntime
@@ -85,6 +88,15 @@ func race(_ path: String, _ caseID: String, _ actor: String, _ name: String) thr
     }
 }
 
+/// Opens a store at a signal, so that many processes create one new store at the same moment.
+func openAtOnce(_ path: String, readOnly: Bool) throws {
+    say("ready")
+    _ = readLine()
+    let store = try SQLiteCaseStore(path: path, readOnly: readOnly && FileManager.default.fileExists(atPath: path))
+    _ = try store.caseIDs()
+    say("opened")
+}
+
 func main() -> Int32 {
     let args = CommandLine.arguments
     do {
@@ -93,10 +105,14 @@ func main() -> Int32 {
             return 0
         }
         if args.count == 6, args[1] == "race" { return try race(args[2], args[3], args[4], args[5]) }
+        if args.count == 3 || args.count == 4, args[1] == "open" {
+            try openAtOnce(args[2], readOnly: args.count == 4 && args[3] == "read")
+            return 0
+        }
     } catch {
         fail("error: \(error)")
     }
-    fail("usage: store-crash-writer stream STORE IR CASE | race STORE CASE ACTOR EVENT", 2)
+    fail("usage: store-crash-writer stream STORE IR CASE | race STORE CASE ACTOR EVENT | open STORE [read]", 2)
 }
 
 exit(main())

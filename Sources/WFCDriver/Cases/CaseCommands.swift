@@ -17,9 +17,11 @@ public struct CaseOutput: Sendable {
 }
 
 /// The logic of `wfc case …`: the commands in `Sources/wfc/Case/` only parse arguments and
-/// print a ``CaseOutput``. Exit status: 0 done; 1 refused, verify failed, diagnostics in the
-/// workflow or data, or a conflict (retryable: run the command again); 2 usage (bad argument
-/// or time, unknown case id); 3 the store could not be opened, read or written, or is corrupt.
+/// print a ``CaseOutput``. Exit status: 0 done; 1 refused, verify failed, an unusable
+/// checkpoint, diagnostics in the workflow or data, or a conflict (retryable: run the command
+/// again); 2 usage (bad argument or time, unknown case id, unsafe text, a reused key, a store
+/// URL without a backend); 3 the store could not be opened, read or written, is corrupt, or is
+/// not a wfc store.
 /// Store failures are WFC7xxx diagnostics (``StoreDiagnostics``).
 public struct CaseCommands: Sendable {
     public var storePath: String?
@@ -29,6 +31,10 @@ public struct CaseCommands: Sendable {
     public var environment: [String: String]
     /// How long a writer waits for another process's write lock before failing with WFC7004.
     public var busyTimeout: TimeInterval
+    /// Output to print at once, before the command ends (`tick` and `verify --all` report each
+    /// case as it is done, so that a killed command has shown what it committed). Without it,
+    /// that output is part of the returned ``CaseOutput``.
+    public var progress: (@Sendable (CaseOutput) -> Void)?
 
     public init(storePath: String?, format: CaseFormat, diagnostics: DiagnosticOutput, environment: [String: String] = ProcessInfo.processInfo.environment,
                 busyTimeout: TimeInterval = 10) {
@@ -42,8 +48,29 @@ public struct CaseCommands: Sendable {
     /// The store file this command uses.
     public var resolvedStorePath: String { SQLiteCaseStore.defaultPath(option: storePath, environment: environment) }
 
+    /// The store, for a command that writes: created and migrated when needed.
     func open() throws(CaseFailure) -> SQLiteCaseStore {
         do { return try SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout) } catch { throw CaseFailure(error) }
+    }
+
+    /// The store, for a command that only reads: opened read-only, so that an archived copy (a
+    /// read-only file or folder) can be read and verified. A store that does not exist yet (no
+    /// file, or an empty one) is created as for a writing command.
+    func openForReading() throws(CaseFailure) -> SQLiteCaseStore {
+        do throws(StoreError) { try SQLiteCaseStore.checkLocation(resolvedStorePath) } catch { throw CaseFailure(error) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: SQLiteCaseStore.filePath(resolvedStorePath)))?[.size] as? Int
+        guard let size, size > 0 else { return try open() }
+        do { return try SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true) } catch { throw CaseFailure(error) }
+    }
+
+    /// Sends `piece` to ``progress`` at once, or adds it to `out`.
+    func report(_ piece: CaseOutput, to out: inout CaseOutput) {
+        if let progress {
+            progress(piece)
+        } else {
+            out.stdout += piece.stdout
+            out.stderr += piece.stderr
+        }
     }
 
     /// Runs `body`, turning failures into output with the documented exit status.
@@ -65,7 +92,7 @@ public struct CaseCommands: Sendable {
         var ids: [String] = []
         if case .notFound = error {
             // Only for the suggestion: a store that fails now just gives none.
-            ids = (try? SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout).caseIDs()) ?? []
+            ids = (try? SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true).caseIDs()) ?? []
         }
         let d = StoreDiagnostics.diagnostic(error, storePath: resolvedStorePath, caseIDs: ids)
         var out = CaseOutput()
@@ -165,8 +192,10 @@ extension Timestamp {
     }
 }
 
-/// Pads columns for the human tables.
-func table(_ rows: [[String]]) -> String {
+/// Pads columns for the human tables. Every cell is shown escaped (``StoredText/escaped(_:)``):
+/// stored text may predate the rules, and a line break or escape code must not forge a row.
+func table(_ cells: [[String]]) -> String {
+    let rows = cells.map { $0.map(StoredText.escaped) }
     guard let width = rows.map(\.count).max() else { return "" }
     var widths = Array(repeating: 0, count: width)
     for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], displayWidth(c)) } }

@@ -44,7 +44,7 @@ extension CaseCommands {
                 } else {
                     out.stdout = "\(id): \(event) accepted (event \(audit.seq), version \(step.snapshot.version)); now \(Show.activeStates(def, step.snapshot).joined(separator: ", "))"
                         + (step.snapshot.status == .running ? "" : " — case \(step.snapshot.status.rawValue)") + "\n"
-                    for e in step.effects { out.stdout += "  " + describe(e) + "\n" }
+                    for e in step.effects { out.stdout += "  " + StoredText.escaped(describe(e)) + "\n" }
                 }
             case .refused(let r, let audit):
                 out.status = .diagnostics
@@ -63,7 +63,7 @@ extension CaseCommands {
                     out.stdout = json(FireView(outcome: "replayed", id: id, seq: a.seq, hash: a.hash, version: o?.version ?? 0, status: o?.status ?? "",
                                                active: o?.active ?? [], effects: [], refusal: refusal.map(RefusalView.init)))
                 } else {
-                    out.stdout = "\(id): key `\(key ?? "")` was already used by event \(a.seq) (\(a.name) by \(a.actor ?? "-") at \(a.time)): "
+                    out.stdout = "\(id): key `\(StoredText.escaped(key ?? ""))` was already used by event \(a.seq) (\(StoredText.escaped(a.name)) by \(StoredText.escaped(a.actor ?? "-")) at \(a.time)): "
                         + (refusal == nil ? "accepted, version \(o?.version ?? 0)" : "refused") + "; nothing new was recorded\n"
                     if let refusal { out.stderr = render([refusal], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0)) }
                 }

@@ -41,12 +41,21 @@ public struct CaseFile: Sendable {
                 guard case .mapping(let roles) = p.value.content else { c.problem(c.span(p.value), "`people` must map roles to people"); continue }
                 for r in roles {
                     let role = r.key.scalar?.text ?? ""
-                    if case .scalar(let s) = r.value.content, case .string(let person) = s.value, !person.isEmpty {
-                        c.people[role] = person
+                    var person: String?
+                    if case .scalar(let s) = r.value.content, case .string(let text) = s.value, !text.isEmpty {
+                        person = text
                     } else if case .scalar(let s) = r.value.content, case .int = s.value {
-                        c.people[role] = s.text
+                        person = s.text
                     } else {
-                        c.problem(c.span(r.value), "people.\(role): expected a person id (text)")
+                        c.problem(c.span(r.value), "people.\(StoredText.escaped(role)): expected a person id (text)")
+                    }
+                    // The rule the store applies to every person id, checked here to point at the line.
+                    let unsafe = StoredText.problem(role, what: "the role name `\(StoredText.escaped(role))`").map { (r.key, $0) }
+                        ?? person.flatMap { StoredText.problem($0, what: "the person id of role `\(role)`") }.map { (r.value, $0) }
+                    if let (node, why) = unsafe {
+                        c.diagnostics.append(Diagnostic(UnsafeText(message: why), at: c.span(node)))
+                    } else if let person {
+                        c.people[role] = person
                     }
                 }
             case "data":

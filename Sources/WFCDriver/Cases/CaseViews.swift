@@ -10,7 +10,7 @@ extension CaseCommands {
     /// signatures, deadlines with working days left, checklist progress.
     public func show(id: String, now: String?) -> CaseOutput {
         guarded { () throws(CaseFailure) -> CaseOutput in
-            let store = try open()
+            let store = try openForReading()
             let c: StoredCase
             do throws(StoreError) { c = try store.load(id) } catch { throw CaseFailure(error) }
             let def = c.definition, s = c.snapshot
@@ -19,21 +19,23 @@ extension CaseCommands {
             let view = ShowView(def, s, headSeq: c.headSeq, headHash: c.headHash, now: at)
             var out = CaseOutput()
             if format == .json { out.stdout = json(view); return out }
-            var t = "case \(s.caseID) · \(def.ir.id) (\(def.ir.title)) · version \(s.version) · \(s.status.rawValue)\n"
+            // Stored text is shown escaped: it may predate the rules of StoredText.
+            let e = StoredText.escaped
+            var t = "case \(e(s.caseID)) · \(def.ir.id) (\(def.ir.title)) · version \(s.version) · \(s.status.rawValue)\n"
             t += "definition \(def.hash) · \(c.headSeq) audit events, head \(c.headHash.prefix(12))\n"
             t += "active: \(view.active.isEmpty ? "-" : view.active.joined(separator: ", "))\n"
             if !view.tasks.isEmpty {
                 t += "open tasks:\n"
                 for task in view.tasks {
-                    let who = zip(task.roles, task.people).map { "\($0) (\($1))" }.joined(separator: ", ")
+                    let who = zip(task.roles, task.people).map { "\($0) (\(e($1)))" }.joined(separator: ", ")
                     t += "  \(task.state)\(task.item.map { "[\($0)]" } ?? "")\(task.title.map { " \($0)" } ?? ""): \(task.events.joined(separator: " | ")) — \(who)\n"
                 }
             }
             if !view.signoffs.isEmpty {
                 t += "pending signatures:\n"
                 for so in view.signoffs {
-                    let signed = so.signed.isEmpty ? "nobody yet" : so.signed.map { "\($0.person) as \($0.role)" }.joined(separator: ", ")
-                    let missing = so.missing.map { r in "\(r) (\(s.people[r] ?? "unbound"))" }
+                    let signed = so.signed.isEmpty ? "nobody yet" : so.signed.map { "\(e($0.person)) as \($0.role)" }.joined(separator: ", ")
+                    let missing = so.missing.map { r in "\(r) (\(s.people[r].map(e) ?? "unbound"))" }
                     t += "  \(so.state)\(so.item.map { "[\($0)]" } ?? ""): signed by \(signed); missing \(missing.isEmpty ? "-" : missing.joined(separator: ", "))"
                         + (so.quorumLeft > 0 ? "; \(so.quorumLeft) more of the quorum" : "") + "\n"
                 }
@@ -50,10 +52,10 @@ extension CaseCommands {
                 }
             }
             for cl in view.checklists where cl.total > 0 || s.data[cl.field] != nil {
-                t += "checklist \(cl.field): \(cl.done)/\(cl.total) done" + (cl.notDone.isEmpty ? "" : "; not done: \(cl.notDone.joined(separator: ", "))") + "\n"
+                t += "checklist \(cl.field): \(cl.done)/\(cl.total) done" + (cl.notDone.isEmpty ? "" : "; not done: \(e(cl.notDone.joined(separator: ", ")))") + "\n"
             }
             for v in s.violations { t += "violation at \(v.at): \(v.state): \(v.message)\n" }
-            for e in s.escalations { t += "escalation at \(e.at): \(e.state) → \(zip(e.roles, e.people).map { "\($0) (\($1))" }.joined(separator: ", "))\n" }
+            for e in s.escalations { t += "escalation at \(e.at): \(e.state) → \(zip(e.roles, e.people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", "))\n" }
             out.stdout = t
             return out
         }
@@ -62,7 +64,7 @@ extension CaseCommands {
     /// `wfc case list [--workflow W] [--state S] [--overdue] [--now T]`.
     public func list(workflow: String?, state: String?, overdue: Bool, now: String?) -> CaseOutput {
         guarded { () throws(CaseFailure) -> CaseOutput in
-            let store = try open()
+            let store = try openForReading()
             let at = try time(now, .current)
             let cases: [CaseSummary]
             do throws(StoreError) { cases = try store.list(CaseFilter(workflow: workflow, state: state, overdue: overdue), now: at) } catch { throw CaseFailure(error) }
@@ -81,7 +83,7 @@ extension CaseCommands {
     /// `wfc case history ID`: the audit log, oldest first.
     public func history(id: String) -> CaseOutput {
         guarded { () throws(CaseFailure) -> CaseOutput in
-            let store = try open()
+            let store = try openForReading()
             let events: [AuditEvent]
             do throws(StoreError) { events = try store.history(id) } catch { throw CaseFailure(error) }
             var out = CaseOutput()
@@ -106,60 +108,167 @@ extension CaseCommands {
 
     /// `wfc case verify ID`: exit 1 when the chain or the replay fails.
     public func verify(id: String) -> CaseOutput {
+        verify(id: id, all: false, checkpoint: nil, publicKey: nil)
+    }
+
+    /// `wfc case verify (ID | --all) [--checkpoint FILE --public-key FILE]`. With `--all`, every
+    /// case is verified in this one process and reported as it is done (`[n/N] ID: ok …`),
+    /// then a summary. With a checkpoint, its signature is checked first with the public key
+    /// given; then every case it signed must still hold its signed head (WFC7017), a case
+    /// missing from the store included. Exit 1 when anything fails.
+    public func verify(id: String?, all: Bool, checkpoint: String?, publicKey: String?) -> CaseOutput {
         guarded { () throws(CaseFailure) -> CaseOutput in
-            let store = try open()
-            let r: VerifyReport
-            do throws(StoreError) { r = try store.verify(id) } catch { throw CaseFailure(error) }
-            var out = CaseOutput()
-            out.status = r.ok ? .clean : .diagnostics
-            if !r.ok {
-                // The details are WFC7008–WFC7011 diagnostics; a replay refusal shows its policy line.
-                let files = r.definitionHash.flatMap { try? store.sources($0) } ?? []
-                let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
-                out.stderr = diagnosticOutput.render(StoreDiagnostics.diagnostics(r, file: display),
-                                                     sources: SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) }))
+            var signed: Checkpoint?
+            if let checkpoint {
+                guard let publicKey else { throw CaseFailure(.usage, "--checkpoint needs --public-key: the key that signed it") }
+                do throws(StoreError) {
+                    let key = try CheckpointKeys.loadPublic(publicKey)
+                    guard FileManager.default.fileExists(atPath: checkpoint), let data = FileManager.default.contents(atPath: checkpoint) else {
+                        throw StoreError.checkpointInvalid("cannot read the checkpoint \(checkpoint): no such file, or not readable")
+                    }
+                    let c = try Checkpoint.decode(data, file: checkpoint)
+                    try c.checkSignature(key, file: checkpoint)
+                    signed = c
+                } catch { throw CaseFailure(error) }
             }
-            if format == .json { out.stdout = json(VerifyView(r)); return out }
-            if r.ok {
-                out.stdout = "\(id): ok — \(r.events) events, hash chain intact, replay matches the stored snapshot\n"
+            let store = try openForReading()
+            let heads = Dictionary((signed?.cases ?? []).map { ($0.caseID, $0) }, uniquingKeysWith: { a, _ in a })
+            let ids: [String]
+            if let id {
+                ids = [id]
             } else {
-                let found = [r.firstBadSeq.map { "the hash chain breaks at event \($0)" }, r.firstDivergentSeq.map { "replay diverges at event \($0)" }].compactMap { $0 }
-                out.stdout = "\(id): FAILED" + (found.isEmpty ? "" : " — " + found.joined(separator: "; ")) + "\n"
+                do throws(StoreError) { ids = Array(Set(try store.caseIDs()).union(heads.keys)).sorted() } catch { throw CaseFailure(error) }
             }
+            var out = CaseOutput()
+            var failed = 0
+            for (n, caseID) in ids.enumerated() {
+                let r: VerifyReport
+                do throws(StoreError) {
+                    r = try store.verify(caseID, checkpoint: heads[caseID])
+                } catch .notFound(let missing) where heads[missing] != nil {
+                    // A case the checkpoint signed is gone: that is what the checkpoint is for.
+                    r = heads[missing].map(VerifyReport.missing) ?? VerifyReport.missing(Checkpoint.Head(caseID: missing, seq: 0, headHash: "", definitionHash: ""))
+                } catch {
+                    if id != nil { throw CaseFailure(error) }
+                    // One case that cannot be read does not stop the others.
+                    failed += 1
+                    var d = StoreDiagnostics.diagnostic(error, storePath: resolvedStorePath)
+                    d.notes.insert("case `\(caseID)` could not be verified", at: 0)
+                    report(CaseOutput(stdout: progressPrefix(n, ids.count, id) + "\(caseID): FAILED — not readable\n", stderr: diagnosticOutput.render([d], sources: SourceMap([]))), to: &out)
+                    continue
+                }
+                if !r.ok { failed += 1 }
+                report(verifyLine(r, store: store, prefix: progressPrefix(n, ids.count, id)), to: &out)
+            }
+            if id == nil {
+                let summary = "verified \(ids.count) case\(ids.count == 1 ? "" : "s"): \(ids.count - failed) ok, \(failed) failed"
+                    + (signed.map { "; checkpoint of \($0.createdAt) (\($0.cases.count) case\($0.cases.count == 1 ? "" : "s")) \(failed == 0 ? "holds" : "checked")" } ?? "") + "\n"
+                if format == .human { out.stdout += summary }
+            } else if let signed, format == .human, failed == 0 {
+                out.stdout += "checkpoint of \(signed.createdAt): \(heads[id ?? ""] == nil ? "does not name this case" : "the signed head holds")\n"
+            }
+            if failed > 0 { out.status = .diagnostics }
             return out
         }
     }
 
-    /// `wfc case tick [--now T]`: fires what is due in every running case.
+    func progressPrefix(_ n: Int, _ count: Int, _ single: String?) -> String {
+        single == nil && format == .human ? "[\(n + 1)/\(count)] " : ""
+    }
+
+    /// One case's verify result: a line (JSON with --format json) and its diagnostics.
+    func verifyLine(_ r: VerifyReport, store: SQLiteCaseStore, prefix: String) -> CaseOutput {
+        var out = CaseOutput()
+        if !r.ok {
+            // The details are WFC7008–WFC7011 and WFC7017 diagnostics; a replay refusal shows its policy line.
+            let files = r.definitionHash.flatMap { try? store.sources($0) } ?? []
+            let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
+            out.stderr = diagnosticOutput.render(StoreDiagnostics.diagnostics(r, file: display),
+                                                 sources: SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) }))
+        }
+        if format == .json { out.stdout = json(VerifyView(r)); return out }
+        if r.ok {
+            out.stdout = "\(prefix)\(r.caseID): ok — \(r.events) events, hash chain intact, replay matches the stored snapshot\n"
+        } else {
+            let found = [r.firstBadSeq.map { "the hash chain breaks at event \($0)" }, r.firstDivergentSeq.map { "replay diverges at event \($0)" },
+                         r.findings.contains { $0.kind == .checkpointMismatch } ? "the signed checkpoint does not hold" : nil].compactMap { $0 }
+            out.stdout = "\(prefix)\(r.caseID): FAILED" + (found.isEmpty ? "" : " — " + found.joined(separator: "; ")) + "\n"
+        }
+        return out
+    }
+
+    /// `wfc case checkpoint --new-key FILE`: a new Ed25519 key pair, FILE (mode 0600) and FILE.pub.
+    public func newCheckpointKey(_ file: String) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            let pub: String
+            do throws(StoreError) { pub = try CheckpointKeys.create(file) } catch { throw CaseFailure(error) }
+            var out = CaseOutput()
+            out.stdout = "created \(file) (the private key, mode 0600: keep it outside the store's machine) and \(pub) (the public key, for verify)\n"
+            return out
+        }
+    }
+
+    /// `wfc case checkpoint --key FILE [-o OUT]`: signs the chain head of every case (its last
+    /// event number and hash, its pinned definition) and writes the checkpoint to OUT or stdout.
+    public func checkpoint(key file: String, output: String?, now: String?) -> CaseOutput {
+        guarded { () throws(CaseFailure) -> CaseOutput in
+            let at = try time(now, .current)
+            let store = try openForReading()
+            let c: Checkpoint
+            do throws(StoreError) {
+                let key = try CheckpointKeys.loadPrivate(file)
+                c = try Checkpoint.sign(try store.heads(), key: key, at: at)
+            } catch { throw CaseFailure(error) }
+            var out = CaseOutput()
+            guard let output else { out.stdout = c.encoded(); return out }
+            do { try Data(c.encoded().utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                throw CaseFailure(.failure, "cannot write \(output): \(error.localizedDescription)")
+            }
+            out.stdout = "signed the heads of \(c.cases.count) case\(c.cases.count == 1 ? "" : "s") at \(c.createdAt) → \(output)\n"
+            return out
+        }
+    }
+
+    /// `wfc case tick [--now T]`: fires what is due in every running case, reporting each case
+    /// as soon as its tick is committed (through ``progress`` when set).
     public func tick(now: String?) -> CaseOutput {
         guarded { () throws(CaseFailure) -> CaseOutput in
             let store = try open()
             let at = try time(now, .current)
-            let results: [TickOutcome]
-            do throws(StoreError) { results = try store.tick(now: at) } catch { throw CaseFailure(error) }
             var out = CaseOutput()
-            if results.contains(where: { $0.error != nil }) { out.status = .failure }
-            if format == .json {
-                out.stdout = json(["ticked": results.map { TickView(id: $0.caseID, seq: $0.audit?.seq, version: $0.step?.snapshot.version,
-                                                                   effects: $0.step?.effects.map(describe) ?? [], error: $0.error,
-                                                                   code: $0.storeError.map { StoreDiagnostics.descriptor($0.kind).code.rawValue }) }])
-                return out
-            }
-            if results.isEmpty { out.stdout = "nothing due at \(Timestamp(at))\n" }
-            for r in results {
-                if let e = r.storeError {
-                    var d = StoreDiagnostics.diagnostic(e, storePath: resolvedStorePath)
-                    d.notes.insert("case `\(r.caseID)` was not ticked; the other cases were", at: 0)
-                    out.stderr += diagnosticOutput.render([d], sources: SourceMap([]))
-                    continue
+            let results: [TickOutcome]
+            do throws(StoreError) {
+                results = try store.tick(now: at) { r in
+                    let view = TickView(id: r.caseID, seq: r.audit?.seq, version: r.step?.snapshot.version,
+                                        effects: r.step?.effects.map(describe) ?? [], error: r.error,
+                                        code: r.storeError.map { StoreDiagnostics.descriptor($0.kind).code.rawValue })
+                    // A line per case as soon as it is committed (JSON Lines with --format json).
+                    report(format == .json ? CaseOutput(stdout: json(view)) : tickLines(r), to: &out)
                 }
-                if let e = r.error { out.stderr += "wfc: \(r.caseID): \(e)\n"; continue }
-                guard let step = r.step, let a = r.audit else { out.stdout += "\(r.caseID): nothing fired\n"; continue }
-                out.stdout += "\(r.caseID): tick (event \(a.seq), version \(step.snapshot.version))\n"
-                for e in step.effects { out.stdout += "  " + describe(e) + "\n" }
-            }
+            } catch { throw CaseFailure(error) }
+            if results.contains(where: { $0.error != nil }) { out.status = .failure }
+            if format == .json { return out }
+            if results.isEmpty { out.stdout = "nothing due at \(Timestamp(at))\n" }
             return out
         }
+    }
+
+    /// What `tick` prints for one case.
+    func tickLines(_ r: TickOutcome) -> CaseOutput {
+        var out = CaseOutput()
+        if let e = r.storeError {
+            var d = StoreDiagnostics.diagnostic(e, storePath: resolvedStorePath)
+            d.notes.insert("case `\(r.caseID)` was not ticked; the other cases were", at: 0)
+            out.stderr = diagnosticOutput.render([d], sources: SourceMap([]))
+        } else if let e = r.error {
+            out.stderr = "wfc: \(r.caseID): \(e)\n"
+        } else if let step = r.step, let a = r.audit {
+            out.stdout = "\(r.caseID): tick (event \(a.seq), version \(step.snapshot.version))\n"
+            for e in step.effects { out.stdout += "  " + StoredText.escaped(describe(e)) + "\n" }
+        } else {
+            out.stdout = "\(r.caseID): nothing fired\n"
+        }
+        return out
     }
 }
 

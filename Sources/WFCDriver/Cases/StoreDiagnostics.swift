@@ -20,6 +20,11 @@ public enum StoreDiagnostics {
         case .corrupt: StoreCorrupt.descriptor
         case .io: StoreUnavailable.descriptor
         case .invalidArgument: InvalidStoreArgument.descriptor
+        case .unsafeText: UnsafeText.descriptor
+        case .keyReused: IdempotencyKeyReused.descriptor
+        case .notAStore: NotAStore.descriptor
+        case .unsupportedBackend: UnsupportedStoreBackend.descriptor
+        case .checkpointInvalid: CheckpointInvalid.descriptor
         }
     }
 
@@ -30,6 +35,7 @@ public enum StoreDiagnostics {
         case .replayDiverged: ReplayDiverged.descriptor
         case .definitionInvalid: PinnedDefinitionInvalid.descriptor
         case .snapshotMismatch: SnapshotMismatch.descriptor
+        case .checkpointMismatch: CheckpointMismatch.descriptor
         }
     }
 
@@ -43,9 +49,9 @@ public enum StoreDiagnostics {
     /// opened, read or written, or is corrupt, is an I/O failure (3). A failed verify is 1.
     public static func exitStatus(_ kind: StoreError.Kind) -> ExitStatus {
         switch kind {
-        case .notFound, .invalidArgument: .usage
-        case .alreadyExists, .conflict, .busy: .diagnostics
-        case .corrupt, .io: .failure
+        case .notFound, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend: .usage
+        case .alreadyExists, .conflict, .busy, .checkpointInvalid: .diagnostics
+        case .corrupt, .io, .notAStore: .failure
         }
     }
 
@@ -76,6 +82,23 @@ public enum StoreDiagnostics {
                               help: "check that the path is a file in a folder you may write to, or choose another store with --store or $WFC_STORE")
         case .invalidArgument(let why):
             return Diagnostic(InvalidStoreArgument(message: why), at: .unlocated)
+        case .unsafeText(let why):
+            return Diagnostic(UnsafeText(message: why), at: .unlocated, notes: ["nothing was recorded"],
+                              help: "person ids, roles, event names and keys are 1 to \(StoredText.maxLength) printable characters: no control or format characters, no line breaks")
+        case .keyReused(let id, let key, let seq, let differences):
+            return Diagnostic(IdempotencyKeyReused(message: "idempotency key `\(StoredText.escaped(key))` was already used by event \(seq) of case `\(id)` for a different request; this request was not done"),
+                              at: .unlocated, notes: differences,
+                              help: "use a new --key for a new request; repeat the first request exactly to get its stored outcome")
+        case .notAStore(let path, let why):
+            return Diagnostic(NotAStore(message: "\(path) is not a wfc store: \(why)"), at: .unlocated, notes: ["nothing was written to \(path)"],
+                              help: "give --store (or $WFC_STORE) the path of a wfc store, or of a new or empty file")
+        case .unsupportedBackend(let location, let scheme):
+            return Diagnostic(UnsupportedStoreBackend(message: "`\(location)`: no store backend for `\(scheme)://` is available in this build"), at: .unlocated,
+                              notes: ["this build stores cases in SQLite files only; a PostgreSQL backend is planned"],
+                              help: "give --store a file path (or a file:// URL), e.g. .wfc/store.sqlite")
+        case .checkpointInvalid(let why):
+            return Diagnostic(CheckpointInvalid(message: why), at: .unlocated,
+                              help: "create a key with `wfc case checkpoint --new-key FILE`; check a checkpoint with the public key (FILE.pub) of the key that signed it")
         }
     }
 
@@ -104,6 +127,9 @@ public enum StoreDiagnostics {
             case .snapshotMismatch:
                 return Diagnostic(SnapshotMismatch(message: "case `\(id)`: \(f.message)"), at: .unlocated,
                                   help: "the cases table was changed outside wfc; the log is intact, so the replayed state is the true one")
+            case .checkpointMismatch:
+                return Diagnostic(CheckpointMismatch(message: "case `\(id)` no longer holds what the checkpoint signed"), at: .unlocated, notes: [f.message],
+                                  help: "events up to the checkpoint were removed or rewritten outside wfc: restore the store from a backup taken after the checkpoint")
             }
         }
     }
@@ -198,7 +224,8 @@ struct InvalidStoreArgument: DiagnosticMessage {
         code: "WFC7007", name: "invalid-store-argument", summary: "The store cannot accept an argument: a case id or an idempotency key.",
         explanation: """
             A case id is 1 to 200 characters without spaces or control characters; an idempotency \
-            key (--key) must not be empty. Exit status 2, like any bad argument.
+            key (--key) must not be empty. Exit status 2, like any bad argument. (Person ids, event \
+            names, roles and keys that are not printable text are WFC7012.)
             """,
         example: "$ wfc case start workflows/company-handover.yaml --data case.yaml --id 'C 1'\n",
         fix: "$ wfc case start workflows/company-handover.yaml --data case.yaml --id C-1\n")
@@ -251,10 +278,103 @@ struct SnapshotMismatch: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC7011", name: "snapshot-mismatch", summary: "`wfc case verify`: the stored case differs from the replay of its log.",
         explanation: """
-            The log is intact and replays, but the snapshot (or version or status) in the case row \
-            is not what the replay gives: the case row was edited. Exit status 1.
+            The log is intact and replays, but the case row or the timers table is not what the \
+            replay gives: the snapshot, or a column derived from it (workflow_id, version, status, \
+            active, created_at, updated_at, next_due), or the case's timers were edited. These \
+            columns decide what `list` shows and which cases `tick` fires, so an edit there (say \
+            next_due set to NULL) would silently stop escalations. Exit status 1.
             """,
         example: "$ sqlite3 .wfc/store.sqlite \"UPDATE cases SET snapshot = replace(snapshot, 'li.si', 'eve')\"\n$ wfc case verify C1\n",
+        fix: "(restore the store from a backup)\n")
+    var message: String
+}
+
+struct UnsafeText: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7012", name: "unsafe-text", summary: "A person id, role, event name or key is not printable text.",
+        explanation: """
+            Person ids (--as, the case file's `people:`), roles, event names and idempotency keys \
+            are written to the audit log and printed by `wfc case history` and `show`. They must be \
+            1 to 200 characters with no control characters (newline, escape), no format characters \
+            (Unicode bidi controls, zero-width characters), no line or paragraph separators, no \
+            private-use or unassigned code points, and no space at either end: otherwise a name \
+            could forge a row of the history or send escape codes to a terminal. Nothing is \
+            recorded; exit status 2. Text already stored that breaks the rule is shown escaped \
+            (`\\u{1B}`).
+            """,
+        example: "$ wfc case fire C1 approve --as $'mallory\\n3  2025-09-26T04:00:00Z  wang.wu  approve'\n",
+        fix: "$ wfc case fire C1 approve --as wang.wu\n")
+    var message: String
+}
+
+struct IdempotencyKeyReused: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7013", name: "idempotency-key-reused", summary: "An idempotency key was reused for a different request; the request was not done.",
+        explanation: """
+            `wfc case fire --key K` repeated with the same event, actor, role, item and data \
+            returns the stored outcome of its first use (nothing new is recorded). The same key \
+            with anything else is a mistake a retry must not hide: the request is refused, \
+            nothing is recorded, and the notes say what differs from the first use. Exit status 2 \
+            (like an HTTP 422). Use a new key for a new request.
+            """,
+        example: "$ wfc case fire C1 approve --as wang.wu --key k1\n$ wfc case fire C1 reject --as wang.wu --key k1\n",
+        fix: "$ wfc case fire C1 approve --as wang.wu --key k1\n$ wfc case fire C1 reject --as wang.wu --key k2\n")
+    var message: String
+}
+
+struct NotAStore: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7014", name: "not-a-store", summary: "The store file is another application's database.",
+        explanation: """
+            wfc creates its tables only in a new or empty file, and opens only files that are wfc \
+            stores (marked by the SQLite application id 0x57464331, or the tables of an older wfc \
+            store). A SQLite file with other tables is refused before anything is written to it, \
+            so another application's database is never changed. Exit status 3.
+            """,
+        example: "$ wfc case list --store ~/app/data.sqlite\n", fix: "$ wfc case list --store .wfc/store.sqlite\n")
+    var message: String
+}
+
+struct UnsupportedStoreBackend: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7015", name: "unsupported-store-backend", summary: "The store is a URL whose scheme this build has no backend for.",
+        explanation: """
+            --store and $WFC_STORE take a file path (or a `file://` URL) of a SQLite store. A \
+            location like `postgres://user@host/db` names a server backend, which this build does \
+            not have: it is refused instead of being taken as a path. Exit status 2.
+            """,
+        example: "$ wfc case list --store postgres://hr@db.internal/wfc\n", fix: "$ wfc case list --store .wfc/store.sqlite\n")
+    var message: String
+}
+
+struct CheckpointInvalid: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7016", name: "checkpoint-invalid", summary: "A checkpoint or its key cannot be used: missing, malformed, or a signature that does not verify.",
+        explanation: """
+            `wfc case checkpoint --key FILE` signs the chain heads of all cases with an Ed25519 \
+            private key (created by `--new-key FILE`, mode 0600, never overwritten; refused when \
+            others may read it). `wfc case verify --checkpoint FILE --public-key FILE.pub` first \
+            checks the signature with the public key it is given: a changed checkpoint, one signed \
+            by another key, or an unreadable file is this error (exit status 1), and no case is \
+            checked against it.
+            """,
+        example: "$ wfc case verify --checkpoint cp.json --public-key other.pub\n",
+        fix: "$ wfc case verify --checkpoint cp.json --public-key checkpoint.key.pub\n")
+    var message: String
+}
+
+struct CheckpointMismatch: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7017", name: "checkpoint-mismatch", summary: "`wfc case verify --checkpoint`: a case lost or changed events up to a signed checkpoint.",
+        explanation: """
+            A signed checkpoint records each case's last event number and hash and its pinned \
+            definition. The intact log must still reach that event with that hash: fewer events \
+            (trailing events deleted and the head fixed), another hash (a chain rewritten and \
+            re-hashed) or a missing case means the store was changed outside wfc, although each \
+            chain may link. Exit status 1. Events after the checkpoint are checked by the chain and \
+            the replay only.
+            """,
+        example: "(the last events of C1 deleted, head_seq and head_hash fixed)\n$ wfc case verify --checkpoint cp.json --public-key k.pub\n",
         fix: "(restore the store from a backup)\n")
     var message: String
 }

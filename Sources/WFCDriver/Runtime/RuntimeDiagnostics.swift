@@ -26,6 +26,7 @@ public enum RuntimeDiagnostics {
         case .notSigned: NotSigned.descriptor
         case .calendar: CalendarMissing.descriptor
         case .runtimeError: RuntimeFailure.descriptor
+        case .roleNotHeld: RoleNotHeld.descriptor
         }
     }
 
@@ -79,6 +80,7 @@ public enum RuntimeDiagnostics {
         case .calendar: "add the missing year to the calendar (docs/calendar.md)"
         case .separationOfDuties: "bind different people to the roles the policy keeps apart"
         case .maxRounds: "in the policy, say where the flow goes once the rounds are used up: `max_rounds: {limit: N, then: STATE}`"
+        case .roleNotHeld: "name a role the person holds in this case (`--role`, or `role:` in a scenario; `wfc case show` lists the people), or leave the role out"
         default: nil
         }
     }
@@ -234,5 +236,14 @@ struct RuntimeFailure: DiagnosticMessage {
         code: "WFC6018", name: "runtime-error", summary: "An expression failed while the case ran.",
         explanation: "For example a field read before it was filled, or a choice with no arm that holds and no `otherwise`. The diagnostic points at the policy line.",
         example: "(a choice whose conditions are all false)\n", fix: "Add an `otherwise:` arm, or make sure the field is filled first.\n")
+    var message: String
+}
+
+struct RoleNotHeld: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6019", name: "role-not-held", summary: "A signature was given or withdrawn under a role the person does not hold.",
+        explanation: "`sign --role R` and `unsign --role R` act as role R, which must be bound to the sender in the case's `people:`. Another role's signature cannot be given, whether or not the sender is a party of the sign-off under a role of their own.",
+        example: "$ wfc case fire C1 sign --as zhang.san --role receiver   # receiver is li.si\n",
+        fix: "$ wfc case fire C1 sign --as zhang.san --role handover\n")
     var message: String
 }

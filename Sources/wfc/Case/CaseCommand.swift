@@ -16,16 +16,19 @@ struct Case: ParsableCommand {
 
             EXIT CODES:
               0  done
-              1  refused (recorded in the audit log), verify failed (WFC7008-7011),
-                 diagnostics in the workflow or case file, a case id that exists
-                 (WFC7002), or a conflict with another writer or a busy store
-                 (WFC7003, WFC7004: nothing recorded; run the command again)
+              1  refused (recorded in the audit log), verify failed (WFC7008-7011,
+                 WFC7017), an unusable checkpoint or key (WFC7016), diagnostics in
+                 the workflow or case file, a case id that exists (WFC7002), or a
+                 conflict with another writer or a busy store (WFC7003, WFC7004:
+                 nothing recorded; run the command again)
               2  usage error: bad option, argument or time, an unknown case id
-                 (WFC7001), or a case id or key the store rejects (WFC7007)
-              3  the store could not be opened, read or written (WFC7006),
-                 or is corrupt (WFC7005)
+                 (WFC7001), a case id, person id, event name or key the store
+                 rejects (WFC7007, WFC7012), a key reused for another request
+                 (WFC7013), or a store URL with no backend (WFC7015)
+              3  the store could not be opened, read or written (WFC7006), is
+                 corrupt (WFC7005), or is another application's database (WFC7014)
             """,
-        subcommands: [CaseStart.self, CaseFire.self, CaseShow.self, CaseList.self, CaseHistory.self, CaseVerify.self, CaseTick.self]
+        subcommands: [CaseStart.self, CaseFire.self, CaseShow.self, CaseList.self, CaseHistory.self, CaseVerify.self, CaseCheckpoint.self, CaseTick.self]
     )
 }
 
@@ -44,7 +47,13 @@ struct CaseOptions: ParsableArguments {
 
     var commands: CaseCommands {
         let useColor = DiagnosticOutput.shouldColor(color.rawValue, isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
-        return CaseCommands(storePath: store, format: format, diagnostics: DiagnosticOutput(format: .human, useColor: useColor))
+        var c = CaseCommands(storePath: store, format: format, diagnostics: DiagnosticOutput(format: .human, useColor: useColor))
+        // Printed as each case is done (tick, verify --all), so that a killed command has shown what it committed.
+        c.progress = { piece in
+            emit(piece.stdout)
+            if !piece.stderr.isEmpty { FileHandle.standardError.write(Data(piece.stderr.utf8)) }
+        }
+        return c
     }
 }
 

@@ -3,15 +3,36 @@ import ArgumentParser
 struct CaseVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a case's hash chain and replay its log against the pinned definition.",
-        discussion: "Exits 1 and names the first event whose hash does not match when the log was edited.")
+        abstract: "Check cases' hash chains, replay their logs against the pinned definitions, and check a signed checkpoint.",
+        discussion: """
+            Checks every column the replay determines (snapshot, workflow, version, status, active states, \
+            times, next due, timers). --all verifies every case in one process, a line per case as it is done. \
+            --checkpoint FILE --public-key KEY.pub first checks the checkpoint's signature, then that no case \
+            lost or changed events up to it (without an id: every case). Exits 1 when anything fails.
+            """)
 
-    @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
-    var id: String
+    @Argument(help: ArgumentHelp("The case id (or --all).", valueName: "id"))
+    var id: String?
+
+    @Flag(help: "Verify every case in the store.")
+    var all = false
+
+    @Option(help: ArgumentHelp("A checkpoint written by `wfc case checkpoint`.", valueName: "file"))
+    var checkpoint: String?
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("The public key (KEY.pub) of the key that signed the checkpoint.", valueName: "file"))
+    var publicKey: String?
 
     @OptionGroup var options: CaseOptions
 
+    func validate() throws {
+        if id != nil && all { throw ValidationError("give a case id or --all, not both") }
+        if id == nil && !all && checkpoint == nil { throw ValidationError("give a case id, or --all to verify every case") }
+        if checkpoint != nil && publicKey == nil { throw ValidationError("--checkpoint needs --public-key: the public key of the key that signed it") }
+        if publicKey != nil && checkpoint == nil { throw ValidationError("--public-key is used with --checkpoint") }
+    }
+
     func run() throws {
-        try finish(options.commands.verify(id: id))
+        try finish(options.commands.verify(id: id, all: all, checkpoint: checkpoint, publicKey: publicKey))
     }
 }

@@ -5,7 +5,8 @@ import Testing
 /// read-only stores, store URLs, tick output as it commits, the role of a signature.
 @Suite struct CaseHardeningTests {
     let dir: URL
-    let workflow = CLI.packageRoot.appendingPathComponent("workflows/company-handover.yaml").path
+    // The frozen copy of the policy (Tests/WFCRuntimeTests/Fixtures): these tests need its flow, not the policy library's.
+    let workflow = CLI.packageRoot.appendingPathComponent("Tests/WFCRuntimeTests/Fixtures/company-handover.yaml").path
     var store: String { dir.appendingPathComponent("s/store.sqlite").path }
 
     init() throws {

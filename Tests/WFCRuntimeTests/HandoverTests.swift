@@ -98,7 +98,7 @@ import WFCIR
         #expect(r.kind == .requirementFailed)
         #expect(r.message.hasPrefix("交接清单上的每一项都必须移交完毕"))
         #expect(r.details == ["items[0] 客户资料 is not done", "items[1] 系统账号 is not done"])
-        #expect(r.span?.line == 87)
+        #expect(r.span?.line == 92)
         // Signing twice is refused too.
         #expect(try refused(Engine.fire(def, s, Event("sign", actor: "alice"), now: t0)).kind == .alreadySigned)
     }

@@ -36,7 +36,6 @@ struct ConditionTable {
     /// For each fact token, the fields it reads (to forget the fact when one of them changes).
     private(set) var tokenFields: [[Int]] = []
     private var tokens: [String: Int] = [:]
-    private var byKey: [String: [Int]] = [:]
     private let fieldIDs: [String: Int]
 
     init(_ ir: WorkflowIR) {
@@ -94,9 +93,7 @@ struct ConditionTable {
     }
 
     private mutating func add(key: String, text: String, fields: [Int], readsItem: Bool, trend: Condition.Trend, span: SpanIR) -> Int {
-        // The same text at the same place is one condition; the same text elsewhere shares the token.
-        let placeKey = key + "@" + String(span.start)
-        if let existing = byKey[placeKey]?.first { return existing }
+        // Each place is its own condition; the same text elsewhere shares the fact token.
         let token: Int
         if let t = tokens[key] {
             token = t
@@ -106,7 +103,6 @@ struct ConditionTable {
             tokenFields.append(fields.sorted())
         }
         conditions.append(Condition(token: token, text: text, fields: fields.sorted(), readsItem: readsItem, trend: trend, span: span))
-        byKey[placeKey] = [conditions.count - 1]
         return conditions.count - 1
     }
 

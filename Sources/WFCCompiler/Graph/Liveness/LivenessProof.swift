@@ -271,26 +271,22 @@ struct RegionRun {
             let s = nodeState[n]
             for (ei, exit) in ways.exits[s].enumerated() {
                 for (ai, alt) in exit.alternatives.enumerated() {
-                    for m in reachedNodes(n, ei, ai) {
-                    var kills = alt.writes
-                    if exit.kind == .then { kills = Array(Set(kills + ways.innerWrites[s])).sorted() }
+                    let reached = reachedNodes(n, ei, ai)
+                    if reached.isEmpty { continue }
+                    // Forget what the step may change, then add what it makes certain.
                     var out = f.filter { t in
                         let fields = ways.table.tokenFields[t]
-                        return !Liveness.intersects(fields, kills) && !Liveness.intersects(fields, concurrent)
+                        return !Liveness.intersects(fields, alt.writes) && (concurrent.isEmpty || !Liveness.intersects(fields, concurrent))
                     }
-                    for c in alt.guardConditions + alt.requirements {
-                        let cond = ways.table.conditions[c]
-                        guard cond.trend == .timeless || cond.trend == .eventuallyTrue else { continue }
-                        guard !Liveness.intersects(cond.fields, alt.sets), !Liveness.intersects(cond.fields, concurrent) else { continue }
-                        out.append(cond.token)
-                    }
-                    out = Array(Set(out)).sorted()
-                    let merged: [Int]
-                    merged = facts[m].map { Liveness.intersection($0, out) } ?? out
-                    if facts[m] != merged {
-                        facts[m] = merged
-                        if !queued[m] { queued[m] = true; work.append(m) }
-                    }
+                    var gens = alt.gens
+                    if !concurrent.isEmpty { gens = gens.filter { !Liveness.intersects(ways.table.tokenFields[$0], concurrent) } }
+                    if !gens.isEmpty { out = WaysOut.sortedUnique(out + gens) }
+                    for m in reached {
+                        let merged = facts[m].map { Liveness.intersection($0, out) } ?? out
+                        if facts[m] != merged {
+                            facts[m] = merged
+                            if !queued[m] { queued[m] = true; work.append(m) }
+                        }
                     }
                 }
             }

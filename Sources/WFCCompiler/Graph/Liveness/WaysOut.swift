@@ -16,6 +16,9 @@ struct WaysOut {
         var writes: [Int]
         /// Fields written by `set:` after the requirements were checked, sorted.
         var sets: [Int]
+        /// What a step through it makes certain: the fact tokens of its guard and requirements
+        /// that time cannot undo and its own `set:` does not change, sorted.
+        var gens: [Int] = []
         /// The target; nil with ``join`` (the region finishes) or for a bad reference.
         var target: Int?
         var join: Bool
@@ -86,31 +89,37 @@ struct WaysOut {
             var mine = Set<Int>(s.fills)
             var ownSelf = Set<Int>()
             // Events, in order of first appearance; each event's transitions are its alternatives.
-            var order: [String] = []
-            var byEvent: [String: [Alternative]] = [:]
+            // Events in order of first appearance (a state has a few: a list, not a dictionary).
+            var byEvent: [(name: String, alts: [Alternative], guards: [String])] = []
             for t in s.transitions {
                 let guardConditions = t.guardExpr.map { table.expression($0, aliases: names) } ?? []
-                let requirements = stateRequires + t.requires.flatMap { table.requirement($0, aliases: names, fieldName: fieldName) }
-                let fillable = Array(Set(s.fills + t.fills)).sorted()
-                let sets = Array(Set(t.assignments.map(\.field))).sorted()
-                let writes = Array(Set(fillable + sets)).sorted()
+                let requirements = t.requires.isEmpty ? stateRequires : stateRequires + t.requires.flatMap { table.requirement($0, aliases: names, fieldName: fieldName) }
+                let fillable = Self.sortedUnique(s.fills + t.fills)
+                let sets = Self.sortedUnique(t.assignments.map(\.field))
+                let writes = sets.isEmpty ? fillable : Self.sortedUnique(fillable + sets)
                 mine.formUnion(writes)
                 if t.target == s.id { ownSelf.formUnion(writes) }
-                if byEvent[t.event] == nil { order.append(t.event) }
-                byEvent[t.event, default: []].append(Alternative(
-                    guardConditions: guardConditions, requirements: requirements, fillable: fillable, writes: writes, sets: sets,
-                    target: t.target, join: t.join, label: t.event, span: t.span))
+                var alt = Alternative(guardConditions: guardConditions, requirements: requirements, fillable: fillable, writes: writes, sets: sets,
+                                      target: t.target, join: t.join, label: t.event, span: t.span)
+                alt.gens = Self.gens(alt, table)
+                if let i = byEvent.firstIndex(where: { $0.name == t.event }) {
+                    byEvent[i].alts.append(alt)
+                    if let g = t.guardExpr { byEvent[i].guards.append(g.source) }
+                } else {
+                    byEvent.append((t.event, [alt], t.guardExpr.map { [$0.source] } ?? []))
+                }
             }
-            for name in order {
-                let alts = byEvent[name] ?? []
-                let guards = s.transitions.filter { $0.event == name }.compactMap { $0.guardExpr?.source }
-                let exhaustive = guards.count < alts.count || ChoiceFallthrough.exhaustive(guards, ir)
+            for (name, alts, guards) in byEvent {
+                // One alternative: always picked when its guard holds. Several: the data picks
+                // among them, and always finds one when the guards cover every case.
+                let exhaustive = guards.count < alts.count || (alts.count > 1 && ChoiceFallthrough.exhaustive(guards, ir))
                 out.append(Exit(kind: .event(name), alternatives: alts, exhaustive: exhaustive))
             }
             if s.then != nil || s.thenJoin {
-                out.append(Exit(kind: .then, alternatives: [Alternative(
-                    guardConditions: [], requirements: stateRequires, fillable: [], writes: [], sets: [],
-                    target: s.then, join: s.thenJoin, label: "then", span: s.span)], exhaustive: true))
+                var alt = Alternative(guardConditions: [], requirements: stateRequires, fillable: [], writes: [], sets: [],
+                                      target: s.then, join: s.thenJoin, label: "then", span: s.span)
+                alt.gens = Self.gens(alt, table)
+                out.append(Exit(kind: .then, alternatives: [alt], exhaustive: true))
             }
             if let due = s.due, let target = due.target {
                 out.append(Exit(kind: .overdue, alternatives: [Alternative(
@@ -119,8 +128,10 @@ struct WaysOut {
             }
             if s.kind == .choice {
                 var arms = s.choice.map { arm in
-                    Alternative(guardConditions: table.expression(arm.condition, aliases: names), requirements: [], fillable: [], writes: [], sets: [],
-                                target: arm.target, join: arm.target == nil, label: "choice", span: arm.span)
+                    var alt = Alternative(guardConditions: table.expression(arm.condition, aliases: names), requirements: [], fillable: [], writes: [], sets: [],
+                                          target: arm.target, join: arm.target == nil, label: "choice", span: arm.span)
+                    alt.gens = Self.gens(alt, table)
+                    return alt
                 }
                 if let o = s.otherwise {
                     arms.append(Alternative(guardConditions: [], requirements: [], fillable: [], writes: [], sets: [],
@@ -163,6 +174,12 @@ struct WaysOut {
             concurrent[r.id] = w.sorted()
         }
         self.exits = exits
+        // A composite's `then` forgets what its branches may have changed.
+        for s in ir.states where !innerWrites[s.id].isEmpty {
+            for (e, exit) in exits[s.id].enumerated() where exit.kind == .then {
+                self.exits[s.id][e].alternatives[0].writes = Self.sortedUnique(exit.alternatives[0].writes + innerWrites[s.id])
+            }
+        }
         firstAlternative = exits.map { es in
             var next = 0
             return es.map { e in defer { next += e.alternatives.count }; return next }
@@ -172,5 +189,29 @@ struct WaysOut {
         self.concurrentWrites = concurrent
         self.innerWrites = innerWrites
         self.aliases = aliases
+    }
+
+    /// The distinct elements, ascending (small lists: sort and drop repeats, no set).
+    static func sortedUnique(_ xs: [Int]) -> [Int] {
+        if xs.count < 2 { return xs }
+        var out = xs.sorted()
+        var w = 1
+        for i in 1..<out.count where out[i] != out[w - 1] {
+            out[w] = out[i]
+            w += 1
+        }
+        out.removeLast(out.count - w)
+        return out
+    }
+
+    /// The facts a step through `alt` makes certain (see ``Alternative/gens``).
+    static func gens(_ alt: Alternative, _ table: ConditionTable) -> [Int] {
+        var out: [Int] = []
+        for c in alt.guardConditions + alt.requirements {
+            let cond = table.conditions[c]
+            guard cond.trend == .timeless || cond.trend == .eventuallyTrue, !Liveness.intersects(cond.fields, alt.sets) else { continue }
+            out.append(cond.token)
+        }
+        return sortedUnique(out)
     }
 }

@@ -320,52 +320,65 @@ struct RegionRun {
 
     /// The moves a node has (each a list of outcomes that the data may choose among), and
     /// for each exit that gives none, why. `stalled` marks automatic nodes that cannot move.
-    func moves(_ n: Int, stalled: [Bool]) -> (moves: [[Outcome]], blocks: [(exit: Int, alt: Int, Block)]) {
+    func moves(_ n: Int, stalled: [Bool], explain: Bool = false) -> (moves: [[Outcome]], blocks: [(exit: Int, alt: Int, Block)]) {
         let s = nodeState[n]
         var moves: [[Outcome]] = []
         var blocks: [(exit: Int, alt: Int, Block)] = []
-        for (ei, exit) in ways.exits[s].enumerated() {
-            let row = (0..<exit.alternatives.count).map { outcome(n, ei, $0) }
-            // Why each alternative cannot be taken (guards apart), or nil.
-            func blocked(_ ai: Int, guards: Bool) -> [Block] {
+        let exits = ways.exits[s]
+        for ei in exits.indices {
+            let exit = exits[ei]
+            let timer = exit.kind == .overdue || (exit.kind == .then && ir.states[s].kind == .wait)
+            // Whether an alternative can be taken (its guard too, or not); checked in place.
+            func open(_ ai: Int, guards: Bool) -> Bool {
                 let alt = exit.alternatives[ai]
-                var why: [Block] = []
-                let conds = (guards ? alt.guardConditions : []) + alt.requirements
-                for c in conds where !holds(c, alt, at: n) { why.append(.condition(c)) }
-                switch row[ai] {
-                case .refused(let b): why.append(.rounds(b))
-                case .node(let m) where stalled[m] && !(exit.kind == .overdue || (exit.kind == .then && ir.states[s].kind == .wait)): why.append(.automatic(m))
+                switch outcome(n, ei, ai) {
+                case .refused: return false
+                case .node(let m) where stalled[m] && !timer: return false
                 default: break
                 }
-                return why
+                if guards { for c in alt.guardConditions where !holds(c, alt, at: n) { return false } }
+                for c in alt.requirements where !holds(c, alt, at: n) { return false }
+                return true
             }
-            var produced = false
+            // Why it cannot (for the report only).
+            func why(_ ai: Int, guards: Bool) -> [Block] {
+                let alt = exit.alternatives[ai]
+                var out: [Block] = []
+                for c in (guards ? alt.guardConditions : []) + alt.requirements where !holds(c, alt, at: n) { out.append(.condition(c)) }
+                switch outcome(n, ei, ai) {
+                case .refused(let b): out.append(.rounds(b))
+                case .node(let m) where stalled[m] && !timer: out.append(.automatic(m))
+                default: break
+                }
+                return out
+            }
+            func all() -> [Outcome] { (0..<exit.alternatives.count).map { outcome(n, ei, $0) } }
             switch exit.kind {
             case .event:
-                for ai in exit.alternatives.indices where blocked(ai, guards: true).isEmpty {
-                    moves.append([row[ai]])
+                var produced = false
+                for ai in exit.alternatives.indices where open(ai, guards: true) {
+                    moves.append([outcome(n, ei, ai)])
                     produced = true
                 }
-                if exit.exhaustive, exit.alternatives.indices.allSatisfy({ blocked($0, guards: false).isEmpty }) {
-                    moves.append(row)
+                // The data picks among guarded alternatives that cover every case.
+                if exit.alternatives.count > 1, exit.exhaustive, exit.alternatives.indices.allSatisfy({ open($0, guards: false) }) {
+                    moves.append(all())
                     produced = true
                 }
-                if !produced {
+                if !produced && explain {
                     for ai in exit.alternatives.indices {
-                        for b in blocked(ai, guards: true) { blocks.append((ei, ai, b)) }
+                        for b in why(ai, guards: true) { blocks.append((ei, ai, b)) }
                     }
                 }
             case .then, .overdue:
-                let why = blocked(0, guards: false)
-                if why.isEmpty { moves.append(row) } else { blocks += why.map { (ei, 0, $0) } }
+                if open(0, guards: false) { moves.append([outcome(n, ei, 0)]) } else if explain { blocks += why(0, guards: false).map { (ei, 0, $0) } }
             case .choice:
                 // The arms cover every case (WFC5008 checks that); the data picks one.
-                var why: [(Int, Block)] = []
-                for ai in row.indices {
-                    if case .refused(let b) = row[ai] { why.append((ai, .rounds(b))) }
-                    if case .node(let m) = row[ai], stalled[m] { why.append((ai, .automatic(m))) }
+                if exit.alternatives.indices.allSatisfy({ open($0, guards: false) }) {
+                    moves.append(all())
+                } else if explain {
+                    for ai in exit.alternatives.indices { blocks += why(ai, guards: false).map { (ei, ai, $0) } }
                 }
-                if why.isEmpty { moves.append(row) } else { blocks += why.map { (ei, $0.0, $0.1) } }
             }
         }
         return (moves, blocks)
@@ -471,7 +484,7 @@ struct RegionRun {
             for n in comp.sorted() {
                 let s = nodeState[n]
                 if isAutomatic(s) && !byTimer[n] { continue } // the step into it is refused instead
-                let blocks = moves(n, stalled: stalled).blocks
+                let blocks = moves(n, stalled: stalled, explain: true).blocks
                 guard !blocks.isEmpty else { continue }
                 diagnose(n, blocks, prefix: prefix, reported: &reported, &d)
                 break

@@ -92,7 +92,7 @@ public struct CheckRunner: Sendable {
             let path = paths[i]
             let report: FileReport
             do throws(CommandFailure) {
-                let file = try FileDiscovery.read(path)
+                let file = try FileDiscovery.read(path, maxBytes: loader.limits.maxFileBytes)
                 let out = checkWithSources(file)
                 // Sources are kept only to show diagnostics: a clean file's bytes are freed
                 // now, not held until every file is checked.
@@ -145,14 +145,19 @@ struct CannotReadFile: DiagnosticMessage {
 
 /// Descriptors of the driver's own diagnostics.
 public enum DriverDiagnostics {
-    public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor]
+    public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor, UnknownStateFilter.descriptor]
 }
 
 extension CheckRunner {
     /// The runner `wfc check` uses: the loader and every checking phase.
     public static func standard(limits: YAMLLimits = YAMLLimits()) -> CheckRunner {
-        let loader = YAMLLoader(limits: limits)
-        var compiler = WorkflowCompiler(loader: loader)
+        standard(InputSettings(limits: limits))
+    }
+
+    /// The runner `wfc check` uses, with the command's limits and root.
+    public static func standard(_ input: InputSettings) -> CheckRunner {
+        let loader = input.loader
+        var compiler = input.compiler
         // The IR is only checked, never written or run.
         compiler.seal = false
         compiler.irLineColumns = false

@@ -26,7 +26,15 @@ public enum IRCoding {
         return copy
     }
 
-    /// Pretty, still deterministic, JSON for `wfc compile`.
+    /// Compact deterministic JSON with the hash, as `wfc compile` writes by default: the
+    /// canonical form plus `contentHash`.
+    public static func compact(_ ir: WorkflowIR) throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try e.encode(ir)
+    }
+
+    /// Pretty, still deterministic, JSON for `wfc compile --pretty`.
     public static func pretty(_ ir: WorkflowIR) throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -21,27 +21,16 @@ struct Check: ParsableCommand {
     @Flag(help: "Treat warnings as errors (exit 1 when there are any).")
     var strict = false
 
-    @Option(help: "Largest file accepted, in bytes.")
-    var maxFileBytes = YAMLLimits.defaultMaxFileBytes
-
-    @Option(help: "Deepest nesting of lists and mappings.")
-    var maxDepth = YAMLLimits.defaultMaxDepth
-
-    @Option(help: "Nodes that YAML aliases may add in total.")
-    var maxAliasNodes = YAMLLimits.defaultMaxAliasNodes
+    @OptionGroup var input: InputOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or directory, e.g. `wfc check workflows`") }
-        if maxFileBytes < 1 || maxDepth < 1 || maxAliasNodes < 0 {
-            throw ValidationError("limits must be positive")
-        }
     }
 
     func run() throws {
         BatchMemory.keepFreedMemory()
-        let files = try FileDiscovery.expand(paths)
-        let runner = CheckRunner.standard(limits: YAMLLimits(
-            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes))
+        let files = try FileDiscovery.expand(paths, root: input.root)
+        let runner = CheckRunner.standard(input.settings)
         let report = runner.check(paths: files)
         let out = output.output
         let diagnostics = report.diagnostics

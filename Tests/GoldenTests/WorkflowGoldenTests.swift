@@ -12,7 +12,7 @@ import WFCYAML
         var r = CheckRunner.standard()
         let root = Golden.root.path
         r.phases = [CompilePhase(compiler: WorkflowCompiler(readFile: { path in
-            FileManager.default.contents(atPath: root + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+            FileManager.default.contents(atPath: root + "/" + path).map { .success(SourceFile(path: path, bytes: Array($0))) } ?? .failure(.notFound)
         }))]
         return r
     }()
@@ -36,7 +36,7 @@ import WFCYAML
         for input in Golden.inputs("workflow/valid") {
             let file = try Golden.source(input)
             let result = WorkflowCompiler(readFile: { path in
-                FileManager.default.contents(atPath: Golden.root.path + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+                FileManager.default.contents(atPath: Golden.root.path + "/" + path).map { .success(SourceFile(path: path, bytes: Array($0))) } ?? .failure(.notFound)
             }).compile(file)
             let ir = try #require(result.ir, "\(input.lastPathComponent)")
             // The hash is of the canonical form and survives a round trip.

@@ -29,10 +29,13 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         BatchMemory.keepFreedMemory()
-        let result = try Compilation.compile(file, input.settings)
+        // Sealed here, so that the canonical form is encoded once for hash and output.
+        let result = try Compilation.compile(file, input.settings, seal: false)
         try Compilation.report(result, diagnostics.output)
         guard let ir = result.ir else { throw CommandFailure(.diagnostics, "") }
-        let data = try (pretty ? IRCoding.pretty(ir) : IRCoding.compact(ir)) + Data("\n".utf8)
+        let sealed = try IRCoding.sealedCompact(ir)
+        var data = try pretty ? IRCoding.pretty(sealed.ir) : sealed.json
+        data.append(UInt8(ascii: "\n"))
         if let output {
             do {
                 try data.write(to: URL(fileURLWithPath: output))
@@ -42,6 +45,8 @@ struct Compile: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(data)
         }
+        // As `wfc check`: freeing the syntax tree and the IR one by one would only delay the exit.
+        Foundation.exit(ExitStatus.clean.rawValue)
     }
 }
 
@@ -75,10 +80,13 @@ extension GraphRenderer.Format: ExpressibleByArgument {}
 
 /// Shared by the commands that compile one file.
 enum Compilation {
-    static func compile(_ path: String, _ input: InputSettings) throws -> CompileResult {
+    /// `seal: false` leaves the content hash to the caller.
+    static func compile(_ path: String, _ input: InputSettings, seal: Bool = true) throws -> CompileResult {
         if FileDiscovery.isDirectory(path) { throw CommandFailure(.usage, "\(path) is a directory; give one workflow file") }
         let file = try input.read(path)
-        return input.compiler.compile(file)
+        var compiler = input.compiler
+        compiler.seal = seal
+        return compiler.compile(file)
     }
 
     /// Prints the diagnostics (to stderr when stdout carries the product).

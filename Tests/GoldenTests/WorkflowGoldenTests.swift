@@ -44,6 +44,17 @@ import WFCYAML
             let loaded = try IRCoding.load(data)
             #expect(loaded == ir)
             #expect(ir.contentHash?.hasPrefix("sha256:") == true)
+            // `wfc compile`'s compact output (the canonical bytes with the hash put in) is
+            // exactly what the encoder writes for the sealed IR, and seals to the same hash.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let direct = try encoder.encode(ir)
+            #expect(try IRCoding.compact(ir) == direct)
+            var unsealed = ir
+            unsealed.contentHash = nil
+            let once = try IRCoding.sealedCompact(unsealed)
+            #expect(once.json == direct && once.ir == ir)
+            #expect(try IRCoding.load(once.json) == ir)
         }
     }
 }

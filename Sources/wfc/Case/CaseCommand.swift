@@ -20,8 +20,9 @@ struct Case: ParsableCommand {
                  diagnostics in the workflow or case file, a case id that exists
                  (WFC7002), or a conflict with another writer or a busy store
                  (WFC7003, WFC7004: nothing recorded; run the command again)
-              2  usage error: bad option, argument or time, an unknown case id
-                 (WFC7001), or a case id or key the store rejects (WFC7007)
+              2  usage error: bad option, argument or time, a missing file (the
+                 workflow or --data), an unknown case id (WFC7001), a case id or
+                 key the store rejects (WFC7007), or an unknown --state (WFC0003)
               3  the store could not be opened, read or written (WFC7006),
                  or is corrupt (WFC7005)
             """,

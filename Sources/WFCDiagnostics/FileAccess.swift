@@ -55,27 +55,28 @@ public enum FileAccess {
         }
     }
 
-    /// The bytes of `fd` up to `maxBytes`. A regular file over the limit is not read at all;
-    /// anything else (or a regular file that claims size 0, as /proc files do) is read in
-    /// chunks until it ends or passes the limit, so memory stays within `maxBytes + 1`.
+    /// The bytes of `fd` up to `maxBytes`. A regular file over the limit is not read at all,
+    /// one within it is read straight into its bytes; anything else (or a regular file that
+    /// claims size 0, as /proc files do) is read in chunks until it ends or passes the limit,
+    /// so memory stays within `maxBytes + 1`.
     private static func readBounded(_ fd: Int32, regularSize: Int?, maxBytes: Int) -> Result<(bytes: [UInt8], over: SizeOverLimit?), Problem> {
         let limit = max(maxBytes, 0)
-        if let size = regularSize, size > limit {
-            return .success(([], SizeOverLimit(size: size, limit: limit)))
+        if let size = regularSize, size > 0 {
+            if size > limit { return .success(([], SizeOverLimit(size: size, limit: limit))) }
+            var failed = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                let n = readFully(fd, into: UnsafeMutableRawBufferPointer(buffer))
+                failed = n < 0
+                count = max(n, 0)
+            }
+            return failed ? .failure(.unreadable(String(cString: strerror(errno)))) : .success((bytes, nil))
         }
         let cap = limit == Int.max ? limit : limit + 1
         var bytes: [UInt8] = []
-        if let size = regularSize, size > 0 { bytes.reserveCapacity(min(size + 1, cap)) }
         var chunk = [UInt8](repeating: 0, count: min(65536, cap))
         while bytes.count < cap {
             let want = min(chunk.count, cap - bytes.count)
-            let n = chunk.withUnsafeMutableBytes { buf -> Int in
-                while true {
-                    let n = Foundation.read(fd, buf.baseAddress, want)
-                    if n < 0 && errno == EINTR { continue }
-                    return n
-                }
-            }
+            let n = chunk.withUnsafeMutableBytes { readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want])) }
             if n < 0 {
                 // A non-blocking descriptor with nothing yet: not a file we wait for.
                 if errno == EAGAIN { break }
@@ -92,6 +93,23 @@ public enum FileAccess {
             return .success(([], SizeOverLimit(size: nil, limit: limit)))
         }
         return .success((bytes, nil))
+    }
+
+    /// Reads into `buffer` until it is full or the input ends; the number of bytes read, or
+    /// -1 on a read error (errno is set).
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var got = 0
+        while got < buffer.count {
+            let n = Foundation.read(fd, base + got, buffer.count - got)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return got > 0 ? got : -1
+            }
+            if n == 0 { break }
+            got += n
+        }
+        return got
     }
 
     // MARK: Roots

@@ -1,19 +1,30 @@
-import subprocess, time, statistics, sys, os
-W = sys.argv[1]
-runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+#!/usr/bin/env python3
+"""`wfc compile` against `wfc check` on the big generated workflows (BENCHMARKS.md).
+
+Usage: compile-vs-check.py WFC WFC_BENCH [RUNS]; WFC_BENCH writes the files (`big-file N`).
+Each command runs RUNS times (default 5) in a fresh process; medians of wall time."""
+import os, statistics, subprocess, sys, tempfile, time
+
+wfc, bench = sys.argv[1], sys.argv[2]
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+tmp = tempfile.mkdtemp(prefix="wfc-compile-bench-")
 for n in [10000, 100000]:
-    f = f"/tmp/wfcbig/big-{n}.yaml"
+    f = os.path.join(tmp, f"big-{n}.yaml")
+    with open(f, "wb") as out:
+        subprocess.run([bench, "big-file", str(n)], stdout=out, check=True)
+    compact, pretty = os.path.join(tmp, "out.json"), os.path.join(tmp, "out-pretty.json")
+    limit = ["--max-file-bytes", "67108864"]
     res = {}
-    for name, args in [("check", [W, "check", "--max-file-bytes", "67108864", f]),
-                       ("compile", [W, "compile", "--max-file-bytes", "67108864", f, "-o", "/tmp/wfcbig/out.json"]),
-                       ("compile --pretty", [W, "compile", "--pretty", "--max-file-bytes", "67108864", f, "-o", "/tmp/wfcbig/out-pretty.json"])]:
+    for name, args in [("check", [wfc, "check", *limit, f]),
+                       ("compile", [wfc, "compile", *limit, f, "-o", compact]),
+                       ("pretty", [wfc, "compile", "--pretty", *limit, f, "-o", pretty])]:
         ts = []
         for _ in range(runs):
             t = time.perf_counter()
-            r = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
             ts.append(time.perf_counter() - t)
-            assert r.returncode == 0, (args, r.returncode)
         res[name] = statistics.median(ts)
-    size = os.path.getsize("/tmp/wfcbig/out.json"); psize = os.path.getsize("/tmp/wfcbig/out-pretty.json")
-    print(f"{n} states ({os.path.getsize(f)/1e6:.1f} MB): check {res['check']*1000:.0f} ms, compile {res['compile']*1000:.0f} ms ({res['compile']/res['check']:.2f}x), "
-          f"compile --pretty {res['compile --pretty']*1000:.0f} ms ({res['compile --pretty']/res['check']:.2f}x); IR {size/n:.0f} B/state compact, {psize/n:.0f} B/state pretty")
+    print(f"{n} states ({os.path.getsize(f) / 1e6:.1f} MB): check {res['check'] * 1000:.0f} ms, "
+          f"compile {res['compile'] * 1000:.0f} ms ({res['compile'] / res['check']:.2f}x), "
+          f"compile --pretty {res['pretty'] * 1000:.0f} ms ({res['pretty'] / res['check']:.2f}x); "
+          f"IR {os.path.getsize(compact) / n:.0f} B/state compact, {os.path.getsize(pretty) / n:.0f} B/state pretty")

@@ -30,6 +30,7 @@ import WFCYAML
         "WFC0001": "needs an unreadable file; CheckRunnerTests.unreadableFile",
         "WFC1008": "needs an 8 MiB file; CLITests.fileSizeLimit uses --max-file-bytes",
         "WFC6006": "needs a snapshot pinned to another definition; HandoverTests.definitionMismatchIsRefused",
+        "WFC3016": "needs a directory or device on disk as an import; InputHardeningTests.importsOutsideTheRootAreRefusedAndNothingIsEchoedInAnyFormat",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

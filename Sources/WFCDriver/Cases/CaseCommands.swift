@@ -92,9 +92,10 @@ public struct CaseCommands: Sendable {
     }
 
     /// For a `--now` without a UTC offset: a line saying which time it was read as, and in
-    /// which time zone (`zone` says why that one); empty when the text has an offset.
+    /// which time zone (`zone` says why that one); empty when the text has an offset, and
+    /// with `--format json`, whose stderr carries only JSON Lines.
     func timeNote(_ text: String, _ at: Date, _ timeZone: TimeZone, zone: String) -> String {
-        guard !ClockText.hasOffset(text) else { return "" }
+        guard !ClockText.hasOffset(text), format == .human else { return "" }
         return "wfc: note: --now `\(text)` has no UTC offset: read as \(ClockText.format(at, timeZone: timeZone)) (\(timeZone.identifier), \(zone))\n"
     }
 

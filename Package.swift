@@ -42,7 +42,7 @@ let package = Package(
         // Executes compiled workflows; depends on the IR, never on YAML.
         .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar"]),
         // Working days: weekends, statutory holidays and make-up working days.
-        .target(name: "WFCCalendar", dependencies: ["WFCIR"], swiftSettings: crossModule),
+        .target(name: "WFCCalendar", dependencies: ["WFCIR", "WFCDiagnostics"], swiftSettings: crossModule),
         // The durable case store (SQLite via GRDB): pinned definitions, snapshots, a hash-chained audit log.
         .target(
             name: "WFCStore",

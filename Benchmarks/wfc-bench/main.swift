@@ -8,6 +8,7 @@ import WFCYAML
 
 // Release-built benchmarks: `swift run -c release wfc-bench [yaml|check] [--files N] [--runs N]`.
 // `check --keep DIR` writes the corpus to DIR and leaves it there (for profiling `wfc check DIR`).
+// `big-file N` prints the generated N-state workflow of the `big` suite (to time `wfc` on it).
 // Every figure is printed next to a baseline measured in the same run.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -287,3 +288,8 @@ if suites.first == "big-one", arguments.count > 1, let count = Int(arguments[1])
     }
 }
 
+
+if suites.first == "big-file", arguments.count > 1, let count = Int(arguments[1]) {
+    // The same workflow the `big` suite compiles, for timing the `wfc` binary on it.
+    FileHandle.standardOutput.write(Data(Corpus.big(count).utf8))
+}

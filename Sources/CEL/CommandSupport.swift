@@ -170,6 +170,9 @@ public enum CELExprTool {
         public var value: String?
         /// The evaluation error, if any.
         public var evaluationError: CELEvalError?
+        /// Set when the expression was type-checked only: it needs this variable, which is
+        /// declared but was given no value.
+        public var unevaluatedVariable: String?
     }
 
     /// Parses `name=type` declarations (e.g. `days=int`, `tags=list(string)`).
@@ -206,6 +209,14 @@ public enum CELExprTool {
         do {
             let v = try program.evaluate(vars)
             return Output(type: program.type.description, value: CELFormat.render(v), evaluationError: nil)
+        } catch where error.kind == .unknownVariable {
+            // Declared without a value: the type is the answer, not a failure.
+            let name = error.span.flatMap { span -> String? in
+                let u = Array(expression.utf8)
+                guard span.start >= 0, span.start < span.end, span.end <= u.count else { return nil }
+                return String(decoding: u[span.start..<span.end], as: UTF8.self)
+            }
+            return Output(type: program.type.description, value: nil, evaluationError: nil, unevaluatedVariable: name ?? "")
         } catch {
             return Output(type: program.type.description, value: nil, evaluationError: error)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import WFCDiagnostics
 import WFCIR
 
 /// Why a calendar named by a workflow could not be used.
@@ -39,7 +40,11 @@ public struct CalendarLookup: Sendable {
     /// The folder, under the repository root, that holds the company calendars.
     public static let folder = "calendars"
 
-    public init() {}
+    /// `--root`: the folder calendar files must stay inside; nil: the repository holding the
+    /// workflow (the same root as imports, ``FileAccess/root(for:explicit:)``).
+    public var root: String?
+
+    public init(root: String? = nil) { self.root = root }
 
     /// The calendar `id` as seen from the workflow at `workflowPath`, with a provisional year
     /// from the law added when `provisional` is true (the workflow opted in) or the calendar
@@ -54,26 +59,18 @@ public struct CalendarLookup: Sendable {
             Self.cache.put("builtin:" + id, Data(), cal)
             return .success(cal)
         } else {
-            let root = Self.repositoryRoot(startingAt: Self.directory(of: workflowPath))
-            found = Self.load(id, root: root, visiting: [])
+            found = Self.load(id, root: Self.root(for: workflowPath, explicit: root), visiting: [])
         }
         return found.map { provisional ? $0.withProvisionalYear() : $0 }
     }
 
-    /// The nearest folder at or above `directory` that holds `.git` or `.wfc.yaml`, as an
-    /// absolute standardized path; nil when there is none.
-    ///
-    /// Calendar lookup's own repository-root finder; the import-confinement work adds one for
-    /// `import:` with the same rule, and the two are meant to become one.
-    public static func repositoryRoot(startingAt directory: String) -> String? {
-        let fm = FileManager.default
-        var dir = URL(fileURLWithPath: directory.isEmpty ? fm.currentDirectoryPath : directory).standardizedFileURL.path
-        while true {
-            if fm.fileExists(atPath: dir + "/.git") || fm.fileExists(atPath: dir + "/.wfc.yaml") { return dir }
-            let parent = (dir as NSString).deletingLastPathComponent
-            if parent == dir || parent.isEmpty { return nil }
-            dir = parent
-        }
+    /// The root calendar files of the workflow at `workflowPath` must stay inside: `explicit`
+    /// (`--root`), else its repository (found upwards by `.git` or `.wfc.yaml`); nil outside a
+    /// repository, where there are no company calendars.
+    public static func root(for workflowPath: String, explicit: String?) -> String? {
+        if let explicit { return FileAccess.root(for: directory(of: workflowPath), explicit: explicit) }
+        let dir = directory(of: workflowPath)
+        return FileAccess.repositoryRoot(containing: dir.isEmpty ? "." : dir)
     }
 
     /// The folder part of `path` ("" for a bare file name, or for standard input's "-").
@@ -127,27 +124,22 @@ public struct CalendarLookup: Sendable {
 
     private enum Read { case missing, refused(String), read(Data) }
 
-    /// Reads `path` only if it is a regular file whose real location is inside `root`.
+    /// Reads `path` only if it is a regular file whose real location is inside `root`, under
+    /// the size limit (through ``FileAccess``, as every input).
     private static func readConfined(_ path: String, root: String) -> Read {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: path) || (try? fm.destinationOfSymbolicLink(atPath: path)) != nil else { return .missing }
-        let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        guard real.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/") else {
+        guard FileAccess.realPath(path) != nil || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil else { return .missing }
+        guard FileAccess.resolvesInside(path, root: FileAccess.realPath(root) ?? root) else {
             return .refused("it leads outside the repository (\(root))")
         }
-        guard let attributes = try? fm.attributesOfItem(atPath: real), let type = attributes[.type] as? FileAttributeType else {
-            return .refused("it cannot be examined (a symlink to nothing, or no permission)")
+        switch FileAccess.read(path, maxBytes: maxFileBytes, regularOnly: true) {
+        case .success(let file):
+            if file.overLimit != nil { return .refused("it is larger than \(maxFileBytes) bytes") }
+            return .read(Data(file.bytes))
+        case .failure(.notFound): return .missing
+        case .failure(.notRegularFile(let kind)): return .refused("it is not a regular file (\(kind))")
+        case .failure(.outsideRoot): return .refused("it leads outside the repository (\(root))")
+        case .failure(.unreadable(let why)): return .refused("it cannot be read: \(why)")
         }
-        guard type == .typeRegular else { return .refused("it is not a regular file") }
-        let size = (attributes[.size] as? UInt64).map(Int.init(clamping:)) ?? (attributes[.size] as? Int) ?? (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maxFileBytes else { return .refused("it is \(size) bytes; the limit is \(maxFileBytes)") }
-        guard let handle = FileHandle(forReadingAtPath: real) else { return .refused("it cannot be opened") }
-        defer { try? handle.close() }
-        // Read at most one byte past the limit: a file that grew since stat is still refused.
-        guard let data = try? handle.read(upToCount: maxFileBytes + 1) ?? Data() else { return .refused("it cannot be read") }
-        guard data.count <= maxFileBytes else { return .refused("it is larger than \(maxFileBytes) bytes") }
-        return .read(data)
     }
 }
 

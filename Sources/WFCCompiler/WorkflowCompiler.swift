@@ -52,21 +52,29 @@ public struct WorkflowCompiler: Sendable {
     /// Whether to report states and rules that cite no clause and declare no assumption
     /// (WFC5040): `wfc check --strict` turns it on.
     public var traceability = false
-    /// Reads an imported file; nil when it cannot be read.
-    public var readFile: @Sendable (String) -> SourceFile?
     /// Finds the calendar a workflow names (built in, or the repository's calendars/ID.json).
     public var calendars = CalendarLookup()
     /// When set, a warning (WFC3021) is reported for a calendar whose data ends within 60 days
     /// of this instant. `wfc check` sets it to the current time; nil reports nothing.
     public var calendarWarningsAsOf: Date?
+    /// Reads imported files from disk, inside the root.
+    public var imports: ImportReader
+    /// Replaces the disk for imports (tests read them from memory): given the import's path
+    /// joined to the workflow's folder. Absolute paths are refused before it is asked.
+    public var readFile: (@Sendable (String) -> Result<SourceFile, ImportProblem>)?
 
-    public init(loader: YAMLLoader = YAMLLoader(), readFile: @escaping @Sendable (String) -> SourceFile? = WorkflowCompiler.readFromDisk) {
+    /// A compiler whose imports stay inside `root` (nil: the workflow's repository) and are
+    /// read under the loader's size limit.
+    public init(loader: YAMLLoader = YAMLLoader(), root: String? = nil) {
         self.loader = loader
-        self.readFile = readFile
+        self.imports = ImportReader(root: root, maxBytes: loader.limits.maxFileBytes)
+        self.calendars = CalendarLookup(root: root)
     }
 
-    public static let readFromDisk: @Sendable (String) -> SourceFile? = { path in
-        FileManager.default.contents(atPath: path).map { SourceFile(path: path, bytes: Array($0)) }
+    /// A compiler that reads imports with `readFile` instead of the disk.
+    public init(loader: YAMLLoader = YAMLLoader(), readFile: @escaping @Sendable (String) -> Result<SourceFile, ImportProblem>) {
+        self.init(loader: loader)
+        self.readFile = readFile
     }
 
     /// Every descriptor of the compiler's diagnostics.
@@ -77,8 +85,8 @@ public struct WorkflowCompiler: Sendable {
         UnknownRole.descriptor, DuplicateName.descriptor, UnknownField.descriptor, DefaultTypeMismatch.descriptor,
         UnknownType.descriptor, EnumDefaultNotMember.descriptor, CalendarRequired.descriptor, UnknownCalendar.descriptor,
         UnknownFragment.descriptor, TargetOutsideRegion.descriptor, NotAChecklist.descriptor, JoinOutsideRegion.descriptor,
-        ReservedField.descriptor, ImportNotFound.descriptor, EmptyAssumption.descriptor, UnboundedWithoutReason.descriptor,
-        UntracedRule.descriptor,
+        ReservedField.descriptor, ImportNotFound.descriptor, ImportOutsideRoot.descriptor, ImportNotAFile.descriptor,
+        ImportNotAFragment.descriptor, EmptyAssumption.descriptor, UnboundedWithoutReason.descriptor, UntracedRule.descriptor,
     ] + CalendarPhase.descriptors + ExpressionDiagnostics.all + GraphChecks.descriptors
 
     /// Compiles a file read from disk or standard input.
@@ -102,20 +110,41 @@ public struct WorkflowCompiler: Sendable {
             _ = FragmentSyntax.parse(root, file: loaded.file.sourcePath, &result.diagnostics)
             return result
         }
-        // Imports: fragment files relative to this file.
+        // Imports: fragment files relative to this file, inside the root.
         var fragments: [String: FragmentSyntax] = [:]
         if let imports = root["import"] {
             var d: [Diagnostic] = []
+            var importRoot: String?
             for imp in MappingReader.stringList(imports, what: "`import`", file: loaded.file.sourcePath, &d) {
                 let target = Self.resolve(imp.value, relativeTo: path)
-                guard let file = readFile(target) else {
-                    d.append(Diagnostic(ImportNotFound(path: imp.value), at: imp.span, label: "cannot read \(target)"))
+                let read: Result<SourceFile, ImportProblem>
+                if imp.value.hasPrefix("/") {
+                    read = .failure(.absolute)
+                } else if let readFile {
+                    read = readFile(target)
+                } else {
+                    let r = importRoot ?? self.imports.root(for: path)
+                    importRoot = r
+                    read = self.imports.read(imp.value, displayPath: target, workflowPath: path, root: r)
+                }
+                let file: SourceFile
+                switch read {
+                case .success(let f): file = f
+                case .failure(let problem):
+                    d.append(problem.diagnostic(importPath: imp.value, target: target, at: imp.span))
                     continue
                 }
                 let fl = loader.load(file)
+                // Only a fragment's own problems are shown: of any other file nothing is
+                // echoed (no line, no key), whatever it holds.
+                guard let froot = fl.root, FragmentSyntax.isFragment(froot) else {
+                    d.append(Diagnostic(ImportNotAFragment(path: imp.value), at: imp.span,
+                                        label: file.overLimit != nil ? "over the size limit" : fl.root == nil ? "not a YAML fragment" : "no `fragment:` key",
+                                        help: "a fragment file is a mapping with `fragment: ID` and `state:`; check it on its own with `wfc check \(target)`"))
+                    continue
+                }
                 result.sources.append(file)
                 d += fl.diagnostics
-                guard let froot = fl.root else { continue }
                 if let f = FragmentSyntax.parse(froot, file: file.sourcePath, &d) {
                     if let other = fragments[f.id.value] {
                         d.append(Diagnostic(DuplicateName(kind: "fragment", name: f.id.value), at: f.id.span, secondary: [Label(other.id.span, "first defined here")]))
@@ -164,14 +193,4 @@ public struct WorkflowCompiler: Sendable {
         let dir = PathText.directory(file)
         return dir.isEmpty ? path : (dir as NSString).appendingPathComponent(path)
     }
-}
-
-struct ImportNotFound: DiagnosticMessage {
-    static let descriptor = DiagnosticDescriptor(
-        code: "WFC3014", name: "import-not-found", summary: "An imported fragment file cannot be read.",
-        explanation: "Paths under `import:` are relative to the workflow file. The file must exist and be a fragment (`fragment: ID`).",
-        example: "import: [fragment/three-party-signoff.yaml]\n",
-        fix: "import: [fragments/three-party-signoff.yaml]\n")
-    var path: String
-    var message: String { "cannot import `\(path)`" }
 }

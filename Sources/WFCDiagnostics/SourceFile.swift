@@ -13,6 +13,18 @@ public struct LineColumn: Hashable, Sendable, Codable, Comparable {
     }
 }
 
+/// A file left unread because it is over a size limit.
+public struct SizeOverLimit: Sendable, Hashable {
+    /// The file's size, when known (a regular file); nil for a stream, which is read only up
+    /// to the limit.
+    public var size: Int?
+    public var limit: Int
+    public init(size: Int?, limit: Int) {
+        self.size = size
+        self.limit = limit
+    }
+}
+
 /// The bytes of one source file and the index that turns byte offsets into lines and columns.
 ///
 /// Offsets are UTF-8 byte offsets into the whole file, BOM included. A leading BOM is not
@@ -25,11 +37,15 @@ public final class SourceFile: Sendable {
     public let bytes: [UInt8]
     /// True when every byte is ASCII, so byte offsets equal scalar offsets.
     public let isASCII: Bool
+    /// Set when the file was not read because it is larger than the reader's limit; its
+    /// bytes are then empty, and the YAML loader reports it (WFC1008).
+    public let overLimit: SizeOverLimit?
     /// The line index, made on first use: checking a clean file never needs it.
     private let lineIndexCache = Mutex<[Int]?>(nil)
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], overLimit: SizeOverLimit? = nil) {
         self.path = path
+        self.overLimit = overLimit
         self.sourcePath = SourcePath(path)
         self.bytes = bytes
         // Eight bytes at a time (the loads are in bounds).

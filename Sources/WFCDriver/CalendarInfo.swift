@@ -47,7 +47,7 @@ public enum CalendarInfo {
         for id in WorkingCalendar.builtinIDs {
             if let cal = WorkingCalendar.builtin(id) { out += summary(cal, origin: "built in") }
         }
-        guard let root = CalendarLookup.repositoryRoot(startingAt: directory) else {
+        guard let root = CalendarLookup.root(for: directory + "/_", explicit: lookup.root) else {
             return out + "(no repository above \(directory): company calendars live in calendars/ID.json at a folder with .git or .wfc.yaml)\n"
         }
         let folder = root + "/" + CalendarLookup.folder

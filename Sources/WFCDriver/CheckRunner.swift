@@ -92,7 +92,7 @@ public struct CheckRunner: Sendable {
             let path = paths[i]
             let report: FileReport
             do throws(CommandFailure) {
-                let file = try FileDiscovery.read(path)
+                let file = try FileDiscovery.read(path, maxBytes: loader.limits.maxFileBytes)
                 let out = checkWithSources(file)
                 // Sources are kept only to show diagnostics: a clean file's bytes are freed
                 // now, not held until every file is checked.
@@ -145,17 +145,21 @@ struct CannotReadFile: DiagnosticMessage {
 
 /// Descriptors of the driver's own diagnostics.
 public enum DriverDiagnostics {
-    public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor]
+    public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor, UnknownStateFilter.descriptor]
 }
 
 extension CheckRunner {
     /// The runner `wfc check` uses: the loader and every checking phase.
-    /// `strict` adds the checks only `wfc check --strict` makes (traceability, WFC5040);
-    /// `calendarWarningsAsOf` is the instant from which a calendar's data ending within 60 days
-    /// is warned about (WFC3021).
     public static func standard(limits: YAMLLimits = YAMLLimits(), strict: Bool = false, calendarWarningsAsOf: Date? = nil) -> CheckRunner {
-        let loader = YAMLLoader(limits: limits)
-        var compiler = WorkflowCompiler(loader: loader)
+        standard(InputSettings(limits: limits), strict: strict, calendarWarningsAsOf: calendarWarningsAsOf)
+    }
+
+    /// The runner `wfc check` uses, with the command's limits and root. `strict` adds the
+    /// checks only `wfc check --strict` makes (traceability, WFC5040); `calendarWarningsAsOf`
+    /// is the instant from which a calendar's data ending within 60 days is warned about (WFC3021).
+    public static func standard(_ input: InputSettings, strict: Bool = false, calendarWarningsAsOf: Date? = nil) -> CheckRunner {
+        let loader = input.loader
+        var compiler = input.compiler
         compiler.traceability = strict
         compiler.calendarWarningsAsOf = calendarWarningsAsOf
         // The IR is only checked, never written or run.

@@ -8,7 +8,7 @@ import WFCYAML
 public enum DataFiles {
     /// Loads a YAML or JSON file; diagnostics when it is not readable YAML.
     public static func load(_ path: String, loader: YAMLLoader = YAMLLoader()) throws(CommandFailure) -> (file: SourceFile, root: YAMLNode?, diagnostics: [Diagnostic]) {
-        let file = try FileDiscovery.read(path)
+        let file = try FileDiscovery.read(path, maxBytes: loader.limits.maxFileBytes)
         let r = loader.load(file)
         return (file, r.root, r.diagnostics)
     }

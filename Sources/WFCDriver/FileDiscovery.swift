@@ -1,5 +1,6 @@
 import Foundation
 import WFCDiagnostics
+import WFCYAML
 
 /// Expands command-line paths into the files to check.
 public enum FileDiscovery {
@@ -9,7 +10,10 @@ public enum FileDiscovery {
     /// Files named directly are taken as they are; directories are searched recursively for
     /// `*.yaml` and `*.yml`, skipping hidden entries. The result is sorted and has no repeats.
     /// Throws a usage failure for a path that does not exist or a directory with no YAML files.
-    public static func expand(_ paths: [String], include: (String) -> Bool = { _ in true }) throws(CommandFailure) -> [String] {
+    /// A symbolic link found in a directory is followed only when its target is inside the
+    /// root: `root` (`--root`) when given, else the repository holding the directory
+    /// (``FileAccess/root(for:explicit:)``).
+    public static func expand(_ paths: [String], root: String? = nil, include: (String) -> Bool = { _ in true }) throws(CommandFailure) -> [String] {
         var files: [String] = []
         var seen = Set<String>()
         let fm = FileManager.default
@@ -29,7 +33,8 @@ public enum FileDiscovery {
             var found: [String] = []
             var base = path
             while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-            guard walk(base, prefix: base == "." ? "" : base + "/", include: include, into: &found) else {
+            let walkRoot = FileAccess.root(for: base, explicit: root)
+            guard walk(base, prefix: base == "." ? "" : base + "/", root: walkRoot, include: include, into: &found) else {
                 throw CommandFailure(.failure, "cannot read directory: \(path)")
             }
             if found.isEmpty {
@@ -47,10 +52,10 @@ public enum FileDiscovery {
     }
 
     /// Adds the YAML files under directory `dir` to `found`, recursively, skipping hidden
-    /// entries; `prefix` is prepended to names. Symbolic links to files are followed, links
-    /// to directories are not. With readdir's entry types most entries need no `stat`.
-    /// False when `dir` cannot be opened.
-    private static func walk(_ dir: String, prefix: String, include: (String) -> Bool, into found: inout [String]) -> Bool {
+    /// entries; `prefix` is prepended to names. Symbolic links to files inside `root` are
+    /// followed; links out of it, and links to directories, are not. With readdir's entry
+    /// types most entries need no `stat`. False when `dir` cannot be opened.
+    private static func walk(_ dir: String, prefix: String, root: String, include: (String) -> Bool, into found: inout [String]) -> Bool {
         guard let d = opendir(dir) else { return false }
         defer { closedir(d) }
         var subdirectories: [String] = []
@@ -73,7 +78,8 @@ public enum FileDiscovery {
             guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
             if type == UInt8(DT_LNK) {
                 var st = stat()
-                guard stat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+                guard stat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+                      FileAccess.resolvesInside(full, root: root) else { continue }
             } else if type != UInt8(DT_REG) {
                 continue
             }
@@ -81,66 +87,22 @@ public enum FileDiscovery {
         }
         for sub in subdirectories {
             // A subdirectory that cannot be read is skipped, as before.
-            _ = walk(sub, prefix: sub + "/", include: include, into: &found)
+            _ = walk(sub, prefix: sub + "/", root: root, include: include, into: &found)
         }
         return true
     }
 
-    /// Reads into `buffer` until it is full or the file ends; the number of bytes read, or -1
-    /// on a read error (errno is set).
-    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard let base = buffer.baseAddress else { return 0 }
-        var got = 0
-        while got < buffer.count {
-            let n = Foundation.read(fd, base + got, buffer.count - got)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return -1
-            }
-            if n == 0 { break }
-            got += n
+    /// Reads a file (or standard input for `-`) under the size limit: a file over it (of any
+    /// kind: a device, a pipe) comes back unread, with ``SourceFile/overLimit`` set, and the
+    /// loader reports it (WFC1008). A missing file or a directory is a usage failure.
+    public static func read(_ path: String, maxBytes: Int = YAMLLimits.defaultMaxFileBytes) throws(CommandFailure) -> SourceFile {
+        let result = path == stdinPath ? FileAccess.readStandardInput(maxBytes: maxBytes) : FileAccess.read(path, maxBytes: maxBytes)
+        switch result {
+        case .success(let file): return file
+        case .failure(.notFound): throw CommandFailure(.usage, "no such file: \(path)")
+        case .failure(.notRegularFile(let kind)): throw CommandFailure(.usage, "\(path) is \(kind); give a file")
+        case .failure(.unreadable(let why)): throw CommandFailure(.failure, "cannot read \(path): \(why)")
+        case .failure(.outsideRoot): throw CommandFailure(.failure, "cannot read \(path): outside the root")
         }
-        return got
-    }
-
-    /// Reads a file (or standard input for `-`).
-    public static func read(_ path: String) throws(CommandFailure) -> SourceFile {
-        if path == stdinPath {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return SourceFile(path: "<stdin>", bytes: Array(data))
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw CommandFailure(.usage, "no such file: \(path)") }
-            throw CommandFailure(.failure, "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        // A regular file is read straight into its bytes (no Data in between) and stops at
-        // the size `fstat` gave; pipes and process substitutions (`--data <(…)`) have no
-        // size and are read as a stream.
-        var st = stat()
-        let regular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0
-        var failed = false
-        var bytes: [UInt8]
-        if regular {
-            bytes = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buffer, count in
-                let n = readFully(fd, into: UnsafeMutableRawBufferPointer(buffer))
-                failed = n < 0
-                count = max(n, 0)
-            }
-        } else {
-            bytes = []
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { readFully(fd, into: $0) }
-                failed = n < 0
-                if n > 0 { bytes.append(contentsOf: chunk[..<n]) }
-                if n < chunk.count { break }
-            }
-        }
-        if failed {
-            throw CommandFailure(.failure, "cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        return SourceFile(path: path, bytes: bytes)
     }
 }

@@ -25,20 +25,10 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The date from which calendar data ending within 60 days is warned about (WFC3021); default: today.", valueName: "YYYY-MM-DD"))
     var today: String?
 
-    @Option(help: "Largest file accepted, in bytes.")
-    var maxFileBytes = YAMLLimits.defaultMaxFileBytes
-
-    @Option(help: "Deepest nesting of lists and mappings.")
-    var maxDepth = YAMLLimits.defaultMaxDepth
-
-    @Option(help: "Nodes that YAML aliases may add in total.")
-    var maxAliasNodes = YAMLLimits.defaultMaxAliasNodes
+    @OptionGroup var input: InputOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or directory, e.g. `wfc check workflows`") }
-        if maxFileBytes < 1 || maxDepth < 1 || maxAliasNodes < 0 {
-            throw ValidationError("limits must be positive")
-        }
         if let today, CalendarDate(parsing: today) == nil {
             throw ValidationError("--today must be a date written YYYY-MM-DD, not '\(today)'")
         }
@@ -46,11 +36,10 @@ struct Check: ParsableCommand {
 
     func run() throws {
         BatchMemory.keepFreedMemory()
-        let files = try FileDiscovery.expand(paths)
+        let files = try FileDiscovery.expand(paths, root: input.root)
         // Noon UTC of --today: the same local date in every zone a calendar uses (UTC−11…+11).
         let asOf = today.flatMap(CalendarDate.init(parsing:)).map { Date(timeIntervalSince1970: Double($0.daysSinceEpoch) * 86_400 + 43_200) } ?? Date()
-        let runner = CheckRunner.standard(limits: YAMLLimits(
-            maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes), strict: strict, calendarWarningsAsOf: asOf)
+        let runner = CheckRunner.standard(input.settings, strict: strict, calendarWarningsAsOf: asOf)
         let report = runner.check(paths: files)
         let out = output.output
         let diagnostics = report.diagnostics

@@ -8,7 +8,11 @@ struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compile",
         abstract: "Compile a workflow to its typed state graph (IR JSON).",
-        discussion: "Prints diagnostics and exits 1 when the workflow has errors; otherwise writes the IR with its content hash.")
+        discussion: """
+            Prints diagnostics and exits 1 when the workflow has errors; otherwise writes the IR \
+            with its content hash, as compact JSON (one line; --pretty indents it for people). The \
+            hash is over the canonical form, so both print the same hash.
+            """)
 
     @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "file"))
     var file: String
@@ -16,13 +20,22 @@ struct Compile: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the IR here instead of standard output.", valueName: "out"))
     var output: String?
 
+    @Flag(help: "Indent the IR JSON for people to read.")
+    var pretty = false
+
     @OptionGroup var diagnostics: OutputOptions
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
-        let result = try Compilation.compile(file)
+        BatchMemory.keepFreedMemory()
+        // Sealed here, so that the canonical form is encoded once for hash and output.
+        let result = try Compilation.compile(file, input.settings, seal: false)
         try Compilation.report(result, diagnostics.output)
         guard let ir = result.ir else { throw CommandFailure(.diagnostics, "") }
-        let data = try IRCoding.pretty(ir) + Data("\n".utf8)
+        let sealed = try IRCoding.sealedCompact(ir)
+        var data = try pretty ? IRCoding.pretty(sealed.ir) : sealed.json
+        data.append(UInt8(ascii: "\n"))
         if let output {
             do {
                 try data.write(to: URL(fileURLWithPath: output))
@@ -32,6 +45,8 @@ struct Compile: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(data)
         }
+        // As `wfc check`: freeing the syntax tree and the IR one by one would only delay the exit.
+        Foundation.exit(ExitStatus.clean.rawValue)
     }
 }
 
@@ -49,8 +64,10 @@ struct Graph: ParsableCommand {
     @Option(help: ArgumentHelp("Colour of diagnostics: auto, always or never.", valueName: "when"))
     var color: OutputOptions.ColorMode = .auto
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
-        let result = try Compilation.compile(file)
+        let result = try Compilation.compile(file, input.settings)
         let out = DiagnosticOutput(format: .human, useColor: DiagnosticOutput.shouldColor(
             color.rawValue, isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment))
         try Compilation.report(result, out, toStderr: true)
@@ -63,10 +80,13 @@ extension GraphRenderer.Format: ExpressibleByArgument {}
 
 /// Shared by the commands that compile one file.
 enum Compilation {
-    static func compile(_ path: String) throws -> CompileResult {
+    /// `seal: false` leaves the content hash to the caller.
+    static func compile(_ path: String, _ input: InputSettings, seal: Bool = true) throws -> CompileResult {
         if FileDiscovery.isDirectory(path) { throw CommandFailure(.usage, "\(path) is a directory; give one workflow file") }
-        let file = try FileDiscovery.read(path)
-        return WorkflowCompiler().compile(file)
+        let file = try input.read(path)
+        var compiler = input.compiler
+        compiler.seal = seal
+        return compiler.compile(file)
     }
 
     /// Prints the diagnostics (to stderr when stdout carries the product).

@@ -12,12 +12,16 @@ struct Doc: ParsableCommand {
     @Argument(help: ArgumentHelp("Workflow files or directories.", valueName: "path"))
     var paths: [String]
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
-        let files = try FileDiscovery.expand(paths) { !ScenarioFiles.isScenario($0) }
+        let settings = input.settings
+        let compiler = settings.compiler
+        let files = try FileDiscovery.expand(paths, root: input.root) { !ScenarioFiles.isScenario($0) }
         var policies: [(path: String, ir: WorkflowIR)] = []
         var failed: [CompileResult] = []
         for path in files {
-            let result = WorkflowCompiler().compile(try FileDiscovery.read(path))
+            let result = compiler.compile(try settings.read(path))
             if result.isFragment { continue }
             if let ir = result.ir { policies.append((path, ir)) } else { failed.append(result) }
         }

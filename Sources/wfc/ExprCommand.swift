@@ -7,6 +7,7 @@ import WFCExpressions
 import WFCDiagnostics
 import WFCDriver
 import WFCIR
+import WFCYAML
 
 struct Expr: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,9 @@ struct Expr: ParsableCommand {
               wfc expr 'case.notice_days >= 30' --workflow workflows/company-handover.yaml --vars case.json
               wfc expr 'days > 3 && name.startsWith("a")' --decl days=int --decl name=string --vars vars.json
               wfc expr 'days_between(today, date("2025-10-31")) >= 30' --now 2025-09-30T23:59:00+08:00
-            --vars is a JSON object of variable values (with --workflow, {"case": {...}}).
+            --vars is a JSON object of variable values (with --workflow, {"case": {...}}). \
+            Without a value for a variable the expression needs, it is type-checked only: the \
+            type is printed with "not evaluated", exit status 0.
             `now` is --now (else the clock) and `today` its date in the calendar's time zone.
             """)
 
@@ -36,7 +39,7 @@ struct Expr: ParsableCommand {
     @Option(help: ArgumentHelp("The working-day calendar for working_days_between and add_working_days, and the time zone of `today` (default: the workflow's calendar; a workflow without one has `today` in UTC, as at run time; no workflow: cn-mainland).", valueName: "id"))
     var calendar: String?
 
-    @Option(help: ArgumentHelp("The time bound as `now` (RFC 3339, or a date meaning 09:00 local); the clock when absent.", valueName: "time"))
+    @Option(help: ArgumentHelp("The time bound as `now` (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the calendar's time zone (a workflow without a calendar: UTC); the time used is then shown.", valueName: "time"))
     var now: String?
 
     @Option(help: "human or json.")
@@ -44,10 +47,12 @@ struct Expr: ParsableCommand {
 
     enum ExprFormat: String, ExpressibleByArgument, CaseIterable { case human, json }
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
         var ir: WorkflowIR?
         if let workflow {
-            let result = try Compilation.compile(workflow)
+            let result = try Compilation.compile(workflow, input.settings)
             guard let compiled = result.ir else {
                 try Compilation.report(result, DiagnosticOutput(format: .human, useColor: false), toStderr: true)
                 throw CommandFailure(.diagnostics, "\(workflow) has errors; fix them first")
@@ -65,10 +70,14 @@ struct Expr: ParsableCommand {
         let zoneCalendar: WorkingCalendar? = calendar == nil && ir != nil && ir?.calendar == nil ? nil : cal
         let instant: Date
         if let now {
-            guard let t = ClockText.parse(now, timeZone: zoneCalendar?.timeZone ?? TimeZone(identifier: "UTC") ?? cal.timeZone) else {
+            let zone = zoneCalendar?.timeZone ?? TimeZone(identifier: "UTC") ?? cal.timeZone
+            guard let t = ClockText.parse(now, timeZone: zone) else {
                 throw CommandFailure(.usage, "--now `\(now)` is not a time: give RFC 3339 (2025-09-26T10:00:00+08:00) or a date (2025-09-26)")
             }
             instant = t
+            if !ClockText.hasOffset(now) {
+                warn("wfc: note: --now `\(now)` has no UTC offset: read as \(ClockText.format(t, timeZone: zone)) (\(zone.identifier), \(zoneCalendar == nil ? "UTC: the workflow has no calendar" : "the calendar's time zone"))")
+            }
         } else {
             instant = Date()
         }
@@ -92,9 +101,12 @@ struct Expr: ParsableCommand {
         }
         var data: Data?
         if let vars {
-            guard FileManager.default.fileExists(atPath: vars) else { throw CommandFailure(.usage, "no such file: \(vars)") }
-            guard let d = FileManager.default.contents(atPath: vars) else { throw CommandFailure(.failure, "cannot read \(vars)") }
-            data = d
+            let file = try input.settings.read(vars)
+            if let d = YAMLLoader.overLimitDiagnostic(file) {
+                emit(DiagnosticOutput(format: format == .json ? .json : .human, useColor: false).render([d], sources: SourceMap([file])))
+                throw CommandFailure(.diagnostics, "")
+            }
+            data = Data(file.bytes)
         }
         let output: CELExprTool.Output
         do {
@@ -110,9 +122,11 @@ struct Expr: ParsableCommand {
         case .human:
             emit("type: \(output.type)\n")
             if let v = output.value { emit("value: \(v)\n") }
+            if let name = output.unevaluatedVariable { emit("not evaluated: \(Self.unevaluated(name))\n") }
         case .json:
             var o: [String: Any] = ["type": output.type]
             if let v = output.value { o["value"] = v }
+            if let name = output.unevaluatedVariable { o["not_evaluated"] = Self.unevaluated(name) }
             if let e = output.evaluationError { o["error"] = e.message }
             let d = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])
             emit(String(decoding: d, as: UTF8.self) + "\n")
@@ -121,5 +135,10 @@ struct Expr: ParsableCommand {
             if format == .human { warn("evaluation failed: \(e.message)") }
             throw CommandFailure(.diagnostics, "")
         }
+    }
+
+    /// Why an expression was type-checked only.
+    static func unevaluated(_ variable: String) -> String {
+        "no value for `\(variable)` (type-checked only; give values with --vars)"
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WFCDiagnostics
 import WFCDriver
+import WFCYAML
 
 extension OutputFormat: ExpressibleByArgument {}
 
@@ -34,4 +35,33 @@ func emit(_ text: String) {
 /// Writes a line to standard error.
 func warn(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// The limits every input is read under, and the root imports stay inside: shared by every
+/// command that reads workflows or data.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Largest file accepted, in bytes (every input: workflows, imports, data, events, standard input).")
+    var maxFileBytes = YAMLLimits.defaultMaxFileBytes
+
+    @Option(help: "Deepest nesting of lists and mappings.")
+    var maxDepth = YAMLLimits.defaultMaxDepth
+
+    @Option(help: "Nodes that YAML aliases may add in total.")
+    var maxAliasNodes = YAMLLimits.defaultMaxAliasNodes
+
+    @Option(help: ArgumentHelp("Imports, and links in checked folders, must stay inside this folder (default: the repository holding the file, found upwards by .git or .wfc.yaml; else the file's folder).", valueName: "dir"))
+    var root: String?
+
+    func validate() throws {
+        if maxFileBytes < 1 || maxDepth < 1 || maxAliasNodes < 0 {
+            throw ValidationError("limits must be positive")
+        }
+        if let root, !FileDiscovery.isDirectory(root) {
+            throw ValidationError("--root \(root) is not a directory")
+        }
+    }
+
+    var settings: InputSettings {
+        InputSettings(limits: YAMLLimits(maxFileBytes: maxFileBytes, maxDepth: maxDepth, maxAliasNodes: maxAliasNodes), root: root)
+    }
 }

@@ -25,8 +25,10 @@ struct Run: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
-        let outcome = try ScriptedRun.run(workflow: workflow, caseFile: data, eventsFile: events)
+        let outcome = try ScriptedRun.run(workflow: workflow, caseFile: data, eventsFile: events, input: input.settings)
         emit(outcome.render(output.output))
         if !outcome.diagnostics.isEmpty || outcome.refused > 0 { throw CommandFailure(.diagnostics, "") }
     }

@@ -21,15 +21,17 @@ struct Test: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var input: InputOptions
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or directory, e.g. `wfc test workflows`") }
     }
 
     func run() throws {
         BatchMemory.keepFreedMemory()
-        let files = try ScenarioSuite.discover(paths)
+        let files = try ScenarioSuite.discover(paths, root: input.root)
         if files.isEmpty { throw CommandFailure(.usage, "no scenario files (*.test.yaml) under \(paths.joined(separator: " "))") }
-        let report = ScenarioSuite.run(files)
+        let report = ScenarioSuite.run(files, input: input.settings)
         emit(report.render(output.output, coverage: coverage))
         if report.exitStatus != .clean { throw CommandFailure(report.exitStatus, "") }
     }

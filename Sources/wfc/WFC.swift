@@ -12,6 +12,7 @@ struct WFC: ParsableCommand {
               0  clean: no errors (with --strict, no warnings either)
               1  diagnostics with errors were reported (or warnings under --strict), or tests failed
               2  usage error: bad option or argument, or a path that does not exist
+                 (any input: the workflow, --data, --events, --vars)
               3  internal or I/O failure: a file could not be read or written
             """,
         version: wfcVersion,

@@ -12,7 +12,7 @@ import WFCYAML
         var r = CheckRunner.standard()
         let root = Golden.root.path
         r.phases = [CompilePhase(compiler: WorkflowCompiler(readFile: { path in
-            FileManager.default.contents(atPath: root + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+            FileManager.default.contents(atPath: root + "/" + path).map { .success(SourceFile(path: path, bytes: Array($0))) } ?? .failure(.notFound)
         }))]
         return r
     }()
@@ -59,7 +59,7 @@ import WFCYAML
         for input in Golden.inputs("workflow/valid") {
             let file = try Golden.source(input)
             let result = WorkflowCompiler(readFile: { path in
-                FileManager.default.contents(atPath: Golden.root.path + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+                FileManager.default.contents(atPath: Golden.root.path + "/" + path).map { .success(SourceFile(path: path, bytes: Array($0))) } ?? .failure(.notFound)
             }).compile(file)
             let ir = try #require(result.ir, "\(input.lastPathComponent)")
             // The hash is of the canonical form and survives a round trip.
@@ -67,6 +67,17 @@ import WFCYAML
             let loaded = try IRCoding.load(data)
             #expect(loaded == ir)
             #expect(ir.contentHash?.hasPrefix("sha256:") == true)
+            // `wfc compile`'s compact output (the canonical bytes with the hash put in) is
+            // exactly what the encoder writes for the sealed IR, and seals to the same hash.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let direct = try encoder.encode(ir)
+            #expect(try IRCoding.compact(ir) == direct)
+            var unsealed = ir
+            unsealed.contentHash = nil
+            let once = try IRCoding.sealedCompact(unsealed)
+            #expect(once.json == direct && once.ir == ir)
+            #expect(try IRCoding.load(once.json) == ir)
         }
     }
 }

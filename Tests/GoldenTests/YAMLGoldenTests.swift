@@ -32,6 +32,7 @@ import WFCYAML
         "WFC6006": "needs a snapshot pinned to another definition; HandoverTests.definitionMismatchIsRefused",
         "WFC3020": "needs a calendar file in a repository of its own; CalendarCommandTests.aCalendarFileOutsideTheRepositoryIsNotRead",
         "WFC3021": "depends on today's date; CalendarCommandTests.checkWarnsSixtyDaysBeforeTheDataEnds uses --today",
+        "WFC3016": "needs a directory or device on disk as an import; InputHardeningTests.importsOutsideTheRootAreRefusedAndNothingIsEchoedInAnyFormat",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

@@ -118,6 +118,19 @@ public struct CaseCommands: Sendable {
         return d
     }
 
+    /// For a `--now` without a UTC offset: a line saying which time it was read as, and in
+    /// which time zone (`zone` says why that one); empty when the text has an offset, and
+    /// with `--format json`, whose stderr carries only JSON Lines.
+    func timeNote(_ text: String, _ at: Date, _ timeZone: TimeZone, zone: String) -> String {
+        guard !ClockText.hasOffset(text), format == .human else { return "" }
+        return "wfc: note: --now `\(text)` has no UTC offset: read as \(ClockText.format(at, timeZone: timeZone)) (\(timeZone.identifier), \(zone))\n"
+    }
+
+    /// Why a workflow's times are read in the zone they are, for ``timeNote(_:_:_:zone:)``.
+    static func zoneReason(_ def: Definition) -> String {
+        def.calendar != nil ? "the workflow calendar's time zone" : "UTC: the workflow has no calendar"
+    }
+
     func json<T: Encodable>(_ value: T) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -14,12 +14,51 @@ public struct CaseFile: Sendable {
     public var start: String?
     /// Where `start:` is written.
     public var startSpan: SourceSpan?
+    /// Where each value under `data:` is written, by the path the runtime names it with
+    /// (`notice_days`, `assets[2].tag`), and `data:` itself under the empty path.
+    var dataSpans: [String: SourceSpan] = [:]
     public var diagnostics: [Diagnostic] = []
 
-    static func load(_ path: String) throws(CaseFailure) -> CaseFile {
+    static func load(_ path: String, input: InputSettings = InputSettings()) throws(CaseFailure) -> CaseFile {
         let file: SourceFile
-        do throws(CommandFailure) { file = try FileDiscovery.read(path) } catch { throw CaseFailure(error.status, error.message) }
-        return read(file)
+        do throws(CommandFailure) { file = try input.read(path) } catch { throw CaseFailure(error.status, error.message) }
+        return read(file, loader: input.loader)
+    }
+
+    /// Where the data problem `issue` (`PATH: why`, as the runtime words it) is written: the
+    /// value at PATH, else its nearest enclosing value, else `data:`; nil without `data:`.
+    public func dataSpan(forIssue issue: String) -> SourceSpan? {
+        var path = issue.range(of: ": ").map { String(issue[..<$0.lowerBound]) } ?? ""
+        while !path.isEmpty {
+            if let span = dataSpans[path] { return span }
+            // `a.b[2].c` → `a.b[2]` → `a.b` → `a`.
+            guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+            path = String(path[..<cut])
+        }
+        return dataSpans[""]
+    }
+
+    /// Where a refusal of starting the case points when the policy gives no line: invalid
+    /// data at the value in this file, anything else at `fallback`.
+    public func span(for refusal: Refusal, fallback: SourceSpan) -> SourceSpan {
+        guard refusal.kind == .invalidData else { return fallback }
+        return refusal.details.first.flatMap(dataSpan(forIssue:)) ?? fallback
+    }
+
+    /// Records the span of `node` and of everything under it, keyed by path.
+    private mutating func recordSpans(_ node: YAMLNode, path: String) {
+        dataSpans[path] = span(node)
+        switch node.content {
+        case .mapping(let pairs):
+            for p in pairs {
+                guard let key = p.key.scalar?.text else { continue }
+                recordSpans(p.value, path: path.isEmpty ? key : path + "." + key)
+            }
+        case .sequence(let items):
+            for (i, item) in items.enumerated() { recordSpans(item, path: "\(path)[\(i)]") }
+        case .scalar:
+            break
+        }
     }
 
     /// Reads an already loaded file; every problem is a diagnostic (WFC6001).
@@ -61,6 +100,8 @@ public struct CaseFile: Sendable {
             case "data":
                 guard let m = DataFiles.map(p.value) else { c.problem(c.span(p.value), "`data` must be a mapping of case fields"); continue }
                 c.data = m
+                c.recordSpans(p.value, path: "")
+                c.dataSpans[""] = c.span(p.key)
             case "start":
                 if case .scalar(let s) = p.value.content {
                     c.start = s.text
@@ -89,40 +130,55 @@ extension CaseCommands {
     /// `wfc case start WORKFLOW --data FILE [--id ID] [--now T] [--as PERSON]`: compiles the
     /// workflow, checks the case file, and stores the case pinned to the compiled definition.
     /// Every problem is reported; nothing is stored if there is any.
-    public func start(workflow: String, dataFile: String, id: String?, now: String?, actor: String?) -> CaseOutput {
+    /// Files are read under `input`'s limits, and the workflow's imports stay inside its root.
+    public func start(workflow: String, dataFile: String, id: String?, now: String?, actor: String?, input: InputSettings = InputSettings()) -> CaseOutput {
         guarded { () throws(CaseFailure) -> CaseOutput in
             var out = CaseOutput()
             let w: LoadedWorkflow
-            switch LoadedWorkflow.load(workflow) {
+            switch LoadedWorkflow.load(workflow, compiler: input.compiler) {
             case .success(let loaded): w = loaded
             case .failure(let f):
-                if f.diagnostics.isEmpty { throw CaseFailure(.failure, f.message) }
+                if f.diagnostics.isEmpty { throw CaseFailure(f.status, f.message) }
                 out.stderr = diagnosticOutput.render(f.diagnostics, sources: SourceMap(f.sources))
                 out.status = .diagnostics
                 return out
             }
             let def = w.definition
             let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
-            let c = try CaseFile.load(dataFile)
+            let c = try CaseFile.load(dataFile, input: input)
             let caseID = id ?? "\(def.ir.id)-\(UUID().uuidString.prefix(8).lowercased())"
-            let at = try time(now ?? c.start, tz)
             var problems = c.diagnostics
+            // `start:` is checked even when --now overrides it: a bad file is an error either way.
+            var fileStart: Date?
+            if let text = c.start {
+                fileStart = ClockText.parse(text, timeZone: tz)
+                if fileStart == nil {
+                    problems.append(Diagnostic(InvalidCaseData(message: "start: `\(text)` is not a time"), at: c.startSpan ?? .point(c.file.path, 0),
+                                               help: "give \(ClockText.forms)"))
+                }
+            }
+            let at = now != nil ? try time(now, tz) : fileStart ?? Date()
+            if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(def)) }
             if problems.isEmpty {
-                // Dry run: every problem, not only the first kind the engine stops at.
+                // Dry run: every problem, not only the first kind the engine stops at. A data
+                // problem points at the value in the case file.
                 let fallback = SourceSpan.point(c.file.path, 0)
+                func diagnostic(_ r: Refusal) -> Diagnostic {
+                    w.diagnostic(r, fallback: c.span(for: r, fallback: fallback))
+                }
                 if case .refused(let r) = Engine.start(def, caseID: caseID, data: c.data, people: c.people, now: at) {
-                    problems.append(w.diagnostic(r, fallback: fallback))
+                    problems.append(diagnostic(r))
                     if [.unknownRole, .unboundRole, .separationOfDuties].contains(r.kind) {
                         // Distinct stand-ins for every role, to see the data problems too.
                         let standIns = Dictionary(def.ir.roles.map { ($0.name, "\u{1}\($0.name)") }, uniquingKeysWith: { a, _ in a })
                         if case .refused(let dr) = Engine.start(def, caseID: caseID, data: c.data, people: standIns, now: at), dr.kind == .invalidData {
-                            problems.append(w.diagnostic(dr, fallback: fallback))
+                            problems.append(diagnostic(dr))
                         }
                     }
                 }
             }
             if !problems.isEmpty {
-                out.stderr = diagnosticOutput.render(problems, sources: SourceMap(w.sources + [c.file]))
+                out.stderr += diagnosticOutput.render(problems, sources: SourceMap(w.sources + [c.file]))
                 out.status = .diagnostics
                 return out
             }
@@ -131,7 +187,7 @@ extension CaseCommands {
             do throws(StoreError) { result = try store.start(def, caseID: caseID, data: c.data, people: c.people, actor: actor, now: at) } catch { throw CaseFailure(error) }
             switch result {
             case .refused(let r):
-                out.stderr = diagnosticOutput.render([w.diagnostic(r, fallback: .point(c.file.path, 0))], sources: SourceMap(w.sources))
+                out.stderr += diagnosticOutput.render([w.diagnostic(r, fallback: .point(c.file.path, 0))], sources: SourceMap(w.sources))
                 out.status = .diagnostics
             case .started(let step, let audit):
                 // The IR names files relative to the workflow's folder.

@@ -18,6 +18,7 @@ extension CaseCommands {
             let at = try time(now, tz)
             let view = ShowView(def, s, headSeq: c.headSeq, headHash: c.headHash, now: at)
             var out = CaseOutput()
+            if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(def)) }
             if format == .json { out.stdout = json(view); return out }
             // Stored text is shown escaped: it may predate the rules of StoredText.
             let e = StoredText.escaped
@@ -69,6 +70,12 @@ extension CaseCommands {
             let cases: [CaseSummary]
             do throws(StoreError) { cases = try store.list(CaseFilter(workflow: workflow, state: state, overdue: overdue), now: at) } catch { throw CaseFailure(error) }
             var out = CaseOutput()
+            if let state, cases.isEmpty, let unknown = try unknownState(state, workflow: workflow, store: store, now: at) {
+                out.stderr = diagnosticOutput.render([unknown], sources: SourceMap())
+                out.status = .usage
+                return out
+            }
+            if let now { out.stderr += timeNote(now, at, .current, zone: "this machine's time zone") }
             if format == .json { out.stdout = json(["cases": cases]); return out }
             if cases.isEmpty { out.stdout = "no cases\n"; return out }
             var rows = [["ID", "WORKFLOW", "STATUS", "VERSION", "ACTIVE", "NEXT DUE", "OVERDUE SINCE"]]
@@ -229,6 +236,27 @@ extension CaseCommands {
         }
     }
 
+    /// WFC0003 when no stored definition (of `workflow`, when given) has a state `state`, with
+    /// the closest one; nil when one has, or when the store has no cases to tell by.
+    func unknownState(_ state: String, workflow: String?, store: SQLiteCaseStore, now: Date) throws(CaseFailure) -> Diagnostic? {
+        let all: [CaseSummary]
+        do throws(StoreError) { all = try store.list(CaseFilter(workflow: workflow), now: now) } catch { throw CaseFailure(error) }
+        var seen = Set<String>()
+        var names: [String] = []
+        // One case per pinned definition tells its states.
+        for c in all where seen.insert(c.definitionHash).inserted {
+            let stored: StoredCase
+            do throws(StoreError) { stored = try store.load(c.id) } catch { throw CaseFailure(error) }
+            names += stored.definition.ir.states.map(\.name)
+        }
+        guard !all.isEmpty, !names.contains(state) else { return nil }
+        let known = Array(Set(names)).sorted()
+        let help = Suggestions.closest(to: state, among: known).map { "did you mean `\($0)`?" }
+            ?? "the states are: \(known.joined(separator: ", "))"
+        let message = workflow.map { "workflow `\($0)` has no state `\(state)`" } ?? "no workflow in the store has a state `\(state)`"
+        return Diagnostic(UnknownStateFilter(message: message), at: .unlocated, help: help)
+    }
+
     /// `wfc case tick [--now T]`: fires what is due in every running case, reporting each case
     /// as soon as its tick is committed (through ``progress`` when set).
     public func tick(now: String?) -> CaseOutput {
@@ -236,6 +264,7 @@ extension CaseCommands {
             let store = try open()
             let at = try time(now, .current)
             var out = CaseOutput()
+            if let now { var note = CaseOutput(); note.stderr = timeNote(now, at, .current, zone: "this machine's time zone"); report(note, to: &out) }
             let results: [TickOutcome]
             do throws(StoreError) {
                 results = try store.tick(now: at) { r in
@@ -248,7 +277,7 @@ extension CaseCommands {
             } catch { throw CaseFailure(error) }
             if results.contains(where: { $0.error != nil }) { out.status = .failure }
             if format == .json { return out }
-            if results.isEmpty { out.stdout = "nothing due at \(Timestamp(at))\n" }
+            if results.isEmpty { out.stdout += "nothing due at \(Timestamp(at))\n" }
             return out
         }
     }
@@ -359,4 +388,16 @@ struct TickView: Encodable {
     var error: String?
     /// The WFC7xxx code when the error is a store failure.
     var code: String?
+}
+
+struct UnknownStateFilter: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC0003", name: "unknown-state-filter", summary: "`wfc case list --state` names a state no stored workflow has.",
+        explanation: """
+            `--state S` lists the cases with state S active. A name that no workflow in the store \
+            (or the one `--workflow` names) declares is a typo, not a filter that matches nothing: \
+            wfc says so and suggests the closest state. Exit status 2.
+            """,
+        example: "$ wfc case list --state manager_reveiw\n", fix: "$ wfc case list --state manager_review\n")
+    var message: String
 }

@@ -61,6 +61,15 @@ public enum ClockText {
         return Date(timeIntervalSince1970: seconds)
     }
 
+    /// True when `text` ends with a UTC offset (`Z`, `+08:00`): its instant does not depend
+    /// on a time zone.
+    public static func hasOffset(_ text: String) -> Bool {
+        let u = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        guard u.count > 10, let last = u.last else { return false }
+        if last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") { return true }
+        return u.count >= 16 && (u[u.count - 6] == UInt8(ascii: "+") || u[u.count - 6] == UInt8(ascii: "-")) && u[u.count - 3] == UInt8(ascii: ":")
+    }
+
     private static func local(_ d: CalendarDate, _ secondsIntoDay: Int, _ timeZone: TimeZone) -> Date? {
         var g = Calendar(identifier: .gregorian)
         g.timeZone = timeZone

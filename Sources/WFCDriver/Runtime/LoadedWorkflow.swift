@@ -18,9 +18,9 @@ public struct LoadedWorkflow: Sendable {
     public static func load(_ path: String, compiler: WorkflowCompiler = WorkflowCompiler()) -> Result<LoadedWorkflow, LoadFailure> {
         let file: SourceFile
         do {
-            file = try FileDiscovery.read(path)
+            file = try FileDiscovery.read(path, maxBytes: compiler.loader.limits.maxFileBytes)
         } catch {
-            return .failure(LoadFailure(diagnostics: [], sources: [], message: error.message))
+            return .failure(LoadFailure(diagnostics: [], sources: [], message: error.message, status: error.status))
         }
         return load(file, compiler: compiler)
     }
@@ -59,4 +59,7 @@ public struct LoadFailure: Error, Sendable {
     public var diagnostics: [Diagnostic]
     public var sources: [SourceFile]
     public var message: String
+    /// The exit status when there are no diagnostics: usage (2) for a missing file, as for
+    /// every other input, failure (3) when it could not be read or built.
+    public var status: ExitStatus = .failure
 }

@@ -29,22 +29,22 @@ public enum ScriptedRun {
 
     /// Loads the three files and runs the events in order; a refused event is reported and
     /// the run goes on with the case unchanged.
-    public static func run(workflow path: String, caseFile: String, eventsFile: String) throws(CommandFailure) -> Outcome {
+    public static func run(workflow path: String, caseFile: String, eventsFile: String, input: InputSettings = InputSettings()) throws(CommandFailure) -> Outcome {
         var out = Outcome()
         let w: LoadedWorkflow
-        switch LoadedWorkflow.load(path) {
+        switch LoadedWorkflow.load(path, compiler: input.compiler) {
         case .success(let loaded): w = loaded
         case .failure(let f):
             out.diagnostics = f.diagnostics
             out.sources = f.sources
-            if f.diagnostics.isEmpty { throw CommandFailure(.failure, f.message) }
+            if f.diagnostics.isEmpty { throw CommandFailure(f.status, f.message) }
             return out
         }
         out.sources = w.sources
-        let c = try FileDiscovery.read(caseFile)
-        let e = try FileDiscovery.read(eventsFile)
+        let c = try input.read(caseFile)
+        let e = try input.read(eventsFile)
         out.sources += [c, e]
-        var parser = ScenarioParser()
+        var parser = ScenarioParser(loader: input.loader)
         let parsed = parser.script(caseFile: c, eventsFile: e)
         out.diagnostics += parsed.diagnostics
         guard let scenario = parsed.scenario else { return out }
@@ -52,8 +52,12 @@ public enum ScriptedRun {
         var runner = ScenarioRunner(workflow: w)
         runner.stopOnRefusal = false
         let fallback = SourceSpan.point(e.path, 0)
+        // Invalid case data points at the value in the case file.
+        let caseData = parsed.caseFile
         runner.observe = { step, result, now in
-            log.append(Entry(step: step, at: now, result: result, refusal: result.refusal.map { w.diagnostic($0, fallback: fallback) }))
+            log.append(Entry(step: step, at: now, result: result, refusal: result.refusal.map { r in
+                w.diagnostic(r, fallback: step == "start" ? caseData.span(for: r, fallback: fallback) : fallback)
+            }))
         }
         var coverage = Coverage(workflow: path)
         let result = runner.run(scenario, file: e.path, index: 0, coverage: &coverage)

@@ -64,7 +64,8 @@ public struct ScenarioParser {
 
     /// A `wfc run` script: a case file (`people`, `data`, optional `start`) and an events file
     /// (a list of steps, as in scenarios) as one scenario.
-    public mutating func script(caseFile: SourceFile, eventsFile: SourceFile) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
+    /// The case file as read comes back too, for where its values are written.
+    public mutating func script(caseFile: SourceFile, eventsFile: SourceFile) -> (scenario: Scenario?, diagnostics: [Diagnostic], caseFile: CaseFile) {
         diagnostics = []
         var s = Scenario(name: "run", span: .point(eventsFile.path, 0), start: nil, people: [:], data: [:], refused: nil, steps: [])
         let c = CaseFile.read(caseFile, loader: loader)
@@ -85,7 +86,7 @@ public struct ScenarioParser {
             }
         }
         let ok = diagnostics.allSatisfy { $0.severity != .error }
-        return (ok ? s : nil, diagnostics)
+        return (ok ? s : nil, diagnostics, c)
     }
 
     // MARK: scenario and steps

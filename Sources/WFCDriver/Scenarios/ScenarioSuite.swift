@@ -37,11 +37,11 @@ public struct WorkflowCoverage: Sendable {
 public enum ScenarioSuite {
     /// The scenario files among `paths`: `*.test.yaml` files, the scenario file next to a
     /// workflow named directly, and every scenario file under a directory.
-    public static func discover(_ paths: [String]) throws(CommandFailure) -> [String] {
+    public static func discover(_ paths: [String], root: String? = nil) throws(CommandFailure) -> [String] {
         var out: [String] = []
         for p in paths {
             if FileDiscovery.isDirectory(p) {
-                out += try FileDiscovery.expand([p]).filter(ScenarioFiles.isScenario)
+                out += try FileDiscovery.expand([p], root: root).filter(ScenarioFiles.isScenario)
             } else if ScenarioFiles.isScenario(p) {
                 out.append(p)
             } else {
@@ -58,21 +58,21 @@ public enum ScenarioSuite {
         return out.filter { seen.insert($0).inserted }.sorted()
     }
 
-    /// Runs every scenario of every file, in file order.
-    public static func run(_ files: [String]) -> TestReport {
+    /// Runs every scenario of every file, in file order, reading under `input`'s limits.
+    public static func run(_ files: [String], input: InputSettings = InputSettings()) -> TestReport {
         var report = TestReport()
         var workflows: [String: (LoadedWorkflow, Coverage)] = [:]
         var order: [String] = []
         for path in files {
             let source: SourceFile
             do {
-                source = try FileDiscovery.read(path)
+                source = try input.read(path)
             } catch {
                 report.brokenFiles.append((path, [Diagnostic(ScenarioWorkflow(message: error.message), at: .point(path, 0))]))
                 continue
             }
             report.sources.append(source)
-            var parser = ScenarioParser()
+            var parser = ScenarioParser(loader: input.loader)
             let parsed = parser.parse(source)
             let errors = parsed.diagnostics.filter { $0.severity == .error }
             guard errors.isEmpty, let file = parsed.file else {
@@ -81,7 +81,7 @@ public enum ScenarioSuite {
             }
             let key = file.workflowPath
             if workflows[key] == nil {
-                switch LoadedWorkflow.load(key) {
+                switch LoadedWorkflow.load(key, compiler: input.compiler) {
                 case .success(let w):
                     workflows[key] = (w, Coverage(workflow: key))
                     order.append(key)

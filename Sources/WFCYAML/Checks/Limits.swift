@@ -40,14 +40,21 @@ struct FileTooLarge: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC1008", name: "file-too-large", summary: "The file is larger than the size limit.",
         explanation: """
-            Files over the limit (8 MiB by default; `--max-file-bytes` changes it) are not parsed. \
-            A policy file is usually a few kilobytes; split very large ones into fragments.
+            Files over the limit (8 MiB by default; `--max-file-bytes` changes it) are not parsed, \
+            and not even read past the limit: this holds for every input (workflows, imports, \
+            case data, events, scenarios, standard input) and every kind of file, so a device \
+            such as /dev/zero or an endless pipe is refused too. A policy file is usually a few \
+            kilobytes; split very large ones into fragments.
             """,
         example: "(a 20 MiB YAML file)\n",
         fix: "(split it into several files, or raise --max-file-bytes)\n")
-    var size: Int
+    /// Unknown for a stream, which is read only up to the limit.
+    var size: Int?
     var limit: Int
-    var message: String { "the file is \(size) bytes, over the limit of \(limit) bytes" }
+    var message: String {
+        if let size { return "the file is \(size) bytes, over the limit of \(limit) bytes" }
+        return "the input is larger than the limit of \(limit) bytes"
+    }
     var help: String? { "split the file, or raise the limit with --max-file-bytes" }
 }
 

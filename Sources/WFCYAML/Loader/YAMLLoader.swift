@@ -33,6 +33,9 @@ public struct YAMLLoader: Sendable {
     public func load(_ file: SourceFile) -> YAMLLoadResult {
         // The tree keeps positions in 32 bits, so 2 GiB is the most even with a higher limit.
         let maxBytes = min(limits.maxFileBytes, YAMLTree.maxFileBytes)
+        if let d = Self.overLimitDiagnostic(file) {
+            return YAMLLoadResult(file: file, root: nil, diagnostics: [d])
+        }
         if file.bytes.count > maxBytes {
             let d = Diagnostic(FileTooLarge(size: file.bytes.count, limit: maxBytes),
                                at: .point(file.sourcePath, 0))
@@ -45,6 +48,14 @@ public struct YAMLLoader: Sendable {
         var builder = TreeBuilder(file: file, limits: limits, unicodeLineBreaks: unicodeLineBreaks)
         builder.run()
         return YAMLLoadResult(file: file, root: builder.root(), diagnostics: builder.diagnostics)
+    }
+
+    /// WFC1008 for a file that its reader left unread because it is over the size limit
+    /// (``SourceFile/overLimit``); nil for a file that was read. For readers of inputs that
+    /// are not YAML.
+    public static func overLimitDiagnostic(_ file: SourceFile) -> Diagnostic? {
+        guard let over = file.overLimit else { return nil }
+        return Diagnostic(FileTooLarge(size: over.size, limit: over.limit), at: .point(file.sourcePath, 0))
     }
 
     /// Loads text given in memory, e.g. from standard input.

@@ -21,10 +21,11 @@ struct Case: ParsableCommand {
                  the workflow or case file, a case id that exists (WFC7002), or a
                  conflict with another writer or a busy store (WFC7003, WFC7004:
                  nothing recorded; run the command again)
-              2  usage error: bad option, argument or time, an unknown case id
-                 (WFC7001), a case id, person id, event name or key the store
-                 rejects (WFC7007, WFC7012), a key reused for another request
-                 (WFC7013), or a store URL with no backend (WFC7015)
+              2  usage error: bad option, argument or time, a missing file (the
+                 workflow or --data), an unknown case id (WFC7001), a case id,
+                 person id, event name or key the store rejects (WFC7007, WFC7012),
+                 a key reused for another request (WFC7013), a store URL with no
+                 backend (WFC7015), or an unknown --state (WFC0003)
               3  the store could not be opened, read or written (WFC7006), is
                  corrupt (WFC7005), or is another application's database (WFC7014)
             """,

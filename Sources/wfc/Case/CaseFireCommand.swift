@@ -27,7 +27,7 @@ struct CaseFire: ParsableCommand {
     @Option(help: ArgumentHelp("An idempotency key: the same key returns the stored outcome.", valueName: "key"))
     var key: String?
 
-    @Option(help: ArgumentHelp("The time: RFC 3339, or a date (09:00 in the workflow calendar's time zone).", valueName: "time"))
+    @Option(help: ArgumentHelp("The time (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the workflow calendar's time zone, UTC when the workflow has none; the time used is then shown.", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

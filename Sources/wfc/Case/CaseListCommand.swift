@@ -14,7 +14,7 @@ struct CaseList: ParsableCommand {
     @Flag(help: "Only running cases with a deadline that has passed.")
     var overdue = false
 
-    @Option(help: ArgumentHelp("The time for --overdue (default: now; a date means 09:00 local time).", valueName: "time"))
+    @Option(help: ArgumentHelp("The time for --overdue (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in this machine's time zone; the time used is then shown.", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

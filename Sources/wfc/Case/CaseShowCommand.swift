@@ -8,7 +8,7 @@ struct CaseShow: ParsableCommand {
     @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
     var id: String
 
-    @Option(help: ArgumentHelp("The time deadlines are counted from (default: now).", valueName: "time"))
+    @Option(help: ArgumentHelp("The time deadlines are counted from (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the workflow calendar's time zone, UTC when the workflow has none; the time used is then shown.", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

@@ -18,12 +18,14 @@ struct CaseStart: ParsableCommand {
     @Option(name: .customLong("as"), help: ArgumentHelp("Who starts the case (recorded in the audit log).", valueName: "person"))
     var actor: String?
 
-    @Option(help: ArgumentHelp("The time: RFC 3339, or a date (09:00 in the workflow calendar's time zone).", valueName: "time"))
+    @Option(help: ArgumentHelp("The time (default: the case file's start:, else the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the workflow calendar's time zone, UTC when the workflow has none; the time used is then shown.", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions
 
+    @OptionGroup var input: InputOptions
+
     func run() throws {
-        try finish(options.commands.start(workflow: workflow, dataFile: data, id: id, now: now, actor: actor))
+        try finish(options.commands.start(workflow: workflow, dataFile: data, id: id, now: now, actor: actor, input: input.settings))
     }
 }

@@ -5,7 +5,7 @@ struct CaseTick: ParsableCommand {
         commandName: "tick",
         abstract: "Fire what is overdue in every running case (escalations, overdue transitions, waits).")
 
-    @Option(help: ArgumentHelp("The time (default: now; a date means 09:00 local time).", valueName: "time"))
+    @Option(help: ArgumentHelp("The time (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in this machine's time zone; the time used is then shown.", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

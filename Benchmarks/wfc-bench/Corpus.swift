@@ -13,7 +13,7 @@ enum Corpus {
             version: 1
             title: 工作交接管理制度 \(n)
             source: 工作交接管理制度模板
-            calendar: cn-mainland
+            calendar: {id: cn-mainland, provisional: law}
             roles:
               handover: {title: 交接人}
               receiver: {title: 接交人}
@@ -27,7 +27,7 @@ enum Corpus {
               last_day: date
               notice_days: {type: int, default: 30}
               items:
-                default: []
+                optional: true
                 checklist:
                   name: string
                   kind: {enum: [document, progress, permission, equipment]}

@@ -133,7 +133,7 @@ public struct CalendarLookup: Sendable {
         }
         switch FileAccess.read(path, maxBytes: maxFileBytes, regularOnly: true) {
         case .success(let file):
-            if file.overLimit != nil { return .refused("it is larger than \(maxFileBytes) bytes") }
+            if file.overLimit != nil { return .refused("it is larger than the limit; the limit is \(maxFileBytes) bytes") }
             return .read(Data(file.bytes))
         case .failure(.notFound): return .missing
         case .failure(.notRegularFile(let kind)): return .refused("it is not a regular file (\(kind))")

@@ -46,6 +46,10 @@ public struct WorkflowCompiler: Sendable {
     public var loader: YAMLLoader
     /// Whether to compute the IR's content hash. `wfc check` does not need it.
     public var seal = true
+    /// Whether the IR carries the calendar data the workflow uses (pinned with every case that
+    /// runs it). `wfc check` discards the IR and turns it off; `wfc compile` keeps it even when
+    /// it seals the IR itself.
+    public var pinCalendarData = true
     /// Whether IR spans carry line and column, which runtime messages print. `wfc check`
     /// discards the IR and skips working them out.
     public var irLineColumns = true
@@ -165,7 +169,7 @@ public struct WorkflowCompiler: Sendable {
         var ir = resolver.lower()
         result.diagnostics += resolver.d
         // The IR pins the calendar's data only when it is sealed for output; `wfc check` drops it.
-        CalendarPhase.run(syntax, ir: &ir, path: path, lookup: calendars, pinData: seal,
+        CalendarPhase.run(syntax, ir: &ir, path: path, lookup: calendars, pinData: pinCalendarData,
                           warningsAsOf: calendarWarningsAsOf, &result.diagnostics)
         lap(\.names)
         if result.diagnostics.errorCount == 0 {

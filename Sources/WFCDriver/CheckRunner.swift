@@ -164,6 +164,7 @@ extension CheckRunner {
         compiler.calendarWarningsAsOf = calendarWarningsAsOf
         // The IR is only checked, never written or run.
         compiler.seal = false
+        compiler.pinCalendarData = false
         compiler.irLineColumns = false
         return CheckRunner(loader: loader, phases: [CompilePhase(compiler: compiler)])
     }

@@ -22,7 +22,7 @@ import WFCYAML
         var r = CheckRunner.standard(strict: true)
         let root = Golden.root.path
         var compiler = WorkflowCompiler(readFile: { path in
-            FileManager.default.contents(atPath: root + "/" + path).map { SourceFile(path: path, bytes: Array($0)) }
+            FileManager.default.contents(atPath: root + "/" + path).map { .success(SourceFile(path: path, bytes: Array($0))) } ?? .failure(.notFound)
         })
         compiler.traceability = true
         r.phases = [CompilePhase(compiler: compiler)]

@@ -110,7 +110,7 @@ import WFCCompiler
 
     /// The IR carries traces as written, and leaves them out where none is written.
     @Test func irCarriesTracesOnlyWhereWritten() throws {
-        let traced = try CLI.run(["compile", "Tests/GoldenTests/workflow/valid/traced.yaml"])
+        let traced = try CLI.run(["compile", "--pretty", "Tests/GoldenTests/workflow/valid/traced.yaml"])
         #expect(traced.status == 0, "\(traced.stderr)")
         for key in ["\"separationTraces\"", "\"guaranteeAssumptions\"", "\"requireTraces\"", "\"overdueClause\" : \"四.5\"", "\"unbounded\" : true",
                     "\"assumption\" : \"原文未规定审核期限，按公司惯例\""] {

@@ -14,9 +14,7 @@ enum SelfApproval: GraphCheck {
         guard ir.states.contains(where: { !$0.transitions.isEmpty }) else { return }
         func separated(_ a: Int, _ b: Int) -> Bool { ir.separations.contains { $0.contains(a) && $0.contains(b) } }
         for region in ir.regions {
-            var componentOf: [Int: Int] = [:]
-            for (i, c) in g.components(region: region.id).enumerated() where c.count > 1 { for s in c { componentOf[s] = i } }
-            guard !componentOf.isEmpty, let start = region.start else { continue }
+            guard let start = region.start else { continue }
             // Steps from the start: a step to a state no further from it goes back.
             var depth: [Int: Int] = [start: 0]
             var queue = [start]
@@ -31,6 +29,15 @@ enum SelfApproval: GraphCheck {
                     }
                 }
             }
+            // Only a step back towards the start can send work back: most regions have none,
+            // and need no components.
+            let hasBackStep = region.states.contains { sid in
+                guard let here = depth[sid], ir.states.indices.contains(sid) else { return false }
+                return ir.states[sid].transitions.contains { t in t.target.map { $0 != sid && (depth[$0] ?? .max) < here } ?? false }
+            }
+            guard hasBackStep else { continue }
+            var componentOf: [Int: Int] = [:]
+            for (i, c) in g.components(region: region.id).enumerated() where c.count > 1 { for s in c { componentOf[s] = i } }
             for sid in region.states where ir.states.indices.contains(sid) {
                 let s = ir.states[sid]
                 guard let comp = componentOf[sid] else { continue }

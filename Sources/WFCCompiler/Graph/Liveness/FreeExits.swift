@@ -44,9 +44,10 @@ struct FreeExits {
         let ir = g.ir
         let members = ir.regions[region].states.filter { ir.states.indices.contains($0) }
         guard !members.isEmpty else { return true }
-        var position: [Int: Int] = [:]
-        position.reserveCapacity(members.count)
-        for (i, s) in members.enumerated() { position[s] = i }
+        // Each state's place in the region, by state id (-1 outside it): an array, not a dictionary.
+        var place = [Int](repeating: -1, count: ir.states.count)
+        for (i, s) in members.enumerated() { place[s] = i }
+        func position(_ s: Int) -> Int? { place.indices.contains(s) && place[s] >= 0 ? place[s] : nil }
         // For each member: the free targets it needs (all of them for a choice, any one
         // otherwise), and whether a free step ends the region outright.
         var needed = [Int](repeating: 0, count: members.count)
@@ -67,11 +68,11 @@ struct FreeExits {
             // round limit sends the step instead. A limit without `then:` may refuse: not free.
             func targetsOf(_ target: Int?, join: Bool) -> [Int]? {
                 guard let t = target else { return join ? [] : nil }
-                guard ir.states.indices.contains(t), let p = position[t] else { return nil }
+                guard ir.states.indices.contains(t), let p = position(t) else { return nil }
                 guard ir.states[t].maxRounds != nil else { return [p] }
                 guard let limit = ir.states[t].roundLimit, limit.redirects else { return nil }
                 guard let r = limit.target else { return limit.join ? [p] : nil }
-                guard ir.states.indices.contains(r), ir.states[r].maxRounds == nil, let q = position[r] else { return nil }
+                guard ir.states.indices.contains(r), ir.states[r].maxRounds == nil, let q = position(r) else { return nil }
                 return [p, q]
             }
             // Steps with several targets: each needs all of them (a group of its own).
@@ -122,7 +123,7 @@ struct FreeExits {
                 continue
             }
             needed[i] = 1
-            for p in Set(targets.compactMap { $0 }) { preds[p].append(i) }
+            for case let p? in targets where !preds[p].contains(i) { preds[p].append(i) }
         }
         var k = 0
         while k < queue.count {

@@ -181,7 +181,6 @@ struct RegionRun {
             outcomeBase[n] = outcomeFlat.count
             for (ei, exit) in ways.exits[s].enumerated() {
                 for (ai, alt) in exit.alternatives.enumerated() {
-                    let before = nodeState.count
                     let o = enter(alt.target, join: alt.join, rounds: nodeRounds[n], from: s, usedUp: false)
                     outcomeFlat.append(o)
                     let w = worstCase ? enter(alt.target, join: alt.join, rounds: 0, from: s, usedUp: true) : o

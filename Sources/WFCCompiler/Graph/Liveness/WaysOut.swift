@@ -57,8 +57,6 @@ struct WaysOut {
     var concurrentWrites: [[Int]]
     /// For each composite state, every field written inside its branches or body.
     var innerWrites: [[Int]]
-    /// For each region, the foreach item names in scope.
-    var aliases: [[String]]
 
     init(_ ir: WorkflowIR) {
         var table = ConditionTable(ir)
@@ -188,7 +186,6 @@ struct WaysOut {
         self.selfWrites = selfWrites
         self.concurrentWrites = concurrent
         self.innerWrites = innerWrites
-        self.aliases = aliases
     }
 
     /// The distinct elements, ascending (small lists: sort and drop repeats, no set).

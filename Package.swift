@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (one way):
-// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCStore; WFCDriver → wfc
+// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCStore; WFCScenarios → WFCDriver → wfc
 // WFCDiagnostics and CEL depend on nothing and are used by every phase.
 // Release builds let the optimiser inline across our own modules (the compiler's hot paths
 // call small accessors of the YAML tree and the diagnostics types).
@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "WFCExpressions", dependencies: ["WFCIR", "CEL", "WFCCalendar"], swiftSettings: crossModule),
         .target(name: "WFCCompiler", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCIR", "CEL", "WFCExpressions", "WFCCalendar"], swiftSettings: crossModule),
         // Executes compiled workflows; depends on the IR, never on YAML.
-        .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar"]),
+        .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar", "WFCDiagnostics"]),
         // Working days: weekends, statutory holidays and make-up working days.
         .target(name: "WFCCalendar", dependencies: ["WFCIR", "WFCDiagnostics"], swiftSettings: crossModule),
         // The durable case store (SQLite via GRDB): pinned definitions, snapshots, a hash-chained audit log.
@@ -48,11 +48,13 @@ let package = Package(
             name: "WFCStore",
             dependencies: ["WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
+        // `wfc test`'s scenario language: parses scenario files and runs them in memory on the engine.
+        .target(name: "WFCScenarios", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCIR", "WFCRuntime", "WFCCalendar"], swiftSettings: crossModule),
+        .target(name: "WFCDriver", dependencies: ["WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
         .executableTarget(
             name: "wfc",
             dependencies: [
-                "WFCDriver", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
+                "WFCDriver", "WFCScenarios", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,12 +91,12 @@ let package = Package(
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WFCDriver", "WFCScenarios", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["yaml", "workflow", "scenario", "store"]
         ),
         .testTarget(
             name: "WFCCLITests",
-            dependencies: ["wfc", "WFCDriver", "TestSupport"],
+            dependencies: ["wfc", "WFCDriver", "WFCScenarios", "WFCRuntime", "TestSupport"],
             resources: []
         ),
     ]

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import WFCDiagnostics
 import WFCCompiler
+import WFCScenarios
 import WFCYAML
 
 /// One phase that runs after loading, e.g. the workflow compiler. Phases see the loaded tree
@@ -190,12 +191,5 @@ public struct CompilePhase: CheckPhase {
         // The loader's diagnostics are already reported by the runner.
         let own = result.diagnostics.filter { d in !loaded.diagnostics.contains(d) }
         return (own, result.sources)
-    }
-}
-
-/// The naming convention of scenario files: `NAME.test.yaml` next to `NAME.yaml`.
-public enum ScenarioFiles {
-    public static func isScenario(_ path: String) -> Bool {
-        path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml")
     }
 }

@@ -1,5 +1,7 @@
 import WFCCompiler
 import WFCDiagnostics
+import WFCRuntime
+import WFCScenarios
 import WFCYAML
 
 /// Every diagnostic code wfc can emit, across all phases.

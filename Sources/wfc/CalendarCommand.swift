@@ -3,6 +3,7 @@ import Foundation
 import WFCCalendar
 import WFCDriver
 import WFCIR
+import WFCScenarios
 
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

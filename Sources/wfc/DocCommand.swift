@@ -2,6 +2,7 @@ import ArgumentParser
 import WFCCompiler
 import WFCDiagnostics
 import WFCDriver
+import WFCScenarios
 
 struct Doc: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,6 +7,7 @@ import WFCExpressions
 import WFCDiagnostics
 import WFCDriver
 import WFCIR
+import WFCScenarios
 import WFCYAML
 
 struct Expr: ParsableCommand {

@@ -3,6 +3,7 @@ import Testing
 import WFCCompiler
 import WFCDiagnostics
 import WFCDriver
+import WFCScenarios
 
 /// No scenario file and no compiling workflow crashes `wfc test`: deterministic mutations of the
 /// policy library's scenario files run against their workflows, and mutated workflows that

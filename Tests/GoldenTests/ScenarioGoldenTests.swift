@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WFCDiagnostics
 import WFCDriver
+import WFCScenarios
 
 /// Golden tests of `wfc test`: each `scenario/invalid/X.test.yaml` runs against its workflow and
 /// its whole report must equal `X.test.expected`; every scenario under `scenario/valid/` passes.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WFCDiagnostics
 import WFCDriver
+import WFCScenarios
 import WFCYAML
 
 /// Golden tests of the YAML loader alone: `yaml/invalid/*.yaml` against `.expected` files.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import WFCDriver
+import WFCRuntime
+import WFCScenarios
 
 /// `wfc test` and `wfc run` through the built executable.
 @Suite struct TestCommandTests {

@@ -2,6 +2,7 @@ import Foundation
 import WFCDiagnostics
 import WFCIR
 import WFCRuntime
+import WFCScenarios
 import WFCStore
 
 /// `--format` of the `wfc case` commands.

@@ -2,6 +2,7 @@ import Foundation
 import WFCDiagnostics
 import WFCIR
 import WFCRuntime
+import WFCScenarios
 import WFCStore
 import WFCYAML
 
@@ -20,7 +21,7 @@ extension CaseCommands {
                     out.status = .diagnostics
                     return out
                 }
-                guard let m = DataFiles.map(loaded.root) else {
+                guard let m = YAMLValues.map(loaded.root) else {
                     throw CaseFailure(.diagnostics, "\(dataFile): the event data must be a mapping of case fields")
                 }
                 payload = m

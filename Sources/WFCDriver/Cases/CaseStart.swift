@@ -2,6 +2,7 @@ import Foundation
 import WFCDiagnostics
 import WFCIR
 import WFCRuntime
+import WFCScenarios
 import WFCStore
 import WFCYAML
 
@@ -18,12 +19,6 @@ public struct CaseFile: Sendable {
     /// (`notice_days`, `assets[2].tag`), and `data:` itself under the empty path.
     var dataSpans: [String: SourceSpan] = [:]
     public var diagnostics: [Diagnostic] = []
-
-    static func load(_ path: String, input: InputSettings = InputSettings()) throws(CaseFailure) -> CaseFile {
-        let file: SourceFile
-        do throws(CommandFailure) { file = try input.read(path) } catch { throw CaseFailure(error.status, error.message) }
-        return read(file, loader: input.loader)
-    }
 
     /// Where the data problem `issue` (`PATH: why`, as the runtime words it) is written: the
     /// value at PATH, else its nearest enclosing value, else `data:`; nil without `data:`.
@@ -98,7 +93,7 @@ public struct CaseFile: Sendable {
                     }
                 }
             case "data":
-                guard let m = DataFiles.map(p.value) else { c.problem(c.span(p.value), "`data` must be a mapping of case fields"); continue }
+                guard let m = YAMLValues.map(p.value) else { c.problem(c.span(p.value), "`data` must be a mapping of case fields"); continue }
                 c.data = m
                 c.recordSpans(p.value, path: "")
                 c.dataSpans[""] = c.span(p.key)
@@ -123,6 +118,14 @@ public struct CaseFile: Sendable {
 
     mutating func problem(_ at: SourceSpan, _ message: String) {
         diagnostics.append(Diagnostic(InvalidCaseData(message: message), at: at))
+    }
+}
+
+extension CaseFile {
+    static func load(_ path: String, input: InputSettings = InputSettings()) throws(CaseFailure) -> CaseFile {
+        let file: SourceFile
+        do throws(CommandFailure) { file = try input.read(path) } catch { throw CaseFailure(error.status, error.message) }
+        return read(file, loader: input.loader)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import WFCDiagnostics
 import WFCIR
 import WFCRuntime
+import WFCScenarios
 
 /// `wfc run`: a case file and an events file run in memory, with the engine's trace.
 public enum ScriptedRun {
@@ -45,15 +46,16 @@ public enum ScriptedRun {
         let e = try input.read(eventsFile)
         out.sources += [c, e]
         var parser = ScenarioParser(loader: input.loader)
-        let parsed = parser.script(caseFile: c, eventsFile: e)
-        out.diagnostics += parsed.diagnostics
-        guard let scenario = parsed.scenario else { return out }
+        let caseData = CaseFile.read(c, loader: input.loader)
+        let start = caseData.start.map { Timed(text: $0, span: caseData.startSpan ?? .point(c.path, 0)) }
+        let parsed = parser.script(people: caseData.people, data: caseData.data, start: start, eventsFile: e)
+        out.diagnostics += caseData.diagnostics + parsed.diagnostics
+        guard caseData.diagnostics.allSatisfy({ $0.severity != .error }), let scenario = parsed.scenario else { return out }
         let log = EntryLog()
         var runner = ScenarioRunner(workflow: w)
         runner.stopOnRefusal = false
         let fallback = SourceSpan.point(e.path, 0)
         // Invalid case data points at the value in the case file.
-        let caseData = parsed.caseFile
         runner.observe = { step, result, now in
             log.append(Entry(step: step, at: now, result: result, refusal: result.refusal.map { r in
                 w.diagnostic(r, fallback: step == "start" ? caseData.span(for: r, fallback: fallback) : fallback)

@@ -2,6 +2,7 @@ import Foundation
 import WFCDiagnostics
 import WFCIR
 import WFCRuntime
+import WFCScenarios
 
 /// Everything `wfc test` found: one result per scenario, problems with whole files, and
 /// per-workflow coverage.

@@ -1,6 +1,7 @@
 import Foundation
 import WFCDiagnostics
 import WFCIR
+import WFCScenarios
 
 extension TestReport {
     /// `N passed, N failed`.

@@ -49,7 +49,7 @@ public struct ScenarioRunner {
         file.scenarios.enumerated().map { i, s in run(s, file: file.path, index: i, coverage: &coverage) }
     }
 
-    func run(_ s: Scenario, file: String, index: Int, coverage: inout Coverage) -> ScenarioResult {
+    public func run(_ s: Scenario, file: String, index: Int, coverage: inout Coverage) -> ScenarioResult {
         var failures: [Diagnostic] = []
         var result: ScenarioResult { ScenarioResult(file: file, name: s.name, span: s.span, failures: failures, steps: s.steps.count) }
         let startText = s.start ?? Timed(text: Self.defaultStart, span: s.span)

@@ -16,12 +16,13 @@ struct ScenarioSyntax: DiagnosticMessage {
     var message: String
 }
 
-struct ScenarioWorkflow: DiagnosticMessage {
-    static let descriptor = DiagnosticDescriptor(
+public struct ScenarioWorkflow: DiagnosticMessage {
+    public static let descriptor = DiagnosticDescriptor(
         code: "WFC8002", name: "scenario-workflow", summary: "The workflow under test cannot be read or does not compile.",
         explanation: "`NAME.test.yaml` tests `NAME.yaml` in the same folder unless it names `workflow:`. The workflow's own errors follow this diagnostic.",
         example: "workflow: company-handvoer.yaml\n", fix: "workflow: company-handover.yaml\n")
-    var message: String
+    public var message: String
+    public init(message: String) { self.message = message }
 }
 
 struct ScenarioTime: DiagnosticMessage {
@@ -32,12 +33,13 @@ struct ScenarioTime: DiagnosticMessage {
     var message: String
 }
 
-struct UnexpectedRefusal: DiagnosticMessage {
-    static let descriptor = DiagnosticDescriptor(
+public struct UnexpectedRefusal: DiagnosticMessage {
+    public static let descriptor = DiagnosticDescriptor(
         code: "WFC8004", name: "unexpected-refusal", summary: "A step was refused that the scenario expects to be accepted.",
         explanation: "The runtime refused the event (or the start). The refusal follows as its own diagnostic, pointing at the policy line. If the refusal is what the scenario means to show, add `refused: REASON` to the step.",
         example: "- fire: approve\n  as: zhang.san\n", fix: "- fire: approve\n  as: zhang.san\n  refused: not-authorized\n")
-    var message: String
+    public var message: String
+    public init(message: String) { self.message = message }
 }
 
 struct MissingRefusal: DiagnosticMessage {

@@ -33,6 +33,11 @@ public struct Scenario: Sendable {
 public struct Timed: Sendable {
     public var text: String
     public var span: SourceSpan
+
+    public init(text: String, span: SourceSpan) {
+        self.text = text
+        self.span = span
+    }
 }
 
 /// What a step does.

@@ -62,17 +62,11 @@ public struct ScenarioParser {
         return (ScenarioFile(path: source.path, workflowPath: workflowPath, workflowSpan: workflowSpan, scenarios: scenarios), diagnostics)
     }
 
-    /// A `wfc run` script: a case file (`people`, `data`, optional `start`) and an events file
-    /// (a list of steps, as in scenarios) as one scenario.
-    /// The case file as read comes back too, for where its values are written.
-    public mutating func script(caseFile: SourceFile, eventsFile: SourceFile) -> (scenario: Scenario?, diagnostics: [Diagnostic], caseFile: CaseFile) {
+    /// A `wfc run` script: a case (`people`, `data`, optional `start`, read by the caller from
+    /// its case file) and an events file (a list of steps, as in scenarios) as one scenario.
+    public mutating func script(people: [String: String], data: [String: ValueIR], start: Timed?, eventsFile: SourceFile) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
         diagnostics = []
-        var s = Scenario(name: "run", span: .point(eventsFile.path, 0), start: nil, people: [:], data: [:], refused: nil, steps: [])
-        let c = CaseFile.read(caseFile, loader: loader)
-        diagnostics += c.diagnostics
-        s.people = c.people
-        s.data = c.data
-        s.start = c.start.map { Timed(text: $0, span: c.startSpan ?? .point(caseFile.path, 0)) }
+        var s = Scenario(name: "run", span: .point(eventsFile.path, 0), start: start, people: people, data: data, refused: nil, steps: [])
         file = eventsFile.path
         let e = loader.load(eventsFile)
         diagnostics += e.diagnostics
@@ -86,7 +80,7 @@ public struct ScenarioParser {
             }
         }
         let ok = diagnostics.allSatisfy { $0.severity != .error }
-        return (ok ? s : nil, diagnostics, c)
+        return (ok ? s : nil, diagnostics)
     }
 
     // MARK: scenario and steps
@@ -125,7 +119,7 @@ public struct ScenarioParser {
             }
         }
         if let d = m["data"] {
-            if let dm = DataFiles.map(d) {
+            if let dm = YAMLValues.map(d) {
                 for (k, v) in dm { s.data[k] = v }
             } else {
                 problem("`data` must be a mapping of case fields, not \(d.kindDescription)", d.span.in(file))
@@ -159,7 +153,7 @@ public struct ScenarioParser {
             }
             var payload: [String: ValueIR] = [:]
             if let d = m["data"] {
-                if let dm = DataFiles.map(d) { payload = dm } else {
+                if let dm = YAMLValues.map(d) { payload = dm } else {
                     problem("`data` must be a mapping of case fields, not \(d.kindDescription)", d.span.in(file))
                 }
             }
@@ -232,7 +226,7 @@ public struct ScenarioParser {
                 unknownKey(p.key, context: "`expect`", known: known)
                 continue
             }
-            out.append(Expectation(kind: kind, value: DataFiles.value(p.value), span: p.key.span.in(file)))
+            out.append(Expectation(kind: kind, value: YAMLValues.value(p.value), span: p.key.span.in(file)))
         }
         return out
     }

@@ -80,11 +80,11 @@ public enum RepositoryConformance {
         if !condition { throw ConformanceFailure(description: "RepositoryConformance.swift:\(line): \(message())") }
     }
 
-    static func expectError(_ kind: StoreError.Kind, _ what: String, line: UInt = #line, _ body: () async throws(StoreError) -> Void) async throws {
+    static func expectError(_ kind: StoreError.Kind, _ what: String, line: UInt = #line, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
-            try check(error.kind == kind, "\(what): expected \(kind), got \(error)", line: line)
+            try check((error as? StoreError)?.kind == kind, "\(what): expected \(kind), got \(error)", line: line)
             return
         }
         throw ConformanceFailure(description: "RepositoryConformance.swift:\(line): \(what): expected \(kind), nothing was thrown")
@@ -309,7 +309,7 @@ public enum RepositoryConformance {
         try check(try await ledger.newestDefinition(workflow: "other") == nil, "no definition of another workflow")
         try check(try await ledger.definitions(workflow: nil).count == 3, "all definitions")
         try check(try await Ledger(s.second).definition(hash: d2.hash).hash == d2.hash, "a definition by hash")
-        try await expectError(.invalidArgument, "an unknown hash") { _ = try await ledger.definition(hash: "sha256:0") }
+        try await expectError(.unknownDefinition, "an unknown hash") { _ = try await ledger.definition(hash: "sha256:0") }
     }
 
     /// Each person's open tasks, kept with each step: who may act, soonest deadline first,

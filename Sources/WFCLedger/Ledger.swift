@@ -46,13 +46,11 @@ public final class Ledger: Sendable {
         try await repository.definitions(workflow: workflow).first
     }
 
-    /// The pinned definition with this content hash (cached per ledger). `invalidArgument` when
-    /// no definition has this hash; `corrupt` when the stored one does not load or hash back.
+    /// The pinned definition with this content hash (cached per ledger). `unknownDefinition`
+    /// when no definition has this hash; `corrupt` when the stored one does not load or hash back.
     public func definition(hash: String) async throws(StoreError) -> Definition {
         if let d = cachedDefinition(hash) { return d }
-        guard try await repository.definition(hash: hash, withIR: false) != nil else {
-            throw .invalidArgument("no definition `\(StoredText.escaped(hash))` in the store")
-        }
+        guard try await repository.definition(hash: hash, withIR: false) != nil else { throw .unknownDefinition(hash: hash) }
         return try await pinned(hash)
     }
 

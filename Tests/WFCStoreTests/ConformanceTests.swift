@@ -21,7 +21,7 @@ import WFCStore
     /// Rewrites an audit row and recomputes its own hash, as a careful tamperer with sqlite3 would.
     static func rehash(_ path: String, caseID: String, seq: Int, _ change: (inout AuditEvent) -> Void) throws {
         let db = try DatabaseQueue(path: path)
-        try db.writeWithoutTransaction { db in
+        try db.inDatabase { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE case_id = ? AND seq = ?", arguments: [caseID, seq]) else {
                 throw Unexpected(description: "no event \(seq) of \(caseID)")
             }
@@ -104,7 +104,7 @@ struct UncheckedRepository: CaseRepository {
         }
         // Back to the v1 schema, as an older wfc left it.
         let db = try DatabaseQueue(path: path)
-        try db.writeWithoutTransaction { db in
+        try db.inDatabase { db in
             try db.execute(sql: """
                 DROP TABLE tasks; DROP TABLE outbox; DROP TABLE timer_leases;
                 DROP INDEX definitions_workflow_version; DROP INDEX cases_created;
@@ -129,7 +129,7 @@ struct UncheckedRepository: CaseRepository {
         let path = Paths.tempStore()
         let ledger = try Ledger(sqlitePath: path)
         try await startInReview(ledger, try handover(), id: "C1")
-        try DatabaseQueue(path: path).write { try $0.execute(sql: "UPDATE tasks SET person = 'mallory'") }
+        try DatabaseQueue(path: path).inDatabase { try $0.execute(sql: "UPDATE tasks SET person = 'mallory'") }
         let report = try await ledger.verify("C1")
         #expect(report.findings.map(\.kind) == [.snapshotMismatch] && report.problems.contains { $0.contains("task index") }, "\(report.problems)")
         #expect(try await ledger.tasks(for: "mallory", now: t0).count == 1)

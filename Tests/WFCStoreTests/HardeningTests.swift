@@ -18,7 +18,7 @@ import WFCStore
         var config = Configuration()
         config.foreignKeysEnabled = false
         let db = try DatabaseQueue(path: path, configuration: config)
-        try db.writeWithoutTransaction { db in
+        try db.inDatabase { db in
             try db.execute(sql: "DROP TRIGGER IF EXISTS events_append_only_update; DROP TRIGGER IF EXISTS events_append_only_delete")
             try db.execute(sql: sql, arguments: arguments)
         }
@@ -73,7 +73,7 @@ import WFCStore
         for other in [Event("reject", actor: "carol", idempotencyKey: "k1"), Event("approve", actor: "dave", idempotencyKey: "k1"),
                       Event("approve", actor: "carol", idempotencyKey: "k1", item: 0), Event("approve", actor: "carol", idempotencyKey: "k1", role: "manager"),
                       Event("approve", actor: "carol", payload: ["reason": "resignation"], idempotencyKey: "k1")] {
-            #expect(throws: StoreError.keyReused(caseID: "C1", key: "k1", seq: head, differences: differences(other))) {
+            await #expect(throws: StoreError.keyReused(caseID: "C1", key: "k1", seq: head, differences: differences(other))) {
                 _ = try await store.fire("C1", other, now: t0)
             }
         }
@@ -94,7 +94,7 @@ import WFCStore
         try await startInReview(store, def)
         guard case .ready(let p) = try await store.prepare("C1", Event("reject", actor: "carol", idempotencyKey: "k"), now: t0) else { return }
         try accept(await store.fire("C1", Event("approve", actor: "carol", idempotencyKey: "k"), now: t0))
-        #expect(throws: StoreError.self) { _ = try await store.commit(p) }
+        await #expect(throws: StoreError.self) { _ = try await store.commit(p) }
     }
 
     // MARK: 4. Checkpoints
@@ -191,7 +191,7 @@ import WFCStore
             #expect(try await store.verify("C1").ok)
             var config = Configuration()
             config.foreignKeysEnabled = false
-            try DatabaseQueue(path: p, configuration: config).write { try $0.execute(sql: sql) }
+            try DatabaseQueue(path: p, configuration: config).inDatabase { try $0.execute(sql: sql) }
             let report = try await Ledger(sqlitePath: p).verify("C1")
             #expect(report.findings.map(\.kind) == [.snapshotMismatch], "edit \(i): \(sql): \(report.problems)")
         }
@@ -210,7 +210,7 @@ import WFCStore
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let other = dir.appendingPathComponent("app.sqlite").path
-        try DatabaseQueue(path: other).write { db in
+        try DatabaseQueue(path: other).inDatabase { db in
             try db.execute(sql: "CREATE TABLE cases (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO cases (title) VALUES ('x')")
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: other))

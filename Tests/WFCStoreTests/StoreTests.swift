@@ -85,7 +85,7 @@ import WFCStore
         let again = try await store.fire("C1", Event("approve", actor: "carol", idempotencyKey: "k-1"), now: t0.addingTimeInterval(60))
         guard case .replayed(let stored) = again else { Issue.record("\(again)"); return }
         #expect(stored == original)
-        #expect(throws: StoreError.self) { _ = try await store.fire("C1", Event("sign", actor: "alice", idempotencyKey: "k-1"), now: t0.addingTimeInterval(60)) }
+        await #expect(throws: StoreError.self) { _ = try await store.fire("C1", Event("sign", actor: "alice", idempotencyKey: "k-1"), now: t0.addingTimeInterval(60)) }
         #expect(try await store.load("C1").snapshot.version == 4)
         #expect(try await store.history("C1").count == 4)
 
@@ -132,7 +132,7 @@ import WFCStore
         try await startInReview(store, def)
         guard case .ready(let stale) = try await store.prepare("C1", Event("approve", actor: "alice"), now: t0) else { return }
         _ = try await store.fire("C1", Event("approve", actor: "mallory"), now: t0) // refused, but moves the chain head
-        #expect(throws: StoreError.self) { try await store.commit(stale) }
+        await #expect(throws: StoreError.self) { try await store.commit(stale) }
         #expect(try await store.history("C1").count == 4)
         #expect(try await store.verify("C1").ok)
     }
@@ -143,17 +143,17 @@ import WFCStore
         guard case .refused(let why) = r else { Issue.record("\(r)"); return }
         #expect(why.kind == .unboundRole)
         #expect(try await store.list(CaseFilter(), now: t0).cases.isEmpty)
-        #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.load("C9") }
-        #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.fire("C9", Event("submit", actor: "alice"), now: t0) }
-        #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.history("C9") }
-        #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.verify("C9") }
+        await #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.load("C9") }
+        await #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.fire("C9", Event("submit", actor: "alice"), now: t0) }
+        await #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.history("C9") }
+        await #expect(throws: StoreError.notFound(caseID: "C9")) { try await store.verify("C9") }
         try await startInReview(store, def)
-        #expect(throws: StoreError.alreadyExists(caseID: "C1")) { try await store.start(def, caseID: "C1", data: [:], people: people, actor: nil, now: t0) }
+        await #expect(throws: StoreError.alreadyExists(caseID: "C1")) { try await store.start(def, caseID: "C1", data: [:], people: people, actor: nil, now: t0) }
         for bad in ["", "a b", "x\ny", String(repeating: "x", count: 201)] {
-            #expect(throws: StoreError.self) { try await store.start(def, caseID: bad, data: [:], people: people, actor: nil, now: t0) }
+            await #expect(throws: StoreError.self) { try await store.start(def, caseID: bad, data: [:], people: people, actor: nil, now: t0) }
         }
         // A payload JSON cannot carry (NaN) is an argument error, not a trap.
-        #expect(throws: StoreError.self) { try await store.fire("C1", Event("approve", actor: "carol", payload: ["x": .double(.nan)]), now: t0) }
+        await #expect(throws: StoreError.self) { try await store.fire("C1", Event("approve", actor: "carol", payload: ["x": .double(.nan)]), now: t0) }
         #expect(throws: StoreError.self) { try Ledger(sqlitePath: "/proc/no-such-dir/store.sqlite") }
     }
 
@@ -164,7 +164,7 @@ import WFCStore
         // review is due 3 working days after 2025-09-26 (National Day holiday in between).
         let deadline = try #require(Show.deadlines(def, try await store.load("C1").snapshot, now: t0).first)
         #expect(try await store.list(CaseFilter(overdue: true), now: t0).cases.isEmpty)
-        #expect(try await store.list(CaseFilter(), now: t0).cases.first?.nextDue == deadline.due.description)
+        #expect(try await store.list(CaseFilter(), now: t0).cases.first { $0.id == "C1" }?.nextDue == deadline.due.description)
         #expect(try await store.tick(now: t0).isEmpty)
 
         let late = deadline.due.date.addingTimeInterval(3600)
@@ -237,15 +237,15 @@ import WFCStore
     @Test func theAuditLogRefusesPlainUpdatesAndDeletes() async throws {
         _ = try await prepared()
         let db = try DatabaseQueue(path: path)
-        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "UPDATE events SET actor = 'mallory' WHERE seq = 4") } }
-        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "DELETE FROM events WHERE seq = 5") } }
+        #expect(throws: DatabaseError.self) { try db.inDatabase { try $0.execute(sql: "UPDATE events SET actor = 'mallory' WHERE seq = 4") } }
+        #expect(throws: DatabaseError.self) { try db.inDatabase { try $0.execute(sql: "DELETE FROM events WHERE seq = 5") } }
     }
 
     @Test func anEditedEventIsFoundAtItsSequenceNumber() async throws {
         let store = try await prepared()
         // Someone with sqlite3 drops the guard and makes alice the approver of event 4.
         let db = try DatabaseQueue(path: path)
-        try db.write { db in
+        try db.inDatabase { db in
             try db.execute(sql: "DROP TRIGGER events_append_only_update")
             try db.execute(sql: "UPDATE events SET actor = 'alice' WHERE case_id = 'C1' AND seq = 4")
         }
@@ -262,7 +262,7 @@ import WFCStore
         var e = try #require(try await store.history("C1").first { $0.seq == 3 })
         e.time = "2025-09-27T02:00:00Z"
         let newHash = HashChain.hash(e)
-        try db.write { db in
+        try db.inDatabase { db in
             try db.execute(sql: "DROP TRIGGER events_append_only_update")
             try db.execute(sql: "UPDATE events SET time = ?, hash = ? WHERE case_id = 'C1' AND seq = 3", arguments: [e.time, newHash])
         }
@@ -273,7 +273,7 @@ import WFCStore
     @Test func aRemovedLastEventIsFound() async throws {
         let store = try await prepared()
         let db = try DatabaseQueue(path: path)
-        try db.write { db in
+        try db.inDatabase { db in
             try db.execute(sql: "DROP TRIGGER events_append_only_delete")
             try db.execute(sql: "DELETE FROM events WHERE case_id = 'C1' AND seq = 5")
         }
@@ -285,7 +285,7 @@ import WFCStore
     @Test func anEditedSnapshotDiffersFromTheReplay() async throws {
         let store = try await prepared()
         let db = try DatabaseQueue(path: path)
-        try db.write { db in
+        try db.inDatabase { db in
             try db.execute(sql: "UPDATE cases SET snapshot = replace(snapshot, '\"alice\"', '\"eve\"') WHERE id = 'C1'")
         }
         let report = try await store.verify("C1")
@@ -297,27 +297,27 @@ import WFCStore
     @Test func anEditedDefinitionIsCorrupt() async throws {
         let store = try await prepared()
         let db = try DatabaseQueue(path: path)
-        try db.write { db in
+        try db.inDatabase { db in
             try db.execute(sql: "UPDATE definitions SET ir_json = replace(ir_json, '\"maxRounds\":3', '\"maxRounds\":9')")
             #expect(db.changesCount == 1)
         }
         let fresh = try Ledger(sqlitePath: path)
-        #expect(throws: StoreError.self) { try await fresh.load("C1") }
-        #expect(try !fresh.verify("C1").ok)
+        await #expect(throws: StoreError.self) { try await fresh.load("C1") }
+        #expect(try await !fresh.verify("C1").ok)
         _ = store
     }
 
     @Test func garbageInARowIsAnErrorNotATrap() async throws {
         let store = try await prepared()
         let db = try DatabaseQueue(path: path)
-        try db.write { db in
+        try db.inDatabase { db in
             try db.execute(sql: "UPDATE cases SET snapshot = 'not json', version = 'four' WHERE id = 'C1'")
         }
         let fresh = try Ledger(sqlitePath: path)
-        #expect(throws: StoreError.self) { try await fresh.load("C1") }
-        #expect(throws: StoreError.self) { try await fresh.fire("C1", Event("sign", actor: "bob"), now: t0) }
-        #expect(throws: StoreError.self) { try await fresh.list(CaseFilter(), now: t0).cases }
-        #expect(try !fresh.verify("C1").ok)
+        await #expect(throws: StoreError.self) { try await fresh.load("C1") }
+        await #expect(throws: StoreError.self) { try await fresh.fire("C1", Event("sign", actor: "bob"), now: t0) }
+        await #expect(throws: StoreError.self) { try await fresh.list(CaseFilter(), now: t0).cases }
+        #expect(try await !fresh.verify("C1").ok)
         _ = store
     }
 }

@@ -375,9 +375,11 @@ public enum RepositoryConformance {
         let a = Ledger(s.repository), b = Ledger(s.second)
         for id in ["C1", "C2", "C3", "C4"] { try await startInReview(a, s.definition, id) }
         async let fromA = a.claimDueCases(now: late, owner: "a", lease: 60, limit: 2)
-        async let fromB = b.claimDueCases(now: late, owner: "b", lease: 60, limit: 10)
+        async let fromB = b.claimDueCases(now: late, owner: "b", lease: 60, limit: 2)
         let (ca, cb) = try await (fromA, fromB)
-        try check(Set(ca).isDisjoint(with: cb) && Set(ca + cb) == ["C1", "C2", "C3", "C4"] && ca.count == 2, "disjoint claims covering the due cases: \(ca) \(cb)")
+        try check(Set(ca).isDisjoint(with: cb) && Set(ca + cb) == ["C1", "C2", "C3", "C4"] && ca.count == 2 && cb.count == 2,
+                  "disjoint claims covering the due cases: \(ca) \(cb)")
+        try check(try await a.claimDueCases(now: late, owner: "a", lease: 60, limit: 10).sorted() == ca.sorted(), "nothing left for a but its own")
         try check(try await b.claimDueCases(now: late.addingTimeInterval(59), owner: "b", lease: 60, limit: 10).sorted() == cb.sorted(), "b holds only its own")
         // a ticks one case: it is no longer due; a dies before ticking the other.
         guard let done = ca.first, let left = ca.last else { throw ConformanceFailure(description: "a claimed nothing") }

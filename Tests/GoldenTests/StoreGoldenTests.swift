@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import WFCDiagnostics
 import WFCDriver
@@ -207,19 +208,37 @@ import WFCStore
         }
     }
 
-    /// Runs `body` while another connection holds the store's write lock (taken with
-    /// `BEGIN IMMEDIATE` and rolled back after `body`).
+    /// Runs `body` while another connection holds the store's write lock: a thread takes it
+    /// with `BEGIN IMMEDIATE` and rolls back once `body` is done (GRDB ends no access with an
+    /// open transaction, so the lock is held inside one access on that thread).
     static func holdingWriteLock<T>(_ storePath: String, _ body: () async throws -> T) async throws -> T {
         let db = try DatabaseQueue(path: storePath)
-        try db.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
-        do {
-            let result = try await body()
-            try db.inDatabase { try $0.execute(sql: "ROLLBACK") }
-            return result
-        } catch {
-            try? db.inDatabase { try $0.execute(sql: "ROLLBACK") }
-            throw error
+        let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+        Thread {
+            do {
+                try db.inDatabase { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                    locked.signal()
+                    release.wait()
+                    try db.execute(sql: "ROLLBACK")
+                }
+            } catch {
+                failure.withLock { $0 = error }
+                locked.signal()
+            }
+            done.signal()
+        }.start()
+        locked.wait()
+        if let e = failure.withLock({ $0 }) {
+            done.wait()
+            throw e
         }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        release.signal()
+        done.wait()
+        return try result.get()
     }
 
     @Test(arguments: sessions)

@@ -89,12 +89,13 @@ public struct CaseRows: Sendable {
     public var events: [AuditRow]
     /// In no particular order.
     public var timers: [TimerRow]
-    /// In no particular order.
-    public var tasks: [TaskRow]
+    /// In no particular order; nil when the store keeps no task index (an older schema read
+    /// without migrating it), which verify then does not check.
+    public var tasks: [TaskRow]?
     /// The row of the definition the case pins, without its IR; nil when missing.
     public var definition: DefinitionRecord?
 
-    public init(record: CaseRecord, events: [AuditRow], timers: [TimerRow], tasks: [TaskRow], definition: DefinitionRecord?) {
+    public init(record: CaseRecord, events: [AuditRow], timers: [TimerRow], tasks: [TaskRow]?, definition: DefinitionRecord?) {
         self.record = record
         self.events = events
         self.timers = timers

@@ -177,7 +177,7 @@ extension Ledger {
                 }
                 // The task index decides whose inbox shows the case.
                 let tasks = state.taskRows(def, s)
-                if Self.counted(taskRows) != Self.counted(tasks) {
+                if let taskRows, Self.counted(taskRows) != Self.counted(tasks) {
                     other(.snapshotMismatch, "the task index holds \(taskRows.count) row(s) for the case that differ from the \(tasks.count) the replay gives")
                 }
             }

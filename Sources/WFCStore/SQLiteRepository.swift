@@ -23,6 +23,10 @@ public final class SQLiteRepository: CaseRepository {
     /// Opened for reading only: nothing is created, migrated or written. (False when read-only
     /// was asked of a store whose schema had still to be created.)
     public let readOnly: Bool
+    /// Opened read-only before its service migration (`v2`): a store written by an older wfc,
+    /// read as it is. It has no task index and numbers its definitions on the fly; the next
+    /// writable open migrates it.
+    let legacy: Bool
     let pool: any DatabaseWriter
 
     /// The documented default location: `option` (`--store`), else `$WFC_STORE`, else
@@ -70,14 +74,16 @@ public final class SQLiteRepository: CaseRepository {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
-        if readOnly, let q = try Self.openReadOnly(path, config) {
+        if readOnly, let (q, legacy) = try Self.openReadOnly(path, config) {
             pool = q
             self.readOnly = true
+            self.legacy = legacy
             return
         }
         // Writable; or read-only asked of a store whose schema another process is still
-        // creating (or that needs a migration): it is waited for and completed like a writer.
+        // creating: it is waited for and completed like a writer.
         self.readOnly = false
+        self.legacy = false
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -129,9 +135,9 @@ public final class SQLiteRepository: CaseRepository {
     }
 
     /// A read-only connection to an existing store (no WAL switch, no migration, no pragma that
-    /// writes).
-    /// Nil when the schema must still be created or migrated.
-    static func openReadOnly(_ path: String, _ base: Configuration) throws(StoreError) -> DatabaseQueue? {
+    /// writes), and whether it still lacks the service migration (`v2`, see ``legacy``).
+    /// Nil when the schema must still be created.
+    static func openReadOnly(_ path: String, _ base: Configuration) throws(StoreError) -> (DatabaseQueue, Bool)? {
         var config = base
         config.readonly = true
         do {
@@ -150,7 +156,9 @@ public final class SQLiteRepository: CaseRepository {
                 kind = try q.read(Schema.classify)
             }
             switch kind {
-            case .store(let pending) where pending.isEmpty: return q
+            case .store(let pending) where pending.isEmpty: return (q, false)
+            // An archived store of an older wfc is read without migrating it.
+            case .store(let pending) where pending == ["v2"]: return (q, true)
             case .store, .empty: return nil
             case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
             case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)
@@ -252,17 +260,18 @@ public final class SQLiteRepository: CaseRepository {
     }
 
     public func caseRows(_ caseID: String) async throws(StoreError) -> CaseRows {
-        try await read { db in
+        let legacy = legacy, versionColumn = versionColumn
+        return try await read { db in
             guard let c = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [caseID]) else { throw StoreError.notFound(caseID: caseID) }
             let record = Self.caseRecord(c)
             let timers = try Row.fetchAll(db, sql: "SELECT state, kind, due, fired FROM timers WHERE case_id = ?", arguments: [caseID]).map { r in
                 TimerRow(state: Self.lenientText(r, "state"), kind: Self.lenientText(r, "kind"), due: Self.lenientText(r, "due"),
                          fired: Self.int((r["fired"] as DatabaseValue).storage).map { $0 != 0 })
             }
-            let tasks = try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE case_id = ?", arguments: [caseID]).map(Self.taskRow)
+            let tasks = legacy ? nil : try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE case_id = ?", arguments: [caseID]).map(Self.taskRow)
             var definition: DefinitionRecord?
             if let h = record.definitionHash {
-                definition = try Row.fetchOne(db, sql: "SELECT hash, workflow_id, version, created_at FROM definitions WHERE hash = ?", arguments: [h])
+                definition = try Row.fetchOne(db, sql: "SELECT hash, workflow_id, \(versionColumn), created_at FROM definitions WHERE hash = ?", arguments: [h])
                     .map { Self.definitionRecord($0, ir: nil) }
             }
             return CaseRows(record: record, events: try Self.events(caseID, db), timers: timers, tasks: tasks, definition: definition)
@@ -365,16 +374,25 @@ public final class SQLiteRepository: CaseRepository {
         return DeployedDefinition(hash: d.hash, workflow: workflow, version: version, createdAt: created)
     }
 
+    /// The `version` of a definitions row; computed as the migration numbers them in a legacy store.
+    var versionColumn: String {
+        legacy ? """
+            (SELECT COUNT(*) FROM definitions d WHERE d.workflow_id = definitions.workflow_id
+             AND (d.created_at < definitions.created_at OR (d.created_at = definitions.created_at AND d.hash <= definitions.hash))) AS version
+            """ : "version"
+    }
+
     public func definition(hash: String, withIR: Bool) async throws(StoreError) -> DefinitionRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT hash, workflow_id, version, created_at\(withIR ? ", ir_json" : "") FROM definitions WHERE hash = ?", arguments: [hash])
+        let versionColumn = versionColumn
+        return try await read { db in
+            try Row.fetchOne(db, sql: "SELECT hash, workflow_id, \(versionColumn), created_at\(withIR ? ", ir_json" : "") FROM definitions WHERE hash = ?", arguments: [hash])
                 .map { Self.definitionRecord($0, ir: withIR ? Self.lenientText($0, "ir_json") : nil) }
         }
     }
 
     public func definitions(workflow: String?) async throws(StoreError) -> [DeployedDefinition] {
+        let columns = "SELECT hash, workflow_id, \(versionColumn), created_at FROM definitions"
         let rows = try await read { db in
-            let columns = "SELECT hash, workflow_id, version, created_at FROM definitions"
             if let workflow {
                 return Fetched(try Row.fetchAll(db, sql: "\(columns) WHERE workflow_id = ? ORDER BY version DESC", arguments: [workflow]))
             }
@@ -413,6 +431,7 @@ public final class SQLiteRepository: CaseRepository {
     // MARK: - Tasks and outbox
 
     public func tasks(person: String) async throws(StoreError) -> [PersonTask] {
+        if legacy { throw .invalidArgument("\(path) was written by an older wfc and has no task index yet; a writing command (or opening it writable) migrates it") }
         let rows = try await read { db in
             Fetched(try Row.fetchAll(db, sql: """
                 SELECT t.*, c.workflow_id FROM tasks t JOIN cases c ON c.id = t.case_id

@@ -102,16 +102,7 @@ struct UncheckedRepository: CaseRepository {
             try await startInReview(ledger, def, id: "C1")
             guard case .started = try await ledger.start(def, caseID: "C2", data: [:], people: people, actor: nil, now: t0) else { throw Unexpected(description: "C2") }
         }
-        // Back to the v1 schema, as an older wfc left it.
-        let db = try DatabaseQueue(path: path)
-        try db.inDatabase { db in
-            try db.execute(sql: """
-                DROP TABLE tasks; DROP TABLE outbox; DROP TABLE timer_leases;
-                DROP INDEX definitions_workflow_version; DROP INDEX cases_created;
-                ALTER TABLE definitions DROP COLUMN version;
-                DELETE FROM grdb_migrations WHERE identifier = 'v2';
-                """)
-        }
+        try Self.downgrade(path)
         let ledger = try Ledger(sqlitePath: path)
         let versions = try await ledger.definitions(workflow: def.ir.id)
         #expect(versions.map(\.version) == [1] && versions.first?.hash == def.hash)
@@ -122,6 +113,34 @@ struct UncheckedRepository: CaseRepository {
         // And it works on: the next step writes the outbox.
         try accept(await ledger.fire("C1", Event("approve", actor: "carol"), now: t0))
         #expect(try await ledger.claimOutbox(owner: "s", limit: 10, now: t0, lease: 30).allSatisfy { $0.seq == 4 })
+    }
+
+    /// Back to the v1 schema, as an older wfc left the store.
+    static func downgrade(_ path: String) throws {
+        try DatabaseQueue(path: path).inDatabase { db in
+            try db.execute(sql: """
+                DROP TABLE tasks; DROP TABLE outbox; DROP TABLE timer_leases;
+                DROP INDEX definitions_workflow_version; DROP INDEX cases_created;
+                ALTER TABLE definitions DROP COLUMN version;
+                DELETE FROM grdb_migrations WHERE identifier = 'v2';
+                """)
+        }
+    }
+
+    /// A read command on an older store reads it as it is: nothing is migrated or written.
+    @Test func aVersion1StoreOpenedReadOnlyIsReadWithoutMigrating() async throws {
+        let path = Paths.tempStore()
+        let def = try handover()
+        try await startInReview(try Ledger(sqlitePath: path), def, id: "C1")
+        try Self.downgrade(path)
+        let reader = try Ledger(sqlitePath: path, readOnly: true)
+        #expect(try await reader.list(CaseFilter(), now: t0).cases.map(\.id) == ["C1"])
+        #expect(try await reader.history("C1").count == 3)
+        #expect(try await reader.verify("C1").ok)
+        #expect(try await reader.definitions(workflow: nil).map(\.version) == [1])
+        await #expect(throws: StoreError.self) { try await reader.tasks(for: "carol", now: t0) }
+        let applied = try DatabaseQueue(path: path).inDatabase { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied == ["v1"])
     }
 
     /// The task index is a derived table: an edit of it is found by verify.

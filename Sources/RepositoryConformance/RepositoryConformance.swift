@@ -228,6 +228,9 @@ public enum RepositoryConformance {
         try check(ticked.map(\.caseID) == ["C1"] && ticked[0].audit?.kind == .tick, "one tick of C1: \(ticked)")
         let effects = ticked[0].step?.effects ?? []
         try check(effects.contains { if case .escalation = $0 { true } else { false } }, "the tick escalates: \(effects)")
+        let tickSeq = ticked[0].audit?.seq ?? 0
+        let fromTick = try await ledger.claimOutbox(owner: "t", limit: 100, now: late, lease: 60).filter { $0.seq == tickSeq }
+        try check(fromTick.map(\.kind).contains("escalation") && fromTick.count == effects.count, "the tick's effects are in the outbox: \(fromTick)")
         try check(try await ledger.tick(now: late).allSatisfy { $0.audit == nil }, "a second tick at the same time records nothing")
         try check(try await ledger.history("C1").last?.kind == .tick, "the tick is in the log")
         try check(try await ledger.verify("C1").ok, "the ticked case verifies")

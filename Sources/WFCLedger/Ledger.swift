@@ -341,7 +341,8 @@ public final class Ledger: Sendable {
         if let l = filter.limit, l < 1 { throw .invalidArgument("the page limit must be positive, not \(l)") }
         let after = try filter.cursor.map(Self.decodeCursor)
         let query = CaseQuery(workflow: filter.workflow, state: filter.state, status: filter.status, overdue: filter.overdue,
-                              now: Timestamp(now).description, after: after, limit: filter.limit.map { $0 + 1 })
+                              now: Timestamp(now).description, after: after,
+                              limit: filter.limit.map { $0 < Int.max ? $0 + 1 : $0 }) // one more tells whether a next page exists
         var cases = try await repository.listCases(query)
         var next: String?
         if let l = filter.limit, cases.count > l {

@@ -212,6 +212,20 @@ import WFCStore
         #expect(try await store.verify("C1").ok)
     }
 
+    /// Paging arguments from outside (the HTTP service's query string) are checked, never trapped on.
+    @Test func pageLimitsAndCursorsAreChecked() async throws {
+        let store = try Ledger(sqlitePath: path)
+        try await startInReview(store, def)
+        await #expect(throws: StoreError.self) { try await store.list(CaseFilter(limit: 0), now: t0) }
+        await #expect(throws: StoreError.self) { try await store.list(CaseFilter(limit: -5), now: t0) }
+        let all = try await store.list(CaseFilter(limit: Int.max), now: t0)
+        #expect(all.cases.map(\.id) == ["C1"] && all.nextCursor == nil)
+        await #expect(throws: StoreError.self) { try await store.list(CaseFilter(cursor: ""), now: t0) }
+        await #expect(throws: StoreError.self) { try await store.claimOutbox(owner: "s", limit: 0, now: t0, lease: 30) }
+        await #expect(throws: StoreError.self) { try await store.claimDueCases(now: t0, owner: "s\n", lease: 30, limit: 1) }
+        await #expect(throws: StoreError.self) { try await store.claimDueCases(now: t0, owner: "s", lease: .infinity, limit: 1) }
+    }
+
     @Test func defaultPathPrefersTheOptionThenTheEnvironment() {
         #expect(SQLiteRepository.defaultPath(option: "x.sqlite", environment: ["WFC_STORE": "y"]) == "x.sqlite")
         #expect(SQLiteRepository.defaultPath(option: nil, environment: ["WFC_STORE": "y"]) == "y")

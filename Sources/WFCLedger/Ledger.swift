@@ -18,6 +18,7 @@ import WFCRuntime
 ///   same request; otherwise ``StoreError/keyReused(caseID:key:seq:differences:)``;
 /// - refused events change nothing but are recorded (and chained) as refused attempts.
 public final class Ledger: Sendable {
+    /// The database the ledger records into.
     public let repository: any CaseRepository
     /// Decoded definitions by hash: loading verifies a definition's hash once per ledger.
     private let cache = Mutex<[String: Definition]>([:])

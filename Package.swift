@@ -2,7 +2,10 @@
 import PackageDescription
 
 // Dependency direction (one way):
-// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCStore; WFCScenarios → WFCDriver → wfc
+// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCLedger ← WFCStore; WFCScenarios → WFCDriver → wfc
+// WFCLedger (the engine over a CaseRepository: hash chain, idempotency, replay) knows no
+// database; WFCStore is the SQLite CaseRepository (GRDB). RepositoryConformance is the suite
+// every CaseRepository must pass (run against SQLite in WFCStoreTests).
 // WFCDiagnostics and CEL depend on nothing and are used by every phase.
 // Release builds let the optimiser inline across our own modules (the compiler's hot paths
 // call small accessors of the YAML tree and the diagnostics types).
@@ -18,6 +21,8 @@ let package = Package(
         .library(name: "CEL", targets: ["CEL"]),
         .library(name: "WFCIR", targets: ["WFCIR"]),
         .library(name: "WFCCompiler", targets: ["WFCCompiler"]),
+        .library(name: "WFCLedger", targets: ["WFCLedger"]),
+        .library(name: "RepositoryConformance", targets: ["RepositoryConformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,13 +48,18 @@ let package = Package(
         .target(name: "WFCRuntime", dependencies: ["WFCIR", "CEL", "WFCExpressions", "WFCCalendar", "WFCDiagnostics"]),
         // Working days: weekends, statutory holidays and make-up working days.
         .target(name: "WFCCalendar", dependencies: ["WFCIR", "WFCDiagnostics"], swiftSettings: crossModule),
-        // The durable case store (SQLite via GRDB): pinned definitions, snapshots, a hash-chained audit log.
+        // The case ledger, database-independent: pinned definitions, snapshots, a hash-chained
+        // audit log, the task index and the outbox, over the async CaseRepository protocol.
+        .target(name: "WFCLedger", dependencies: ["WFCRuntime", "WFCIR", .product(name: "Crypto", package: "swift-crypto")]),
+        // The SQLite CaseRepository (GRDB): schema, migrations, transactions, leases.
         .target(
             name: "WFCStore",
-            dependencies: ["WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WFCLedger", "WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // `wfc test`'s scenario language: parses scenario files and runs them in memory on the engine.
         .target(name: "WFCScenarios", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCIR", "WFCRuntime", "WFCCalendar"], swiftSettings: crossModule),
+        // The conformance suite a CaseRepository backend must pass; a plain library of throwing checks.
+        .target(name: "RepositoryConformance", dependencies: ["WFCLedger", "WFCRuntime", "WFCIR"]),
         .target(name: "WFCDriver", dependencies: ["WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
         .executableTarget(
             name: "wfc",
@@ -77,7 +87,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "WFCStoreTests",
-            dependencies: ["WFCStore", "WFCRuntime", "WFCIR", "store-crash-writer", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["WFCStore", "WFCLedger", "RepositoryConformance", "WFCRuntime", "WFCIR", "store-crash-writer", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "BenchSupport"], path: "Benchmarks/runtime-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),

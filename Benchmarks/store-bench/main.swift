@@ -1,4 +1,4 @@
-// Durable transitions per second through SQLiteCaseStore, against raw SQLite writing the same
+// Durable transitions per second through the Ledger over SQLiteRepository, against raw SQLite writing the same
 // rows (insert one event row + update one snapshot row per transaction) with the same GRDB,
 // WAL and `synchronous` setting, measured in the same run.
 //
@@ -22,17 +22,17 @@ struct Failure: Error { var message: String }
 
 /// One case moved into the handover sign-off, then alice signs and unsigns: each is one
 /// durable transition (engine step, snapshot JSON, chain hash, one transaction).
-func durableRound(_ store: SQLiteCaseStore, _ def: Definition, caseID: String, n: Int) throws -> Double {
+func durableRound(_ store: Ledger, _ def: Definition, caseID: String, n: Int) async throws -> Double {
     let t0 = Date(timeIntervalSince1970: 1_758_852_000)
     let people = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
-    guard case .started = try store.start(def, caseID: caseID, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
-    _ = try store.fire(caseID, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
-    _ = try store.fire(caseID, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
-    _ = try store.fire(caseID, Event("approve", actor: "carol"), now: t0)
+    guard case .started = try await store.start(def, caseID: caseID, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
+    _ = try await store.fire(caseID, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
+    _ = try await store.fire(caseID, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
+    _ = try await store.fire(caseID, Event("approve", actor: "carol"), now: t0)
     let clock = ContinuousClock()
     let start = clock.now
     for i in 0..<n {
-        guard case .accepted = try store.fire(caseID, Event(i % 2 == 0 ? "sign" : "unsign", actor: "alice"), now: t0.addingTimeInterval(Double(i))) else {
+        guard case .accepted = try await store.fire(caseID, Event(i % 2 == 0 ? "sign" : "unsign", actor: "alice"), now: t0.addingTimeInterval(Double(i))) else {
             throw Failure(message: "transition \(i) not accepted")
         }
     }
@@ -68,7 +68,7 @@ func rawPool(_ path: String, _ sync: String) throws -> DatabasePool {
     var config = Configuration()
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
     let pool = try DatabasePool(path: path, configuration: config)
-    // As in SQLiteCaseStore: DatabasePool sets NORMAL on its writer after prepareDatabase.
+    // As in SQLiteRepository: DatabasePool sets NORMAL on its writer after prepareDatabase.
     try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
     try pool.write { db in
         try db.execute(sql: """
@@ -94,22 +94,22 @@ func runQuiet(_ exe: String, _ args: [String]) throws -> Int32 {
 }
 
 /// `verify --all` in one process against one process per case.
-func verifyAll(_ wfc: String, cases: Int, irPath: String) throws {
+func verifyAll(_ wfc: String, cases: Int, irPath: String) async throws {
     let def = try Definition(irJSON: try Data(contentsOf: URL(fileURLWithPath: irPath)))
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-bench-verify-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("store.sqlite").path
-    let store = try SQLiteCaseStore(path: path, durability: .normal)
+    let store = try Ledger(sqlitePath: path, durability: .normal)
     let t0 = Date(timeIntervalSince1970: 1_758_852_000)
     let people = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
     for i in 0..<cases {
         let id = String(format: "V%05d", i)
-        guard case .started = try store.start(def, caseID: id, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
-        _ = try store.fire(id, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
-        _ = try store.fire(id, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
-        _ = try store.fire(id, Event("approve", actor: "carol"), now: t0)
-        _ = try store.fire(id, Event("sign", actor: "alice"), now: t0)
+        guard case .started = try await store.start(def, caseID: id, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
+        _ = try await store.fire(id, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
+        _ = try await store.fire(id, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
+        _ = try await store.fire(id, Event("approve", actor: "carol"), now: t0)
+        _ = try await store.fire(id, Event("sign", actor: "alice"), now: t0)
     }
     let clock = ContinuousClock()
     print("store-bench verify-all: \(cases) cases of 5 events, \(wfc)")
@@ -125,10 +125,10 @@ func verifyAll(_ wfc: String, cases: Int, irPath: String) throws {
                  all, Double(cases) / all, each, Double(cases) / each, each / all))
 }
 
-func main() throws {
+func main() async throws {
     let args = CommandLine.arguments
     if args.count > 2, args[1] == "verify-all" {
-        return try verifyAll(args[2], cases: args.count > 3 ? Int(args[3]) ?? 1000 : 1000, irPath: "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json")
+        return try await verifyAll(args[2], cases: args.count > 3 ? Int(args[3]) ?? 1000 : 1000, irPath: "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json")
     }
     let irPath = args.count > 1 ? args[1] : "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json"
     let n = args.count > 2 ? Int(args[2]) ?? 2000 : 2000
@@ -138,15 +138,15 @@ func main() throws {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     print("store-bench: \(n) transitions × \(rounds) rounds, company-handover sign/unsign, WAL")
-    for durability in [SQLiteCaseStore.Durability.full, .normal] {
-        let store = try SQLiteCaseStore(path: dir.appendingPathComponent("store-\(durability.rawValue).sqlite").path, durability: durability)
+    for durability in [SQLiteRepository.Durability.full, .normal] {
+        let store = try Ledger(sqlitePath: dir.appendingPathComponent("store-\(durability.rawValue).sqlite").path, durability: durability)
         let pool = try rawPool(dir.appendingPathComponent("raw-\(durability.rawValue).sqlite").path, durability.rawValue)
         var durable: [Double] = [], raw: [Double] = [], ratios: [Double] = []
         for r in 0..<rounds {
             let id = "B\(r)"
-            let d = try durableRound(store, def, caseID: id, n: n)
-            let events = Array(try store.history(id).suffix(n))
-            let snapshot = String(decoding: try store.load(id).snapshot.json(), as: UTF8.self)
+            let d = try await durableRound(store, def, caseID: id, n: n)
+            let events = Array(try await store.history(id).suffix(n))
+            let snapshot = String(decoding: try await store.load(id).snapshot.json(), as: UTF8.self)
             let w = try rawRound(pool, events: events, snapshot: snapshot, caseID: id)
             durable.append(d)
             raw.append(w)
@@ -159,7 +159,7 @@ func main() throws {
     }
 }
 
-do { try main() } catch {
+do { try await main() } catch {
     FileHandle.standardError.write(Data("store-bench: \(error)\n".utf8))
     exit(3)
 }

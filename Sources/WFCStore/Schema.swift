@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import WFCLedger
+import WFCRuntime
 
 /// The SQLite schema, versioned in the table `grdb_migrations` (GRDB's format, which earlier
 /// stores were written with). A migration is never edited once released; changes are new
@@ -79,7 +81,78 @@ enum Schema {
                 CREATE INDEX timers_due ON timers(due);
                 """)
         }),
+        // The service: definition versions, paging newest first, the task index, the outbox
+        // and timer leases (docs/store.md).
+        ("v2", { db in
+            try db.execute(sql: """
+                ALTER TABLE definitions ADD COLUMN version INTEGER;
+                -- Existing definitions are numbered per workflow in the order they were pinned.
+                UPDATE definitions SET version = (
+                    SELECT COUNT(*) FROM definitions d WHERE d.workflow_id = definitions.workflow_id
+                    AND (d.created_at < definitions.created_at OR (d.created_at = definitions.created_at AND d.hash <= definitions.hash)));
+                CREATE UNIQUE INDEX definitions_workflow_version ON definitions(workflow_id, version);
+                CREATE INDEX cases_created ON cases(created_at, id);
+                -- Who may act on which open task: rewritten with each step of the case.
+                CREATE TABLE tasks (
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    person  TEXT NOT NULL,
+                    role    TEXT NOT NULL,
+                    state   TEXT NOT NULL,
+                    title   TEXT,
+                    item    INTEGER,
+                    events  TEXT NOT NULL,
+                    due     TEXT
+                );
+                CREATE INDEX tasks_person ON tasks(person, due);
+                CREATE INDEX tasks_case ON tasks(case_id);
+                -- Effects of accepted steps, written in the step's transaction, delivered at least once.
+                CREATE TABLE outbox (
+                    id           TEXT PRIMARY KEY,
+                    case_id      TEXT NOT NULL REFERENCES cases(id),
+                    seq          INTEGER NOT NULL,
+                    kind         TEXT NOT NULL,
+                    payload      TEXT NOT NULL,
+                    attempts     INTEGER NOT NULL,
+                    created_at   TEXT NOT NULL,
+                    available_at TEXT NOT NULL,
+                    lease_owner  TEXT,
+                    lease_until  TEXT,
+                    delivered_at TEXT,
+                    last_error   TEXT
+                );
+                CREATE INDEX outbox_pending ON outbox(available_at, created_at, id) WHERE delivered_at IS NULL;
+                -- Which server ticks a due case now.
+                CREATE TABLE timer_leases (
+                    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+                    owner   TEXT NOT NULL,
+                    until   TEXT NOT NULL
+                );
+                """)
+            try backfillTasks(db)
+        }),
     ]
+
+    /// The task index of the running cases stored before it existed. A case whose definition or
+    /// snapshot does not load is left without rows (`wfc case verify` reports it).
+    static func backfillTasks(_ db: Database) throws {
+        var definitions: [String: Definition] = [:]
+        let insert = try db.makeStatement(sql: "INSERT INTO tasks (case_id, person, role, state, title, item, events, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for row in try Row.fetchAll(db, sql: "SELECT id, definition_hash, snapshot FROM cases WHERE status = 'running'") {
+            // Rows are read without trusting their types: a store may have been edited by hand.
+            let text = SQLiteRepository.lenientText
+            guard let id = text(row, "id"), let hash = text(row, "definition_hash"), let snapshot = text(row, "snapshot"),
+                  let snap = try? CaseSnapshot.load(Data(snapshot.utf8)) else { continue }
+            if definitions[hash] == nil,
+               let ir = try Row.fetchOne(db, sql: "SELECT ir_json FROM definitions WHERE hash = ?", arguments: [hash]).flatMap({ text($0, "ir_json") }),
+               let d = try? Definition(irJSON: Data(ir.utf8)), d.hash == hash {
+                definitions[hash] = d
+            }
+            guard let def = definitions[hash], let rows = try? Ledger.taskIndex(def, snap) else { continue }
+            for t in rows {
+                try insert.execute(arguments: [id, t.person, t.role, t.state, t.title, t.item, try CanonicalJSON.encode(t.events), t.due])
+            }
+        }
+    }
 
     /// What a database file holds.
     enum Kind: Equatable {

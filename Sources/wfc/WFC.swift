@@ -3,7 +3,7 @@ import Foundation
 import WFCDriver
 
 @main
-struct WFC: ParsableCommand {
+struct WFC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wfc",
         abstract: "Compile, check and run HR policy workflows written in YAML.",
@@ -21,10 +21,15 @@ struct WFC: ParsableCommand {
 
     /// Runs the command and maps every outcome to wfc's documented exit codes (ArgumentParser's
     /// own default for usage errors is 64).
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            // The `wfc case` commands are async (the ledger is); the others are not.
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as CommandFailure {
             if !failure.message.isEmpty {
                 FileHandle.standardError.write(Data(("wfc: " + failure.message + "\n").utf8))

@@ -75,7 +75,7 @@ import WFCStore
 
     /// 2025-09-30T15:59:59Z is 23:59:59 on 09-30 in Beijing; one second later it is 10-01 there
     /// (and still 09-30 in UTC). 30 days before 10-30 is 09-30.
-    @Test func aGuardWithTodayFlipsAtMidnightInShanghai() throws {
+    @Test func aGuardWithTodayFlipsAtMidnightInShanghai() async throws {
         let def = try Self.definition(Self.policy())
         let snap = try started(def, lastDay: "2025-10-30")
         guard case .accepted(let before) = submit(def, snap, at: "2025-09-30T15:59:59Z") else {
@@ -92,7 +92,7 @@ import WFCStore
     }
 
     /// Without a calendar `today` is the UTC date, as the runtime's ends of days are.
-    @Test func withoutACalendarTodayIsTheUTCDate() throws {
+    @Test func withoutACalendarTodayIsTheUTCDate() async throws {
         let def = try Self.definition(Self.policy(calendar: nil, due: "add_days(today, 3)"))
         let snap = try started(def, lastDay: "2025-10-30")
         guard case .accepted = submit(def, snap, at: "2025-09-30T23:59:59Z") else {
@@ -109,7 +109,7 @@ import WFCStore
     /// `due.by: add_working_days(today, 3)` counts from the local date of the event that enters
     /// the state. Thursday 09-25 (Beijing): 09-26, Sunday 09-28 (make-up day), 09-29 → due at
     /// the end of 09-29. One second later it is Friday 09-26: 09-28, 09-29, 09-30.
-    @Test func aDeadlineByTodayCountsFromTheEntryEvent() throws {
+    @Test func aDeadlineByTodayCountsFromTheEntryEvent() async throws {
         let def = try Self.definition(Self.policy())
         let snap = try started(def, lastDay: "2025-12-31")
         func due(_ time: String) throws -> Timestamp? {
@@ -123,32 +123,32 @@ import WFCStore
     /// `verify` replays each event at its recorded time: a guard on `today` that held then (and
     /// no longer holds by the wall clock) replays to the same outcome, and so do a refusal at
     /// local midnight and the deadline computed from `today`.
-    @Test func replayIsDeterministic() throws {
+    @Test func replayIsDeterministic() async throws {
         let def = try Self.definition(Self.policy())
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-now-today-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteCaseStore(path: dir.appendingPathComponent("store.sqlite").path)
+        let store = try Ledger(sqlitePath: dir.appendingPathComponent("store.sqlite").path)
         for id in ["early", "late"] {
-            guard case .started = try store.start(def, caseID: id, data: ["last_day": .string("2025-10-30")], people: Self.people, actor: nil,
+            guard case .started = try await store.start(def, caseID: id, data: ["last_day": .string("2025-10-30")], people: Self.people, actor: nil,
                                                   now: Self.instant("2025-09-30T09:00:00+08:00")) else {
                 Issue.record("start of \(id) refused")
                 return
             }
         }
-        guard case .accepted(let step, _) = try store.fire("early", Event("submit", actor: "zhang.san"), now: Self.instant("2025-09-30T15:59:59Z")) else {
+        guard case .accepted(let step, _) = try await store.fire("early", Event("submit", actor: "zhang.san"), now: Self.instant("2025-09-30T15:59:59Z")) else {
             Issue.record("early submission refused")
             return
         }
         #expect(step.snapshot.root.active?.timer?.due == Timestamp(Self.instant("2025-10-12T00:00:00+08:00")),
                 "09-30 + 3 working days after National Day: 10-09, 10-10, Saturday 10-11 (make-up day)")
-        guard case .refused(let r, _) = try store.fire("late", Event("submit", actor: "zhang.san"), now: Self.instant("2025-09-30T16:00:00Z")) else {
+        guard case .refused(let r, _) = try await store.fire("late", Event("submit", actor: "zhang.san"), now: Self.instant("2025-09-30T16:00:00Z")) else {
             Issue.record("late submission accepted")
             return
         }
         #expect(r.kind == .guardFalse)
         for id in ["early", "late"] {
-            let report = try store.verify(id)
+            let report = try await store.verify(id)
             #expect(report.ok, "\(id): \(report.problems)")
             #expect(report.firstDivergentSeq == nil)
         }

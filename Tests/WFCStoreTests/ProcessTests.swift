@@ -44,13 +44,13 @@ import WFCStore
         func send(_ text: String) { stdin.fileHandleForWriting.write(Data((text + "\n").utf8)) }
     }
 
-    @Test func twoProcessesFiringAtOneCaseExactlyOneWins() throws {
-        let store = try SQLiteCaseStore(path: path)
-        try startInReview(store, def)
-        try accept(store.fire("C1", Event("approve", actor: "carol"), now: t0))
+    @Test func twoProcessesFiringAtOneCaseExactlyOneWins() async throws {
+        let store = try Ledger(sqlitePath: path)
+        try await startInReview(store, def)
+        try accept(await store.fire("C1", Event("approve", actor: "carol"), now: t0))
         // Round 1: alice and bob sign concurrently; round 2: two processes both as alice.
         for (round, actors) in [["alice", "bob"], ["carol", "carol"]].enumerated() {
-            let before = try store.load("C1")
+            let before = try await store.load("C1")
             let events = round == 0 ? ["sign", "sign"] : ["confirm", "report_issue"]
             if round == 1 { #expect(Show.activeStates(def, before.snapshot) == ["supervise"]) }
             let children = try zip(actors, events).map { try Child(writer, ["race", path, "C1", $0, $1]) }
@@ -66,24 +66,24 @@ import WFCStore
             #expect(statuses == [0, 4], "\(lines)")
             #expect(lines.filter { $0.hasPrefix("accepted") }.count == 1)
             #expect(lines.contains { $0.hasPrefix("conflict") && $0.contains("retryable") })
-            let after = try store.load("C1")
+            let after = try await store.load("C1")
             // One event recorded, one version step: nothing lost, nothing doubled.
             #expect(after.headSeq == before.headSeq + 1)
             #expect(after.snapshot.version == before.snapshot.version + 1)
-            #expect(try store.history("C1").count == after.headSeq)
+            #expect(try await store.history("C1").count == after.headSeq)
             if round == 0 {
                 // The loser retries on the new state.
                 let loser = lines[0].hasPrefix("accepted") ? "bob" : "alice"
-                try accept(store.fire("C1", Event("sign", actor: loser), now: t0.addingTimeInterval(100)))
+                try accept(await store.fire("C1", Event("sign", actor: loser), now: t0.addingTimeInterval(100)))
             }
         }
-        let report = try store.verify("C1")
+        let report = try await store.verify("C1")
         #expect(report.ok, "\(report.problems)")
     }
 
     /// SIGKILL a writer at random points, 50 times: whatever it reported as committed is there,
     /// the chain verifies and the replay gives the stored snapshot.
-    @Test func killedWritersLoseNothingTheyReportedCommitted() throws {
+    @Test func killedWritersLoseNothingTheyReportedCommitted() async throws {
         var rng = SystemRandomNumberGenerator()
         let clock = ContinuousClock()
         let started = clock.now
@@ -110,16 +110,16 @@ import WFCStore
             while let l = child.line() {
                 if l.hasPrefix("committed "), let n = Int(l.dropFirst(10)) { printed.append(n) }
             }
-            let store = try SQLiteCaseStore(path: path)
-            guard let stored = try? store.load(caseID) else {
+            let store = try Ledger(sqlitePath: path)
+            guard let stored = try? await store.load(caseID) else {
                 #expect(printed.isEmpty, "printed \(printed) but the case is missing")
                 continue
             }
-            let seqs = Set(try store.history(caseID).map(\.seq))
+            let seqs = Set(try await store.history(caseID).map(\.seq))
             for n in printed { #expect(seqs.contains(n), "event \(n) was reported committed but is missing") }
             #expect(seqs == Set(1...stored.headSeq))
             totalCommitted += printed.count
-            let report = try store.verify(caseID)
+            let report = try await store.verify(caseID)
             #expect(report.ok, "round \(round): \(report.problems)")
         }
         #expect(kills == 50)
@@ -129,7 +129,7 @@ import WFCStore
 
     /// Many processes create one new store at the same moment: every one opens it, and the
     /// schema is created once (no "database is locked", no "table already exists").
-    @Test func manyProcessesCreatingANewStoreAtOnceAllSucceed() throws {
+    @Test func manyProcessesCreatingANewStoreAtOnceAllSucceed() async throws {
         for round in 0..<5 {
             let fresh = Paths.tempStore()
             // Half of them open it as read commands do (read-only once the file exists).
@@ -143,9 +143,9 @@ import WFCStore
                 if l != "opened" || c.process.terminationStatus != 0 { failures.append("\(l) exit \(c.process.terminationStatus)") }
             }
             #expect(failures.isEmpty, "round \(round): \(failures)")
-            let store = try SQLiteCaseStore(path: fresh)
-            try startInReview(store, def)
-            #expect(try store.verify("C1").ok)
+            let store = try Ledger(sqlitePath: fresh)
+            try await startInReview(store, def)
+            #expect(try await store.verify("C1").ok)
         }
     }
 }

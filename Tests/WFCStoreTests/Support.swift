@@ -43,11 +43,11 @@ struct Unexpected: Error, CustomStringConvertible { var description: String }
 
 /// Starts C1 and moves it to `review` (3 audit events).
 @discardableResult
-func startInReview(_ store: SQLiteCaseStore, _ def: Definition, id: String = "C1") throws -> CaseSnapshot {
-    guard case .started = try store.start(def, caseID: id, data: [:], people: people, actor: "hr-bot", now: t0) else { throw Unexpected(description: "start refused") }
-    try accept(store.fire(id, Event("submit", actor: "alice", payload: ["reason": "resignation", "last_day": "2025-10-31"]), now: t0))
-    try accept(store.fire(id, Event("ready", actor: "alice", payload: ["items": .list([item("客户资料")])]), now: t0))
-    return try store.load(id).snapshot
+func startInReview(_ store: Ledger, _ def: Definition, id: String = "C1") async throws -> CaseSnapshot {
+    guard case .started = try await store.start(def, caseID: id, data: [:], people: people, actor: "hr-bot", now: t0) else { throw Unexpected(description: "start refused") }
+    try accept(await store.fire(id, Event("submit", actor: "alice", payload: ["reason": "resignation", "last_day": "2025-10-31"]), now: t0))
+    try accept(await store.fire(id, Event("ready", actor: "alice", payload: ["items": .list([item("客户资料")])]), now: t0))
+    return try await store.load(id).snapshot
 }
 
 @discardableResult

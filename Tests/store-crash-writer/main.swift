@@ -28,18 +28,18 @@ func fail(_ message: String, _ code: Int32 = 3) -> Never {
 func time(_ seconds: Int) -> Date { Date(timeIntervalSince1970: 1_758_852_000 + Double(seconds)) }
 
 /// Commits transitions forever; see the header.
-func stream(_ path: String, _ irPath: String, _ caseID: String) throws {
-    let store = try SQLiteCaseStore(path: path)
+func stream(_ path: String, _ irPath: String, _ caseID: String) async throws {
+    let store = try Ledger(sqlitePath: path)
     let def = try Definition(irJSON: try Data(contentsOf: URL(fileURLWithPath: irPath)))
     let people = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
     var current: StoredCase
-    if let c = try? store.load(caseID) {
+    if let c = try? await store.load(caseID) {
         current = c
     } else {
-        let started = try store.start(def, caseID: caseID, data: [:], people: people, actor: "writer", now: time(0))
+        let started = try await store.start(def, caseID: caseID, data: [:], people: people, actor: "writer", now: time(0))
         guard case .started(_, let a) = started else { fail("start refused") }
         say("committed \(a.seq)")
-        current = try store.load(caseID)
+        current = try await store.load(caseID)
     }
     var n = current.headSeq
     while true {
@@ -61,22 +61,22 @@ func stream(_ path: String, _ irPath: String, _ caseID: String) throws {
             let signed = Show.pendingSignoffs(current.definition, s).first?.signed.contains { $0.person == "alice" } ?? false
             event = Event(signed ? "unsign" : "sign", actor: "alice", idempotencyKey: n % 3 == 0 ? "k\(n)" : nil)
         }
-        let outcome = try store.fire(caseID, event, now: time(n))
+        let outcome = try await store.fire(caseID, event, now: time(n))
         say("committed \(outcome.audit.seq)")
-        current = try store.load(caseID)
+        current = try await store.load(caseID)
     }
 }
 
 /// Evaluates, waits for a line on stdin, commits; returns the exit status.
-func race(_ path: String, _ caseID: String, _ actor: String, _ name: String) throws -> Int32 {
-    let store = try SQLiteCaseStore(path: path)
-    let prepared = try store.prepare(caseID, Event(name, actor: actor), now: time(100))
+func race(_ path: String, _ caseID: String, _ actor: String, _ name: String) async throws -> Int32 {
+    let store = try Ledger(sqlitePath: path)
+    let prepared = try await store.prepare(caseID, Event(name, actor: actor), now: time(100))
     guard case .ready(let p) = prepared else { fail("unexpected replay") }
     say("ready")
     _ = readLine()
     let outcome: FireOutcome
     do {
-        outcome = try store.commit(p)
+        outcome = try await store.commit(p)
     } catch {
         say("conflict \(error)")
         return error.isRetryable ? 4 : 3
@@ -89,24 +89,24 @@ func race(_ path: String, _ caseID: String, _ actor: String, _ name: String) thr
 }
 
 /// Opens a store at a signal, so that many processes create one new store at the same moment.
-func openAtOnce(_ path: String, readOnly: Bool) throws {
+func openAtOnce(_ path: String, readOnly: Bool) async throws {
     say("ready")
     _ = readLine()
-    let store = try SQLiteCaseStore(path: path, readOnly: readOnly && FileManager.default.fileExists(atPath: path))
-    _ = try store.caseIDs()
+    let store = try Ledger(sqlitePath: path, readOnly: readOnly && FileManager.default.fileExists(atPath: path))
+    _ = try await store.caseIDs()
     say("opened")
 }
 
-func main() -> Int32 {
+func main() async -> Int32 {
     let args = CommandLine.arguments
     do {
         if args.count == 5, args[1] == "stream" {
-            try stream(args[2], args[3], args[4])
+            try await stream(args[2], args[3], args[4])
             return 0
         }
-        if args.count == 6, args[1] == "race" { return try race(args[2], args[3], args[4], args[5]) }
+        if args.count == 6, args[1] == "race" { return try await race(args[2], args[3], args[4], args[5]) }
         if args.count == 3 || args.count == 4, args[1] == "open" {
-            try openAtOnce(args[2], readOnly: args.count == 4 && args[3] == "read")
+            try await openAtOnce(args[2], readOnly: args.count == 4 && args[3] == "read")
             return 0
         }
     } catch {
@@ -115,4 +115,4 @@ func main() -> Int32 {
     fail("usage: store-crash-writer stream STORE IR CASE | race STORE CASE ACTOR EVENT | open STORE [read]", 2)
 }
 
-exit(main())
+exit(await main())

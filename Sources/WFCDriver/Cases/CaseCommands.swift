@@ -47,21 +47,21 @@ public struct CaseCommands: Sendable {
     }
 
     /// The store file this command uses.
-    public var resolvedStorePath: String { SQLiteCaseStore.defaultPath(option: storePath, environment: environment) }
+    public var resolvedStorePath: String { SQLiteRepository.defaultPath(option: storePath, environment: environment) }
 
     /// The store, for a command that writes: created and migrated when needed.
-    func open() throws(CaseFailure) -> SQLiteCaseStore {
-        do { return try SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout) } catch { throw CaseFailure(error) }
+    func open() throws(CaseFailure) -> Ledger {
+        do { return Ledger(try SQLiteRepository(path: resolvedStorePath, busyTimeout: busyTimeout)) } catch { throw CaseFailure(error) }
     }
 
     /// The store, for a command that only reads: opened read-only, so that an archived copy (a
     /// read-only file or folder) can be read and verified. A store that does not exist yet (no
     /// file, or an empty one) is created as for a writing command.
-    func openForReading() throws(CaseFailure) -> SQLiteCaseStore {
-        do throws(StoreError) { try SQLiteCaseStore.checkLocation(resolvedStorePath) } catch { throw CaseFailure(error) }
-        let size = (try? FileManager.default.attributesOfItem(atPath: SQLiteCaseStore.filePath(resolvedStorePath)))?[.size] as? Int
+    func openForReading() throws(CaseFailure) -> Ledger {
+        do throws(StoreError) { try SQLiteRepository.checkLocation(resolvedStorePath) } catch { throw CaseFailure(error) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: SQLiteRepository.filePath(resolvedStorePath)))?[.size] as? Int
         guard let size, size > 0 else { return try open() }
-        do { return try SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true) } catch { throw CaseFailure(error) }
+        do { return Ledger(try SQLiteRepository(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true)) } catch { throw CaseFailure(error) }
     }
 
     /// Sends `piece` to ``progress`` at once, or adds it to `out`.
@@ -75,9 +75,9 @@ public struct CaseCommands: Sendable {
     }
 
     /// Runs `body`, turning failures into output with the documented exit status.
-    func guarded(_ body: () throws(CaseFailure) -> CaseOutput) -> CaseOutput {
-        do { return try body() } catch {
-            if let e = error.store { return failure(e) }
+    func guarded(_ body: () async throws(CaseFailure) -> CaseOutput) async -> CaseOutput {
+        do { return try await body() } catch {
+            if let e = error.store { return await failure(e) }
             var out = CaseOutput()
             out.status = error.status
             out.stderr = "wfc: " + error.message + "\n"
@@ -89,11 +89,11 @@ public struct CaseCommands: Sendable {
     /// with `--format json`) and its exit status (``StoreDiagnostics/exitStatus(_:)``). A
     /// retryable failure also prints `{"outcome": "conflict", "retryable": true, …}` on stdout
     /// with `--format json`.
-    public func failure(_ error: StoreError) -> CaseOutput {
+    public func failure(_ error: StoreError) async -> CaseOutput {
         var ids: [String] = []
-        if case .notFound = error {
+        if case .notFound = error, let repository = try? SQLiteRepository(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true) {
             // Only for the suggestion: a store that fails now just gives none.
-            ids = (try? SQLiteCaseStore(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true).caseIDs()) ?? []
+            ids = (try? await repository.caseIDs()) ?? []
         }
         let d = StoreDiagnostics.diagnostic(error, storePath: resolvedStorePath, caseIDs: ids)
         var out = CaseOutput()
@@ -140,8 +140,8 @@ public struct CaseCommands: Sendable {
     }
 
     /// Renders refusals as diagnostics at the policy line, with the stored policy text.
-    func render(_ refusals: [Refusal], store: any CaseStore, definitionHash: String, fallback: SourceSpan) -> String {
-        let files = (try? store.sources(definitionHash)) ?? []
+    func render(_ refusals: [Refusal], store: Ledger, definitionHash: String, fallback: SourceSpan) async -> String {
+        let files = (try? await store.sources(definitionHash)) ?? []
         let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
         let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
         return diagnosticOutput.render(refusals.map { RuntimeDiagnostics.diagnostic($0, file: display, fallback: fallback) }, sources: map)

@@ -9,8 +9,8 @@ import WFCYAML
 extension CaseCommands {
     /// `wfc case fire ID EVENT --as PERSON [--role R] [--item N] [--data FILE] [--key K] [--now T]`.
     /// The event runs against the case's pinned definition (never the YAML file).
-    public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             var out = CaseOutput()
             var payload: [String: ValueIR] = [:]
             if let dataFile {
@@ -28,13 +28,13 @@ extension CaseCommands {
             }
             let store = try open()
             let current: StoredCase
-            do throws(StoreError) { current = try store.load(id) } catch { throw CaseFailure(error) }
+            do throws(StoreError) { current = try await store.load(id) } catch { throw CaseFailure(error) }
             let tz = current.definition.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
             let at = try time(now, tz)
             if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(current.definition)) }
             let outcome: FireOutcome
             do throws(StoreError) {
-                outcome = try store.fire(id, Event(event, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role), now: at)
+                outcome = try await store.fire(id, Event(event, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role), now: at)
             } catch { throw CaseFailure(error) }
             let def = current.definition
             switch outcome {
@@ -54,7 +54,7 @@ extension CaseCommands {
                     out.stdout = json(FireView(outcome: "refused", id: id, seq: audit.seq, hash: audit.hash, version: current.snapshot.version,
                                                status: current.snapshot.status.rawValue, active: Show.activeStates(def, current.snapshot), effects: [], refusal: RefusalView(r)))
                 } else {
-                    out.stderr += render([r], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0))
+                    out.stderr += await render([r], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0))
                     out.stdout = "\(id): \(event) refused (recorded as event \(audit.seq)); nothing changed\n"
                 }
             case .replayed(let a):
@@ -67,7 +67,7 @@ extension CaseCommands {
                 } else {
                     out.stdout = "\(id): key `\(StoredText.escaped(key ?? ""))` was already used by event \(a.seq) (\(StoredText.escaped(a.name)) by \(StoredText.escaped(a.actor ?? "-")) at \(a.time)): "
                         + (refusal == nil ? "accepted, version \(o?.version ?? 0)" : "refused") + "; nothing new was recorded\n"
-                    if let refusal { out.stderr += render([refusal], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0)) }
+                    if let refusal { out.stderr += await render([refusal], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0)) }
                 }
             }
             return out

@@ -134,8 +134,8 @@ extension CaseCommands {
     /// workflow, checks the case file, and stores the case pinned to the compiled definition.
     /// Every problem is reported; nothing is stored if there is any.
     /// Files are read under `input`'s limits, and the workflow's imports stay inside its root.
-    public func start(workflow: String, dataFile: String, id: String?, now: String?, actor: String?, input: InputSettings = InputSettings()) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func start(workflow: String, dataFile: String, id: String?, now: String?, actor: String?, input: InputSettings = InputSettings()) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             var out = CaseOutput()
             let w: LoadedWorkflow
             switch LoadedWorkflow.load(workflow, compiler: input.compiler) {
@@ -187,7 +187,7 @@ extension CaseCommands {
             }
             let store = try open()
             let result: StartOutcome
-            do throws(StoreError) { result = try store.start(def, caseID: caseID, data: c.data, people: c.people, actor: actor, now: at) } catch { throw CaseFailure(error) }
+            do throws(StoreError) { result = try await store.start(def, caseID: caseID, data: c.data, people: c.people, actor: actor, now: at) } catch { throw CaseFailure(error) }
             switch result {
             case .refused(let r):
                 out.stderr += diagnosticOutput.render([w.diagnostic(r, fallback: .point(c.file.path, 0))], sources: SourceMap(w.sources))
@@ -200,7 +200,7 @@ extension CaseCommands {
                     let rel = full.hasPrefix(dir + "/") ? String(full.dropFirst(dir.count + 1)) : URL(fileURLWithPath: f.path).lastPathComponent
                     return PolicySource(irFile: rel, path: f.path, text: String(decoding: f.bytes, as: UTF8.self))
                 }
-                try? store.attachSources(def.hash, sources)
+                try? await store.attachSources(def.hash, sources)
                 if format == .json {
                     out.stdout = json(StartView(id: caseID, workflow: def.ir.id, definition: def.hash, version: step.snapshot.version,
                                                 status: step.snapshot.status.rawValue, active: Show.activeStates(def, step.snapshot), seq: audit.seq, hash: audit.hash))

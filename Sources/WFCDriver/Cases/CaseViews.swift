@@ -8,11 +8,11 @@ import WFCStore
 extension CaseCommands {
     /// `wfc case show ID [--now T]`: active states, open tasks and who may act, pending
     /// signatures, deadlines with working days left, checklist progress.
-    public func show(id: String, now: String?) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func show(id: String, now: String?) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             let store = try openForReading()
             let c: StoredCase
-            do throws(StoreError) { c = try store.load(id) } catch { throw CaseFailure(error) }
+            do throws(StoreError) { c = try await store.load(id) } catch { throw CaseFailure(error) }
             let def = c.definition, s = c.snapshot
             let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
             let at = try time(now, tz)
@@ -63,14 +63,15 @@ extension CaseCommands {
     }
 
     /// `wfc case list [--workflow W] [--state S] [--overdue] [--now T]`.
-    public func list(workflow: String?, state: String?, overdue: Bool, now: String?) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func list(workflow: String?, state: String?, overdue: Bool, now: String?) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             let store = try openForReading()
             let at = try time(now, .current)
             let cases: [CaseSummary]
-            do throws(StoreError) { cases = try store.list(CaseFilter(workflow: workflow, state: state, overdue: overdue), now: at) } catch { throw CaseFailure(error) }
+            // The ledger pages newest first; the table is by id.
+            do throws(StoreError) { cases = try await store.list(CaseFilter(workflow: workflow, state: state, overdue: overdue), now: at).cases.sorted { $0.id < $1.id } } catch { throw CaseFailure(error) }
             var out = CaseOutput()
-            if let state, cases.isEmpty, let unknown = try unknownState(state, workflow: workflow, store: store, now: at) {
+            if let state, cases.isEmpty, let unknown = try await unknownState(state, workflow: workflow, store: store, now: at) {
                 out.stderr = diagnosticOutput.render([unknown], sources: SourceMap())
                 out.status = .usage
                 return out
@@ -88,11 +89,11 @@ extension CaseCommands {
     }
 
     /// `wfc case history ID`: the audit log, oldest first.
-    public func history(id: String) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func history(id: String) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             let store = try openForReading()
             let events: [AuditEvent]
-            do throws(StoreError) { events = try store.history(id) } catch { throw CaseFailure(error) }
+            do throws(StoreError) { events = try await store.history(id) } catch { throw CaseFailure(error) }
             var out = CaseOutput()
             if format == .json { out.stdout = json(["events": events]); return out }
             var rows = [["SEQ", "TIME", "ACTOR", "EVENT", "OUTCOME", "HASH"]]
@@ -114,8 +115,8 @@ extension CaseCommands {
     }
 
     /// `wfc case verify ID`: exit 1 when the chain or the replay fails.
-    public func verify(id: String) -> CaseOutput {
-        verify(id: id, all: false, checkpoint: nil, publicKey: nil)
+    public func verify(id: String) async -> CaseOutput {
+        await verify(id: id, all: false, checkpoint: nil, publicKey: nil)
     }
 
     /// `wfc case verify (ID | --all) [--checkpoint FILE --public-key FILE]`. With `--all`, every
@@ -123,8 +124,8 @@ extension CaseCommands {
     /// then a summary. With a checkpoint, its signature is checked first with the public key
     /// given; then every case it signed must still hold its signed head (WFC7017), a case
     /// missing from the store included. Exit 1 when anything fails.
-    public func verify(id: String?, all: Bool, checkpoint: String?, publicKey: String?) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func verify(id: String?, all: Bool, checkpoint: String?, publicKey: String?) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             var signed: Checkpoint?
             if let checkpoint {
                 guard let publicKey else { throw CaseFailure(.usage, "--checkpoint needs --public-key: the key that signed it") }
@@ -144,14 +145,14 @@ extension CaseCommands {
             if let id {
                 ids = [id]
             } else {
-                do throws(StoreError) { ids = Array(Set(try store.caseIDs()).union(heads.keys)).sorted() } catch { throw CaseFailure(error) }
+                do throws(StoreError) { ids = Array(Set(try await store.caseIDs()).union(heads.keys)).sorted() } catch { throw CaseFailure(error) }
             }
             var out = CaseOutput()
             var failed = 0
             for (n, caseID) in ids.enumerated() {
                 let r: VerifyReport
                 do throws(StoreError) {
-                    r = try store.verify(caseID, checkpoint: heads[caseID])
+                    r = try await store.verify(caseID, checkpoint: heads[caseID])
                 } catch .notFound(let missing) where heads[missing] != nil {
                     // A case the checkpoint signed is gone: that is what the checkpoint is for.
                     r = heads[missing].map(VerifyReport.missing) ?? VerifyReport.missing(Checkpoint.Head(caseID: missing, seq: 0, headHash: "", definitionHash: ""))
@@ -165,7 +166,7 @@ extension CaseCommands {
                     continue
                 }
                 if !r.ok { failed += 1 }
-                report(verifyLine(r, store: store, prefix: progressPrefix(n, ids.count, id)), to: &out)
+                report(await verifyLine(r, store: store, prefix: progressPrefix(n, ids.count, id)), to: &out)
             }
             if id == nil {
                 let summary = "verified \(ids.count) case\(ids.count == 1 ? "" : "s"): \(ids.count - failed) ok, \(failed) failed"
@@ -184,11 +185,12 @@ extension CaseCommands {
     }
 
     /// One case's verify result: a line (JSON with --format json) and its diagnostics.
-    func verifyLine(_ r: VerifyReport, store: SQLiteCaseStore, prefix: String) -> CaseOutput {
+    func verifyLine(_ r: VerifyReport, store: Ledger, prefix: String) async -> CaseOutput {
         var out = CaseOutput()
         if !r.ok {
             // The details are WFC7008–WFC7011 and WFC7017 diagnostics; a replay refusal shows its policy line.
-            let files = r.definitionHash.flatMap { try? store.sources($0) } ?? []
+            var files: [PolicySource] = []
+            if let h = r.definitionHash { files = (try? await store.sources(h)) ?? [] }
             let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
             out.stderr = diagnosticOutput.render(StoreDiagnostics.diagnostics(r, file: display),
                                                  sources: SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) }))
@@ -205,8 +207,8 @@ extension CaseCommands {
     }
 
     /// `wfc case checkpoint --new-key FILE`: a new Ed25519 key pair, FILE (mode 0600) and FILE.pub.
-    public func newCheckpointKey(_ file: String) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func newCheckpointKey(_ file: String) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             let pub: String
             do throws(StoreError) { pub = try CheckpointKeys.create(file) } catch { throw CaseFailure(error) }
             var out = CaseOutput()
@@ -217,14 +219,14 @@ extension CaseCommands {
 
     /// `wfc case checkpoint --key FILE [-o OUT]`: signs the chain head of every case (its last
     /// event number and hash, its pinned definition) and writes the checkpoint to OUT or stdout.
-    public func checkpoint(key file: String, output: String?, now: String?) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func checkpoint(key file: String, output: String?, now: String?) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             let at = try time(now, .current)
             let store = try openForReading()
             let c: Checkpoint
             do throws(StoreError) {
                 let key = try CheckpointKeys.loadPrivate(file)
-                c = try Checkpoint.sign(try store.heads(), key: key, at: at)
+                c = try Checkpoint.sign(try await store.heads(), key: key, at: at)
             } catch { throw CaseFailure(error) }
             var out = CaseOutput()
             guard let output else { out.stdout = c.encoded(); return out }
@@ -238,15 +240,15 @@ extension CaseCommands {
 
     /// WFC0003 when no stored definition (of `workflow`, when given) has a state `state`, with
     /// the closest one; nil when one has, or when the store has no cases to tell by.
-    func unknownState(_ state: String, workflow: String?, store: SQLiteCaseStore, now: Date) throws(CaseFailure) -> Diagnostic? {
+    func unknownState(_ state: String, workflow: String?, store: Ledger, now: Date) async throws(CaseFailure) -> Diagnostic? {
         let all: [CaseSummary]
-        do throws(StoreError) { all = try store.list(CaseFilter(workflow: workflow), now: now) } catch { throw CaseFailure(error) }
+        do throws(StoreError) { all = try await store.list(CaseFilter(workflow: workflow), now: now).cases.sorted { $0.id < $1.id } } catch { throw CaseFailure(error) }
         var seen = Set<String>()
         var names: [String] = []
         // One case per pinned definition tells its states.
         for c in all where seen.insert(c.definitionHash).inserted {
             let stored: StoredCase
-            do throws(StoreError) { stored = try store.load(c.id) } catch { throw CaseFailure(error) }
+            do throws(StoreError) { stored = try await store.load(c.id) } catch { throw CaseFailure(error) }
             names += stored.definition.ir.states.map(\.name)
         }
         guard !all.isEmpty, !names.contains(state) else { return nil }
@@ -259,15 +261,15 @@ extension CaseCommands {
 
     /// `wfc case tick [--now T]`: fires what is due in every running case, reporting each case
     /// as soon as its tick is committed (through ``progress`` when set).
-    public func tick(now: String?) -> CaseOutput {
-        guarded { () throws(CaseFailure) -> CaseOutput in
+    public func tick(now: String?) async -> CaseOutput {
+        await guarded { () async throws(CaseFailure) -> CaseOutput in
             let store = try open()
             let at = try time(now, .current)
             var out = CaseOutput()
             if let now { var note = CaseOutput(); note.stderr = timeNote(now, at, .current, zone: "this machine's time zone"); report(note, to: &out) }
             let results: [TickOutcome]
             do throws(StoreError) {
-                results = try store.tick(now: at) { r in
+                results = try await store.tick(now: at) { r in
                     let view = TickView(id: r.caseID, seq: r.audit?.seq, version: r.step?.snapshot.version,
                                         effects: r.step?.effects.map(describe) ?? [], error: r.error,
                                         code: r.storeError.map { StoreDiagnostics.descriptor($0.kind).code.rawValue })

@@ -14,6 +14,7 @@ public enum StoreDiagnostics {
     public static func descriptor(_ kind: StoreError.Kind) -> DiagnosticDescriptor {
         switch kind {
         case .notFound: UnknownCase.descriptor
+        case .unknownDefinition: UnknownDefinition.descriptor
         case .alreadyExists: DuplicateCaseID.descriptor
         case .conflict: ConcurrentUpdateConflict.descriptor
         case .busy: StoreBusy.descriptor
@@ -49,7 +50,7 @@ public enum StoreDiagnostics {
     /// opened, read or written, or is corrupt, is an I/O failure (3). A failed verify is 1.
     public static func exitStatus(_ kind: StoreError.Kind) -> ExitStatus {
         switch kind {
-        case .notFound, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend: .usage
+        case .notFound, .unknownDefinition, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend: .usage
         case .alreadyExists, .conflict, .busy, .checkpointInvalid: .diagnostics
         case .corrupt, .io, .notAStore: .failure
         }
@@ -64,6 +65,9 @@ public enum StoreDiagnostics {
             let help = Suggestions.closest(to: id, among: caseIDs.filter { $0 != id }).map { "did you mean `\($0)`?" }
                 ?? "`wfc case list` shows the cases in this store"
             return Diagnostic(UnknownCase(message: "no case `\(id)` in the store"), at: .unlocated, notes: [store], help: help)
+        case .unknownDefinition(let hash):
+            return Diagnostic(UnknownDefinition(message: "no definition `\(StoredText.escaped(hash))` is pinned in the store"), at: .unlocated, notes: [store],
+                              help: "deploy the workflow first, or name a hash the store lists")
         case .alreadyExists(let id):
             return Diagnostic(DuplicateCaseID(message: "a case `\(id)` already exists"), at: .unlocated, notes: [store],
                               help: "give another --id, or leave --id out for a generated one; nothing was stored")
@@ -147,6 +151,21 @@ struct UnknownCase: DiagnosticMessage {
             it. Exit status 2, like a path that does not exist.
             """,
         example: "$ wfc case show C-10O\n", fix: "$ wfc case list\n$ wfc case show C-100\n")
+    var message: String
+}
+
+struct UnknownDefinition: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7018", name: "unknown-definition", summary: "No definition with this content hash is pinned in the store.",
+        explanation: """
+            A definition is pinned in the store by the content hash of its compiled IR (`sha256:…`) \
+            when it is deployed or when the first case of it starts. Asking for a hash the store \
+            does not hold (a typo, another store, a definition never deployed) is this error; nothing \
+            is changed. The `wfc case` commands compile the workflow file themselves and never ask \
+            by hash; the HTTP service does (`POST /v1/cases` with a `definition` hash). Exit status 2.
+            """,
+        example: "POST /v1/cases {\"definition\": \"sha256:0000…\", …}\n",
+        fix: "POST /v1/definitions (the workflow YAML), then POST /v1/cases with the hash it returns\n")
     var message: String
 }
 

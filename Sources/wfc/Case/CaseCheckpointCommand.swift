@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseCheckpoint: ParsableCommand {
+struct CaseCheckpoint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
         abstract: "Sign the chain heads of all cases with an Ed25519 key kept outside the store.",
@@ -30,8 +30,8 @@ struct CaseCheckpoint: ParsableCommand {
         if newKey != nil && output != nil { throw ValidationError("-o is for a checkpoint; --new-key writes FILE and FILE.pub") }
     }
 
-    func run() throws {
-        if let newKey { return try finish(options.commands.newCheckpointKey(newKey)) }
-        try finish(options.commands.checkpoint(key: key ?? "", output: output, now: now))
+    func run() async throws {
+        if let newKey { return try finish(await options.commands.newCheckpointKey(newKey)) }
+        try finish(await options.commands.checkpoint(key: key ?? "", output: output, now: now))
     }
 }

@@ -4,7 +4,7 @@ import WFCDiagnostics
 import WFCDriver
 
 /// `wfc case …`: durable cases in a store (docs/store.md).
-struct Case: ParsableCommand {
+struct Case: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Start, fire, inspect and verify durable cases in a store.",

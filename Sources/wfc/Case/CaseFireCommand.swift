@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseFire: ParsableCommand {
+struct CaseFire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fire",
         abstract: "Send an event to a case.",
@@ -37,7 +37,7 @@ struct CaseFire: ParsableCommand {
         if actor.isEmpty { throw ValidationError("--as must name a person") }
     }
 
-    func run() throws {
-        try finish(options.commands.fire(id: id, event: event, actor: actor, role: role, item: item, dataFile: data, key: key, now: now))
+    func run() async throws {
+        try finish(await options.commands.fire(id: id, event: event, actor: actor, role: role, item: item, dataFile: data, key: key, now: now))
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseHistory: ParsableCommand {
+struct CaseHistory: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "Print a case's audit trail: every event, refused attempts included, with its hash.")
@@ -10,7 +10,7 @@ struct CaseHistory: ParsableCommand {
 
     @OptionGroup var options: CaseOptions
 
-    func run() throws {
-        try finish(options.commands.history(id: id))
+    func run() async throws {
+        try finish(await options.commands.history(id: id))
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseList: ParsableCommand {
+struct CaseList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List cases.")
@@ -19,7 +19,7 @@ struct CaseList: ParsableCommand {
 
     @OptionGroup var options: CaseOptions
 
-    func run() throws {
-        try finish(options.commands.list(workflow: workflow, state: state, overdue: overdue, now: now))
+    func run() async throws {
+        try finish(await options.commands.list(workflow: workflow, state: state, overdue: overdue, now: now))
     }
 }

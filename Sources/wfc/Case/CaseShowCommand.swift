@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseShow: ParsableCommand {
+struct CaseShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show a case: active states, open tasks and who may act, signatures, deadlines, checklists.")
@@ -13,7 +13,7 @@ struct CaseShow: ParsableCommand {
 
     @OptionGroup var options: CaseOptions
 
-    func run() throws {
-        try finish(options.commands.show(id: id, now: now))
+    func run() async throws {
+        try finish(await options.commands.show(id: id, now: now))
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseStart: ParsableCommand {
+struct CaseStart: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
         abstract: "Compile a workflow and start a case with a case file; prints the case id.",
@@ -25,7 +25,7 @@ struct CaseStart: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    func run() throws {
-        try finish(options.commands.start(workflow: workflow, dataFile: data, id: id, now: now, actor: actor, input: input.settings))
+    func run() async throws {
+        try finish(await options.commands.start(workflow: workflow, dataFile: data, id: id, now: now, actor: actor, input: input.settings))
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseTick: ParsableCommand {
+struct CaseTick: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tick",
         abstract: "Fire what is overdue in every running case (escalations, overdue transitions, waits).")
@@ -10,7 +10,7 @@ struct CaseTick: ParsableCommand {
 
     @OptionGroup var options: CaseOptions
 
-    func run() throws {
-        try finish(options.commands.tick(now: now))
+    func run() async throws {
+        try finish(await options.commands.tick(now: now))
     }
 }

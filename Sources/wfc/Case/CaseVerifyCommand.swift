@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct CaseVerify: ParsableCommand {
+struct CaseVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check cases' hash chains, replay their logs against the pinned definitions, and check a signed checkpoint.",
@@ -32,7 +32,7 @@ struct CaseVerify: ParsableCommand {
         if publicKey != nil && checkpoint == nil { throw ValidationError("--public-key is used with --checkpoint") }
     }
 
-    func run() throws {
-        try finish(options.commands.verify(id: id, all: all, checkpoint: checkpoint, publicKey: publicKey))
+    func run() async throws {
+        try finish(await options.commands.verify(id: id, all: all, checkpoint: checkpoint, publicKey: publicKey))
     }
 }

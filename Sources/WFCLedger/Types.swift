@@ -2,50 +2,6 @@ import Foundation
 import WFCIR
 import WFCRuntime
 
-/// A durable home for cases: pinned definitions, snapshots and an append-only, hash-chained
-/// audit log. ``SQLiteCaseStore`` is the implementation; the protocol is what the CLI uses, so
-/// that a server-backed store (PostgreSQL) can follow with the same guarantees:
-///
-/// - one transition is one transaction (event appended, snapshot updated, or neither);
-/// - the snapshot update is conditional on the version that was read (optimistic concurrency):
-///   of two writers racing on one case exactly one wins, the other gets
-///   ``StoreError/conflict(caseID:expectedVersion:message:)``;
-/// - a repeated idempotency key returns the stored outcome of its first use;
-/// - refused events change nothing but are recorded (and chained) as refused attempts.
-public protocol CaseStore: Sendable {
-    /// Pins `definition` (content-addressed) and starts a case. A refusal stores nothing.
-    func start(_ definition: Definition, caseID: String, data: [String: ValueIR], people: [String: String], actor: String?, now: Date) throws(StoreError) -> StartOutcome
-    /// Applies one event to a case with its pinned definition.
-    func fire(_ caseID: String, _ event: Event, now: Date) throws(StoreError) -> FireOutcome
-    /// Fires what is due at `now` in every running case; one transaction per case.
-    func tick(now: Date) throws(StoreError) -> [TickOutcome]
-    /// ``tick(now:)`` that calls `progress` with each case's outcome as soon as it is
-    /// committed (or failed), so that a caller can report it before the next case.
-    func tick(now: Date, progress: (TickOutcome) -> Void) throws(StoreError) -> [TickOutcome]
-    /// The case's snapshot and its pinned definition.
-    func load(_ caseID: String) throws(StoreError) -> StoredCase
-    /// Cases matching `filter`, ordered by id.
-    func list(_ filter: CaseFilter, now: Date) throws(StoreError) -> [CaseSummary]
-    /// The audit log of a case, in sequence order.
-    func history(_ caseID: String) throws(StoreError) -> [AuditEvent]
-    /// Re-walks the hash chain and replays the log against the pinned definition; checks every
-    /// column the replay determines.
-    func verify(_ caseID: String) throws(StoreError) -> VerifyReport
-    /// ``verify(_:)``, and that the log still holds the head `checkpoint` signed (nothing lost
-    /// or changed up to it).
-    func verify(_ caseID: String, checkpoint: Checkpoint.Head?) throws(StoreError) -> VerifyReport
-    /// Every case id, sorted.
-    func caseIDs() throws(StoreError) -> [String]
-    /// The chain head of every case, for a signed ``Checkpoint``; each head is checked against
-    /// the last event of its log first.
-    func heads() throws(StoreError) -> [Checkpoint.Head]
-    /// Keeps the policy text of a stored definition (first writer wins), for showing policy
-    /// lines in refusals later.
-    func attachSources(_ definitionHash: String, _ files: [PolicySource]) throws(StoreError)
-    /// The policy text stored for a definition (empty when none was attached).
-    func sources(_ definitionHash: String) throws(StoreError) -> [PolicySource]
-}
-
 /// A policy file as it was when its definition was stored.
 public struct PolicySource: Codable, Equatable, Sendable {
     /// The file name as the IR's spans give it (relative to the workflow's folder).
@@ -68,6 +24,13 @@ public struct StoredCase: Sendable {
     /// The sequence number and hash of the last audit event (the chain head).
     public var headSeq: Int
     public var headHash: String
+
+    public init(snapshot: CaseSnapshot, definition: Definition, headSeq: Int, headHash: String) {
+        self.snapshot = snapshot
+        self.definition = definition
+        self.headSeq = headSeq
+        self.headHash = headHash
+    }
 }
 
 /// What kind of audit event a row is.
@@ -143,13 +106,30 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     /// SHA-256 (hex) of this event's canonical encoding, which includes `prevHash`.
     public var hash: String
 
+    public init(caseID: String, seq: Int, kind: AuditKind, name: String, actor: String?, role: String?, item: Int?, payload: String,
+                idempotencyKey: String?, time: String, outcome: String, prevHash: String, hash: String) {
+        self.caseID = caseID
+        self.seq = seq
+        self.kind = kind
+        self.name = name
+        self.actor = actor
+        self.role = role
+        self.item = item
+        self.payload = payload
+        self.idempotencyKey = idempotencyKey
+        self.time = time
+        self.outcome = outcome
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
     /// The decoded outcome, nil when the stored text does not decode.
     public var decodedOutcome: EventOutcome? {
         try? JSONDecoder().decode(EventOutcome.self, from: Data(outcome.utf8))
     }
 }
 
-/// The result of ``CaseStore/start(_:caseID:data:people:actor:now:)``.
+/// The result of ``Ledger/start(_:caseID:data:people:actor:now:)``.
 public enum StartOutcome: Sendable {
     /// The case was stored; its first audit event.
     case started(Step, AuditEvent)
@@ -157,7 +137,7 @@ public enum StartOutcome: Sendable {
     case refused(Refusal)
 }
 
-/// The result of ``CaseStore/fire(_:_:now:)``.
+/// The result of ``Ledger/fire(_:_:now:)``.
 public enum FireOutcome: Sendable {
     /// The event was accepted and recorded.
     case accepted(Step, AuditEvent)
@@ -186,18 +166,121 @@ public struct TickOutcome: Sendable {
     public var storeError: StoreError? = nil
 }
 
-/// Which cases ``CaseStore/list(_:now:)`` returns.
+/// Which cases ``Ledger/list(_:now:)`` returns, and which page of them.
 public struct CaseFilter: Sendable {
     public var workflow: String?
     /// Only cases with this state active (at any depth).
     public var state: String?
     /// Only running cases with a deadline that has passed.
     public var overdue: Bool
+    /// Only cases with this status (`running`, `completed`, …).
+    public var status: String?
+    /// At most this many cases (all when nil).
+    public var limit: Int?
+    /// Where the page starts: the ``CasePage/nextCursor`` of the page before (opaque).
+    public var cursor: String?
 
-    public init(workflow: String? = nil, state: String? = nil, overdue: Bool = false) {
+    public init(workflow: String? = nil, state: String? = nil, overdue: Bool = false, status: String? = nil, limit: Int? = nil, cursor: String? = nil) {
         self.workflow = workflow
         self.state = state
         self.overdue = overdue
+        self.status = status
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// One page of ``Ledger/list(_:now:)``: newest first (`createdAt` descending, then id
+/// descending).
+public struct CasePage: Codable, Equatable, Sendable {
+    public var cases: [CaseSummary]
+    /// Pass it as ``CaseFilter/cursor`` for the next page; nil on the last page.
+    public var nextCursor: String?
+
+    public init(cases: [CaseSummary], nextCursor: String?) {
+        self.cases = cases
+        self.nextCursor = nextCursor
+    }
+}
+
+/// A definition pinned in the store by its content hash (``Ledger/deploy(_:now:)``, or the
+/// first ``Ledger/start(_:caseID:data:people:actor:now:)`` of it).
+public struct DeployedDefinition: Codable, Equatable, Sendable {
+    /// The IR's content hash (`sha256:…`).
+    public var hash: String
+    /// The workflow id.
+    public var workflow: String
+    /// 1, 2, 3… per workflow id, in the order its definitions were first pinned; stored, so
+    /// it never changes.
+    public var version: Int
+    /// When it was first pinned, RFC 3339 UTC.
+    public var createdAt: String
+
+    public init(hash: String, workflow: String, version: Int, createdAt: String) {
+        self.hash = hash
+        self.workflow = workflow
+        self.version = version
+        self.createdAt = createdAt
+    }
+}
+
+/// One open task of a person (``Ledger/tasks(for:now:)``): a state of a running case waiting
+/// for them in one of its roles.
+public struct PersonTask: Codable, Equatable, Sendable {
+    public var caseID: String
+    public var workflow: String
+    public var state: String
+    public var title: String?
+    /// The foreach item index, for a state inside a foreach body.
+    public var item: Int?
+    /// The role the person holds here (a person with two roles of one task has two entries).
+    public var role: String
+    /// The events the person may fire (`sign` for sign-offs).
+    public var events: [String]
+    /// The state's unfired deadline, RFC 3339 UTC.
+    public var due: String?
+    /// True when `due` has passed at the `now` asked about.
+    public var overdue: Bool
+
+    public init(caseID: String, workflow: String, state: String, title: String?, item: Int?, role: String, events: [String], due: String?, overdue: Bool = false) {
+        self.caseID = caseID
+        self.workflow = workflow
+        self.state = state
+        self.title = title
+        self.item = item
+        self.role = role
+        self.events = events
+        self.due = due
+        self.overdue = overdue
+    }
+}
+
+/// An effect of an accepted step (``Effect``: task opened, escalation, violation, case
+/// finished), written to the outbox in the step's own transaction, for delivery to the outside
+/// world (webhooks) at least once.
+public struct OutboxEntry: Codable, Equatable, Sendable {
+    /// Unique and stable: `caseID:seq:index`. A receiver deduplicates by it.
+    public var id: String
+    public var caseID: String
+    /// The audit event whose step had this effect.
+    public var seq: Int
+    /// `taskOpened`, `escalation`, `violation` or `caseFinished`.
+    public var kind: String
+    /// Canonical JSON of the ``Effect``.
+    public var payload: String
+    /// How many times it has been claimed (this claim included).
+    public var attempts: Int
+    /// The step's time, RFC 3339 UTC.
+    public var createdAt: String
+
+    public init(id: String, caseID: String, seq: Int, kind: String, payload: String, attempts: Int, createdAt: String) {
+        self.id = id
+        self.caseID = caseID
+        self.seq = seq
+        self.kind = kind
+        self.payload = payload
+        self.attempts = attempts
+        self.createdAt = createdAt
     }
 }
 
@@ -215,9 +298,23 @@ public struct CaseSummary: Codable, Equatable, Sendable {
     public var overdueSince: String?
     public var createdAt: String
     public var updatedAt: String
+
+    public init(id: String, workflow: String, definitionHash: String, version: Int, status: String, active: [String], nextDue: String?,
+                overdueSince: String?, createdAt: String, updatedAt: String) {
+        self.id = id
+        self.workflow = workflow
+        self.definitionHash = definitionHash
+        self.version = version
+        self.status = status
+        self.active = active
+        self.nextDue = nextDue
+        self.overdueSince = overdueSince
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
-/// What ``CaseStore/verify(_:)`` found.
+/// What ``Ledger/verify(_:)`` found.
 public struct VerifyReport: Codable, Equatable, Sendable {
     public var caseID: String
     /// Audit events examined.
@@ -248,7 +345,7 @@ public struct VerifyReport: Codable, Equatable, Sendable {
     }
 }
 
-/// One thing ``CaseStore/verify(_:)`` found wrong.
+/// One thing ``Ledger/verify(_:)`` found wrong.
 public struct VerifyFinding: Codable, Equatable, Sendable {
     /// What kind of problem it is; `wfc` gives each kind a diagnostic code.
     public enum Kind: String, Codable, CaseIterable, Sendable {

@@ -1,43 +1,30 @@
 import Foundation
-import GRDB
 import WFCIR
 import WFCRuntime
 
-extension SQLiteCaseStore {
+extension Ledger {
     /// Re-walks the hash chain (the first row whose number, link or hash is wrong is
     /// `firstBadSeq`), then replays the log against the pinned definition with the recorded
     /// times: accepted events must give the recorded snapshot hash, refused attempts must still
     /// be refused, and the final snapshot must equal the stored one.
-    public func verify(_ caseID: String) throws(StoreError) -> VerifyReport {
-        try verify(caseID, checkpoint: nil)
+    public func verify(_ caseID: String) async throws(StoreError) -> VerifyReport {
+        try await verify(caseID, checkpoint: nil)
     }
 
     /// ``verify(_:)``; with `checkpoint`, also that the intact log holds the signed head: at
     /// least `seq` events, event `seq` with the signed hash, the signed definition. (The
     /// caller checks the checkpoint's signature.)
-    public func verify(_ caseID: String, checkpoint: Checkpoint.Head?) throws(StoreError) -> VerifyReport {
-        let (rows, caseRow, irText, timerRows, definitionRow) = try read { db throws -> ([Row], Row, String?, [String], Row?) in
-            guard let c = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [caseID]) else { throw StoreError.notFound(caseID: caseID) }
-            let events = try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [caseID])
-            let hash = (c["definition_hash"] as DatabaseValue).storage
-            var ir: String?
-            var row: Row?
-            if case .string(let h) = hash {
-                row = try Row.fetchOne(db, sql: "SELECT workflow_id FROM definitions WHERE hash = ?", arguments: [h])
-                // A definition this store has already loaded (and hash-checked) is not decoded again.
-                if row != nil, self.cachedDefinition(h) == nil {
-                    ir = try Row.fetchOne(db, sql: "SELECT ir_json FROM definitions WHERE hash = ?", arguments: [h]).flatMap { try? Self.text($0, "ir_json") } ?? ""
-                }
-            }
-            // In the form of CaseState.timerRows; a value of the wrong type never matches.
-            let timers = try Row.fetchAll(db, sql: "SELECT state, kind, due, fired FROM timers WHERE case_id = ?", arguments: [caseID]).map { r -> String in
-                let fired = Self.int((r["fired"] as DatabaseValue).storage).map { $0 != 0 ? "true" : "false" } ?? "?"
-                return "\((try? Self.text(r, "state")) ?? "?")|\((try? Self.text(r, "kind")) ?? "?")|\((try? Self.text(r, "due")) ?? "?")|\(fired)"
-            }
-            return (events, c, ir, timers, row)
+    public func verify(_ caseID: String, checkpoint: Checkpoint.Head?) async throws(StoreError) -> VerifyReport {
+        let all = try await repository.caseRows(caseID)
+        let caseRow = all.record, rows = all.events, timerRows = all.timers, taskRows = all.tasks, definitionRow = all.definition
+        var irText: String?
+        if let h = caseRow.definitionHash, definitionRow != nil, cachedDefinition(h) == nil {
+            // A definition this ledger has already loaded (and hash-checked) is not decoded
+            // again. Definitions are immutable, so reading the IR apart is consistent.
+            irText = try await repository.definition(hash: h, withIR: true)?.irJSON ?? ""
         }
         var report = VerifyReport(caseID: caseID, events: rows.count, firstBadSeq: nil, firstDivergentSeq: nil, problems: [])
-        if case .string(let h) = (caseRow["definition_hash"] as DatabaseValue).storage { report.definitionHash = h }
+        report.definitionHash = caseRow.definitionHash
         func bad(_ seq: Int, _ why: String) {
             if report.firstBadSeq == nil { report.firstBadSeq = seq }
             report.problems.append("event \(seq): \(why)")
@@ -51,12 +38,14 @@ extension SQLiteCaseStore {
         // 1. The chain.
         var events: [AuditEvent] = []
         var prev = HashChain.genesis
-        for (i, row) in rows.enumerated() {
+        walk: for (i, row) in rows.enumerated() {
             let expected = i + 1
             let e: AuditEvent
-            do { e = try Self.audit(row) } catch {
-                bad(expected, "the row does not decode (\(Self.map(error, "reading")))")
-                break
+            switch row {
+            case .success(let decoded): e = decoded
+            case .failure(let error):
+                bad(expected, "the row does not decode (\(error))")
+                break walk
             }
             if e.seq != expected { bad(expected, "missing (the next stored event is \(e.seq))"); break }
             if e.prevHash != prev { bad(e.seq, "prev_hash does not link to event \(e.seq - 1)"); break }
@@ -64,8 +53,8 @@ extension SQLiteCaseStore {
             prev = e.hash
             events.append(e)
         }
-        let headSeq = (try? Self.integer(caseRow, "head_seq")) ?? -1
-        let headHash = (try? Self.text(caseRow, "head_hash")) ?? ""
+        let headSeq = caseRow.headSeq ?? -1
+        let headHash = caseRow.headHash ?? ""
         if report.firstBadSeq == nil {
             if headSeq != events.count || headHash != prev {
                 bad(min(headSeq, events.count + 1), "the case's chain head (event \(headSeq)) does not match the log's last event (\(events.count)): events were removed or added")
@@ -111,7 +100,7 @@ extension SQLiteCaseStore {
                 cacheDefinition(def)
             }
         }
-        let definitionWorkflow = try? Self.optionalText(definitionRow, "workflow_id")
+        let definitionWorkflow = definitionRow.workflow
         if definitionWorkflow != def.ir.id {
             other(.definitionInvalid, "the definitions row names workflow \(definitionWorkflow.map { "`\(StoredText.escaped($0))`" } ?? "NULL"), its IR `\(def.ir.id)`")
         }
@@ -165,48 +154,39 @@ extension SQLiteCaseStore {
             }
         }
         if report.firstDivergentSeq == nil, report.firstBadSeq == nil {
-            let stored = (try? Self.text(caseRow, "snapshot")) ?? ""
+            let stored = caseRow.snapshot ?? ""
             let replayed = snap.flatMap { try? $0.json() }.map { String(decoding: $0, as: UTF8.self) }
             if replayed != stored { other(.snapshotMismatch, "the stored snapshot differs from the replay of the log (the case row was edited)") }
-            else if let s = snap, (try? Self.integer(caseRow, "version")) != s.version || (try? Self.text(caseRow, "status")) != s.status.rawValue {
+            else if let s = snap, caseRow.version != s.version || caseRow.status != s.status.rawValue {
                 other(.snapshotMismatch, "the case row's version or status differs from its snapshot")
             }
             // Every other column the replay determines: what `list` shows and `tick` selects by.
             if let s = snap, let state = try? CaseState(def, s) {
                 let columns: [(String, String?, String?)] = [
-                    ("workflow_id", def.ir.id, try? Self.optionalText(caseRow, "workflow_id")),
-                    ("active", state.activeJSON, try? Self.optionalText(caseRow, "active")),
-                    ("created_at", s.createdAt.description, try? Self.optionalText(caseRow, "created_at")),
-                    ("updated_at", state.updatedAt, try? Self.optionalText(caseRow, "updated_at")),
-                    ("next_due", state.nextDue, try? Self.optionalText(caseRow, "next_due")),
+                    ("workflow_id", def.ir.id, caseRow.workflow),
+                    ("active", state.activeJSON, caseRow.active),
+                    ("created_at", s.createdAt.description, caseRow.createdAt),
+                    ("updated_at", state.updatedAt, caseRow.updatedAt),
+                    ("next_due", state.nextDue, caseRow.nextDue),
                 ]
                 for (name, expected, found) in columns where expected != found {
                     other(.snapshotMismatch, "the case row's `\(name)` is \(found.map { "`\(StoredText.escaped($0))`" } ?? "NULL"), the replay gives \(expected.map { "`\($0)`" } ?? "NULL")")
                 }
-                if timerRows.sorted() != state.timerRows.sorted() {
+                if Self.counted(timerRows) != Self.counted(state.timerRows) {
                     other(.snapshotMismatch, "the timers table holds \(timerRows.count) row(s) for the case that differ from the \(state.timers.count) the replay gives")
+                }
+                // The task index decides whose inbox shows the case.
+                let tasks = state.taskRows(def, s)
+                if let taskRows, Self.counted(taskRows) != Self.counted(tasks) {
+                    other(.snapshotMismatch, "the task index holds \(taskRows.count) row(s) for the case that differ from the \(tasks.count) the replay gives")
                 }
             }
         }
         return report
     }
 
-    public func heads() throws(StoreError) -> [Checkpoint.Head] {
-        try read { db throws -> [Checkpoint.Head] in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.id, c.head_seq, c.head_hash, c.definition_hash, e.hash AS last_hash,
-                       (SELECT MAX(seq) FROM events WHERE case_id = c.id) AS max_seq
-                FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.head_seq
-                ORDER BY c.id
-                """)
-            return try rows.map { r throws(StoreError) in
-                let h = Checkpoint.Head(caseID: try Self.text(r, "id"), seq: try Self.integer(r, "head_seq"),
-                                        headHash: try Self.text(r, "head_hash"), definitionHash: try Self.text(r, "definition_hash"))
-                guard try Self.optionalText(r, "last_hash") == h.headHash, try Self.optionalInteger(r, "max_seq") == h.seq else {
-                    throw StoreError.corrupt("the chain head of case `\(h.caseID)` (event \(h.seq)) does not match its log; run `wfc case verify \(h.caseID)`")
-                }
-                return h
-            }
-        }
+    /// Rows as a multiset: their order is not part of what a repository stores.
+    static func counted<T: Hashable>(_ rows: [T]) -> [T: Int] {
+        rows.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     }
 }

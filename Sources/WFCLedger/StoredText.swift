@@ -2,7 +2,7 @@
 ///
 /// Such text is written to the audit log and printed in tables (`wfc case history`), so a
 /// newline would forge a row and an escape sequence would reach the terminal. The rule, checked
-/// once at every entry point (the store's `start` and `fire`, the case file's `people:`):
+/// once at every entry point (the ledger's `start` and `fire`, the case file's `people:`):
 /// 1 to ``maxLength`` characters, no control characters, no format characters (Unicode bidi
 /// controls, zero-width characters), no line or paragraph separators, no private-use or
 /// unassigned code points, and no space at either end.

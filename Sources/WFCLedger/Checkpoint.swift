@@ -10,7 +10,7 @@ import WFCRuntime
 /// The hash chain shows edits of single rows, but someone who can write the store can remove
 /// trailing events or rewrite a whole chain and recompute every hash. A checkpoint signed with
 /// an Ed25519 key kept outside the store pins each head (`seq`, `head_hash`) and the pinned
-/// definition: ``SQLiteCaseStore/verify(_:checkpoint:)`` then proves that the log still holds
+/// definition: ``Ledger/verify(_:checkpoint:)`` then proves that the log still holds
 /// exactly those events up to that head. It cannot protect against whoever holds the signing
 /// key, nor events after the last checkpoint (see docs/store.md).
 public struct Checkpoint: Codable, Equatable, Sendable {

@@ -5,6 +5,8 @@ import Foundation
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No case with this id.
     case notFound(caseID: String)
+    /// No definition with this content hash is pinned in the store (``Ledger/definition(hash:)``).
+    case unknownDefinition(hash: String)
     /// A case with this id already exists (`start`).
     case alreadyExists(caseID: String)
     /// Another writer changed the case between reading it and committing: nothing was written.
@@ -38,13 +40,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The case of a ``StoreError`` without its values, so that callers can map every case
     /// exhaustively (`wfc` gives each one a diagnostic code).
     public enum Kind: String, CaseIterable, Sendable {
-        case notFound, alreadyExists, conflict, busy, corrupt, io, invalidArgument, unsafeText, keyReused, notAStore, unsupportedBackend, checkpointInvalid
+        case notFound, unknownDefinition, alreadyExists, conflict, busy, corrupt, io, invalidArgument, unsafeText, keyReused, notAStore, unsupportedBackend, checkpointInvalid
     }
 
     /// Which case this is.
     public var kind: Kind {
         switch self {
         case .notFound: .notFound
+        case .unknownDefinition: .unknownDefinition
         case .alreadyExists: .alreadyExists
         case .conflict: .conflict
         case .busy: .busy
@@ -70,6 +73,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let id): "no case `\(id)` in the store"
+        case .unknownDefinition(let hash): "no definition `\(StoredText.escaped(hash))` in the store"
         case .alreadyExists(let id): "a case `\(id)` already exists"
         case .conflict(let id, let v, let m): "conflict (retryable): case `\(id)` changed after version \(v) was read; \(m)"
         case .busy(let m): "the store is busy (retryable): \(m)"

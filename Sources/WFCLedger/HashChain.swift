@@ -76,9 +76,9 @@ public enum HashChain {
     }
 }
 
-/// Deterministic JSON for what the store writes: sorted keys, no escaped slashes.
-enum CanonicalJSON {
-    static func encode<T: Encodable>(_ value: T) throws(StoreError) -> String {
+/// Deterministic JSON for what the ledger writes: sorted keys, no escaped slashes.
+public enum CanonicalJSON {
+    public static func encode<T: Encodable>(_ value: T) throws(StoreError) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -88,7 +88,7 @@ enum CanonicalJSON {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws(StoreError) -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws(StoreError) -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(text.utf8))
         } catch {

@@ -1,0 +1,427 @@
+import Foundation
+import Synchronization
+import WFCIR
+import WFCRuntime
+
+/// The case ledger: runs the engine on stored cases and records each step in an append-only,
+/// hash-chained audit log, over any ``CaseRepository`` (SQLite today, PostgreSQL next).
+/// Database-independent: engine calls, canonical JSON, the hash chain, idempotency, conflict
+/// retry for ticks, replay and verify live here; the repository only stores rows.
+///
+/// Guarantees (docs/store.md):
+/// - one step is one repository transaction (event appended, case row, timers, task index and
+///   outbox updated, or nothing);
+/// - the write is conditional on the version that was read (optimistic concurrency): of two
+///   writers racing on one case exactly one wins, the other gets
+///   ``StoreError/conflict(caseID:expectedVersion:message:)``;
+/// - a repeated idempotency key returns the stored outcome of its first use, when it is the
+///   same request; otherwise ``StoreError/keyReused(caseID:key:seq:differences:)``;
+/// - refused events change nothing but are recorded (and chained) as refused attempts.
+public final class Ledger: Sendable {
+    /// The database the ledger records into.
+    public let repository: any CaseRepository
+    /// Decoded definitions by hash: loading verifies a definition's hash once per ledger.
+    private let cache = Mutex<[String: Definition]>([:])
+
+    public init(_ repository: any CaseRepository) {
+        self.repository = repository
+    }
+
+    // MARK: - Definitions
+
+    /// Pins a compiled definition by its content hash without starting a case. Idempotent:
+    /// the same hash returns the same record (its version and time of first pinning).
+    public func deploy(_ definition: Definition, now: Date) async throws(StoreError) -> DeployedDefinition {
+        let d = try await repository.putDefinition(try Self.record(definition, now: now))
+        cacheDefinition(definition)
+        return d
+    }
+
+    /// Pinned definitions (of `workflow`, when given), newest version first.
+    public func definitions(workflow: String?) async throws(StoreError) -> [DeployedDefinition] {
+        try await repository.definitions(workflow: workflow)
+    }
+
+    /// The newest pinned version of `workflow`, nil when none is pinned.
+    public func newestDefinition(workflow: String) async throws(StoreError) -> DeployedDefinition? {
+        try await repository.definitions(workflow: workflow).first
+    }
+
+    /// The pinned definition with this content hash (cached per ledger). `unknownDefinition`
+    /// when no definition has this hash; `corrupt` when the stored one does not load or hash back.
+    public func definition(hash: String) async throws(StoreError) -> Definition {
+        if let d = cachedDefinition(hash) { return d }
+        guard try await repository.definition(hash: hash, withIR: false) != nil else { throw .unknownDefinition(hash: hash) }
+        return try await pinned(hash)
+    }
+
+    /// The definition a case row pins: missing or undecodable is corruption.
+    func pinned(_ hash: String) async throws(StoreError) -> Definition {
+        if let d = cachedDefinition(hash) { return d }
+        guard let row = try await repository.definition(hash: hash, withIR: true) else { throw .corrupt("definition \(hash) is missing") }
+        guard let text = row.irJSON else { throw .corrupt("column `ir_json` is NULL") }
+        let d: Definition
+        do {
+            // Loading verifies the IR's content hash: an edited definition row is refused.
+            d = try Definition(irJSON: Data(text.utf8))
+        } catch {
+            throw .corrupt("definition \(hash) does not load: \(error)")
+        }
+        guard d.hash == hash else { throw .corrupt("definition stored under \(hash) hashes to \(d.hash)") }
+        cacheDefinition(d)
+        return d
+    }
+
+    func cachedDefinition(_ hash: String) -> Definition? { cache.withLock { $0[hash] } }
+    func cacheDefinition(_ d: Definition) { cache.withLock { $0[d.hash] = d } }
+
+    static func record(_ definition: Definition, now: Date) throws(StoreError) -> DefinitionRecord {
+        var ir = definition.ir
+        ir.contentHash = definition.hash
+        return DefinitionRecord(hash: definition.hash, workflow: definition.ir.id, irJSON: try CanonicalJSON.encode(ir), createdAt: Timestamp(now).description)
+    }
+
+    /// Keeps the policy text of a stored definition (first writer wins), for showing policy
+    /// lines in refusals later.
+    public func attachSources(_ definitionHash: String, _ files: [PolicySource]) async throws(StoreError) {
+        try await repository.attachSources(definitionHash, files)
+    }
+
+    /// The policy text stored for a definition (empty when none was attached).
+    public func sources(_ definitionHash: String) async throws(StoreError) -> [PolicySource] {
+        try await repository.sources(definitionHash)
+    }
+
+    // MARK: - Start
+
+    /// Pins `definition` (content-addressed; a new hash gets the next version of its workflow)
+    /// and starts a case. A refusal stores nothing.
+    public func start(_ definition: Definition, caseID: String, data: [String: ValueIR], people: [String: String], actor: String?, now: Date) async throws(StoreError) -> StartOutcome {
+        try Self.checkCaseID(caseID)
+        if let actor { try StoredText.check(actor, what: "the actor") }
+        for (role, person) in people.sorted(by: { $0.key < $1.key }) {
+            try StoredText.check(role, what: "a role name")
+            try StoredText.check(person, what: "the person id of role `\(role)`")
+        }
+        // The engine sees exactly what replay will read back from the log.
+        let payloadText = try CanonicalJSON.encode(StartPayload(data: data, people: people))
+        let stored = try CanonicalJSON.decode(StartPayload.self, payloadText, what: "start payload")
+        if try await repository.caseExists(caseID) { throw .alreadyExists(caseID: caseID) }
+
+        let step: Step
+        switch Engine.start(definition, caseID: caseID, data: stored.data, people: stored.people, now: now) {
+        case .refused(let r): return .refused(r)
+        case .accepted(let s): step = s
+        }
+        let state = try CaseState(definition, step.snapshot)
+        var audit = AuditEvent(caseID: caseID, seq: 1, kind: .start, name: "start", actor: actor, role: nil, item: nil,
+                               payload: payloadText, idempotencyKey: nil, time: Timestamp(now).description,
+                               outcome: try CanonicalJSON.encode(state.outcome(accepted: true)), prevHash: HashChain.genesis, hash: "")
+        audit.hash = HashChain.hash(audit)
+        let new = NewCase(id: caseID, definition: try Self.record(definition, now: now), createdAt: step.snapshot.createdAt.description,
+                          columns: state.columns, event: audit, timers: state.timerRows, tasks: state.taskRows(definition, step.snapshot),
+                          outbox: try outboxEntries(step, audit))
+        try await repository.insertCase(new)
+        cacheDefinition(definition)
+        return .started(step, audit)
+    }
+
+    // MARK: - Fire
+
+    /// A transition evaluated against a read snapshot, ready to commit. Splitting
+    /// ``fire(_:_:now:)`` into ``prepare(_:_:now:)`` and ``commit(_:)`` lets a caller (and the
+    /// concurrency tests) hold a transition while another writer commits first.
+    public struct PreparedTransition: Sendable {
+        public var caseID: String { write.caseID }
+        /// The version and chain head that were read; the commit requires them unchanged.
+        public var expectedVersion: Int { write.expectedVersion }
+        public var expectedHeadSeq: Int { write.expectedHeadSeq }
+        /// The audit event to append.
+        public var audit: AuditEvent { write.event }
+        /// The event as sent (a key used meanwhile must have been used for the same request).
+        let request: Event
+        let result: StepResult
+        /// Everything the repository writes for it.
+        let write: Append
+    }
+
+    /// What ``prepare(_:_:now:)`` found.
+    public enum Prepared: Sendable {
+        case ready(PreparedTransition)
+        /// The idempotency key was used before: its stored event.
+        case replayed(AuditEvent)
+    }
+
+    /// Applies one event to a case with its pinned definition.
+    public func fire(_ caseID: String, _ event: Event, now: Date) async throws(StoreError) -> FireOutcome {
+        switch try await prepare(caseID, event, now: now) {
+        case .replayed(let a): return .replayed(a)
+        case .ready(let p): return try await commit(p)
+        }
+    }
+
+    /// Reads the case and evaluates `event` without writing anything.
+    public func prepare(_ caseID: String, _ event: Event, now: Date) async throws(StoreError) -> Prepared {
+        if let key = event.idempotencyKey, key.isEmpty { throw .invalidArgument("an idempotency key must not be empty") }
+        try Self.checkText(event)
+        let payloadText = try CanonicalJSON.encode(event.payload)
+        let payload = try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
+        let current = try await load(caseID)
+        if let key = event.idempotencyKey, let previous = try await repository.event(caseID, idempotencyKey: key) {
+            return .replayed(try Self.sameRequest(previous, event, payload: payloadText))
+        }
+        var e = event
+        e.payload = payload
+        let result = Engine.fire(current.definition, current.snapshot, e, now: now)
+        var audit = AuditEvent(caseID: caseID, seq: current.headSeq + 1, kind: .event, name: event.name, actor: event.actor, role: event.role,
+                               item: event.item, payload: payloadText, idempotencyKey: event.idempotencyKey, time: Timestamp(now).description,
+                               outcome: "", prevHash: current.headHash, hash: "")
+        var write = Append(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq, event: audit,
+                           columns: nil, timers: nil, tasks: nil, outbox: [])
+        switch result {
+        case .accepted(let step):
+            let s = try CaseState(current.definition, step.snapshot)
+            audit.outcome = try CanonicalJSON.encode(s.outcome(accepted: true))
+            audit.hash = HashChain.hash(audit)
+            write.columns = s.columns
+            let rows = s.timerRows
+            if rows != CaseState.timerRows(current.definition, current.snapshot) { write.timers = rows }
+            write.tasks = s.taskRows(current.definition, step.snapshot)
+            write.outbox = try outboxEntries(step, audit)
+        case .refused(let r):
+            audit.kind = .refused
+            var o = try CaseState(current.definition, current.snapshot).outcome(accepted: false)
+            o.refusal = StoredRefusal(r)
+            audit.outcome = try CanonicalJSON.encode(o)
+            audit.hash = HashChain.hash(audit)
+        }
+        write.event = audit
+        return .ready(PreparedTransition(request: event, result: result, write: write))
+    }
+
+    /// Commits a prepared transition in one transaction, if the case is still at the version
+    /// and chain head it was read at; otherwise nothing is written and
+    /// ``StoreError/conflict(caseID:expectedVersion:message:)`` is thrown.
+    public func commit(_ p: PreparedTransition) async throws(StoreError) -> FireOutcome {
+        do {
+            try await repository.append(p.write)
+        } catch .conflict(let id, let v, let m) {
+            // Someone else used the key first: theirs is the outcome to report.
+            if let key = p.audit.idempotencyKey, let stored = try await repository.event(id, idempotencyKey: key) {
+                return .replayed(try Self.sameRequest(stored, p.request, payload: p.audit.payload))
+            }
+            throw .conflict(caseID: id, expectedVersion: v, message: m)
+        }
+        switch p.result {
+        case .accepted(let step): return .accepted(step, p.audit)
+        case .refused(let r): return .refused(r, p.audit)
+        }
+    }
+
+    /// The text an event brings into the store: the event name, the actor, the role and the
+    /// key follow ``StoredText``.
+    static func checkText(_ e: Event) throws(StoreError) {
+        try StoredText.check(e.name, what: "the event name")
+        try StoredText.check(e.actor, what: "the actor")
+        if let r = e.role { try StoredText.check(r, what: "the role") }
+        if let k = e.idempotencyKey { try StoredText.check(k, what: "the idempotency key") }
+    }
+
+    /// `stored`, the event an idempotency key was first used for, when `event` is the same
+    /// request (name, actor, role, item and payload); otherwise ``StoreError/keyReused(caseID:key:seq:differences:)``,
+    /// so that the caller learns their request was not done.
+    static func sameRequest(_ stored: AuditEvent, _ event: Event, payload: String) throws(StoreError) -> AuditEvent {
+        func show(_ s: String?) -> String { s.map { "`\(StoredText.escaped($0))`" } ?? "none" }
+        var d: [String] = []
+        if stored.name != event.name { d.append("event \(show(stored.name)), now \(show(event.name))") }
+        if stored.actor != event.actor { d.append("actor \(show(stored.actor)), now \(show(event.actor))") }
+        if stored.role != event.role { d.append("role \(show(stored.role)), now \(show(event.role))") }
+        if stored.item != event.item { d.append("item \(stored.item.map(String.init) ?? "none"), now \(event.item.map(String.init) ?? "none")") }
+        if stored.payload != payload { d.append("the event data differs") }
+        if d.isEmpty { return stored }
+        throw .keyReused(caseID: stored.caseID, key: stored.idempotencyKey ?? "", seq: stored.seq, differences: d)
+    }
+
+    static func checkCaseID(_ id: String) throws(StoreError) {
+        guard !id.isEmpty, id.count <= 200, !id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw .invalidArgument("a case id must be 1 to 200 characters without spaces or control characters: `\(id)`")
+        }
+    }
+
+    // MARK: - Tick
+
+    /// Fires what is due at `now` in every running case (selected by the indexed `next_due`);
+    /// one transaction per case.
+    public func tick(now: Date) async throws(StoreError) -> [TickOutcome] {
+        try await tick(now: now, progress: { _ in })
+    }
+
+    /// ``tick(now:)`` that calls `progress` with each case's outcome as soon as it is
+    /// committed (or failed), so that a caller can report it before the next case.
+    public func tick(now: Date, progress: (TickOutcome) -> Void) async throws(StoreError) -> [TickOutcome] {
+        let ids = try await repository.dueCases(now: Timestamp(now).description, limit: nil)
+        var out: [TickOutcome] = []
+        for id in ids {
+            let o: TickOutcome
+            do {
+                o = try await tick(id, now: now)
+            } catch {
+                o = TickOutcome(caseID: id, audit: nil, step: nil, error: error.description, storeError: error)
+            }
+            out.append(o)
+            progress(o)
+        }
+        return out
+    }
+
+    /// Fires what is due in one case. A conflict is retried (a tick depends only on the time),
+    /// up to five times.
+    public func tick(_ caseID: String, now: Date) async throws(StoreError) -> TickOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let current = try await load(caseID)
+            let step: Step
+            switch Engine.tick(current.definition, current.snapshot, now: now) {
+            case .refused(let r): return TickOutcome(caseID: caseID, audit: nil, step: nil, error: r.description)
+            case .accepted(let s): step = s
+            }
+            if step.snapshot.version == current.snapshot.version { return TickOutcome(caseID: caseID, audit: nil, step: nil, error: nil) }
+            let s = try CaseState(current.definition, step.snapshot)
+            var audit = AuditEvent(caseID: caseID, seq: current.headSeq + 1, kind: .tick, name: "tick", actor: nil, role: nil, item: nil,
+                                   payload: "{}", idempotencyKey: nil, time: Timestamp(now).description,
+                                   outcome: try CanonicalJSON.encode(s.outcome(accepted: true)), prevHash: current.headHash, hash: "")
+            audit.hash = HashChain.hash(audit)
+            let write = Append(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq, event: audit,
+                               columns: s.columns, timers: s.timerRows, tasks: s.taskRows(current.definition, step.snapshot),
+                               outbox: try outboxEntries(step, audit))
+            do {
+                try await repository.append(write)
+                return TickOutcome(caseID: caseID, audit: audit, step: step, error: nil)
+            } catch let e where e.isRetryable && attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    /// Leases up to `limit` due running cases to `owner` for `lease` seconds, so that two
+    /// servers on one store never tick the same case at once: a case leased by another owner
+    /// is skipped until its lease runs out. Tick each returned case with ``tick(_:now:)``.
+    public func claimDueCases(now: Date, owner: String, lease: TimeInterval, limit: Int) async throws(StoreError) -> [String] {
+        try Self.checkClaim(owner: owner, lease: lease, limit: limit)
+        return try await repository.claimDueCases(now: Timestamp(now).description, owner: owner,
+                                                  until: Timestamp(now.addingTimeInterval(lease)).description, limit: limit)
+    }
+
+    static func checkClaim(owner: String, lease: TimeInterval, limit: Int) throws(StoreError) {
+        try StoredText.check(owner, what: "the lease owner")
+        guard lease >= 1, lease.isFinite else { throw .invalidArgument("a lease must last at least one second, not \(lease)") }
+        guard limit > 0 else { throw .invalidArgument("the claim limit must be positive, not \(limit)") }
+    }
+
+    // MARK: - Reading
+
+    /// The case's snapshot and its pinned definition.
+    public func load(_ caseID: String) async throws(StoreError) -> StoredCase {
+        let row = try await repository.loadCase(caseID)
+        func need<T>(_ v: T?, _ column: String) throws(StoreError) -> T {
+            guard let v else { throw StoreError.corrupt("column `\(column)` is NULL or of the wrong type") }
+            return v
+        }
+        let hash = try need(row.definitionHash, "definition_hash")
+        let snap = try CanonicalJSON.decode(CaseSnapshot.self, try need(row.snapshot, "snapshot"), what: "the snapshot of case \(caseID)")
+        guard snap.caseID == caseID, snap.definitionHash == hash, snap.version == (try need(row.version, "version")) else {
+            throw StoreError.corrupt("the snapshot of case \(caseID) does not match its row (id, definition or version)")
+        }
+        return StoredCase(snapshot: snap, definition: try await pinned(hash), headSeq: try need(row.headSeq, "head_seq"), headHash: try need(row.headHash, "head_hash"))
+    }
+
+    /// A page of the cases matching `filter`, newest first (`createdAt` descending, then id
+    /// descending); all of them when `filter.limit` is nil.
+    public func list(_ filter: CaseFilter, now: Date) async throws(StoreError) -> CasePage {
+        if let l = filter.limit, l < 1 { throw .invalidArgument("the page limit must be positive, not \(l)") }
+        let after = try filter.cursor.map(Self.decodeCursor)
+        let query = CaseQuery(workflow: filter.workflow, state: filter.state, status: filter.status, overdue: filter.overdue,
+                              now: Timestamp(now).description, after: after,
+                              limit: filter.limit.map { $0 < Int.max ? $0 + 1 : $0 }) // one more tells whether a next page exists
+        var cases = try await repository.listCases(query)
+        var next: String?
+        if let l = filter.limit, cases.count > l {
+            cases.removeLast(cases.count - l)
+            if let last = cases.last { next = Self.encodeCursor(PageKey(createdAt: last.createdAt, id: last.id)) }
+        }
+        return CasePage(cases: cases, nextCursor: next)
+    }
+
+    static func encodeCursor(_ key: PageKey) -> String {
+        let text = (try? CanonicalJSON.encode(key)) ?? "{}"
+        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeCursor(_ text: String) throws(StoreError) -> PageKey {
+        var b = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        b += String(repeating: "=", count: (4 - b.count % 4) % 4)
+        guard let data = Data(base64Encoded: b), let key = try? JSONDecoder().decode(PageKey.self, from: data) else {
+            throw .invalidArgument("`\(StoredText.escaped(text))` is not a page cursor of this store")
+        }
+        return key
+    }
+
+    /// The audit log of a case, in sequence order.
+    public func history(_ caseID: String) async throws(StoreError) -> [AuditEvent] {
+        try await repository.events(caseID).map { r throws(StoreError) in try r.get() }
+    }
+
+    /// Every case id, sorted (for "did you mean" on an unknown id).
+    public func caseIDs() async throws(StoreError) -> [String] {
+        try await repository.caseIDs()
+    }
+
+    /// The chain head of every case, for a signed ``Checkpoint``; each head is checked against
+    /// the last event of its log first.
+    public func heads() async throws(StoreError) -> [Checkpoint.Head] {
+        try await repository.heads().map { r throws(StoreError) in
+            guard r.eventHash == r.head.headHash, r.maxSeq == r.head.seq else {
+                throw StoreError.corrupt("the chain head of case `\(r.head.caseID)` (event \(r.head.seq)) does not match its log; run `wfc case verify \(r.head.caseID)`")
+            }
+            return r.head
+        }
+    }
+
+    // MARK: - Tasks
+
+    /// The open tasks of `person` across running cases, soonest deadline first (no deadline
+    /// last), from the task index kept with each step.
+    public func tasks(for person: String, now: Date) async throws(StoreError) -> [PersonTask] {
+        try StoredText.check(person, what: "the person id")
+        let t = Timestamp(now).description
+        return try await repository.tasks(person: person).map { task in
+            var task = task
+            task.overdue = task.due.map { $0 <= t } ?? false
+            return task
+        }
+    }
+
+    // MARK: - Outbox
+
+    /// Leases up to `limit` undelivered effects to `owner` for `lease` seconds, oldest first.
+    /// An entry claimed by a server that dies becomes claimable again when its lease runs out;
+    /// deliver each, then ``markDelivered(_:now:)`` or ``retryOutbox(_:notBefore:error:)``.
+    public func claimOutbox(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws(StoreError) -> [OutboxEntry] {
+        try Self.checkClaim(owner: owner, lease: lease, limit: limit)
+        return try await repository.claimOutbox(owner: owner, limit: limit, now: Timestamp(now).description,
+                                                until: Timestamp(now.addingTimeInterval(lease)).description)
+    }
+
+    /// Marks outbox entries delivered: they are never claimed again.
+    public func markDelivered(_ ids: [String], now: Date = Date()) async throws(StoreError) {
+        try await repository.markDelivered(ids, at: Timestamp(now).description)
+    }
+
+    /// Gives up the lease of an entry whose delivery failed: it is claimable again from
+    /// `notBefore` (the caller's backoff), and `error` is kept for inspection.
+    public func retryOutbox(_ id: String, notBefore: Date, error: String) async throws(StoreError) {
+        try await repository.retryOutbox(id, notBefore: Timestamp(notBefore).description, error: error)
+    }
+}

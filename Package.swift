@@ -51,10 +51,13 @@ let package = Package(
         // `wfc test`'s scenario language: parses scenario files and runs them in memory on the engine.
         .target(name: "WFCScenarios", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCIR", "WFCRuntime", "WFCCalendar"], swiftSettings: crossModule),
         .target(name: "WFCDriver", dependencies: ["WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
+        // `wfc lsp`: the language server, reading and writing through an injected transport.
+        .target(name: "WFCLanguageServer", dependencies: ["WFCCompiler", "WFCDiagnostics", "WFCYAML", "WFCScenarios"]),
         .executableTarget(
             name: "wfc",
             dependencies: [
                 "WFCDriver", "WFCScenarios", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
+                "WFCLanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +97,7 @@ let package = Package(
             dependencies: ["WFCDriver", "WFCScenarios", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["yaml", "workflow", "scenario", "store"]
         ),
+        .testTarget(name: "WFCLanguageServerTests", dependencies: ["WFCLanguageServer", "WFCDiagnostics", "wfc", "TestSupport"]),
         .testTarget(
             name: "WFCCLITests",
             dependencies: ["wfc", "WFCDriver", "WFCScenarios", "WFCRuntime", "TestSupport"],

@@ -17,7 +17,7 @@ let fieldKeys: Set<String> = ["fills", "all_done", "checklist"]
 extension LanguageServer {
     func completion(_ params: Any?) throws -> Any? {
         let (d, offset) = try target(params)
-        guard let index = d.index else { return [Any]() }
+        guard let index = d.names else { return [Any]() }
         let lines = d.file
         let line = lines.lineIndex(of: offset)
         let before = Array(lines.bytes[lines.lineStarts[line]..<offset])

@@ -114,7 +114,10 @@ public final class LanguageServer {
     // MARK: Dispatch
 
     func request(_ method: String, _ params: Any?) throws -> Any? {
-        if method == "initialize" { return initialize(params) }
+        if method == "initialize" {
+            if initialized { throw RequestError(code: .invalidRequest, message: "the server is already initialized") }
+            return initialize(params)
+        }
         guard initialized else { throw RequestError(code: .serverNotInitialized, message: "the server is not initialized") }
         if shutdownRequested { throw RequestError(code: .invalidRequest, message: "the server is shutting down") }
         switch method {
@@ -225,11 +228,13 @@ public final class LanguageServer {
             var parser = ScenarioParser(loader: YAMLLoader(limits: options.limits))
             diagnostics = parser.parse(d.file).diagnostics.sortedForOutput()
             d.result = nil
+            d.index = nil
         } else {
             let result = compiler.compile(d.file)
             diagnostics = result.diagnostics
             d.result = result
-            if let syntax = result.syntax { d.index = DocumentIndex(syntax: syntax, file: d.file) }
+            d.index = result.syntax.map { DocumentIndex(syntax: $0, file: d.file) }
+            if let index = d.index { d.names = index }
         }
         d.diagnostics = diagnostics
         let params: [String: Any] = ["uri": d.uri, "version": d.version, "diagnostics": diagnostics.map { lsp($0, in: d) }]
@@ -440,9 +445,11 @@ final class Document {
     private(set) var file: SourceFile
     var result: CompileResult?
     var diagnostics: [Diagnostic] = []
-    /// The index of the last text that parsed: kept while the document is being edited into
-    /// shape, so that completion still knows the names.
+    /// The names and spans of the current text; nil when it does not parse as a workflow.
     var index: DocumentIndex?
+    /// The index of the last text that parsed: kept while the document is being edited into
+    /// shape, so that completion still knows the names (its spans may be stale).
+    var names: DocumentIndex?
 
     init(uri: String, text: [UInt8], version: Int) {
         self.uri = uri

@@ -26,7 +26,9 @@ public final class FileHandleTransport: LSPTransport {
     }
 
     public func write(_ bytes: [UInt8]) {
-        output.write(Data(bytes))
+        // A client that has gone away is not an error worth more than silence: the next read
+        // sees the end of input and the server stops.
+        try? output.write(contentsOf: Data(bytes))
     }
 }
 

@@ -66,6 +66,7 @@ import WFCLanguageServer
         // Before `initialize`, requests are refused.
         #expect(c.request("textDocument/hover", at("file:///x.yaml", 0, 0))[path: "error.code"] as? Int == -32002)
         c.initialize()
+        #expect(c.request("initialize", ["capabilities": [String: Any]()])[path: "error.code"] as? Int == -32600)
         let unknown = c.request("workspace/frobnicate", [String: Any]())
         #expect(unknown[path: "error.code"] as? Int == -32601)
         #expect(unknown["id"] as? Int != nil)

@@ -203,6 +203,24 @@ import WFCLanguageServer
         #expect(c.diagnostics(Self.uri)?.contains { $0["code"] as? String == "WFC5001" } == false)
     }
 
+    @Test func aDocumentThatNoLongerParsesKeepsItsNamesForCompletionOnly() throws {
+        let c = Client()
+        c.initialize()
+        let text = try Self.text()
+        c.open(Self.uri, text)
+        // An unclosed flow list: the YAML does not load.
+        let broken = text.replacingOccurrences(of: "        to: review\n", with: "        to: [\n")
+        c.change(Self.uri, broken, version: 2)
+        #expect(c.diagnostics(Self.uri)?.contains { $0["severity"] as? Int == 1 } == true)
+        let (l, ch) = try #require(position(of: "[", in: broken, after: "ready:", offset: 1))
+        let states = labels(c.request("textDocument/completion", at(Self.uri, l, ch)))
+        #expect(states.contains("review"))
+        // Hover and definition answer nothing rather than from stale spans.
+        let (hl, hc) = try #require(position(of: "  review:", in: broken, after: "states:", offset: 3))
+        #expect(c.request("textDocument/hover", at(Self.uri, hl, hc))["result"] is NSNull)
+        #expect(c.request("textDocument/definition", at(Self.uri, hl, hc))["result"] is NSNull)
+    }
+
     @Test func incrementalChangesAreApplied() throws {
         let c = Client()
         c.initialize()

@@ -49,7 +49,9 @@ struct DocumentIndex {
         for s in syntax.separations {
             for r in s.roles {
                 add(.role, r)
-                separatedFrom[r.value, default: []] += s.roles.map(\.value).filter { $0 != r.value && !(separatedFrom[r.value] ?? []).contains($0) }
+                var partners = separatedFrom[r.value] ?? []
+                for other in s.roles.map(\.value) where other != r.value && !partners.contains(other) { partners.append(other) }
+                separatedFrom[r.value] = partners
             }
         }
         for f in syntax.fields {

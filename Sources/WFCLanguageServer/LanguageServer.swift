@@ -230,7 +230,18 @@ public final class LanguageServer {
             d.result = nil
             d.index = nil
         } else {
-            let result = compiler.compile(d.file)
+            let c = compiler
+            let loaded = c.loader.load(d.file)
+            // Editors send every YAML file (CI configs, other tools' files): one that is
+            // neither a workflow nor a fragment is not ours, and gets no diagnostics.
+            if let root = loaded.root, root.mapping != nil, root["workflow"] == nil, root["fragment"] == nil {
+                d.result = nil
+                d.index = nil
+                d.diagnostics = []
+                send(["jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": ["uri": d.uri, "version": d.version, "diagnostics": [Any]()]])
+                return
+            }
+            let result = c.compile(loaded)
             diagnostics = result.diagnostics
             d.result = result
             d.index = result.syntax.map { DocumentIndex(syntax: $0, file: d.file) }

@@ -118,6 +118,17 @@ import WFCLanguageServer
         #expect((d as [String: Any])[path: "range.end.character"] as? Int == bc + 2)
     }
 
+    @Test func otherYAMLFilesGetNoDiagnostics() {
+        let c = Client()
+        c.initialize()
+        let uri = "file:///tmp/wfc-lsp/.github/workflows/ci.yaml"
+        c.open(uri, "on: push\njobs:\n  build: {runs-on: ubuntu-latest}\n")
+        #expect(c.diagnostics(uri)?.isEmpty == true)
+        // A workflow mapping without states is ours: its problems are reported.
+        c.open("file:///tmp/wfc-lsp/w.yaml", "workflow: w\n")
+        #expect(c.diagnostics("file:///tmp/wfc-lsp/w.yaml")?.contains { $0["severity"] as? Int == 1 } == true)
+    }
+
     @Test func outOfRangePositionsAreClamped() {
         let c = Client()
         c.initialize()

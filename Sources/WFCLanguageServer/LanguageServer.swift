@@ -51,6 +51,10 @@ public final class LanguageServer {
     var initialized = false
     var shutdownRequested = false
     var exited = false
+    /// While serving a stream: documents changed by messages that arrived together, analysed
+    /// once the burst has been read (a debounce that costs no timer and no thread).
+    var deferAnalysis = false
+    var pending: [String] = []
 
     public init(transport: LSPTransport, options: Options = Options()) {
         self.transport = transport
@@ -61,12 +65,16 @@ public final class LanguageServer {
     /// front end then exits with status 0, as LSP asks; otherwise 1).
     public func run() -> Bool {
         var reader = FrameReader(transport: transport, maxBody: options.maxMessageBytes)
+        deferAnalysis = true
+        defer { deferAnalysis = false }
         while !exited {
             switch reader.next() {
             case .endOfInput: return shutdownRequested
             case .invalid(let why): sendError(id: NSNull(), .parseError, why)
             case .message(let body): handle(body)
             }
+            // Nothing more has arrived: the burst is over.
+            if !reader.hasBufferedInput { flushPending() }
         }
         return shutdownRequested
     }
@@ -114,6 +122,8 @@ public final class LanguageServer {
     // MARK: Dispatch
 
     func request(_ method: String, _ params: Any?) throws -> Any? {
+        // A request is answered on the text as it is now.
+        flushPending()
         if method == "initialize" {
             if initialized { throw RequestError(code: .invalidRequest, message: "the server is already initialized") }
             return initialize(params)
@@ -147,7 +157,7 @@ public final class LanguageServer {
             guard let doc = p?["textDocument"] as? [String: Any], let uri = doc["uri"] as? String, let text = doc["text"] as? String else { return }
             let d = Document(uri: uri, text: Array(text.utf8), version: intValue(doc["version"]) ?? 0)
             documents[uri] = d
-            analyze(d)
+            schedule(d)
         case "textDocument/didChange":
             guard let doc = p?["textDocument"] as? [String: Any], let uri = doc["uri"] as? String, let d = documents[uri],
                   let changes = p?["contentChanges"] as? [Any] else { return }
@@ -162,10 +172,11 @@ public final class LanguageServer {
                 }
             }
             d.version = intValue(doc["version"]) ?? d.version
-            analyze(d)
+            schedule(d)
         case "textDocument/didClose":
             guard let doc = p?["textDocument"] as? [String: Any], let uri = doc["uri"] as? String else { return }
             documents[uri] = nil
+            pending.removeAll { $0 == uri }
             // Clear what the editor shows for a closed file.
             send(["jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": [Any]()]])
         default:
@@ -219,6 +230,18 @@ public final class LanguageServer {
         c.irLineColumns = false
         c.calendarWarningsAsOf = Date()
         return c
+    }
+
+    /// Analyses a document now, or at the end of the current burst of messages.
+    func schedule(_ d: Document) {
+        if !deferAnalysis { return analyze(d) }
+        if !pending.contains(d.uri) { pending.append(d.uri) }
+    }
+
+    func flushPending() {
+        let uris = pending
+        pending = []
+        for uri in uris { if let d = documents[uri] { analyze(d) } }
     }
 
     /// Compiles the document and publishes its diagnostics.

@@ -86,6 +86,9 @@ struct FrameReader {
         }
     }
 
+    /// True when bytes already read wait to be parsed (more of a burst of messages).
+    var hasBufferedInput: Bool { position < buffer.count }
+
     mutating func next() -> Frame {
         var length: Int?
         var sawHeader = false

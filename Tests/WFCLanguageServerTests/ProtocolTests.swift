@@ -152,3 +152,27 @@ import WFCLanguageServer
         #expect(c.diagnostics(uri)?.contains { $0["severity"] as? Int == 1 } == false)
     }
 }
+
+extension ProtocolTests {
+    /// Changes that arrive together are analysed once, and a request after them sees the last.
+    @Test func aBurstOfChangesIsAnalysedOnce() throws {
+        let uri = "file:///tmp/wfc-lsp-zh/burst.yaml"
+        func json(_ o: [String: Any]) -> [UInt8] {
+            framed(String(decoding: (try? JSONSerialization.data(withJSONObject: o)) ?? Data(), as: UTF8.self))
+        }
+        var input = framed(Self.initialize)
+        input += json(["jsonrpc": "2.0", "method": "textDocument/didOpen", "params": ["textDocument": ["uri": uri, "languageId": "yaml", "version": 1, "text": Self.chinese]]])
+        for v in 2...4 {
+            let text = Self.chinese.replacingOccurrences(of: "to: s2", with: "to: s\(v + 1)")
+            input += json(["jsonrpc": "2.0", "method": "textDocument/didChange", "params": ["textDocument": ["uri": uri, "version": v], "contentChanges": [["text": text]]]])
+        }
+        let (l, ch) = try #require(position(of: "s5", in: Self.chinese.replacingOccurrences(of: "to: s2", with: "to: s5"), offset: 1))
+        input += json(["jsonrpc": "2.0", "id": 2, "method": "textDocument/prepareRename", "params": at(uri, l, ch)])
+        let (out, _) = run(input)
+        let published = out.filter { $0["method"] as? String == "textDocument/publishDiagnostics" }
+        #expect(published.count == 1)
+        #expect(published.first?[path: "params.version"] as? Int == 4)
+        #expect((published.first?[path: "params.diagnostics.0.message"] as? String)?.contains("`s5`") == true)
+        #expect(out.first { $0["id"] as? Int == 2 }?[path: "result.placeholder"] as? String == "s5")
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import WFCCompiler
 import WFCDiagnostics
+import WFCScenarios
 
 /// What the text before the cursor asks for.
 enum CompletionContext: Equatable {
@@ -27,7 +28,8 @@ extension LanguageServer {
             previous.append(Array(lines.bytes[lines.lineStarts[l]..<lines.lineContentEnd(l)]))
             l -= 1
         }
-        guard let context = completionContext(before: before, previousLines: previous, index: index) else { return [Any]() }
+        let scenario = ScenarioFiles.isScenario(d.path)
+        guard let context = completionContext(before: before, previousLines: previous, index: index, scenario: scenario) else { return [Any]() }
         var items: [[String: Any]] = []
         func item(_ label: String, _ kind: Int, _ detail: String?) {
             var i: [String: Any] = ["label": label, "kind": kind]
@@ -49,7 +51,8 @@ extension LanguageServer {
 
 /// Works out what to complete from the text of the line before the cursor (and the lines
 /// above, for block lists and the parent of a key). Returns nil when nothing fits.
-func completionContext(before: [UInt8], previousLines: [[UInt8]], index: DocumentIndex) -> CompletionContext? {
+/// In a scenario file (`scenario`), `fire:` takes an event, `role:` a role and `states:` states.
+func completionContext(before: [UInt8], previousLines: [[UInt8]], index: DocumentIndex, scenario: Bool = false) -> CompletionContext? {
     var i = before.count
     while i > 0 && isIdentifierByte(before[i - 1]) { i -= 1 }
     // `case.FIELD` in an expression.
@@ -92,7 +95,7 @@ func completionContext(before: [UInt8], previousLines: [[UInt8]], index: Documen
         let key = String(decoding: before[k..<keyEnd], as: UTF8.self)
         let between = String(decoding: before[j..<i], as: UTF8.self).trimmingCharacters(in: .whitespaces)
         if between.isEmpty || between.hasPrefix("[") {
-            return context(forKey: key, index: index)
+            return context(forKey: key, index: index, scenario: scenario)
         }
         return nil
     }
@@ -102,13 +105,22 @@ func completionContext(before: [UInt8], previousLines: [[UInt8]], index: Documen
     let rest = lead.dropFirst(indent)
     guard rest.isEmpty || Array(rest) == Array("- ".utf8) else { return nil }
     guard let parent = parentKey(indent: indent, previousLines: previousLines) else { return nil }
+    if scenario { return rest.isEmpty ? nil : context(forKey: parent, index: index, scenario: true) }
     if rest.isEmpty && parent == "on" { return .events }
     if rest.isEmpty && parent == "set" { return .fields }
-    if !rest.isEmpty { return context(forKey: parent, index: index) }
+    if !rest.isEmpty { return context(forKey: parent, index: index, scenario: scenario) }
     return nil
 }
 
-private func context(forKey key: String, index: DocumentIndex) -> CompletionContext? {
+private func context(forKey key: String, index: DocumentIndex, scenario: Bool) -> CompletionContext? {
+    if scenario {
+        switch key {
+        case "fire": return .events
+        case "role": return .roles
+        case "states": return .states
+        default: return nil
+        }
+    }
     if stateKeys.contains(key) { return .states }
     if roleKeys.contains(key) { return .roles }
     if fieldKeys.contains(key) { return .fields }

@@ -249,9 +249,11 @@ public final class LanguageServer {
         let diagnostics: [Diagnostic]
         if ScenarioFiles.isScenario(d.path) {
             var parser = ScenarioParser(loader: YAMLLoader(limits: options.limits))
-            diagnostics = parser.parse(d.file).diagnostics.sortedForOutput()
+            let parsed = parser.parse(d.file)
+            diagnostics = parsed.diagnostics.sortedForOutput()
             d.result = nil
             d.index = nil
+            if let workflow = parsed.file?.workflowPath, let names = workflowNames(workflow, for: d) { d.names = names }
         } else {
             let c = compiler
             let loaded = c.loader.load(d.file)
@@ -273,6 +275,18 @@ public final class LanguageServer {
         d.diagnostics = diagnostics
         let params: [String: Any] = ["uri": d.uri, "version": d.version, "diagnostics": diagnostics.map { lsp($0, in: d) }]
         send(["jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params])
+    }
+
+    /// The names of the workflow a scenario file tests (for completing `fire:`, `role:` and
+    /// `states:`): from its open document, else read from disk inside the root.
+    func workflowNames(_ path: String, for d: Document) -> DocumentIndex? {
+        if let open = documents.values.first(where: { $0.path == path }), let names = open.names { return names }
+        let dir = (d.path as NSString).deletingLastPathComponent
+        let root = FileAccess.root(for: dir.isEmpty ? "." : dir, explicit: self.root)
+        guard FileAccess.resolvesInside(FileAccess.absolute(path), root: root),
+              case .success(let file) = FileAccess.read(path, maxBytes: options.limits.maxFileBytes, regularOnly: true),
+              let syntax = compiler.compile(file).syntax else { return nil }
+        return DocumentIndex(syntax: syntax, file: file)
     }
 
     /// The LSP form of a diagnostic: notes and secondary labels become related information,

@@ -263,3 +263,24 @@ func apply(_ edits: [[String: Any]], to text: String) -> String {
     }
     return lines.joined(separator: "\n")
 }
+
+extension SessionTests {
+    /// In a scenario file, `fire:` completes the events of the workflow it tests.
+    @Test func completionInAScenarioFile() throws {
+        let scenario = PackagePaths.root.appendingPathComponent("workflows/resignation-flow.test.yaml")
+        let text = try String(contentsOf: scenario, encoding: .utf8)
+        let c = Client()
+        c.initialize()
+        c.open(scenario.absoluteString, text)
+        #expect(c.diagnostics(scenario.absoluteString)?.isEmpty == true)
+        let (l, ch) = try #require(position(of: "met", in: text, after: "- fire: "))
+        let events = labels(c.request("textDocument/completion", at(scenario.absoluteString, l, ch)))
+        #expect(events == ["notified", "met", "planned", "chosen", "held", "caught_up", "reported"])
+        let (sl, sc) = try #require(position(of: "notify]", in: text, after: "states: ["))
+        let states = labels(c.request("textDocument/completion", at(scenario.absoluteString, sl, sc)))
+        #expect(states.first == "notify" && states.contains("done"))
+        // Not a key the scenario language completes.
+        let (al, ac) = try #require(position(of: "zhang.san", in: text, after: "as: "))
+        #expect(labels(c.request("textDocument/completion", at(scenario.absoluteString, al, ac))).isEmpty)
+    }
+}

@@ -61,10 +61,13 @@ let package = Package(
         // The conformance suite a CaseRepository backend must pass; a plain library of throwing checks.
         .target(name: "RepositoryConformance", dependencies: ["WFCLedger", "WFCRuntime", "WFCIR"]),
         .target(name: "WFCDriver", dependencies: ["WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
+        // `wfc lsp`: the language server, reading and writing through an injected transport.
+        .target(name: "WFCLanguageServer", dependencies: ["WFCCompiler", "WFCDiagnostics", "WFCYAML", "WFCScenarios"]),
         .executableTarget(
             name: "wfc",
             dependencies: [
                 "WFCDriver", "WFCScenarios", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
+                "WFCLanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +107,7 @@ let package = Package(
             dependencies: ["WFCDriver", "WFCScenarios", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["yaml", "workflow", "scenario", "store"]
         ),
+        .testTarget(name: "WFCLanguageServerTests", dependencies: ["WFCLanguageServer", "WFCDiagnostics", "wfc", "TestSupport"]),
         .testTarget(
             name: "WFCCLITests",
             dependencies: ["wfc", "WFCDriver", "WFCScenarios", "WFCRuntime", "TestSupport"],

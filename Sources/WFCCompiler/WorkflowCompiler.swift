@@ -16,6 +16,10 @@ public struct CompileResult: Sendable {
     public var isFragment = false
     /// Time spent in each phase, for benchmarks and profiling.
     public var timings = PhaseTimings()
+    /// The parsed file (nil when it is not a workflow mapping): editors find names and spans in it.
+    public var syntax: WorkflowSyntax?
+    /// The imported fragments by id, as read (only files the import rules let in).
+    public var fragments: [String: FragmentSyntax] = [:]
 }
 
 /// Nanoseconds spent in each compiler phase of one compilation (or, added up, of many).
@@ -162,6 +166,8 @@ public struct WorkflowCompiler: Sendable {
         var parser = WorkflowParser(file: loaded.file.sourcePath, fragments: fragments)
         let syntax = parser.parse(root)
         result.diagnostics += parser.d
+        result.syntax = syntax
+        result.fragments = fragments
         lap(\.syntax)
         guard let syntax else { return result }
         if traceability { result.diagnostics += Traceability.run(syntax) }

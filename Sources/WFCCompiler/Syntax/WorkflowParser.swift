@@ -697,13 +697,15 @@ extension String {
 }
 
 /// Naming rules for ids.
-enum Identifier {
-    static let rule = "letters a–z, digits and `_`, starting with a letter (write Chinese names in `title:`)"
+public enum Identifier {
+    /// The rule for state, role and field names, for messages.
+    public static let rule = "letters a–z, digits and `_`, starting with a letter (write Chinese names in `title:`)"
     static let workflowRule = "lower-case letters, digits, `-` and `_`, starting with a letter"
     static let reserved: Set<String> = ["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
                                         "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]
 
-    static func isIdentifier(_ s: String, allowReserved: Bool = false) -> Bool {
+    /// True when `s` may name a state, role or field.
+    public static func isIdentifier(_ s: String, allowReserved: Bool = false) -> Bool {
         // ASCII only, so bytes will do (no scalar decoding); read in place when contiguous.
         func valid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
             guard let f = b.first, isLetter(f) || f == UInt8(ascii: "_") else { return false }

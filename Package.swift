@@ -23,6 +23,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The HTTP server (`wfc serve`) and its identities, logs, metrics and lifecycle.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -48,11 +55,30 @@ let package = Package(
             name: "WFCStore",
             dependencies: ["WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
+        // The typed async service API shared by the CLI and the HTTP server: no printing, no exit codes, no HTTP.
+        .target(
+            name: "WFCService",
+            dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCIR", "WFCCalendar"]
+        ),
+        .target(name: "WFCDriver", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar", "WFCService"], swiftSettings: crossModule),
+        // The HTTP front end of WFCService (Hummingbird 2), with bearer-JWT identities.
+        .target(
+            name: "WFCServer",
+            dependencies: [
+                "WFCService", "WFCDiagnostics", "WFCStore", "WFCIR",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "wfc",
             dependencies: [
                 "WFCDriver", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
+                "WFCService", "WFCServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,12 +115,21 @@ let package = Package(
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["WFCDriver", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WFCDriver", "WFCService", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["yaml", "workflow", "scenario", "store"]
         ),
         .testTarget(
+            name: "WFCServerTests",
+            dependencies: [
+                "WFCServer", "WFCService", "WFCDiagnostics", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        .testTarget(
             name: "WFCCLITests",
-            dependencies: ["wfc", "WFCDriver", "TestSupport"],
+            dependencies: ["wfc", "WFCDriver", "WFCService", "TestSupport"],
             resources: []
         ),
     ]

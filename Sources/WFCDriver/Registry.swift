@@ -1,3 +1,4 @@
+import WFCService
 import WFCCompiler
 import WFCDiagnostics
 import WFCYAML
@@ -11,6 +12,7 @@ public enum WFCRegistry {
         RuntimeDiagnostics.all,
         StoreDiagnostics.all,
         ScenarioDiagnostics.all,
+        ServiceDiagnostics.all,
     ])
 }
 

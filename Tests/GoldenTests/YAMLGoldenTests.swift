@@ -33,6 +33,15 @@ import WFCYAML
         "WFC3020": "needs a calendar file in a repository of its own; CalendarCommandTests.aCalendarFileOutsideTheRepositoryIsNotRead",
         "WFC3021": "depends on today's date; CalendarCommandTests.checkWarnsSixtyDaysBeforeTheDataEnds uses --today",
         "WFC3016": "needs a directory or device on disk as an import; InputHardeningTests.importsOutsideTheRootAreRefusedAndNothingIsEchoedInAnyFormat",
+        "WFC9001": "an HTTP request; ServerSecurityTests.aPersonWithNoRoleInTheCase",
+        "WFC9002": "an HTTP request; ServerStatusTests.everyStatusCode",
+        "WFC9003": "an HTTP request; ServerSecurityTests.tokensThatAreRefused",
+        "WFC9004": "an HTTP request; ServerStatusTests.everyStatusCode, ServerSecurityTests.actingAsSomeoneElseByABodyField",
+        "WFC9005": "an HTTP request; ServerStatusTests.everyStatusCode, ServerSecurityTests.oversizedAndDeeplyNestedBodies",
+        "WFC9006": "an HTTP request; ServerStatusTests.everyStatusCode",
+        "WFC9007": "an HTTP request; ServerStatusTests.everyStatusCode",
+        "WFC9008": "a compiled workflow that the runtime refuses to load: a defect, no YAML known to cause it",
+        "WFC9009": "a defect in the server; no input causes it",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

@@ -4,8 +4,9 @@ import WFCRuntime
 import WFCStore
 
 /// Turns the case store's failures into diagnostics (WFC7xxx): a stable code for every
-/// ``StoreError`` case and every kind of problem `wfc case verify` finds, the exit status each
-/// one ends a `wfc case` command with, and the diagnostic itself. Store failures concern no
+/// ``StoreError`` case and every kind of problem `wfc case verify` finds, and the diagnostic
+/// itself. (The CLI's exit status for each is in WFCDriver; the server's HTTP status in
+/// WFCServer.) Store failures concern no
 /// policy line, so most are unlocated; a replay that refuses a recorded event points at the
 /// policy line that refuses it, like a WFC6xxx refusal.
 public enum StoreDiagnostics {
@@ -42,18 +43,6 @@ public enum StoreDiagnostics {
     /// Every store code, for the registry and `wfc explain`.
     public static let all: [DiagnosticDescriptor] =
         StoreError.Kind.allCases.map { descriptor($0) } + VerifyFinding.Kind.allCases.map { descriptor($0) }
-
-    /// The exit status a store failure ends a `wfc case` command with (docs/store.md): an
-    /// unknown case id or a rejected argument is a usage error (2), like a missing path; a
-    /// duplicate id and a retryable conflict are reported problems (1); a store that cannot be
-    /// opened, read or written, or is corrupt, is an I/O failure (3). A failed verify is 1.
-    public static func exitStatus(_ kind: StoreError.Kind) -> ExitStatus {
-        switch kind {
-        case .notFound, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend: .usage
-        case .alreadyExists, .conflict, .busy, .checkpointInvalid: .diagnostics
-        case .corrupt, .io, .notAStore: .failure
-        }
-    }
 
     /// A store failure as a diagnostic. `storePath` is shown where the store itself is the
     /// problem; `caseIDs` (the ids in the store) give a "did you mean" for an unknown id.
@@ -289,8 +278,8 @@ struct SnapshotMismatch: DiagnosticMessage {
     var message: String
 }
 
-struct UnsafeText: DiagnosticMessage {
-    static let descriptor = DiagnosticDescriptor(
+public struct UnsafeText: DiagnosticMessage {
+    public static let descriptor = DiagnosticDescriptor(
         code: "WFC7012", name: "unsafe-text", summary: "A person id, role, event name or key is not printable text.",
         explanation: """
             Person ids (--as, the case file's `people:`), roles, event names and idempotency keys \
@@ -304,7 +293,8 @@ struct UnsafeText: DiagnosticMessage {
             """,
         example: "$ wfc case fire C1 approve --as $'mallory\\n3  2025-09-26T04:00:00Z  wang.wu  approve'\n",
         fix: "$ wfc case fire C1 approve --as wang.wu\n")
-    var message: String
+    public var message: String
+    public init(message: String) { self.message = message }
 }
 
 struct IdempotencyKeyReused: DiagnosticMessage {

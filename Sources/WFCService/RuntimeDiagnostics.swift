@@ -95,12 +95,13 @@ extension SpanIR {
 
 // MARK: - Messages
 
-struct InvalidCaseData: DiagnosticMessage {
-    static let descriptor = DiagnosticDescriptor(
+public struct InvalidCaseData: DiagnosticMessage {
+    public static let descriptor = DiagnosticDescriptor(
         code: "WFC6001", name: "invalid-data", summary: "Case data or event data does not match the case schema.",
         explanation: "Every field of a case is typed by the workflow's `case:` schema. Each problem is listed with its path; nothing is stored while any remains.",
         example: "data: {last_day: next friday}\n", fix: "data: {last_day: 2025-10-31}\n")
-    var message: String
+    public var message: String
+    public init(message: String) { self.message = message }
 }
 
 struct UnboundRole: DiagnosticMessage {

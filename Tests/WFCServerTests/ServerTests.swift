@@ -321,6 +321,39 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
         await #expect(throws: TokenRefusal.self) { try Self.result(await v.verify(try await hmac.sign(claims, kid: "k1"))) }
     }
 
+    @Test func publicKeysFromPEM() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-pem-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let key = try EdDSA.PrivateKey(curve: .ed25519)
+        let file = dir.appendingPathComponent("keys.pem")
+        try key.publicKey.pemRepresentation.write(to: file, atomically: true, encoding: .utf8)
+        let v = try await TokenVerifier.publicKeys(file: file.path, audience: "wfc")
+        let signer = JWTKeyCollection()
+        await signer.add(eddsa: key)
+        let claims = AccessClaims(sub: "zhao.liu", expires: Date().addingTimeInterval(600), audience: "wfc")
+        #expect(try await v.verify(try await signer.sign(claims)).get() == Principal(person: "zhao.liu"))
+        // Another Ed25519 key's signature does not verify.
+        let other = JWTKeyCollection()
+        await other.add(eddsa: try EdDSA.PrivateKey(curve: .ed25519))
+        await #expect(throws: TokenRefusal.self) { try Self.result(await v.verify(try await other.sign(claims))) }
+        // A file that holds no public key is refused when the server starts.
+        try "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".write(to: file, atomically: true, encoding: .utf8)
+        await #expect(throws: IdentityError.self) { try await TokenVerifier.publicKeys(file: file.path) }
+    }
+
+    @Test func theEmbeddedSecretIsPrivateToItsOwner() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-secret-\(UUID().uuidString)")
+        let store = dir.appendingPathComponent("store.sqlite").path
+        #expect(throws: IdentityError.self) { try EmbeddedSecret.load(forStore: store, create: false) }
+        let first = try EmbeddedSecret.load(forStore: store, create: true)
+        #expect(first.count == 32)
+        #expect(try EmbeddedSecret.load(forStore: store, create: true) == first, "a second start reuses the secret")
+        let file = EmbeddedSecret.path(forStore: store)
+        #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        #expect(throws: IdentityError.self) { try EmbeddedSecret.load(forStore: store, create: false) }
+    }
+
     @Test func actingAsSomeoneElseByABodyField() async throws {
         let h = try await Harness()
         try await h.app.test(.router) { client in

@@ -22,7 +22,8 @@ struct Serve: ParsableCommand {
             EXIT CODES:
               0  stopped by a signal
               2  usage error: a bad --listen, an unreadable key file
-              3  the store or the secret could not be opened or created
+              3  the store or the secret could not be opened or created, or the address
+                 could not be listened on
             """)
 
     @Option(help: ArgumentHelp("The store file (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path"))
@@ -80,9 +81,13 @@ struct Serve: ParsableCommand {
             }
             let server = WFCHTTPServer(service: service, verifier: verifier,
                                        configuration: ServerConfiguration(host: address.host, port: address.port, maxBodyBytes: maxBodyBytes))
-            try await server.run { host, port in
-                // The line a supervisor (or a test) waits for; the port matters with :0.
-                emit("wfc serve: listening on http://\(host):\(port) (store \(storePath))\n")
+            do {
+                try await server.run { host, port in
+                    // The line a supervisor (or a test) waits for; the port matters with :0.
+                    emit("wfc serve: listening on http://\(host):\(port) (store \(storePath))\n")
+                }
+            } catch {
+                throw CommandFailure(.failure, "cannot serve on \(address.host):\(address.port): \(error)")
             }
         }
     }

@@ -18,11 +18,23 @@ struct Harness {
     static let now = Date(timeIntervalSince1970: 1_760_317_200)
     static let people = ["employee": "zhang.san", "receiver": "li.si", "supervisor": "wang.wu", "dept_head": "zhao.liu", "handler": "qian.qi"]
 
+    /// The service's clock: ``now`` unless a test moves it.
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = Harness.now
+        var now: Date {
+            get { lock.lock(); defer { lock.unlock() }; return value }
+            set { lock.lock(); value = newValue; lock.unlock() }
+        }
+    }
+    let clock = Clock()
+
     init(maxBodyBytes: Int = 1 << 20) async throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try StoreAccess(path: dir.appendingPathComponent("store.sqlite").path)
-        let service = WorkflowService(store: store, clock: { Harness.now })
+        let clock = self.clock
+        let service = WorkflowService(store: store, clock: { clock.now })
         secret = try EmbeddedSecret.load(forStore: dir.appendingPathComponent("store.sqlite").path, create: true)
         let verifier = await TokenVerifier.hmac(secret: secret)
         var logger = Logger(label: "wfc.serve.test")
@@ -131,6 +143,28 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
 
             let shown = try await client.call(.get, "/v1/cases/C1", token: employee).decode(CaseView.self)
             #expect(shown.data["change"] == .string("transfer"))
+        }
+    }
+
+    @Test func myTasksAreOrderedBySoonestDeadline() async throws {
+        let h = try await Harness()
+        try await h.app.test(.router) { client in
+            let admin = try await h.token("hr.admin", scopes: ["admin"])
+            let service = try String(contentsOf: PackagePaths.root.appendingPathComponent("workflows/back-office-service.yaml"), encoding: .utf8)
+            #expect(try await client.call(.post, "/v1/definitions?file=back-office-service.yaml", token: admin, yaml: service).status == .created)
+            #expect(try await client.call(.post, "/v1/definitions?file=personnel-change.yaml", token: admin, yaml: try Harness.workflow).status == .created)
+            let clerk = #"{"clerk": "chen.jing", "quality": "gao.wei", "logistics": "ma.lin", "finance": "tang.yu", "customer": "liu.jl"}"#
+            // No deadline; then one due 4 working hours after 09:00; then one started an hour later.
+            h.clock.now = Date(timeIntervalSince1970: 1_764_550_800) // 2025-12-01 09:00 +08:00, a Monday
+            let p = #"{"employee": "zhang.san", "receiver": "li.si", "supervisor": "chen.jing", "dept_head": "zhao.liu", "handler": "qian.qi"}"#
+            #expect(try await client.call(.post, "/v1/cases", token: admin, json: #"{"definition": "personnel-change", "id": "B-nodue", "people": \#(p)}"#).status == .created)
+            #expect(try await client.call(.post, "/v1/cases", token: admin, json: #"{"definition": "back-office-service", "id": "Z-first", "people": \#(clerk)}"#).status == .created)
+            h.clock.now = h.clock.now.addingTimeInterval(3600)
+            #expect(try await client.call(.post, "/v1/cases", token: admin, json: #"{"definition": "back-office-service", "id": "A-second", "people": \#(clerk)}"#).status == .created)
+            let tasks = try await client.call(.get, "/v1/tasks", token: try await h.token("chen.jing")).decode(TaskList.self).tasks
+            #expect(tasks.map(\.caseID) == ["Z-first", "A-second", "B-nodue"])
+            #expect(tasks.map { $0.due != nil } == [true, true, false])
+            #expect(tasks.first?.role == "clerk" && tasks.first?.events == ["responded"])
         }
     }
 

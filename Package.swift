@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (one way):
-// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCStore; WFCDriver → wfc
+// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCStore ← WFCService ← WFCDriver, WFCServer ← wfc
 // WFCDiagnostics and CEL depend on nothing and are used by every phase.
 // Release builds let the optimiser inline across our own modules (the compiler's hot paths
 // call small accessors of the YAML tree and the diagnostics types).

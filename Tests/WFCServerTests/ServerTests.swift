@@ -259,6 +259,9 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
             let imports = try await client.call(.post, "/v1/definitions", token: admin, yaml: "import: [../../etc/passwd]\n" + (try Harness.workflow))
             #expect(imports.status == .unprocessableContent && imports.problem?.code == "WFC3014", "\(imports.text)")
             #expect(!imports.text.contains("root:"))
+            // Running due timers is for administrators.
+            #expect(try await client.call(.post, "/v1/tick", token: supervisor).problem?.code == "WFC9002")
+            #expect(try await client.call(.post, "/v1/tick", token: admin).decode(TickList.self).cases.isEmpty)
             // 413
             let big = try await client.call(.post, "/v1/definitions", token: admin, yaml: String(repeating: "# padding\n", count: 10_000))
             #expect(big.status == .contentTooLarge && big.problem?.code == "WFC9005")
@@ -436,5 +439,20 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
             #expect(try await client.call(.post, "/v1/cases/C1/events", token: supervisor,
                                           json: #"{"event": "agreed", "data": {"change": "transfer", "change_date": "2025-11-03"}, "role": "supervisor", "item": null}"#).status == .ok)
         }
+    }
+}
+
+@Suite struct ServiceErrorTests {
+    /// Each store failure's kind, which the server maps to its status.
+    @Test func storeFailuresMapToKinds() {
+        #expect(WorkflowService.map(.conflict(caseID: "C1", expectedVersion: 3, message: "m")).kind == .conflict(retryable: true))
+        #expect(WorkflowService.map(.conflict(caseID: "C1", expectedVersion: 3, message: "m")).code == "WFC7003")
+        #expect(WorkflowService.map(.busy("locked")).isRetryable)
+        #expect(WorkflowService.map(.alreadyExists(caseID: "C1")).kind == .conflict(retryable: false))
+        #expect(WorkflowService.map(.notFound(caseID: "C1")).kind == .notFound)
+        #expect(WorkflowService.map(.unsafeText("x")).kind == .badRequest)
+        #expect(WorkflowService.map(.corrupt("x")).kind == .unavailable)
+        let e = WorkflowService.map(.notFound(caseID: "C1"))
+        #expect(e.diagnostics.map(\.code) == ["WFC7001"] && e.message == "no case `C1` in the store")
     }
 }

@@ -103,10 +103,6 @@ public final class StoreAccess: Sendable {
         try store.verify(caseID)
     }
 
-    func caseIDs() async throws(StoreError) -> [String] {
-        try store.caseIDs()
-    }
-
     /// Newest first (creation time, then id), filtered, one page. A scan of the matching
     /// cases (and a load of each when `participant` is set): the Ledger pages in SQL.
     func list(_ query: CaseQuery, now: Date) async throws(StoreError) -> CasePage {

@@ -2,10 +2,12 @@
 import PackageDescription
 
 // Dependency direction (one way):
-// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCLedger ← WFCStore; WFCScenarios → WFCDriver → wfc
+// CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCLedger ← WFCStore ← WFCService ← WFCDriver, WFCServer ← wfc;
+// WFCScenarios → WFCDriver, WFCLanguageServer.
 // WFCLedger (the engine over a CaseRepository: hash chain, idempotency, replay) knows no
 // database; WFCStore is the SQLite CaseRepository (GRDB). RepositoryConformance is the suite
-// every CaseRepository must pass (run against SQLite in WFCStoreTests).
+// every CaseRepository must pass (run against SQLite in WFCStoreTests). WFCService is the typed
+// async API the CLI and the HTTP server share.
 // WFCDiagnostics and CEL depend on nothing and are used by every phase.
 // Release builds let the optimiser inline across our own modules (the compiler's hot paths
 // call small accessors of the YAML tree and the diagnostics types).
@@ -28,6 +30,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The HTTP server (`wfc serve`) and its identities, logs, metrics and lifecycle.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The webhook deliverer's HTTP client (on the same SwiftNIO as the server).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -60,14 +71,34 @@ let package = Package(
         .target(name: "WFCScenarios", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCIR", "WFCRuntime", "WFCCalendar"], swiftSettings: crossModule),
         // The conformance suite a CaseRepository backend must pass; a plain library of throwing checks.
         .target(name: "RepositoryConformance", dependencies: ["WFCLedger", "WFCRuntime", "WFCIR"]),
-        .target(name: "WFCDriver", dependencies: ["WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar"], swiftSettings: crossModule),
+        // The typed async service API shared by the CLI and the HTTP server: no printing, no exit codes, no HTTP.
+        .target(
+            name: "WFCService",
+            dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCIR", "WFCCalendar"]
+        ),
+        .target(name: "WFCDriver", dependencies: ["WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar", "WFCService"], swiftSettings: crossModule),
         // `wfc lsp`: the language server, reading and writing through an injected transport.
         .target(name: "WFCLanguageServer", dependencies: ["WFCCompiler", "WFCDiagnostics", "WFCYAML", "WFCScenarios"]),
+        // The HTTP front end of WFCService (Hummingbird 2), with bearer-JWT identities.
+        .target(
+            name: "WFCServer",
+            dependencies: [
+                "WFCService", "WFCDiagnostics", "WFCLedger", "WFCStore", "WFCIR",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "wfc",
             dependencies: [
                 "WFCDriver", "WFCScenarios", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
-                "WFCLanguageServer",
+                "WFCLanguageServer", "WFCService", "WFCServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,13 +135,25 @@ let package = Package(
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["WFCDriver", "WFCScenarios", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WFCDriver", "WFCScenarios", "WFCService", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["yaml", "workflow", "scenario", "store"]
         ),
         .testTarget(name: "WFCLanguageServerTests", dependencies: ["WFCLanguageServer", "WFCDiagnostics", "wfc", "TestSupport"]),
         .testTarget(
+            name: "WFCServerTests",
+            dependencies: [
+                "WFCServer", "WFCService", "WFCLedger", "WFCDiagnostics", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "WFCCLITests",
-            dependencies: ["wfc", "WFCDriver", "WFCScenarios", "WFCRuntime", "TestSupport"],
+            dependencies: ["wfc", "WFCDriver", "WFCScenarios", "WFCRuntime", "WFCService", "TestSupport"],
             resources: []
         ),
     ]

@@ -9,6 +9,7 @@ public enum DiagnosticPhase: Int, CaseIterable, Sendable {
     case runtime = 6
     case store = 7
     case scenarios = 8
+    case service = 9
 
     /// The phase a code belongs to, from its first digit (`WFC1003` → ``yaml``).
     public static func of(_ code: DiagnosticCode) -> DiagnosticPhase? {
@@ -29,6 +30,7 @@ public enum DiagnosticPhase: Int, CaseIterable, Sendable {
         case .runtime: "runtime"
         case .store: "store"
         case .scenarios: "scenarios"
+        case .service: "service"
         }
     }
 
@@ -44,6 +46,7 @@ public enum DiagnosticPhase: Int, CaseIterable, Sendable {
         case .runtime: "Case data and events"
         case .store: "Case store"
         case .scenarios: "Scenario tests"
+        case .service: "Service and HTTP server"
         }
     }
 

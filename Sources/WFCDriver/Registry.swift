@@ -1,3 +1,4 @@
+import WFCService
 import WFCCompiler
 import WFCDiagnostics
 import WFCRuntime
@@ -13,6 +14,7 @@ public enum WFCRegistry {
         RuntimeDiagnostics.all,
         StoreDiagnostics.all,
         ScenarioDiagnostics.all,
+        ServiceDiagnostics.all,
     ])
 }
 

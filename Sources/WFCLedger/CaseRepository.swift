@@ -282,6 +282,8 @@ public struct CaseQuery: Sendable, Equatable {
     public var workflow: String?
     public var state: String?
     public var status: String?
+    /// Only cases whose `people` name this person (in any role).
+    public var participant: String?
     public var overdue: Bool
     /// For `overdue` and ``CaseSummary/overdueSince``.
     public var now: String
@@ -289,10 +291,11 @@ public struct CaseQuery: Sendable, Equatable {
     public var after: PageKey?
     public var limit: Int?
 
-    public init(workflow: String?, state: String?, status: String?, overdue: Bool, now: String, after: PageKey?, limit: Int?) {
+    public init(workflow: String?, state: String?, status: String?, participant: String? = nil, overdue: Bool, now: String, after: PageKey?, limit: Int?) {
         self.workflow = workflow
         self.state = state
         self.status = status
+        self.participant = participant
         self.overdue = overdue
         self.now = now
         self.after = after

@@ -341,7 +341,7 @@ public final class Ledger: Sendable {
     public func list(_ filter: CaseFilter, now: Date) async throws(StoreError) -> CasePage {
         if let l = filter.limit, l < 1 { throw .invalidArgument("the page limit must be positive, not \(l)") }
         let after = try filter.cursor.map(Self.decodeCursor)
-        let query = CaseQuery(workflow: filter.workflow, state: filter.state, status: filter.status, overdue: filter.overdue,
+        let query = CaseQuery(workflow: filter.workflow, state: filter.state, status: filter.status, participant: filter.participant, overdue: filter.overdue,
                               now: Timestamp(now).description, after: after,
                               limit: filter.limit.map { $0 < Int.max ? $0 + 1 : $0 }) // one more tells whether a next page exists
         var cases = try await repository.listCases(query)

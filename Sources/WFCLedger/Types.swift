@@ -175,16 +175,20 @@ public struct CaseFilter: Sendable {
     public var overdue: Bool
     /// Only cases with this status (`running`, `completed`, …).
     public var status: String?
+    /// Only cases in which this person holds a role.
+    public var participant: String?
     /// At most this many cases (all when nil).
     public var limit: Int?
     /// Where the page starts: the ``CasePage/nextCursor`` of the page before (opaque).
     public var cursor: String?
 
-    public init(workflow: String? = nil, state: String? = nil, overdue: Bool = false, status: String? = nil, limit: Int? = nil, cursor: String? = nil) {
+    public init(workflow: String? = nil, state: String? = nil, overdue: Bool = false, status: String? = nil, participant: String? = nil,
+                limit: Int? = nil, cursor: String? = nil) {
         self.workflow = workflow
         self.state = state
         self.overdue = overdue
         self.status = status
+        self.participant = participant
         self.limit = limit
         self.cursor = cursor
     }

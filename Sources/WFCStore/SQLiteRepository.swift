@@ -290,6 +290,7 @@ public final class SQLiteRepository: CaseRepository {
             if let w = q.workflow { conditions.append("c.workflow_id = ?"); args.append(w) }
             if let s = q.status { conditions.append("c.status = ?"); args.append(s) }
             if let s = q.state { conditions.append("EXISTS (SELECT 1 FROM json_each(c.active) WHERE value = ?)"); args.append(s) }
+            if let p = q.participant { conditions.append("EXISTS (SELECT 1 FROM json_each(c.snapshot, '$.people') WHERE value = ?)"); args.append(p) }
             if q.overdue { conditions.append("c.status = 'running' AND overdue_since IS NOT NULL") }
             if let k = q.after {
                 conditions.append("(c.created_at < ? OR (c.created_at = ? AND c.id < ?))")

@@ -35,6 +35,14 @@ import WFCYAML
         "WFC3021": "depends on today's date; CalendarCommandTests.checkWarnsSixtyDaysBeforeTheDataEnds uses --today",
         "WFC3016": "needs a directory or device on disk as an import; InputHardeningTests.importsOutsideTheRootAreRefusedAndNothingIsEchoedInAnyFormat",
         "WFC7018": "no `wfc case` command asks for a definition by hash (the HTTP service does); RepositoryConformance.deployVersions",
+        "WFC9001": "an HTTP request; ServerSecurityTests.aPersonWithNoRoleInTheCase",
+        "WFC9002": "an HTTP request; ServerStatusTests.everyStatusCode",
+        "WFC9003": "an HTTP request; ServerSecurityTests.tokensThatAreRefused",
+        "WFC9004": "an HTTP request; ServerStatusTests.everyStatusCode, ServerSecurityTests.actingAsSomeoneElseByABodyField",
+        "WFC9005": "an HTTP request; ServerStatusTests.everyStatusCode, ServerSecurityTests.oversizedAndDeeplyNestedBodies",
+        "WFC9007": "an HTTP request; ServerStatusTests.everyStatusCode",
+        "WFC9008": "a compiled workflow that the runtime refuses to load: a defect, no YAML known to cause it",
+        "WFC9009": "a defect in the server; no input causes it",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

@@ -1,3 +1,4 @@
+import WFCService
 import Foundation
 import Testing
 import WFCDriver

@@ -1,3 +1,4 @@
+import WFCService
 import Foundation
 import WFCDiagnostics
 import WFCIR
@@ -191,18 +192,6 @@ struct RefusalView: Encodable {
         file = r.span?.file
         line = r.span?.line
         column = r.span?.column
-    }
-}
-
-extension Timestamp {
-    /// `2025-10-31 24:00 +08:00`-style local text: the wall clock in `tz` with its offset.
-    func local(_ tz: TimeZone) -> String {
-        let offset = tz.secondsFromGMT(for: date)
-        let shifted = Timestamp(seconds: seconds + Int64(offset)).description // …Z, but local wall clock
-        let sign = offset < 0 ? "-" : "+"
-        let a = abs(offset)
-        func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return shifted.prefix(10) + " " + shifted.dropFirst(11).prefix(5) + " \(sign)\(pad(a / 3600)):\(pad(a / 60 % 60))"
     }
 }
 

@@ -1,3 +1,4 @@
+import WFCService
 import Foundation
 import WFCDiagnostics
 import WFCIR
@@ -74,16 +75,7 @@ extension CaseCommands {
         }
     }
 
-    func describe(_ e: Effect) -> String {
-        switch e {
-        case .taskOpened(let state, let item, let events, let roles, let people):
-            let who = zip(roles, people).map { "\($0) (\($1))" }.joined(separator: ", ")
-            return "open: \(state)\(item.map { "[\($0)]" } ?? "") — \(events.joined(separator: "/")) by \(who)"
-        case .escalation(let r): return "escalated: \(r.state) \(r.reason ?? "overdue since \(r.due)") → \(zip(r.roles, r.people).map { "\($0) (\($1))" }.joined(separator: ", "))"
-        case .violation(let v): return "violation: \(v.state): \(v.message)" + (v.clause.map { " (clause \($0))" } ?? "")
-        case .caseFinished(let s): return "finished: \(s.rawValue)"
-        }
-    }
+    func describe(_ e: Effect) -> String { EffectText.describe(e) }
 }
 
 struct FireView: Encodable {

@@ -1,3 +1,4 @@
+import WFCService
 import Foundation
 import WFCCalendar
 import WFCDiagnostics
@@ -16,7 +17,7 @@ extension CaseCommands {
             let def = c.definition, s = c.snapshot
             let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
             let at = try time(now, tz)
-            let view = ShowView(def, s, headSeq: c.headSeq, headHash: c.headHash, now: at)
+            let view = CaseView(def, s, headSeq: c.headSeq, headHash: c.headHash, now: at)
             var out = CaseOutput()
             if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(def)) }
             if format == .json { out.stdout = json(view); return out }
@@ -300,68 +301,6 @@ extension CaseCommands {
             out.stdout = "\(r.caseID): nothing fired\n"
         }
         return out
-    }
-}
-
-/// `wfc case show` as JSON (and the data behind the human form).
-struct ShowView: Encodable {
-    struct Task: Encodable { var state: String; var title: String?; var item: Int?; var events, roles, people: [String] }
-    struct Deadline: Encodable {
-        var state, kind, due, dueLocal: String
-        var secondsLeft: Int64
-        var workingDaysLeft: Int?
-        var fired: Bool
-        var escalate: [String]
-        /// Set when the time falls in a provisional calendar year: why it may move.
-        var provisional: String?
-    }
-    struct SignedView: Encodable { var role, person, at: String }
-    struct Signoff: Encodable { var state: String; var item: Int?; var signed: [SignedView]; var missing: [String]; var quorumLeft: Int }
-    struct Checklist: Encodable { var field: String; var done, total: Int; var notDone: [String] }
-
-    var id, workflow, definition, status: String
-    var version: Int
-    var headSeq: Int
-    var headHash: String
-    var active: [String]
-    var tasks: [Task]
-    var signoffs: [Signoff]
-    var deadlines: [Deadline]
-    var checklists: [Checklist]
-    var people: [String: String]
-    var data: [String: ValueIR]
-    var violations: [String]
-    var escalations: [String]
-
-    init(_ def: Definition, _ s: CaseSnapshot, headSeq: Int, headHash: String, now: Date) {
-        id = s.caseID
-        workflow = def.ir.id
-        definition = def.hash
-        status = s.status.rawValue
-        version = s.version
-        self.headSeq = headSeq
-        self.headHash = headHash
-        active = Show.activeStates(def, s)
-        tasks = Show.openTasks(def, s, now: now).map { Task(state: $0.state, title: $0.title, item: $0.item, events: $0.events, roles: $0.roles, people: $0.people) }
-        signoffs = Show.pendingSignoffs(def, s).map { p in
-            Signoff(state: p.state, item: p.item, signed: p.signed.map { SignedView(role: $0.role, person: $0.person, at: $0.at.description) }, missing: p.missing, quorumLeft: p.quorumLeft)
-        }
-        let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
-        deadlines = Show.deadlines(def, s, now: now).map { d in
-            var working: Int?
-            if let cal = def.calendar, let today = try? cal.localDate(now), let dueDay = try? cal.localDate(d.due.date.addingTimeInterval(-1)) {
-                // A due time of 24:00 belongs to the day before it.
-                working = try? cal.workingDays(from: today, to: dueDay)
-            }
-            return Deadline(state: d.state, kind: d.kind.rawValue, due: d.due.description, dueLocal: d.due.local(tz), secondsLeft: d.secondsLeft,
-                            workingDaysLeft: working, fired: d.fired, escalate: d.escalate,
-                            provisional: d.provisionalYear.map { StatutoryHolidays.provisionalNote(year: $0) })
-        }
-        checklists = Show.checklists(def, s).map { Checklist(field: $0.field, done: $0.done, total: $0.total, notDone: $0.notDone) }
-        people = s.people
-        data = s.data
-        violations = s.violations.map { "\($0.at) \($0.state): \($0.message)" }
-        escalations = s.escalations.map { "\($0.at) \($0.state): \($0.roles.joined(separator: ", "))" }
     }
 }
 

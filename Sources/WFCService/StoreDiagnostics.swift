@@ -4,8 +4,9 @@ import WFCRuntime
 import WFCStore
 
 /// Turns the case store's failures into diagnostics (WFC7xxx): a stable code for every
-/// ``StoreError`` case and every kind of problem `wfc case verify` finds, the exit status each
-/// one ends a `wfc case` command with, and the diagnostic itself. Store failures concern no
+/// ``StoreError`` case and every kind of problem `wfc case verify` finds, and the diagnostic
+/// itself. (The CLI's exit status for each is in WFCDriver; the server's HTTP status in
+/// WFCServer.) Store failures concern no
 /// policy line, so most are unlocated; a replay that refuses a recorded event points at the
 /// policy line that refuses it, like a WFC6xxx refusal.
 public enum StoreDiagnostics {
@@ -43,18 +44,6 @@ public enum StoreDiagnostics {
     /// Every store code, for the registry and `wfc explain`.
     public static let all: [DiagnosticDescriptor] =
         StoreError.Kind.allCases.map { descriptor($0) } + VerifyFinding.Kind.allCases.map { descriptor($0) }
-
-    /// The exit status a store failure ends a `wfc case` command with (docs/store.md): an
-    /// unknown case id or a rejected argument is a usage error (2), like a missing path; a
-    /// duplicate id and a retryable conflict are reported problems (1); a store that cannot be
-    /// opened, read or written, or is corrupt, is an I/O failure (3). A failed verify is 1.
-    public static func exitStatus(_ kind: StoreError.Kind) -> ExitStatus {
-        switch kind {
-        case .notFound, .unknownDefinition, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend: .usage
-        case .alreadyExists, .conflict, .busy, .checkpointInvalid: .diagnostics
-        case .corrupt, .io, .notAStore: .failure
-        }
-    }
 
     /// A store failure as a diagnostic. `storePath` is shown where the store itself is the
     /// problem; `caseIDs` (the ids in the store) give a "did you mean" for an unknown id.
@@ -154,19 +143,22 @@ struct UnknownCase: DiagnosticMessage {
     var message: String
 }
 
-struct UnknownDefinition: DiagnosticMessage {
-    static let descriptor = DiagnosticDescriptor(
-        code: "WFC7018", name: "unknown-definition", summary: "No definition with this content hash is pinned in the store.",
+public struct UnknownDefinition: DiagnosticMessage {
+    public static let descriptor = DiagnosticDescriptor(
+        code: "WFC7018", name: "unknown-definition", summary: "No definition with this content hash (or workflow id) is pinned in the store.",
         explanation: """
             A definition is pinned in the store by the content hash of its compiled IR (`sha256:…`) \
             when it is deployed or when the first case of it starts. Asking for a hash the store \
             does not hold (a typo, another store, a definition never deployed) is this error; nothing \
             is changed. The `wfc case` commands compile the workflow file themselves and never ask \
-            by hash; the HTTP service does (`POST /v1/cases` with a `definition` hash). Exit status 2.
+            by hash; the HTTP service does: `POST /v1/cases` names its definition by hash, or by \
+            workflow id for the newest deployed version (`GET /v1/definitions` lists them). Exit \
+            status 2; HTTP 404.
             """,
         example: "POST /v1/cases {\"definition\": \"sha256:0000…\", …}\n",
         fix: "POST /v1/definitions (the workflow YAML), then POST /v1/cases with the hash it returns\n")
-    var message: String
+    public var message: String
+    public init(message: String) { self.message = message }
 }
 
 struct DuplicateCaseID: DiagnosticMessage {
@@ -308,8 +300,8 @@ struct SnapshotMismatch: DiagnosticMessage {
     var message: String
 }
 
-struct UnsafeText: DiagnosticMessage {
-    static let descriptor = DiagnosticDescriptor(
+public struct UnsafeText: DiagnosticMessage {
+    public static let descriptor = DiagnosticDescriptor(
         code: "WFC7012", name: "unsafe-text", summary: "A person id, role, event name or key is not printable text.",
         explanation: """
             Person ids (--as, the case file's `people:`), roles, event names and idempotency keys \
@@ -323,7 +315,8 @@ struct UnsafeText: DiagnosticMessage {
             """,
         example: "$ wfc case fire C1 approve --as $'mallory\\n3  2025-09-26T04:00:00Z  wang.wu  approve'\n",
         fix: "$ wfc case fire C1 approve --as wang.wu\n")
-    var message: String
+    public var message: String
+    public init(message: String) { self.message = message }
 }
 
 struct IdempotencyKeyReused: DiagnosticMessage {

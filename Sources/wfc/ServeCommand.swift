@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WFCDriver
+import WFCServer
+import WFCService
+import WFCStore
+
+/// `wfc serve`: the runtime as an authenticated HTTP service (docs/service.md).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the case store over HTTP, with bearer-token identities (docs/service.md).",
+        discussion: """
+            Identities: by default, HS256 tokens signed with the secret `jwt-secret` beside the \
+            store (created on first start, mode 0600); mint them with `wfc token issue`. In \
+            production give --jwt-keys: a JWKS or PEM file of EdDSA/RS256 public keys.
+
+            Due timers (escalations, violations, waits) fire by themselves within about a \
+            second; several servers on one store take leases, so none fires a case twice. With \
+            --webhook, effects (task opened, escalation, violation, case finished) are POSTed \
+            there at least once, signed with HMAC-SHA256 (docs/service.md, "Webhooks").
+
+            Stops gracefully on SIGTERM or SIGINT: requests in flight finish.
+
+            EXIT CODES:
+              0  stopped by a signal
+              2  usage error: a bad --listen, an unreadable key file
+              3  the store or the secret could not be opened or created, or the address
+                 could not be listened on
+            """)
+
+    @Option(help: ArgumentHelp("The store file (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path"))
+    var store: String?
+
+    @Option(help: ArgumentHelp("Address and port to listen on; port 0 picks a free one (printed).", valueName: "host:port"))
+    var listen = "127.0.0.1:8080"
+
+    @Option(help: ArgumentHelp("HS256 secret file (default: jwt-secret beside the store).", valueName: "file"))
+    var jwtSecretFile: String?
+
+    @Option(help: ArgumentHelp("Public keys for tokens: a JWKS file or PEM public keys (EdDSA, RS256).", valueName: "file"))
+    var jwtKeys: String?
+
+    @Option(help: "Required `iss` claim of tokens.")
+    var issuer: String?
+
+    @Option(help: "Required `aud` claim of tokens.")
+    var audience: String?
+
+    @Option(help: "Largest request body, in bytes.")
+    var maxBodyBytes = 1 << 20
+
+    @Flag(help: "Do not fire due timers (another server, or `wfc case tick`, does).")
+    var noScheduler = false
+
+    @Option(help: ArgumentHelp("POST every effect here (http or https), signed with HMAC-SHA256.", valueName: "url"))
+    var webhook: String?
+
+    @Option(help: ArgumentHelp("The webhook's signing secret (default: webhook-secret beside the store, created on first use, mode 0600).", valueName: "file"))
+    var webhookSecretFile: String?
+
+    func validate() throws {
+        if jwtSecretFile != nil && jwtKeys != nil { throw ValidationError("give --jwt-secret-file or --jwt-keys, not both") }
+        guard ListenAddress(listen) != nil else { throw ValidationError("--listen `\(listen)` is not HOST:PORT (e.g. 127.0.0.1:8080)") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        if let webhook {
+            guard let u = URL(string: webhook), let scheme = u.scheme?.lowercased(), ["http", "https"].contains(scheme), u.host != nil else {
+                throw ValidationError("--webhook `\(webhook)` is not an http(s) URL")
+            }
+        }
+        if webhookSecretFile != nil && webhook == nil { throw ValidationError("--webhook-secret-file needs --webhook") }
+    }
+
+    func run() async throws {
+        let storePath = SQLiteRepository.filePath(SQLiteRepository.defaultPath(option: store))
+        guard let address = ListenAddress(listen) else { throw CommandFailure(.usage, "--listen `\(listen)` is not HOST:PORT") }
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = .info
+            return h
+        }
+        let service: WorkflowService
+        do { service = try WorkflowService.open(path: storePath) } catch {
+            throw CommandFailure(.failure, "\(error.message) (\(error.code))")
+        }
+        let verifier: TokenVerifier
+        do {
+            if let jwtKeys {
+                verifier = try await TokenVerifier.publicKeys(file: jwtKeys, issuer: issuer, audience: audience)
+            } else {
+                let secret = try jwtSecretFile.map { file throws(IdentityError) in try EmbeddedSecret.load(file: file) }
+                    ?? EmbeddedSecret.load(forStore: storePath, create: true)
+                verifier = await TokenVerifier.hmac(secret: secret, issuer: issuer, audience: audience)
+            }
+        } catch {
+            throw CommandFailure(jwtKeys != nil ? .usage : .failure, "\(error)")
+        }
+        let server = WFCHTTPServer(service: service, verifier: verifier,
+                                   configuration: ServerConfiguration(host: address.host, port: address.port, maxBodyBytes: maxBodyBytes))
+        var webhookTarget: WebhookTarget?
+        if let webhook {
+            let file = webhookSecretFile ?? EmbeddedSecret.path(forStore: storePath, name: "webhook-secret")
+            do { webhookTarget = WebhookTarget(url: webhook, secret: try EmbeddedSecret.load(file: file, create: webhookSecretFile == nil)) } catch {
+                throw CommandFailure(.failure, "\(error)")
+            }
+        }
+        do {
+            try await server.run(scheduler: !noScheduler, webhook: webhookTarget) { host, port in
+                // The line a supervisor (or a test) waits for; the port matters with :0.
+                emit("wfc serve: listening on http://\(host):\(port) (store \(storePath))\n")
+            }
+        } catch {
+            throw CommandFailure(.failure, "cannot serve on \(address.host):\(address.port): \(error)")
+        }
+    }
+}
+
+/// `HOST:PORT`, the host possibly `[v6]`.
+struct ListenAddress {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.host = host
+        self.port = port
+    }
+}

@@ -123,6 +123,12 @@ let package = Package(
             name: "WFCStoreTests",
             dependencies: ["WFCStore", "WFCLedger", "RepositoryConformance", "WFCRuntime", "WFCIR", "store-crash-writer", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Transitions/s and latency through a release `wfc serve` against raw SQLite, same run.
+        .executableTarget(
+            name: "serve-bench",
+            dependencies: ["WFCLedger", "WFCStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Benchmarks/serve-bench"
+        ),
         .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "BenchSupport"], path: "Benchmarks/runtime-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL", "TestSupport"], exclude: ["expected-failures.tsv"]),

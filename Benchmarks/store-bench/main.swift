@@ -1,8 +1,12 @@
 // Durable transitions per second through the Ledger over SQLiteRepository, against raw SQLite writing the same
 // rows (insert one event row + update one snapshot row per transaction) with the same GRDB,
-// WAL and `synchronous` setting, measured in the same run.
+// WAL and `synchronous` setting, measured in the same run: one case at a time (FULL and
+// NORMAL), then CASES tasks firing at once on CASES different cases through one Ledger (group
+// commit; FULL) against raw SQLite committing the same rows one event per transaction from a
+// single writer. Medians over the rounds.
 //
-//   swift run -c release --scratch-path .build-store store-bench [IR.json] [transitions] [rounds]
+//   swift build -c release --scratch-path .build-perf --product store-bench
+//   .build-perf/release/store-bench [IR.json] [transitions] [rounds] [cases] [per-case]
 //
 // `verify-all WFC [CASES]`: a store of CASES cases (default 1,000; each started, submitted,
 // readied, approved and signed: 5 audit events), then the time of `WFC case verify --all`
@@ -17,18 +21,20 @@ import WFCStore
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
+/// The `p`-quantile (nearest rank) of `xs`.
+func quantile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    guard !s.isEmpty else { return 0 }
+    return s[min(s.count - 1, max(0, Int((p * Double(s.count)).rounded(.up)) - 1))]
+}
 
 struct Failure: Error { var message: String }
 
 /// One case moved into the handover sign-off, then alice signs and unsigns: each is one
 /// durable transition (engine step, snapshot JSON, chain hash, one transaction).
 func durableRound(_ store: Ledger, _ def: Definition, caseID: String, n: Int) async throws -> Double {
-    let t0 = Date(timeIntervalSince1970: 1_758_852_000)
-    let people = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
-    guard case .started = try await store.start(def, caseID: caseID, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
-    _ = try await store.fire(caseID, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
-    _ = try await store.fire(caseID, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
-    _ = try await store.fire(caseID, Event("approve", actor: "carol"), now: t0)
+    let t0 = Fixture.t0
+    try await intoSignoff(store, def, caseID)
     let clock = ContinuousClock()
     let start = clock.now
     for i in 0..<n {
@@ -37,6 +43,88 @@ func durableRound(_ store: Ledger, _ def: Definition, caseID: String, n: Int) as
         }
     }
     return Double(n) / seconds(clock.now - start)
+}
+
+enum Fixture {
+    static let people = ["handover": "alice", "receiver": "bob", "manager": "carol", "hr": "dave"]
+    static let t0 = Date(timeIntervalSince1970: 1_758_852_000)
+}
+
+/// Starts `id` and moves it into the handover sign-off (4 events).
+func intoSignoff(_ store: Ledger, _ def: Definition, _ id: String) async throws {
+    let t0 = Fixture.t0, people = Fixture.people
+    guard case .started = try await store.start(def, caseID: id, data: [:], people: people, actor: nil, now: t0) else { throw Failure(message: "start refused") }
+    _ = try await store.fire(id, Event("submit", actor: "alice", payload: ["reason": .string("resignation"), "last_day": .string("2025-10-31")]), now: t0)
+    _ = try await store.fire(id, Event("ready", actor: "alice", payload: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document"), "done": .bool(true)])])]), now: t0)
+    _ = try await store.fire(id, Event("approve", actor: "carol"), now: t0)
+}
+
+/// `cases` tasks, each signing and unsigning `perCase` times on its own case, all at once
+/// through one ledger (its group commit): transitions per second and each fire's latency (s).
+func concurrentRound(_ store: Ledger, _ def: Definition, prefix: String, cases: Int, perCase: Int) async throws -> (rate: Double, latencies: [Double]) {
+    let ids = (0..<cases).map { "\(prefix)-\($0)" }
+    let t0 = Fixture.t0
+    try await withThrowingTaskGroup(of: Void.self) { g in
+        for id in ids { g.addTask { try await intoSignoff(store, def, id) } }
+        try await g.waitForAll()
+    }
+    let clock = ContinuousClock()
+    let start = clock.now
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { g in
+        for id in ids {
+            g.addTask {
+                var l: [Double] = []
+                l.reserveCapacity(perCase)
+                for i in 0..<perCase {
+                    let t = clock.now
+                    guard case .accepted = try await store.fire(id, Event(i % 2 == 0 ? "sign" : "unsign", actor: "alice"), now: t0.addingTimeInterval(Double(i))) else {
+                        throw Failure(message: "transition \(i) of \(id) not accepted")
+                    }
+                    l.append(seconds(clock.now - t))
+                }
+                return l
+            }
+        }
+        var all: [Double] = []
+        for try await l in g { all += l }
+        return all
+    }
+    return (Double(cases * perCase) / seconds(clock.now - start), latencies)
+}
+
+/// The rows of a concurrent round written directly by one writer, one transaction per event,
+/// the cases' events interleaved: transitions per second and each commit's latency (s).
+func rawConcurrentRound(_ pool: DatabasePool, logs: [(id: String, snapshot: String, events: [AuditEvent])]) throws -> (rate: Double, latencies: [Double]) {
+    try pool.write { db in
+        try db.execute(sql: "DELETE FROM events")
+        try db.execute(sql: "DELETE FROM cases")
+        for l in logs { try db.execute(sql: "INSERT INTO cases (id, version, snapshot, head_seq, head_hash) VALUES (?, 0, '', 0, '')", arguments: [l.id]) }
+    }
+    var order: [(case: Int, index: Int)] = []
+    for i in 0..<(logs.map(\.events.count).max() ?? 0) {
+        for (c, l) in logs.enumerated() where i < l.events.count { order.append((c, i)) }
+    }
+    var latencies: [Double] = []
+    latencies.reserveCapacity(order.count)
+    let clock = ContinuousClock()
+    let start = clock.now
+    for (c, i) in order {
+        let t = clock.now
+        let l = logs[c], e = l.events[i]
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.cachedStatement(sql: """
+                    INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [e.caseID, i + 1, e.kind.rawValue, e.name, e.actor, e.role, e.item, e.payload, e.idempotencyKey, e.time, e.outcome, e.prevHash, e.hash])
+                try db.cachedStatement(sql: "UPDATE cases SET version = ?, snapshot = ?, head_seq = ?, head_hash = ? WHERE id = ? AND version = ?")
+                    .execute(arguments: [i + 1, l.snapshot, i + 1, e.hash, l.id, i])
+                return .commit
+            }
+        }
+        latencies.append(seconds(clock.now - t))
+    }
+    return (Double(order.count) / seconds(clock.now - start), latencies)
 }
 
 /// The same rows written directly: the events and the final snapshot of the durable case.
@@ -133,6 +221,8 @@ func main() async throws {
     let irPath = args.count > 1 ? args[1] : "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json"
     let n = args.count > 2 ? Int(args[2]) ?? 2000 : 2000
     let rounds = args.count > 3 ? Int(args[3]) ?? 5 : 5
+    let cases = args.count > 4 ? Int(args[4]) ?? 64 : 64
+    let perCase = args.count > 5 ? Int(args[5]) ?? 32 : 32
     let def = try Definition(irJSON: try Data(contentsOf: URL(fileURLWithPath: irPath)))
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -157,6 +247,31 @@ func main() async throws {
                           ratios.map { String(format: "%.2f", $0) }.joined(separator: " "))
         print(line)
     }
+    // Many cases at once: the ledger's group commit against one commit per event.
+    let store = try Ledger(sqlitePath: dir.appendingPathComponent("store-concurrent.sqlite").path, durability: .full)
+    let pool = try rawPool(dir.appendingPathComponent("raw-concurrent.sqlite").path, "FULL")
+    var rates: [Double] = [], raws: [Double] = [], ratios: [Double] = []
+    var p50: [Double] = [], p99: [Double] = [], rawP50: [Double] = [], rawP99: [Double] = []
+    for r in 0..<rounds {
+        let prefix = "R\(r)"
+        let d = try await concurrentRound(store, def, prefix: prefix, cases: cases, perCase: perCase)
+        var logs: [(id: String, snapshot: String, events: [AuditEvent])] = []
+        for c in 0..<cases {
+            let id = "\(prefix)-\(c)"
+            logs.append((id, String(decoding: try await store.load(id).snapshot.json(), as: UTF8.self), Array(try await store.history(id).suffix(perCase))))
+        }
+        let w = try rawConcurrentRound(pool, logs: logs)
+        rates.append(d.rate)
+        raws.append(w.rate)
+        ratios.append(d.rate / w.rate)
+        p50.append(quantile(d.latencies, 0.5))
+        p99.append(quantile(d.latencies, 0.99))
+        rawP50.append(quantile(w.latencies, 0.5))
+        rawP99.append(quantile(w.latencies, 0.99))
+    }
+    print(String(format: "concurrent, %d cases × %d transitions, synchronous=FULL: ledger (group commit) %.0f transitions/s, p50 %.1f ms, p99 %.1f ms; raw SQLite (one commit per event, one writer) %.0f/s, p50 %.1f ms, p99 %.1f ms; ratio %.2f (median of %d rounds; round ratios %@)",
+                 cases, perCase, median(rates), median(p50) * 1000, median(p99) * 1000, median(raws), median(rawP50) * 1000, median(rawP99) * 1000,
+                 median(ratios), rounds, ratios.map { String(format: "%.2f", $0) }.joined(separator: " ")))
 }
 
 do { try await main() } catch {

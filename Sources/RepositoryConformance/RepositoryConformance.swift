@@ -50,6 +50,7 @@ public enum RepositoryConformance {
         ("startFireAndRefusal", startFireAndRefusal),
         ("idempotency", idempotency),
         ("racingWritersExactlyOneWins", racingWritersExactlyOneWins),
+        ("appendAllConflictFailsAlone", appendAllConflictFailsAlone),
         ("tickByNextDue", tickByNextDue),
         ("listPagingAndFilters", listPagingAndFilters),
         ("verifyDetectsAnEditedRow", verifyDetectsAnEditedRow),
@@ -214,6 +215,46 @@ public enum RepositoryConformance {
         let accepted = results.filter { $0 }.count
         let log = try await a.history("C2")
         try check(accepted == 1 && log.filter({ $0.kind == .event }).count == 1, "one withdraw wins: \(accepted) accepted, log \(log.map(\.name))")
+    }
+
+    /// Group commit: one ``CaseRepository/appendAll(_:)`` of four steps — two of them conflict
+    /// (a second step prepared on C2's old version, and C3 moved by another writer meanwhile).
+    /// The conflicting ones fail alone with a retryable conflict and write nothing (no event, no
+    /// outbox entry); the others commit, with their outbox entries, and every chain verifies.
+    public static func appendAllConflictFailsAlone(_ factory: ConformanceFactory) async throws {
+        let s = try await factory()
+        let a = Ledger(s.repository), b = Ledger(s.second)
+        for id in ["C1", "C2", "C3"] { try await startInReview(a, s.definition, id) }
+        let approve = Event("approve", actor: "carol"), reject = Event("reject", actor: "carol")
+        guard case .ready(let p1) = try await a.prepare("C1", approve, now: t0),
+              case .ready(let p2) = try await a.prepare("C2", approve, now: t0),
+              case .ready(let p2b) = try await a.prepare("C2", reject, now: t0),
+              case .ready(let p3) = try await a.prepare("C3", approve, now: t0) else {
+            throw ConformanceFailure(description: "nothing to commit")
+        }
+        try check([p1, p2, p2b, p3].allSatisfy { !$0.write.outbox.isEmpty }, "every step has effects for the outbox")
+        try accepted(await b.fire("C3", reject, now: t0))
+        let results = await s.repository.appendAll([p1.write, p2.write, p2b.write, p3.write])
+        try check(results.count == 4, "one result per step: \(results)")
+        func failed(_ r: Result<Void, StoreError>) -> StoreError? { if case .failure(let e) = r { e } else { nil } }
+        try check(failed(results[0]) == nil && failed(results[1]) == nil, "the steps without conflict commit: \(results)")
+        for i in [2, 3] {
+            let e = failed(results[i])
+            try check(e?.kind == .conflict && e?.isRetryable == true, "step \(i) gets a retryable conflict: \(results[i])")
+        }
+        try check(try await a.history("C1").last == p1.audit, "C1's approve is recorded")
+        try check(try await a.history("C2").map(\.hash) == (try await a.history("C2").prefix(3).map(\.hash) + [p2.audit.hash]),
+                  "C2 holds the approve, not the conflicting reject")
+        let c3 = try await a.history("C3")
+        try check(c3.count == 4 && c3.last != p3.audit && c3.last?.name == "reject", "C3 holds only the other writer's reject: \(c3.map(\.name))")
+        let outbox = try await a.claimOutbox(owner: "w", limit: 1000, now: t0, lease: 60)
+        func payloads(_ id: String, _ seq: Int) -> [String] { outbox.filter { $0.caseID == id && $0.seq == seq }.map(\.payload).sorted() }
+        try check(payloads("C1", 4) == p1.write.outbox.map(\.payload).sorted(), "C1's step wrote its outbox entries")
+        try check(payloads("C2", 4) == p2.write.outbox.map(\.payload).sorted(), "C2's outbox holds the approve's entries, none of the reject's")
+        try check(Set(payloads("C3", 4)).isDisjoint(with: p3.write.outbox.map(\.payload)) && !payloads("C3", 4).isEmpty,
+                  "C3's outbox holds the other writer's entries, none of the conflicting approve's")
+        try check(try await a.load("C2").snapshot.version == p2.expectedVersion + 1, "C2's row follows the approve")
+        for id in ["C1", "C2", "C3"] { try check(try await a.verify(id).ok, "\(id) verifies after the batch") }
     }
 
     /// `tick` finds due cases through `next_due`, records one tick each, and nothing twice.

@@ -34,6 +34,13 @@ public protocol CaseRepository: Sendable {
     func insertCase(_ new: NewCase) async throws(StoreError)
     /// One transaction, conditional on the case's version and chain head: see ``Append``.
     func append(_ step: Append) async throws(StoreError)
+    /// Group commit: the steps (of many cases) in as few transactions as the backend can, each
+    /// step all or nothing and conditional exactly as ``append(_:)``; one result per step, in
+    /// order, known only once its transaction committed. A step that conflicts (or whose case
+    /// is gone) fails alone and writes nothing — no event, no outbox entry — while the others
+    /// commit; an error of the transaction itself fails every step. The default appends one
+    /// by one; SQLite uses one transaction with a savepoint per step.
+    func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>]
     /// The event of a case recorded with this idempotency key.
     func event(_ caseID: String, idempotencyKey: String) async throws(StoreError) -> AuditEvent?
     /// The events of a case in sequence order, each decoded or the reason it does not decode;
@@ -80,6 +87,18 @@ public protocol CaseRepository: Sendable {
     func markDelivered(_ ids: [String], at: String) async throws(StoreError)
     /// Releases an entry's lease and makes it claimable again from `notBefore`, keeping `error`.
     func retryOutbox(_ id: String, notBefore: String, error: String) async throws(StoreError)
+}
+
+extension CaseRepository {
+    /// One ``append(_:)`` (one transaction) per step.
+    public func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>] {
+        var out: [Result<Void, StoreError>] = []
+        out.reserveCapacity(steps.count)
+        for s in steps {
+            do { try await append(s); out.append(.success(())) } catch { out.append(.failure(error)) }
+        }
+        return out
+    }
 }
 
 /// Everything stored for one case, as read at one moment (``CaseRepository/caseRows(_:)``).

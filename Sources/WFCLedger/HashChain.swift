@@ -57,6 +57,8 @@ public enum HashChain {
     /// A JSON string literal: quotes, backslashes and control characters escaped, everything
     /// else (Chinese text included) as UTF-8.
     static func jsonString(_ s: String) -> String {
+        // Nothing to escape (the loop below would copy every scalar): the common case.
+        if CanonicalJSON.isPlain(s) { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
@@ -79,6 +81,40 @@ public enum HashChain {
 /// Deterministic JSON for what the ledger writes: sorted keys, no escaped slashes.
 public enum CanonicalJSON {
     public static func encode<T: Encodable>(_ value: T) throws(StoreError) -> String {
+        try encoded(value)
+    }
+
+    /// ``encode(_:)`` of a list of strings, written directly when every string is plain (see
+    /// ``isPlain(_:)``): the same bytes as the encoder's, without its setup (active states and
+    /// task events are encoded at every step).
+    public static func encode(_ strings: [String]) throws(StoreError) -> String {
+        guard strings.allSatisfy(isPlain) else { return try encoded(strings) }
+        var out = "["
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out += "," }
+            out += "\"" + s + "\""
+        }
+        return out + "]"
+    }
+
+    /// ``encode(_:)`` of an outcome, written directly when it has no refusal and its strings are
+    /// plain: the same bytes as the encoder's (keys sorted: active, result, snapshotHash,
+    /// status, version; `refusal` is left out when nil, as the synthesized coding does).
+    public static func encode(_ o: EventOutcome) throws(StoreError) -> String {
+        guard o.refusal == nil, isPlain(o.result), isPlain(o.status), isPlain(o.snapshotHash), o.active.allSatisfy(isPlain) else {
+            return try encoded(o)
+        }
+        return "{\"active\":" + (try encode(o.active)) + ",\"result\":\"" + o.result + "\",\"snapshotHash\":\"" + o.snapshotHash
+            + "\",\"status\":\"" + o.status + "\",\"version\":" + String(o.version) + "}"
+    }
+
+    /// Whether JSON writes `s` as it is between quotes: printable ASCII without `"` and `\`
+    /// (`/` is not escaped in canonical JSON).
+    static func isPlain(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    }
+
+    static func encoded(_ value: any Encodable) throws(StoreError) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {

@@ -9,8 +9,9 @@ import WFCRuntime
 /// retry for ticks, replay and verify live here; the repository only stores rows.
 ///
 /// Guarantees (docs/store.md):
-/// - one step is one repository transaction (event appended, case row, timers, task index and
-///   outbox updated, or nothing);
+/// - one step is all or nothing (event appended, case row, timers, task index and outbox
+///   updated, or nothing), committed with the steps other callers submitted meanwhile in one
+///   transaction (group commit, ``CaseRepository/appendAll(_:)``) before the caller is answered;
 /// - the write is conditional on the version that was read (optimistic concurrency): of two
 ///   writers racing on one case exactly one wins, the other gets
 ///   ``StoreError/conflict(caseID:expectedVersion:message:)``;
@@ -22,9 +23,15 @@ public final class Ledger: Sendable {
     public let repository: any CaseRepository
     /// Decoded definitions by hash: loading verifies a definition's hash once per ledger.
     private let cache = Mutex<[String: Definition]>([:])
+    /// The snapshot each case had when this ledger last wrote it (see ``CachedCase``).
+    let cases: CaseCache
+    /// Group commit of every step this ledger records (see ``CommitQueue``).
+    let queue: CommitQueue
 
     public init(_ repository: any CaseRepository) {
         self.repository = repository
+        self.cases = CaseCache()
+        self.queue = CommitQueue(repository)
     }
 
     // MARK: - Definitions
@@ -123,6 +130,7 @@ public final class Ledger: Sendable {
                           outbox: try outboxEntries(step, audit))
         try await repository.insertCase(new)
         cacheDefinition(definition)
+        cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: state, headSeq: audit.seq, headHash: audit.hash))
         return .started(step, audit)
     }
 
@@ -141,8 +149,11 @@ public final class Ledger: Sendable {
         /// The event as sent (a key used meanwhile must have been used for the same request).
         let request: Event
         let result: StepResult
-        /// Everything the repository writes for it.
-        let write: Append
+        /// Everything the repository writes for it (what ``commit(_:)`` submits; a backend's
+        /// conformance checks pass it to ``CaseRepository/appendAll(_:)`` directly).
+        public let write: Append
+        /// The case as it is once this commits.
+        let next: CachedCase
     }
 
     /// What ``prepare(_:_:now:)`` found.
@@ -164,9 +175,10 @@ public final class Ledger: Sendable {
     public func prepare(_ caseID: String, _ event: Event, now: Date) async throws(StoreError) -> Prepared {
         if let key = event.idempotencyKey, key.isEmpty { throw .invalidArgument("an idempotency key must not be empty") }
         try Self.checkText(event)
-        let payloadText = try CanonicalJSON.encode(event.payload)
-        let payload = try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
-        let current = try await load(caseID)
+        // The engine sees what replay will read back; an empty payload is `{}` both ways.
+        let payloadText = event.payload.isEmpty ? "{}" : try CanonicalJSON.encode(event.payload)
+        let payload = event.payload.isEmpty ? [:] : try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
+        let (current, known) = try await loadKnown(caseID)
         if let key = event.idempotencyKey, let previous = try await repository.event(caseID, idempotencyKey: key) {
             return .replayed(try Self.sameRequest(previous, event, payload: payloadText))
         }
@@ -178,6 +190,7 @@ public final class Ledger: Sendable {
                                outcome: "", prevHash: current.headHash, hash: "")
         var write = Append(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq, event: audit,
                            columns: nil, timers: nil, tasks: nil, outbox: [])
+        let next: CachedCase
         switch result {
         case .accepted(let step):
             let s = try CaseState(current.definition, step.snapshot)
@@ -185,32 +198,42 @@ public final class Ledger: Sendable {
             audit.hash = HashChain.hash(audit)
             write.columns = s.columns
             let rows = s.timerRows
-            if rows != CaseState.timerRows(current.definition, current.snapshot) { write.timers = rows }
+            // The previous rows come with the cached case: not derived from its snapshot again.
+            if rows != (known?.timerRows ?? CaseState.timerRows(current.definition, current.snapshot)) { write.timers = rows }
             write.tasks = s.taskRows(current.definition, step.snapshot)
             write.outbox = try outboxEntries(step, audit)
+            next = CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash)
         case .refused(let r):
             audit.kind = .refused
-            var o = try CaseState(current.definition, current.snapshot).outcome(accepted: false)
+            let before: CaseState
+            if let known { before = known } else { before = try CaseState(current.definition, current.snapshot) }
+            var o = before.outcome(accepted: false)
             o.refusal = StoredRefusal(r)
             audit.outcome = try CanonicalJSON.encode(o)
             audit.hash = HashChain.hash(audit)
+            next = CachedCase(snapshot: current.snapshot, state: before, headSeq: audit.seq, headHash: audit.hash)
         }
         write.event = audit
-        return .ready(PreparedTransition(request: event, result: result, write: write))
+        return .ready(PreparedTransition(request: event, result: result, write: write, next: next))
     }
 
     /// Commits a prepared transition in one transaction, if the case is still at the version
     /// and chain head it was read at; otherwise nothing is written and
     /// ``StoreError/conflict(caseID:expectedVersion:message:)`` is thrown.
+    /// Commits go through the ledger's group commit: steps of other cases submitted meanwhile
+    /// share the transaction, and this returns only once it committed.
     public func commit(_ p: PreparedTransition) async throws(StoreError) -> FireOutcome {
-        do {
-            try await repository.append(p.write)
-        } catch .conflict(let id, let v, let m) {
+        switch await queue.submit(p.write) {
+        case .success:
+            cases.remember(p.caseID, p.next)
+        case .failure(.conflict(let id, let v, let m)):
             // Someone else used the key first: theirs is the outcome to report.
             if let key = p.audit.idempotencyKey, let stored = try await repository.event(id, idempotencyKey: key) {
                 return .replayed(try Self.sameRequest(stored, p.request, payload: p.audit.payload))
             }
             throw .conflict(caseID: id, expectedVersion: v, message: m)
+        case .failure(let e):
+            throw e
         }
         switch p.result {
         case .accepted(let step): return .accepted(step, p.audit)
@@ -280,7 +303,7 @@ public final class Ledger: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let current = try await load(caseID)
+            let (current, known) = try await loadKnown(caseID)
             let step: Step
             switch Engine.tick(current.definition, current.snapshot, now: now) {
             case .refused(let r): return TickOutcome(caseID: caseID, audit: nil, step: nil, error: r.description)
@@ -292,14 +315,18 @@ public final class Ledger: Sendable {
                                    payload: "{}", idempotencyKey: nil, time: Timestamp(now).description,
                                    outcome: try CanonicalJSON.encode(s.outcome(accepted: true)), prevHash: current.headHash, hash: "")
             audit.hash = HashChain.hash(audit)
+            _ = known // a tick rewrites the timers whatever they were
             let write = Append(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq, event: audit,
                                columns: s.columns, timers: s.timerRows, tasks: s.taskRows(current.definition, step.snapshot),
                                outbox: try outboxEntries(step, audit))
-            do {
-                try await repository.append(write)
+            switch await queue.submit(write) {
+            case .success:
+                cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash))
                 return TickOutcome(caseID: caseID, audit: audit, step: step, error: nil)
-            } catch let e where e.isRetryable && attempt < 5 {
+            case .failure(let e) where e.isRetryable && attempt < 5:
                 continue
+            case .failure(let e):
+                throw e
             }
         }
     }
@@ -323,7 +350,21 @@ public final class Ledger: Sendable {
 
     /// The case's snapshot and its pinned definition.
     public func load(_ caseID: String) async throws(StoreError) -> StoredCase {
+        try await loadKnown(caseID).stored
+    }
+
+    /// ``load(_:)``, and the row form of the snapshot when this ledger wrote it last: then the
+    /// snapshot comes from the cache instead of being decoded. The cache answers only when the
+    /// row still has the version, chain head and definition it recorded AND the row's snapshot
+    /// text is byte for byte the text it wrote — so another writer (ledger, process) or a
+    /// hand edit in between is always seen.
+    func loadKnown(_ caseID: String) async throws(StoreError) -> (stored: StoredCase, known: CaseState?) {
         let row = try await repository.loadCase(caseID)
+        if let c = cases.lookup(caseID), let hash = row.definitionHash, let text = row.snapshot,
+           row.version == c.snapshot.version, row.headSeq == c.headSeq, row.headHash == c.headHash,
+           hash == c.snapshot.definitionHash, text.utf8.elementsEqual(c.state.snapshotJSON.utf8) {
+            return (StoredCase(snapshot: c.snapshot, definition: try await pinned(hash), headSeq: c.headSeq, headHash: c.headHash), c.state)
+        }
         func need<T>(_ v: T?, _ column: String) throws(StoreError) -> T {
             guard let v else { throw StoreError.corrupt("column `\(column)` is NULL or of the wrong type") }
             return v
@@ -333,7 +374,7 @@ public final class Ledger: Sendable {
         guard snap.caseID == caseID, snap.definitionHash == hash, snap.version == (try need(row.version, "version")) else {
             throw StoreError.corrupt("the snapshot of case \(caseID) does not match its row (id, definition or version)")
         }
-        return StoredCase(snapshot: snap, definition: try await pinned(hash), headSeq: try need(row.headSeq, "head_seq"), headHash: try need(row.headHash, "head_hash"))
+        return (StoredCase(snapshot: snap, definition: try await pinned(hash), headSeq: try need(row.headSeq, "head_seq"), headHash: try need(row.headHash, "head_hash")), nil)
     }
 
     /// A page of the cases matching `filter`, newest first (`createdAt` descending, then id

@@ -206,6 +206,39 @@ public final class SQLiteRepository: CaseRepository {
         try await write { db in try Self.apply(p, db) }
     }
 
+    /// Group commit: every step in ONE IMMEDIATE transaction (one fsync), each inside its own
+    /// savepoint, so that a step that conflicts (or whose case is gone) is rolled back alone and
+    /// the others commit. Any other error rolls the whole transaction back and fails every step.
+    public func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>] {
+        switch steps.count {
+        case 0: return []
+        case 1:
+            // No savepoint needed: the transaction is the step.
+            do { try await append(steps[0]); return [.success(())] } catch { return [.failure(error)] }
+        default:
+            do {
+                return try await write { db in
+                    var out: [Result<Void, StoreError>] = []
+                    out.reserveCapacity(steps.count)
+                    for step in steps {
+                        do {
+                            try db.inSavepoint {
+                                try Self.apply(step, db)
+                                return .commit
+                            }
+                            out.append(.success(()))
+                        } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
+                            out.append(.failure(e))
+                        }
+                    }
+                    return out
+                }
+            } catch {
+                return Array(repeating: .failure(error), count: steps.count)
+            }
+        }
+    }
+
     /// The writes of one step. Throws `conflict` (rolling the transaction back) when the case
     /// moved on since it was read.
     static func apply(_ p: Append, _ db: Database) throws {

@@ -39,6 +39,19 @@ import WFCStore
         try await RepositoryConformance.run(name, Self.factory)
     }
 
+    /// A backend without its own `appendAll` gets the protocol's default (one transaction per
+    /// step) and passes the whole suite, the group commit check included.
+    @Test(arguments: RepositoryConformance.names)
+    func conformanceWithTheDefaultAppendAll(_ name: String) async throws {
+        try await RepositoryConformance.run(name) {
+            let path = Paths.tempStore()
+            return ConformanceSubject(
+                repository: UncheckedRepository(try SQLiteRepository(path: path), dropVersionCheck: false),
+                second: UncheckedRepository(try SQLiteRepository(path: path), dropVersionCheck: false), definition: try handover(),
+                editEventActor: { caseID, seq, actor in try Self.rehash(path, caseID: caseID, seq: seq) { $0.actor = actor } })
+        }
+    }
+
     /// The suite can fail: a repository that forgets the version check lets both racing
     /// writers win, and the race check says so.
     @Test func theSuiteCatchesALostUpdate() async throws {
@@ -48,6 +61,13 @@ import WFCStore
                                definition: try handover(), editEventActor: { _, _, _ in })
         }
         await #expect(throws: (any Error).self) { try await RepositoryConformance.run("racingWritersExactlyOneWins", broken) }
+        // A group commit that lets a conflicting step through.
+        let path2 = Paths.tempStore()
+        let brokenBatch: ConformanceFactory = {
+            ConformanceSubject(repository: UncheckedRepository(try SQLiteRepository(path: path2)), second: try SQLiteRepository(path: path2),
+                               definition: try handover(), editEventActor: { _, _, _ in })
+        }
+        await #expect(throws: (any Error).self) { try await RepositoryConformance.run("appendAllConflictFailsAlone", brokenBatch) }
     }
 }
 
@@ -55,9 +75,15 @@ import WFCStore
 /// it): a lost update the conformance suite must catch.
 struct UncheckedRepository: CaseRepository {
     let base: SQLiteRepository
-    init(_ base: SQLiteRepository) { self.base = base }
+    /// False: a plain forwarding repository (without its own `appendAll`).
+    let dropVersionCheck: Bool
+    init(_ base: SQLiteRepository, dropVersionCheck: Bool = true) {
+        self.base = base
+        self.dropVersionCheck = dropVersionCheck
+    }
 
     func append(_ step: Append) async throws(StoreError) {
+        guard dropVersionCheck else { return try await base.append(step) }
         var s = step
         let now = try await base.loadCase(step.caseID)
         s.expectedVersion = now.version ?? 0

@@ -73,7 +73,7 @@ import WFCStore
 
 /// A repository that drops the condition of `append` (it re-reads the head and appends after
 /// it): a lost update the conformance suite must catch.
-struct UncheckedRepository: CaseRepository {
+struct UncheckedRepository: ForwardingRepository {
     let base: SQLiteRepository
     /// False: a plain forwarding repository (without its own `appendAll`).
     let dropVersionCheck: Bool
@@ -91,31 +91,6 @@ struct UncheckedRepository: CaseRepository {
         s.event.seq = s.expectedHeadSeq + 1
         try await base.append(s)
     }
-
-    func loadCase(_ id: String) async throws(StoreError) -> CaseRecord { try await base.loadCase(id) }
-    func caseExists(_ id: String) async throws(StoreError) -> Bool { try await base.caseExists(id) }
-    func insertCase(_ new: NewCase) async throws(StoreError) { try await base.insertCase(new) }
-    func event(_ caseID: String, idempotencyKey: String) async throws(StoreError) -> AuditEvent? { try await base.event(caseID, idempotencyKey: idempotencyKey) }
-    func events(_ caseID: String) async throws(StoreError) -> [AuditRow] { try await base.events(caseID) }
-    func caseRows(_ caseID: String) async throws(StoreError) -> CaseRows { try await base.caseRows(caseID) }
-    func listCases(_ query: CaseQuery) async throws(StoreError) -> [CaseSummary] { try await base.listCases(query) }
-    func dueCases(now: String, limit: Int?) async throws(StoreError) -> [String] { try await base.dueCases(now: now, limit: limit) }
-    func claimDueCases(now: String, owner: String, until: String, limit: Int) async throws(StoreError) -> [String] {
-        try await base.claimDueCases(now: now, owner: owner, until: until, limit: limit)
-    }
-    func caseIDs() async throws(StoreError) -> [String] { try await base.caseIDs() }
-    func heads() async throws(StoreError) -> [HeadRecord] { try await base.heads() }
-    func putDefinition(_ definition: DefinitionRecord) async throws(StoreError) -> DeployedDefinition { try await base.putDefinition(definition) }
-    func definition(hash: String, withIR: Bool) async throws(StoreError) -> DefinitionRecord? { try await base.definition(hash: hash, withIR: withIR) }
-    func definitions(workflow: String?) async throws(StoreError) -> [DeployedDefinition] { try await base.definitions(workflow: workflow) }
-    func attachSources(_ definitionHash: String, _ files: [PolicySource]) async throws(StoreError) { try await base.attachSources(definitionHash, files) }
-    func sources(_ definitionHash: String) async throws(StoreError) -> [PolicySource] { try await base.sources(definitionHash) }
-    func tasks(person: String) async throws(StoreError) -> [PersonTask] { try await base.tasks(person: person) }
-    func claimOutbox(owner: String, limit: Int, now: String, until: String) async throws(StoreError) -> [OutboxEntry] {
-        try await base.claimOutbox(owner: owner, limit: limit, now: now, until: until)
-    }
-    func markDelivered(_ ids: [String], at: String) async throws(StoreError) { try await base.markDelivered(ids, at: at) }
-    func retryOutbox(_ id: String, notBefore: String, error: String) async throws(StoreError) { try await base.retryOutbox(id, notBefore: notBefore, error: error) }
 }
 
 /// SQLite-specific: a store written before the service tables migrates, keeping its cases.

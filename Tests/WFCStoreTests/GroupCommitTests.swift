@@ -140,7 +140,7 @@ import WFCStore
 
 /// Records the size of every `appendAll` batch; can hold the first batch for a moment so that
 /// concurrent callers queue behind it.
-final class BatchRecorder: CaseRepository {
+final class BatchRecorder: ForwardingRepository {
     let base: SQLiteRepository
     private let state = Mutex<(sizes: [Int], hold: Bool)>(([], false))
 
@@ -159,30 +159,4 @@ final class BatchRecorder: CaseRepository {
         if hold { try? await Task.sleep(for: .milliseconds(300)) }
         return await base.appendAll(steps)
     }
-
-    func append(_ step: Append) async throws(StoreError) { try await base.append(step) }
-    func loadCase(_ id: String) async throws(StoreError) -> CaseRecord { try await base.loadCase(id) }
-    func caseExists(_ id: String) async throws(StoreError) -> Bool { try await base.caseExists(id) }
-    func insertCase(_ new: NewCase) async throws(StoreError) { try await base.insertCase(new) }
-    func event(_ caseID: String, idempotencyKey: String) async throws(StoreError) -> AuditEvent? { try await base.event(caseID, idempotencyKey: idempotencyKey) }
-    func events(_ caseID: String) async throws(StoreError) -> [AuditRow] { try await base.events(caseID) }
-    func caseRows(_ caseID: String) async throws(StoreError) -> CaseRows { try await base.caseRows(caseID) }
-    func listCases(_ query: CaseQuery) async throws(StoreError) -> [CaseSummary] { try await base.listCases(query) }
-    func dueCases(now: String, limit: Int?) async throws(StoreError) -> [String] { try await base.dueCases(now: now, limit: limit) }
-    func claimDueCases(now: String, owner: String, until: String, limit: Int) async throws(StoreError) -> [String] {
-        try await base.claimDueCases(now: now, owner: owner, until: until, limit: limit)
-    }
-    func caseIDs() async throws(StoreError) -> [String] { try await base.caseIDs() }
-    func heads() async throws(StoreError) -> [HeadRecord] { try await base.heads() }
-    func putDefinition(_ definition: DefinitionRecord) async throws(StoreError) -> DeployedDefinition { try await base.putDefinition(definition) }
-    func definition(hash: String, withIR: Bool) async throws(StoreError) -> DefinitionRecord? { try await base.definition(hash: hash, withIR: withIR) }
-    func definitions(workflow: String?) async throws(StoreError) -> [DeployedDefinition] { try await base.definitions(workflow: workflow) }
-    func attachSources(_ definitionHash: String, _ files: [PolicySource]) async throws(StoreError) { try await base.attachSources(definitionHash, files) }
-    func sources(_ definitionHash: String) async throws(StoreError) -> [PolicySource] { try await base.sources(definitionHash) }
-    func tasks(person: String) async throws(StoreError) -> [PersonTask] { try await base.tasks(person: person) }
-    func claimOutbox(owner: String, limit: Int, now: String, until: String) async throws(StoreError) -> [OutboxEntry] {
-        try await base.claimOutbox(owner: owner, limit: limit, now: now, until: until)
-    }
-    func markDelivered(_ ids: [String], at: String) async throws(StoreError) { try await base.markDelivered(ids, at: at) }
-    func retryOutbox(_ id: String, notBefore: String, error: String) async throws(StoreError) { try await base.retryOutbox(id, notBefore: notBefore, error: error) }
 }

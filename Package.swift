@@ -159,7 +159,13 @@ let package = Package(
         ),
         .testTarget(
             name: "WFCCLITests",
-            dependencies: ["wfc", "WFCDriver", "WFCScenarios", "WFCRuntime", "WFCService", "TestSupport"],
+            dependencies: [
+                "wfc", "WFCDriver", "WFCScenarios", "WFCRuntime", "WFCService", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: []
         ),
     ]

@@ -58,7 +58,9 @@ public struct WFCConfiguration: Sendable {
     public static func parse(_ file: SourceFile, directory: String, loader: YAMLLoader = YAMLLoader()) -> WFCConfiguration {
         var config = WFCConfiguration(file: file, directory: directory)
         let loaded = loader.load(file)
-        config.diagnostics = loaded.diagnostics
+        // An empty `.wfc.yaml` (or one of comments only) is valid: it marks the repository root
+        // and sets nothing.
+        config.diagnostics = loaded.diagnostics.filter { $0.code != "WFC1010" }
         guard let root = loaded.root else { return config }
         let path = file.sourcePath
         func at(_ node: YAMLNode) -> SourceSpan { node.span.in(path) }

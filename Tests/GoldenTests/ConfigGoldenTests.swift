@@ -22,6 +22,14 @@ import WFCYAML
         #expect(!config.severities.isEmpty || !config.ignores.isEmpty || config.language != nil)
     }
 
+    /// An empty `.wfc.yaml`, or one of comments only, marks a repository root and sets nothing.
+    @Test(arguments: ["", "# no settings yet\n", "\n\n"])
+    func anEmptyConfigurationIsValid(_ text: String) {
+        let config = WFCConfiguration.parse(SourceFile(path: ".wfc.yaml", text: text), directory: "/repo")
+        #expect(config.diagnostics.isEmpty, "\(Golden.render(config.diagnostics, config.file))")
+        #expect(config.severities.isEmpty && config.ignores.isEmpty && config.language == nil)
+    }
+
     /// A workflow's diagnostics after its inline ignores, suppressed ones included (as
     /// `--show-suppressed` shows them).
     static func checked(_ input: URL) throws -> (active: [Diagnostic], suppressed: [Diagnostic], file: SourceFile) {

@@ -211,3 +211,35 @@ import WFCDriver
         #expect(folder.stdout.contains("error[WFC0010]: cannot read the configuration: it is a directory, not a regular file"), "\(folder.stdout)")
     }
 }
+
+/// The path patterns of `ignore:`: misses are tested as hard as matches.
+@Suite struct PathGlobTests {
+    @Test(arguments: [
+        ("legacy/*.yaml", "legacy/a.yaml", true),
+        ("legacy/*.yaml", "legacy/2019/a.yaml", false),
+        ("legacy/**/*.yaml", "legacy/a.yaml", true),
+        ("legacy/**/*.yaml", "legacy/2019/q1/a.yaml", true),
+        ("legacy/**/*.yaml", "current/legacy/a.yaml", false),
+        ("**/draft-*.yaml", "a/b/draft-1.yaml", true),
+        ("**/draft-*.yaml", "draft-1.yaml", true),
+        ("**/draft-*.yaml", "a/b/final-1.yaml", false),
+        ("./a?.yaml", "a1.yaml", true),
+        ("a?.yaml", "a/.yaml", false),
+        ("drafts/[a-c]*.yaml", "drafts/b1.yaml", true),
+        ("drafts/[a-c]*.yaml", "drafts/d1.yaml", false),
+        ("drafts/[!a-c]*.yaml", "drafts/d1.yaml", true),
+        ("drafts/[!a-c]*.yaml", "drafts/a1.yaml", false),
+        ("交接/*.yaml", "交接/离职.yaml", true),
+        ("a.yaml", "a.yml", false),
+    ])
+    func matches(_ pattern: String, _ path: String, _ expected: Bool) throws {
+        let glob = try #require(PathGlob(pattern))
+        #expect(glob.matches(path) == expected)
+    }
+
+    @Test(arguments: ["", "/etc/*.yaml", "../x/*.yaml", "a/../../b", "a/[bc.yaml"])
+    func invalidPatternsAreRefused(_ pattern: String) {
+        #expect(PathGlob(pattern) == nil)
+        #expect(PathGlob.problem(pattern) != nil)
+    }
+}

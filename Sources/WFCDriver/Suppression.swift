@@ -77,8 +77,14 @@ public enum Suppressor {
         var end = comment.end
         if comment.ownLine {
             start = file.lineStarts[file.lineIndex(of: comment.start)]
-            if end < bytes.count && bytes[end] == UInt8(ascii: "\r") { end += 1 }
-            if end < bytes.count && bytes[end] == UInt8(ascii: "\n") { end += 1 }
+            if start > 0 {
+                // The line break before the line goes with it (so the fix shows no line break at its end).
+                start -= 1
+                if start > 0 && bytes[start] == UInt8(ascii: "\n") && bytes[start - 1] == UInt8(ascii: "\r") { start -= 1 }
+            } else {
+                if end < bytes.count && bytes[end] == UInt8(ascii: "\r") { end += 1 }
+                if end < bytes.count && bytes[end] == UInt8(ascii: "\n") { end += 1 }
+            }
         } else {
             while start > 0 && (bytes[start - 1] == UInt8(ascii: " ") || bytes[start - 1] == UInt8(ascii: "\t")) { start -= 1 }
         }

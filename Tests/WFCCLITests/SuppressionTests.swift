@@ -59,10 +59,18 @@ import WFCDriver
     /// An ignore alone on its line applies to the next line only: a blank line in between
     /// leaves the warning reported and the ignore unused.
     @Test func anIgnoreTwoLinesAboveDoesNothing() throws {
-        let dir = try Self.repo(["a.yaml": Self.policy(before: "  # wfc-ignore: WFC5010 集团统一配置\n")])
+        let text = Self.policy(before: "  # wfc-ignore: WFC5010 集团统一配置\n")
+        let dir = try Self.repo(["a.yaml": text])
         let r = try CLI.run(["check", "a.yaml", "--format", "json"], cwd: dir)
-        let codes = try Self.jsonLines(r.stdout).map { $0["code"] as? String ?? "" }
-        #expect(codes == ["WFC0018", "WFC5010"], "\(r.stdout)")
+        let records = try Self.jsonLines(r.stdout)
+        #expect(records.map { $0["code"] as? String ?? "" } == ["WFC0018", "WFC5010"], "\(r.stdout)")
+        // The fix-it deletes the comment's whole line.
+        let fix = try #require((records.first?["fixes"] as? [[String: Any]])?.first?["location"] as? [String: Any])
+        let start = try #require((fix["start"] as? [String: Int])?["offset"])
+        let end = try #require((fix["end"] as? [String: Int])?["offset"])
+        let bytes = Array(text.utf8)
+        let fixed = String(decoding: bytes[..<start] + bytes[end...], as: UTF8.self)
+        #expect(fixed == Self.policy(before: ""))
     }
 
     @Test func hashInsideQuotedAndBlockScalarsIsNotAComment() throws {

@@ -308,7 +308,10 @@ public final class ConfigurationFinder: @unchecked Sendable {
         let candidate = directory == "/" ? "/" + Self.fileName : directory + "/" + Self.fileName
         let result: WFCConfiguration?
         if access(candidate, F_OK) == 0 {
-            result = load(candidate)
+            // A discovered `.wfc.yaml` that links out of its folder is not read: its text
+            // would be echoed in diagnostics (as imports outside the root are not).
+            let folder = FileAccess.realPath(directory) ?? directory
+            result = FileAccess.resolvesInside(candidate, root: folder) ? load(candidate) : outside(candidate)
         } else if directory == "/" || access(directory + "/.git", F_OK) == 0 {
             result = nil
         } else {
@@ -330,6 +333,16 @@ public final class ConfigurationFinder: @unchecked Sendable {
         defer { lock.unlock() }
         if let hit = loaded[abs] { return hit }
         loaded[abs] = config
+        return config
+    }
+
+    private func outside(_ path: String) -> WFCConfiguration {
+        let display = Self.display(path)
+        var config = WFCConfiguration(file: SourceFile(path: display, text: ""), directory: FileAccess.absolute(path + "/.."))
+        config.diagnostics = [Diagnostic(CannotReadConfig(reason: "it links outside its folder"), at: .point(display, 0))]
+        lock.lock()
+        defer { lock.unlock() }
+        loaded[path] = config
         return config
     }
 

@@ -217,6 +217,14 @@ import WFCDriver
         let folder = try CLI.run(["check", "a.yaml"], cwd: dir)
         #expect(folder.status == 1)
         #expect(folder.stdout.contains("error[WFC0010]: cannot read the configuration: it is a directory, not a regular file"), "\(folder.stdout)")
+        // A link to a file outside the repository is not read, and nothing of it is shown.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(".wfc.yaml"))
+        let secret = try CLI.tempDir(["secret.yaml": "password: hunter2\n"])
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(".wfc.yaml").path, withDestinationPath: secret.appendingPathComponent("secret.yaml").path)
+        let linked = try CLI.run(["check", "a.yaml"], cwd: dir)
+        #expect(linked.status == 1)
+        #expect(linked.stdout.contains("error[WFC0010]: cannot read the configuration: it links outside its folder"), "\(linked.stdout)")
+        #expect(!linked.stdout.contains("hunter2") && !linked.stdout.contains("password"))
     }
 }
 

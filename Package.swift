@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "GoldenTests",
             dependencies: ["WFCDriver", "WFCScenarios", "WFCService", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["yaml", "workflow", "scenario", "store"]
+            exclude: ["yaml", "workflow", "scenario", "store", "config", "ignore"]
         ),
         .testTarget(name: "WFCLanguageServerTests", dependencies: ["WFCLanguageServer", "WFCDiagnostics", "wfc", "TestSupport"]),
         .testTarget(

@@ -123,6 +123,9 @@ public struct Diagnostic: Hashable, Sendable {
     /// What to do about it, printed as `= help:`.
     public var help: String?
     public var fixIts: [FixIt]
+    /// Set when an ignore or the configuration suppressed the diagnostic: it is then shown
+    /// only by `wfc check --show-suppressed` and never fails a command.
+    public var suppression: Suppression?
 
     public init(
         severity: Severity, code: DiagnosticCode, message: String, primary: Label,
@@ -151,6 +154,28 @@ public struct Diagnostic: Hashable, Sendable {
     }
 
     public var file: String { primary.span.file }
+}
+
+/// Why a diagnostic was suppressed, in SARIF's terms (`suppressions[].kind`).
+public struct Suppression: Hashable, Sendable {
+    public enum Kind: String, Sendable, Hashable {
+        /// A `# wfc-ignore:` comment in the file itself.
+        case inSource
+        /// The configuration file (`.wfc.yaml`): a path ignore or `off` severity.
+        case external
+    }
+
+    public var kind: Kind
+    /// The reason written with the ignore.
+    public var justification: String
+    /// Where the ignore was written (the comment, or the config entry).
+    public var location: SourceSpan?
+
+    public init(kind: Kind, justification: String, location: SourceSpan? = nil) {
+        self.kind = kind
+        self.justification = justification
+        self.location = location
+    }
 }
 
 /// One kind of diagnostic. Each conforming type owns one code, like swift-syntax's
@@ -215,6 +240,7 @@ extension Array where Element == Diagnostic {
         return self.sorted(by: Diagnostic.ordered).filter { seen.insert($0).inserted }
     }
 
-    public var errorCount: Int { self.lazy.filter { $0.severity == .error }.count }
-    public var warningCount: Int { self.lazy.filter { $0.severity == .warning }.count }
+    /// Errors that count: suppressed ones do not.
+    public var errorCount: Int { self.lazy.filter { $0.severity == .error && $0.suppression == nil }.count }
+    public var warningCount: Int { self.lazy.filter { $0.severity == .warning && $0.suppression == nil }.count }
 }

@@ -23,21 +23,42 @@ public struct FileReport: Sendable {
     public var diagnostics: [Diagnostic]
     /// Set when the file could not be read.
     public var readFailure: String?
+    /// Diagnostics that an ignore or the configuration suppressed (shown only by
+    /// `--show-suppressed`; they never count).
+    public var suppressed: [Diagnostic] = []
 }
 
 /// The outcome of `wfc check`.
 public struct CheckReport: Sendable {
+    /// The checked files, in order.
     public var files: [FileReport]
+    /// The problems of the configuration files used (`.wfc.yaml`), reported before the files.
+    public var configurations: [FileReport] = []
 
-    /// All diagnostics in output order: by file, then position.
-    public var diagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
-
-    public var sources: SourceMap {
-        SourceMap(files.compactMap(\.file) + files.flatMap(\.related))
+    public init(files: [FileReport], configurations: [FileReport] = []) {
+        self.files = files
+        self.configurations = configurations
     }
 
-    public var errorCount: Int { files.reduce(0) { $0 + $1.diagnostics.errorCount } }
-    public var warningCount: Int { files.reduce(0) { $0 + $1.diagnostics.warningCount } }
+    private var all: [FileReport] { configurations + files }
+
+    /// All diagnostics in output order: by file, then position.
+    public var diagnostics: [Diagnostic] { all.flatMap(\.diagnostics) }
+
+    /// What was suppressed, in output order.
+    public var suppressed: [Diagnostic] { files.flatMap(\.suppressed) }
+
+    /// The reported diagnostics, and with `showSuppressed` the suppressed ones among them.
+    public func diagnostics(showSuppressed: Bool) -> [Diagnostic] {
+        showSuppressed ? all.flatMap { ($0.diagnostics + $0.suppressed).sortedForOutput() } : diagnostics
+    }
+
+    public var sources: SourceMap {
+        SourceMap(all.compactMap(\.file) + files.flatMap(\.related))
+    }
+
+    public var errorCount: Int { all.reduce(0) { $0 + $1.diagnostics.errorCount } }
+    public var warningCount: Int { all.reduce(0) { $0 + $1.diagnostics.warningCount } }
     public var readFailures: Int { files.filter { $0.readFailure != nil }.count }
 
     /// 3 when a file could not be read, 1 for errors (or warnings when `strict`), else 0.
@@ -52,6 +73,8 @@ public struct CheckReport: Sendable {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         var s = "checked \(plural(files.count, "file")): \(plural(errorCount, "error")), \(plural(warningCount, "warning"))"
         if readFailures > 0 { s += ", \(readFailures) unreadable" }
+        let hidden = suppressed.count
+        if hidden > 0 { s += ", \(hidden) suppressed" }
         return s
     }
 }
@@ -60,10 +83,13 @@ public struct CheckReport: Sendable {
 public struct CheckRunner: Sendable {
     public var loader: YAMLLoader
     public var phases: [any CheckPhase]
+    /// Where `.wfc.yaml` comes from; nil: no configuration, and no inline ignores.
+    public var configurations: ConfigurationFinder?
 
-    public init(loader: YAMLLoader = YAMLLoader(), phases: [any CheckPhase] = []) {
+    public init(loader: YAMLLoader = YAMLLoader(), phases: [any CheckPhase] = [], configurations: ConfigurationFinder? = nil) {
         self.loader = loader
         self.phases = phases
+        self.configurations = configurations
     }
 
     /// Checks one in-memory file.
@@ -73,6 +99,11 @@ public struct CheckRunner: Sendable {
 
     /// Checks one in-memory file; also returns the further files read.
     public func checkWithSources(_ file: SourceFile) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
+        let out = run(file)
+        return (out.diagnostics, out.sources)
+    }
+
+    private func run(_ file: SourceFile) -> (root: YAMLNode?, diagnostics: [Diagnostic], sources: [SourceFile]) {
         let loaded = loader.load(file)
         var diagnostics = loaded.diagnostics
         var sources: [SourceFile] = []
@@ -83,7 +114,7 @@ public struct CheckRunner: Sendable {
                 sources += out.sources.filter { $0.path != file.path }
             }
         }
-        return (diagnostics.sortedForOutput(), sources)
+        return (loaded.root, diagnostics.sortedForOutput(), sources)
     }
 
     /// Checks every path (already expanded by ``FileDiscovery``).
@@ -94,19 +125,29 @@ public struct CheckRunner: Sendable {
             let report: FileReport
             do throws(CommandFailure) {
                 let file = try FileDiscovery.read(path, maxBytes: loader.limits.maxFileBytes)
-                let out = checkWithSources(file)
+                let out = run(file)
+                var diagnostics = out.diagnostics
+                var suppressed: [Diagnostic] = []
+                if let configurations {
+                    (diagnostics, suppressed) = Suppressor.apply(
+                        diagnostics, file: file, root: out.root, configuration: configurations.configuration(for: path))
+                }
                 // Sources are kept only to show diagnostics: a clean file's bytes are freed
                 // now, not held until every file is checked.
-                report = out.diagnostics.isEmpty
+                report = diagnostics.isEmpty && suppressed.isEmpty
                     ? FileReport(path: path, file: nil, diagnostics: [])
-                    : FileReport(path: path, file: file, related: out.sources, diagnostics: out.diagnostics)
+                    : FileReport(path: path, file: file, related: out.sources, diagnostics: diagnostics, suppressed: suppressed)
             } catch {
                 let d = Diagnostic(CannotReadFile(path: path, reason: error.message), at: .point(path, 0))
                 report = FileReport(path: path, file: nil, diagnostics: [d], readFailure: error.message)
             }
             slots.set(i, report)
         }
-        return CheckReport(files: slots.values())
+        // A configuration's own problems are reported once, before the files it governs.
+        let configReports = (configurations?.used ?? []).filter { !$0.diagnostics.isEmpty }.map {
+            FileReport(path: $0.file.path, file: $0.file, diagnostics: $0.diagnostics)
+        }
+        return CheckReport(files: slots.values(), configurations: configReports)
     }
 }
 
@@ -146,7 +187,7 @@ struct CannotReadFile: DiagnosticMessage {
 
 /// Descriptors of the driver's own diagnostics.
 public enum DriverDiagnostics {
-    public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor, UnknownStateFilter.descriptor]
+    public static let all: [DiagnosticDescriptor] = [CannotReadFile.descriptor, UnknownStateFilter.descriptor] + configuration
 }
 
 extension CheckRunner {
@@ -158,7 +199,8 @@ extension CheckRunner {
     /// The runner `wfc check` uses, with the command's limits and root. `strict` adds the
     /// checks only `wfc check --strict` makes (traceability, WFC5040); `calendarWarningsAsOf`
     /// is the instant from which a calendar's data ending within 60 days is warned about (WFC3021).
-    public static func standard(_ input: InputSettings, strict: Bool = false, calendarWarningsAsOf: Date? = nil) -> CheckRunner {
+    public static func standard(_ input: InputSettings, strict: Bool = false, calendarWarningsAsOf: Date? = nil,
+                                configuration: ConfigurationChoice = .none) -> CheckRunner {
         let loader = input.loader
         var compiler = input.compiler
         compiler.traceability = strict
@@ -167,7 +209,9 @@ extension CheckRunner {
         compiler.seal = false
         compiler.pinCalendarData = false
         compiler.irLineColumns = false
-        return CheckRunner(loader: loader, phases: [CompilePhase(compiler: compiler)])
+        // With `.none` only the configuration file is skipped: inline ignores still apply.
+        return CheckRunner(loader: loader, phases: [CompilePhase(compiler: compiler)],
+                           configurations: ConfigurationFinder(configuration, limits: input.limits))
     }
 }
 

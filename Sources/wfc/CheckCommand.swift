@@ -27,10 +27,23 @@ struct Check: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @Option(help: ArgumentHelp("Use this configuration for every file instead of the .wfc.yaml found from each file upwards.", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Read no .wfc.yaml (inline # wfc-ignore: comments still apply).")
+    var noConfig = false
+
+    @Flag(help: "Also list what ignores and the configuration suppressed, and why (SARIF: as suppressed results).")
+    var showSuppressed = false
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or directory, e.g. `wfc check workflows`") }
         if let today, CalendarDate(parsing: today) == nil {
             throw ValidationError("--today must be a date written YYYY-MM-DD, not '\(today)'")
+        }
+        if config != nil && noConfig { throw ValidationError("--config and --no-config cannot be used together") }
+        if let config, !FileManager.default.fileExists(atPath: config) {
+            throw ValidationError("--config \(config): no such file")
         }
     }
 
@@ -39,10 +52,11 @@ struct Check: ParsableCommand {
         let files = try FileDiscovery.expand(paths, root: input.root)
         // Noon UTC of --today: the same local date in every zone a calendar uses (UTC−11…+11).
         let asOf = today.flatMap(CalendarDate.init(parsing:)).map { Date(timeIntervalSince1970: Double($0.daysSinceEpoch) * 86_400 + 43_200) } ?? Date()
-        let runner = CheckRunner.standard(input.settings, strict: strict, calendarWarningsAsOf: asOf)
+        let choice: ConfigurationChoice = noConfig ? .none : config.map { .file($0) } ?? .discover
+        let runner = CheckRunner.standard(input.settings, strict: strict, calendarWarningsAsOf: asOf, configuration: choice)
         let report = runner.check(paths: files)
         let out = output.output
-        let diagnostics = report.diagnostics
+        let diagnostics = report.diagnostics(showSuppressed: showSuppressed)
         // The source map (every file by path) is only needed to show a diagnostic.
         emit(out.render(diagnostics, sources: diagnostics.isEmpty ? SourceMap() : report.sources))
         if out.format == .human {

@@ -29,6 +29,7 @@ import WFCYAML
     /// Codes that no input file can trigger with default limits; each is tested elsewhere.
     static let exempt: [DiagnosticCode: String] = [
         "WFC0001": "needs an unreadable file; CheckRunnerTests.unreadableFile",
+        "WFC0010": "needs a .wfc.yaml that is not a regular file; SuppressionTests.configFlagAndUnreadableConfig",
         "WFC1008": "needs an 8 MiB file; CLITests.fileSizeLimit uses --max-file-bytes",
         "WFC6006": "needs a snapshot pinned to another definition; HandoverTests.definitionMismatchIsRefused",
         "WFC3020": "needs a calendar file in a repository of its own; CalendarCommandTests.aCalendarFileOutsideTheRepositoryIsNotRead",

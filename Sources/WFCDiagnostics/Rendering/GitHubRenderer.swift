@@ -6,7 +6,8 @@ public struct GitHubRenderer: Sendable {
 
     public func render(_ diagnostics: [Diagnostic], sources: SourceMap) -> String {
         var out = ""
-        for d in diagnostics {
+        // Annotations cannot be marked suppressed; suppressed diagnostics are not annotated.
+        for d in diagnostics where d.suppression == nil {
             let command: String
             switch d.severity {
             case .error: command = "error"

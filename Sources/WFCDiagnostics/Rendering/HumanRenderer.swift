@@ -16,6 +16,7 @@ public struct HumanRenderer: Sendable {
         // A diagnostic about no file starts with its severity: `error[WFC7001]: …`.
         if !d.primary.span.isUnlocated { out += paint(location, .bold) + ": " }
         out += paint("\(d.severity.rawValue)[\(d.code)]", severityStyle(d.severity)) + ": "
+        if d.suppression != nil { out += paint("(suppressed)", .bold) + " " }
         out += paint(d.message, .bold) + "\n"
 
         // Group labels by file: the primary file first, then others in path order.
@@ -43,6 +44,14 @@ public struct HumanRenderer: Sendable {
         }
         if let help = d.help {
             out += gutter(gutterWidth, "=") + " " + paint("help", .bold) + ": " + indentContinuation(help, gutterWidth) + "\n"
+        }
+        if let s = d.suppression {
+            var line = gutter(gutterWidth, "=") + " " + paint("suppressed", .bold) + ": "
+            line += s.kind == .inSource ? "by a wfc-ignore comment" : "by the configuration"
+            if let at = s.location, let src = sources[at.file] {
+                line += " (\(at.file):\(src.lineColumn(of: at.start).line))"
+            }
+            out += line + ": " + indentContinuation(s.justification, gutterWidth) + "\n"
         }
         for fix in d.fixIts {
             let old = sources[fix.span.file].map { $0.text(fix.span.start, fix.span.end) } ?? ""

@@ -24,6 +24,13 @@ public struct JSONLinesRenderer: Sendable {
         var replacement: String
     }
 
+    /// How a diagnostic was suppressed (only with `--show-suppressed`).
+    struct Suppressed: Encodable {
+        var kind: String
+        var justification: String
+        var location: Location?
+    }
+
     /// `file`, `start` and `end` are absent for a diagnostic about no file.
     struct Record: Encodable {
         var severity: String
@@ -37,6 +44,7 @@ public struct JSONLinesRenderer: Sendable {
         var notes: [String]
         var help: String?
         var fixes: [Fix]
+        var suppressed: Suppressed?
     }
 
     public func render(_ diagnostics: [Diagnostic], sources: SourceMap) -> String {
@@ -50,7 +58,10 @@ public struct JSONLinesRenderer: Sendable {
                 severity: d.severity.rawValue, code: d.code.rawValue, message: d.message,
                 file: located ? primary.file : nil, start: located ? primary.start : nil, end: located ? primary.end : nil, label: primary.label,
                 related: d.secondary.map { location($0, sources) }, notes: d.notes, help: d.help,
-                fixes: d.fixIts.map { Fix(message: $0.message, location: location(Label($0.span), sources), replacement: $0.replacement) })
+                fixes: d.fixIts.map { Fix(message: $0.message, location: location(Label($0.span), sources), replacement: $0.replacement) },
+                suppressed: d.suppression.map { s in
+                    Suppressed(kind: s.kind.rawValue, justification: s.justification, location: s.location.map { location(Label($0), sources) })
+                })
             if let data = try? encoder.encode(record) {
                 out += String(decoding: data, as: UTF8.self) + "\n"
             }

@@ -45,6 +45,14 @@ public struct SARIFRenderer: Sendable {
         var relatedLocations: [Location]?
         var partialFingerprints: [String: String]
         var fixes: [Fix]?
+        var suppressions: [SARIFSuppression]?
+    }
+    /// SARIF §3.35: a result the author chose to suppress, and why.
+    struct SARIFSuppression: Encodable {
+        var kind: String
+        var status: String
+        var justification: String
+        var location: Location?
     }
     struct Configuration: Encodable { var level: String }
     struct RuleProperties: Encodable { var tags: [String]; var precision: String }
@@ -118,7 +126,11 @@ public struct SARIFRenderer: Sendable {
                 locations: d.primary.span.isUnlocated ? [] : [Location(physicalLocation: physical(d.primary.span, sources))],
                 relatedLocations: related.isEmpty ? nil : related,
                 partialFingerprints: ["wfc/v1": fingerprint(d, sources)],
-                fixes: fixes.isEmpty ? nil : fixes)
+                fixes: fixes.isEmpty ? nil : fixes,
+                suppressions: d.suppression.map { s in
+                    [SARIFSuppression(kind: s.kind.rawValue, status: "accepted", justification: s.justification,
+                                      location: s.location.map { Location(physicalLocation: physical($0, sources)) })]
+                })
         }
         let base = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
         let log = Log(

@@ -76,7 +76,10 @@ let package = Package(
             name: "WFCService",
             dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCIR", "WFCCalendar"]
         ),
-        .target(name: "WFCDriver", dependencies: ["WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar", "WFCService"], swiftSettings: crossModule),
+        // `wfc diff`: the semantic difference of two compiled versions of a policy, with each
+        // change's impact on running cases.
+        .target(name: "WFCDiff", dependencies: ["WFCIR", "WFCDiagnostics"]),
+        .target(name: "WFCDriver", dependencies: ["WFCDiff", "WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar", "WFCService"], swiftSettings: crossModule),
         // `wfc lsp`: the language server, reading and writing through an injected transport.
         .target(name: "WFCLanguageServer", dependencies: ["WFCCompiler", "WFCDiagnostics", "WFCYAML", "WFCScenarios"]),
         // The HTTP front end of WFCService (Hummingbird 2), with bearer-JWT identities.
@@ -98,7 +101,7 @@ let package = Package(
             name: "wfc",
             dependencies: [
                 "WFCDriver", "WFCScenarios", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
-                "WFCLanguageServer", "WFCService", "WFCServer",
+                "WFCLanguageServer", "WFCService", "WFCServer", "WFCDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -141,8 +144,8 @@ let package = Package(
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["WFCDriver", "WFCScenarios", "WFCService", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["yaml", "workflow", "scenario", "store", "config", "ignore"]
+            dependencies: ["WFCDriver", "WFCScenarios", "WFCService", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", "WFCDiff", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["yaml", "workflow", "scenario", "store", "config", "ignore", "diff"]
         ),
         .testTarget(name: "WFCLanguageServerTests", dependencies: ["WFCLanguageServer", "WFCDiagnostics", "wfc", "TestSupport"]),
         .testTarget(

@@ -10,12 +10,16 @@ public enum DiagnosticPhase: Int, CaseIterable, Sendable {
     case store = 7
     case scenarios = 8
     case service = 9
+    /// `wfc diff`: changes between two versions of a policy, WFC8100–WFC8199 (inside the
+    /// scenarios' first digit, which uses only WFC80xx).
+    case versions = 81
 
     /// The phase a code belongs to, from its first digit (`WFC1003` → ``yaml``).
     public static func of(_ code: DiagnosticCode) -> DiagnosticPhase? {
         let digits = code.rawValue.dropFirst(3)
-        guard code.rawValue.hasPrefix("WFC"), digits.count == 4, let first = digits.first,
-              let n = Int(String(first)) else { return nil }
+        guard code.rawValue.hasPrefix("WFC"), digits.count == 4, digits.allSatisfy(\.isASCII),
+              let first = digits.first, let n = Int(String(first)) else { return nil }
+        if digits.hasPrefix("81") { return .versions }
         return DiagnosticPhase(rawValue: n)
     }
 
@@ -31,6 +35,7 @@ public enum DiagnosticPhase: Int, CaseIterable, Sendable {
         case .store: "store"
         case .scenarios: "scenarios"
         case .service: "service"
+        case .versions: "versions"
         }
     }
 
@@ -47,8 +52,23 @@ public enum DiagnosticPhase: Int, CaseIterable, Sendable {
         case .store: "Case store"
         case .scenarios: "Scenario tests"
         case .service: "Service and HTTP server"
+        case .versions: "Policy versions (`wfc diff`)"
         }
     }
 
-    public var range: String { "WFC\(rawValue)000–WFC\(rawValue)999" }
+    public var range: String {
+        switch self {
+        case .scenarios: "WFC8000–WFC8099"
+        case .versions: "WFC8100–WFC8199"
+        default: "WFC\(rawValue)000–WFC\(rawValue)999"
+        }
+    }
+}
+
+extension DiagnosticDescriptor {
+    /// How `example` and `fix` are introduced: for a change between policy versions they are
+    /// the old and the new version, not a fault and its fix.
+    public var exampleLabels: (example: String, fix: String) {
+        DiagnosticPhase.of(code) == .versions ? ("Old version", "New version") : ("Example", "Fix")
+    }
 }

@@ -28,7 +28,8 @@ public struct DiagnosticRegistry: Sendable {
     public func explain(_ d: DiagnosticDescriptor) -> String {
         var s = "\(d.code) (\(d.name), \(d.severity.rawValue)): \(d.summary)\n\n"
         s += d.explanation.trimmingTrailingNewlines() + "\n\n"
-        s += "Example:\n\n" + indented(d.example) + "\nFix:\n\n" + indented(d.fix)
+        let labels = d.exampleLabels
+        s += "\(labels.example):\n\n" + indented(d.example) + "\n\(labels.fix):\n\n" + indented(d.fix)
         return s
     }
 

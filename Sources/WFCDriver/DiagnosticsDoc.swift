@@ -26,8 +26,10 @@ public enum DiagnosticsDoc {
             for d in codes {
                 s += "\n### \(d.code) \(d.name) (\(d.severity.rawValue))\n\n"
                 s += d.summary + "\n\n" + d.explanation.trimmingCharacters() + "\n\n"
-                s += "Bad:\n\n```yaml\n" + d.example.trimmingCharacters() + "\n```\n\n"
-                s += "Fixed:\n\n```yaml\n" + d.fix.trimmingCharacters() + "\n```\n"
+                // For a change between versions, the example is the old version and `fix` the new.
+                let (before, after) = p == .versions ? d.exampleLabels : ("Bad", "Fixed")
+                s += "\(before):\n\n```yaml\n" + d.example.trimmingCharacters() + "\n```\n\n"
+                s += "\(after):\n\n```yaml\n" + d.fix.trimmingCharacters() + "\n```\n"
             }
         }
         return s

@@ -1,6 +1,7 @@
 import WFCService
 import WFCCompiler
 import WFCDiagnostics
+import WFCDiff
 import WFCRuntime
 import WFCScenarios
 import WFCYAML
@@ -15,6 +16,7 @@ public enum WFCRegistry {
         StoreDiagnostics.all,
         ScenarioDiagnostics.all,
         ServiceDiagnostics.all,
+        DiffDiagnostics.all,
     ])
 }
 

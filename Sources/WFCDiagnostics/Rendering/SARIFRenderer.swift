@@ -100,8 +100,8 @@ public struct SARIFRenderer: Sendable {
                 shortDescription: Message(text: d.summary),
                 fullDescription: Message(text: d.explanation.trimmingTrailingNewlines()),
                 help: Message(
-                    text: "\(d.summary)\n\nExample:\n\(d.example)\nFix:\n\(d.fix)",
-                    markdown: "\(d.summary)\n\nExample:\n```yaml\n\(d.example.trimmingTrailingNewlines())\n```\n\nFix:\n```yaml\n\(d.fix.trimmingTrailingNewlines())\n```"),
+                    text: "\(d.summary)\n\n\(d.exampleLabels.example):\n\(d.example)\n\(d.exampleLabels.fix):\n\(d.fix)",
+                    markdown: "\(d.summary)\n\n\(d.exampleLabels.example):\n```yaml\n\(d.example.trimmingTrailingNewlines())\n```\n\n\(d.exampleLabels.fix):\n```yaml\n\(d.fix.trimmingTrailingNewlines())\n```"),
                 defaultConfiguration: Configuration(level: level(d.severity)),
                 properties: RuleProperties(tags: ["wfc", phaseTag(d.code)], precision: "very-high"))
         }

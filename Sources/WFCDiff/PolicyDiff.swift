@@ -1,0 +1,535 @@
+import Foundation
+import WFCIR
+
+/// The semantic difference between two compiled versions of a workflow: states, events,
+/// roles and fields are matched by name, and each element is compared by meaning (names, not
+/// numeric ids; expressions by their source), never by text layout. Pure: no I/O.
+public struct PolicyDiff: Sendable {
+    public let old: WorkflowIR
+    public let new: WorkflowIR
+
+    public init(old: WorkflowIR, new: WorkflowIR) {
+        self.old = old
+        self.new = new
+    }
+
+    /// Every change, in a deterministic order (the new file's order, removals last).
+    public func changes() -> [PolicyChange] {
+        var out: [PolicyChange] = []
+        let o = Names(old), n = Names(new)
+        workflow(o, n, &out)
+        roles(o, n, &out)
+        separations(o, n, &out)
+        fields(o, n, &out)
+        guarantees(o, n, &out)
+        states(o, n, &out)
+        return out.sorted(by: PolicyChange.ordered)
+    }
+
+    /// The strongest impact of `changes` (`none` when there are none).
+    public static func impact(of changes: [PolicyChange]) -> ChangeImpact {
+        changes.map(\.impact).max() ?? .none
+    }
+
+    // MARK: workflow level
+
+    private func workflow(_ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let top = SpanIR(file: new.file, start: 0, end: 0, line: 1, column: 1)
+        let oldTop = SpanIR(file: old.file, start: 0, end: 0, line: 1, column: 1)
+        if old.id != new.id {
+            out.append(PolicyChange(DiffDiagnostics.workflowChanged, .unsafe, "the workflow's id changed from `\(old.id)` to `\(new.id)`",
+                                    reason: "it is another workflow: cases of `\(old.id)` cannot move to it", old: oldTop, new: top,
+                                    before: old.id, after: new.id))
+        }
+        if old.calendar != new.calendar {
+            out.append(PolicyChange(DiffDiagnostics.workflowChanged, .needsMapping, "the working-day calendar changed",
+                                    reason: "working-day deadlines still to come in running cases were computed with the old calendar",
+                                    old: oldTop, new: top, before: old.calendar ?? "none", after: new.calendar ?? "none"))
+        }
+        if o.regionStart(0) != n.regionStart(0) {
+            out.append(PolicyChange(DiffDiagnostics.workflowChanged, .none, "the start state changed",
+                                    reason: "only cases started from now on begin there", old: oldTop, new: top,
+                                    before: o.regionStart(0) ?? "none", after: n.regionStart(0) ?? "none"))
+        }
+        if old.title != new.title {
+            out.append(PolicyChange(DiffDiagnostics.titleChanged, .none, "the workflow's title changed",
+                                    reason: "titles do not change how cases behave", old: oldTop, new: top, before: old.title, after: new.title))
+        }
+    }
+
+    // MARK: roles and separations
+
+    private func roles(_ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let oldByName = Dictionary(old.roles.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newNames = Set(new.roles.map(\.name))
+        for r in new.roles {
+            guard let before = oldByName[r.name] else {
+                out.append(PolicyChange(DiffDiagnostics.roleAdded, .needsMapping, "role `\(r.name)` is new",
+                                        reason: "running cases have nobody bound to `\(r.name)`; each needs a person for it",
+                                        old: nil, new: r.span))
+                continue
+            }
+            if before.title != r.title {
+                out.append(PolicyChange(DiffDiagnostics.titleChanged, .none, "the title of role `\(r.name)` changed",
+                                        reason: "titles do not change how cases behave", old: before.span, new: r.span,
+                                        before: before.title ?? "none", after: r.title ?? "none"))
+            }
+        }
+        for r in old.roles where !newNames.contains(r.name) {
+            out.append(PolicyChange(DiffDiagnostics.roleRemoved, .none, "role `\(r.name)` is gone",
+                                    reason: "the person bound to it stays in each case's audit log", old: r.span, new: nil))
+        }
+    }
+
+    private func separations(_ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        // A separation is a set of pairs of roles that must be different people; compare pairs.
+        // The IR keeps no span for `separate:`, so a change points at a role of the pair.
+        func pairs(_ ir: WorkflowIR, _ names: Names) -> Set<[String]> {
+            var p = Set<[String]>()
+            for group in ir.separations {
+                let roles = Set(group.map(names.role)).sorted()
+                for i in roles.indices { for j in roles.indices where i < j { p.insert([roles[i], roles[j]]) } }
+            }
+            return p
+        }
+        func roleSpan(_ ir: WorkflowIR, _ pair: [String]) -> SpanIR {
+            ir.roles.first { $0.name == pair[1] }?.span ?? ir.roles.first { $0.name == pair[0] }?.span
+                ?? SpanIR(file: ir.file, start: 0, end: 0, line: 1, column: 1)
+        }
+        let before = pairs(old, o), after = pairs(new, n)
+        // One change per role that must now (or no longer) differ from others: pair[1] is the
+        // later name of a sorted pair, and the change points at it.
+        func grouped(_ set: Set<[String]>) -> [(role: String, others: [String])] {
+            Dictionary(grouping: set, by: { $0[1] }).map { ($0.key, $0.value.map { $0[0] }.sorted()) }.sorted { $0.role < $1.role }
+        }
+        func names(_ list: [String]) -> String { list.map { "`\($0)`" }.joined(separator: ", ") }
+        for g in grouped(after.subtracting(before)) {
+            out.append(PolicyChange(DiffDiagnostics.separationChanged, .unsafe,
+                                    "`\(g.role)` must now be a different person from \(names(g.others))",
+                                    reason: "a running case may already have one person in both roles; each case must be checked",
+                                    old: nil, new: roleSpan(new, [g.others[0], g.role])))
+        }
+        for g in grouped(before.subtracting(after)) {
+            out.append(PolicyChange(DiffDiagnostics.separationChanged, .none,
+                                    "`\(g.role)` no longer needs to be a different person from \(names(g.others))",
+                                    reason: "fewer people must differ; no case breaks", old: roleSpan(old, [g.others[0], g.role]), new: nil))
+        }
+    }
+
+    // MARK: fields
+
+    private func fields(_ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let oldByName = Dictionary(old.fields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newNames = Set(new.fields.map(\.name))
+        for f in new.fields {
+            let place = f.span ?? SpanIR(file: new.file, start: 0, end: 0, line: 1, column: 1)
+            guard let before = oldByName[f.name] else {
+                if f.optional || f.defaultValue != nil {
+                    out.append(PolicyChange(DiffDiagnostics.fieldAdded, .none, "field `\(f.name)` is new (\(f.optional ? "optional" : "with a default"))",
+                                            reason: "running cases do without it", old: nil, new: place, after: f.type.description))
+                } else {
+                    out.append(PolicyChange(DiffDiagnostics.fieldAdded, .needsMapping, "required field `\(f.name)` is new",
+                                            reason: "running cases have no value for it; each needs one", old: nil, new: place, after: f.type.description))
+                }
+                continue
+            }
+            let impact = Self.typeChange(from: before.type, to: f.type)
+            if impact != nil || before.optional != f.optional || before.defaultValue != f.defaultValue {
+                var worst = impact ?? .none
+                var why: [String] = []
+                if let impact { why.append(impact == .none ? "the new type accepts every old value" : "values of the old type may not fit the new one") }
+                if before.optional && !f.optional && f.defaultValue == nil {
+                    worst = max(worst, .needsMapping)
+                    why.append("it became required: cases without a value need one")
+                } else if before.optional != f.optional {
+                    why.append(f.optional ? "it became optional" : "it became required, with a default")
+                }
+                if before.defaultValue != f.defaultValue { why.append("its default changed (it applies to new cases only)") }
+                out.append(PolicyChange(DiffDiagnostics.fieldChanged, worst, "field `\(f.name)` changed",
+                                        reason: why.joined(separator: "; "), old: before.span, new: place,
+                                        before: Self.describe(before), after: Self.describe(f)))
+            }
+            if before.title != f.title {
+                out.append(PolicyChange(DiffDiagnostics.titleChanged, .none, "the title of field `\(f.name)` changed",
+                                        reason: "titles do not change how cases behave", old: before.span, new: place,
+                                        before: before.title ?? "none", after: f.title ?? "none"))
+            }
+        }
+        for f in old.fields where !newNames.contains(f.name) {
+            out.append(PolicyChange(DiffDiagnostics.fieldRemoved, .none, "field `\(f.name)` is gone",
+                                    reason: "its values stay in each case's audit log",
+                                    old: f.span ?? SpanIR(file: old.file, start: 0, end: 0, line: 1, column: 1), new: nil))
+        }
+    }
+
+    private static func describe(_ f: FieldIR) -> String {
+        var s = typeText(f.type)
+        if f.optional { s += ", optional" }
+        if let d = f.defaultValue { s += ", default \(valueText(d))" }
+        return s
+    }
+
+    /// Nil when the types are the same; `.none` when every old value fits the new type
+    /// (enum members added, a record or checklist that gained optional fields); `.unsafe` else.
+    static func typeChange(from a: TypeIR, to b: TypeIR) -> ChangeImpact? {
+        if a == b || typeText(a) == typeText(b) { return nil }
+        switch (a, b) {
+        case (.enumeration(let x), .enumeration(let y)):
+            return Set(x).isSubset(of: Set(y)) ? ChangeImpact.none : .unsafe
+        case (.list(let x), .list(let y)):
+            return typeChange(from: x, to: y)
+        case (.record(let x), .record(let y)), (.checklist(let x), .checklist(let y)):
+            var worst: ChangeImpact = .none
+            let old = Dictionary(x.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for f in y {
+                if let e = old[f.name] {
+                    if let c = typeChange(from: e.type, to: f.type) { worst = max(worst, c) }
+                    if e.optional && !f.optional { worst = .unsafe }
+                } else if !f.optional && f.defaultValue == nil {
+                    worst = .unsafe
+                }
+            }
+            return worst
+        case (.int, .decimal):
+            return ChangeImpact.none
+        default:
+            return .unsafe
+        }
+    }
+
+    /// A type with record members spelled out, so that a changed member shows.
+    static func typeText(_ t: TypeIR) -> String {
+        func members(_ f: [FieldIR]) -> String {
+            f.map { "\($0.name): \(typeText($0.type))\($0.optional ? "?" : "")" }.joined(separator: ", ")
+        }
+        switch t {
+        case .record(let f): return "record(\(members(f)))"
+        case .checklist(let f): return "checklist(\(members(f)))"
+        case .list(let e): return "list(\(typeText(e)))"
+        default: return t.description
+        }
+    }
+
+    static func valueText(_ v: ValueIR) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .string(let s): return "\"\(s)\""
+        case .list(let l): return "[" + l.map(valueText).joined(separator: ", ") + "]"
+        case .map(let m): return "{" + m.keys.sorted().map { "\($0): \(valueText(m[$0] ?? .null))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    // MARK: guarantees
+
+    private func guarantees(_ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        func keyed(_ ir: WorkflowIR, _ names: Names) -> [(key: String, span: SpanIR, clause: String?)] {
+            ir.guarantees.map {
+                switch $0 {
+                case .checklist(let f, let span, let clause): ("every item of `\(names.field(f))` done", span, clause)
+                case .signoff(let roles, let span, let clause):
+                    ("signed by \(roles.map(names.role).sorted().map { "`\($0)`" }.joined(separator: ", "))", span, clause)
+                }
+            }
+        }
+        let before = keyed(old, o), after = keyed(new, n)
+        let beforeKeys = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let afterKeys = Set(after.map(\.key))
+        for g in after {
+            if let b = beforeKeys[g.key] {
+                if b.clause != g.clause {
+                    out.append(PolicyChange(DiffDiagnostics.traceChanged, .none, "the clause of guarantee \(g.key) changed",
+                                            reason: "citations do not change how cases behave", old: b.span, new: g.span,
+                                            before: b.clause ?? "none", after: g.clause ?? "none"))
+                }
+            } else {
+                out.append(PolicyChange(DiffDiagnostics.guaranteeChanged, .unsafe, "new guarantee: \(g.key) before `completed`",
+                                        reason: "a case past the step that would ensure it can no longer meet it; each case must be checked against its remaining path",
+                                        old: nil, new: g.span))
+            }
+        }
+        for g in before where !afterKeys.contains(g.key) {
+            out.append(PolicyChange(DiffDiagnostics.guaranteeChanged, .none, "guarantee dropped: \(g.key)",
+                                    reason: "less is required; no case breaks", old: g.span, new: nil))
+        }
+    }
+
+    // MARK: states
+
+    private func states(_ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let oldByName = Dictionary(old.states.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newNames = Set(new.states.map(\.name))
+        for s in new.states {
+            guard let b = oldByName[s.name] else {
+                out.append(PolicyChange(DiffDiagnostics.stateAdded, .none, "state `\(s.name)` is new",
+                                        reason: "no running case can be in it; cases reach it only through changed transitions",
+                                        old: nil, new: s.span))
+                continue
+            }
+            state(b, s, o, n, &out)
+        }
+        for s in old.states where !newNames.contains(s.name) {
+            let final = s.kind == .final
+            out.append(PolicyChange(DiffDiagnostics.stateRemoved, final ? .none : .needsMapping, "state `\(s.name)` is gone",
+                                    reason: final ? "cases that ended there are finished and do not migrate"
+                                        : "cases in `\(s.name)` must be given a state of the new version",
+                                    old: s.span, new: nil))
+        }
+    }
+
+    private func state(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let name = s.name
+        // Kind, place and branches.
+        let placeBefore = o.place(b), placeAfter = n.place(s)
+        let branchesBefore = b.regions.map(o.region), branchesAfter = s.regions.map(n.region)
+        if b.kind != s.kind || placeBefore != placeAfter || branchesBefore != branchesAfter {
+            var what: [String] = []
+            if b.kind != s.kind { what.append("its kind (\(b.kind.rawValue) → \(s.kind.rawValue))") }
+            if placeBefore != placeAfter { what.append("its place (\(placeBefore) → \(placeAfter))") }
+            if branchesBefore != branchesAfter { what.append("its branches") }
+            out.append(PolicyChange(DiffDiagnostics.stateChanged, s.kind == .final && b.kind == .final ? .none : .needsMapping,
+                                    "state `\(name)` changed \(what.joined(separator: " and "))",
+                                    reason: "a case active in `\(name)` keeps bookkeeping of the old kind and place; a migration must say how it continues",
+                                    old: b.span, new: s.span,
+                                    before: "\(b.kind.rawValue) in \(placeBefore)" + (branchesBefore.isEmpty ? "" : ", branches \(branchesBefore)"),
+                                    after: "\(s.kind.rawValue) in \(placeAfter)" + (branchesAfter.isEmpty ? "" : ", branches \(branchesAfter)")))
+        }
+        if b.title != s.title {
+            out.append(PolicyChange(DiffDiagnostics.titleChanged, .none, "the title of state `\(name)` changed",
+                                    reason: "titles do not change how cases behave", old: b.span, new: s.span,
+                                    before: b.title ?? "none", after: s.title ?? "none"))
+        }
+        if b.clause != s.clause || b.assumption != s.assumption {
+            out.append(PolicyChange(DiffDiagnostics.traceChanged, .none, "what state `\(name)` cites changed",
+                                    reason: "citations do not change how cases behave", old: b.span, new: s.span,
+                                    before: Self.trace(b.clause, b.assumption), after: Self.trace(s.clause, s.assumption)))
+        }
+        // State-level requirements.
+        let reqBefore = b.requires.map { o.requirement($0) }, reqAfter = s.requires.map { n.requirement($0) }
+        if reqBefore != reqAfter {
+            out.append(PolicyChange(DiffDiagnostics.requirementChanged, .none, "the requirements of state `\(name)` changed",
+                                    reason: "they apply to the next step out of `\(name)`; a case that does not meet them is refused with the policy's message",
+                                    old: b.span, new: s.span, before: Self.list(reqBefore), after: Self.list(reqAfter)))
+        }
+        // Where the state goes when its work is complete, choice arms, outcome and fills.
+        let flowBefore = o.flow(b), flowAfter = n.flow(s)
+        if flowBefore != flowAfter {
+            out.append(PolicyChange(DiffDiagnostics.transitionChanged, .none, "where state `\(name)` goes next changed",
+                                    reason: "cases take the new way the next time they leave `\(name)`", old: b.span, new: s.span,
+                                    before: flowBefore, after: flowAfter))
+        }
+        let fillsBefore = b.fills.map(o.field), fillsAfter = s.fills.map(n.field)
+        if fillsBefore != fillsAfter {
+            out.append(PolicyChange(DiffDiagnostics.transitionChanged, .none, "the fields people fill in state `\(name)` changed",
+                                    reason: "cases in `\(name)` accept the new fields from now on", old: b.span, new: s.span,
+                                    before: Self.list(fillsBefore), after: Self.list(fillsAfter)))
+        }
+        deadline(b, s, o, n, &out)
+        signoff(b, s, o, n, &out)
+        roundLimit(b, s, o, n, &out)
+        if o.wait(b.wait) != n.wait(s.wait) {
+            out.append(PolicyChange(DiffDiagnostics.waitChanged, .needsMapping, "the wait of state `\(name)` changed",
+                                    reason: "cases waiting in `\(name)` have their wake-up time from the old rule: keep it or recompute it",
+                                    old: b.span, new: s.span, before: o.wait(b.wait), after: n.wait(s.wait)))
+        }
+        transitions(b, s, o, n, &out)
+    }
+
+    private func deadline(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let before = b.due.map(o.due), after = s.due.map(n.due)
+        if before != after {
+            let impact: ChangeImpact = after == nil ? .none : .needsMapping
+            let what = before == nil ? "is new" : after == nil ? "is gone" : "changed"
+            out.append(PolicyChange(DiffDiagnostics.deadlineChanged, impact, "the deadline of state `\(s.name)` \(what)",
+                                    reason: after == nil ? "open deadline timers in `\(s.name)` are dropped"
+                                        : "cases already in `\(s.name)` have a deadline from the old rule (or none): keep it or recompute it from when they entered",
+                                    old: b.due?.span ?? b.span, new: s.due?.span ?? s.span, before: before ?? "none", after: after ?? "none"))
+        }
+        if let bd = b.due, let sd = s.due,
+           bd.clause != sd.clause || bd.assumption != sd.assumption || bd.overdueClause != sd.overdueClause || bd.overdueAssumption != sd.overdueAssumption {
+            out.append(PolicyChange(DiffDiagnostics.traceChanged, .none, "what the deadline of state `\(s.name)` cites changed",
+                                    reason: "citations do not change how cases behave", old: bd.span, new: sd.span,
+                                    before: Self.trace(bd.clause, bd.assumption), after: Self.trace(sd.clause, sd.assumption)))
+        }
+    }
+
+    private func signoff(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let before = b.signoff.map(o.signoff), after = s.signoff.map(n.signoff)
+        guard before != after, before != nil || after != nil else { return }
+        // A sign-off that appears or disappears with the state's kind is reported as a kind change.
+        guard before != nil, after != nil else { return }
+        out.append(PolicyChange(DiffDiagnostics.signoffChanged, .needsMapping, "the sign-off of state `\(s.name)` changed",
+                                reason: "cases in the middle of it hold signatures collected under the old rule",
+                                old: b.signoff?.span ?? b.span, new: s.signoff?.span ?? s.span, before: before, after: after))
+    }
+
+    private func roundLimit(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let before = o.rounds(b), after = n.rounds(s)
+        guard before != after else { return }
+        let lower: Bool = {
+            guard let x = s.maxRounds else { return false }
+            guard let y = b.maxRounds else { return true }
+            return x < y
+        }()
+        out.append(PolicyChange(DiffDiagnostics.roundLimitChanged, lower ? .unsafe : .none, "the round limit of state `\(s.name)` changed",
+                                reason: lower ? "a running case may already have used more rounds than the new limit allows"
+                                    : "the limit is higher, gone, or only what happens at it changed",
+                                old: b.roundLimit?.span ?? b.span, new: s.roundLimit?.span ?? s.span, before: before, after: after))
+    }
+
+    private func transitions(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        // An event may appear more than once (guarded alternatives): pair them in order.
+        var oldByEvent: [String: [TransitionIR]] = [:]
+        for t in b.transitions { oldByEvent[t.event, default: []].append(t) }
+        var used: [String: Int] = [:]
+        for t in s.transitions {
+            let i = used[t.event, default: 0]
+            used[t.event] = i + 1
+            guard let before = oldByEvent[t.event]?[safe: i] else {
+                out.append(PolicyChange(DiffDiagnostics.transitionAdded, .none, "state `\(s.name)` has a new event `\(t.event)`",
+                                        reason: "cases in `\(s.name)` may take it once they run on the new version", old: nil, new: t.span))
+                continue
+            }
+            let x = o.transition(before), y = n.transition(t)
+            if x != y {
+                out.append(PolicyChange(DiffDiagnostics.transitionChanged, .none, "event `\(t.event)` of state `\(s.name)` changed",
+                                        reason: "it takes effect the new way the next time it is fired", old: before.span, new: t.span,
+                                        before: x, after: y))
+            }
+            if before.title != t.title {
+                out.append(PolicyChange(DiffDiagnostics.titleChanged, .none, "the title of event `\(t.event)` of state `\(s.name)` changed",
+                                        reason: "titles do not change how cases behave", old: before.span, new: t.span,
+                                        before: before.title ?? "none", after: t.title ?? "none"))
+            }
+            if before.clause != t.clause || before.assumption != t.assumption {
+                out.append(PolicyChange(DiffDiagnostics.traceChanged, .none, "what event `\(t.event)` of state `\(s.name)` cites changed",
+                                        reason: "citations do not change how cases behave", old: before.span, new: t.span,
+                                        before: Self.trace(before.clause, before.assumption), after: Self.trace(t.clause, t.assumption)))
+            }
+        }
+        for (event, list) in oldByEvent.sorted(by: { $0.key < $1.key }) {
+            for t in list.dropFirst(used[event, default: 0]) {
+                out.append(PolicyChange(DiffDiagnostics.transitionRemoved, .none, "state `\(s.name)` no longer has event `\(event)`",
+                                        reason: "the new version is proved sound, so cases in `\(s.name)` can still finish another way",
+                                        old: t.span, new: nil))
+            }
+        }
+    }
+
+    static func trace(_ clause: String?, _ assumption: String?) -> String {
+        if let clause { return "clause \(clause)" }
+        if let assumption { return "assumption: \(assumption)" }
+        return "nothing"
+    }
+
+    static func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: "; ") }
+}
+
+/// Ids to names for one version, and elements as short comparable text.
+struct Names {
+    let ir: WorkflowIR
+    private let states: [Int: String]
+    private let roles: [Int: String]
+    private let fields: [Int: String]
+    private let regions: [Int: RegionIR]
+
+    init(_ ir: WorkflowIR) {
+        self.ir = ir
+        states = Dictionary(ir.states.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        roles = Dictionary(ir.roles.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        fields = Dictionary(ir.fields.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        regions = Dictionary(ir.regions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func state(_ id: Int) -> String { states[id] ?? "#\(id)" }
+    func role(_ id: Int) -> String { roles[id] ?? "#\(id)" }
+    func field(_ id: Int) -> String { fields[id] ?? "#\(id)" }
+    func region(_ id: Int) -> String { regions[id]?.name ?? "#\(id)" }
+    func regionStart(_ id: Int) -> String? { regions[id]?.start.map(state) }
+    func roleList(_ ids: [Int]) -> String { "[" + ids.map(role).sorted().joined(separator: ", ") + "]" }
+
+    /// The chain of enclosing parallel/foreach states, outermost first: "top level" at region 0.
+    func place(_ s: StateIR) -> String {
+        var path: [String] = []
+        var region = regions[s.region]
+        var guardCount = 0
+        while let r = region, let owner = r.owner, guardCount < 64 {
+            path.insert("\(state(owner)).\(r.name)", at: 0)
+            region = ir.states.first { $0.id == owner }.flatMap { regions[$0.region] }
+            guardCount += 1
+        }
+        return path.isEmpty ? "top level" : path.joined(separator: " / ")
+    }
+
+    func requirement(_ r: RequirementIR) -> String {
+        switch r {
+        case .expression(let e, let message): "\(e.source)" + (message.map { " (\($0))" } ?? "")
+        case .allDone(let f, _, let message): "every item of \(field(f)) done" + (message.map { " (\($0))" } ?? "")
+        }
+    }
+
+    func target(_ id: Int?, join: Bool) -> String { join ? "join" : id.map(state) ?? "none" }
+
+    func transition(_ t: TransitionIR) -> String {
+        var parts = ["by \(roleList(t.roles))", "to \(target(t.target, join: t.join))"]
+        if let g = t.guardExpr { parts.append("when \(g.source)") }
+        if !t.requires.isEmpty { parts.append("requires \(t.requires.map(requirement).joined(separator: "; "))") }
+        if !t.fills.isEmpty { parts.append("fills [\(t.fills.map(field).joined(separator: ", "))]") }
+        if !t.assignments.isEmpty { parts.append("sets \(t.assignments.map { "\(field($0.field)) = \($0.value.source)" }.joined(separator: ", "))") }
+        if let v = t.violation { parts.append("violation \(v)") }
+        return parts.joined(separator: ", ")
+    }
+
+    func flow(_ s: StateIR) -> String {
+        var parts: [String] = []
+        if s.then != nil || s.thenJoin { parts.append("then \(target(s.then, join: s.thenJoin))") }
+        if !s.choice.isEmpty {
+            parts.append("choice " + s.choice.map { "\($0.condition.source) → \(target($0.target, join: false))" }.joined(separator: "; "))
+        }
+        if let o = s.otherwise { parts.append("otherwise \(state(o))") }
+        if let outcome = s.outcome { parts.append("outcome \(outcome)") }
+        return parts.isEmpty ? "nothing" : parts.joined(separator: ", ")
+    }
+
+    func duration(_ d: DurationIR) -> String { "\(d.amount) \(d.unit.replacingOccurrences(of: "_", with: " "))" }
+
+    func due(_ d: DueIR) -> String {
+        var parts: [String] = []
+        if let w = d.within { parts.append("within \(duration(w))") }
+        if let by = d.by { parts.append("by \(by.source)") }
+        if !d.escalate.isEmpty { parts.append("escalate to \(roleList(d.escalate))") }
+        if let t = d.target { parts.append("then \(state(t))") }
+        if let v = d.violation { parts.append("violation \(v)") }
+        return parts.joined(separator: ", ")
+    }
+
+    func signoff(_ s: SignoffIR) -> String {
+        var parts: [String] = []
+        if !s.all.isEmpty { parts.append("all of \(roleList(s.all))") }
+        if !s.of.isEmpty { parts.append("\(s.quorum ?? s.of.count) of \(roleList(s.of))") }
+        for c in s.conditional { parts.append("\(role(c.role)) when \(c.condition.source)") }
+        return parts.joined(separator: ", ")
+    }
+
+    func rounds(_ s: StateIR) -> String {
+        guard let r = s.roundLimit else { return s.maxRounds.map { "at most \($0)" } ?? "none" }
+        var parts: [String] = [r.unbounded == true ? "unbounded" : s.maxRounds.map { "at most \($0)" } ?? "none"]
+        if r.target != nil || r.join { parts.append("then \(target(r.target, join: r.join))") }
+        if !r.escalate.isEmpty { parts.append("escalate to \(roleList(r.escalate))") }
+        if let v = r.violation { parts.append("violation \(v)") }
+        return parts.joined(separator: ", ")
+    }
+
+    func wait(_ w: WaitIR?) -> String {
+        guard let w else { return "none" }
+        if let d = w.duration { return duration(d) }
+        if let u = w.until { return "until \(u.source)" }
+        return "none"
+    }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import WFCCompiler
+import WFCDiagnostics
+import WFCDiff
+import WFCIR
+
+/// `wfc diff` goldens: each folder under `diff/` holds `old.yaml` and `new.yaml`; `new.expected`
+/// is the human rendering of the changes plus the summary line, `report-json.expected` and
+/// `report-markdown.expected` the other two formats.
+@Suite struct DiffGoldenTests {
+    static var folders: [URL] {
+        let dir = Golden.root.appendingPathComponent("diff")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.sorted().map { dir.appendingPathComponent($0) }
+    }
+
+    static func compile(_ url: URL) throws -> CompileResult {
+        let file = try Golden.source(url)
+        let result = WorkflowCompiler().compile(file)
+        #expect(result.ir != nil, "\(file.path) must compile: \(HumanRenderer().render(result.diagnostics, sources: SourceMap(result.sources)))")
+        return result
+    }
+
+    @Test(arguments: folders)
+    func diff(_ folder: URL) throws {
+        let old = try Self.compile(folder.appendingPathComponent("old.yaml"))
+        let new = try Self.compile(folder.appendingPathComponent("new.yaml"))
+        guard let oldIR = old.ir, let newIR = new.ir else { return }
+        let report = DiffReport(oldPath: old.sources[0].path, newPath: new.sources[0].path, old: oldIR, new: newIR)
+        let paths = DiffReport.displayPaths(old: old.sources.map(\.path), new: new.sources.map(\.path))
+        let human = HumanRenderer().render(report.changes.map { $0.diagnostic(file: paths) }, sources: SourceMap(old.sources + new.sources))
+        try Golden.compare(human + report.summary + "\n", for: folder.appendingPathComponent("new.yaml"))
+        try Golden.compare(report.json(file: paths), for: folder.appendingPathComponent("report-json.x"))
+        try Golden.compare(report.markdown(file: paths), for: folder.appendingPathComponent("report-markdown.x"))
+        // A version compared with itself has no changes; the reverse diff has as many.
+        #expect(DiffReport(oldPath: "", newPath: "", old: newIR, new: newIR).changes.isEmpty)
+        #expect(DiffReport(oldPath: "", newPath: "", old: newIR, new: oldIR).changes.isEmpty == report.changes.isEmpty)
+    }
+
+    /// Every diff code has a golden example, and only the layout-only folder has no changes.
+    @Test func everyKindIsShown() throws {
+        var seen = Set<DiagnosticCode>()
+        for folder in Self.folders {
+            let text = try String(contentsOf: folder.appendingPathComponent("new.expected"), encoding: .utf8)
+            for d in DiffDiagnostics.all where text.contains("[\(d.code)]") { seen.insert(d.code) }
+            let empty = text.contains("no changes to the policy's meaning")
+            #expect(empty == (folder.lastPathComponent == "layout-only"), "\(folder.lastPathComponent)")
+        }
+        #expect(Set(DiffDiagnostics.all.map(\.code)).subtracting(seen).isEmpty)
+    }
+}

@@ -132,6 +132,8 @@ let package = Package(
             dependencies: ["WFCLedger", "WFCStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Benchmarks/serve-bench"
         ),
+        // `wfc lsp` latency over pipes against a `wfc check` process on the same text.
+        .executableTarget(name: "lsp-bench", path: "Benchmarks/lsp-bench"),
         .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "BenchSupport"], path: "Benchmarks/runtime-bench"),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL", "TestSupport"], exclude: ["expected-failures.tsv"]),

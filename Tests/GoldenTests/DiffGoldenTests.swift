@@ -50,3 +50,39 @@ import WFCIR
         #expect(Set(DiffDiagnostics.all.map(\.code)).subtracting(seen).isEmpty)
     }
 }
+
+extension DiffGoldenTests {
+    /// Every pair of the repository's policies, however different: the diff is symmetric
+    /// (what one direction adds the other removes, with the same counts per kind) and a policy
+    /// against itself has no change.
+    @Test func pairsOfRealPoliciesAreSymmetric() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("workflows")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".test.yaml") }.sorted()
+        let compiler = WorkflowCompiler(readFile: { path in
+            FileManager.default.contents(atPath: dir.path + "/" + path).map { .success(SourceFile(path: path, bytes: Array($0))) } ?? .failure(.notFound)
+        })
+        let irs = names.compactMap { name in
+            FileManager.default.contents(atPath: dir.path + "/" + name).flatMap { compiler.compile(SourceFile(path: name, bytes: Array($0))).ir }
+        }
+        #expect(irs.count == names.count)
+        let mirror: [DiagnosticCode: DiagnosticCode] = [
+            "WFC8101": "WFC8102", "WFC8102": "WFC8101", "WFC8104": "WFC8105", "WFC8105": "WFC8104",
+            "WFC8108": "WFC8109", "WFC8109": "WFC8108", "WFC8111": "WFC8112", "WFC8112": "WFC8111",
+        ]
+        func counts(_ changes: [PolicyChange], mirrored: Bool) -> [DiagnosticCode: Int] {
+            var c: [DiagnosticCode: Int] = [:]
+            for change in changes { c[mirrored ? mirror[change.code] ?? change.code : change.code, default: 0] += 1 }
+            return c
+        }
+        for a in irs {
+            #expect(PolicyDiff(old: a, new: a).changes().isEmpty, "\(a.id)")
+            for b in irs where a.id < b.id {
+                let forward = PolicyDiff(old: a, new: b).changes(), backward = PolicyDiff(old: b, new: a).changes()
+                #expect(counts(forward, mirrored: false) == counts(backward, mirrored: true), "\(a.id) ↔ \(b.id)")
+                #expect(forward.allSatisfy { $0.new != nil || $0.old != nil })
+            }
+        }
+    }
+}

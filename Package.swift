@@ -107,7 +107,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "wfc-bench",
-            dependencies: ["WFCYAML", "WFCDiagnostics", "WFCDriver", "WFCCompiler", "BenchSupport"],
+            dependencies: ["WFCYAML", "WFCDiagnostics", "WFCDriver", "WFCCompiler", "WFCDiff", "WFCIR", "BenchSupport"],
             path: "Benchmarks/wfc-bench"
         ),
         // Timing, an optimisation barrier and a malloc counter for the benchmark programs.

@@ -3,7 +3,9 @@ import Dispatch
 import Foundation
 import WFCDiagnostics
 import WFCCompiler
+import WFCDiff
 import WFCDriver
+import WFCIR
 import WFCYAML
 
 // Release-built benchmarks: `swift run -c release wfc-bench [yaml|check] [--files N] [--runs N]`.
@@ -251,6 +253,40 @@ if suites.isEmpty || suites.contains("big") {
     }
     if let a = times[10_000], let b = times[100_000] {
         print("big: ratio 100k/10k  \(fmt(b / a))  (goal ≤ 12: linear growth)")
+    }
+}
+
+if suites.contains("diff") {
+    // `wfc diff` on the generated N-state chain against a new version with every tenth state's
+    // round limit changed, every hundredth state renamed and a role title changed: the diff
+    // itself, next to compiling the two versions (what `wfc diff` must do first), same run.
+    for count in [option("--states", 1_000), option("--states", 1_000) * 10] {
+        let oldText = Corpus.big(count)
+        var newText = oldText.replacingOccurrences(of: "b: {title: 乙}", with: "b: {title: 乙方}")
+        for i in stride(from: 0, to: count, by: 10) {
+            newText = newText.replacingOccurrences(of: "  s\(i): {title: 步骤\(i), max_rounds: {limit: 2,", with: "  s\(i): {title: 步骤\(i), max_rounds: {limit: 3,")
+        }
+        for i in stride(from: 50, to: count, by: 100) {
+            newText = newText.replacingOccurrences(of: "  s\(i): {", with: "  r\(i): {").replacingOccurrences(of: "to: s\(i)}", with: "to: r\(i)}")
+                .replacingOccurrences(of: "to: s\(i),", with: "to: r\(i),")
+        }
+        let compiler = WorkflowCompiler(loader: YAMLLoader(limits: YAMLLimits(maxFileBytes: 64 << 20)))
+        var compileTimes: [Double] = [], diffTimes: [Double] = []
+        var changeCount = 0
+        for _ in 0..<max(runs, 3) {
+            var old: WorkflowIR?, new: WorkflowIR?
+            compileTimes.append(seconds {
+                old = compiler.compile(SourceFile(path: "old.yaml", text: oldText)).ir
+                new = compiler.compile(SourceFile(path: "new.yaml", text: newText)).ir
+            })
+            guard let old, let new else {
+                print("diff: the generated versions do not compile")
+                break
+            }
+            diffTimes.append(seconds { changeCount = PolicyDiff(old: old, new: new).changes().count })
+        }
+        let c = median(compileTimes), d = median(diffTimes)
+        print("diff: \(count) states, \(changeCount) changes: diff \(fmt(d * 1000, 1)) ms, compiling both \(fmt(c * 1000, 1)) ms; diff/compile \(fmt(d / c, 3)) (median of \(diffTimes.count))")
     }
 }
 

@@ -73,7 +73,7 @@ public enum DiffDiagnostics {
         "Its values stay in each case's audit log; the new version neither reads nor checks it.",
         old: "case:\n  leaver_name: string\n  phone: string\n", new: "case:\n  leaver_name: string\n")
     public static let fieldChanged = kind(
-        "WFC8113", .error, "field-changed", "A field's type, optionality or default changed.",
+        "WFC8113", .error, "field-changed", "A field's type, optionality or default changed (one change each).",
         "A value that fits the old type may not fit the new one (a removed enum member, another type): such cases must be checked and their value converted, or they are refused. A field that became required needs a value where a case has none. Widening (an enum member added, required → optional) is harmless.",
         old: "case:\n  reason: {enum: [personal, health, family]}\n",
         new: "case:\n  reason: {enum: [personal, health]}\n")

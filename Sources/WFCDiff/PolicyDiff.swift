@@ -133,21 +133,23 @@ public struct PolicyDiff: Sendable {
                 }
                 continue
             }
-            let impact = Self.typeChange(from: before.type, to: f.type)
-            if impact != nil || before.optional != f.optional || before.defaultValue != f.defaultValue {
-                var worst = impact ?? .none
-                var why: [String] = []
-                if let impact { why.append(impact == .none ? "the new type accepts every old value" : "values of the old type may not fit the new one") }
-                if before.optional && !f.optional && f.defaultValue == nil {
-                    worst = max(worst, .needsMapping)
-                    why.append("it became required: cases without a value need one")
-                } else if before.optional != f.optional {
-                    why.append(f.optional ? "it became optional" : "it became required, with a default")
-                }
-                if before.defaultValue != f.defaultValue { why.append("its default changed (it applies to new cases only)") }
-                out.append(PolicyChange(DiffDiagnostics.fieldChanged, worst, "field `\(f.name)` changed",
-                                        reason: why.joined(separator: "; "), old: before.span, new: place,
-                                        before: Self.describe(before), after: Self.describe(f)))
+            // Type, optionality and default are separate changes, each with one reason.
+            if let impact = Self.typeChange(from: before.type, to: f.type) {
+                out.append(PolicyChange(DiffDiagnostics.fieldChanged, impact, "the type of field `\(f.name)` changed",
+                                        reason: impact == .none ? "the new type accepts every old value" : "values of the old type may not fit the new one",
+                                        old: before.span, new: place, before: Self.typeText(before.type), after: Self.typeText(f.type)))
+            }
+            if before.optional != f.optional {
+                let needsValue = !f.optional && f.defaultValue == nil
+                out.append(PolicyChange(DiffDiagnostics.fieldChanged, needsValue ? .needsMapping : .none,
+                                        f.optional ? "field `\(f.name)` became optional" : "field `\(f.name)` became required",
+                                        reason: needsValue ? "cases without a value need one" : f.optional ? "every old value still fits" : "its default fills cases without a value",
+                                        old: before.span, new: place))
+            }
+            if before.defaultValue != f.defaultValue {
+                out.append(PolicyChange(DiffDiagnostics.fieldChanged, .none, "the default of field `\(f.name)` changed",
+                                        reason: "a default applies to cases started from now on", old: before.span, new: place,
+                                        before: before.defaultValue.map(Self.valueText) ?? "none", after: f.defaultValue.map(Self.valueText) ?? "none"))
             }
             if before.title != f.title {
                 out.append(PolicyChange(DiffDiagnostics.titleChanged, .none, "the title of field `\(f.name)` changed",
@@ -160,13 +162,6 @@ public struct PolicyDiff: Sendable {
                                     reason: "its values stay in each case's audit log",
                                     old: f.span ?? SpanIR(file: old.file, start: 0, end: 0, line: 1, column: 1), new: nil))
         }
-    }
-
-    private static func describe(_ f: FieldIR) -> String {
-        var s = typeText(f.type)
-        if f.optional { s += ", optional" }
-        if let d = f.defaultValue { s += ", default \(valueText(d))" }
-        return s
     }
 
     /// Nil when the types are the same; `.none` when every old value fits the new type

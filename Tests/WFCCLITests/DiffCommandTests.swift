@@ -19,7 +19,7 @@ import Testing
     @Test func changesThatAffectCasesExitOne() throws {
         let r = try CLI.run(["diff", "\(Self.golden)/data/old.yaml", "\(Self.golden)/data/new.yaml", "--color", "never"])
         #expect(r.status == 1)
-        #expect(r.stdout.contains("error[WFC8113]: field `reason` changed"))
+        #expect(r.stdout.contains("error[WFC8113]: the type of field `reason` changed"))
         #expect(r.stdout.contains("new.yaml:11:3"))
         #expect(r.stdout.hasSuffix("impact on running cases: unsafe\n"))
         // A layout-only change exits 0.

@@ -25,7 +25,7 @@ import WFCPostgres
           b: {title: 乙}
         separate: [[a, b]]
         case:
-          until: {type: date, title: 等到}
+          until: {type: datetime, title: 等到}
         start: one
         states:
           one:
@@ -122,9 +122,12 @@ import WFCPostgres
         let store = TestDatabase.with(try TestDatabase.appURL(), ["schema": schema])
         let secrets = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-soak-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
-        try Data((0..<32).map { _ in UInt8.random(in: 0...255) }.map { String(format: "%02x", $0) }.joined().utf8)
-            .write(to: secrets.appendingPathComponent("jwt"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets.appendingPathComponent("jwt").path)
+        // The servers share their secrets: files, as there is no store folder.
+        for name in ["jwt", "hook"] {
+            try Data((0..<32).map { _ in UInt8.random(in: 0...255) }.map { String(format: "%02x", $0) }.joined().utf8)
+                .write(to: secrets.appendingPathComponent(name))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets.appendingPathComponent(name).path)
+        }
         @Sendable func token(_ sub: String, admin: Bool = false) throws -> String {
             let r = try Self.run(["token", "issue", "--sub", sub, "--store", store, "--jwt-secret-file", secrets.appendingPathComponent("jwt").path] + (admin ? ["--scope", "admin"] : []))
             guard r.status == 0 else { throw Unexpected(description: "token: \(r.out)") }
@@ -149,7 +152,7 @@ import WFCPostgres
             // Ping-pong cases, one per client, on alternating servers.
             for c in 0..<Self.clients {
                 #expect(await Self.post(servers[c % 2].base.appendingPathComponent("v1/cases"), token: admin,
-                                        body: #"{"definition": "soak", "id": "S\#(c)", "people": {"a": "a", "b": "b"}, "data": {"until": "2020-01-01"}}"#) == 201)
+                                        body: #"{"definition": "soak", "id": "S\#(c)", "people": {"a": "a", "b": "b"}, "data": {"until": "2030-01-01T00:00:00Z"}}"#) == 201)
             }
             let stopAt = Date().addingTimeInterval(TimeInterval(seconds))
             await withTaskGroup(of: Void.self) { group in
@@ -173,8 +176,10 @@ import WFCPostgres
                 // Cases that go straight to their (already due) wait: both schedulers race on them.
                 group.addTask {
                     for t in 0..<Self.timerCases {
+                        // Due three seconds after the case enters its wait: a scheduler fires it.
+                        let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3))
                         _ = await Self.post(servers[t % 2].base.appendingPathComponent("v1/cases"), token: admin,
-                                            body: #"{"definition": "soak", "id": "T\#(t)", "people": {"a": "a", "b": "b"}, "data": {"until": "2020-01-01"}}"#)
+                                            body: #"{"definition": "soak", "id": "T\#(t)", "people": {"a": "a", "b": "b"}, "data": {"until": "\#(until)"}}"#)
                         _ = await Self.post(servers[(t + 1) % 2].base.appendingPathComponent("v1/cases/T\(t)/events"), token: a, body: #"{"event": "stop"}"#, key: "T\(t)-stop")
                         try? await Task.sleep(for: .milliseconds(Int(seconds) * 1000 / (2 * Self.timerCases)))
                     }

@@ -139,11 +139,14 @@ public final class PostgresRepository: CaseRepository {
 
     /// Runs the missing migrations in one transaction, under an advisory lock.
     private func migrate(_ conn: PostgresConnection) async throws {
-        try await conn.query("BEGIN", logger: logger)
+        try await conn.run("BEGIN", logger: logger)
         do {
-            try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
+            // Migrations wait for each other (per schema), not for the call timeouts of a step.
+            try await conn.run("SET LOCAL lock_timeout = 0", logger: logger)
+            try await conn.run("SET LOCAL statement_timeout = 0", logger: logger)
+            try await conn.run("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock), hashtext(current_schema()))", logger: logger)
             do {
-                try await conn.query(PostgresQuery(unsafeSQL: PostgresSchema.versionTable), logger: logger)
+                try await conn.run(PostgresQuery(unsafeSQL: PostgresSchema.versionTable), logger: logger)
             } catch let e as PSQLError where e.serverInfo?[.sqlState] == "42501" {
                 throw StoreError.permissionDenied(
                     "\(location) needs its schema created or migrated to version \(PostgresSchema.latest), and role `\(role)` may not: run wfc once with the owner role's URL (docs/store.md, \"PostgreSQL\")")
@@ -154,13 +157,13 @@ public final class PostgresRepository: CaseRepository {
             }
             for m in PostgresSchema.migrations where m.version > found {
                 for statement in m.statements {
-                    try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await conn.run(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await conn.query("INSERT INTO schema_version (version, applied_at) VALUES (\(m.version), \(Timestamp(Date()).description))", logger: logger)
+                try await conn.run("INSERT INTO schema_version (version, applied_at) VALUES (\(m.version), \(Timestamp(Date()).description))", logger: logger)
             }
-            try await conn.query("COMMIT", logger: logger)
+            try await conn.run("COMMIT", logger: logger)
         } catch {
-            _ = try? await conn.query("ROLLBACK", logger: logger)
+            _ = try? await conn.run("ROLLBACK", logger: logger)
             if let e = error as? PSQLError, e.serverInfo?[.sqlState] == "42P07" {
                 throw StoreError.notAStore(path: location, reason: "it already holds a table wfc would create (\(e.serverInfo?[.message] ?? "duplicate table")); give wfc a schema of its own with ?schema=NAME")
             }
@@ -203,13 +206,13 @@ public final class PostgresRepository: CaseRepository {
     func transaction<T: Sendable>(_ doing: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
         let logger = logger
         return try await call(doing) { conn in
-            try await conn.query("BEGIN", logger: logger)
+            try await conn.run("BEGIN", logger: logger)
             do {
                 let result = try await body(conn)
-                try await conn.query("COMMIT", logger: logger)
+                try await conn.run("COMMIT", logger: logger)
                 return result
             } catch {
-                _ = try? await conn.query("ROLLBACK", logger: logger)
+                _ = try? await conn.run("ROLLBACK", logger: logger)
                 throw error
             }
         }
@@ -268,7 +271,7 @@ public final class PostgresRepository: CaseRepository {
             if !(try await self.rows(conn, "SELECT 1 FROM cases WHERE id = \(new.id)").isEmpty) { throw StoreError.alreadyExists(caseID: new.id) }
             let c = new.columns
             do {
-                try await conn.query("""
+                try await conn.run("""
                     INSERT INTO cases (id, workflow_id, definition_hash, version, status, active, snapshot, created_at, updated_at, next_due, head_seq, head_hash)
                     VALUES (\(new.id), \(new.definition.workflow), \(new.definition.hash), \(c.version), \(c.status), \(c.active), \(c.snapshot),
                             \(new.createdAt), \(c.updatedAt), \(c.nextDue), \(new.event.seq), \(new.event.hash))
@@ -302,14 +305,14 @@ public final class PostgresRepository: CaseRepository {
                     var out: [Result<Void, StoreError>] = []
                     out.reserveCapacity(steps.count)
                     for step in steps {
-                        try await conn.query("SAVEPOINT step", logger: logger)
+                        try await conn.run("SAVEPOINT step", logger: logger)
                         do {
                             try await self.apply(step, conn)
-                            try await conn.query("RELEASE SAVEPOINT step", logger: logger)
+                            try await conn.run("RELEASE SAVEPOINT step", logger: logger)
                             out.append(.success(()))
                         } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
-                            try await conn.query("ROLLBACK TO SAVEPOINT step", logger: logger)
-                            try await conn.query("RELEASE SAVEPOINT step", logger: logger)
+                            try await conn.run("ROLLBACK TO SAVEPOINT step", logger: logger)
+                            try await conn.run("RELEASE SAVEPOINT step", logger: logger)
                             out.append(.failure(e))
                         }
                     }
@@ -382,7 +385,7 @@ public final class PostgresRepository: CaseRepository {
         let logger = logger
         return try await call("reading case \(caseID)") { conn in
             // One snapshot for every read: REPEATABLE READ, read only.
-            try await conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            try await conn.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
                 guard let c = try await self.rows(conn, "SELECT * FROM cases WHERE id = \(caseID)").first else { throw StoreError.notFound(caseID: caseID) }
                 let record = try Self.caseRecord(c)
@@ -396,10 +399,10 @@ public final class PostgresRepository: CaseRepository {
                     definition = try Self.definitionRecord(d, ir: nil)
                 }
                 let events = try await self.events(caseID, conn)
-                try await conn.query("COMMIT", logger: logger)
+                try await conn.run("COMMIT", logger: logger)
                 return CaseRows(record: record, events: events, timers: timers, tasks: tasks, definition: definition)
             } catch {
-                _ = try? await conn.query("ROLLBACK", logger: logger)
+                _ = try? await conn.run("ROLLBACK", logger: logger)
                 throw error
             }
         }
@@ -515,7 +518,7 @@ public final class PostgresRepository: CaseRepository {
     }
 
     /// Inserts a definition with the next version of its workflow, unless its hash is known.
-    /// Writers of one workflow serialise on an advisory lock of the transaction, so two never
+    /// Writers of one workflow (in one schema) serialise on an advisory lock of the transaction, so two never
     /// take one number; a known hash takes no lock.
     func putDefinition(_ d: DefinitionRecord, _ conn: PostgresConnection) async throws -> DeployedDefinition {
         let select: PostgresQuery = "SELECT hash, workflow_id, version, created_at FROM definitions WHERE hash = \(d.hash)"
@@ -523,10 +526,10 @@ public final class PostgresRepository: CaseRepository {
         guard let workflow = d.workflow, let ir = d.irJSON, let created = d.createdAt else {
             throw StoreError.invalidArgument("a definition needs its workflow, IR and time to be stored")
         }
-        try await conn.query("SELECT pg_advisory_xact_lock(hashtextextended(\(workflow), 0))", logger: logger)
+        try await conn.run("SELECT pg_advisory_xact_lock(hashtext(current_schema()), hashtext(\(workflow)))", logger: logger)
         if let r = try await rows(conn, select).first { return try Self.deployed(r) }
         let version = (try await rows(conn, "SELECT MAX(version) AS v FROM definitions WHERE workflow_id = \(workflow)").first?["v"].decode(Int?.self) ?? 0) + 1
-        try await conn.query("INSERT INTO definitions (hash, workflow_id, ir_json, created_at, version) VALUES (\(d.hash), \(workflow), \(ir), \(created), \(version))",
+        try await conn.run("INSERT INTO definitions (hash, workflow_id, ir_json, created_at, version) VALUES (\(d.hash), \(workflow), \(ir), \(created), \(version))",
                              logger: logger)
         return DeployedDefinition(hash: d.hash, workflow: workflow, version: version, createdAt: created)
     }
@@ -553,7 +556,7 @@ public final class PostgresRepository: CaseRepository {
     public func attachSources(_ definitionHash: String, _ files: [PolicySource]) async throws(StoreError) {
         try await transaction("keeping policy sources") { conn in
             for f in files {
-                try await conn.query("""
+                try await conn.run("""
                     INSERT INTO sources (definition_hash, ir_file, path, text) VALUES (\(definitionHash), \(f.irFile), \(f.path), \(f.text))
                     ON CONFLICT DO NOTHING
                     """, logger: self.logger)
@@ -616,14 +619,14 @@ public final class PostgresRepository: CaseRepository {
     public func markDelivered(_ ids: [String], at: String) async throws(StoreError) {
         guard !ids.isEmpty else { return }
         try await call("marking outbox entries delivered") { conn in
-            _ = try await conn.query("UPDATE outbox SET delivered_at = \(at), lease_owner = NULL, lease_until = NULL WHERE id = ANY(\(ids)) AND delivered_at IS NULL",
+            _ = try await conn.run("UPDATE outbox SET delivered_at = \(at), lease_owner = NULL, lease_until = NULL WHERE id = ANY(\(ids)) AND delivered_at IS NULL",
                                  logger: self.logger)
         }
     }
 
     public func retryOutbox(_ id: String, notBefore: String, error: String) async throws(StoreError) {
         try await call("rescheduling outbox entry \(id)") { conn in
-            _ = try await conn.query("""
+            _ = try await conn.run("""
                 UPDATE outbox SET available_at = \(notBefore), last_error = \(error), lease_owner = NULL, lease_until = NULL
                 WHERE id = \(id) AND delivered_at IS NULL
                 """, logger: self.logger)
@@ -633,7 +636,7 @@ public final class PostgresRepository: CaseRepository {
     // MARK: - SQL helpers
 
     func insert(_ a: AuditEvent, _ conn: PostgresConnection) async throws {
-        try await conn.query("""
+        try await conn.run("""
             INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash)
             VALUES (\(a.caseID), \(a.seq), \(a.kind.rawValue), \(a.name), \(a.actor), \(a.role), \(a.item), \(a.payload), \(a.idempotencyKey),
                     \(a.time), \(a.outcome), \(a.prevHash), \(a.hash))
@@ -641,17 +644,17 @@ public final class PostgresRepository: CaseRepository {
     }
 
     func replaceTimers(_ caseID: String, _ timers: [TimerRow], _ conn: PostgresConnection) async throws {
-        try await conn.query("DELETE FROM timers WHERE case_id = \(caseID)", logger: logger)
+        try await conn.run("DELETE FROM timers WHERE case_id = \(caseID)", logger: logger)
         for t in timers {
-            try await conn.query("INSERT INTO timers (case_id, state, kind, due, fired) VALUES (\(caseID), \(t.state), \(t.kind), \(t.due), \(t.fired))", logger: logger)
+            try await conn.run("INSERT INTO timers (case_id, state, kind, due, fired) VALUES (\(caseID), \(t.state), \(t.kind), \(t.due), \(t.fired))", logger: logger)
         }
     }
 
     func replaceTasks(_ caseID: String, _ tasks: [TaskRow], _ conn: PostgresConnection) async throws {
-        try await conn.query("DELETE FROM tasks WHERE case_id = \(caseID)", logger: logger)
+        try await conn.run("DELETE FROM tasks WHERE case_id = \(caseID)", logger: logger)
         for t in tasks {
             let events = try CanonicalJSON.encode(t.events)
-            try await conn.query("""
+            try await conn.run("""
                 INSERT INTO tasks (case_id, person, role, state, title, item, events, due)
                 VALUES (\(caseID), \(t.person), \(t.role), \(t.state), \(t.title), \(t.item), \(events), \(t.due))
                 """, logger: logger)
@@ -660,7 +663,7 @@ public final class PostgresRepository: CaseRepository {
 
     func insertOutbox(_ entries: [OutboxEntry], _ conn: PostgresConnection) async throws {
         for e in entries {
-            try await conn.query("""
+            try await conn.run("""
                 INSERT INTO outbox (id, case_id, seq, kind, payload, attempts, created_at, available_at)
                 VALUES (\(e.id), \(e.caseID), \(e.seq), \(e.kind), \(e.payload), 0, \(e.createdAt), \(e.createdAt))
                 """, logger: logger)
@@ -860,5 +863,13 @@ extension Ledger {
     /// A ledger over the PostgreSQL store a `postgres://` URL names (see ``PostgresLocation``).
     public convenience init(postgresURL: String, options: PostgresRepository.Options = .init()) throws(StoreError) {
         self.init(try PostgresRepository(url: postgresURL, options: options))
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a statement to its end. The rows are read, so that its error (a constraint, a
+    /// timeout) is thrown here and not swallowed with an unread row stream.
+    func run(_ q: PostgresQuery, logger: Logger) async throws {
+        _ = try await query(q, logger: logger).collect()
     }
 }

@@ -5,8 +5,8 @@ import Foundation
 /// in one transaction under an advisory lock, so servers starting at once never run one twice.
 /// Text columns use the "C" collation: ids and RFC 3339 times sort byte by byte, as in SQLite.
 enum PostgresSchema {
-    /// The advisory lock key migrations take ("WFC1").
-    static let migrationLock: Int64 = 0x5746_4331
+    /// The advisory lock key migrations take ("WFC1", with the schema's hash as second key).
+    static let migrationLock: Int32 = 0x5746_4331
 
     /// The highest schema version this wfc knows.
     static var latest: Int { migrations.last?.version ?? 0 }

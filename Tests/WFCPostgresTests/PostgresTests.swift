@@ -144,8 +144,8 @@ import WFCRuntime
         try await SQLClient.with(try TestDatabase.ownerURL(), schema: schema) { admin in
             try await admin.client.withConnection { locker in
                 // Hold the case row, so that the next step waits on it inside the server.
-                try await locker.query("BEGIN", logger: admin.logger)
-                try await locker.query("SELECT 1 FROM cases WHERE id = 'C1' FOR UPDATE", logger: admin.logger)
+                _ = try await locker.query("BEGIN", logger: admin.logger).collect()
+                _ = try await locker.query("SELECT 1 FROM cases WHERE id = 'C1' FOR UPDATE", logger: admin.logger).collect()
                 let started = clock.now
                 let fired = Task { () -> StoreError? in
                     do { _ = try await ledger.fire("C1", Event("approve", actor: "carol"), now: Fixtures.t0); return nil } catch let e as StoreError { return e } catch { return .io("\(error)") }
@@ -162,7 +162,7 @@ import WFCRuntime
                 #expect(error?.kind == .unavailable, "\(String(describing: error))")
                 #expect(error?.isRetryable == true)
                 #expect(clock.now - started < .seconds(30), "the call took \(clock.now - started)")
-                try await locker.query("ROLLBACK", logger: admin.logger)
+                _ = try await locker.query("ROLLBACK", logger: admin.logger).collect()
             }
         }
         // Nothing of the killed step was written, and the next call works on a new connection.
@@ -180,15 +180,15 @@ import WFCRuntime
         try await Fixtures.startInReview(ledger, try Fixtures.handover(), id: "C1")
         try await SQLClient.with(try TestDatabase.ownerURL(), schema: schema) { admin in
             try await admin.client.withConnection { locker in
-                try await locker.query("BEGIN", logger: admin.logger)
-                try await locker.query("SELECT 1 FROM cases WHERE id = 'C1' FOR UPDATE", logger: admin.logger)
+                _ = try await locker.query("BEGIN", logger: admin.logger).collect()
+                _ = try await locker.query("SELECT 1 FROM cases WHERE id = 'C1' FOR UPDATE", logger: admin.logger).collect()
                 do {
                     _ = try await ledger.fire("C1", Event("approve", actor: "carol"), now: Fixtures.t0)
                     Issue.record("the step did not wait for the lock")
                 } catch let error as StoreError {
                     #expect(error.kind == .busy && error.isRetryable, "\(error)")
                 }
-                try await locker.query("ROLLBACK", logger: admin.logger)
+                _ = try await locker.query("ROLLBACK", logger: admin.logger).collect()
             }
         }
         #expect(try await ledger.history("C1").count == 3)
@@ -209,8 +209,8 @@ import WFCRuntime
         let clock = ContinuousClock()
         try await SQLClient.with(try TestDatabase.ownerURL(), schema: schema) { admin in
             try await admin.client.withConnection { locker in
-                try await locker.query("BEGIN", logger: admin.logger)
-                try await locker.query("SELECT 1 FROM cases WHERE id = 'C1' FOR UPDATE", logger: admin.logger)
+                _ = try await locker.query("BEGIN", logger: admin.logger).collect()
+                _ = try await locker.query("SELECT 1 FROM cases WHERE id = 'C1' FOR UPDATE", logger: admin.logger).collect()
                 let started = clock.now
                 do {
                     _ = try await ledger.fire("C1", Event("approve", actor: "carol"), now: Fixtures.t0)
@@ -219,7 +219,7 @@ import WFCRuntime
                     #expect(error.kind == .timedOut && error.isRetryable, "\(error)")
                 }
                 #expect(clock.now - started < .seconds(10), "the call took \(clock.now - started)")
-                try await locker.query("ROLLBACK", logger: admin.logger)
+                _ = try await locker.query("ROLLBACK", logger: admin.logger).collect()
             }
         }
         try await Task.sleep(for: .seconds(1))

@@ -5,8 +5,9 @@ import PackageDescription
 // CYAML → WFCYAML → WFCCompiler → WFCIR ← WFCRuntime ← WFCLedger ← WFCStore ← WFCService ← WFCDriver, WFCServer ← wfc;
 // WFCScenarios → WFCDriver, WFCLanguageServer.
 // WFCLedger (the engine over a CaseRepository: hash chain, idempotency, replay) knows no
-// database; WFCStore is the SQLite CaseRepository (GRDB). RepositoryConformance is the suite
-// every CaseRepository must pass (run against SQLite in WFCStoreTests). WFCService is the typed
+// database; WFCStore is the SQLite CaseRepository (GRDB), WFCPostgres the PostgreSQL one (postgres-nio);
+// WFCService.StoreLocation opens either from --store. RepositoryConformance is the suite
+// every CaseRepository must pass (run against SQLite in WFCStoreTests, PostgreSQL in WFCPostgresTests). WFCService is the typed
 // async API the CLI and the HTTP server share.
 // WFCDiagnostics and CEL depend on nothing and are used by every phase.
 // Release builds let the optimiser inline across our own modules (the compiler's hot paths
@@ -39,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // The webhook deliverer's HTTP client (on the same SwiftNIO as the server).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The PostgreSQL CaseRepository (WFCPostgres): PostgresClient and its connection pool.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -67,6 +70,11 @@ let package = Package(
             name: "WFCStore",
             dependencies: ["WFCLedger", "WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The PostgreSQL CaseRepository (postgres-nio): versioned migrations, SKIP LOCKED leases.
+        .target(
+            name: "WFCPostgres",
+            dependencies: ["WFCLedger", "WFCRuntime", "WFCIR", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
+        ),
         // `wfc test`'s scenario language: parses scenario files and runs them in memory on the engine.
         .target(name: "WFCScenarios", dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCIR", "WFCRuntime", "WFCCalendar"], swiftSettings: crossModule),
         // The conformance suite a CaseRepository backend must pass; a plain library of throwing checks.
@@ -74,7 +82,7 @@ let package = Package(
         // The typed async service API shared by the CLI and the HTTP server: no printing, no exit codes, no HTTP.
         .target(
             name: "WFCService",
-            dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCIR", "WFCCalendar"]
+            dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCPostgres", "WFCIR", "WFCCalendar"]
         ),
         // `wfc diff`: the semantic difference of two compiled versions of a policy, with each
         // change's impact on running cases.
@@ -135,6 +143,16 @@ let package = Package(
         // `wfc lsp` latency over pipes against a `wfc check` process on the same text.
         .executableTarget(name: "lsp-bench", path: "Benchmarks/lsp-bench"),
         .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "BenchSupport"], path: "Benchmarks/runtime-bench"),
+        .testTarget(
+            name: "WFCPostgresTests",
+            dependencies: [
+                "WFCPostgres", "WFCLedger", "RepositoryConformance", "WFCRuntime", "WFCIR", "TestSupport", "wfc",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         .testTarget(name: "CELTests", dependencies: ["CEL", "TestSupport"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR", "TestSupport"]),

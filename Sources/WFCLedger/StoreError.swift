@@ -36,11 +36,27 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A checkpoint file, or the key to sign or check it, that cannot be used: missing,
     /// malformed, or a signature that does not verify.
     case checkpointInvalid(String)
+    /// The database server cannot be reached, refused the connection, or closed it (a restart,
+    /// a failover, a killed backend). Whatever the operation did is rolled back unless its
+    /// commit had been acknowledged. Retryable.
+    case unavailable(String)
+    /// A database call did not finish within its timeout (statement timeout or the client's
+    /// deadline). Its transaction is rolled back by the server. Retryable.
+    case timedOut(String)
+    /// The database holds a schema written by a newer wfc (`found` > `supported`): refused, not
+    /// misread, and nothing was written.
+    case schemaTooNew(location: String, found: Int, supported: Int)
+    /// A store location that is not a usable URL (say `postgres://` without a database).
+    case badLocation(location: String, reason: String)
+    /// The database role may not do what was asked (say, create the tables: migrations run as
+    /// the owner role).
+    case permissionDenied(String)
 
     /// The case of a ``StoreError`` without its values, so that callers can map every case
     /// exhaustively (`wfc` gives each one a diagnostic code).
     public enum Kind: String, CaseIterable, Sendable {
         case notFound, unknownDefinition, alreadyExists, conflict, busy, corrupt, io, invalidArgument, unsafeText, keyReused, notAStore, unsupportedBackend, checkpointInvalid
+        case unavailable, timedOut, schemaTooNew, badLocation, permissionDenied
     }
 
     /// Which case this is.
@@ -59,13 +75,18 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notAStore: .notAStore
         case .unsupportedBackend: .unsupportedBackend
         case .checkpointInvalid: .checkpointInvalid
+        case .unavailable: .unavailable
+        case .timedOut: .timedOut
+        case .schemaTooNew: .schemaTooNew
+        case .badLocation: .badLocation
+        case .permissionDenied: .permissionDenied
         }
     }
 
     /// True when running the same operation again may succeed.
     public var isRetryable: Bool {
         switch self {
-        case .conflict, .busy: true
+        case .conflict, .busy, .unavailable, .timedOut: true
         default: false
         }
     }
@@ -86,6 +107,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notAStore(let path, let why): "\(path) is not a wfc store: \(why)"
         case .unsupportedBackend(let location, let scheme): "`\(location)`: no store backend for `\(scheme)://` in this build"
         case .checkpointInvalid(let m): m
+        case .unavailable(let m): "the database is unavailable (retryable): \(m)"
+        case .timedOut(let m): "the database did not answer in time (retryable): \(m)"
+        case .schemaTooNew(let location, let found, let supported):
+            "\(location) was written by a newer wfc (schema version \(found); this wfc knows up to \(supported)); nothing was written"
+        case .badLocation(let location, let reason): "`\(location)` is not a usable store location: \(reason)"
+        case .permissionDenied(let m): "the database refused: \(m)"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import WFCDiagnostics
+import WFCLedger
 
 /// A diagnostic in its JSON form: the fields of `--format json` (``JSONLinesRenderer``), so
 /// that the API and the CLI describe a problem the same way.
@@ -101,7 +102,10 @@ public struct ServiceError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 
     /// True when the same request may succeed if sent again.
-    public var isRetryable: Bool { kind == .conflict(retryable: true) || kind == .unavailable && code == StoreDiagnostics.descriptor(.busy).code.rawValue }
+    public var isRetryable: Bool {
+        kind == .conflict(retryable: true)
+            || kind == .unavailable && [StoreError.Kind.busy, .unavailable].map { StoreDiagnostics.descriptor($0).code.rawValue }.contains(code)
+    }
 
     public var description: String { "\(code): \(message)" }
 }

@@ -36,10 +36,11 @@ public final class StoreAccess: Sendable {
     public let location: String
     public let ledger: Ledger
 
-    /// Opens (creating when needed) the SQLite store at `path`.
+    /// Opens (creating when needed) the store at `path`: a SQLite file, or a `postgres://` URL
+    /// (``StoreLocation/open(_:readOnly:busyTimeout:)``).
     public init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
-        ledger = try Ledger(sqlitePath: path, busyTimeout: busyTimeout)
-        location = SQLiteRepository.filePath(path)
+        ledger = Ledger(try StoreLocation.open(path, busyTimeout: busyTimeout))
+        location = StoreLocation.isServer(path) ? StoreLocation.display(path) : SQLiteRepository.filePath(path)
     }
 
     /// The service over an existing ledger (any repository).

@@ -27,6 +27,11 @@ public enum StoreDiagnostics {
         case .notAStore: NotAStore.descriptor
         case .unsupportedBackend: UnsupportedStoreBackend.descriptor
         case .checkpointInvalid: CheckpointInvalid.descriptor
+        case .unavailable: DatabaseUnavailable.descriptor
+        case .timedOut: DatabaseTimeout.descriptor
+        case .schemaTooNew: SchemaTooNew.descriptor
+        case .badLocation: InvalidStoreURL.descriptor
+        case .permissionDenied: DatabasePermissionDenied.descriptor
         }
     }
 
@@ -87,8 +92,23 @@ public enum StoreDiagnostics {
                               help: "give --store (or $WFC_STORE) the path of a wfc store, or of a new or empty file")
         case .unsupportedBackend(let location, let scheme):
             return Diagnostic(UnsupportedStoreBackend(message: "`\(location)`: no store backend for `\(scheme)://` is available in this build"), at: .unlocated,
-                              notes: ["this build stores cases in SQLite files only; a PostgreSQL backend is planned"],
-                              help: "give --store a file path (or a file:// URL), e.g. .wfc/store.sqlite")
+                              notes: ["this build stores cases in SQLite files and in PostgreSQL (postgres:// URLs)"],
+                              help: "give --store a file path (or a file:// URL), e.g. .wfc/store.sqlite, or a postgres://USER@HOST/DB URL")
+        case .unavailable(let why):
+            return Diagnostic(DatabaseUnavailable(message: "the database is unavailable (retryable): \(why)"), at: .unlocated, notes: [store],
+                              help: "the server restarted, failed over or cannot be reached; run the command again once it is back (with --key, a step that did commit returns its first outcome)")
+        case .timedOut(let why):
+            return Diagnostic(DatabaseTimeout(message: "the database did not answer in time (retryable): \(why)"), at: .unlocated, notes: [store],
+                              help: "the server is overloaded or a long transaction holds the rows; run the command again (with --key, a step that did commit returns its first outcome)")
+        case .schemaTooNew(let location, let found, let supported):
+            return Diagnostic(SchemaTooNew(message: "\(location) was written by a newer wfc (schema version \(found); this wfc knows up to \(supported))"), at: .unlocated,
+                              notes: ["nothing was read or written"], help: "use the wfc version that migrated this database, or a newer one")
+        case .badLocation(let location, let reason):
+            return Diagnostic(InvalidStoreURL(message: "`\(location)` is not a usable store location: \(reason)"), at: .unlocated,
+                              help: "a PostgreSQL store is postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&schema=…]")
+        case .permissionDenied(let why):
+            return Diagnostic(DatabasePermissionDenied(message: "the database refused: \(why)"), at: .unlocated, notes: [store],
+                              help: "migrations run as the owner role; wfc serves as a role that may insert into the log but not change it (docs/store.md, \"PostgreSQL\")")
         case .checkpointInvalid(let why):
             return Diagnostic(CheckpointInvalid(message: why), at: .unlocated,
                               help: "create a key with `wfc case checkpoint --new-key FILE`; check a checkpoint with the public key (FILE.pub) of the key that signed it")
@@ -351,11 +371,12 @@ struct UnsupportedStoreBackend: DiagnosticMessage {
     static let descriptor = DiagnosticDescriptor(
         code: "WFC7015", name: "unsupported-store-backend", summary: "The store is a URL whose scheme this build has no backend for.",
         explanation: """
-            --store and $WFC_STORE take a file path (or a `file://` URL) of a SQLite store. A \
-            location like `postgres://user@host/db` names a server backend, which this build does \
-            not have: it is refused instead of being taken as a path. Exit status 2.
+            --store and $WFC_STORE take a file path (or a `file://` URL) of a SQLite store, or a \
+            `postgres://` URL of a PostgreSQL store. A location like `mysql://user@host/db` names a \
+            server backend this build does not have: it is refused instead of being taken as a \
+            path. Exit status 2.
             """,
-        example: "$ wfc case list --store postgres://hr@db.internal/wfc\n", fix: "$ wfc case list --store .wfc/store.sqlite\n")
+        example: "$ wfc case list --store mysql://hr@db.internal/wfc\n", fix: "$ wfc case list --store postgres://hr@db.internal/wfc\n")
     var message: String
 }
 
@@ -388,5 +409,79 @@ struct CheckpointMismatch: DiagnosticMessage {
             """,
         example: "(the last events of C1 deleted, head_seq and head_hash fixed)\n$ wfc case verify --checkpoint cp.json --public-key k.pub\n",
         fix: "(restore the store from a backup)\n")
+    var message: String
+}
+
+struct DatabaseUnavailable: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7020", name: "database-unavailable", summary: "The database server cannot be reached or closed the connection. Safe to retry.",
+        explanation: """
+            A PostgreSQL store (`--store postgres://…`) is a server: it may restart, fail over or \
+            be out of reach. A call that loses its connection is rolled back by the server, so \
+            nothing half-written remains; the pool opens new connections for the next call. The \
+            command ends with exit status 3 (HTTP 503 with `retryable`); run it again. A step whose \
+            COMMIT was sent but not acknowledged may have committed: give --key so that the retry \
+            returns the first outcome instead of a second step.
+            """,
+        example: "$ wfc case list --store postgres://wfc_app@db.internal/wfc   # while PostgreSQL restarts\n",
+        fix: "(wait until the server is back, then run the command again)\n")
+    var message: String
+}
+
+struct DatabaseTimeout: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7021", name: "database-timeout", summary: "A database call did not finish in time. Safe to retry.",
+        explanation: """
+            Every call to a PostgreSQL store has deadlines: the server's `statement_timeout` (10 s) \
+            and the client's deadline for the whole call (30 s, waiting for a connection \
+            included), so that a request never hangs. A call that runs out is rolled back and ends \
+            with this diagnostic (exit status 1, HTTP 409 with `retryable`). A row lock held longer \
+            than `lock_timeout` (5 s) is WFC7004 instead.
+            """,
+        example: "$ wfc case tick --store postgres://wfc_app@db.internal/wfc   # the server is overloaded\n",
+        fix: "(run the command again; find what loads the server: pg_stat_activity)\n")
+    var message: String
+}
+
+struct SchemaTooNew: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7022", name: "store-schema-too-new", summary: "The database was migrated by a newer wfc; it is refused, not misread.",
+        explanation: """
+            A PostgreSQL store records the migrations applied to it in the table `schema_version`. \
+            A database whose version is higher than this wfc knows was written by a newer wfc, \
+            whose rows this one could misread or break: it is refused before anything is read or \
+            written. Exit status 3. Upgrade every server to the newer wfc.
+            """,
+        example: "$ wfc case list --store postgres://wfc_app@db.internal/wfc   # after a newer wfc migrated it\n",
+        fix: "(upgrade wfc, then run the command again)\n")
+    var message: String
+}
+
+struct InvalidStoreURL: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7023", name: "invalid-store-url", summary: "A postgres:// store location is malformed.",
+        explanation: """
+            A PostgreSQL store is named `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, with \
+            optional `?sslmode=disable|prefer|require`, `schema=NAME` (wfc's tables in a schema of \
+            their own) and `application_name=NAME`. A location without a user, host or database, \
+            with another parameter, or with a database that does not exist is refused before \
+            anything is written. The password is never shown (also `$PGPASSWORD`). Exit status 2.
+            """,
+        example: "$ wfc case list --store postgres://db.internal/wfc\n", fix: "$ wfc case list --store postgres://wfc_app@db.internal/wfc\n")
+    var message: String
+}
+
+struct DatabasePermissionDenied: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC7024", name: "database-permission-denied", summary: "The database role may not do what wfc asked (say, create or migrate the tables).",
+        explanation: """
+            wfc connects to PostgreSQL as a role with least privilege: it may read and write the \
+            tables and insert into the audit log, but not change the schema or update or delete \
+            the log. Migrations run as a separate owner role: the first wfc started with the \
+            owner's URL creates or migrates the tables, and servers then run with the app role's. \
+            A failed login is this error too. Exit status 3. See docs/store.md, "PostgreSQL".
+            """,
+        example: "$ wfc serve --store postgres://wfc_app@db.internal/wfc --jwt-secret-file jwt.key   # tables not created yet\n",
+        fix: "$ wfc case list --store postgres://wfc_owner@db.internal/wfc   # creates the tables once\n$ wfc serve --store postgres://wfc_app@db.internal/wfc --jwt-secret-file jwt.key\n")
     var message: String
 }

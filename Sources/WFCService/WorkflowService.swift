@@ -237,9 +237,10 @@ public final class WorkflowService: Sendable {
         switch error.kind {
         case .notFound, .unknownDefinition: kind = .notFound
         case .alreadyExists: kind = .conflict(retryable: false)
-        case .conflict, .busy: kind = .conflict(retryable: true)
+        case .conflict, .busy, .timedOut: kind = .conflict(retryable: true)
         case .invalidArgument, .unsafeText, .keyReused, .checkpointInvalid: kind = .badRequest
-        case .corrupt, .io, .notAStore, .unsupportedBackend: kind = .unavailable
+        case .corrupt, .io, .notAStore, .unsupportedBackend, .unavailable, .schemaTooNew, .permissionDenied: kind = .unavailable
+        case .badLocation: kind = .badRequest
         }
         return ServiceError(kind, [StoreDiagnostics.diagnostic(error, storePath: "the server's store")])
     }

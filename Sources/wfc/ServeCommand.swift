@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
                  could not be listened on
             """)
 
-    @Option(help: ArgumentHelp("The store file (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path"))
+    @Option(help: ArgumentHelp("The store: a SQLite file, or a postgres://USER@HOST/DB URL (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path-or-url"))
     var store: String?
 
     @Option(help: ArgumentHelp("Address and port to listen on; port 0 picks a free one (printed).", valueName: "host:port"))
@@ -73,7 +73,17 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storePath = SQLiteRepository.filePath(SQLiteRepository.defaultPath(option: store))
+        let location = StoreLocation.resolve(option: store)
+        let storePath = SQLiteRepository.filePath(location)
+        // Secrets are kept beside a store file; servers sharing a database must share them.
+        if StoreLocation.isServer(location) {
+            if jwtSecretFile == nil && jwtKeys == nil {
+                throw CommandFailure(.usage, "with a database server as the store, give --jwt-secret-file or --jwt-keys (every server must check tokens with the same key)")
+            }
+            if webhook != nil && webhookSecretFile == nil {
+                throw CommandFailure(.usage, "with a database server as the store, give --webhook-secret-file with --webhook")
+            }
+        }
         guard let address = ListenAddress(listen) else { throw CommandFailure(.usage, "--listen `\(listen)` is not HOST:PORT") }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
@@ -81,7 +91,7 @@ struct Serve: AsyncParsableCommand {
             return h
         }
         let service: WorkflowService
-        do { service = try WorkflowService.open(path: storePath) } catch {
+        do { service = try WorkflowService.open(path: StoreLocation.isServer(location) ? location : storePath) } catch {
             throw CommandFailure(.failure, "\(error.message) (\(error.code))")
         }
         let verifier: TokenVerifier
@@ -108,7 +118,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await server.run(scheduler: !noScheduler, webhook: webhookTarget) { host, port in
                 // The line a supervisor (or a test) waits for; the port matters with :0.
-                emit("wfc serve: listening on http://\(host):\(port) (store \(storePath))\n")
+                emit("wfc serve: listening on http://\(host):\(port) (store \(StoreLocation.display(storePath)))\n")
             }
         } catch {
             throw CommandFailure(.failure, "cannot serve on \(address.host):\(address.port): \(error)")

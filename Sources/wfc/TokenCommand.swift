@@ -68,7 +68,11 @@ struct TokenIssue: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storePath = SQLiteRepository.filePath(SQLiteRepository.defaultPath(option: store))
+        let location = StoreLocation.resolve(option: store)
+        if StoreLocation.isServer(location) && jwtSecretFile == nil {
+            throw CommandFailure(.usage, "with a database server as the store, give --jwt-secret-file (the file `wfc serve` checks tokens with)")
+        }
+        let storePath = SQLiteRepository.filePath(location)
         let secret: [UInt8]
         do {
             secret = try jwtSecretFile.map { file throws(IdentityError) in try EmbeddedSecret.load(file: file) }

@@ -263,6 +263,7 @@ import WFCStore
             .notFound: .usage, .unknownDefinition: .usage, .invalidArgument: .usage, .alreadyExists: .diagnostics, .conflict: .diagnostics,
             .busy: .diagnostics, .corrupt: .failure, .io: .failure, .unsafeText: .usage, .keyReused: .usage,
             .notAStore: .failure, .unsupportedBackend: .usage, .checkpointInvalid: .diagnostics,
+            .unavailable: .failure, .timedOut: .diagnostics, .schemaTooNew: .failure, .badLocation: .usage, .permissionDenied: .failure,
         ]
         for k in StoreError.Kind.allCases { #expect(StoreDiagnostics.exitStatus(k) == documented[k], "\(k)") }
     }

@@ -138,9 +138,16 @@ import Testing
     }
 
     @Test func aStoreURLIsNotAPath() throws {
-        let r = try CLI.run(["case", "list", "--store", "postgres://user@host/db"], cwd: dir)
+        // postgres:// is a backend now (WFCPostgresTests); another scheme is refused, never a path.
+        let r = try CLI.run(["case", "list", "--store", "mysql://user@host/db"], cwd: dir)
         #expect(r.status == 2)
-        #expect(r.stderr.hasPrefix("error[WFC7015]: `postgres://user@host/db`: no store backend for `postgres://` is available in this build"), "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("error[WFC7015]: `mysql://user@host/db`: no store backend for `mysql://` is available in this build"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("mysql:").path))
+        // A malformed postgres:// location is refused before anything is opened, password hidden.
+        let bad = try CLI.run(["case", "list", "--store", "postgres://hr:secret@host"], cwd: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("error[WFC7023]: `postgres://hr:***@host`"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("secret"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("postgres:").path))
     }
 

@@ -48,21 +48,25 @@ public struct CaseCommands: Sendable {
     }
 
     /// The store file this command uses.
-    public var resolvedStorePath: String { SQLiteRepository.defaultPath(option: storePath, environment: environment) }
+    public var resolvedStorePath: String { StoreLocation.resolve(option: storePath, environment: environment) }
+
+    /// The store as messages show it (a URL without its password).
+    var shownStorePath: String { StoreLocation.display(resolvedStorePath) }
 
     /// The store, for a command that writes: created and migrated when needed.
     func open() throws(CaseFailure) -> Ledger {
-        do { return Ledger(try SQLiteRepository(path: resolvedStorePath, busyTimeout: busyTimeout)) } catch { throw CaseFailure(error) }
+        do { return Ledger(try StoreLocation.open(resolvedStorePath, busyTimeout: busyTimeout)) } catch { throw CaseFailure(error) }
     }
 
     /// The store, for a command that only reads: opened read-only, so that an archived copy (a
     /// read-only file or folder) can be read and verified. A store that does not exist yet (no
     /// file, or an empty one) is created as for a writing command.
     func openForReading() throws(CaseFailure) -> Ledger {
+        if StoreLocation.isServer(resolvedStorePath) { return try open() }
         do throws(StoreError) { try SQLiteRepository.checkLocation(resolvedStorePath) } catch { throw CaseFailure(error) }
         let size = (try? FileManager.default.attributesOfItem(atPath: SQLiteRepository.filePath(resolvedStorePath)))?[.size] as? Int
         guard let size, size > 0 else { return try open() }
-        do { return Ledger(try SQLiteRepository(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true)) } catch { throw CaseFailure(error) }
+        do { return Ledger(try StoreLocation.open(resolvedStorePath, readOnly: true, busyTimeout: busyTimeout)) } catch { throw CaseFailure(error) }
     }
 
     /// Sends `piece` to ``progress`` at once, or adds it to `out`.
@@ -92,11 +96,11 @@ public struct CaseCommands: Sendable {
     /// with `--format json`.
     public func failure(_ error: StoreError) async -> CaseOutput {
         var ids: [String] = []
-        if case .notFound = error, let repository = try? SQLiteRepository(path: resolvedStorePath, busyTimeout: busyTimeout, readOnly: true) {
+        if case .notFound = error, let repository = try? StoreLocation.open(resolvedStorePath, readOnly: true, busyTimeout: busyTimeout) {
             // Only for the suggestion: a store that fails now just gives none.
             ids = (try? await repository.caseIDs()) ?? []
         }
-        let d = StoreDiagnostics.diagnostic(error, storePath: resolvedStorePath, caseIDs: ids)
+        let d = StoreDiagnostics.diagnostic(error, storePath: shownStorePath, caseIDs: ids)
         var out = CaseOutput()
         out.status = StoreDiagnostics.exitStatus(error.kind)
         if format == .json && error.isRetryable {

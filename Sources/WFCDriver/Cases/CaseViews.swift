@@ -161,7 +161,7 @@ extension CaseCommands {
                     if id != nil { throw CaseFailure(error) }
                     // One case that cannot be read does not stop the others.
                     failed += 1
-                    var d = StoreDiagnostics.diagnostic(error, storePath: resolvedStorePath)
+                    var d = StoreDiagnostics.diagnostic(error, storePath: shownStorePath)
                     d.notes.insert("case `\(caseID)` could not be verified", at: 0)
                     report(CaseOutput(stdout: progressPrefix(n, ids.count, id) + "\(caseID): FAILED — not readable\n", stderr: diagnosticOutput.render([d], sources: SourceMap([]))), to: &out)
                     continue
@@ -289,7 +289,7 @@ extension CaseCommands {
     func tickLines(_ r: TickOutcome) -> CaseOutput {
         var out = CaseOutput()
         if let e = r.storeError {
-            var d = StoreDiagnostics.diagnostic(e, storePath: resolvedStorePath)
+            var d = StoreDiagnostics.diagnostic(e, storePath: shownStorePath)
             d.notes.insert("case `\(r.caseID)` was not ticked; the other cases were", at: 0)
             out.stderr = diagnosticOutput.render([d], sources: SourceMap([]))
         } else if let e = r.error {

@@ -8,9 +8,9 @@ extension StoreDiagnostics {
     /// opened, read or written, or is corrupt, is an I/O failure (3). A failed verify is 1.
     public static func exitStatus(_ kind: StoreError.Kind) -> ExitStatus {
         switch kind {
-        case .notFound, .unknownDefinition, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend: .usage
-        case .alreadyExists, .conflict, .busy, .checkpointInvalid: .diagnostics
-        case .corrupt, .io, .notAStore: .failure
+        case .notFound, .unknownDefinition, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend, .badLocation: .usage
+        case .alreadyExists, .conflict, .busy, .checkpointInvalid, .timedOut: .diagnostics
+        case .corrupt, .io, .notAStore, .unavailable, .schemaTooNew, .permissionDenied: .failure
         }
     }
 }

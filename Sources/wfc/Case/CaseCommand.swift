@@ -37,7 +37,7 @@ extension CaseFormat: ExpressibleByArgument {}
 
 /// Options every `wfc case` command takes.
 struct CaseOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The store file (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path"))
+    @Option(help: ArgumentHelp("The store: a SQLite file, or a postgres://USER@HOST/DB URL (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path-or-url"))
     var store: String?
 
     @Option(help: "Output format: human or json.")

@@ -36,10 +36,34 @@ public final class StoreAccess: Sendable {
     public let location: String
     public let ledger: Ledger
 
+    /// How a front end opens the store.
+    public enum Mode: Sendable {
+        /// Created and migrated when needed.
+        case readWrite
+        /// Opened read-only, so that an archived copy (a read-only file or folder) can be read
+        /// and verified; a store that does not exist yet (no file, or an empty one) is created
+        /// as for ``readWrite``.
+        case read
+    }
+
     /// Opens (creating when needed) the SQLite store at `path`.
-    public init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
-        ledger = try Ledger(sqlitePath: path, busyTimeout: busyTimeout)
-        location = SQLiteRepository.filePath(path)
+    public convenience init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
+        try self.init(location: path, mode: .readWrite, busyTimeout: busyTimeout)
+    }
+
+    /// Opens the store at `location` (a path or a `file://` URL; another URL scheme is
+    /// ``StoreError/unsupportedBackend(location:scheme:)``). The one place where the front ends
+    /// open a store.
+    public init(location: String, mode: Mode, busyTimeout: TimeInterval = 10) throws(StoreError) {
+        try SQLiteRepository.checkLocation(location)
+        let path = SQLiteRepository.filePath(location)
+        var readOnly = false
+        if mode == .read {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+            readOnly = (size ?? 0) > 0
+        }
+        ledger = try Ledger(sqlitePath: location, busyTimeout: busyTimeout, readOnly: readOnly)
+        self.location = path
     }
 
     /// The service over an existing ledger (any repository).
@@ -58,8 +82,8 @@ public final class StoreAccess: Sendable {
         try await ledger.fire(caseID, event, now: now)
     }
 
-    func tick(now: Date) async throws(StoreError) -> [TickOutcome] {
-        try await ledger.tick(now: now)
+    func tick(now: Date, progress: (TickOutcome) -> Void) async throws(StoreError) -> [TickOutcome] {
+        try await ledger.tick(now: now, progress: progress)
     }
 
     func load(_ caseID: String) async throws(StoreError) -> StoredCase {
@@ -70,8 +94,16 @@ public final class StoreAccess: Sendable {
         try await ledger.history(caseID)
     }
 
-    func verify(_ caseID: String) async throws(StoreError) -> VerifyReport {
-        try await ledger.verify(caseID)
+    func verify(_ caseID: String, checkpoint: Checkpoint.Head?) async throws(StoreError) -> VerifyReport {
+        try await ledger.verify(caseID, checkpoint: checkpoint)
+    }
+
+    func caseIDs() async throws(StoreError) -> [String] {
+        try await ledger.caseIDs()
+    }
+
+    func heads() async throws(StoreError) -> [Checkpoint.Head] {
+        try await ledger.heads()
     }
 
     /// Newest first (creation time, then id), filtered, one page, in SQL.

@@ -194,6 +194,9 @@ extension CaseCommands {
                 return PolicySource(irFile: rel, path: f.path, text: String(decoding: f.bytes, as: UTF8.self))
             }
             let svc = try service(.readWrite).at(at)
+            // The operator without --as records no actor; an empty --as is refused as the ledger
+            // refuses every empty actor.
+            if let actor, let why = StoredText.problem(actor, what: "the actor") { throw CaseFailure(StoreError.unsafeText(why)) }
             let started: CaseView
             do throws(ServiceError) {
                 started = try await svc.startCase(on: def, policy: policy, id: caseID, data: c.data, people: c.people,

@@ -92,7 +92,9 @@ paths = {
     "/healthz": {"get": {"operationId": "health", "summary": "Liveness", "security": [],
                          "responses": {"200": jsonr(obj({"status": S}, ["status"]), "The server is up")}}},
     "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics", "security": [],
-                         "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": S}}}}}},
+                         "description": "Open unless the server was started with --metrics-token-file: then `Authorization: Bearer` with that file's token.",
+                         "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": S}}},
+                                       "401": problem("The metrics token is required and missing or wrong (WFC9003)")}}},
     "/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "security": [],
                               "responses": {"200": jsonr({"type": "object"}, "The OpenAPI document")}}},
     "/v1/definitions": {

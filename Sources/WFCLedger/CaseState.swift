@@ -17,8 +17,8 @@ struct CaseState: Sendable {
     var timersChanged = true
 
     init(_ def: Definition, _ snap: CaseSnapshot) throws(StoreError) {
-        let data: Data
-        do { data = try snap.json() } catch { throw .invalidArgument("the snapshot does not encode: \(error)") }
+        let data: [UInt8]
+        do { data = try snap.canonicalJSON() } catch { throw .invalidArgument("the snapshot does not encode: \(error)") }
         version = snap.version
         status = snap.status.rawValue
         active = Show.activeStates(def, snap)

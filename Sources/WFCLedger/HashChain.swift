@@ -54,6 +54,9 @@ public enum HashChain {
     /// SHA-256 (hex) of arbitrary bytes (snapshot JSON).
     public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
 
+    /// SHA-256 (hex) of a byte array (snapshot JSON as ``CaseSnapshot/canonicalJSON()`` writes it).
+    public static func sha256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+
     /// A JSON string literal: quotes, backslashes and control characters escaped, everything
     /// else (Chinese text included) as UTF-8.
     static func jsonString(_ s: String) -> String {
@@ -106,6 +109,39 @@ public enum CanonicalJSON {
         }
         return "{\"active\":" + (try encode(o.active)) + ",\"result\":\"" + o.result + "\",\"snapshotHash\":\"" + o.snapshotHash
             + "\",\"status\":\"" + o.status + "\",\"version\":" + String(o.version) + "}"
+    }
+
+    /// ``encode(_:)`` of an outbox effect, written directly for the effects most steps have (a
+    /// task opened, the case finished): the encoder's bytes for the synthesized enum coding —
+    /// the case name as the one key, the associated values in an object by label (`_0` when
+    /// unlabelled), an absent `item` left out. Escalations and violations (rare) go through
+    /// the encoder.
+    public static func encode(_ e: Effect) throws(StoreError) -> String {
+        var w = JSONWriter(capacity: 256)
+        switch e {
+        case .taskOpened(let state, let item, let events, let roles, let people):
+            w.raw("{\"taskOpened\":{")
+            w.key("events", first: true); w.strings(events)
+            if let item { w.key("item"); w.int(item) }
+            w.key("people"); w.strings(people)
+            w.key("roles"); w.strings(roles)
+            w.key("state"); w.string(state)
+            w.raw("}}")
+        case .caseFinished(let status):
+            w.raw("{\"caseFinished\":{\"_0\":")
+            w.string(status.rawValue)
+            w.raw("}}")
+        case .escalation, .violation:
+            return try encoded(e)
+        }
+        return w.text
+    }
+
+    /// ``encode(_:)`` of case data (an event's payload), written directly: the encoder's bytes.
+    public static func encode(_ data: [String: ValueIR]) throws(StoreError) -> String {
+        var w = JSONWriter(capacity: 256)
+        do { try w.object(data) { w, v in try w.value(v) } } catch { throw .invalidArgument("cannot encode as JSON: \(error)") }
+        return w.text
     }
 
     /// Whether JSON writes `s` as it is between quotes: printable ASCII without `"` and `\`

@@ -177,7 +177,9 @@ public final class Ledger: Sendable {
         try Self.checkText(event)
         // The engine sees what replay will read back; an empty payload is `{}` both ways.
         let payloadText = event.payload.isEmpty ? "{}" : try CanonicalJSON.encode(event.payload)
-        let payload = event.payload.isEmpty ? [:] : try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
+        // Only a number with a fraction can read back differently (`1.0` is read as 1).
+        let payload = !event.payload.values.contains(where: \.hasDouble) ? event.payload
+            : try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
         let (current, known) = try await loadKnown(caseID)
         if let key = event.idempotencyKey, let previous = try await repository.event(caseID, idempotencyKey: key) {
             return .replayed(try Self.sameRequest(previous, event, payload: payloadText))

@@ -55,6 +55,7 @@ enum OpenAPIDocument {
         "operationId": "metrics",
         "summary": "Prometheus metrics",
         "security": [],
+        "description": "Open unless the server was started with --metrics-token-file: then `Authorization: Bearer` with that file's token.",
         "responses": {
           "200": {
             "description": "Prometheus text format",
@@ -62,6 +63,16 @@ enum OpenAPIDocument {
               "text/plain": {
                 "schema": {
                   "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The metrics token is required and missing or wrong (WFC9003)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
                 }
               }
             }

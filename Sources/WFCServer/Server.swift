@@ -17,11 +17,17 @@ public struct ServerConfiguration: Sendable {
     /// Deeper JSON is refused with 400 (WFC9004) before it is decoded.
     public var maxJSONDepth: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, maxJSONDepth: Int = 32) {
+    /// When set, `GET /metrics` needs `Authorization: Bearer` with this token (its text);
+    /// otherwise 401 (WFC9003). Metrics name routes and refusal codes, which an operator may
+    /// not want to publish.
+    public var metricsToken: String?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, maxJSONDepth: Int = 32, metricsToken: String? = nil) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
+        self.metricsToken = metricsToken
     }
 }
 
@@ -64,7 +70,13 @@ public struct WFCHTTPServer: Sendable {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        router.get("/metrics") { _, _ in
+        let metricsToken = configuration.metricsToken
+        router.get("/metrics") { request, context in
+            if let metricsToken, !Self.bearer(request.headers[.authorization], is: metricsToken) {
+                context.logger.warning("refused", metadata: ["code": "WFC9003", "reason": "no or wrong metrics token", "path": "/metrics"])
+                throw ServiceError(.unauthenticated, Unauthenticated(message: "/metrics needs the metrics token"),
+                                   help: "send `Authorization: Bearer TOKEN` with the token of the server's --metrics-token-file")
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
@@ -194,6 +206,16 @@ public struct WFCHTTPServer: Sendable {
             }
             throw error
         }
+    }
+
+    /// Whether `header` is `Bearer TOKEN` with exactly `token`, compared in constant time.
+    static func bearer(_ header: String?, is token: String) -> Bool {
+        guard let header else { return false }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        let given = Array(parts[1].trimmingCharacters(in: .whitespaces).utf8), expected = Array(token.utf8)
+        guard given.count == expected.count else { return false }
+        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     func authenticate(_ request: Request, _ context: BasicRequestContext) async throws(ServiceError) -> Principal {

@@ -1,6 +1,7 @@
 import Foundation
 import WFCDiagnostics
 import WFCLedger
+import WFCRuntime
 
 /// A diagnostic in its JSON form: the fields of `--format json` (``JSONLinesRenderer``), so
 /// that the API and the CLI describe a problem the same way.
@@ -80,20 +81,35 @@ public struct ServiceError: Error, Equatable, Sendable, CustomStringConvertible 
     public var diagnostics: [DiagnosticJSON]
     /// For a refused event: the audit event that recorded the refusal.
     public var recordedSeq: Int?
+    /// What failed underneath, for a front end that reports it in its own terms (the CLI
+    /// names its store file and suggests case ids); nil for the service's own refusals.
+    public var cause: Cause?
 
-    public init(code: String, kind: Kind, message: String, diagnostics: [DiagnosticJSON] = [], recordedSeq: Int? = nil) {
+    /// The failure underneath a ``ServiceError``.
+    public enum Cause: Equatable, Sendable {
+        /// The case ledger failed.
+        case store(StoreError)
+        /// The policy refused a start or an event. `policy` is the stored policy text the
+        /// refusal points into; `recorded` the audit event that chained the refused attempt
+        /// (nil for a start, which records nothing), or — with `replayed` — the first attempt
+        /// of a repeated idempotency key.
+        case refused(Refusal, policy: [PolicySource], recorded: AuditEvent?, replayed: Bool)
+    }
+
+    public init(code: String, kind: Kind, message: String, diagnostics: [DiagnosticJSON] = [], recordedSeq: Int? = nil, cause: Cause? = nil) {
         self.code = code
         self.kind = kind
         self.message = message
         self.diagnostics = diagnostics
         self.recordedSeq = recordedSeq
+        self.cause = cause
     }
 
     /// The error of `diagnostics` (the first names the code), rendered against `sources`.
-    public init(_ kind: Kind, _ diagnostics: [Diagnostic], sources: SourceMap = SourceMap(), recordedSeq: Int? = nil) {
+    public init(_ kind: Kind, _ diagnostics: [Diagnostic], sources: SourceMap = SourceMap(), recordedSeq: Int? = nil, cause: Cause? = nil) {
         let first = diagnostics.first
         self.init(code: first?.code.rawValue ?? "", kind: kind, message: first?.message ?? "",
-                  diagnostics: DiagnosticJSON.from(diagnostics, sources: sources), recordedSeq: recordedSeq)
+                  diagnostics: DiagnosticJSON.from(diagnostics, sources: sources), recordedSeq: recordedSeq, cause: cause)
     }
 
     /// One unlocated diagnostic of `message`'s type.

@@ -86,6 +86,13 @@ public struct FireResult: Codable, Equatable, Sendable {
     public var active: [String]
     /// What the step did (`open: …`, `escalated: …`, `finished: …`); empty for a replay.
     public var effects: [String]
+    /// For a replay: the audit event that recorded the first request with this key (its
+    /// name, actor and time). Not part of the JSON form.
+    public var firstEvent: AuditEvent? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case outcome, id, seq, hash, version, status, active, effects
+    }
 }
 
 /// A case's audit log, oldest first.
@@ -115,4 +122,18 @@ public struct TickResult: Codable, Equatable, Sendable {
     public var error: String?
     /// The WFC code when the case could not be ticked.
     public var code: String?
+    /// The store failure behind ``error``, when it was one. Not part of the JSON form.
+    public var storeError: StoreError? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case id, seq, version, effects, error, code
+    }
+}
+
+extension TickResult {
+    init(_ r: TickOutcome) {
+        self.init(id: r.caseID, seq: r.audit?.seq, version: r.step?.snapshot.version, effects: r.step?.effects.map(EffectText.describe) ?? [],
+                  error: r.error, code: r.storeError.map { StoreDiagnostics.descriptor($0.kind).code.rawValue })
+        storeError = r.storeError
+    }
 }

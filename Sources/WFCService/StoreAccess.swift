@@ -36,11 +36,40 @@ public final class StoreAccess: Sendable {
     public let location: String
     public let ledger: Ledger
 
-    /// Opens (creating when needed) the store at `path`: a SQLite file, or a `postgres://` URL
-    /// (``StoreLocation/open(_:readOnly:busyTimeout:)``).
-    public init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
-        ledger = Ledger(try StoreLocation.open(path, busyTimeout: busyTimeout))
-        location = StoreLocation.isServer(path) ? StoreLocation.display(path) : SQLiteRepository.filePath(path)
+    /// How a front end opens the store.
+    public enum Mode: Sendable {
+        /// Created and migrated when needed.
+        case readWrite
+        /// Opened read-only, so that an archived copy (a read-only file or folder) can be read
+        /// and verified; a SQLite store that does not exist yet (no file, or an empty one) is
+        /// created as for ``readWrite``. PostgreSQL is always opened as configured.
+        case read
+    }
+
+    /// Opens (creating when needed) the store at `path`.
+    public convenience init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
+        try self.init(location: path, mode: .readWrite, busyTimeout: busyTimeout)
+    }
+
+    /// Opens the store at `location`: a SQLite path (or `file://` URL), or a `postgres://`
+    /// URL (``StoreLocation/open(_:readOnly:busyTimeout:)``); another scheme is
+    /// ``StoreError/unsupportedBackend(location:scheme:)``. The one place where the front ends
+    /// open a store.
+    public init(location: String, mode: Mode, busyTimeout: TimeInterval = 10) throws(StoreError) {
+        if StoreLocation.isServer(location) {
+            ledger = Ledger(try StoreLocation.open(location, busyTimeout: busyTimeout))
+            self.location = StoreLocation.display(location)
+            return
+        }
+        try SQLiteRepository.checkLocation(location)
+        let path = SQLiteRepository.filePath(location)
+        var readOnly = false
+        if mode == .read {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+            readOnly = (size ?? 0) > 0
+        }
+        ledger = Ledger(try StoreLocation.open(location, readOnly: readOnly, busyTimeout: busyTimeout))
+        self.location = path
     }
 
     /// The service over an existing ledger (any repository).
@@ -59,8 +88,8 @@ public final class StoreAccess: Sendable {
         try await ledger.fire(caseID, event, now: now)
     }
 
-    func tick(now: Date) async throws(StoreError) -> [TickOutcome] {
-        try await ledger.tick(now: now)
+    func tick(now: Date, progress: (TickOutcome) -> Void) async throws(StoreError) -> [TickOutcome] {
+        try await ledger.tick(now: now, progress: progress)
     }
 
     func load(_ caseID: String) async throws(StoreError) -> StoredCase {
@@ -71,8 +100,16 @@ public final class StoreAccess: Sendable {
         try await ledger.history(caseID)
     }
 
-    func verify(_ caseID: String) async throws(StoreError) -> VerifyReport {
-        try await ledger.verify(caseID)
+    func verify(_ caseID: String, checkpoint: Checkpoint.Head?) async throws(StoreError) -> VerifyReport {
+        try await ledger.verify(caseID, checkpoint: checkpoint)
+    }
+
+    func caseIDs() async throws(StoreError) -> [String] {
+        try await ledger.caseIDs()
+    }
+
+    func heads() async throws(StoreError) -> [Checkpoint.Head] {
+        try await ledger.heads()
     }
 
     /// Newest first (creation time, then id), filtered, one page, in SQL.

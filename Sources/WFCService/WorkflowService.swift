@@ -28,17 +28,32 @@ public final class WorkflowService: Sendable {
     public init(store: StoreAccess, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.clock = clock
+        compiler = Self.serverCompiler()
+    }
+
+    private init(store: StoreAccess, clock: @escaping @Sendable () -> Date, compiler: WorkflowCompiler) {
+        self.store = store
+        self.clock = clock
+        self.compiler = compiler
+    }
+
+    /// The same service reading the clock as `time`: for the CLI's `--now`.
+    public func at(_ time: Date) -> WorkflowService {
+        WorkflowService(store: store, clock: { time }, compiler: compiler)
+    }
+
+    static func serverCompiler() -> WorkflowCompiler {
         var c = WorkflowCompiler(readFile: { _ in
             .failure(.unreadable("a workflow posted to the server cannot import files; inline the fragment"))
         })
         // No repository root: a path under a file, where no calendar file can exist.
         c.calendars = CalendarLookup(root: "/dev/null")
-        compiler = c
+        return c
     }
 
     /// The service over the SQLite store at `path` (created when needed).
     public static func open(path: String) throws(ServiceError) -> WorkflowService {
-        do { return WorkflowService(store: try StoreAccess(path: path)) } catch { throw Self.map(error) }
+        do { return WorkflowService(store: try StoreAccess(location: path, mode: .readWrite)) } catch { throw Self.map(error) }
     }
 
     // MARK: - Definitions
@@ -94,15 +109,28 @@ public final class WorkflowService: Sendable {
                                help: "ask for a token with --scope \(Principal.startScope)")
         }
         let def = try await resolve(request.definition)
-        let caseID = request.id ?? "\(def.ir.id)-\(UUID().uuidString.prefix(8).lowercased())"
+        return try await start(def, id: request.id, data: request.data ?? [:], people: request.people, by: who, policy: nil)
+    }
+
+    /// Starts a case on `def`. `policy`: the policy texts to attach (once the case is stored)
+    /// and to point a refusal into; nil to use those stored with the definition.
+    func start(_ def: Definition, id: String?, data: [String: ValueIR], people: [String: String], by who: Principal,
+               policy: [PolicySource]?) async throws(ServiceError) -> CaseView {
+        let caseID = id ?? "\(def.ir.id)-\(UUID().uuidString.prefix(8).lowercased())"
         let now = clock()
         let outcome = try await call { () async throws(StoreError) in
-            try await store.start(def, caseID: caseID, data: request.data ?? [:], people: request.people, actor: who.person, now: now)
+            // The CLI's operator without `--as` records no actor.
+            try await store.start(def, caseID: caseID, data: data, people: people, actor: who.person.isEmpty ? nil : who.person, now: now)
         }
         switch outcome {
         case .refused(let r):
-            throw try await refusal(r, definitionHash: def.hash, recordedSeq: nil)
+            throw try await refusal(r, definitionHash: def.hash, recordedSeq: nil, policy: policy)
         case .started(let step, let audit):
+            if let policy {
+                // The case is stored: policy text that could not be attached only costs the
+                // refusals their source lines.
+                _ = try? await store.attachSources(def.hash, policy)
+            }
             return CaseView(def, step.snapshot, headSeq: audit.seq, headHash: audit.hash, now: now)
         }
     }
@@ -128,21 +156,24 @@ public final class WorkflowService: Sendable {
         let outcome = try await call { () async throws(StoreError) in try await store.fire(caseID, event, now: now) }
         switch outcome {
         case .accepted(let step, let audit):
-            let def = try await call { () async throws(StoreError) in try await store.load(caseID) }.definition
+            // The pinned definition is cached by the ledger: no second read of the case.
+            let def = try await pinned(step.snapshot.definitionHash, caseID)
             return FireResult(outcome: "accepted", id: caseID, seq: audit.seq, hash: audit.hash, version: step.snapshot.version,
                               status: step.snapshot.status.rawValue, active: Show.activeStates(def, step.snapshot),
                               effects: step.effects.map(EffectText.describe))
         case .refused(let r, let audit):
             let hash = try await call { () async throws(StoreError) in try await store.load(caseID) }.definition.hash
-            throw try await refusal(r, definitionHash: hash, recordedSeq: audit.seq)
+            throw try await refusal(r, definitionHash: hash, recordedSeq: audit.seq, recorded: audit)
         case .replayed(let a):
             let o = a.decodedOutcome
             if let r = o?.refusal?.refusal {
                 let hash = try await call { () async throws(StoreError) in try await store.load(caseID) }.definition.hash
-                throw try await refusal(r, definitionHash: hash, recordedSeq: a.seq)
+                throw try await refusal(r, definitionHash: hash, recordedSeq: a.seq, recorded: a, replayed: true)
             }
-            return FireResult(outcome: "replayed", id: caseID, seq: a.seq, hash: a.hash, version: o?.version ?? 0, status: o?.status ?? "",
-                              active: o?.active ?? [], effects: [])
+            var result = FireResult(outcome: "replayed", id: caseID, seq: a.seq, hash: a.hash, version: o?.version ?? 0, status: o?.status ?? "",
+                                    active: o?.active ?? [], effects: [])
+            result.firstEvent = a
+            return result
         }
     }
 
@@ -171,26 +202,22 @@ public final class WorkflowService: Sendable {
 
     /// Re-walks the case's hash chain and replays its log, for a participant or an administrator.
     public func verify(caseID: String, by who: Principal) async throws(ServiceError) -> VerifyResult {
-        _ = try await readable(caseID, who)
-        let r = try await call { () async throws(StoreError) in try await store.verify(caseID) }
-        var diagnostics: [DiagnosticJSON] = []
-        if !r.ok {
-            let files = try await call { () async throws(StoreError) in try await store.sources(r.definitionHash ?? "") }
-            let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
-            diagnostics = DiagnosticJSON.from(StoreDiagnostics.diagnostics(r, file: { ir in files.first { $0.irFile == ir }?.path ?? ir }), sources: map)
-        }
-        return VerifyResult(id: r.caseID, ok: r.ok, events: r.events, firstBadSeq: r.firstBadSeq, firstDivergentSeq: r.firstDivergentSeq,
-                            problems: r.problems, diagnostics: diagnostics)
+        try await verifyCase(caseID, against: nil, by: who).result
     }
 
     /// Fires what is due now in every running case (administrators only).
     public func tick(by who: Principal) async throws(ServiceError) -> [TickResult] {
+        try await tick(by: who, progress: { _ in })
+    }
+
+    /// ``tick(by:)`` that calls `progress` with each case's result as soon as it is committed
+    /// (or failed), so that a front end can report it before the next case.
+    public func tick(by who: Principal, progress: (TickResult) -> Void) async throws(ServiceError) -> [TickResult] {
         try require(Principal.adminScope, who, "running due timers")
         let now = clock()
-        return try await call { () async throws(StoreError) in try await store.tick(now: now) }.map { r in
-            TickResult(id: r.caseID, seq: r.audit?.seq, version: r.step?.snapshot.version, effects: r.step?.effects.map(EffectText.describe) ?? [],
-                       error: r.error, code: r.storeError.map { StoreDiagnostics.descriptor($0.kind).code.rawValue })
-        }
+        return try await call { () async throws(StoreError) in
+            try await store.tick(now: now) { progress(TickResult($0)) }
+        }.map(TickResult.init)
     }
 
     /// The person's open tasks in every case, soonest deadline first.
@@ -200,6 +227,12 @@ public final class WorkflowService: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The definition with this hash, else (not expected: the case pins it) the case's.
+    func pinned(_ hash: String, _ caseID: String) async throws(ServiceError) -> Definition {
+        if let d = try await call({ () async throws(StoreError) in try await store.definition(hash: hash) }) { return d }
+        return try await call { () async throws(StoreError) in try await store.load(caseID) }.definition
+    }
 
     /// The case, when `who` may read it: a role in it, or `admin`.
     func readable(_ caseID: String, _ who: Principal) async throws(ServiceError) -> StoredCase {
@@ -217,13 +250,16 @@ public final class WorkflowService: Sendable {
         }
     }
 
-    /// A policy refusal as an error: at the policy line, with the stored policy text.
-    func refusal(_ r: Refusal, definitionHash: String, recordedSeq: Int?) async throws(ServiceError) -> ServiceError {
-        let files = try await call { () async throws(StoreError) in try await store.sources(definitionHash) }
+    /// A policy refusal as an error: at the policy line, with the policy text (`policy`, else
+    /// the text stored with the definition).
+    func refusal(_ r: Refusal, definitionHash: String, recordedSeq: Int?, recorded: AuditEvent? = nil, replayed: Bool = false,
+                 policy: [PolicySource]? = nil) async throws(ServiceError) -> ServiceError {
+        let files: [PolicySource]
+        if let policy { files = policy } else { files = try await call { () async throws(StoreError) in try await store.sources(definitionHash) } }
         let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
         let d = RuntimeDiagnostics.diagnostic(r, file: { ir in files.first { $0.irFile == ir }?.path ?? ir }, fallback: .unlocated)
         let kind: ServiceError.Kind = [.notAuthorized, .roleNotHeld].contains(r.kind) ? .forbidden : .refused
-        return ServiceError(kind, [d], sources: map, recordedSeq: recordedSeq)
+        return ServiceError(kind, [d], sources: map, recordedSeq: recordedSeq, cause: .refused(r, policy: files, recorded: recorded, replayed: replayed))
     }
 
     /// Runs a store call, turning its failure into a ``ServiceError``.
@@ -242,7 +278,7 @@ public final class WorkflowService: Sendable {
         case .corrupt, .io, .notAStore, .unsupportedBackend, .unavailable, .schemaTooNew, .permissionDenied: kind = .unavailable
         case .badLocation: kind = .badRequest
         }
-        return ServiceError(kind, [StoreDiagnostics.diagnostic(error, storePath: "the server's store")])
+        return ServiceError(kind, [StoreDiagnostics.diagnostic(error, storePath: "the server's store")], cause: .store(error))
     }
 }
 

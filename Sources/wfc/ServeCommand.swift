@@ -60,6 +60,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The webhook's signing secret (default: webhook-secret beside the store, created on first use, mode 0600).", valueName: "file"))
     var webhookSecretFile: String?
 
+    @Option(help: ArgumentHelp("Require this token (the file's hex secret, mode 0600) as `Authorization: Bearer` on GET /metrics.", valueName: "file"))
+    var metricsTokenFile: String?
+
     func validate() throws {
         if jwtSecretFile != nil && jwtKeys != nil { throw ValidationError("give --jwt-secret-file or --jwt-keys, not both") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen `\(listen)` is not HOST:PORT (e.g. 127.0.0.1:8080)") }
@@ -106,8 +109,16 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CommandFailure(jwtKeys != nil ? .usage : .failure, "\(error)")
         }
+        var metricsToken: String?
+        if let metricsTokenFile {
+            // The same rules as the token secrets: a private file of 64 or more hex digits.
+            do { metricsToken = try EmbeddedSecret.load(file: metricsTokenFile).map { String(format: "%02x", $0) }.joined() } catch {
+                throw CommandFailure(.failure, "\(error)")
+            }
+        }
         let server = WFCHTTPServer(service: service, verifier: verifier,
-                                   configuration: ServerConfiguration(host: address.host, port: address.port, maxBodyBytes: maxBodyBytes))
+                                   configuration: ServerConfiguration(host: address.host, port: address.port, maxBodyBytes: maxBodyBytes,
+                                                                      metricsToken: metricsToken))
         var webhookTarget: WebhookTarget?
         if let webhook {
             let file = webhookSecretFile ?? EmbeddedSecret.path(forStore: storePath, name: "webhook-secret")

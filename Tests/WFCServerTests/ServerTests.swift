@@ -30,7 +30,7 @@ struct Harness {
     }
     let clock = Clock()
 
-    init(maxBodyBytes: Int = 1 << 20) async throws {
+    init(maxBodyBytes: Int = 1 << 20, metricsToken: String? = nil) async throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try StoreAccess(path: dir.appendingPathComponent("store.sqlite").path)
@@ -40,7 +40,7 @@ struct Harness {
         let verifier = await TokenVerifier.hmac(secret: secret)
         var logger = Logger(label: "wfc.serve.test")
         logger.logLevel = .error
-        server = WFCHTTPServer(service: service, verifier: verifier, configuration: ServerConfiguration(port: 0, maxBodyBytes: maxBodyBytes), logger: logger)
+        server = WFCHTTPServer(service: service, verifier: verifier, configuration: ServerConfiguration(port: 0, maxBodyBytes: maxBodyBytes, metricsToken: metricsToken), logger: logger)
     }
 
     /// A token valid around ``now`` (and the real clock, which jwt-kit checks `exp` against).
@@ -212,6 +212,26 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
             #expect(metrics.contains(#"wfc_http_requests_total{route="/v1/tasks",method="GET",status="401"} 1"#), "\(metrics)")
             #expect(metrics.contains(#"wfc_refusals_total{code="WFC9003"} 1"#))
             #expect(metrics.contains("wfc_http_request_duration_seconds_bucket"))
+        }
+    }
+}
+
+@Suite struct MetricsTokenTests {
+    /// With a metrics token, /metrics answers only to it; the other open endpoints stay open.
+    @Test func metricsNeedTheTokenWhenOneIsSet() async throws {
+        let token = String(repeating: "ab", count: 32)
+        let h = try await Harness(metricsToken: token)
+        try await h.app.test(.router) { client in
+            for wrong in [nil, String(repeating: "ab", count: 31) + "ac", "short", try await h.token("zhang.san", scopes: ["admin"])] {
+                let r = try await client.call(.get, "/metrics", token: wrong)
+                #expect(r.status == .unauthorized)
+                #expect(r.problem?.code == "WFC9003")
+                #expect(!r.text.contains("wfc_http_requests_total"))
+            }
+            let ok = try await client.call(.get, "/metrics", token: token)
+            #expect(ok.status == .ok)
+            #expect(ok.text.contains(#"wfc_refusals_total{code="WFC9003"} 4"#), "\(ok.text)")
+            #expect(try await client.call(.get, "/healthz", token: nil).status == .ok)
         }
     }
 }

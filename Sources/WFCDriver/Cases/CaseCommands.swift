@@ -19,7 +19,9 @@ public struct CaseOutput: Sendable {
 }
 
 /// The logic of `wfc case …`: the commands in `Sources/wfc/Case/` only parse arguments and
-/// print a ``CaseOutput``. Exit status: 0 done; 1 refused, verify failed, an unusable
+/// print a ``CaseOutput``. Every store operation goes through ``WorkflowService`` as the store's
+/// operator (``Principal/storeOperator(actingAs:)``); this type reads the files the commands
+/// name, renders the results and errors, and chooses the exit status. Exit status: 0 done; 1 refused, verify failed, an unusable
 /// checkpoint, diagnostics in the workflow or data, or a conflict (retryable: run the command
 /// again); 2 usage (bad argument or time, unknown case id, unsafe text, a reused key, a store
 /// URL without a backend); 3 the store could not be opened, read or written, is corrupt, or is
@@ -53,21 +55,14 @@ public struct CaseCommands: Sendable {
     /// The store as messages show it (a URL without its password).
     var shownStorePath: String { StoreLocation.display(resolvedStorePath) }
 
-    /// The store, for a command that writes: created and migrated when needed.
-    func open() throws(CaseFailure) -> Ledger {
-        do { return Ledger(try StoreLocation.open(resolvedStorePath, busyTimeout: busyTimeout)) } catch { throw CaseFailure(error) }
+    /// The service over this command's store: `.readWrite` for a command that writes,
+    /// `.read` for one that only reads (an archived, read-only copy can be read and verified).
+    func service(_ mode: StoreAccess.Mode) throws(CaseFailure) -> WorkflowService {
+        do { return WorkflowService(store: try StoreAccess(location: resolvedStorePath, mode: mode, busyTimeout: busyTimeout)) } catch { throw CaseFailure(error) }
     }
 
-    /// The store, for a command that only reads: opened read-only, so that an archived copy (a
-    /// read-only file or folder) can be read and verified. A store that does not exist yet (no
-    /// file, or an empty one) is created as for a writing command.
-    func openForReading() throws(CaseFailure) -> Ledger {
-        if StoreLocation.isServer(resolvedStorePath) { return try open() }
-        do throws(StoreError) { try SQLiteRepository.checkLocation(resolvedStorePath) } catch { throw CaseFailure(error) }
-        let size = (try? FileManager.default.attributesOfItem(atPath: SQLiteRepository.filePath(resolvedStorePath)))?[.size] as? Int
-        guard let size, size > 0 else { return try open() }
-        do { return Ledger(try StoreLocation.open(resolvedStorePath, readOnly: true, busyTimeout: busyTimeout)) } catch { throw CaseFailure(error) }
-    }
+    /// The operator, acting as nobody in particular.
+    static let operatorPrincipal = Principal.storeOperator()
 
     /// Sends `piece` to ``progress`` at once, or adds it to `out`.
     func report(_ piece: CaseOutput, to out: inout CaseOutput) {
@@ -96,9 +91,9 @@ public struct CaseCommands: Sendable {
     /// with `--format json`.
     public func failure(_ error: StoreError) async -> CaseOutput {
         var ids: [String] = []
-        if case .notFound = error, let repository = try? StoreLocation.open(resolvedStorePath, readOnly: true, busyTimeout: busyTimeout) {
+        if case .notFound = error, let service = try? service(.read) {
             // Only for the suggestion: a store that fails now just gives none.
-            ids = (try? await repository.caseIDs()) ?? []
+            ids = (try? await service.caseIDs(by: Self.operatorPrincipal)) ?? []
         }
         let d = StoreDiagnostics.diagnostic(error, storePath: shownStorePath, caseIDs: ids)
         var out = CaseOutput()
@@ -144,12 +139,11 @@ public struct CaseCommands: Sendable {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// Renders refusals as diagnostics at the policy line, with the stored policy text.
-    func render(_ refusals: [Refusal], store: Ledger, definitionHash: String, fallback: SourceSpan) async -> String {
-        let files = (try? await store.sources(definitionHash)) ?? []
+    /// Renders a refusal as a diagnostic at the policy line, with the policy text.
+    func render(_ refusal: Refusal, policy files: [PolicySource], fallback: SourceSpan) -> String {
         let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
         let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
-        return diagnosticOutput.render(refusals.map { RuntimeDiagnostics.diagnostic($0, file: display, fallback: fallback) }, sources: map)
+        return diagnosticOutput.render([RuntimeDiagnostics.diagnostic(refusal, file: display, fallback: fallback)], sources: map)
     }
 }
 
@@ -168,6 +162,12 @@ struct CaseFailure: Error {
     init(_ e: StoreError) {
         self.init(StoreDiagnostics.exitStatus(e.kind), e.description)
         store = e
+    }
+
+    /// A service failure: a store failure as above; anything else (the operator holds every
+    /// scope, so this is not expected) as its message.
+    init(_ e: ServiceError) {
+        if case .store(let s) = e.cause { self.init(s) } else { self.init(.failure, e.description) }
     }
 }
 

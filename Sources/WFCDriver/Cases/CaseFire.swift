@@ -27,55 +27,63 @@ extension CaseCommands {
                 }
                 payload = m
             }
-            let store = try open()
+            let base = try service(.readWrite)
+            let acting = Principal.storeOperator(actingAs: actor)
             let current: StoredCase
-            do throws(StoreError) { current = try await store.load(id) } catch { throw CaseFailure(error) }
-            let tz = current.definition.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
-            let at = try time(now, tz)
-            if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(current.definition)) }
-            let outcome: FireOutcome
-            do throws(StoreError) {
-                outcome = try await store.fire(id, Event(event, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role), now: at)
-            } catch { throw CaseFailure(error) }
+            do throws(ServiceError) { current = try await base.storedCase(id, by: Self.operatorPrincipal) } catch { throw CaseFailure(error) }
             let def = current.definition
-            switch outcome {
-            case .accepted(let step, let audit):
-                if format == .json {
-                    out.stdout = json(FireView(outcome: "accepted", id: id, seq: audit.seq, hash: audit.hash, version: step.snapshot.version,
-                                               status: step.snapshot.status.rawValue, active: Show.activeStates(def, step.snapshot),
-                                               effects: step.effects.map(describe), refusal: nil))
-                } else {
-                    out.stdout = "\(id): \(event) accepted (event \(audit.seq), version \(step.snapshot.version)); now \(Show.activeStates(def, step.snapshot).joined(separator: ", "))"
-                        + (step.snapshot.status == .running ? "" : " — case \(step.snapshot.status.rawValue)") + "\n"
-                    for e in step.effects { out.stdout += "  " + StoredText.escaped(describe(e)) + "\n" }
-                }
-            case .refused(let r, let audit):
+            let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
+            let at = try time(now, tz)
+            if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(def)) }
+            let result: FireResult
+            do throws(ServiceError) {
+                result = try await base.at(at).fire(caseID: id, FireRequest(event: event, role: role, item: item, data: payload), actor: acting, idempotencyKey: key)
+            } catch {
+                guard case .refused(let r, let policy, let recorded?, let replayed) = error.cause else { throw CaseFailure(error) }
                 out.status = .diagnostics
-                if format == .json {
-                    out.stdout = json(FireView(outcome: "refused", id: id, seq: audit.seq, hash: audit.hash, version: current.snapshot.version,
+                let fallback = SourceSpan.point("<case \(id)>", 0)
+                if replayed {
+                    let o = recorded.decodedOutcome
+                    if format == .json {
+                        out.stdout = json(FireView(outcome: "replayed", id: id, seq: recorded.seq, hash: recorded.hash, version: o?.version ?? 0, status: o?.status ?? "",
+                                                   active: o?.active ?? [], effects: [], refusal: RefusalView(r)))
+                    } else {
+                        out.stdout = replayLine(id, key: key, recorded, refused: true, version: 0)
+                        out.stderr += render(r, policy: policy, fallback: fallback)
+                    }
+                } else if format == .json {
+                    out.stdout = json(FireView(outcome: "refused", id: id, seq: recorded.seq, hash: recorded.hash, version: current.snapshot.version,
                                                status: current.snapshot.status.rawValue, active: Show.activeStates(def, current.snapshot), effects: [], refusal: RefusalView(r)))
                 } else {
-                    out.stderr += await render([r], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0))
-                    out.stdout = "\(id): \(event) refused (recorded as event \(audit.seq)); nothing changed\n"
+                    out.stderr += render(r, policy: policy, fallback: fallback)
+                    out.stdout = "\(id): \(event) refused (recorded as event \(recorded.seq)); nothing changed\n"
                 }
-            case .replayed(let a):
-                let o = a.decodedOutcome
-                let refusal = o?.refusal?.refusal
-                if refusal != nil { out.status = .diagnostics }
+                return out
+            }
+            if let first = result.firstEvent {
                 if format == .json {
-                    out.stdout = json(FireView(outcome: "replayed", id: id, seq: a.seq, hash: a.hash, version: o?.version ?? 0, status: o?.status ?? "",
-                                               active: o?.active ?? [], effects: [], refusal: refusal.map(RefusalView.init)))
+                    out.stdout = json(FireView(outcome: "replayed", id: id, seq: result.seq, hash: result.hash, version: result.version, status: result.status,
+                                               active: result.active, effects: [], refusal: nil))
                 } else {
-                    out.stdout = "\(id): key `\(StoredText.escaped(key ?? ""))` was already used by event \(a.seq) (\(StoredText.escaped(a.name)) by \(StoredText.escaped(a.actor ?? "-")) at \(a.time)): "
-                        + (refusal == nil ? "accepted, version \(o?.version ?? 0)" : "refused") + "; nothing new was recorded\n"
-                    if let refusal { out.stderr += await render([refusal], store: store, definitionHash: def.hash, fallback: .point("<case \(id)>", 0)) }
+                    out.stdout = replayLine(id, key: key, first, refused: false, version: result.version)
                 }
+            } else if format == .json {
+                out.stdout = json(FireView(outcome: "accepted", id: id, seq: result.seq, hash: result.hash, version: result.version,
+                                           status: result.status, active: result.active, effects: result.effects, refusal: nil))
+            } else {
+                out.stdout = "\(id): \(event) accepted (event \(result.seq), version \(result.version)); now \(result.active.joined(separator: ", "))"
+                    + (result.status == CaseStatus.running.rawValue ? "" : " — case \(result.status)") + "\n"
+                for e in result.effects { out.stdout += "  " + StoredText.escaped(e) + "\n" }
             }
             return out
         }
     }
 
-    func describe(_ e: Effect) -> String { EffectText.describe(e) }
+    /// What a repeated idempotency key prints: the event that used it first, and its outcome.
+    func replayLine(_ id: String, key: String?, _ a: AuditEvent, refused: Bool, version: Int) -> String {
+        "\(id): key `\(StoredText.escaped(key ?? ""))` was already used by event \(a.seq) (\(StoredText.escaped(a.name)) by \(StoredText.escaped(a.actor ?? "-")) at \(a.time)): "
+            + (refused ? "refused" : "accepted, version \(version)") + "; nothing new was recorded\n"
+    }
 }
 
 struct FireView: Encodable {

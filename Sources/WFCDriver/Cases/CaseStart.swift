@@ -186,28 +186,32 @@ extension CaseCommands {
                 out.status = .diagnostics
                 return out
             }
-            let store = try open()
-            let result: StartOutcome
-            do throws(StoreError) { result = try await store.start(def, caseID: caseID, data: c.data, people: c.people, actor: actor, now: at) } catch { throw CaseFailure(error) }
-            switch result {
-            case .refused(let r):
+            // The IR names files relative to the workflow's folder.
+            let dir = URL(fileURLWithPath: w.path).deletingLastPathComponent().path
+            let policy = w.sources.map { f in
+                let full = URL(fileURLWithPath: f.path).path
+                let rel = full.hasPrefix(dir + "/") ? String(full.dropFirst(dir.count + 1)) : URL(fileURLWithPath: f.path).lastPathComponent
+                return PolicySource(irFile: rel, path: f.path, text: String(decoding: f.bytes, as: UTF8.self))
+            }
+            let svc = try service(.readWrite).at(at)
+            // The operator without --as records no actor; an empty --as is refused as the ledger
+            // refuses every empty actor.
+            if let actor, let why = StoredText.problem(actor, what: "the actor") { throw CaseFailure(StoreError.unsafeText(why)) }
+            let started: CaseView
+            do throws(ServiceError) {
+                started = try await svc.startCase(on: def, policy: policy, id: caseID, data: c.data, people: c.people,
+                                                                         by: .storeOperator(actingAs: actor))
+            } catch {
+                guard case .refused(let r, _, _, _) = error.cause else { throw CaseFailure(error) }
                 out.stderr += diagnosticOutput.render([w.diagnostic(r, fallback: .point(c.file.path, 0))], sources: SourceMap(w.sources))
                 out.status = .diagnostics
-            case .started(let step, let audit):
-                // The IR names files relative to the workflow's folder.
-                let dir = URL(fileURLWithPath: w.path).deletingLastPathComponent().path
-                let sources = w.sources.map { f in
-                    let full = URL(fileURLWithPath: f.path).path
-                    let rel = full.hasPrefix(dir + "/") ? String(full.dropFirst(dir.count + 1)) : URL(fileURLWithPath: f.path).lastPathComponent
-                    return PolicySource(irFile: rel, path: f.path, text: String(decoding: f.bytes, as: UTF8.self))
-                }
-                try? await store.attachSources(def.hash, sources)
-                if format == .json {
-                    out.stdout = json(StartView(id: caseID, workflow: def.ir.id, definition: def.hash, version: step.snapshot.version,
-                                                status: step.snapshot.status.rawValue, active: Show.activeStates(def, step.snapshot), seq: audit.seq, hash: audit.hash))
-                } else {
-                    out.stdout = caseID + "\n"
-                }
+                return out
+            }
+            if format == .json {
+                out.stdout = json(StartView(id: caseID, workflow: def.ir.id, definition: def.hash, version: started.version,
+                                            status: started.status, active: started.active, seq: started.headSeq, hash: started.headHash))
+            } else {
+                out.stdout = caseID + "\n"
             }
             return out
         }

@@ -11,9 +11,9 @@ extension CaseCommands {
     /// signatures, deadlines with working days left, checklist progress.
     public func show(id: String, now: String?) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
-            let store = try openForReading()
+            let store = try service(.read)
             let c: StoredCase
-            do throws(StoreError) { c = try await store.load(id) } catch { throw CaseFailure(error) }
+            do throws(ServiceError) { c = try await store.storedCase(id, by: Self.operatorPrincipal) } catch { throw CaseFailure(error) }
             let def = c.definition, s = c.snapshot
             let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
             let at = try time(now, tz)
@@ -66,13 +66,13 @@ extension CaseCommands {
     /// `wfc case list [--workflow W] [--state S] [--overdue] [--now T]`.
     public func list(workflow: String?, state: String?, overdue: Bool, now: String?) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
-            let store = try openForReading()
+            let base = try service(.read)
             let at = try time(now, .current)
-            let cases: [CaseSummary]
-            // The ledger pages newest first; the table is by id.
-            do throws(StoreError) { cases = try await store.list(CaseFilter(workflow: workflow, state: state, overdue: overdue), now: at).cases.sorted { $0.id < $1.id } } catch { throw CaseFailure(error) }
+            let store = base.at(at)
+            // The service pages newest first; the table is by id.
+            let cases = try await allCases(CaseListQuery(workflow: workflow, state: state, overdue: overdue), store).sorted { $0.id < $1.id }
             var out = CaseOutput()
-            if let state, cases.isEmpty, let unknown = try await unknownState(state, workflow: workflow, store: store, now: at) {
+            if let state, cases.isEmpty, let unknown = try await unknownState(state, workflow: workflow, store: store) {
                 out.stderr = diagnosticOutput.render([unknown], sources: SourceMap())
                 out.status = .usage
                 return out
@@ -92,9 +92,9 @@ extension CaseCommands {
     /// `wfc case history ID`: the audit log, oldest first.
     public func history(id: String) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
-            let store = try openForReading()
+            let store = try service(.read)
             let events: [AuditEvent]
-            do throws(StoreError) { events = try await store.history(id) } catch { throw CaseFailure(error) }
+            do throws(ServiceError) { events = try await store.history(caseID: id, by: Self.operatorPrincipal).events } catch { throw CaseFailure(error) }
             var out = CaseOutput()
             if format == .json { out.stdout = json(["events": events]); return out }
             var rows = [["SEQ", "TIME", "ACTOR", "EVENT", "OUTCOME", "HASH"]]
@@ -140,34 +140,32 @@ extension CaseCommands {
                     signed = c
                 } catch { throw CaseFailure(error) }
             }
-            let store = try openForReading()
+            let store = try service(.read)
             let heads = Dictionary((signed?.cases ?? []).map { ($0.caseID, $0) }, uniquingKeysWith: { a, _ in a })
             let ids: [String]
             if let id {
                 ids = [id]
             } else {
-                do throws(StoreError) { ids = Array(Set(try await store.caseIDs()).union(heads.keys)).sorted() } catch { throw CaseFailure(error) }
+                do throws(ServiceError) { ids = Array(Set(try await store.caseIDs(by: Self.operatorPrincipal)).union(heads.keys)).sorted() } catch { throw CaseFailure(error) }
             }
             var out = CaseOutput()
             var failed = 0
             for (n, caseID) in ids.enumerated() {
-                let r: VerifyReport
-                do throws(StoreError) {
-                    r = try await store.verify(caseID, checkpoint: heads[caseID])
-                } catch .notFound(let missing) where heads[missing] != nil {
-                    // A case the checkpoint signed is gone: that is what the checkpoint is for.
-                    r = heads[missing].map(VerifyReport.missing) ?? VerifyReport.missing(Checkpoint.Head(caseID: missing, seq: 0, headHash: "", definitionHash: ""))
+                let r: VerifyOutcome
+                do throws(ServiceError) {
+                    // A case the checkpoint signed that is gone is a failed report: that is what the checkpoint is for.
+                    r = try await store.verifyCase(caseID, against: heads[caseID], by: Self.operatorPrincipal)
                 } catch {
-                    if id != nil { throw CaseFailure(error) }
+                    guard id == nil, case .store(let e) = error.cause else { throw CaseFailure(error) }
                     // One case that cannot be read does not stop the others.
                     failed += 1
-                    var d = StoreDiagnostics.diagnostic(error, storePath: shownStorePath)
+                    var d = StoreDiagnostics.diagnostic(e, storePath: shownStorePath)
                     d.notes.insert("case `\(caseID)` could not be verified", at: 0)
                     report(CaseOutput(stdout: progressPrefix(n, ids.count, id) + "\(caseID): FAILED — not readable\n", stderr: diagnosticOutput.render([d], sources: SourceMap([]))), to: &out)
                     continue
                 }
-                if !r.ok { failed += 1 }
-                report(await verifyLine(r, store: store, prefix: progressPrefix(n, ids.count, id)), to: &out)
+                if !r.report.ok { failed += 1 }
+                report(verifyLine(r, prefix: progressPrefix(n, ids.count, id)), to: &out)
             }
             if id == nil {
                 let summary = "verified \(ids.count) case\(ids.count == 1 ? "" : "s"): \(ids.count - failed) ok, \(failed) failed"
@@ -186,15 +184,12 @@ extension CaseCommands {
     }
 
     /// One case's verify result: a line (JSON with --format json) and its diagnostics.
-    func verifyLine(_ r: VerifyReport, store: Ledger, prefix: String) async -> CaseOutput {
+    func verifyLine(_ outcome: VerifyOutcome, prefix: String) -> CaseOutput {
         var out = CaseOutput()
+        let r = outcome.report
         if !r.ok {
             // The details are WFC7008–WFC7011 and WFC7017 diagnostics; a replay refusal shows its policy line.
-            var files: [PolicySource] = []
-            if let h = r.definitionHash { files = (try? await store.sources(h)) ?? [] }
-            let display: (String) -> String = { ir in files.first { $0.irFile == ir }?.path ?? ir }
-            out.stderr = diagnosticOutput.render(StoreDiagnostics.diagnostics(r, file: display),
-                                                 sources: SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) }))
+            out.stderr = diagnosticOutput.render(outcome.diagnostics, sources: SourceMap(outcome.sources))
         }
         if format == .json { out.stdout = json(VerifyView(r)); return out }
         if r.ok {
@@ -223,12 +218,14 @@ extension CaseCommands {
     public func checkpoint(key file: String, output: String?, now: String?) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
             let at = try time(now, .current)
-            let store = try openForReading()
+            let store = try service(.read)
             let c: Checkpoint
-            do throws(StoreError) {
-                let key = try CheckpointKeys.loadPrivate(file)
-                c = try Checkpoint.sign(try await store.heads(), key: key, at: at)
-            } catch { throw CaseFailure(error) }
+            // The key is read before the heads, so that an unusable key is reported first.
+            let key = Result { () throws(StoreError) in try CheckpointKeys.loadPrivate(file) }
+            if case .failure(let e) = key { throw CaseFailure(e) }
+            let heads: [Checkpoint.Head]
+            do throws(ServiceError) { heads = try await store.heads(by: Self.operatorPrincipal) } catch { throw CaseFailure(error) }
+            do throws(StoreError) { c = try Checkpoint.sign(heads, key: try key.get(), at: at) } catch { throw CaseFailure(error) }
             var out = CaseOutput()
             guard let output else { out.stdout = c.encoded(); return out }
             do { try Data(c.encoded().utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
@@ -241,15 +238,14 @@ extension CaseCommands {
 
     /// WFC0003 when no stored definition (of `workflow`, when given) has a state `state`, with
     /// the closest one; nil when one has, or when the store has no cases to tell by.
-    func unknownState(_ state: String, workflow: String?, store: Ledger, now: Date) async throws(CaseFailure) -> Diagnostic? {
-        let all: [CaseSummary]
-        do throws(StoreError) { all = try await store.list(CaseFilter(workflow: workflow), now: now).cases.sorted { $0.id < $1.id } } catch { throw CaseFailure(error) }
+    func unknownState(_ state: String, workflow: String?, store: WorkflowService) async throws(CaseFailure) -> Diagnostic? {
+        let all = try await allCases(CaseListQuery(workflow: workflow), store).sorted { $0.id < $1.id }
         var seen = Set<String>()
         var names: [String] = []
         // One case per pinned definition tells its states.
         for c in all where seen.insert(c.definitionHash).inserted {
             let stored: StoredCase
-            do throws(StoreError) { stored = try await store.load(c.id) } catch { throw CaseFailure(error) }
+            do throws(ServiceError) { stored = try await store.storedCase(c.id, by: Self.operatorPrincipal) } catch { throw CaseFailure(error) }
             names += stored.definition.ir.states.map(\.name)
         }
         guard !all.isEmpty, !names.contains(state) else { return nil }
@@ -260,22 +256,33 @@ extension CaseCommands {
         return Diagnostic(UnknownStateFilter(message: message), at: .unlocated, help: help)
     }
 
+    /// Every case `query` selects, page by page.
+    func allCases(_ query: CaseListQuery, _ store: WorkflowService) async throws(CaseFailure) -> [CaseSummary] {
+        var q = query
+        q.limit = 500
+        var cases: [CaseSummary] = []
+        while true {
+            let page: CasePage
+            do throws(ServiceError) { page = try await store.list(q, by: Self.operatorPrincipal) } catch { throw CaseFailure(error) }
+            cases += page.cases
+            guard let next = page.nextCursor, !page.cases.isEmpty else { return cases }
+            q.cursor = next
+        }
+    }
+
     /// `wfc case tick [--now T]`: fires what is due in every running case, reporting each case
     /// as soon as its tick is committed (through ``progress`` when set).
     public func tick(now: String?) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
-            let store = try open()
+            let base = try service(.readWrite)
             let at = try time(now, .current)
             var out = CaseOutput()
             if let now { var note = CaseOutput(); note.stderr = timeNote(now, at, .current, zone: "this machine's time zone"); report(note, to: &out) }
-            let results: [TickOutcome]
-            do throws(StoreError) {
-                results = try await store.tick(now: at) { r in
-                    let view = TickView(id: r.caseID, seq: r.audit?.seq, version: r.step?.snapshot.version,
-                                        effects: r.step?.effects.map(describe) ?? [], error: r.error,
-                                        code: r.storeError.map { StoreDiagnostics.descriptor($0.kind).code.rawValue })
+            let results: [TickResult]
+            do throws(ServiceError) {
+                results = try await base.at(at).tick(by: Self.operatorPrincipal) { r in
                     // A line per case as soon as it is committed (JSON Lines with --format json).
-                    report(format == .json ? CaseOutput(stdout: json(view)) : tickLines(r), to: &out)
+                    report(format == .json ? CaseOutput(stdout: json(r)) : tickLines(r), to: &out)
                 }
             } catch { throw CaseFailure(error) }
             if results.contains(where: { $0.error != nil }) { out.status = .failure }
@@ -286,19 +293,19 @@ extension CaseCommands {
     }
 
     /// What `tick` prints for one case.
-    func tickLines(_ r: TickOutcome) -> CaseOutput {
+    func tickLines(_ r: TickResult) -> CaseOutput {
         var out = CaseOutput()
         if let e = r.storeError {
             var d = StoreDiagnostics.diagnostic(e, storePath: shownStorePath)
-            d.notes.insert("case `\(r.caseID)` was not ticked; the other cases were", at: 0)
+            d.notes.insert("case `\(r.id)` was not ticked; the other cases were", at: 0)
             out.stderr = diagnosticOutput.render([d], sources: SourceMap([]))
         } else if let e = r.error {
-            out.stderr = "wfc: \(r.caseID): \(e)\n"
-        } else if let step = r.step, let a = r.audit {
-            out.stdout = "\(r.caseID): tick (event \(a.seq), version \(step.snapshot.version))\n"
-            for e in step.effects { out.stdout += "  " + StoredText.escaped(describe(e)) + "\n" }
+            out.stderr = "wfc: \(r.id): \(e)\n"
+        } else if let seq = r.seq, let version = r.version {
+            out.stdout = "\(r.id): tick (event \(seq), version \(version))\n"
+            for e in r.effects { out.stdout += "  " + StoredText.escaped(e) + "\n" }
         } else {
-            out.stdout = "\(r.caseID): nothing fired\n"
+            out.stdout = "\(r.id): nothing fired\n"
         }
         return out
     }
@@ -319,16 +326,6 @@ struct VerifyView: Encodable {
         firstDivergentSeq = r.firstDivergentSeq
         problems = r.problems
     }
-}
-
-struct TickView: Encodable {
-    var id: String
-    var seq: Int?
-    var version: Int?
-    var effects: [String]
-    var error: String?
-    /// The WFC7xxx code when the error is a store failure.
-    var code: String?
 }
 
 struct UnknownStateFilter: DiagnosticMessage {

@@ -84,7 +84,7 @@ public enum DiagnosticLocalizer {
     /// number (int)`) rather than a name from the policy; only these are translated in turn.
     static let phraseSlots: Set<String> = [
         "what", "context", "expected", "found", "kind", "type", "a", "b", "want", "got", "rule", "allowed", "owner",
-        "held", "holder", "step",
+        "held", "holder", "step", "why",
     ]
 
     /// A phrase from `common.phrase.*` in `language`, its own prose placeholders translated

@@ -34,6 +34,8 @@ public struct CheckReport: Sendable {
     public var files: [FileReport]
     /// The problems of the configuration files used (`.wfc.yaml`), reported before the files.
     public var configurations: [FileReport] = []
+    /// The `lang:` of the configuration files used, when they name one and agree.
+    public var configuredLanguage: String?
 
     public init(files: [FileReport], configurations: [FileReport] = []) {
         self.files = files
@@ -147,7 +149,10 @@ public struct CheckRunner: Sendable {
         let configReports = (configurations?.used ?? []).filter { !$0.diagnostics.isEmpty }.map {
             FileReport(path: $0.file.path, file: $0.file, diagnostics: $0.diagnostics)
         }
-        return CheckReport(files: slots.values(), configurations: configReports)
+        var report = CheckReport(files: slots.values(), configurations: configReports)
+        let languages = Set((configurations?.used ?? []).compactMap(\.language))
+        report.configuredLanguage = languages.count == 1 ? languages.first : nil
+        return report
     }
 }
 

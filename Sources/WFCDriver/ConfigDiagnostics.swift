@@ -93,7 +93,8 @@ struct UnknownLanguage: DiagnosticMessage {
         code: "WFC0016", name: "unknown-language", summary: "`lang` is not a language wfc has.",
         explanation: """
             `lang` chooses the language of diagnostics: `zh-CN` (Simplified Chinese) or `en`. \
-            The value is validated and stored; the message catalogs that use it come later.
+            `--lang` on the command line wins over it; without either, the locale (LC_ALL, \
+            LC_MESSAGES, LANG) decides.
             """,
         example: "lang: zh_CN\n",
         fix: "lang: zh-CN\n")
@@ -162,6 +163,6 @@ extension DriverDiagnostics {
         CannotReadConfig.descriptor, UnknownConfigKey.descriptor, UnknownDiagnosticCode.descriptor,
         BadSeverity.descriptor, BadGlob.descriptor, BadConfigValue.descriptor, UnknownLanguage.descriptor,
         IgnoreWithoutReason.descriptor, UnusedIgnore.descriptor, MalformedIgnore.descriptor,
-        SeverityNotConfigurable.descriptor,
+        SeverityNotConfigurable.descriptor, UnknownLanguageOption.descriptor,
     ]
 }

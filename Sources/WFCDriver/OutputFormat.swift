@@ -17,16 +17,20 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 public struct DiagnosticOutput: Sendable {
     public var format: OutputFormat
     public var useColor: Bool
+    /// The language of the messages; the codes are the same in every language.
+    public var language: DiagnosticLanguage
 
-    public init(format: OutputFormat, useColor: Bool) {
+    public init(format: OutputFormat, useColor: Bool, language: DiagnosticLanguage = .en) {
         self.format = format
         self.useColor = useColor
+        self.language = language
     }
 
     public func render(_ diagnostics: [Diagnostic], sources: SourceMap) -> String {
+        let diagnostics = DiagnosticLocalizer.localize(diagnostics, to: language)
         switch format {
         case .human:
-            let text = HumanRenderer(useColor: useColor).render(diagnostics, sources: sources)
+            let text = HumanRenderer(useColor: useColor, language: language).render(diagnostics, sources: sources)
             return text
         case .json:
             return JSONLinesRenderer().render(diagnostics, sources: sources)
@@ -35,7 +39,8 @@ public struct DiagnosticOutput: Sendable {
         case .sarif:
             return SARIFRenderer(
                 toolVersion: wfcVersion, informationURI: "https://github.com/wfc-dev/wfc",
-                workingDirectory: FileManager.default.currentDirectoryPath, registry: WFCRegistry.shared
+                workingDirectory: FileManager.default.currentDirectoryPath,
+                registry: DiagnosticLocalizer.localize(WFCRegistry.shared, to: language)
             ).render(diagnostics, sources: sources)
         }
     }

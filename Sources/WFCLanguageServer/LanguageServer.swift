@@ -49,6 +49,9 @@ public final class LanguageServer {
     /// The workspace folder from `initialize`: imports must stay inside it.
     var root: String?
     var initialized = false
+    /// The language of published diagnostics: the client's `initialize` `locale` (`zh-CN`,
+    /// `zh-cn`, `en`…), English when it names none wfc has.
+    var language: DiagnosticLanguage = .en
     var shutdownRequested = false
     var exited = false
     /// While serving a stream: documents changed by messages that arrived together, analysed
@@ -193,6 +196,7 @@ public final class LanguageServer {
         } else if let path = p?["rootPath"] as? String {
             root = path
         }
+        if let locale = p?["locale"] as? String { language = DiagnosticLanguage(tag: locale) ?? .en }
         initialized = true
         return [
             "capabilities": [
@@ -272,8 +276,8 @@ public final class LanguageServer {
             d.index = result.syntax.map { DocumentIndex(syntax: $0, file: d.file) }
             if let index = d.index { d.names = index }
         }
-        d.diagnostics = diagnostics
-        let params: [String: Any] = ["uri": d.uri, "version": d.version, "diagnostics": diagnostics.map { lsp($0, in: d) }]
+        d.diagnostics = DiagnosticLocalizer.localize(diagnostics, to: language)
+        let params: [String: Any] = ["uri": d.uri, "version": d.version, "diagnostics": d.diagnostics.map { lsp($0, in: d) }]
         send(["jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params])
     }
 

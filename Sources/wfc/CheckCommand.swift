@@ -55,7 +55,7 @@ struct Check: ParsableCommand {
         let choice: ConfigurationChoice = noConfig ? .none : config.map { .file($0) } ?? .discover
         let runner = CheckRunner.standard(input.settings, strict: strict, calendarWarningsAsOf: asOf, configuration: choice)
         let report = runner.check(paths: files)
-        let out = output.output
+        let out = output.output(configuredLanguage: report.configuredLanguage)
         let diagnostics = report.diagnostics(showSuppressed: showSuppressed)
         // The source map (every file by path) is only needed to show a diagnostic.
         emit(out.render(diagnostics, sources: diagnostics.isEmpty ? SourceMap() : report.sources))

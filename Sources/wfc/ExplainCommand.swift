@@ -16,8 +16,11 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print the reference of every code as Markdown (docs/diagnostics.md).")
     var markdown = false
 
+    @OptionGroup var language: LanguageOption
+
     func run() throws {
-        let registry = WFCRegistry.shared
+        // The summaries and explanations in the chosen language; names and examples stay.
+        let registry = DiagnosticLocalizer.localize(WFCRegistry.shared, to: language.resolve())
         if markdown {
             emit(DiagnosticsDoc.markdown(registry))
             return

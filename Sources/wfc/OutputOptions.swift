@@ -14,15 +14,45 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Colour: auto, always or never. auto colours a terminal unless NO_COLOR is set.", valueName: "when"))
     var color: ColorMode = .auto
 
+    @OptionGroup var language: LanguageOption
+
     enum ColorMode: String, ExpressibleByArgument, CaseIterable {
         case auto, always, never
     }
 
-    var output: DiagnosticOutput {
+    var output: DiagnosticOutput { output(configuredLanguage: nil) }
+
+    /// The output, in the language `--lang`, else `configuredLanguage` (`lang:` of
+    /// `.wfc.yaml`), else the locale chooses.
+    func output(configuredLanguage: String?) -> DiagnosticOutput {
         DiagnosticOutput(
             format: format,
             useColor: DiagnosticOutput.shouldColor(
-                color.rawValue, isTerminal: isatty(STDOUT_FILENO) != 0, environment: ProcessInfo.processInfo.environment))
+                color.rawValue, isTerminal: isatty(STDOUT_FILENO) != 0, environment: ProcessInfo.processInfo.environment),
+            language: language.resolve(configured: configuredLanguage))
+    }
+}
+
+/// `--lang`: the language of diagnostics and explanations.
+struct LanguageOption: ParsableArguments {
+    @Option(name: .customLong("lang"), help: ArgumentHelp(
+        "Language of messages: zh-CN or en (default: lang: in .wfc.yaml, else LC_ALL, LC_MESSAGES or LANG, else en). Codes are the same in every language.",
+        valueName: "lang"))
+    var value: String?
+
+    /// The chosen language. An unknown `--lang` is a usage error (WFC0030): it is printed
+    /// and wfc exits with status 2.
+    func resolve(configured: String? = nil) -> DiagnosticLanguage {
+        let environment = ProcessInfo.processInfo.environment
+        switch LanguageSelection.resolve(flag: value, configured: configured, environment: environment) {
+        case .success(let language):
+            return language
+        case .failure(let unknown):
+            // Said in the locale's language, since --lang itself is unusable.
+            let out = DiagnosticOutput(format: .human, useColor: false, language: .fromEnvironment(environment))
+            FileHandle.standardError.write(Data(out.render([unknown.diagnostic], sources: SourceMap()).utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
     }
 }
 

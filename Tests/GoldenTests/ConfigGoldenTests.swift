@@ -12,6 +12,7 @@ import WFCYAML
         let config = WFCConfiguration.parse(file, directory: input.deletingLastPathComponent().path)
         #expect(!config.diagnostics.isEmpty, "\(input.lastPathComponent) should produce diagnostics")
         try Golden.compare(Golden.render(config.diagnostics, file), for: input)
+        try Golden.compareChinese(config.diagnostics, sources: SourceMap([file]), for: input)
     }
 
     @Test(arguments: Golden.inputs("config/valid"))
@@ -46,6 +47,7 @@ import WFCYAML
         let (active, suppressed, file) = try Self.checked(input)
         #expect(!active.isEmpty, "\(input.lastPathComponent) should produce diagnostics")
         try Golden.compare(Golden.render((active + suppressed).sortedForOutput(), file), for: input)
+        try Golden.compareChinese((active + suppressed).sortedForOutput(), sources: SourceMap([file]), for: input)
     }
 
     /// Every ignore here is used and every diagnostic suppressed.

@@ -36,6 +36,39 @@ enum Golden {
         #expect(actual == expected, "\(input.lastPathComponent) differs from its .expected file", sourceLocation: sourceLocation)
     }
 
+    /// Compares the diagnostics shown in Chinese with `X.zh-CN.expected` (or rewrites it), and
+    /// checks that each is wholly in the catalogs (``expectCovered(_:for:sourceLocation:)``).
+    static func compareChinese(_ diagnostics: [Diagnostic], sources: SourceMap, for input: URL,
+                               sourceLocation: SourceLocation = #_sourceLocation) throws {
+        expectCovered(diagnostics, for: input, sourceLocation: sourceLocation)
+        let text = HumanRenderer(language: .zhCN).render(DiagnosticLocalizer.localize(diagnostics, to: .zhCN), sources: sources)
+        try compareChinese(text, for: input, sourceLocation: sourceLocation)
+    }
+
+    /// Every diagnostic whose code is translated (not in `untranslated-codes.txt`) is wholly in
+    /// the catalogs: message, labels, notes, help and fix-its.
+    static func expectCovered(_ diagnostics: [Diagnostic], for input: URL, sourceLocation: SourceLocation = #_sourceLocation) {
+        for d in diagnostics where !Untranslated.codes.contains(d.code) {
+            let missing = DiagnosticLocalizer.uncovered(d, in: .zhCN)
+            #expect(missing.isEmpty, "\(input.lastPathComponent): \(d.code) has texts no catalog entry matches: \(missing)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Compares Chinese output with `X.zh-CN.expected` next to `input`, or rewrites it.
+    static func compareChinese(_ text: String, for input: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expectedURL = input.deletingPathExtension().appendingPathExtension("zh-CN.expected")
+        if updating {
+            try text.write(to: expectedURL, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: expectedURL, encoding: .utf8) else {
+            Issue.record("missing \(expectedURL.lastPathComponent); run with WFC_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(text == expected, "\(input.lastPathComponent) differs from its .zh-CN.expected file", sourceLocation: sourceLocation)
+    }
+
     static func render(_ diagnostics: [Diagnostic], _ file: SourceFile) -> String {
         HumanRenderer(useColor: false).render(diagnostics, sources: SourceMap([file]))
     }

@@ -24,6 +24,10 @@ import WFCScenarios
         #expect(report.failed > 0, "\(input.lastPathComponent) should have failing scenarios")
         #expect(report.exitStatus == .diagnostics)
         try Golden.compare(text, for: input)
+        // The same report in Chinese: refusals (WFC6xxx) are translated.
+        let zh = report.render(DiagnosticOutput(format: .human, useColor: false, language: .zhCN), coverage: true)
+        try Golden.compareChinese(zh.replacingOccurrences(of: Golden.root.path + "/", with: ""), for: input)
+        Golden.expectCovered(report.results.flatMap(\.failures) + report.brokenFiles.flatMap { $0.diagnostics }, for: input)
     }
 
     @Test(arguments: inputs("scenario/valid"))

@@ -36,6 +36,7 @@ import WFCYAML
         let file = try Golden.source(input)
         let out = Self.strictRunner.checkWithSources(file)
         try Golden.compare(HumanRenderer().render(out.diagnostics, sources: SourceMap([file] + out.sources)), for: input)
+        if !out.diagnostics.isEmpty { try Golden.compareChinese(out.diagnostics, sources: SourceMap([file] + out.sources), for: input) }
         // Plain `wfc check` never reports it.
         #expect(!Self.runner.checkWithSources(file).diagnostics.contains { $0.code == "WFC5040" })
     }
@@ -46,6 +47,7 @@ import WFCYAML
         let out = Self.runner.checkWithSources(file)
         #expect(out.diagnostics.contains { $0.severity == .error || $0.severity == .warning }, "\(input.lastPathComponent) should produce diagnostics")
         try Golden.compare(HumanRenderer().render(out.diagnostics, sources: SourceMap([file] + out.sources)), for: input)
+        try Golden.compareChinese(out.diagnostics, sources: SourceMap([file] + out.sources), for: input)
     }
 
     @Test(arguments: Golden.inputs("workflow/valid"))

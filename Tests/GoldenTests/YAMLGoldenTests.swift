@@ -13,6 +13,7 @@ import WFCYAML
         let result = YAMLLoader().load(file)
         #expect(!result.diagnostics.isEmpty, "\(input.lastPathComponent) should produce diagnostics")
         try Golden.compare(Golden.render(result.diagnostics.sortedForOutput(), file), for: input)
+        try Golden.compareChinese(result.diagnostics.sortedForOutput(), sources: SourceMap([file]), for: input)
     }
 
     @Test(arguments: Golden.inputs("yaml/valid"))
@@ -29,6 +30,7 @@ import WFCYAML
     /// Codes that no input file can trigger with default limits; each is tested elsewhere.
     static let exempt: [DiagnosticCode: String] = [
         "WFC0001": "needs an unreadable file; CheckRunnerTests.unreadableFile",
+        "WFC0030": "a command-line option (--lang); LanguageTests.anUnknownLangIsACodedUsageError",
         "WFC0010": "needs a .wfc.yaml that is not a regular file; SuppressionTests.configFlagAndUnreadableConfig",
         "WFC1008": "needs an 8 MiB file; CLITests.fileSizeLimit uses --max-file-bytes",
         "WFC6006": "needs a snapshot pinned to another definition; HandoverTests.definitionMismatchIsRefused",

@@ -28,6 +28,8 @@ enum CLI {
         p.currentDirectoryURL = cwd ?? packageRoot
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NO_COLOR")
+        // English unless a test asks for a locale: the outputs compared are English.
+        for k in ["LC_ALL", "LC_MESSAGES", "LANG"] { environment.removeValue(forKey: k) }
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let out = Pipe()

@@ -96,8 +96,10 @@ final class Client {
             .flatMap { ($0["params"] as? [String: Any])?["diagnostics"] as? [[String: Any]] }
     }
 
-    func initialize(root: URL = PackagePaths.root) {
-        _ = request("initialize", ["processId": NSNull(), "rootUri": root.absoluteString, "capabilities": [String: Any]()])
+    func initialize(root: URL = PackagePaths.root, locale: String? = nil) {
+        var params: [String: Any] = ["processId": NSNull(), "rootUri": root.absoluteString, "capabilities": [String: Any]()]
+        if let locale { params["locale"] = locale }
+        _ = request("initialize", params)
         notify("initialized")
     }
 

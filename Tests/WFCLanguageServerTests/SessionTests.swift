@@ -203,6 +203,25 @@ import WFCLanguageServer
         #expect(c.diagnostics(Self.uri)?.contains { $0["code"] as? String == "WFC5001" } == false)
     }
 
+    /// A client whose `initialize` says `locale: zh-CN` gets diagnostics and fix titles in
+    /// Chinese, with the same code and range.
+    @Test func theClientsLocaleChoosesTheLanguage() throws {
+        let c = Client()
+        c.initialize(locale: "zh-CN")
+        let broken = try Self.text().replacingOccurrences(of: "        to: review\n", with: "        to: reveiw\n")
+        c.open(Self.uri, broken)
+        let d = try #require(c.diagnostics(Self.uri)?.first { $0["code"] as? String == "WFC5001" })
+        #expect((d["message"] as? String)?.hasPrefix("没有叫 `reveiw` 的状态") == true, "\(d)")
+        let (l, ch) = try #require(position(of: "reveiw", in: broken))
+        #expect((d as [String: Any])[path: "range.start.character"] as? Int == ch)
+        let actions = c.request("textDocument/codeAction", [
+            "textDocument": ["uri": Self.uri],
+            "range": ["start": ["line": l, "character": ch + 2], "end": ["line": l, "character": ch + 2]],
+            "context": ["diagnostics": [d]],
+        ])
+        #expect((actions["result"] as? [[String: Any]])?.first?["title"] as? String == "改用已有的状态")
+    }
+
     @Test func aDocumentThatNoLongerParsesKeepsItsNamesForCompletionOnly() throws {
         let c = Client()
         c.initialize()

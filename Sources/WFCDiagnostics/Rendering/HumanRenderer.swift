@@ -2,9 +2,13 @@
 /// an underline under the exact span, secondary labels, notes and help.
 public struct HumanRenderer: Sendable {
     public var useColor: Bool
+    /// The language of the renderer's own words (the fix-it actions, suppression); the
+    /// diagnostics come already translated (``DiagnosticLocalizer``).
+    public var language: DiagnosticLanguage
 
-    public init(useColor: Bool = false) {
+    public init(useColor: Bool = false, language: DiagnosticLanguage = .en) {
         self.useColor = useColor
+        self.language = language
     }
 
     /// Renders one diagnostic; `sources` supplies the text of the files it points into.
@@ -47,7 +51,7 @@ public struct HumanRenderer: Sendable {
         }
         if let s = d.suppression {
             var line = gutter(gutterWidth, "=") + " " + paint("suppressed", .bold) + ": "
-            line += s.kind == .inSource ? "by a wfc-ignore comment" : "by the configuration"
+            line += phrase(s.kind == .inSource ? "render.suppressed.comment" : "render.suppressed.config", [:])
             if let at = s.location, let src = sources[at.file] {
                 line += " (\(at.file):\(src.lineColumn(of: at.start).line))"
             }
@@ -57,11 +61,11 @@ public struct HumanRenderer: Sendable {
             let old = sources[fix.span.file].map { $0.text(fix.span.start, fix.span.end) } ?? ""
             let action: String
             if old.isEmpty {
-                action = "insert \(quoted(fix.replacement))"
+                action = phrase("render.fix.insert", ["text": quoted(fix.replacement)])
             } else if fix.replacement.isEmpty {
-                action = "remove \(quoted(old))"
+                action = phrase("render.fix.remove", ["text": quoted(old)])
             } else {
-                action = "replace \(quoted(old)) with \(quoted(fix.replacement))"
+                action = phrase("render.fix.replace", ["old": quoted(old), "new": quoted(fix.replacement)])
             }
             out += gutter(gutterWidth, "=") + " " + paint("fix", .bold) + ": \(fix.message): \(action)\n"
         }
@@ -131,6 +135,12 @@ public struct HumanRenderer: Sendable {
     }
 
     private func quoted(_ s: String) -> String { "`\(s)`" }
+
+    /// One of the renderer's own phrases (`render.*`) in its language, else in English.
+    private func phrase(_ id: String, _ arguments: [String: String]) -> String {
+        let text = DiagnosticLocalizer.catalog(language)[id] ?? DiagnosticCatalogs.en[id] ?? id
+        return MessageTemplate(text).render(arguments)
+    }
 
     enum Style: String {
         case bold = "1"

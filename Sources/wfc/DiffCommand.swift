@@ -30,11 +30,13 @@ struct Diff: ParsableCommand {
     @Argument(help: ArgumentHelp("The new version; - reads standard input.", valueName: "new"))
     var new: String
 
-    @Option(help: "human (changes with carets), json (one document), markdown (for a pull request), github (annotations) or sarif.")
+    @Option(help: "human (changes with carets, in the --lang language), json (one document), markdown (for a pull request), github (annotations) or sarif.")
     var format: Format = .human
 
     @Option(help: ArgumentHelp("Colour: auto, always or never.", valueName: "when"))
     var color: OutputOptions.ColorMode = .auto
+
+    @OptionGroup var language: LanguageOption
 
     @OptionGroup var input: InputOptions
 
@@ -47,11 +49,12 @@ struct Diff: ParsableCommand {
     func run() throws {
         let useColor = DiagnosticOutput.shouldColor(color.rawValue, isTerminal: isatty(STDOUT_FILENO) != 0,
                                                     environment: ProcessInfo.processInfo.environment)
+        let lang = language.resolve()
         let before = try Compilation.compile(old, input.settings)
         let after = try Compilation.compile(new, input.settings)
         var failed = false
         for r in [before, after] {
-            try Compilation.report(r, DiagnosticOutput(format: .human, useColor: useColor), toStderr: true)
+            try Compilation.report(r, DiagnosticOutput(format: .human, useColor: useColor, language: lang), toStderr: true)
             if r.isFragment {
                 warn("wfc: \(r.sources.first?.path ?? "a file") is a fragment, not a workflow")
                 failed = true
@@ -72,7 +75,7 @@ struct Diff: ParsableCommand {
             emit(report.markdown(file: paths))
         case .human, .github, .sarif:
             let diagnostics = report.changes.map { $0.diagnostic(file: paths) }
-            let output = DiagnosticOutput(format: format == .human ? .human : format == .github ? .github : .sarif, useColor: useColor)
+            let output = DiagnosticOutput(format: format == .human ? .human : format == .github ? .github : .sarif, useColor: useColor, language: lang)
             emit(output.render(diagnostics, sources: sources))
             if format == .human { emit(report.summary + "\n") }
         }

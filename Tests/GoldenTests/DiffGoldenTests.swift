@@ -29,8 +29,12 @@ import WFCIR
         guard let oldIR = old.ir, let newIR = new.ir else { return }
         let report = DiffReport(oldPath: old.sources[0].path, newPath: new.sources[0].path, old: oldIR, new: newIR)
         let paths = DiffReport.displayPaths(old: old.sources.map(\.path), new: new.sources.map(\.path))
-        let human = HumanRenderer().render(report.changes.map { $0.diagnostic(file: paths) }, sources: SourceMap(old.sources + new.sources))
+        let diagnostics = report.changes.map { $0.diagnostic(file: paths) }
+        let human = HumanRenderer().render(diagnostics, sources: SourceMap(old.sources + new.sources))
         try Golden.compare(human + report.summary + "\n", for: folder.appendingPathComponent("new.yaml"))
+        if !diagnostics.isEmpty {
+            try Golden.compareChinese(diagnostics, sources: SourceMap(old.sources + new.sources), for: folder.appendingPathComponent("new.yaml"))
+        }
         try Golden.compare(report.json(file: paths), for: folder.appendingPathComponent("report-json.x"))
         try Golden.compare(report.markdown(file: paths), for: folder.appendingPathComponent("report-markdown.x"))
         // A version compared with itself has no changes; the reverse diff has as many.

@@ -30,4 +30,14 @@ public enum PackagePaths {
         if let env = sharedFromEnvironment { return env }
         return FileManager.default.fileExists(atPath: sharedBesidePackage.path) ? sharedBesidePackage : nil
     }
+
+    /// The built `wfc` executable next to the test bundle (or in `.build/debug`).
+    public static var wfcExecutable: URL {
+        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [bundleDir, bundleDir.deletingLastPathComponent(), root.appendingPathComponent(".build/debug")] {
+            let candidate = dir.appendingPathComponent("wfc")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return root.appendingPathComponent(".build/debug/wfc")
+    }
 }

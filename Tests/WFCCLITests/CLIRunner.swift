@@ -12,14 +12,7 @@ enum CLI {
     static var packageRoot: URL { PackagePaths.root }
 
     /// The `wfc` binary built next to the test bundle.
-    static var executable: URL {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [bundleDir, bundleDir.deletingLastPathComponent(), packageRoot.appendingPathComponent(".build/debug")] {
-            let candidate = dir.appendingPathComponent("wfc")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return packageRoot.appendingPathComponent(".build/debug/wfc")
-    }
+    static var executable: URL { PackagePaths.wfcExecutable }
 
     static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil, env: [String: String] = [:]) throws -> CLIResult {
         let p = Process()

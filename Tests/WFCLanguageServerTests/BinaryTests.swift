@@ -4,14 +4,7 @@ import TestSupport
 
 /// The real `wfc lsp` over pipes.
 @Suite struct BinaryTests {
-    static var executable: URL {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [bundleDir, bundleDir.deletingLastPathComponent(), PackagePaths.root.appendingPathComponent(".build/debug")] {
-            let candidate = dir.appendingPathComponent("wfc")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return PackagePaths.root.appendingPathComponent(".build/debug/wfc")
-    }
+    static var executable: URL { PackagePaths.wfcExecutable }
 
     /// Runs `wfc lsp` with `input` on standard input; returns its messages and exit status.
     func session(_ input: [UInt8]) throws -> ([[String: Any]], Int32) {

@@ -48,14 +48,7 @@ import WFCPostgres
     static let clients = 8
     static let timerCases = 20
 
-    static var executable: URL {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [bundleDir, bundleDir.deletingLastPathComponent(), PackagePaths.root.appendingPathComponent(".build/debug")] {
-            let candidate = dir.appendingPathComponent("wfc")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return PackagePaths.root.appendingPathComponent(".build/debug/wfc")
-    }
+    static var executable: URL { PackagePaths.wfcExecutable }
 
     struct Server: @unchecked Sendable {
         let process: Process

@@ -19,11 +19,14 @@ final class CommitQueue: Sendable {
     let repository: any CaseRepository
     /// The most steps in one transaction: bounds a transaction's time and its rollback journal.
     let batchLimit: Int
+    /// Called with the steps of a batch that committed, before their callers are answered.
+    let committed: @Sendable ([Append]) -> Void
     private let state = Mutex(State())
 
-    init(_ repository: any CaseRepository, batchLimit: Int = 256) {
+    init(_ repository: any CaseRepository, batchLimit: Int = 256, committed: @escaping @Sendable ([Append]) -> Void = { _ in }) {
         self.repository = repository
         self.batchLimit = max(1, batchLimit)
+        self.committed = committed
     }
 
     /// Commits `step` (in a batch with whatever else is waiting); its own result.
@@ -59,6 +62,8 @@ final class CommitQueue: Sendable {
             if results.count != batch.count {
                 results = Array(repeating: .failure(.io("the repository answered \(results.count) results for \(batch.count) steps")), count: batch.count)
             }
+            let done = zip(batch, results).compactMap { p, r -> Append? in if case .success = r { p.step } else { nil } }
+            if !done.isEmpty { committed(done) }
             for (p, r) in zip(batch, results) { p.answer.resume(returning: r) }
         }
     }

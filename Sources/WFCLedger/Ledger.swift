@@ -27,11 +27,32 @@ public final class Ledger: Sendable {
     let cases: CaseCache
     /// Group commit of every step this ledger records (see ``CommitQueue``).
     let queue: CommitQueue
+    /// Signalled when a step this ledger committed wrote a timer that is already due.
+    public let timerWork = WorkSignal()
+    /// Signalled when a step this ledger committed wrote outbox entries.
+    public let outboxWork = WorkSignal()
 
     public init(_ repository: any CaseRepository) {
         self.repository = repository
         self.cases = CaseCache()
-        self.queue = CommitQueue(repository)
+        let timers = timerWork, outbox = outboxWork
+        self.queue = CommitQueue(repository) { steps in Self.signal(steps, timers: timers, outbox: outbox) }
+    }
+
+    /// Wakes the workers the committed `steps` made work for.
+    static func signal(_ steps: [Append], timers: WorkSignal, outbox: WorkSignal) {
+        let work = steps.reduce(into: Set<WorkKind>()) { $0.formUnion($1.work) }
+        if work.contains(.outbox) { outbox.signal() }
+        if work.contains(.timers) { timers.signal() }
+    }
+
+    /// Wakes this ledger's workers for `kind` (also for a notice from another process, see
+    /// ``WorkNotifying``).
+    public func notice(_ kind: WorkKind) {
+        switch kind {
+        case .timers: timerWork.signal()
+        case .outbox: outboxWork.signal()
+        }
     }
 
     // MARK: - Definitions
@@ -129,6 +150,7 @@ public final class Ledger: Sendable {
                           columns: state.columns, event: audit, timers: state.timerRows, tasks: state.taskRows(definition, step.snapshot),
                           outbox: try outboxEntries(step, audit))
         try await repository.insertCase(new)
+        for kind in new.work { notice(kind) }
         cacheDefinition(definition)
         cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: state, headSeq: audit.seq, headHash: audit.hash))
         return .started(step, audit)

@@ -39,6 +39,8 @@ public final class PostgresRepository: CaseRepository {
     public let location: String
     /// The role wfc connects as.
     let role: String
+    /// The schema wfc's tables are in; nil: the role's `search_path`.
+    let schema: String?
     let client: PostgresClient
     let runner: Task<Void, Never>
     let options: Options
@@ -54,6 +56,7 @@ public final class PostgresRepository: CaseRepository {
     public init(_ location: PostgresLocation, options: Options = Options()) {
         self.location = location.display
         role = location.user
+        schema = location.schema
         self.options = options
         let tls: PostgresClient.Configuration.TLS = switch location.sslMode {
         case .disable: .disable
@@ -283,11 +286,15 @@ public final class PostgresRepository: CaseRepository {
             try await self.replaceTimers(new.id, new.timers, conn)
             try await self.replaceTasks(new.id, new.tasks, conn)
             try await self.insertOutbox(new.outbox, conn)
+            try await self.notify(new.work, conn)
         }
     }
 
     public func append(_ p: Append) async throws(StoreError) {
-        try await transaction("appending to case \(p.caseID)") { conn in try await self.apply(p, conn) }
+        try await transaction("appending to case \(p.caseID)") { conn in
+            try await self.apply(p, conn)
+            try await self.notify(p.work, conn)
+        }
     }
 
     /// Group commit: every step in ONE transaction, each inside its own savepoint, so that a
@@ -304,11 +311,13 @@ public final class PostgresRepository: CaseRepository {
                 return try await transaction("appending \(steps.count) steps") { conn in
                     var out: [Result<Void, StoreError>] = []
                     out.reserveCapacity(steps.count)
+                    var work: Set<WorkKind> = []
                     for step in steps {
                         try await conn.run("SAVEPOINT step", logger: logger)
                         do {
                             try await self.apply(step, conn)
                             try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+                            work.formUnion(step.work)
                             out.append(.success(()))
                         } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
                             try await conn.run("ROLLBACK TO SAVEPOINT step", logger: logger)
@@ -316,6 +325,7 @@ public final class PostgresRepository: CaseRepository {
                             out.append(.failure(e))
                         }
                     }
+                    try await self.notify(work, conn)
                     return out
                 }
             } catch {
@@ -359,6 +369,23 @@ public final class PostgresRepository: CaseRepository {
         if let t = p.timers { try await replaceTimers(p.caseID, t, conn) }
         if let t = p.tasks { try await replaceTasks(p.caseID, t, conn) }
         try await insertOutbox(p.outbox, conn)
+    }
+
+    // MARK: - Wake-ups (LISTEN/NOTIFY)
+
+    /// The channel commits notify and servers listen on; the payload is a ``WorkKind``.
+    /// Channels are per database, not per schema: a store in a schema of its own has its own
+    /// channel (named by a hash, as the name must stay a short plain identifier).
+    var workChannel: String {
+        schema.map { "wfc_work_" + HashChain.sha256(Data($0.utf8)).prefix(16) } ?? "wfc_work"
+    }
+
+    /// Tells listening servers of the work a transaction made. NOTIFY is transactional: the
+    /// notice goes out only if the transaction commits, once however often it was sent.
+    func notify(_ work: Set<WorkKind>, _ conn: PostgresConnection) async throws {
+        for kind in work.sorted(by: { $0.rawValue < $1.rawValue }) {
+            try await conn.run("SELECT pg_notify(\(workChannel), \(kind.rawValue))", logger: logger)
+        }
     }
 
     public func event(_ caseID: String, idempotencyKey key: String) async throws(StoreError) -> AuditEvent? {
@@ -871,5 +898,32 @@ extension PostgresConnection {
     /// timeout) is thrown here and not swallowed with an unread row stream.
     func run(_ q: PostgresQuery, logger: Logger) async throws {
         _ = try await query(q, logger: logger).collect()
+    }
+}
+
+extension PostgresRepository: WorkNotifying {
+    /// LISTENs on ``workChannel`` on one connection of the pool for as long as the calling task
+    /// runs. After a lost connection (a restart, a failover) it listens again a second later and
+    /// reports every kind once, since notices sent meanwhile were lost.
+    public func listenForWork(_ onNotice: @escaping @Sendable (WorkKind) -> Void) async {
+        var reconnecting = false
+        while !Task.isCancelled {
+            do {
+                try await ensureReady()
+                let replay = reconnecting
+                try await client.withConnection { conn in
+                    try await conn.listen(on: self.workChannel) { notices in
+                        if replay { WorkKind.allCases.forEach(onNotice) }
+                        for try await n in notices {
+                            if let kind = WorkKind(rawValue: n.payload) { onNotice(kind) }
+                        }
+                    }
+                }
+            } catch {
+                logger.debug("listening for work: \(error)")
+            }
+            reconnecting = true
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 }

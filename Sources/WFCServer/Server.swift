@@ -176,6 +176,10 @@ public struct WFCHTTPServer: Sendable {
             services.append(WebhookDeliverer(ledger: service.store.ledger, url: webhook.url, secret: Data(webhook.secret), client: c,
                                              owner: owner, metrics: metrics, logger: logger))
         }
+        // Other servers' commits wake this one's workers (PostgreSQL).
+        if scheduler || webhook != nil, let source = service.store.ledger.repository as? any WorkNotifying {
+            services.append(WorkListener(ledger: service.store.ledger, source: source))
+        }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

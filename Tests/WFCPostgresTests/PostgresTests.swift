@@ -3,6 +3,7 @@ import PostgresNIO
 import RepositoryConformance
 import Testing
 import WFCIR
+import WFCLedger
 import WFCPostgres
 import WFCRuntime
 
@@ -264,6 +265,27 @@ import WFCRuntime
         }
         #expect(try await a.list(CaseFilter(), now: Fixtures.t0).cases.count == 11)
         for i in 0..<10 { #expect(try await b.verify("P\(i)").ok) }
+    }
+
+    /// LISTEN/NOTIFY: a step committed through one pool wakes a listener on another pool of
+    /// the same store (another server), and not a listener on another store (schema).
+    @Test func commitsNotifyOtherServers() async throws {
+        let schema = try await TestDatabase.migratedSchema(), other = try await TestDatabase.migratedSchema()
+        let listener = try TestDatabase.repository(schema), elsewhere = try TestDatabase.repository(other)
+        let heard = WorkSignal(), heardElsewhere = WorkSignal()
+        let listening = Task { await listener.listenForWork { if $0 == .outbox { heard.signal() } } }
+        let listeningElsewhere = Task { await elsewhere.listenForWork { if $0 == .outbox { heardElsewhere.signal() } } }
+        defer { listening.cancel(); listeningElsewhere.cancel() }
+        // LISTEN is sent on a connection of its own: give it a moment to be in place.
+        try await Task.sleep(for: .milliseconds(500))
+        let writer = Ledger(try TestDatabase.repository(schema))
+        let clock = ContinuousClock(), start = clock.now
+        try await Fixtures.startInReview(writer, try Fixtures.handover(), id: "N1")
+        await heard.wait(timeout: .seconds(10))
+        #expect(clock.now - start < .seconds(5))
+        let quiet = clock.now
+        await heardElsewhere.wait(timeout: .milliseconds(500))
+        #expect(clock.now - quiet >= .milliseconds(490))
     }
 }
 

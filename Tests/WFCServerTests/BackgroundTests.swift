@@ -136,6 +136,35 @@ final class Received: Sendable {
         }
     }
 
+    /// A running deliverer whose poll is a minute away still delivers at once: the commit that
+    /// wrote the entries wakes it.
+    @Test func aCommitWakesTheDeliverer() async throws {
+        let s = try await TimerStore(cases: 1)
+        let ledger = s.service.store.ledger
+        let later: @Sendable () -> Date = { Harness.now.addingTimeInterval(3 * 86_400) }
+        let received = Received()
+        try await Self.withReceiver(received) { url in
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let deliverer = WebhookDeliverer(ledger: ledger, url: url, secret: Data(repeating: 7, count: 32), client: client, owner: "a",
+                                             metrics: ServerMetrics(), logger: TimerStore.quietLogger, interval: .seconds(60), clock: later)
+            let running = Task { try await deliverer.run() }
+            // Its first pass delivers what the start wrote; then it waits for the minute or a wake-up.
+            try await Task.sleep(for: .milliseconds(300))
+            let escalated: @Sendable () -> Bool = { received.deliveries.withLock { $0.contains { $0.body.contains("escalation") } } }
+            #expect(!escalated())
+            let clock = ContinuousClock(), start = clock.now
+            #expect(await TimerScheduler(ledger: ledger, owner: "a", metrics: ServerMetrics(), logger: TimerStore.quietLogger, clock: later).pass().fired == 1)
+            while !escalated() && clock.now - start < .seconds(20) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(escalated())
+            #expect(clock.now - start < .seconds(5))
+            running.cancel()
+            _ = try? await running.value
+            try await client.shutdown()
+        }
+    }
+
     /// Escalations reach the webhook signed; a failing receiver gets the entry again with the
     /// same id after the backoff, and a delivered entry is not sent again.
     @Test func effectsAreDeliveredSignedAtLeastOnce() async throws {

@@ -37,11 +37,17 @@ public struct TimerScheduler: Service {
     public func run() async throws {
         // A graceful shutdown ends the loop between passes: a pass in progress finishes its
         // case (each case is one transaction) before the service returns.
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let (fired, claimed) = await pass()
-            if claimed < batch || fired == 0 {
-                do { try await Task.sleep(for: interval) } catch { return }
+        let wake = ledger.timerWork
+        try await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let (fired, claimed) = await pass()
+                if claimed < batch || fired == 0 {
+                    // Until the next poll, or sooner when a step made a timer that is due already.
+                    await wake.wait(timeout: interval)
+                }
             }
+        } onGracefulShutdown: {
+            wake.signal()
         }
     }
 

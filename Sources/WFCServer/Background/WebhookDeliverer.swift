@@ -27,7 +27,7 @@ public struct WebhookDeliverer: Service {
     let clock: @Sendable () -> Date
 
     public init(ledger: Ledger, url: String, secret: Data, client: HTTPClient, owner: String, metrics: ServerMetrics, logger: Logger,
-                interval: Duration = .milliseconds(250), lease: TimeInterval = 30, clock: @escaping @Sendable () -> Date = Date.init) {
+                interval: Duration = .seconds(1), lease: TimeInterval = 30, clock: @escaping @Sendable () -> Date = Date.init) {
         self.ledger = ledger
         self.url = url
         self.secret = SymmetricKey(data: secret)
@@ -41,11 +41,18 @@ public struct WebhookDeliverer: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let n = await pass()
-            if n == 0 {
-                do { try await Task.sleep(for: interval) } catch { return }
+        let wake = ledger.outboxWork
+        try await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let n = await pass()
+                if n == 0 {
+                    // Until the next poll (retries fall due by time), or sooner when a step
+                    // committed here or on another server wrote entries.
+                    await wake.wait(timeout: interval)
+                }
             }
+        } onGracefulShutdown: {
+            wake.signal()
         }
     }
 

@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "WFCPostgresTests",
             dependencies: [
-                "WFCPostgres", "WFCLedger", "RepositoryConformance", "WFCRuntime", "WFCIR", "TestSupport", "wfc",
+                "WFCPostgres", "WFCLedger", "RepositoryConformance", "WFCRuntime", "WFCIR", "WFCService", "TestSupport", "wfc",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// `wfc serve` SIGKILLed under load, again and again (`WFC_CRASH_KILLS`, 5 by default; the long
@@ -37,45 +38,6 @@ import Testing
           done: {final: completed}
         """
     static let cases = 8
-
-    /// A running `wfc serve`.
-    struct Server: @unchecked Sendable {
-        let process: Process
-        let base: URL
-    }
-
-    static func start(store: String, webhook: String) throws -> Server {
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = ["serve", "--store", store, "--listen", "127.0.0.1:0", "--webhook", webhook]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        var printed = ""
-        let deadline = Date().addingTimeInterval(60)
-        while !printed.contains("\n"), Date() < deadline, p.isRunning {
-            printed += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        guard let port = printed.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }), let base = URL(string: "http://127.0.0.1:\(port)") else {
-            p.terminate()
-            throw CrashTestFailure(message: "wfc serve did not start: \(printed)")
-        }
-        return Server(process: p, base: base)
-    }
-
-    struct CrashTestFailure: Error { var message: String }
-
-    static func post(_ url: URL, token: String, body: String, type: String = "application/json", key: String? = nil) async -> Int {
-        var r = URLRequest(url: url, timeoutInterval: 10)
-        r.httpMethod = "POST"
-        r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        r.setValue(type, forHTTPHeaderField: "Content-Type")
-        if let key { r.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
-        r.httpBody = Data(body.utf8)
-        guard let (_, response) = try? await URLSession.shared.data(for: r) else { return 0 }
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
-    }
 
     /// The next event each case's client sends (its key is `CASE-N`); a request whose answer
     /// was lost is sent again with the same key, which the idempotency key makes safe.
@@ -112,17 +74,17 @@ import Testing
         try await receiver.test(.live) { client in
             let hook = "http://127.0.0.1:\(client.port ?? 0)/hook"
             let progress = Progress()
-            var first = try Self.start(store: store, webhook: hook)
+            var first = try ServeProcess.start(["--store", store, "--webhook", hook])
             let admin = try CLI.run(["token", "issue", "--sub", "hr", "--scope", "admin", "--store", store]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let a = try CLI.run(["token", "issue", "--sub", "a", "--store", store]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let b = try CLI.run(["token", "issue", "--sub", "b", "--store", store]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(await Self.post(first.base.appendingPathComponent("v1/definitions"), token: admin, body: Self.workflow, type: "application/yaml") == 201)
+            #expect(await ServeProcess.post(first.base.appendingPathComponent("v1/definitions"), token: admin, body: Self.workflow, type: "application/yaml") == 201)
             for c in 0..<Self.cases {
-                #expect(await Self.post(first.base.appendingPathComponent("v1/cases"), token: admin,
+                #expect(await ServeProcess.post(first.base.appendingPathComponent("v1/cases"), token: admin,
                                         body: #"{"definition": "crash", "id": "K\#(c)", "people": {"a": "a", "b": "b"}}"#) == 201)
             }
             for round in 0..<kills {
-                let server = round == 0 ? first : try Self.start(store: store, webhook: hook)
+                let server = round == 0 ? first : try ServeProcess.start(["--store", store, "--webhook", hook])
                 first = server
                 let stop = Flag()
                 await withTaskGroup(of: Void.self) { group in
@@ -131,8 +93,8 @@ import Testing
                             while !stop.raised.withLock({ $0 }) {
                                 let n = progress.next.withLock { $0[c] }
                                 let key = "K\(c)-\(n)"
-                                let status = await Self.post(server.base.appendingPathComponent("v1/cases/K\(c)/events"), token: n % 2 == 0 ? a : b,
-                                                             body: n % 2 == 0 ? #"{"event": "ping"}"# : #"{"event": "pong"}"#, key: key)
+                                let status = await ServeProcess.post(server.base.appendingPathComponent("v1/cases/K\(c)/events"), token: n % 2 == 0 ? a : b,
+                                                             body: n % 2 == 0 ? #"{"event": "ping"}"# : #"{"event": "pong"}"#, key: key, timeout: 10)
                                 guard (200..<300).contains(status) else { return }
                                 progress.acknowledged.withLock { $0.append(("K\(c)", key)) }
                                 progress.next.withLock { $0[c] += 1 }
@@ -148,7 +110,7 @@ import Testing
                 server.process.waitUntilExit()
             }
             // One more server delivers what the killed ones left in the outbox.
-            let last = try Self.start(store: store, webhook: hook)
+            let last = try ServeProcess.start(["--store", store, "--webhook", hook])
             let db = try DatabaseQueue(path: store, configuration: { var c = Configuration(); c.readonly = true; return c }())
             var undelivered = Int.max
             let deadline = Date().addingTimeInterval(60)

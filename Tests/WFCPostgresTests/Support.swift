@@ -32,6 +32,20 @@ enum TestDatabase {
         return env.isEmpty ? try appURL() : env
     }
 
+    /// The second cluster, which one test restarts under load (`Scripts/with-postgres` makes
+    /// it): its app URL, owner URL and restart script. Missing: the test fails.
+    static func disruptible() throws -> (app: String, owner: String, restart: String) {
+        let env = ProcessInfo.processInfo.environment
+        guard let app = env["WFC_TEST_POSTGRES_DISRUPT_URL"], let owner = env["WFC_TEST_POSTGRES_DISRUPT_OWNER_URL"],
+              let restart = env["WFC_TEST_POSTGRES_RESTART"], !app.isEmpty, !owner.isEmpty, !restart.isEmpty else {
+            throw Unexpected(description: """
+                WFC_TEST_POSTGRES_DISRUPT_URL, _DISRUPT_OWNER_URL and WFC_TEST_POSTGRES_RESTART are not set: the soak restarts \
+                a PostgreSQL cluster of its own, which `Scripts/with-postgres swift test` starts beside the main one.
+                """)
+        }
+        return (app, owner, restart)
+    }
+
     /// `url` with more query parameters.
     static func with(_ url: String, _ items: [String: String]) -> String {
         guard var c = URLComponents(string: url) else { return url }

@@ -141,6 +141,13 @@ let package = Package(
             path: "Benchmarks/serve-bench"
         ),
         // `wfc lsp` latency over pipes against a `wfc check` process on the same text.
+        // The PostgreSQL store's figures: transitions against raw PostgreSQL, and reads at scale.
+        .executableTarget(
+            name: "pg-bench",
+            dependencies: ["WFCPostgres", "WFCLedger", "WFCRuntime", "WFCIR", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/pg-bench"
+        ),
         .executableTarget(name: "lsp-bench", path: "Benchmarks/lsp-bench"),
         .executableTarget(name: "runtime-bench", dependencies: ["WFCRuntime", "WFCIR", "WFCCalendar", "BenchSupport"], path: "Benchmarks/runtime-bench"),
         .testTarget(

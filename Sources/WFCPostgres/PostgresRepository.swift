@@ -259,7 +259,7 @@ public final class PostgresRepository: CaseRepository {
 
     public func loadCase(_ id: String) async throws(StoreError) -> CaseRecord {
         try await call("reading case \(id)") { conn in
-            guard let r = try await self.rows(conn, "SELECT * FROM cases WHERE id = \(id)").first else { throw StoreError.notFound(caseID: id) }
+            guard let r = try await self.rows(conn, Self.query(.loadCase(id: id))).first else { throw StoreError.notFound(caseID: id) }
             return try Self.caseRecord(r)
         }
     }
@@ -371,6 +371,47 @@ public final class PostgresRepository: CaseRepository {
         try await insertOutbox(p.outbox, conn)
     }
 
+    // MARK: - Reads that must stay flat
+
+    /// The reads whose time must not grow with the number of cases in the store (an index
+    /// each, never a scan): a person's tasks, a page of cases (overdue ones included), one case,
+    /// the due timers. ``explain(_:)`` shows PostgreSQL's plan for each.
+    public enum ScaledRead: Sendable {
+        case tasks(person: String)
+        case listCases(CaseQuery)
+        case loadCase(id: String)
+        case dueCases(now: String, limit: Int?)
+    }
+
+    static func query(_ read: ScaledRead) -> PostgresQuery {
+        switch read {
+        case .tasks(let person):
+            return """
+                SELECT t.*, c.workflow_id FROM tasks t JOIN cases c ON c.id = t.case_id
+                WHERE t.person = \(person) AND c.status = 'running'
+                ORDER BY t.due IS NULL, t.due, t.case_id, t.state, t.item, t.role
+                """
+        case .listCases(let q):
+            return listQuery(q)
+        case .loadCase(let id):
+            return "SELECT * FROM cases WHERE id = \(id)"
+        case .dueCases(let now, let limit):
+            return """
+                SELECT id FROM cases WHERE status = 'running' AND next_due IS NOT NULL AND next_due <= \(now)
+                ORDER BY next_due, id LIMIT \(limit)
+                """
+        }
+    }
+
+    /// PostgreSQL's plan for `read` (`EXPLAIN`, or `EXPLAIN ANALYZE`, which runs it), as text.
+    public func explain(_ read: ScaledRead, analyze: Bool = false) async throws(StoreError) -> String {
+        let q = Self.query(read)
+        let explained = PostgresQuery(unsafeSQL: (analyze ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ") + q.sql, binds: q.binds)
+        return try await call("explaining a query") { conn in
+            try await self.rows(conn, explained).map { try $0[0].decode(String.self) }.joined(separator: "\n")
+        }
+    }
+
     // MARK: - Wake-ups (LISTEN/NOTIFY)
 
     /// The channel commits notify and servers listen on; the payload is a ``WorkKind``.
@@ -435,7 +476,7 @@ public final class PostgresRepository: CaseRepository {
         }
     }
 
-    public func listCases(_ q: CaseQuery) async throws(StoreError) -> [CaseSummary] {
+    static func listQuery(_ q: CaseQuery) -> PostgresQuery {
         var sql = SQL()
         sql.text = """
             SELECT * FROM (
@@ -463,7 +504,11 @@ public final class PostgresRepository: CaseRepository {
         if !conditions.isEmpty { sql.text += " WHERE " + conditions.joined(separator: " AND ") }
         sql.text += " ORDER BY c.created_at DESC, c.id DESC"
         if let l = q.limit { sql.text += " LIMIT \(sql.bind(l))" }
-        let query = sql.query
+        return sql.query
+    }
+
+    public func listCases(_ q: CaseQuery) async throws(StoreError) -> [CaseSummary] {
+        let query = Self.query(.listCases(q))
         return try await call("listing cases") { conn in
             try await self.rows(conn, query).map { r in
                 let active = try CanonicalJSON.decode([String].self, try r["active"].decode(String.self), what: "active states")
@@ -478,10 +523,7 @@ public final class PostgresRepository: CaseRepository {
 
     public func dueCases(now: String, limit: Int?) async throws(StoreError) -> [String] {
         try await call("finding due cases") { conn in
-            try await self.rows(conn, """
-                SELECT id FROM cases WHERE status = 'running' AND next_due IS NOT NULL AND next_due <= \(now)
-                ORDER BY next_due, id LIMIT \(limit)
-                """).map { try $0["id"].decode(String.self) }
+            try await self.rows(conn, Self.query(.dueCases(now: now, limit: limit))).map { try $0["id"].decode(String.self) }
         }
     }
 
@@ -603,11 +645,7 @@ public final class PostgresRepository: CaseRepository {
 
     public func tasks(person: String) async throws(StoreError) -> [PersonTask] {
         try await call("reading the task index") { conn in
-            try await self.rows(conn, """
-                SELECT t.*, c.workflow_id FROM tasks t JOIN cases c ON c.id = t.case_id
-                WHERE t.person = \(person) AND c.status = 'running'
-                ORDER BY t.due IS NULL, t.due, t.case_id, t.state, t.item, t.role
-                """).map { r in
+            try await self.rows(conn, Self.query(.tasks(person: person))).map { r in
                 let t = try Self.taskRow(r)
                 return PersonTask(caseID: try r["case_id"].decode(String.self), workflow: try r["workflow_id"].decode(String.self), state: t.state,
                                   title: t.title, item: t.item, role: t.role, events: t.events, due: t.due)

@@ -25,6 +25,9 @@ import WFCRuntime
 
 struct Failure: Error, CustomStringConvertible { var description: String }
 
+/// A line on stdout at once (print buffers when stdout is a file, and a scale run is long).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
 
@@ -135,12 +138,12 @@ func transitions(url: String, def: Definition, events: Int, rounds: Int, cases: 
         manyRaw.append(Double(events / cases * cases) / seconds(clock.now - start))
         runner.cancel()
         await repo.shutdown()
-        print("round \(round + 1): one case \(Int(single.last ?? 0))/s (raw \(Int(singleRaw.last ?? 0))/s); \(cases) cases \(Int(many.last ?? 0))/s (raw \(Int(manyRaw.last ?? 0))/s)")
+        say("round \(round + 1): one case \(Int(single.last ?? 0))/s (raw \(Int(singleRaw.last ?? 0))/s); \(cases) cases \(Int(many.last ?? 0))/s (raw \(Int(manyRaw.last ?? 0))/s)")
     }
     let s = median(single), sr = median(singleRaw), m = median(many), mr = median(manyRaw)
-    print(String(format: "transitions/s, medians of %d rounds of %d events:", rounds, events))
-    print(String(format: "  one case:     wfc %.0f/s  raw PostgreSQL %.0f/s  ratio %.2fx", s, sr, s / sr))
-    print(String(format: "  %d cases:     wfc %.0f/s  raw PostgreSQL %.0f/s  ratio %.2fx", cases, m, mr, m / mr))
+    say(String(format: "transitions/s, medians of %d rounds of %d events:", rounds, events))
+    say(String(format: "  one case:     wfc %.0f/s  raw PostgreSQL %.0f/s  ratio %.2fx", s, sr, s / sr))
+    say(String(format: "  %d cases:     wfc %.0f/s  raw PostgreSQL %.0f/s  ratio %.2fx", cases, m, mr, m / mr))
 }
 
 // MARK: - scale
@@ -184,8 +187,9 @@ func scale(url: String, def: Definition, sizes: [Int], runs: Int) async throws {
                 try await raw.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
             }
         }
-        try await raw.query("ANALYZE", logger: logger).collect()
-        print(String(format: "%d cases generated in %.1f s", n, seconds(clock.now - made)))
+        // As autovacuum leaves a table in steady state: statistics and the visibility map (index-only scans).
+        try await raw.query("VACUUM ANALYZE", logger: logger).collect()
+        say(String(format: "%d cases generated in %.1f s", n, seconds(clock.now - made)))
         let now = "2026-01-01T00:00:00Z"
         let overdue = CaseQuery(workflow: nil, state: nil, status: nil, overdue: true, now: now, after: nil, limit: 50)
         let page = CaseQuery(workflow: nil, state: nil, status: nil, overdue: false, now: now, after: nil, limit: 50)
@@ -208,9 +212,9 @@ func scale(url: String, def: Definition, sizes: [Int], runs: Int) async throws {
                 xs.append(seconds(clock.now - s) * 1000)
             }
             times[name] = median(xs)
-            print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " %8.2f ms  (%d rows)", median(xs), rows))
+            say("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " %8.2f ms  (%d rows)", median(xs), rows))
             if n == sizes.last {
-                print(try await repo.explain(read).split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+                say(try await repo.explain(read).split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
             }
         }
         results.append((n, times))
@@ -222,9 +226,9 @@ func scale(url: String, def: Definition, sizes: [Int], runs: Int) async throws {
         r2.cancel()
     }
     guard let first = results.first, let last = results.last, first.0 != last.0 else { return }
-    print("ratio \(last.0) cases / \(first.0) cases (goal at most 2x):")
+    say("ratio \(last.0) cases / \(first.0) cases (goal at most 2x):")
     for (name, t) in last.1.sorted(by: { $0.key < $1.key }) {
-        print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " %.2fx", t / max(first.1[name] ?? 1, 0.001)))
+        say("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: " %.2fx", t / max(first.1[name] ?? 1, 0.001)))
     }
 }
 

@@ -107,6 +107,10 @@ public struct CaseCommands: Sendable {
         return out
     }
 
+    /// True when the result lines are Chinese: `--lang zh-CN` (or the locale) chose it for the
+    /// diagnostics. The JSON output is the same in every language.
+    var zh: Bool { diagnostics.language == .zhCN }
+
     /// The diagnostics renderer for this command's `--format`.
     var diagnosticOutput: DiagnosticOutput {
         DiagnosticOutput(format: format == .json ? .json : diagnostics.format, useColor: diagnostics.useColor, language: diagnostics.language)

@@ -119,11 +119,13 @@ import Testing
 
         let submit = try wfc(["case", "fire", "Z1", "submit", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00", "--lang", "zh-CN"])
         #expect(submit.status == 0, "\(submit.stderr)")
+        #expect(submit.stdout.hasPrefix("Z1：submit 已接受（事件 2，版本 2）；当前 "), "\(submit.stdout)")
         // The runtime's refusal, through the locale instead of the flag.
         let wrong = try CLI.run(["case", "fire", "Z1", "approve", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00"], cwd: dir,
                                 env: ["WFC_STORE": dir.appendingPathComponent("s/store.sqlite").path, "LANG": "zh_CN.UTF-8"])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("error[WFC6009]: zhang.san 担任的角色："), "\(wrong.stderr)")
+        #expect(wrong.stdout.contains("Z1：approve 被拒绝（记录为事件 3）；没有任何改变"), "\(wrong.stdout)")
         let english = try wfc(["case", "fire", "Z1", "approve", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00"])
         #expect(english.status == 1 && english.stderr.contains("error[WFC6009]: zhang.san holds"), "\(english.stderr)")
 
@@ -131,6 +133,8 @@ import Testing
         #expect(unsafe.status == 2 && unsafe.stderr.contains("error[WFC7012]: 操作人含有 U+202E，不是可打印文本"), "\(unsafe.stderr)")
         let verify = try wfc(["case", "verify", "Z1", "--lang", "zh"])
         #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.contains("Z1：通过 — 4 个事件，哈希链完好"), "\(verify.stdout)")
+        #expect(try wfc(["case", "list", "--state", "execute", "--lang", "zh-CN"]).stdout == "没有案件\n")
         let badLang = try wfc(["case", "show", "Z1", "--lang", "cn"])
         #expect(badLang.status == 2 && badLang.stderr.contains("WFC0030"))
     }

@@ -505,10 +505,11 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
             let noRoute = try await client.call(.get, "/v1/nothing", token: admin, headers: zh)
             #expect(noRoute.problem?.code == "WFC9007" && noRoute.problem?.detail == "没有端点 GET /v1/nothing")
 
-            // A policy refusal (WFC6007) keeps its did-you-mean in Chinese too.
+            // A policy refusal (WFC6007): its detail and the label at the policy line in Chinese.
             let refused = try await client.call(.post, "/v1/cases/C1/events", token: try await h.token("zhang.san"), json: #"{"event": "aply"}"#, headers: zh)
             #expect(refused.status == .unprocessableContent && refused.problem?.code == "WFC6007")
-            #expect(refused.problem?.diagnostics.first?.help == "是不是要写 `apply`？")
+            #expect(refused.problem?.detail == "现在不能发生事件 `aply`（可以发生的：agreed）", "\(refused.text)")
+            #expect(refused.problem?.diagnostics.first?.label == "当前所在的状态" && refused.problem?.diagnostics.first?.start?.line == 60)
             #expect(refused.problem?.title == "无法处理的内容")
         }
     }

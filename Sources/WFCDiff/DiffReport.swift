@@ -1,4 +1,5 @@
 import Foundation
+import WFCDiagnostics
 import WFCIR
 
 /// `wfc diff`'s result for two versions of one policy, with its JSON and Markdown forms (the
@@ -33,9 +34,17 @@ public struct DiffReport: Sendable {
     }
 
     /// One line for people: how many changes and the strongest impact.
-    public var summary: String {
-        if changes.isEmpty { return "no changes to the policy's meaning" }
+    public var summary: String { summary(in: .en) }
+
+    /// The summary line in `language`.
+    public func summary(in language: DiagnosticLanguage) -> String {
+        let zh = language == .zhCN
+        if changes.isEmpty { return zh ? "制度的含义没有改变" : "no changes to the policy's meaning" }
         let c = counts
+        if zh {
+            let parts = ChangeImpact.allCases.reversed().compactMap { i in c[i].map { "\(i.phrase(in: language)) \($0)" } }
+            return "\(changes.count) 处改动（\(parts.joined(separator: "，"))）；对进行中案件的影响：\(impact.phrase(in: language))"
+        }
         let parts = ChangeImpact.allCases.reversed().compactMap { i in c[i].map { "\($0) \(i.phrase)" } }
         return "\(changes.count) change\(changes.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))); impact on running cases: \(impact.phrase)"
     }
@@ -78,8 +87,9 @@ public struct DiffReport: Sendable {
     }
 
     /// The report as one JSON document (keys sorted; places as line:column and UTF-8 byte
-    /// offsets in the file each version was read from).
-    public func json(file: (_ irFile: String, _ old: Bool) -> String) -> String {
+    /// offsets in the file each version was read from). `message`, `reason`, `before` and
+    /// `after` are in `language`; keys, codes, kinds and impacts are the same in every language.
+    public func json(file: (_ irFile: String, _ old: Bool) -> String, language: DiagnosticLanguage = .en) -> String {
         func place(_ s: SpanIR?, old: Bool) -> JSONPlace? {
             s.map { JSONPlace(file: file($0.file, old), line: $0.line, column: $0.column, start: $0.start, end: $0.end) }
         }
@@ -89,9 +99,10 @@ public struct DiffReport: Sendable {
             impact: impact.rawValue,
             counts: Dictionary(uniqueKeysWithValues: ChangeImpact.allCases.map { ($0.rawValue, counts[$0] ?? 0) }),
             changes: changes.map {
-                JSONChange(code: $0.code.rawValue, kind: $0.kind.name, impact: $0.impact.rawValue, message: $0.message,
-                           reason: $0.reason, before: $0.before, after: $0.after,
-                           old: place($0.old, old: true), new: place($0.new, old: false))
+                let text = $0.texts(in: language)
+                return JSONChange(code: $0.code.rawValue, kind: $0.kind.name, impact: $0.impact.rawValue, message: text.message,
+                                  reason: text.reason, before: text.before, after: text.after,
+                                  old: place($0.old, old: true), new: place($0.new, old: false))
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -101,39 +112,45 @@ public struct DiffReport: Sendable {
 
     // MARK: Markdown
 
-    /// A review comment for a pull request: the impact first, then a table of the changes.
-    public func markdown(file: (_ irFile: String, _ old: Bool) -> String) -> String {
+    /// A review comment for a pull request: the impact first, then a table of the changes, in
+    /// `language` (codes, ids, titles and places as they are).
+    public func markdown(file: (_ irFile: String, _ old: Bool) -> String, language: DiagnosticLanguage = .en) -> String {
+        let zh = language == .zhCN
         func cell(_ s: String) -> String {
             s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
                 .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "<", with: "&lt;")
         }
         func place(_ c: PolicyChange) -> String {
             if let n = c.new { return "`\(cell(file(n.file, false))):\(n.line)`" }
-            if let o = c.old { return "`\(cell(file(o.file, true))):\(o.line)` (old)" }
+            if let o = c.old { return "`\(cell(file(o.file, true))):\(o.line)`" + (zh ? "（旧版本）" : " (old)") }
             return ""
         }
         let title = old.id == new.id ? "`\(cell(new.id))`" : "`\(cell(old.id))` → `\(cell(new.id))`"
-        var s = "## Policy change: \(title) \(cell(new.title))\n\n"
-        s += "Version \(old.version) → \(new.version)"
+        var s = (zh ? "## 制度变更：" : "## Policy change: ") + "\(title) \(cell(new.title))\n\n"
+        s += (zh ? "版本 " : "Version ") + "\(old.version) → \(new.version)"
         func short(_ hash: String) -> String { String(hash.split(separator: ":").last ?? "").prefix(12).description }
-        if let a = old.contentHash, let b = new.contentHash { s += " (`\(short(a))` → `\(short(b))`)" }
-        s += ".\n\n**Impact on running cases: \(impact.phrase).** "
+        if let a = old.contentHash, let b = new.contentHash { s += zh ? "（`\(short(a))` → `\(short(b))`）" : " (`\(short(a))` → `\(short(b))`)" }
+        s += zh ? "。\n\n**对进行中案件的影响：\(impact.phrase(in: language))。** " : ".\n\n**Impact on running cases: \(impact.phrase).** "
         if changes.isEmpty {
-            s += "No changes to the policy's meaning.\n"
+            s += zh ? "制度的含义没有改变。\n" : "No changes to the policy's meaning.\n"
         } else {
             let c = counts
-            let parts = ChangeImpact.allCases.reversed().compactMap { i in c[i].map { "\($0) \(i.phrase)" } }
-            s += "\(changes.count) change\(changes.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")).\n"
+            if zh {
+                let parts = ChangeImpact.allCases.reversed().compactMap { i in c[i].map { "\(i.phrase(in: language)) \($0)" } }
+                s += "共 \(changes.count) 处改动：\(parts.joined(separator: "，"))。\n"
+            } else {
+                let parts = ChangeImpact.allCases.reversed().compactMap { i in c[i].map { "\($0) \(i.phrase)" } }
+                s += "\(changes.count) change\(changes.count == 1 ? "" : "s"): \(parts.joined(separator: ", ")).\n"
+            }
         }
         guard !changes.isEmpty else { return s }
-        s += "\n| impact | change | before | after | where | code |\n| --- | --- | --- | --- | --- | --- |\n"
+        s += zh ? "\n| 影响 | 改动 | 修改前 | 修改后 | 位置 | 代码 |\n" : "\n| impact | change | before | after | where | code |\n"
+        s += "| --- | --- | --- | --- | --- | --- |\n"
         for c in changes {
-            let mark = switch c.impact {
-            case .none: "none"
-            case .needsMapping: "**needs a mapping**"
-            case .unsafe: "**unsafe**"
-            }
-            s += "| \(mark) | \(cell(c.message)) — \(cell(c.reason)) | \(cell(c.before ?? "")) | \(cell(c.after ?? "")) | \(place(c)) | \(c.code) |\n"
+            let phrase = c.impact.phrase(in: language)
+            let mark = c.impact == .none ? phrase : "**\(phrase)**"
+            let text = c.texts(in: language)
+            s += "| \(mark) | \(cell(text.message)) — \(cell(text.reason)) | \(cell(text.before ?? "")) | \(cell(text.after ?? "")) | \(place(c)) | \(c.code) |\n"
         }
         return s
     }

@@ -1,3 +1,4 @@
+import Foundation
 import WFCDiagnostics
 import WFCIR
 
@@ -23,6 +24,16 @@ public enum ChangeImpact: String, Codable, Sendable, Comparable, CaseIterable {
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+
+    /// How the impact reads in `language` (the catalogs' words for it in Chinese).
+    public func phrase(in language: DiagnosticLanguage) -> String {
+        guard language == .zhCN else { return phrase }
+        return switch self {
+        case .none: "无"
+        case .needsMapping: "需要映射"
+        case .unsafe: "不安全"
+        }
+    }
 
     /// How the impact reads in text and Markdown.
     public var phrase: String {
@@ -95,6 +106,26 @@ extension PolicyChange {
     /// The change as a diagnostic, on the new file's line (a removal on the old file's), with
     /// its impact as the severity and as a note. `file` maps an IR file name to the display path
     /// of the version it belongs to (`old` says which).
+    /// The note that says what the change does to running cases: `impact on running cases:
+    /// IMPACT — REASON`.
+    var impactNote: String { "impact on running cases: \(impact.phrase) — \(reason)" }
+
+    /// The message, the reason and the before/after values in `language`, through the
+    /// catalogs the diagnostic is shown with (so the text and the reports say the same).
+    public func texts(in language: DiagnosticLanguage) -> (message: String, reason: String, before: String?, after: String?) {
+        guard language != .en else { return (message, reason, before, after) }
+        // The text after the catalog's own prefix (`修改前：`, `… — `), or the English value.
+        func tail(_ text: String, _ part: DiagnosticLocalizer.Part, after separator: String, fallback: String) -> String {
+            guard let t = DiagnosticLocalizer.translate(text, part: part, code: code, to: language),
+                  let r = t.range(of: separator) else { return fallback }
+            return String(t[r.upperBound...])
+        }
+        return (DiagnosticLocalizer.translate(message, part: .message, code: code, to: language) ?? message,
+                tail(impactNote, .note, after: " — ", fallback: reason),
+                before.map { tail("before: \($0)", .note, after: "：", fallback: $0) },
+                after.map { tail("after: \($0)", .note, after: "：", fallback: $0) })
+    }
+
     public func diagnostic(file: (_ irFile: String, _ old: Bool) -> String) -> Diagnostic {
         func span(_ s: SpanIR, old: Bool) -> SourceSpan { SourceSpan(file: file(s.file, old), start: s.start, end: s.end) }
         let primary: SourceSpan
@@ -110,7 +141,7 @@ extension PolicyChange {
         var notes: [String] = []
         if let before { notes.append("before: \(before)") }
         if let after { notes.append("after: \(after)") }
-        notes.append("impact on running cases: \(impact.phrase) — \(reason)")
+        notes.append(impactNote)
         return Diagnostic(severity: impact.severity, code: kind.code, message: message,
                           primary: Label(primary, new == nil ? "removed" : ""), secondary: secondary, notes: notes)
     }

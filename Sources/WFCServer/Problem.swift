@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import WFCDiagnostics
 import WFCService
 
 /// An RFC 9457 problem document with wfc's extensions: the WFC `code`, the diagnostics in
@@ -51,14 +52,52 @@ enum JSONBody {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// `error` as `application/problem+json`.
-    static func problem(_ error: ServiceError, path: String?, requestID: String?) -> Response {
-        let status = error.kind.status
-        let p = Problem(type: "urn:wfc:diagnostic:\(error.code)", title: status.reasonPhrase, status: status.code, detail: error.message,
-                        instance: path, code: error.code, diagnostics: error.diagnostics,
+    /// `error` as `application/problem+json`, its title, detail and diagnostics in `language`
+    /// (the code and everything else unchanged); `Content-Language` says which.
+    static func problem(_ error: ServiceError, path: String?, requestID: String?, language: DiagnosticLanguage = .en,
+                        status: HTTPResponse.Status? = nil) -> Response {
+        let status = status ?? error.kind.status
+        let code = DiagnosticCode(error.code)
+        let detail = DiagnosticLocalizer.translate(error.message, part: .message, code: code, to: language) ?? error.message
+        let p = Problem(type: "urn:wfc:diagnostic:\(error.code)", title: ProblemTitle.title(status, in: language), status: status.code, detail: detail,
+                        instance: path, code: error.code, diagnostics: error.diagnostics.map { $0.localized(to: language) },
                         retryable: error.kind == .conflict(retryable: true) ? true : nil, recordedSeq: error.recordedSeq, requestId: requestID)
         var r = response(p, status: status, contentType: "application/problem+json")
+        r.headers[.contentLanguage] = language.rawValue
+        r.headers[.vary] = "Accept-Language"
         if error.kind == .unauthenticated { r.headers[.wwwAuthenticate] = "Bearer" }
         return r
+    }
+}
+
+/// The problem's `title`: the status's reason phrase, in Chinese for `zh-CN`.
+enum ProblemTitle {
+    static let chinese: [Int: String] = [
+        400: "请求错误", 401: "未认证", 403: "禁止访问", 404: "未找到", 409: "冲突", 413: "请求体过大",
+        422: "无法处理的内容", 500: "服务器内部错误", 503: "服务不可用",
+    ]
+
+    static func title(_ status: HTTPResponse.Status, in language: DiagnosticLanguage) -> String {
+        language == .zhCN ? chinese[status.code] ?? status.reasonPhrase : status.reasonPhrase
+    }
+}
+
+extension DiagnosticJSON {
+    /// The diagnostic with its texts in `language` where the catalogs cover them; the code,
+    /// severity and positions unchanged (as `DiagnosticLocalizer.localize` does for a ``Diagnostic``).
+    func localized(to language: DiagnosticLanguage) -> DiagnosticJSON {
+        guard language != .en else { return self }
+        let code = DiagnosticCode(self.code)
+        func t(_ text: String, _ part: DiagnosticLocalizer.Part) -> String {
+            text.isEmpty ? text : DiagnosticLocalizer.translate(text, part: part, code: code, to: language) ?? text
+        }
+        var out = self
+        out.message = t(message, .message)
+        out.label = label.map { t($0, .label) }
+        for i in out.related.indices { out.related[i].label = related[i].label.map { t($0, .label) } }
+        out.notes = notes.map { t($0, .note) }
+        out.help = help.map { t($0, .help) }
+        for i in out.fixes.indices { out.fixes[i].message = t(fixes[i].message, .fix) }
+        return out
     }
 }

@@ -379,11 +379,13 @@ struct RequestMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(requestID)
         var response: Response
         var code: String?
+        // Problems are written in the language the client accepts; codes never change.
+        let language = DiagnosticLanguage.negotiate(acceptLanguage: request.headers[values: .acceptLanguage].joined(separator: ","))
         do {
             response = try await next(request, context)
         } catch let e as ServiceError {
             code = e.code
-            response = JSONBody.problem(e, path: request.uri.path, requestID: requestID)
+            response = JSONBody.problem(e, path: request.uri.path, requestID: requestID, language: language)
         } catch let e as any HTTPResponseError {
             let error: ServiceError
             switch e.status {
@@ -395,15 +397,14 @@ struct RequestMiddleware: RouterMiddleware {
                 error = ServiceError(.badRequest, MalformedRequest(message: "the request is malformed (\(e.status.code))"))
             }
             code = error.code
-            response = JSONBody.problem(error, path: request.uri.path, requestID: requestID)
+            response = JSONBody.problem(error, path: request.uri.path, requestID: requestID, language: language)
         } catch {
             // Not expected: every handler throws ServiceError. Logged in full, answered without detail.
             context.logger.error("internal error", metadata: ["error": .string("\(error)")])
             let e = ServiceError(code: InternalError.descriptor.code.rawValue, kind: .unavailable, message: "the server failed to answer this request",
                                  diagnostics: DiagnosticJSON.from([Diagnostic(InternalError(message: "the server failed to answer this request"), at: .unlocated)]))
             code = e.code
-            response = JSONBody.problem(e, path: request.uri.path, requestID: requestID)
-            response.status = .internalServerError
+            response = JSONBody.problem(e, path: request.uri.path, requestID: requestID, language: language, status: .internalServerError)
         }
         if let code { metrics.refusal(code: code) }
         response.headers[Self.requestIDHeader] = requestID

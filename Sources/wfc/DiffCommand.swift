@@ -70,14 +70,14 @@ struct Diff: ParsableCommand {
         let sources = SourceMap(before.sources + after.sources)
         switch format {
         case .json:
-            emit(report.json(file: paths))
+            emit(report.json(file: paths, language: lang))
         case .markdown:
-            emit(report.markdown(file: paths))
+            emit(report.markdown(file: paths, language: lang))
         case .human, .github, .sarif:
             let diagnostics = report.changes.map { $0.diagnostic(file: paths) }
             let output = DiagnosticOutput(format: format == .human ? .human : format == .github ? .github : .sarif, useColor: useColor, language: lang)
             emit(output.render(diagnostics, sources: sources))
-            if format == .human { emit(report.summary + "\n") }
+            if format == .human { emit(report.summary(in: lang) + "\n") }
         }
         if report.affectsCases { throw CommandFailure(.diagnostics, "") }
     }

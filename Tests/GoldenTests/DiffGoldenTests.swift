@@ -37,6 +37,17 @@ import WFCIR
         }
         try Golden.compare(report.json(file: paths), for: folder.appendingPathComponent("report-json.x"))
         try Golden.compare(report.markdown(file: paths), for: folder.appendingPathComponent("report-markdown.x"))
+        // The reports in Chinese: the same keys, codes, kinds and impacts; the prose translated.
+        let zhJSON = report.json(file: paths, language: .zhCN)
+        try Golden.compareChinese(zhJSON, for: folder.appendingPathComponent("report-json.x"))
+        try Golden.compareChinese(report.markdown(file: paths, language: .zhCN), for: folder.appendingPathComponent("report-markdown.x"))
+        try Golden.compareChinese(report.summary(in: .zhCN) + "\n", for: folder.appendingPathComponent("summary.x"))
+        let keys = { (text: String) in text.split(separator: "\n").map { $0.prefix { $0 != ":" } } }
+        #expect(keys(zhJSON) == keys(report.json(file: paths)), "the JSON keys differ between the languages")
+        for change in report.changes {
+            let zh = change.texts(in: .zhCN)
+            #expect(zh.message != change.message && zh.reason != change.reason, "\(change.code): `\(change.message)` — `\(change.reason)` is not translated")
+        }
         // A version compared with itself has no changes; the reverse diff has as many.
         #expect(DiffReport(oldPath: "", newPath: "", old: newIR, new: newIR).changes.isEmpty)
         #expect(DiffReport(oldPath: "", newPath: "", old: newIR, new: oldIR).changes.isEmpty == report.changes.isEmpty)

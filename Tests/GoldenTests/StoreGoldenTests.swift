@@ -39,7 +39,7 @@ import WFCStore
     struct SessionError: Error, CustomStringConvertible { var description: String }
 
     /// Runs one session and returns its transcript, with the temporary folder shown as `$TMP`.
-    static func run(_ session: URL) async throws -> String {
+    static func run(_ session: URL, language: DiagnosticLanguage = .en) async throws -> String {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-store-golden-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
@@ -55,7 +55,9 @@ import WFCStore
             switch verb {
             case "wfc":
                 let w = words
-                let step = { @Sendable (timeout: TimeInterval) async throws -> CaseOutput in try await runCase(w, tmp: tmp, storePath: storePath, busyTimeout: timeout) }
+                let step = { @Sendable (timeout: TimeInterval) async throws -> CaseOutput in
+                    try await runCase(w, tmp: tmp, storePath: storePath, busyTimeout: timeout, language: language)
+                }
                 let out = lockNext ? try await holdingWriteLock(storePath) { try await step(0.2) } : try await step(10)
                 lockNext = false
                 transcript += show(out)
@@ -74,7 +76,7 @@ import WFCStore
             case "edit":
                 try await edit(storePath, caseID: words[0], seq: Int(words[1]) ?? 0, field: words[2], value: words[3])
             case "race":
-                transcript += show(try await race(words, storePath: storePath))
+                transcript += show(try await race(words, storePath: storePath, language: language))
             case "lock":
                 lockNext = true
             default:
@@ -131,17 +133,17 @@ import WFCStore
         return (positional, options)
     }
 
-    static func commands(_ options: [String: String], tmp: URL, storePath: String, busyTimeout: TimeInterval) -> CaseCommands {
+    static func commands(_ options: [String: String], tmp: URL, storePath: String, busyTimeout: TimeInterval, language: DiagnosticLanguage) -> CaseCommands {
         // A URL is passed as written (a store backend this build may not have).
         let store = options["store"].map { $0.contains("://") ? $0 : tmp.appendingPathComponent($0).path } ?? storePath
         return CaseCommands(storePath: store, format: options["format"] == "json" ? .json : .human,
-                            diagnostics: DiagnosticOutput(format: .human, useColor: false), environment: [:], busyTimeout: busyTimeout)
+                            diagnostics: DiagnosticOutput(format: .human, useColor: false, language: language), environment: [:], busyTimeout: busyTimeout)
     }
 
-    static func runCase(_ words: [String], tmp: URL, storePath: String, busyTimeout: TimeInterval) async throws -> CaseOutput {
+    static func runCase(_ words: [String], tmp: URL, storePath: String, busyTimeout: TimeInterval, language: DiagnosticLanguage) async throws -> CaseOutput {
         guard words.first == "case", words.count >= 2 else { throw SessionError(description: "expected `wfc case …`") }
         let (p, o) = parse(Array(words.dropFirst(2)))
-        let c = commands(o, tmp: tmp, storePath: storePath, busyTimeout: busyTimeout)
+        let c = commands(o, tmp: tmp, storePath: storePath, busyTimeout: busyTimeout, language: language)
         func fixture(_ name: String?) -> String? { name.map { fixtures.appendingPathComponent($0).path } }
         func arg(_ i: Int) throws -> String {
             guard i < p.count else { throw SessionError(description: "`\(words.joined(separator: " "))`: argument \(i + 1) is missing") }
@@ -191,7 +193,7 @@ import WFCStore
     }
 
     /// Two connections race on one case; the loser's failure is rendered as `wfc case fire` would.
-    static func race(_ words: [String], storePath: String) async throws -> CaseOutput {
+    static func race(_ words: [String], storePath: String, language: DiagnosticLanguage) async throws -> CaseOutput {
         let (p, o) = parse(words)
         guard p.count == 2, let actor = o["as"] else { throw SessionError(description: "race ID EVENT --as PERSON") }
         let loser = try Ledger(sqlitePath: storePath)
@@ -204,7 +206,7 @@ import WFCStore
             throw SessionError(description: "race: the second commit did not conflict")
         } catch let e as StoreError {
             let c = CaseCommands(storePath: storePath, format: o["format"] == "json" ? .json : .human,
-                                 diagnostics: DiagnosticOutput(format: .human, useColor: false), environment: [:])
+                                 diagnostics: DiagnosticOutput(format: .human, useColor: false, language: language), environment: [:])
             return await c.failure(e)
         }
     }
@@ -247,6 +249,22 @@ import WFCStore
         let transcript = try await Self.run(input)
         #expect(transcript.contains("[WFC7") || transcript.contains("[WFC0"), "\(input.lastPathComponent) should report a store or driver diagnostic")
         try Golden.compare(transcript, for: input)
+        // The same session in Chinese: the same codes, and every diagnostic's message (the
+        // `error[WFCnnnn]: …` line) and its notes and help are Chinese text.
+        let zh = try await Self.run(input, language: .zhCN)
+        try Golden.compareChinese(zh, for: input)
+        #expect(Self.codes(zh) == Self.codes(transcript), "\(input.lastPathComponent): the codes differ between the languages")
+        for line in zh.split(separator: "\n") where line.hasPrefix("error[") || line.hasPrefix("warning[") || line.hasPrefix("   = ") {
+            #expect(line.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(input.lastPathComponent): not translated: \(line)")
+        }
+    }
+
+    /// The codes of a transcript, in order.
+    static func codes(_ transcript: String) -> [String] {
+        transcript.split(separator: "\n").compactMap { line in
+            guard let r = line.range(of: "[WFC"), line[r.upperBound...].count >= 5 else { return nil }
+            return String(line[line.index(after: r.lowerBound)...].prefix(7))
+        }
     }
 
     /// One registered WFC7xxx code per store failure and per verify finding, and the exit

@@ -100,6 +100,45 @@ import Testing
         }
     }
 
+    /// `--lang zh-CN` (or a Chinese locale) shows the store's errors and the runtime's refusals
+    /// in Chinese, with the same codes and exit statuses as in English.
+    @Test func storeErrorsAndRefusalsInChinese() throws {
+        let unknown = try wfc(["case", "show", "NOPE", "--lang", "zh-CN"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("error[WFC7001]: 存储中没有案件 `NOPE`"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("= help: `wfc case list` 列出此存储中的案件"), "\(unknown.stderr)")
+        let json = try wfc(["case", "verify", "NOPE", "--lang", "zh-CN", "--format", "json"])
+        #expect(json.status == 2 && json.stderr.contains(#""code":"WFC7001""#) && json.stderr.contains("存储中没有案件"), "\(json.stderr)")
+
+        let start = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "Z1", "--now", "2025-09-26", "--lang", "zh-CN"])
+        #expect(start.status == 0, "\(start.stderr)")
+        let dup = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "Z1", "--lang", "zh-CN"])
+        #expect(dup.status == 1 && dup.stderr.contains("error[WFC7002]: 案件 `Z1` 已存在"), "\(dup.stderr)")
+        let badID = try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "Z 1", "--lang", "zh-CN"])
+        #expect(badID.status == 2 && badID.stderr.contains("error[WFC7007]: 案件 id 必须为 1 到 200 个字符"), "\(badID.stderr)")
+
+        let submit = try wfc(["case", "fire", "Z1", "submit", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00", "--lang", "zh-CN"])
+        #expect(submit.status == 0, "\(submit.stderr)")
+        #expect(submit.stdout.hasPrefix("Z1：submit 已接受（事件 2，版本 2）；当前 "), "\(submit.stdout)")
+        // The runtime's refusal, through the locale instead of the flag.
+        let wrong = try CLI.run(["case", "fire", "Z1", "approve", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00"], cwd: dir,
+                                env: ["WFC_STORE": dir.appendingPathComponent("s/store.sqlite").path, "LANG": "zh_CN.UTF-8"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("error[WFC6009]: zhang.san 担任的角色："), "\(wrong.stderr)")
+        #expect(wrong.stdout.contains("Z1：approve 被拒绝（记录为事件 3）；没有任何改变"), "\(wrong.stdout)")
+        let english = try wfc(["case", "fire", "Z1", "approve", "--as", "zhang.san", "--now", "2025-09-26T10:00:00+08:00"])
+        #expect(english.status == 1 && english.stderr.contains("error[WFC6009]: zhang.san holds"), "\(english.stderr)")
+
+        let unsafe = try wfc(["case", "fire", "Z1", "submit", "--as", "zhang.san\u{202E}", "--lang", "zh-CN"])
+        #expect(unsafe.status == 2 && unsafe.stderr.contains("error[WFC7012]: 操作人含有 U+202E，不是可打印文本"), "\(unsafe.stderr)")
+        let verify = try wfc(["case", "verify", "Z1", "--lang", "zh"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.contains("Z1：通过 — 4 个事件，哈希链完好"), "\(verify.stdout)")
+        #expect(try wfc(["case", "list", "--state", "execute", "--lang", "zh-CN"]).stdout == "没有案件\n")
+        let badLang = try wfc(["case", "show", "Z1", "--lang", "cn"])
+        #expect(badLang.status == 2 && badLang.stderr.contains("WFC0030"))
+    }
+
     @Test func usageAndUnknownCases() throws {
         let unknown = try wfc(["case", "show", "NOPE"])
         #expect(unknown.status == 2)

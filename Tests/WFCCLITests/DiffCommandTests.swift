@@ -42,6 +42,27 @@ import Testing
         #expect(s.stdout.contains("\"ruleId\" : \"WFC8110\"") || s.stdout.contains("\"ruleId\":\"WFC8110\""))
     }
 
+    /// `--lang zh-CN`: the summary line, the Markdown and the JSON messages in Chinese; the
+    /// keys, codes and exit status as in English.
+    @Test func reportsInChinese() throws {
+        let args = ["diff", "\(Self.golden)/people/old.yaml", "\(Self.golden)/people/new.yaml", "--lang", "zh-CN"]
+        let h = try CLI.run(args)
+        #expect(h.status == 1)
+        #expect(h.stdout.hasSuffix("8 处改动（不安全 2，需要映射 2，无 4）；对进行中案件的影响：不安全\n"), "\(h.stdout)")
+        let m = try CLI.run(args + ["--format", "markdown"])
+        #expect(m.status == 1 && m.stdout.hasPrefix("## 制度变更：`diff-people`"), "\(m.stdout)")
+        #expect(m.stdout.contains("| **不安全** |") && m.stdout.contains("| WFC8110 |"))
+        let j = try CLI.run(args + ["--format", "json"], env: ["LANG": "en_US.UTF-8"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        #expect(doc["impact"] as? String == "unsafe")
+        let changes = try #require(doc["changes"] as? [[String: Any]])
+        let unsafe = try #require(changes.first { $0["code"] as? String == "WFC8110" })
+        #expect(unsafe["impact"] as? String == "unsafe" && (unsafe["message"] as? String)?.contains("必须") == true, "\(unsafe)")
+        // The locale chooses without the flag.
+        let byLocale = try CLI.run(Array(args.dropLast(2)) + ["--format", "markdown"], env: ["LC_ALL": "zh_CN.UTF-8"])
+        #expect(byLocale.stdout == m.stdout)
+    }
+
     @Test func oldVersionFromStandardInput() throws {
         let old = try String(contentsOf: CLI.packageRoot.appendingPathComponent("\(Self.golden)/flow/old.yaml"), encoding: .utf8)
         let r = try CLI.run(["diff", "-", "\(Self.golden)/flow/new.yaml", "--format", "json"], stdin: old)

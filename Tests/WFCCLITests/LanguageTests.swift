@@ -92,9 +92,11 @@ import Testing
         #expect(r.stdout.contains("原文未规定退回次数上限"))
         let list = try CLI.run(["explain", "--list"], env: ["LANG": "zh_CN.UTF-8"])
         #expect(list.stdout.contains("文件不是合法的 YAML。"))
-        // Not translated yet: English, not an empty line.
-        let english = try CLI.run(["explain", "WFC0001", "--lang", "zh-CN"])
-        #expect(english.stdout.contains("A file could not be read."))
+        // Every code is translated, the store's and the service's too.
+        let store = try CLI.run(["explain", "WFC7001", "--lang", "zh-CN"])
+        #expect(store.stdout.hasPrefix("WFC7001 (unknown-case, error): 存储中没有这个 id 的案件。"), "\(store.stdout)")
+        let service = try CLI.run(["explain", "WFC9003", "--lang", "zh-CN"])
+        #expect(service.stdout.contains("没有 bearer 令牌，或令牌验证不通过。"), "\(service.stdout)")
     }
 
     @Test func anUnknownLangIsACodedUsageError() throws {

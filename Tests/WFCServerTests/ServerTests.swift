@@ -5,6 +5,7 @@ import JWTKit
 import Logging
 import TestSupport
 import Testing
+import WFCDiagnostics
 import WFCLedger
 import WFCServer
 import WFCService
@@ -475,5 +476,61 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
         #expect(WorkflowService.map(.corrupt("x")).kind == .unavailable)
         let e = WorkflowService.map(.notFound(caseID: "C1"))
         #expect(e.diagnostics.map(\.code) == ["WFC7001"] && e.message == "no case `C1` in the store")
+    }
+}
+
+/// Problems in the language of `Accept-Language`: Chinese for zh-CN / zh, English otherwise;
+/// the code, status and positions never change.
+@Suite struct ProblemLanguageTests {
+    @Test func aChineseClientGetsChineseProblemsWithTheSameCode() async throws {
+        let h = try await Harness()
+        try await h.app.test(.router) { client in
+            let admin = try await deployAndStart(client, h)
+            let zh = ["Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"]
+            // A store error (WFC7001), a service error (WFC9003), a route error (WFC9007).
+            let missing = try await client.call(.get, "/v1/cases/C9", token: admin, headers: zh)
+            #expect(missing.status == .notFound && missing.problem?.code == "WFC7001")
+            #expect(missing.problem?.detail == "存储中没有案件 `C9`", "\(missing.text)")
+            #expect(missing.problem?.title == "未找到")
+            #expect(missing.headers[.contentLanguage] == "zh-CN")
+            let english = try await client.call(.get, "/v1/cases/C9", token: admin)
+            #expect(english.problem?.detail == "no case `C9` in the store" && english.problem?.title == "Not Found")
+            #expect(english.headers[.contentLanguage] == "en")
+
+            let noToken = try await client.call(.get, "/v1/cases/C1", token: nil, headers: ["Accept-Language": "zh"])
+            #expect(noToken.status == .unauthorized && noToken.problem?.code == "WFC9003")
+            #expect(noToken.problem?.detail == "没有 bearer 令牌")
+            #expect(noToken.problem?.diagnostics.first?.help?.hasPrefix("请发送 `Authorization: Bearer TOKEN`") == true)
+
+            let noRoute = try await client.call(.get, "/v1/nothing", token: admin, headers: zh)
+            #expect(noRoute.problem?.code == "WFC9007" && noRoute.problem?.detail == "没有端点 GET /v1/nothing")
+
+            // A policy refusal (WFC6007): its detail and the label at the policy line in Chinese.
+            let refused = try await client.call(.post, "/v1/cases/C1/events", token: try await h.token("zhang.san"), json: #"{"event": "aply"}"#, headers: zh)
+            #expect(refused.status == .unprocessableContent && refused.problem?.code == "WFC6007")
+            #expect(refused.problem?.detail == "现在不能发生事件 `aply`（可以发生的：agreed）", "\(refused.text)")
+            #expect(refused.problem?.diagnostics.first?.label == "当前所在的状态" && refused.problem?.diagnostics.first?.start?.line == 60)
+            #expect(refused.problem?.title == "无法处理的内容")
+        }
+    }
+
+    @Test(arguments: [
+        (nil, DiagnosticLanguage.en),
+        ("zh-CN", .zhCN),
+        ("zh", .zhCN),
+        ("zh-Hans-CN, en;q=0.5", .zhCN),
+        ("en-US,en;q=0.9,zh-CN;q=0.8", .en),
+        ("en;q=0.5, zh-CN;q=0.8", .zhCN),
+        ("zh-CN;q=0, en", .en),
+        ("zh-CN;q=0", .en),
+        ("fr-FR, zh;q=0.3", .zhCN),
+        ("zh-TW, fr", .en),
+        ("*", .en),
+        ("zh-CN;q=2", .en),
+        ("zh-CN;q=abc, en;q=0.1", .en),
+        ("  zh-cn ; q=0.7 ,en;q=0.7", .zhCN),
+    ] as [(String?, DiagnosticLanguage)])
+    func acceptLanguageIsNegotiatedByWeight(_ header: String?, _ expected: DiagnosticLanguage) {
+        #expect(DiagnosticLanguage.negotiate(acceptLanguage: header) == expected)
     }
 }

@@ -29,4 +29,32 @@ public enum DiagnosticLanguage: String, Sendable, Hashable, CaseIterable {
         }
         return .en
     }
+
+    /// The language an HTTP `Accept-Language` header (RFC 9110 §12.5.4) asks for: the listed
+    /// ranges by weight (`q`, 1 when absent; the header's order breaks ties), the first one
+    /// wfc has a catalog for wins (`zh-CN`, `zh`, `zh-Hans` Chinese; `en-US` English). A range
+    /// with `q=0` is refused, so `zh;q=0` never selects Chinese. Anything else — no header,
+    /// `*`, `fr`, `zh-TW`, a malformed weight — leaves English.
+    public static func negotiate(acceptLanguage header: String?) -> DiagnosticLanguage {
+        guard let header else { return .en }
+        var ranges: [(language: DiagnosticLanguage, q: Double, order: Int)] = []
+        for (order, item) in header.split(separator: ",").enumerated() {
+            let parts = item.split(separator: ";").map(trimmed)
+            guard let tag = parts.first, !tag.isEmpty, let language = DiagnosticLanguage(tag: tag) else { continue }
+            var q = 1.0
+            for p in parts.dropFirst() {
+                let kv = p.split(separator: "=", maxSplits: 1).map(trimmed)
+                guard kv.count == 2, kv[0].lowercased() == "q" else { continue }
+                // RFC 9110: qvalue = 0[.ddd] / 1[.000]; anything else makes the range unusable.
+                guard let v = Double(kv[1]), v >= 0, v <= 1, kv[1].count <= 5 else { q = 0; break }
+                q = v
+            }
+            if q > 0 { ranges.append((language, q, order)) }
+        }
+        return ranges.min { ($0.q, -$0.order) > ($1.q, -$1.order) }?.language ?? .en
+    }
+
+    private static func trimmed(_ s: Substring) -> String {
+        String(s.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
 }

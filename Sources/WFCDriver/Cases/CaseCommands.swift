@@ -30,7 +30,8 @@ public struct CaseOutput: Sendable {
 public struct CaseCommands: Sendable {
     public var storePath: String?
     public var format: CaseFormat
-    /// How diagnostics (refusals, compiler errors) are rendered in human format.
+    /// How diagnostics (refusals, compiler errors, store errors) are rendered in human format,
+    /// and their language (also with `--format json`).
     public var diagnostics: DiagnosticOutput
     public var environment: [String: String]
     /// How long a writer waits for another process's write lock before failing with WFC7004.
@@ -99,15 +100,20 @@ public struct CaseCommands: Sendable {
         var out = CaseOutput()
         out.status = StoreDiagnostics.exitStatus(error.kind)
         if format == .json && error.isRetryable {
-            out.stdout = json(ConflictView(outcome: "conflict", retryable: true, message: d.message, code: d.code.rawValue))
+            let message = DiagnosticLocalizer.localize(d, to: diagnostics.language).message
+            out.stdout = json(ConflictView(outcome: "conflict", retryable: true, message: message, code: d.code.rawValue))
         }
         out.stderr = diagnosticOutput.render([d], sources: SourceMap([]))
         return out
     }
 
+    /// True when the result lines are Chinese: `--lang zh-CN` (or the locale) chose it for the
+    /// diagnostics. The JSON output is the same in every language.
+    var zh: Bool { diagnostics.language == .zhCN }
+
     /// The diagnostics renderer for this command's `--format`.
     var diagnosticOutput: DiagnosticOutput {
-        DiagnosticOutput(format: format == .json ? .json : diagnostics.format, useColor: diagnostics.useColor)
+        DiagnosticOutput(format: format == .json ? .json : diagnostics.format, useColor: diagnostics.useColor, language: diagnostics.language)
     }
 
     /// `--now`: RFC 3339, or a date meaning 09:00 that day in `timeZone`; the clock when absent.

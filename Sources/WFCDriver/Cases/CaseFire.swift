@@ -56,7 +56,8 @@ extension CaseCommands {
                                                status: current.snapshot.status.rawValue, active: Show.activeStates(def, current.snapshot), effects: [], refusal: RefusalView(r)))
                 } else {
                     out.stderr += render(r, policy: policy, fallback: fallback)
-                    out.stdout = "\(id): \(event) refused (recorded as event \(recorded.seq)); nothing changed\n"
+                    out.stdout = zh ? "\(id)：\(event) 被拒绝（记录为事件 \(recorded.seq)）；没有任何改变\n"
+                        : "\(id): \(event) refused (recorded as event \(recorded.seq)); nothing changed\n"
                 }
                 return out
             }
@@ -71,8 +72,11 @@ extension CaseCommands {
                 out.stdout = json(FireView(outcome: "accepted", id: id, seq: result.seq, hash: result.hash, version: result.version,
                                            status: result.status, active: result.active, effects: result.effects, refusal: nil))
             } else {
-                out.stdout = "\(id): \(event) accepted (event \(result.seq), version \(result.version)); now \(result.active.joined(separator: ", "))"
-                    + (result.status == CaseStatus.running.rawValue ? "" : " — case \(result.status)") + "\n"
+                let active = result.active.joined(separator: ", ")
+                var line = zh ? "\(id)：\(event) 已接受（事件 \(result.seq)，版本 \(result.version)）；当前 \(active)"
+                    : "\(id): \(event) accepted (event \(result.seq), version \(result.version)); now \(active)"
+                if result.status != CaseStatus.running.rawValue { line += zh ? " — 案件\(result.status)" : " — case \(result.status)" }
+                out.stdout = line + "\n"
                 for e in result.effects { out.stdout += "  " + StoredText.escaped(e) + "\n" }
             }
             return out

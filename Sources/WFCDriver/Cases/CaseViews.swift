@@ -79,7 +79,7 @@ extension CaseCommands {
             }
             if let now { out.stderr += timeNote(now, at, .current, zone: "this machine's time zone") }
             if format == .json { out.stdout = json(["cases": cases]); return out }
-            if cases.isEmpty { out.stdout = "no cases\n"; return out }
+            if cases.isEmpty { out.stdout = zh ? "没有案件\n" : "no cases\n"; return out }
             var rows = [["ID", "WORKFLOW", "STATUS", "VERSION", "ACTIVE", "NEXT DUE", "OVERDUE SINCE"]]
             for c in cases {
                 rows.append([c.id, c.workflow, c.status, String(c.version), c.active.joined(separator: ","), c.nextDue ?? "-", c.status == "running" ? (c.overdueSince ?? "-") : "-"])
@@ -193,11 +193,18 @@ extension CaseCommands {
         }
         if format == .json { out.stdout = json(VerifyView(r)); return out }
         if r.ok {
-            out.stdout = "\(prefix)\(r.caseID): ok — \(r.events) events, hash chain intact, replay matches the stored snapshot\n"
+            out.stdout = zh ? "\(prefix)\(r.caseID)：通过 — \(r.events) 个事件，哈希链完好，重放结果与存储的快照一致\n"
+                : "\(prefix)\(r.caseID): ok — \(r.events) events, hash chain intact, replay matches the stored snapshot\n"
         } else {
-            let found = [r.firstBadSeq.map { "the hash chain breaks at event \($0)" }, r.firstDivergentSeq.map { "replay diverges at event \($0)" },
-                         r.findings.contains { $0.kind == .checkpointMismatch } ? "the signed checkpoint does not hold" : nil].compactMap { $0 }
-            out.stdout = "\(prefix)\(r.caseID): FAILED" + (found.isEmpty ? "" : " — " + found.joined(separator: "; ")) + "\n"
+            var found: [String] = []
+            if let s = r.firstBadSeq { found.append(zh ? "哈希链在事件 \(s) 处断开" : "the hash chain breaks at event \(s)") }
+            if let s = r.firstDivergentSeq { found.append(zh ? "重放在事件 \(s) 处出现分歧" : "replay diverges at event \(s)") }
+            if r.findings.contains(where: { $0.kind == .checkpointMismatch }) {
+                found.append(zh ? "签署的检查点不成立" : "the signed checkpoint does not hold")
+            }
+            let failed = zh ? "：失败" : ": FAILED"
+            let details = found.isEmpty ? "" : " — " + found.joined(separator: zh ? "；" : "; ")
+            out.stdout = "\(prefix)\(r.caseID)\(failed)\(details)\n"
         }
         return out
     }
@@ -287,7 +294,7 @@ extension CaseCommands {
             } catch { throw CaseFailure(error) }
             if results.contains(where: { $0.error != nil }) { out.status = .failure }
             if format == .json { return out }
-            if results.isEmpty { out.stdout += "nothing due at \(Timestamp(at))\n" }
+            if results.isEmpty { out.stdout += zh ? "\(Timestamp(at)) 没有到期的事项\n" : "nothing due at \(Timestamp(at))\n" }
             return out
         }
     }
@@ -302,10 +309,10 @@ extension CaseCommands {
         } else if let e = r.error {
             out.stderr = "wfc: \(r.id): \(e)\n"
         } else if let seq = r.seq, let version = r.version {
-            out.stdout = "\(r.id): tick (event \(seq), version \(version))\n"
+            out.stdout = zh ? "\(r.id)：推进计时（事件 \(seq)，版本 \(version)）\n" : "\(r.id): tick (event \(seq), version \(version))\n"
             for e in r.effects { out.stdout += "  " + StoredText.escaped(e) + "\n" }
         } else {
-            out.stdout = "\(r.id): nothing fired\n"
+            out.stdout = zh ? "\(r.id)：没有触发任何事件\n" : "\(r.id): nothing fired\n"
         }
         return out
     }

@@ -46,9 +46,12 @@ struct CaseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Colour: auto, always or never.", valueName: "when"))
     var color: OutputOptions.ColorMode = .auto
 
+    @OptionGroup var language: LanguageOption
+
     var commands: CaseCommands {
         let useColor = DiagnosticOutput.shouldColor(color.rawValue, isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
-        var c = CaseCommands(storePath: store, format: format, diagnostics: DiagnosticOutput(format: .human, useColor: useColor))
+        var c = CaseCommands(storePath: store, format: format,
+                             diagnostics: DiagnosticOutput(format: .human, useColor: useColor, language: language.resolve()))
         // Printed as each case is done (tick, verify --all), so that a killed command has shown what it committed.
         c.progress = { piece in
             emit(piece.stdout)

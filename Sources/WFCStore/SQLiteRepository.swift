@@ -243,7 +243,14 @@ public final class SQLiteRepository: CaseRepository {
     /// moved on since it was read.
     static func apply(_ p: Append, _ db: Database) throws {
         let a = p.event
-        if let s = p.columns {
+        if let s = p.columns, let hash = p.definitionHash {
+            // A migration: the case is pinned to another definition from this step on.
+            try db.cachedStatement(sql: """
+                UPDATE cases SET definition_hash = ?, version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?
+                WHERE id = ? AND version = ? AND head_seq = ?
+                """).execute(arguments: [hash, s.version, s.status, s.active, s.snapshot, s.updatedAt, s.nextDue, a.seq, a.hash,
+                                         p.caseID, p.expectedVersion, p.expectedHeadSeq])
+        } else if let s = p.columns {
             try db.cachedStatement(sql: """
                 UPDATE cases SET version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?
                 WHERE id = ? AND version = ? AND head_seq = ?

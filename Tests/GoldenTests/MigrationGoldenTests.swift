@@ -39,7 +39,7 @@ import WFCMigration
             text += "plan compiled: \(plan.states.count) states mapped, \(plan.values.count) values, deadlines \(plan.deadlines.rawValue), signatures \(plan.signatures.rawValue)\n"
             #expect(plan.from == old.contentHash && plan.to == new.contentHash)
         } else {
-            text += "no plan: \(result.diagnostics.errorCount) errors\n"
+            text += "no plan (errors: \(result.diagnostics.errorCount))\n"
             #expect(result.diagnostics.errorCount > 0)
         }
         try Golden.compare(text, for: planURL)

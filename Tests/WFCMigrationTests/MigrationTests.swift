@@ -50,7 +50,16 @@ func plan(_ yaml: String, _ old: Definition, _ new: Definition, warnings: [Strin
     return p
 }
 
-func at(_ text: String) -> Date { Timestamp(rfc3339: text)?.date ?? Date(timeIntervalSince1970: 0) }
+/// An RFC 3339 time with any UTC offset.
+func at(_ text: String) -> Date {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    guard let d = f.date(from: text) else {
+        Issue.record("`\(text)` is not RFC 3339")
+        return Date(timeIntervalSince1970: 0)
+    }
+    return d
+}
 
 /// A fresh SQLite ledger.
 func ledger() throws -> Ledger {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import WFCServer
 import WFCService
 
 /// `POST /v1/definitions/{hash}/migrations`: a dry run, the migration, verify, and who may.

@@ -156,9 +156,10 @@ public final class SQLiteRepository: CaseRepository {
                 kind = try q.read(Schema.classify)
             }
             switch kind {
-            case .store(let pending) where pending.isEmpty: return (q, false)
+            // `v3` only lets the log hold `migrate` events: a reader needs nothing from it.
+            case .store(let pending) where pending.isEmpty || pending == ["v3"]: return (q, false)
             // An archived store of an older wfc is read without migrating it.
-            case .store(let pending) where pending == ["v2"]: return (q, true)
+            case .store(let pending) where pending == ["v2"] || pending == ["v2", "v3"]: return (q, true)
             case .store, .empty: return nil
             case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
             case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)

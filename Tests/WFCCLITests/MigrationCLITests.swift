@@ -59,6 +59,7 @@ import TestSupport
         #expect(cases?.first?["seq"] as? Int == 3)
         #expect((json?["planHash"] as? String)?.hasPrefix("sha256:") == true)
 
+        #expect(try wfc(["case", "history", "C1"]).stdout.contains("migrate to sha256:"))
         // Later steps run on the new version, and verify replays across the migration.
         let approve = try wfc(["case", "fire", "C1", "approve", "--as", "wang.wu", "--now", "2025-09-28T09:00:00+08:00"])
         #expect(approve.status == 0, "\(approve.stderr)")

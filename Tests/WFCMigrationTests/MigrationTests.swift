@@ -126,6 +126,9 @@ func expectVerified(_ l: Ledger, _ id: String, sourceLocation: SourceLocation = 
         let p = try plan("from: a.yaml\nto: b.yaml\nstates:\n  support: assist\ndeadlines: recompute\n", v1, v2)
         let l = try ledger()
         try await Self.startInProjects(l, v1, "B1")
+        // A checkpoint signed before the migration names the old definition.
+        let before = try await l.load("B1")
+        let head = Checkpoint.Head(caseID: "B1", seq: before.headSeq, headHash: before.headHash, definitionHash: v1.hash)
         let step = try migrated(try await l.migrate("B1", plan: p, to: v2, actor: "hr.admin", now: at("2025-10-24T09:00:00+08:00")))
         // The joined archive branch stays joined; the others continue under their new names.
         #expect(activeNames(step.snapshot) == ["projects", "assist", "introduce"])
@@ -142,6 +145,11 @@ func expectVerified(_ l: Ledger, _ id: String, sourceLocation: SourceLocation = 
         try await expectVerified(l, "B1")
         let history = try await l.history("B1")
         #expect(history.filter { $0.kind == .migrate }.count == 1)
+        let checked = try await l.verify("B1", checkpoint: head)
+        #expect(checked.ok, "\(checked.problems)")
+        var wrong = head
+        wrong.definitionHash = v2.hash
+        #expect(try await l.verify("B1", checkpoint: wrong).ok == false)
     }
 
     @Test func aWaitIsKeptOrRecomputedFromItsEntry() async throws {

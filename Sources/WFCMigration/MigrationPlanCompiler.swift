@@ -189,7 +189,7 @@ public struct MigrationPlanCompiler: Sendable {
                 continue
             }
             if let why = Self.misfit(program.type, field.type) {
-                report(MigrationDiagnostics.valueType, "`\(e.v)` is \(program.type), which does not fit field `\(field.name)` (\(field.type.description))", at(e.value),
+                report(MigrationDiagnostics.valueType, "`\(e.v)` is \(Self.show(program.type)), which does not fit field `\(field.name)` (\(field.type.description))", at(e.value),
                        label: why)
                 continue
             }
@@ -330,6 +330,12 @@ public struct MigrationPlanCompiler: Sendable {
         case (.list, .checklist), (.record, .record), (.map, .record): return nil
         default: return "not a \(t.description)"
         }
+    }
+
+    /// A CEL type as messages show it: an enum with its members, as the schema writes it.
+    static func show(_ t: CELType) -> String {
+        if case .enumType(let e) = t { return "enum(\(e.members.joined(separator: ", ")))" }
+        return t.description
     }
 
     /// Whether every value of `a` is a value of `b` (no migration value needed).

@@ -82,12 +82,15 @@ let package = Package(
         // The typed async service API shared by the CLI and the HTTP server: no printing, no exit codes, no HTTP.
         .target(
             name: "WFCService",
-            dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCPostgres", "WFCIR", "WFCCalendar"]
+            dependencies: ["WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCPostgres", "WFCIR", "WFCCalendar", "WFCMigration"]
         ),
         // `wfc diff`: the semantic difference of two compiled versions of a policy, with each
         // change's impact on running cases.
         .target(name: "WFCDiff", dependencies: ["WFCIR", "WFCDiagnostics"]),
-        .target(name: "WFCDriver", dependencies: ["WFCDiff", "WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar", "WFCService"], swiftSettings: crossModule),
+        // Migration plans (`*.migrate.yaml`): read and proved against two compiled versions
+        // into a MigrationPlanIR that the runtime applies.
+        .target(name: "WFCMigration", dependencies: ["WFCCompiler", "WFCDiff", "WFCYAML", "WFCExpressions", "CEL", "WFCIR", "WFCDiagnostics"]),
+        .target(name: "WFCDriver", dependencies: ["WFCDiff", "WFCMigration", "WFCScenarios", "WFCDiagnostics", "WFCYAML", "WFCCompiler", "WFCRuntime", "WFCStore", "WFCCalendar", "WFCService"], swiftSettings: crossModule),
         // `wfc lsp`: the language server, reading and writing through an injected transport.
         .target(name: "WFCLanguageServer", dependencies: ["WFCCompiler", "WFCDiagnostics", "WFCYAML", "WFCScenarios"]),
         // The HTTP front end of WFCService (Hummingbird 2), with bearer-JWT identities.
@@ -161,6 +164,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
+        // Migrations of cases of the real policies, through the SQLite ledger, verified by replay.
+        .testTarget(name: "WFCMigrationTests", dependencies: ["WFCMigration", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCIR", "WFCDiagnostics", "TestSupport"]),
         .testTarget(name: "CELTests", dependencies: ["CEL", "TestSupport"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR", "TestSupport"]),
         .testTarget(
@@ -171,8 +176,8 @@ let package = Package(
         .testTarget(name: "WFCCompilerTests", dependencies: ["WFCCompiler", "WFCYAML", "WFCDiagnostics"]),
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["WFCDriver", "WFCScenarios", "WFCService", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", "WFCDiff", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["yaml", "workflow", "scenario", "store", "config", "ignore", "diff"]
+            dependencies: ["WFCMigration", "WFCDriver", "WFCScenarios", "WFCService", "WFCYAML", "WFCDiagnostics", "WFCCompiler", "WFCStore", "WFCRuntime", "WFCDiff", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["yaml", "workflow", "scenario", "store", "config", "ignore", "diff", "migrate"]
         ),
         .testTarget(name: "WFCLanguageServerTests", dependencies: ["WFCLanguageServer", "WFCDiagnostics", "wfc", "TestSupport"]),
         .testTarget(

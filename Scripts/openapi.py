@@ -86,6 +86,14 @@ schemas = {
     "TaskList": obj({"person": S, "tasks": arr(ref("PersonTask"))}, ["person", "tasks"]),
     "TickResult": obj({"id": S, "seq": I, "version": I, "effects": arr(S), "error": S, "code": S}, ["id", "effects"]),
     "TickList": obj({"cases": arr(ref("TickResult"))}, ["cases"]),
+    "MigrationRequest": obj({"to": {"type": "string", "description": "Content hash of the deployed definition to migrate to"},
+                             "plan": {"type": "string", "description": "The migration plan's YAML text (docs/versions.md); its from/to are not read"},
+                             "dryRun": B, "cases": arr(S)}, ["to", "plan"]),
+    "MigrationCaseResult": obj({"id": S, "outcome": {"type": "string", "enum": ["migrated", "would-migrate", "refused"]}, "seq": I, "hash": S,
+                                "version": I, "active": arr(S), "code": S, "kind": S, "message": S, "details": arr(S)}, ["id", "outcome"]),
+    "MigrationResult": obj({"from": S, "to": S, "planHash": S, "dryRun": B, "migrated": I, "refused": I,
+                            "cases": arr(ref("MigrationCaseResult")), "warnings": arr(ref("Diagnostic"))},
+                           ["from", "to", "planHash", "dryRun", "migrated", "refused", "cases", "warnings"]),
 }
 
 paths = {
@@ -107,6 +115,13 @@ paths = {
                 "parameters": [{"name": "workflow", "in": "query", "required": False, "schema": S}],
                 "responses": {"200": jsonr(ref("DefinitionList"), "Definitions"), **errs("401")}},
     },
+    "/v1/definitions/{hash}/migrations": {"post": {
+        "operationId": "migrate", "summary": "Migrate the running cases of a definition to another by a plan (scope admin)",
+        "description": "Each migrated case gets one `migrate` step in its audit log; a case the plan cannot move is listed as refused and stays on its version. A plan with errors is a 422 with its diagnostics (WFC8130-WFC8169).",
+        "parameters": [{"name": "hash", "in": "path", "required": True, "schema": S}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("MigrationRequest")}}},
+        "responses": {"200": jsonr(ref("MigrationResult"), "Per case: migrated, would migrate (dry run) or refused"),
+                      **errs("400", "401", "403", "404", "409", "413", "422")}}},
     "/v1/cases": {
         "post": {"operationId": "startCase", "summary": "Start a case (scope cases:start or admin)",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": ref("StartCaseRequest")}}},

@@ -58,6 +58,7 @@ public enum RepositoryConformance {
         ("taskIndex", taskIndex),
         ("outbox", outbox),
         ("timerLeases", timerLeases),
+        ("migrationRepinsTheCase", migrationRepinsTheCase),
     ]
 
     public static var names: [String] { checks.map(\.name) }
@@ -118,6 +119,39 @@ public enum RepositoryConformance {
     }
 
     // MARK: - Checks
+
+    /// A migration is one step: the `migrate` event is appended and the case row re-pinned to
+    /// the new definition in one transaction (another connection sees both), verify replays
+    /// across it, later steps run on the new definition, and a migration from the definition
+    /// the case left is refused without writing anything.
+    public static func migrationRepinsTheCase(_ factory: ConformanceFactory) async throws {
+        let s = try await factory()
+        let ledger = Ledger(s.repository)
+        try await startInReview(ledger, s.definition, "C1")
+        var ir = s.definition.ir
+        ir.title += "（第二版）"
+        ir.contentHash = nil
+        let v2 = try Definition(ir)
+        try check(v2.hash != s.definition.hash, "the second version has a hash of its own")
+        let plan = MigrationPlanIR(from: s.definition.hash, to: v2.hash, states: [:], values: [], deadlines: .keep, signatures: .keep)
+        guard case .migrated(let step, let audit) = try await ledger.migrate("C1", plan: plan, to: v2, actor: "hr.admin", now: t0) else {
+            throw ConformanceFailure(description: "the migration of C1 was not recorded")
+        }
+        try check(audit.kind == .migrate && audit.seq == 4 && step.snapshot.definitionHash == v2.hash, "one migrate step: \(audit)")
+        let other = Ledger(s.second)
+        let stored = try await other.load("C1")
+        try check(stored.definition.hash == v2.hash && stored.snapshot.definitionHash == v2.hash && stored.headSeq == 4, "the row is re-pinned")
+        try check(try await other.list(CaseFilter(), now: t0).cases.first?.definitionHash == v2.hash, "the list shows the new definition")
+        let verified = try await other.verify("C1")
+        try check(verified.ok, "verify replays across the migration: \(verified.problems)")
+        guard case .refused(let r) = try await ledger.migrate("C1", plan: plan, to: v2, actor: "hr.admin", now: t0) else {
+            throw ConformanceFailure(description: "a second migration from the old definition was not refused")
+        }
+        let events = try await ledger.history("C1").count
+        try check(r.kind == .definitionMismatch && events == 4, "a refused migration writes nothing: \(r), \(events) events")
+        try check(!(try await ledger.tick(now: late)).isEmpty, "the case ticks on the new definition")
+        try check(try await other.verify("C1").ok, "verify after a step on the new definition")
+    }
 
     /// start, fire, a refusal recorded as an attempt that changes nothing, history in order,
     /// a duplicate id refused.

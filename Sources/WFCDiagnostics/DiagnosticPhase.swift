@@ -69,6 +69,13 @@ extension DiagnosticDescriptor {
     /// How `example` and `fix` are introduced: for a change between policy versions they are
     /// the old and the new version, not a fault and its fix.
     public var exampleLabels: (example: String, fix: String) {
-        DiagnosticPhase.of(code) == .versions ? ("Old version", "New version") : ("Example", "Fix")
+        describesVersionChange ? ("Old version", "New version") : ("Example", "Fix")
+    }
+
+    /// True for the kinds of change `wfc diff` reports (WFC8100–WFC8129); the migration plan
+    /// codes after them (WFC8130–WFC8169) have a bad plan and its fix, as other codes do.
+    public var describesVersionChange: Bool {
+        guard DiagnosticPhase.of(code) == .versions, let n = Int(code.rawValue.dropFirst(3)) else { return false }
+        return n < 8130
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import WFCDiagnostics
+import WFCMigration
 import WFCCompiler
 import WFCScenarios
 import WFCYAML
@@ -215,7 +216,7 @@ extension CheckRunner {
         compiler.pinCalendarData = false
         compiler.irLineColumns = false
         // With `.none` only the configuration file is skipped: inline ignores still apply.
-        return CheckRunner(loader: loader, phases: [CompilePhase(compiler: compiler)],
+        return CheckRunner(loader: loader, phases: [CompilePhase(compiler: compiler, root: input.root)],
                            configurations: ConfigurationFinder(configuration, limits: input.limits))
     }
 }
@@ -224,12 +225,20 @@ extension CheckRunner {
 /// `wfc test` runs, are checked against the scenario format instead.
 public struct CompilePhase: CheckPhase {
     public var compiler: WorkflowCompiler
+    /// `--root`: where the policy files a migration plan names must be (nil: its repository).
+    public var root: String?
 
-    public init(compiler: WorkflowCompiler) {
+    public init(compiler: WorkflowCompiler, root: String? = nil) {
         self.compiler = compiler
+        self.root = root
     }
 
     public func check(_ loaded: YAMLLoadResult) -> (diagnostics: [Diagnostic], sources: [SourceFile]) {
+        if MigrationPlanCompiler.isPlan(loaded.file.path) {
+            // A migration plan is proved against the two versions it names (docs/versions.md).
+            let plan = MigrationPlanFiles.load(loaded.file, compiler: compiler, root: root)
+            return (plan.diagnostics.filter { d in !loaded.diagnostics.contains(d) }, [])
+        }
         if ScenarioFiles.isScenario(loaded.file.path) {
             // Scenario files are checked for their own structure; `wfc test` runs them.
             var parser = ScenarioParser(loader: compiler.loader)

@@ -27,7 +27,7 @@ public enum DiagnosticsDoc {
                 s += "\n### \(d.code) \(d.name) (\(d.severity.rawValue))\n\n"
                 s += d.summary + "\n\n" + d.explanation.trimmingCharacters() + "\n\n"
                 // For a change between versions, the example is the old version and `fix` the new.
-                let (before, after) = p == .versions ? d.exampleLabels : ("Bad", "Fixed")
+                let (before, after) = d.describesVersionChange ? d.exampleLabels : ("Bad", "Fixed")
                 s += "\(before):\n\n```yaml\n" + d.example.trimmingCharacters() + "\n```\n\n"
                 s += "\(after):\n\n```yaml\n" + d.fix.trimmingCharacters() + "\n```\n"
             }

@@ -2,6 +2,7 @@ import WFCService
 import WFCCompiler
 import WFCDiagnostics
 import WFCDiff
+import WFCMigration
 import WFCRuntime
 import WFCScenarios
 import WFCYAML
@@ -17,6 +18,7 @@ public enum WFCRegistry {
         ScenarioDiagnostics.all,
         ServiceDiagnostics.all,
         DiffDiagnostics.all,
+        MigrationDiagnostics.all,
     ])
 }
 

@@ -268,8 +268,8 @@ public struct NewCase: Sendable {
 /// One step of a case for ``CaseRepository/append(_:)``: in one transaction, if the case row
 /// still has `expectedVersion` and `expectedHeadSeq`, move its chain head to `event`, set
 /// `columns` (when given), replace its timers and task rows (when given), insert `event` and
-/// the outbox entries. Otherwise write nothing and throw `conflict` (`notFound` when the case
-/// is gone).
+/// the outbox entries, and re-pin the case to `definitionHash` when given. Otherwise write
+/// nothing and throw `conflict` (`notFound` when the case is gone).
 public struct Append: Sendable {
     public var caseID: String
     public var expectedVersion: Int
@@ -282,6 +282,10 @@ public struct Append: Sendable {
     /// Nil: unchanged.
     public var tasks: [TaskRow]?
     public var outbox: [OutboxEntry]
+    /// A migration (``AuditKind/migrate``): the definition the case is pinned to from this
+    /// step on (already stored with ``CaseRepository/putDefinition(_:)``); nil: unchanged.
+    /// Requires `columns`.
+    public var definitionHash: String? = nil
 
     public init(caseID: String, expectedVersion: Int, expectedHeadSeq: Int, event: AuditEvent, columns: CaseColumns?, timers: [TimerRow]?, tasks: [TaskRow]?, outbox: [OutboxEntry]) {
         self.caseID = caseID

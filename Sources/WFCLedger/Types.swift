@@ -43,6 +43,35 @@ public enum AuditKind: String, Codable, Sendable {
     case tick
     /// An event was refused: recorded, nothing changed.
     case refused
+    /// The case moved to another definition by a migration plan (payload: ``MigratePayload``);
+    /// from here on the case is pinned to the plan's `to`.
+    case migrate
+}
+
+/// The payload of a ``AuditKind/migrate`` event: both definitions, the plan's hash and the
+/// plan itself (its state map, values and policies), so that replay re-applies exactly it.
+public struct MigratePayload: Codable, Equatable, Sendable {
+    public var from: String
+    public var to: String
+    public var planHash: String
+    public var plan: MigrationPlanIR
+
+    public init(from: String, to: String, planHash: String, plan: MigrationPlanIR) {
+        self.from = from
+        self.to = to
+        self.planHash = planHash
+        self.plan = plan
+    }
+}
+
+/// The result of ``Ledger/migrate(_:plan:to:actor:now:dryRun:)``.
+public enum MigrateOutcome: Sendable {
+    /// Migrated and recorded as one step.
+    case migrated(Step, AuditEvent)
+    /// A dry run: this is the case the migration would give; nothing was written.
+    case wouldMigrate(Step)
+    /// The case cannot be migrated by this plan; it stays on its version and nothing was written.
+    case refused(Refusal)
 }
 
 /// The stored outcome of an audit event. Replaying an idempotency key returns it.

@@ -74,7 +74,10 @@ extension Ledger {
             } else if events[cp.seq - 1].hash != cp.headHash {
                 lost("event \(cp.seq) hashes to \(events[cp.seq - 1].hash.prefix(12)), the checkpoint signed \(cp.headHash.prefix(12)): the log was rewritten")
             }
-            if report.definitionHash != cp.definitionHash {
+            // The definition in force at the signed event: a later migration re-pins the case.
+            let migrations = events.prefix(max(0, min(cp.seq, events.count))).compactMap(Self.migration)
+            let signedDefinition = migrations.last?.to ?? events.compactMap(Self.migration).first?.from ?? report.definitionHash
+            if signedDefinition != cp.definitionHash {
                 lost("the case is pinned to \(report.definitionHash ?? "no definition"), the checkpoint signed \(cp.definitionHash)")
             }
         }
@@ -100,6 +103,14 @@ extension Ledger {
                 cacheDefinition(def)
             }
         }
+        // A migrated case started on the definition its first migration left.
+        var current = def
+        if let first = events.compactMap(Self.migration).first, first.from != def.hash {
+            do { current = try await self.pinned(first.from) } catch {
+                other(.definitionInvalid, "the definition the case started on (\(first.from)) does not load: \(error)")
+                return report
+            }
+        }
         let definitionWorkflow = definitionRow.workflow
         if definitionWorkflow != def.ir.id {
             other(.definitionInvalid, "the definitions row names workflow \(definitionWorkflow.map { "`\(StoredText.escaped($0))`" } ?? "NULL"), its IR `\(def.ir.id)`")
@@ -114,16 +125,28 @@ extension Ledger {
             guard let outcome = e.decodedOutcome else { diverge(e.seq, "the outcome does not decode"); break }
             guard let time = Timestamp(rfc3339: e.time) else { diverge(e.seq, "time `\(e.time)` is not RFC 3339 UTC"); break }
             let result: StepResult
+            var next: Definition?
             switch (e.kind, snap) {
             case (.start, nil):
                 guard let p = try? JSONDecoder().decode(StartPayload.self, from: Data(e.payload.utf8)) else { diverge(e.seq, "the start payload does not decode"); break replay }
-                result = Engine.start(def, caseID: caseID, data: p.data, people: p.people, now: time.date)
+                result = Engine.start(current, caseID: caseID, data: p.data, people: p.people, now: time.date)
             case (.event, let s?), (.refused, let s?):
                 guard let p = try? JSONDecoder().decode([String: ValueIR].self, from: Data(e.payload.utf8)) else { diverge(e.seq, "the payload does not decode"); break replay }
                 guard let actor = e.actor else { diverge(e.seq, "an event without an actor"); break replay }
-                result = Engine.fire(def, s, Event(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role), now: time.date)
+                result = Engine.fire(current, s, Event(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role), now: time.date)
             case (.tick, let s?):
-                result = Engine.tick(def, s, now: time.date)
+                result = Engine.tick(current, s, now: time.date)
+            case (.migrate, let s?):
+                guard let p = Self.migration(e) else { diverge(e.seq, "the migration payload does not decode"); break replay }
+                guard p.from == current.hash else { diverge(e.seq, "the migration starts from \(p.from), the case was on \(current.hash)"); break replay }
+                guard (try? p.plan.hash()) == p.planHash else { diverge(e.seq, "the migration plan does not hash to the recorded \(p.planHash)"); break replay }
+                let target: Definition
+                do { target = try await self.pinned(p.to) } catch {
+                    diverge(e.seq, "the definition the case migrated to (\(p.to)) does not load: \(error)")
+                    break replay
+                }
+                result = Migration.apply(current, s, p.plan, to: target, now: time.date)
+                if case .accepted = result { next = target }
             default:
                 diverge(e.seq, "a `\(e.kind.rawValue)` event cannot come \(snap == nil ? "first" : "after the start")")
                 break replay
@@ -151,7 +174,11 @@ extension Ledger {
                 }
                 // Continue from the decoded form, as the live store does.
                 snap = reloaded
+                if let next { current = next }
             }
+        }
+        if report.firstDivergentSeq == nil, report.firstBadSeq == nil, current.hash != def.hash {
+            other(.snapshotMismatch, "the case row pins \(def.hash), the log's migrations end on \(current.hash)")
         }
         if report.firstDivergentSeq == nil, report.firstBadSeq == nil {
             let stored = caseRow.snapshot ?? ""
@@ -183,6 +210,12 @@ extension Ledger {
             }
         }
         return report
+    }
+
+    /// The payload of a migration event; nil for other events and a payload that does not decode.
+    static func migration(_ e: AuditEvent) -> MigratePayload? {
+        guard e.kind == .migrate else { return nil }
+        return try? JSONDecoder().decode(MigratePayload.self, from: Data(e.payload.utf8))
     }
 
     /// Rows as a multiset: their order is not part of what a repository stores.

@@ -338,7 +338,15 @@ public final class PostgresRepository: CaseRepository {
     func apply(_ p: Append, _ conn: PostgresConnection) async throws {
         let a = p.event
         let moved: [PostgresRandomAccessRow]
-        if let s = p.columns {
+        if let s = p.columns, let hash = p.definitionHash {
+            // A migration: the case is pinned to another definition from this step on.
+            moved = try await rows(conn, """
+                UPDATE cases SET definition_hash = \(hash), version = \(s.version), status = \(s.status), active = \(s.active), snapshot = \(s.snapshot),
+                       updated_at = \(s.updatedAt), next_due = \(s.nextDue), head_seq = \(a.seq), head_hash = \(a.hash)
+                WHERE id = \(p.caseID) AND version = \(p.expectedVersion) AND head_seq = \(p.expectedHeadSeq)
+                RETURNING 1
+                """)
+        } else if let s = p.columns {
             moved = try await rows(conn, """
                 UPDATE cases SET version = \(s.version), status = \(s.status), active = \(s.active), snapshot = \(s.snapshot),
                        updated_at = \(s.updatedAt), next_due = \(s.nextDue), head_seq = \(a.seq), head_hash = \(a.hash)

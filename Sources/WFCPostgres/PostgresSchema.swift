@@ -164,5 +164,10 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // Migrations of cases to another definition: the audit kind `migrate` (docs/versions.md).
+        (version: 2, statements: [
+            "ALTER TABLE events DROP CONSTRAINT events_kind_check",
+            "ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN ('start', 'event', 'tick', 'refused', 'migrate'))",
+        ]),
     ]
 }

@@ -353,6 +353,28 @@ public struct Definition: @unchecked Sendable {
         }
     }
 
+    /// Evaluates an expression that is not part of the IR (a migration plan's value) in the
+    /// top-level scope: compiled here, once per call.
+    func evaluateTopLevel(_ e: ExprIR, data: [String: ValueIR], now: Timestamp) throws(Refusal) -> CELValue {
+        guard let scope = scopes[0] else { throw Refusal(.runtimeError, "no top-level environment", span: e.span) }
+        let program: CELProgram
+        do { program = try scope.env.compile(e.source) } catch {
+            throw Refusal(.runtimeError, "cannot compile `\(e.source)`: \(error)", span: e.span)
+        }
+        let act = scope.env.makeActivation()
+        do {
+            act[scope.caseSlot] = try caseValue(data, scope: scope, fields: nil)
+            scope.bindTime(act, now: CELTimestamp(seconds: now.seconds), today: CaseEnvironment.today(atSeconds: now.seconds, calendar: calendar))
+            return try program.evaluate(act)
+        } catch let r as Refusal {
+            throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(r.message)", span: e.span)
+        } catch let c as CELEvalError {
+            throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(c.message)", span: e.span)
+        } catch {
+            throw Refusal(.runtimeError, "cannot evaluate `\(e.source)`: \(error)", span: e.span)
+        }
+    }
+
     func evaluateBool(_ e: ExprIR, region: Int, data: [String: ValueIR], items: [String: ValueIR], now: Timestamp) throws(Refusal) -> Bool {
         let v = try evaluate(e, region: region, data: data, items: items, now: now)
         guard case .bool(let b) = v else {

@@ -28,19 +28,7 @@ public enum Engine {
         if !issues.isEmpty {
             return .refused(Refusal(.unboundRole, "every role must be bound to a person", span: ir.roles.first { (people[$0.name] ?? "").isEmpty }?.span, details: issues))
         }
-        for group in ir.separations {
-            var seen: [(person: String, role: String)] = [] // a group has a few roles: no dictionary
-            seen.reserveCapacity(group.count)
-            for rid in group {
-                let name = def.roleName(rid)
-                guard let person = people[name] else { continue }
-                if let other = seen.first(where: { $0.person == person })?.role {
-                    let span = ir.roles.indices.contains(rid) ? ir.roles[rid].span : nil
-                    return .refused(Refusal(.separationOfDuties, "separation of duties: \(person) cannot be both \(other) and \(name) (separate: [\(group.map(def.roleName).joined(separator: ", "))])", span: span))
-                }
-                seen.append((person, name))
-            }
-        }
+        if let r = separationRefusal(def, people) { return .refused(r) }
         let (clean, dataIssues) = def.validateData(data, fillableLater: def.storage.fillable, partial: false)
         if !dataIssues.isEmpty { return .refused(Refusal(.invalidData, "the case data does not match the schema", details: dataIssues)) }
         guard let start = ir.regions[0].start else { return .refused(Refusal(.runtimeError, "the workflow has no start state")) }
@@ -59,6 +47,25 @@ public enum Engine {
         }
         run.finish(before: SmallList<OpenTaskEntry.Key>())
         return .accepted(Step(snapshot: run.snap, effects: run.effects, trace: run.trace, duplicate: false))
+    }
+
+    /// The first `separate` group of `def` in which one person holds two roles of `people`.
+    static func separationRefusal(_ def: Definition, _ people: [String: String]) -> Refusal? {
+        let ir = def.ir
+        for group in ir.separations {
+            var seen: [(person: String, role: String)] = [] // a group has a few roles: no dictionary
+            seen.reserveCapacity(group.count)
+            for rid in group {
+                let name = def.roleName(rid)
+                guard let person = people[name] else { continue }
+                if let other = seen.first(where: { $0.person == person })?.role {
+                    let span = ir.roles.indices.contains(rid) ? ir.roles[rid].span : nil
+                    return Refusal(.separationOfDuties, "separation of duties: \(person) cannot be both \(other) and \(name) (separate: [\(group.map(def.roleName).joined(separator: ", "))])", span: span)
+                }
+                seen.append((person, name))
+            }
+        }
+        return nil
     }
 
     /// Applies one event. A refusal leaves the case exactly as it was.

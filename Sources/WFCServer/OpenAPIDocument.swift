@@ -234,6 +234,115 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/definitions/{hash}/migrations": {
+      "post": {
+        "operationId": "migrate",
+        "summary": "Migrate the running cases of a definition to another by a plan (scope admin)",
+        "description": "Each migrated case gets one `migrate` step in its audit log; a case the plan cannot move is listed as refused and stays on its version. A plan with errors is a 422 with its diagnostics (WFC8130-WFC8169).",
+        "parameters": [
+          {
+            "name": "hash",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MigrationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Per case: migrated, would migrate (dry run) or refused",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MigrationResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed request (WFC9004), unsafe text (WFC7012), a reused idempotency key (WFC7013)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No or bad bearer token (WFC9003)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "Unknown case (WFC7001), definition (WFC7018) or route (WFC9007)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "Concurrent update (WFC7003, retryable) or a case id that exists (WFC7002)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Body too large (WFC9005)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Refused by the policy (WFC6xxx, recorded for an event), or a workflow with errors",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/v1/cases": {
       "post": {
         "operationId": "startCase",
@@ -1664,6 +1773,130 @@ enum OpenAPIDocument {
         },
         "required": [
           "cases"
+        ],
+        "additionalProperties": false
+      },
+      "MigrationRequest": {
+        "type": "object",
+        "properties": {
+          "to": {
+            "type": "string",
+            "description": "Content hash of the deployed definition to migrate to"
+          },
+          "plan": {
+            "type": "string",
+            "description": "The migration plan's YAML text (docs/versions.md); its from/to are not read"
+          },
+          "dryRun": {
+            "type": "boolean"
+          },
+          "cases": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "required": [
+          "to",
+          "plan"
+        ],
+        "additionalProperties": false
+      },
+      "MigrationCaseResult": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "migrated",
+              "would-migrate",
+              "refused"
+            ]
+          },
+          "seq": {
+            "type": "integer"
+          },
+          "hash": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "active": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "code": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "details": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "required": [
+          "id",
+          "outcome"
+        ],
+        "additionalProperties": false
+      },
+      "MigrationResult": {
+        "type": "object",
+        "properties": {
+          "from": {
+            "type": "string"
+          },
+          "to": {
+            "type": "string"
+          },
+          "planHash": {
+            "type": "string"
+          },
+          "dryRun": {
+            "type": "boolean"
+          },
+          "migrated": {
+            "type": "integer"
+          },
+          "refused": {
+            "type": "integer"
+          },
+          "cases": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/MigrationCaseResult"
+            }
+          },
+          "warnings": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Diagnostic"
+            }
+          }
+        },
+        "required": [
+          "from",
+          "to",
+          "planHash",
+          "dryRun",
+          "migrated",
+          "refused",
+          "cases",
+          "warnings"
         ],
         "additionalProperties": false
       }

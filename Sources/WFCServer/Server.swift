@@ -98,6 +98,13 @@ public struct WFCHTTPServer: Sendable {
                 return JSONBody.response(DefinitionList(definitions: try await service.definitions(workflow: workflow, by: who)))
             }
         }
+        router.post("/v1/definitions/{hash}/migrations") { request, context in
+            try await authorized(request, context) { who in
+                let r: MigrationRequest = try await decode(request, fields: MigrationRequest.fields)
+                let hash = context.parameters.get("hash").map { $0.removingPercentEncoding ?? $0 } ?? ""
+                return JSONBody.response(try await service.migrate(from: hash, r, by: who))
+            }
+        }
         router.post("/v1/cases") { request, context in
             try await authorized(request, context) { who in
                 let r: StartCaseRequest = try await decode(request, fields: ["definition", "id", "data", "people"])

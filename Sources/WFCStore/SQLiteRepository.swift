@@ -156,9 +156,10 @@ public final class SQLiteRepository: CaseRepository {
                 kind = try q.read(Schema.classify)
             }
             switch kind {
-            case .store(let pending) where pending.isEmpty: return (q, false)
+            // `v3` only lets the log hold `migrate` events: a reader needs nothing from it.
+            case .store(let pending) where pending.isEmpty || pending == ["v3"]: return (q, false)
             // An archived store of an older wfc is read without migrating it.
-            case .store(let pending) where pending == ["v2"]: return (q, true)
+            case .store(let pending) where pending == ["v2"] || pending == ["v2", "v3"]: return (q, true)
             case .store, .empty: return nil
             case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
             case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)
@@ -243,7 +244,14 @@ public final class SQLiteRepository: CaseRepository {
     /// moved on since it was read.
     static func apply(_ p: Append, _ db: Database) throws {
         let a = p.event
-        if let s = p.columns {
+        if let s = p.columns, let hash = p.definitionHash {
+            // A migration: the case is pinned to another definition from this step on.
+            try db.cachedStatement(sql: """
+                UPDATE cases SET definition_hash = ?, version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?
+                WHERE id = ? AND version = ? AND head_seq = ?
+                """).execute(arguments: [hash, s.version, s.status, s.active, s.snapshot, s.updatedAt, s.nextDue, a.seq, a.hash,
+                                         p.caseID, p.expectedVersion, p.expectedHeadSeq])
+        } else if let s = p.columns {
             try db.cachedStatement(sql: """
                 UPDATE cases SET version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?
                 WHERE id = ? AND version = ? AND head_seq = ?

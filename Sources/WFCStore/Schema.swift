@@ -130,6 +130,37 @@ enum Schema {
                 """)
             try backfillTasks(db)
         }),
+        // Migrations of cases to another definition: the audit kind `migrate` (docs/versions.md).
+        // SQLite cannot change a CHECK constraint in place: the log is copied, row for row.
+        ("v3", { db in
+            try db.execute(sql: """
+                CREATE TABLE events_v3 (
+                    case_id         TEXT NOT NULL REFERENCES cases(id),
+                    seq             INTEGER NOT NULL,
+                    kind            TEXT NOT NULL CHECK (kind IN ('start', 'event', 'tick', 'refused', 'migrate')),
+                    name            TEXT NOT NULL,
+                    actor           TEXT,
+                    role            TEXT,
+                    item            INTEGER,
+                    payload         TEXT NOT NULL,
+                    idempotency_key TEXT,
+                    time            TEXT NOT NULL,
+                    outcome         TEXT NOT NULL,
+                    prev_hash       TEXT NOT NULL,
+                    hash            TEXT NOT NULL,
+                    PRIMARY KEY (case_id, seq),
+                    UNIQUE (case_id, idempotency_key)
+                ) WITHOUT ROWID;
+                INSERT INTO events_v3 (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash)
+                    SELECT case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash FROM events;
+                DROP TABLE events;
+                ALTER TABLE events_v3 RENAME TO events;
+                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }),
     ]
 
     /// The task index of the running cases stored before it existed. A case whose definition or

@@ -50,6 +50,7 @@ import WFCYAML
         "WFC9007": "an HTTP request; ServerStatusTests.everyStatusCode",
         "WFC9008": "a compiled workflow that the runtime refuses to load: a defect, no YAML known to cause it",
         "WFC9009": "a defect in the server; no input causes it",
+        "WFC8131": "needs the policy files a plan names on disk; MigrationCLITests.checkProvesPlansAndReportsUnusableVersions",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

@@ -123,7 +123,7 @@ struct UncheckedRepository: ForwardingRepository {
                 DROP TABLE tasks; DROP TABLE outbox; DROP TABLE timer_leases;
                 DROP INDEX definitions_workflow_version; DROP INDEX cases_created;
                 ALTER TABLE definitions DROP COLUMN version;
-                DELETE FROM grdb_migrations WHERE identifier = 'v2';
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3');
                 """)
         }
     }

@@ -186,13 +186,7 @@ extension CaseCommands {
                 out.status = .diagnostics
                 return out
             }
-            // The IR names files relative to the workflow's folder.
-            let dir = URL(fileURLWithPath: w.path).deletingLastPathComponent().path
-            let policy = w.sources.map { f in
-                let full = URL(fileURLWithPath: f.path).path
-                let rel = full.hasPrefix(dir + "/") ? String(full.dropFirst(dir.count + 1)) : URL(fileURLWithPath: f.path).lastPathComponent
-                return PolicySource(irFile: rel, path: f.path, text: String(decoding: f.bytes, as: UTF8.self))
-            }
+            let policy = w.policySources
             let svc = try service(.readWrite).at(at)
             // The operator without --as records no actor; an empty --as is refused as the ledger
             // refuses every empty actor.
@@ -225,4 +219,17 @@ struct StartView: Encodable {
     var active: [String]
     var seq: Int
     var hash: String
+}
+
+extension LoadedWorkflow {
+    /// The policy files to keep with the definition, named as the IR names them (relative to
+    /// the workflow's folder).
+    var policySources: [PolicySource] {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return sources.map { f in
+            let full = URL(fileURLWithPath: f.path).path
+            let rel = full.hasPrefix(dir + "/") ? String(full.dropFirst(dir.count + 1)) : URL(fileURLWithPath: f.path).lastPathComponent
+            return PolicySource(irFile: rel, path: f.path, text: String(decoding: f.bytes, as: UTF8.self))
+        }
+    }
 }

@@ -104,6 +104,9 @@ extension CaseCommands {
                 if let r = e.role { event += " as \(r)" }
                 if let i = e.item { event += " [\(i)]" }
                 if let k = e.idempotencyKey { event += " key=\(k)" }
+                if e.kind == .migrate, let p = try? JSONDecoder().decode(MigratePayload.self, from: Data(e.payload.utf8)) {
+                    event += " to \(p.to.prefix(19))…"
+                }
                 let outcome: String
                 if let r = o?.refusal { outcome = "refused: \(r.kind)" }
                 else if let o { outcome = "v\(o.version) → \(o.active.joined(separator: ","))" + (o.status == "running" ? "" : " (\(o.status))") }

@@ -226,6 +226,21 @@ public final class WorkflowService: Sendable {
         return try await call { () async throws(StoreError) in try await store.tasks(for: who.person, now: now) }
     }
 
+    /// The deployed definition with this content hash (its IR: schema, states, titles), for
+    /// a front end that draws forms and diagrams. Like ``definitions(workflow:by:)``, any
+    /// person may read it: a definition holds no case data.
+    public func definition(hash: String, by who: Principal) async throws(ServiceError) -> Definition {
+        guard let d = try await call({ () async throws(StoreError) in try await store.definition(hash: hash) }) else {
+            throw ServiceError(.notFound, UnknownDefinition(message: "no deployed definition has the hash `\(StoredText.escaped(hash))`"),
+                               help: "`GET /v1/definitions` lists what is deployed")
+        }
+        return d
+    }
+
+    /// The time this service reads as now (the test clock of `wfc serve --test-clock`, else
+    /// the system's): for a front end that shows it.
+    public var now: Date { clock() }
+
     // MARK: - Helpers
 
     /// The definition with this hash, else (not expected: the case pins it) the case's.

@@ -50,6 +50,9 @@ import WFCYAML
         "WFC9007": "an HTTP request; ServerStatusTests.everyStatusCode",
         "WFC9008": "a compiled workflow that the runtime refuses to load: a defect, no YAML known to cause it",
         "WFC9009": "a defect in the server; no input causes it",
+        "WFC9020": "a web form posted without its CSRF token; WebSecurityTests.aFormWithoutItsCSRFTokenIsRefused",
+        "WFC9021": "a missing template file of the web inbox; WebTemplateTests.aMissingTemplateIsACodedError",
+        "WFC9022": "a web form field of the wrong type; WebPageTests.aFormValueOfTheWrongTypeIsShownAtTheForm",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "WFCWebTests",
             dependencies: [
-                "WFCWeb", "WFCServer", "WFCService", "WFCLedger", "TestSupport",
+                "WFCWeb", "WFCServer", "WFCService", "WFCLedger", "WFCIR", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -48,38 +48,31 @@ actor FlowDiagram {
         return svg
     }
 
-    /// Runs `dot -Tsvg` on `input`; nil on failure or after `timeout`.
+    /// Runs `dot -Tsvg` on `input`; nil on failure or after `timeout`. The DOT text and the
+    /// SVG go through temporary files: no pipe can fill up, and no write can hit a `dot` that
+    /// has already died (SIGPIPE).
     static func run(_ path: String, input: String, timeout: TimeInterval) -> String? {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-flow-\(UUID().uuidString)")
+        let source = base.appendingPathExtension("dot"), out = base.appendingPathExtension("svg")
+        defer {
+            try? FileManager.default.removeItem(at: source)
+            try? FileManager.default.removeItem(at: out)
+        }
+        guard (try? Data(input.utf8).write(to: source)) != nil else { return nil }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = ["-Tsvg"]
-        let stdin = Pipe(), stdout = Pipe()
-        p.standardInput = stdin
-        p.standardOutput = stdout
+        p.arguments = ["-Tsvg", "-o", out.path, source.path]
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         do { try p.run() } catch { return nil }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-        // Read on another thread so that a large SVG cannot fill the pipe and stall `dot`.
-        let box = OutputBox()
-        let reader = Thread { box.set(stdout.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(10_000) }
         if p.isRunning {
             p.terminate()
             return nil
         }
-        guard p.terminationStatus == 0 else { return nil }
-        let end = Date().addingTimeInterval(1)
-        while box.get() == nil && Date() < end { usleep(5_000) }
-        return box.get().map { String(decoding: $0, as: UTF8.self) }
+        guard p.terminationStatus == 0, let data = try? Data(contentsOf: out) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
-}
-
-private final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-    func get() -> Data? { lock.lock(); defer { lock.unlock() }; return data }
 }

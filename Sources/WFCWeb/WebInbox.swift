@@ -51,14 +51,14 @@ public final class WebInbox: Sendable {
 
     /// Adds the pages to `router` (for ``WFCHTTPServer/routeExtensions``).
     public func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in Self.redirect("/web/tasks") }
-        router.get("/web") { _, _ in Self.redirect("/web/tasks") }
+        router.get("/") { _, _ in WebInbox.redirect("/web/tasks") }
+        router.get("/web") { _, _ in WebInbox.redirect("/web/tasks") }
         let css = assets.css
         router.get("/web/static/web.css") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/css; charset=utf-8"
             headers[.cacheControl] = "max-age=300"
-            headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+            headers[HTTPFields.Element.Name("X-Content-Type-Options")!] = "nosniff"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: css)))
         }
         router.get("/web/sign-in") { request, _ in await self.signInPage(request) }
@@ -70,17 +70,23 @@ public final class WebInbox: Sendable {
         router.get("/web/tasks") { request, _ in
             await self.handle(request) { v, who in try await self.tasksPage(request, v, who) }
         }
+        router.get("/web/hr") { request, _ in
+            await self.handle(request) { v, who in try await self.overviewPage(v, who) }
+        }
+        router.get("/web/hr/cases.csv") { request, _ in
+            await self.handle(request) { _, who in try await self.casesCSV(who) }
+        }
         router.get("/web/cases/{id}") { request, context in
             await self.handle(request) { v, who in
-                try await self.casePage(Self.caseID(context), v, who)
+                try await self.casePage(WebInbox.caseID(context), v, who)
             }
         }
         router.post("/web/cases/{id}/events") { request, context in
-            await self.handle(request) { v, who in try await self.fire(request, Self.caseID(context), v, who) }
+            await self.handle(request) { v, who in try await self.fire(request, WebInbox.caseID(context), v, who) }
         }
         router.post("/web/cases/{id}/verify") { request, context in
             await self.handle(request) { v, who in
-                let id = Self.caseID(context)
+                let id = WebInbox.caseID(context)
                 _ = try await self.form(request, v)
                 return try await self.casePage(id, v, who, verify: try await self.service.verify(caseID: id, by: who))
             }
@@ -93,7 +99,7 @@ public final class WebInbox: Sendable {
                         throw ServiceError(.badRequest, MalformedRequest(message: "days must be a number from 0 to 3660"))
                     }
                     clock.advance(by: days * 86_400)
-                    return Self.redirect(f["back"].flatMap { $0.hasPrefix("/web/") ? $0 : nil } ?? "/web/tasks")
+                    return WebInbox.redirect(f["back"].flatMap { $0.hasPrefix("/web/") ? $0 : nil } ?? "/web/tasks")
                 }
             }
         }
@@ -113,9 +119,9 @@ public final class WebInbox: Sendable {
 
     func visit(_ request: Request) async -> Visit {
         let language = WebLanguage.from(acceptLanguage: request.headers[.acceptLanguage])
-        let secure = request.uri.scheme == "https" || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+        let secure = request.uri.scheme?.rawValue == "https" || request.headers[HTTPFields.Element.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
         var v = Visit(session: nil, language: language, secure: secure, path: request.uri.path)
-        guard let id = request.cookies[Self.cookieName]?.value, var s = await sessions.get(id, now: Date()) else { return v }
+        guard let id = request.cookies[WebInbox.cookieName]?.value, var s = await sessions.get(id, now: Date()) else { return v }
         if let token = s.token {
             // The token is checked again: an expired token ends the session.
             switch await verifier.verify(token) {
@@ -133,7 +139,7 @@ public final class WebInbox: Sendable {
     /// failure becomes an error page with its code.
     func handle(_ request: Request, _ body: (Visit, Principal) async throws -> Response) async -> Response {
         let v = await visit(request)
-        guard let who = v.principal else { return Self.redirect("/web/sign-in") }
+        guard let who = v.principal else { return WebInbox.redirect("/web/sign-in") }
         do { return try await body(v, who) } catch { return errorPage(error, v) }
     }
 
@@ -152,12 +158,12 @@ public final class WebInbox: Sendable {
     }
 
     func sessionCookie(_ s: WebSession, _ v: Visit) -> Cookie {
-        Cookie(name: Self.cookieName, value: s.id, path: "/", secure: v.secure, httpOnly: true, sameSite: .strict)
+        Cookie(name: WebInbox.cookieName, value: s.id, path: "/", secure: v.secure, httpOnly: true, sameSite: .strict)
     }
 
     func signInPage(_ request: Request, error: ServiceError? = nil, status: HTTPResponse.Status = .ok) async -> Response {
         var v = await visit(request)
-        if v.principal != nil, error == nil { return Self.redirect("/web/tasks") }
+        if v.principal != nil, error == nil { return WebInbox.redirect("/web/tasks") }
         var newCookie: Cookie?
         if v.session == nil {
             let s = await sessions.create(principal: nil, token: nil, now: Date())
@@ -200,7 +206,7 @@ public final class WebInbox: Sendable {
     func startSession(_ p: Principal, token: String?, replacing v: Visit) async -> Response {
         if let old = v.session { await sessions.remove(old.id) }
         let s = await sessions.create(principal: p, token: token, now: Date())
-        var r = Self.redirect("/web/tasks")
+        var r = WebInbox.redirect("/web/tasks")
         r.setCookie(sessionCookie(s, v))
         return r
     }
@@ -209,8 +215,8 @@ public final class WebInbox: Sendable {
         let v = await visit(request)
         do { _ = try await form(request, v) } catch { return errorPage(error, v) }
         if let s = v.session { await sessions.remove(s.id) }
-        var r = Self.redirect("/web/sign-in")
-        r.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", secure: v.secure, httpOnly: true, sameSite: .strict))
+        var r = WebInbox.redirect("/web/sign-in")
+        r.setCookie(Cookie(name: WebInbox.cookieName, value: "", maxAge: 0, path: "/", secure: v.secure, httpOnly: true, sameSite: .strict))
         return r
     }
 
@@ -219,7 +225,7 @@ public final class WebInbox: Sendable {
     /// The page `template` inside the layout, with the security headers.
     func page(_ template: String, title: String, _ v: Visit, _ context: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         let t = v.language.text
-        var c = Self.withoutEmptyText(context)
+        var c = WebInbox.withoutEmptyText(context)
         c["t"] = t
         c["csrf"] = v.session?.csrf ?? ""
         let body = assets.render(template, c)
@@ -233,10 +239,10 @@ public final class WebInbox: Sendable {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.contentLanguage] = v.language.rawValue
         headers[.cacheControl] = "no-store"
-        headers[HTTPField.Name("Content-Security-Policy")!] = Self.contentSecurityPolicy
-        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPFields.Element.Name("Content-Security-Policy")!] = WebInbox.contentSecurityPolicy
+        headers[HTTPFields.Element.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPFields.Element.Name("Referrer-Policy")!] = "same-origin"
+        headers[HTTPFields.Element.Name("X-Frame-Options")!] = "DENY"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: assets.render("layout", layout))))
     }
 
@@ -252,7 +258,13 @@ public final class WebInbox: Sendable {
             default: return v
             }
         }
-        return context.compactMapValues(clean)
+        // An input's `value` stays, even empty: a missing one would be looked up in the
+        // enclosing contexts (an empty option would show the field's value).
+        var out: [String: Any] = [:]
+        for (k, v) in context {
+            if k == "value", v is String { out[k] = v } else if let c = clean(v) { out[k] = c }
+        }
+        return out
     }
 
     func errorPage(_ error: any Error, _ v: Visit) -> Response {
@@ -309,7 +321,7 @@ public final class WebInbox: Sendable {
             let state = def.ir.states.first { $0.name == task.state }
             let deadline = view.deadlines.first { $0.state == task.state && !$0.fired }
             var row: [String: Any] = [
-                "policy": def.ir.title, "caseID": task.caseID, "caseURL": Self.caseURL(task.caseID),
+                "policy": def.ir.title, "caseID": task.caseID, "caseURL": WebInbox.caseURL(task.caseID),
                 "state": task.title ?? task.state, "clause": state?.clause ?? "", "role": roleTitle(def, task.role),
                 "actions": task.events.map { ["title": eventTitle(def, state, $0, lang)] }, "overdue": task.overdue,
             ]
@@ -342,7 +354,7 @@ public final class WebInbox: Sendable {
         let ir = def.ir
         let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
         var context: [String: Any] = [
-            "id": id, "caseURL": Self.caseURL(id), "policy": ir.title, "workflow": ir.id, "status": view.status,
+            "id": id, "caseURL": WebInbox.caseURL(id), "policy": ir.title, "workflow": ir.id, "status": lang.text["status_\(view.status)"] ?? view.status,
             "active": view.active.map { stateTitle(ir, $0) }.joined(separator: "、"),
             "people": ir.roles.compactMap { r in view.people[r.name].map { ["role": r.title ?? r.name, "person": $0] } },
         ]
@@ -390,7 +402,10 @@ public final class WebInbox: Sendable {
             let myMissing = so.missing.filter { view.people[$0] == who.person }
             s["canSign"] = !myMissing.isEmpty
             s["signRoles"] = myMissing.map { ["role": $0, "title": roleTitle(def, $0)] }
-            s["canUnsign"] = so.signed.contains { $0.person == who.person }
+            if let mine = so.signed.first(where: { $0.person == who.person }) {
+                s["canUnsign"] = true
+                s["unsignRole"] = mine.role
+            }
             if let p = posted, p.state == so.state, let e = p.error { s["error"] = ["message": e.message, "code": e.code] }
             return s
         }
@@ -417,7 +432,7 @@ public final class WebInbox: Sendable {
             switch e.kind {
             case .start: what = lang.text["started"] ?? "start"
             case .tick: what = lang.text["tick"] ?? "tick"
-            case .event:
+            case .event, .refused:
                 what = eventTitle(def, nil, e.name, lang)
                 if let item = e.item { what += " [\(lang.text["item"] ?? "item") \(item + 1)]" }
             }
@@ -472,17 +487,20 @@ public final class WebInbox: Sendable {
         var data: [String: ValueIR] = [:]
         if event != Event.sign && event != Event.unsign, let state = def.ir.states.first(where: { $0.name == stateName }) {
             let fields = fillable(def.ir, state, event: event)
-            do { data = try FormConversion.data(values, fields: fields) } catch {
-                return try await again((error.message, FormValueInvalid.descriptor.code.rawValue), status: .unprocessableContent)
+            switch Result(catching: { () throws(FormConversion.Invalid) in try FormConversion.data(values, fields: fields) }) {
+            case .success(let d): data = d
+            case .failure(let e): return try await again((e.message, FormValueInvalid.descriptor.code.rawValue), status: .unprocessableContent)
             }
         }
-        do {
-            _ = try await service.fire(caseID: id, FireRequest(event: event, role: f["role"].flatMap { $0.isEmpty ? nil : $0 }, item: item,
-                                                                data: data.isEmpty ? nil : data), actor: who)
-        } catch where [.refused, .forbidden].contains(error.kind) && error.code != NotAParticipant.descriptor.code.rawValue {
-            return try await again((error.message, error.code), status: error.httpStatus)
+        let request = FireRequest(event: event, role: f["role"].flatMap { $0.isEmpty ? nil : $0 }, item: item, data: data.isEmpty ? nil : data)
+        var refusal: ServiceError?
+        do throws(ServiceError) { _ = try await service.fire(caseID: id, request, actor: who) } catch { refusal = error }
+        if let e = refusal {
+            // A policy refusal goes back to its form; anything else is an error page.
+            guard [.refused, .forbidden].contains(e.kind), e.code != NotAParticipant.descriptor.code.rawValue else { throw e }
+            return try await again((e.message, e.code), status: e.httpStatus)
         }
-        return Self.redirect(Self.caseURL(id))
+        return WebInbox.redirect(WebInbox.caseURL(id))
     }
 
     // MARK: - Forms from the schema

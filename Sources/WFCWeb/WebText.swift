@@ -50,6 +50,10 @@ enum WebText {
         "people": "人员", "data": "数据", "error": "出错了", "back": "返回待办", "waiting_for": "等待",
         "language": "语言", "item": "项", "started": "发起", "tick": "计时器", "no_graphviz": "未安装 Graphviz：以列表显示各步骤",
         "skip": "跳到正文", "fields": "填写", "row": "行", "yes": "是",
+        "overview": "人事总览", "cases_counted": "个案件", "partial": "只统计了最新的案件", "csv": "导出 CSV", "by_policy": "各制度的案件与步骤",
+        "case_count": "案件数", "overdue_steps": "逾期的步骤", "none": "没有。", "overdue_since": "逾期自", "violations_by_clause": "各条款的违规（按月）",
+        "total": "合计", "median_days": "各步骤用时中位数（工作日）", "median_note": "根据最新案件的历史记录计算", "median": "中位数", "times": "次数",
+        "status_running": "进行中", "status_completed": "已完成", "status_rejected": "已驳回", "status_cancelled": "已取消", "status_withdrawn": "已撤回",
     ]
     static let en: [String: String] = [
         "app": "Workflow inbox", "tasks": "My tasks", "sign_in": "Sign in", "sign_out": "Sign out", "token": "Token (wfc token issue or the company JWT)",
@@ -66,5 +70,9 @@ enum WebText {
         "people": "People", "data": "Data", "error": "Something went wrong", "back": "Back to my tasks", "waiting_for": "Waiting for",
         "language": "Language", "item": "item", "started": "started", "tick": "timers", "no_graphviz": "Graphviz is not installed: the steps as a list",
         "skip": "Skip to the content", "fields": "Fill in", "row": "Row", "yes": "yes",
+        "overview": "HR overview", "cases_counted": "cases", "partial": "only the newest cases are counted", "csv": "Export CSV", "by_policy": "Cases by policy and step",
+        "case_count": "Cases", "overdue_steps": "Overdue steps", "none": "None.", "overdue_since": "overdue since", "violations_by_clause": "Violations by clause (per month)",
+        "total": "Total", "median_days": "Median working days per step", "median_note": "From the history of the newest cases", "median": "Median", "times": "Times",
+        "status_running": "running", "status_completed": "completed", "status_rejected": "rejected", "status_cancelled": "cancelled", "status_withdrawn": "withdrawn",
     ]
 }

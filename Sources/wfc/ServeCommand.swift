@@ -106,13 +106,13 @@ struct Serve: AsyncParsableCommand {
             h.logLevel = .info
             return h
         }
-        let service: WorkflowService
-        do { service = try WorkflowService.open(path: StoreLocation.isServer(location) ? location : storePath) } catch {
+        let opened: WorkflowService
+        do { opened = try WorkflowService.open(path: StoreLocation.isServer(location) ? location : storePath) } catch {
             throw CommandFailure(.failure, "\(error.message) (\(error.code))")
         }
         // The test clock moves the service's now (every route's, API included) forward.
         let clock = testClock ? TestClock() : nil
-        let service = clock.map { c in WorkflowService(store: service.store, clock: { c.now() }) } ?? service
+        let service = clock.map { c in WorkflowService(store: opened.store, clock: { c.now() }) } ?? opened
         let verifier: TokenVerifier
         do {
             if let jwtKeys {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import TestSupport
 import Testing
+import WFCIR
 import WFCLedger
 import WFCServer
 import WFCService
@@ -79,7 +80,7 @@ struct Browser {
         var headers = HTTPFields()
         if let cookie { headers[.cookie] = cookie }
         headers[.acceptLanguage] = language
-        for (k, v) in extra { headers[HTTPField.Name(k)!] = v }
+        for (k, v) in extra { headers[HTTPFields.Element.Name(k)!] = v }
         let r = try await client.execute(uri: uri, method: .get, headers: headers, body: nil)
         remember(r)
         return r
@@ -97,7 +98,7 @@ struct Browser {
         if let cookie { headers[.cookie] = cookie }
         headers[.contentType] = "application/x-www-form-urlencoded"
         headers[.acceptLanguage] = language
-        for (k, v) in extra { headers[HTTPField.Name(k)!] = v }
+        for (k, v) in extra { headers[HTTPFields.Element.Name(k)!] = v }
         let r = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
         remember(r)
         return r
@@ -206,7 +207,7 @@ extension TestResponse {
             let signIn = try await b.get(client, "/web/sign-in")
             _ = try await b.post(client, "/web/sign-in", [("token", try await h.token("zhang.san"))])
             for page in [signIn, try await b.get(client, "/web/tasks"), try await b.get(client, "/web/cases/H1"), try await b.get(client, "/web/cases/NOPE")] {
-                let csp = try #require(page.headers[HTTPField.Name("Content-Security-Policy")!])
+                let csp = try #require(page.headers[HTTPFields.Element.Name("Content-Security-Policy")!])
                 #expect(csp.contains("default-src 'none'") && csp.contains("style-src 'self'") && !csp.contains("unsafe-inline"))
                 #expect(!page.text.contains("<script") && !page.text.contains("style=\""), "inline code in \(page.text.prefix(200))")
             }
@@ -334,7 +335,7 @@ extension TestResponse {
             #expect(try await wang.post(client, "/web/cases/H1/events", [("state", "supervise"), ("event", "confirm")]).status == .seeOther)
 
             let done = try await wang.get(client, "/web/cases/H1")
-            #expect(done.text.contains("id=\"case-status\">completed<"))
+            #expect(done.text.contains("id=\"case-status\">已完成<"))
             // The history: who did what, the refusals marked with their message.
             #expect(done.text.contains("wang.wu") && done.text.contains("class=\"refused\"") && done.text.contains("须向直接上级提出书面申请"))
             let verified = try await wang.post(client, "/web/cases/H1/verify", [])
@@ -382,6 +383,46 @@ extension TestResponse {
     }
 }
 
+@Suite struct WebOverviewTests {
+    @Test func theHROverviewIsForAdministrators() async throws {
+        let h = try await WebHarness()
+        let zhang = Principal(person: "zhang.san"), wang = Principal(person: "wang.wu")
+        _ = try await h.service.fire(caseID: "H1", FireRequest(event: "submit", data: ["reason": .string("resignation"), "last_day": .string("2025-10-31"),
+                                                                                         "application": .string("离职")]), actor: zhang)
+        h.clock.now = WebHarness.start.addingTimeInterval(2 * 86_400)
+        _ = try await h.service.fire(caseID: "H1", FireRequest(event: "approve"), actor: wang)
+        _ = try await h.service.fire(caseID: "H1", FireRequest(event: "ready", data: ["items": .list([.map(["name": .string("客户资料"), "kind": .string("document")])])]),
+                                     actor: zhang)
+        let admin = Principal(person: "hr.admin", scopes: [Principal.adminScope])
+        _ = try await h.service.startCase(StartCaseRequest(definition: "company-handover", id: "=cmd|calc", people: ["handover": "a", "receiver": "b", "manager": "c", "hr": "d"]),
+                                          by: admin)
+        // The review is 3 working days; ten days later it is overdue and ticked: a violation.
+        h.clock.now = WebHarness.start.addingTimeInterval(12 * 86_400)
+        _ = try await h.service.tick(by: admin)
+        try await h.app.test(.router) { client in
+            var b = Browser()
+            _ = try await b.signIn(client, token: try await h.token("zhang.san"))
+            let refused = try await b.get(client, "/web/hr")
+            #expect(refused.status == .forbidden && refused.text.contains("WFC9002"))
+            #expect(!refused.text.contains("nav-overview"))
+
+            var hr = Browser()
+            _ = try await hr.signIn(client, token: try await h.token("hr.admin", scopes: ["admin"]))
+            let page = try await hr.get(client, "/web/hr")
+            #expect(page.status == .ok && page.text.contains("id=\"nav-overview\""))
+            #expect(page.text.contains("2 个案件") && page.text.contains("交接审核") && page.text.contains("提前申请"), "\(page.text)")
+            // The overdue review, its violation under the clause of its deadline, and durations.
+            #expect(page.text.contains("class=\"task overdue\"") && page.text.contains("H1"))
+            #expect(page.text.contains("工作交接管理制度 · 四.3") && page.text.contains("2025-10"))
+            #expect(page.text.contains("<td>直接上级审批交接申请</td><td>2</td>"), "\(page.text)")
+            let csv = try await hr.get(client, "/web/hr/cases.csv")
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.text.hasPrefix("id,workflow,version,status,active,next_due,overdue_since,created_at,updated_at\r\n"))
+            #expect(csv.text.contains("\"H1\",\"company-handover\"") && csv.text.contains("\"'=cmd|calc\""))
+        }
+    }
+}
+
 @Suite struct WebTemplateTests {
     @Test func aMissingTemplateIsACodedError() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-web-templates-\(UUID().uuidString)")
@@ -391,13 +432,13 @@ extension TestResponse {
         do {
             _ = try await WebAssets.load(from: dir.path)
             Issue.record("a folder without case.mustache was accepted")
-        } catch {
+        } catch let error as WebSetupError {
             #expect(error.code == "WFC9021" && error.message.contains("case.mustache"), "\(error)")
         }
         do {
             _ = try await WebAssets.load(from: dir.path + "/nowhere")
             Issue.record("a missing folder was accepted")
-        } catch {
+        } catch let error as WebSetupError {
             #expect(error.code == "WFC9021")
         }
     }

@@ -206,7 +206,7 @@ class Walk:
         self.sign_in("wang.wu")
         self.case()
         self.click("event-confirm")
-        check(d.find_element(By.ID, "case-status").text == "completed", "confirmed: the case is completed")
+        check(d.find_element(By.ID, "case-status").text == "已完成", "confirmed: the case is completed")
         self.click("verify")
         check("记录完整" in d.find_element(By.ID, "verify-result").text, "verify: the record is intact")
         timeline = d.find_element(By.ID, "timeline").text

@@ -533,13 +533,16 @@ public final class WebInbox: Sendable {
                     var row: [String: Any] = [
                         "number": i + 1, "removeValue": "\(f.name).\(i)",
                         "cells": columns.map { c in
-                            input(c, label: "\(label) \(i + 1) · \(c.title ?? c.name)", name: "f.\(f.name).\(i).\(c.name)",
+                            // The row is named for screen readers only; the eye sees the row's legend.
+                            input(c, label: c.title ?? c.name, name: "f.\(f.name).\(i).\(c.name)",
                                   id: "\(idPrefix)-\(f.name)-\(i)-\(c.name)", value: values.text["f.\(f.name).\(i).\(c.name)"] ?? "", required: false)
+                                .merging(["labelPrefix": "\(label) \(i + 1) · "]) { a, _ in a }
                         },
                     ]
                     if isChecklist {
                         row["done"] = ["name": "f.\(f.name).\(i).done", "id": "\(idPrefix)-\(f.name)-\(i)-done",
-                                       "checked": values.text["f.\(f.name).\(i).done"] == "true", "label": "\(label) \(i + 1) · \(lang.text["done"] ?? "done")"]
+                                       "checked": values.text["f.\(f.name).\(i).done"] == "true", "label": lang.text["done"] ?? "done",
+                                       "labelPrefix": "\(label) \(i + 1) · "]
                     }
                     return row
                 }

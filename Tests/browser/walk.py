@@ -237,6 +237,14 @@ class Walk:
         check(late.value_of_css_property("color") in ("rgba(185, 28, 28, 1)", "rgb(185, 28, 28)"), "the overdue deadline is red")
         self.shot("overdue")
 
+        # The HR overview (admin scope): the overdue review of H2, cases by policy and step.
+        self.sign_in("hr.admin", "admin")
+        self.click("nav-overview")
+        check("H2" in d.find_element(By.ID, "overdue-list").text, "the HR overview lists H2's overdue review")
+        check("交接审核" in d.find_element(By.ID, "policy-company-handover").text, "the HR overview counts the cases by step")
+        self.shot("overview")
+        self.sign_in("wang.wu")
+
         # A form posted without its CSRF token is refused.
         self.case("H2")
         d.execute_script("document.querySelectorAll('#form-review input[name=_csrf]').forEach(e => e.remove())")

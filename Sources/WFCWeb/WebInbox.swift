@@ -70,6 +70,9 @@ public final class WebInbox: Sendable {
         router.get("/web/tasks") { request, _ in
             await self.handle(request) { v, who in try await self.tasksPage(request, v, who) }
         }
+        router.get("/web/policies/{id}") { request, context in
+            await self.handle(request) { v, who in try await self.policyPage(WebInbox.caseID(context), v, who) }
+        }
         router.get("/web/hr") { request, _ in
             await self.handle(request) { v, who in try await self.overviewPage(v, who) }
         }
@@ -321,7 +324,7 @@ public final class WebInbox: Sendable {
             let state = def.ir.states.first { $0.name == task.state }
             let deadline = view.deadlines.first { $0.state == task.state && !$0.fired }
             var row: [String: Any] = [
-                "policy": def.ir.title, "caseID": task.caseID, "caseURL": WebInbox.caseURL(task.caseID),
+                "policy": def.ir.title, "caseID": task.caseID, "caseURL": WebInbox.caseURL(task.caseID), "policyURL": WebInbox.policyURL(def.ir.id),
                 "state": task.title ?? task.state, "clause": state?.clause ?? "", "role": roleTitle(def, task.role),
                 "actions": task.events.map { ["title": eventTitle(def, state, $0, lang)] }, "overdue": task.overdue,
             ]
@@ -354,7 +357,7 @@ public final class WebInbox: Sendable {
         let ir = def.ir
         let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
         var context: [String: Any] = [
-            "id": id, "caseURL": WebInbox.caseURL(id), "policy": ir.title, "workflow": ir.id, "status": lang.text["status_\(view.status)"] ?? view.status,
+            "id": id, "caseURL": WebInbox.caseURL(id), "policy": ir.title, "policyURL": WebInbox.policyURL(ir.id), "workflow": ir.id, "status": lang.text["status_\(view.status)"] ?? view.status,
             "active": view.active.map { stateTitle(ir, $0) }.joined(separator: "、"),
             "people": ir.roles.compactMap { r in view.people[r.name].map { ["role": r.title ?? r.name, "person": $0] } },
         ]

@@ -423,6 +423,23 @@ extension TestResponse {
     }
 }
 
+@Suite struct WebPolicyPageTests {
+    @Test func aPolicyPageShowsItsRulesByClause() async throws {
+        let h = try await WebHarness(dot: .some(nil))
+        try await h.app.test(.router) { client in
+            var b = Browser()
+            _ = try await b.signIn(client, token: try await h.token("zhang.san"))
+            #expect(try await b.get(client, "/web/tasks").text.contains("href=\"/web/policies/company-handover\""))
+            let page = try await b.get(client, "/web/policies/company-handover")
+            #expect(page.status == .ok && page.text.contains("id=\"policy-doc\"") && page.text.contains("v1"))
+            // `wfc doc`'s rules: the review's deadline under its clause, an assumption, the flow.
+            #expect(page.text.contains("四.3") && page.text.contains("按公司惯例三个工作日") && page.text.contains("id=\"flow-list\""))
+            let missing = try await b.get(client, "/web/policies/nothing")
+            #expect(missing.status == .notFound)
+        }
+    }
+}
+
 @Suite struct WebTemplateTests {
     @Test func aMissingTemplateIsACodedError() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-web-templates-\(UUID().uuidString)")

@@ -243,6 +243,9 @@ class Walk:
         check("H2" in d.find_element(By.ID, "overdue-list").text, "the HR overview lists H2's overdue review")
         check("交接审核" in d.find_element(By.ID, "policy-company-handover").text, "the HR overview counts the cases by step")
         self.shot("overview")
+        self.go("/web/policies/company-handover")
+        check("四.3" in d.find_element(By.ID, "policy-doc").text, "the policy page lists the rules by clause")
+        self.shot("policy")
         self.sign_in("wang.wu")
 
         # A form posted without its CSRF token is refused.

@@ -22,13 +22,15 @@ struct Serve: AsyncParsableCommand {
             --webhook, effects (task opened, escalation, violation, case finished) are POSTed \
             there at least once, signed with HMAC-SHA256 (docs/service.md, "Webhooks").
 
+            The web task inbox for people is at /web (docs/web.md); --no-web leaves it out.
+
             Stops gracefully on SIGTERM or SIGINT: requests in flight finish.
 
             EXIT CODES:
               0  stopped by a signal
               2  usage error: a bad --listen, an unreadable key file
-              3  the store or the secret could not be opened or created, or the address
-                 could not be listened on
+              3  the store or the secret could not be opened or created, the address
+                 could not be listened on, or a web template is missing (WFC9021)
             """)
 
     @Option(help: ArgumentHelp("The store: a SQLite file, or a postgres://USER@HOST/DB URL (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path-or-url"))

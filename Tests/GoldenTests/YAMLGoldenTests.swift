@@ -52,7 +52,7 @@ import WFCYAML
         "WFC9009": "a defect in the server; no input causes it",
         "WFC9020": "a web form posted without its CSRF token; WebSecurityTests.aFormWithoutItsCSRFTokenIsRefused",
         "WFC9021": "a missing template file of the web inbox; WebTemplateTests.aMissingTemplateIsACodedError",
-        "WFC9022": "a web form field of the wrong type; WebPageTests.aFormValueOfTheWrongTypeIsShownAtTheForm",
+        "WFC9022": "a web form field of the wrong type; WebPageTests.theHandoverThroughTheForms",
     ]
 
     @Test func everyCodeHasAGoldenExample() throws {

@@ -237,6 +237,18 @@ public final class WorkflowService: Sendable {
         return d
     }
 
+    /// Compiles `yaml` exactly as ``deploy(yaml:fileName:by:)`` would, storing nothing: for
+    /// an author who wants the diagnostics (and, when clean, the policy) before deploying.
+    /// Needs the `admin` scope, like deploying.
+    public func check(yaml: String, fileName: String, by who: Principal) throws(ServiceError) -> DraftCheck {
+        try require(Principal.adminScope, who, "checking a draft definition")
+        let file = SourceFile(path: Self.displayName(fileName), bytes: Array(yaml.utf8))
+        let result = compiler.compile(file)
+        let diagnostics = DiagnosticJSON.from(result.diagnostics.sortedForOutput(), sources: SourceMap(result.sources))
+        let clean = !result.isFragment && result.ir != nil && !result.diagnostics.contains { $0.severity == .error }
+        return DraftCheck(diagnostics: diagnostics, ir: clean ? result.ir : nil)
+    }
+
     /// The time this service reads as now (the test clock of `wfc serve --test-clock`, else
     /// the system's): for a front end that shows it.
     public var now: Date { clock() }
@@ -295,6 +307,13 @@ public final class WorkflowService: Sendable {
         }
         return ServiceError(kind, [StoreDiagnostics.diagnostic(error, storePath: "the server's store")], cause: .store(error))
     }
+}
+
+/// What ``WorkflowService/check(yaml:fileName:by:)`` found: every diagnostic, and the IR when
+/// the draft is clean (no error; a fragment is never clean).
+public struct DraftCheck: Sendable {
+    public var diagnostics: [DiagnosticJSON]
+    public var ir: WorkflowIR?
 }
 
 extension ServiceError {

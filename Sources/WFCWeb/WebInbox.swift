@@ -73,6 +73,12 @@ public final class WebInbox: Sendable {
         router.get("/web/policies/{id}") { request, context in
             await self.handle(request) { v, who in try await self.policyPage(WebInbox.caseID(context), v, who) }
         }
+        router.get("/web/drafts") { request, _ in
+            await self.handle(request) { v, who in try await self.draftPage(v, who) }
+        }
+        router.post("/web/drafts") { request, _ in
+            await self.handle(request) { v, who in try await self.draftPost(request, v, who) }
+        }
         router.get("/web/hr") { request, _ in
             await self.handle(request) { v, who in try await self.overviewPage(v, who) }
         }

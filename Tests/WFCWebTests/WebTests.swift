@@ -440,6 +440,43 @@ extension TestResponse {
     }
 }
 
+@Suite struct WebDraftPageTests {
+    @Test func aDraftShowsItsDiagnosticsWithCaretsAndDeploysOnlyWhenClean() async throws {
+        let h = try await WebHarness()
+        let good = try String(contentsOf: PackagePaths.root.appendingPathComponent("workflows/company-handover.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "workflow: company-handover", with: "workflow: draft-handover")
+        let bad = good.replacingOccurrences(of: "to: application_review", with: "to: application_reviw")
+        try await h.app.test(.router) { client in
+            var zhang = Browser()
+            _ = try await zhang.signIn(client, token: try await h.token("zhang.san"))
+            #expect(try await zhang.get(client, "/web/drafts").status == .forbidden)
+
+            var hr = Browser()
+            _ = try await hr.signIn(client, token: try await h.token("hr.admin", scopes: ["admin"]))
+            let empty = try await hr.get(client, "/web/drafts")
+            #expect(empty.status == .ok && empty.text.contains("<label for=\"draft-yaml\">"))
+            // A typo: the diagnostic, the line it points at and a caret under the name.
+            let checked = try await hr.post(client, "/web/drafts", [("file", "draft.yaml"), ("yaml", bad), ("action", "check")])
+            #expect(checked.status == .unprocessableContent && checked.text.contains("application_reviw"))
+            #expect(checked.text.contains("class=\"caret\"") && checked.text.contains("^^^"), "\(checked.text)")
+            #expect(!checked.text.contains("id=\"draft-deploy\""))
+            // Deploying a draft with errors deploys nothing.
+            let refused = try await hr.post(client, "/web/drafts", [("yaml", bad), ("action", "deploy")])
+            #expect(refused.status == .unprocessableContent)
+            let admin = Principal(person: "hr.admin", scopes: [Principal.adminScope])
+            #expect(try await h.service.definitions(workflow: "draft-handover", by: admin).isEmpty)
+            // Clean: the rules and a deploy button; deploying goes to the policy page.
+            let clean = try await hr.post(client, "/web/drafts", [("yaml", good), ("action", "check")])
+            #expect(clean.status == .ok && clean.text.contains("id=\"draft-clean\"") && clean.text.contains("id=\"draft-deploy\"") && clean.text.contains("四.3"))
+            let deployed = try await hr.post(client, "/web/drafts", [("yaml", good), ("action", "deploy")])
+            #expect(deployed.status == .seeOther && deployed.headers[.location] == "/web/policies/draft-handover")
+            #expect(try await h.service.definitions(workflow: "draft-handover", by: admin).count == 1)
+            // And the form needs its CSRF token like every other.
+            #expect(try await hr.post(client, "/web/drafts", [("yaml", good), ("action", "deploy")], csrf: false).status == .forbidden)
+        }
+    }
+}
+
 @Suite struct WebTemplateTests {
     @Test func aMissingTemplateIsACodedError() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-web-templates-\(UUID().uuidString)")

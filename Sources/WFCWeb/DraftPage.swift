@@ -46,7 +46,8 @@ extension WebInbox {
 
     func draftPost(_ request: Request, _ v: Visit, _ who: Principal) async throws -> Response {
         let f = try await form(request, v)
-        let yaml = f["yaml"] ?? ""
+        // Browsers send a textarea's lines with CRLF; the policy is the text as typed.
+        let yaml = (f["yaml"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         let name = (f["file"] ?? "").isEmpty ? "draft.yaml" : (f["file"] ?? "draft.yaml")
         let checked = try service.check(yaml: yaml, fileName: name, by: who)
         if f["action"] == "deploy", checked.ir != nil {

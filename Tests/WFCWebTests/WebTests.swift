@@ -460,6 +460,9 @@ extension TestResponse {
             #expect(checked.status == .unprocessableContent && checked.text.contains("application_reviw"))
             #expect(checked.text.contains("class=\"caret\"") && checked.text.contains("^^^"), "\(checked.text)")
             #expect(!checked.text.contains("id=\"draft-deploy\""))
+            // As a browser sends a textarea: CRLF line ends, the same caret.
+            let crlf = try await hr.post(client, "/web/drafts", [("yaml", bad.replacingOccurrences(of: "\n", with: "\r\n")), ("action", "check")])
+            #expect(crlf.text.contains("class=\"caret\"") && crlf.text.contains("^^^"))
             // Deploying a draft with errors deploys nothing.
             let refused = try await hr.post(client, "/web/drafts", [("yaml", bad), ("action", "deploy")])
             #expect(refused.status == .unprocessableContent)

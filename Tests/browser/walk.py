@@ -246,6 +246,15 @@ class Walk:
         self.go("/web/policies/company-handover")
         check("四.3" in d.find_element(By.ID, "policy-doc").text, "the policy page lists the rules by clause")
         self.shot("policy")
+        self.click("nav-drafts")
+        with open(os.path.join(ROOT, "workflows/company-handover.yaml"), encoding="utf-8") as f:
+            draft = f.read().replace("to: application_review", "to: application_reviw")
+        self.d.execute_script("arguments[0].value = arguments[1]", d.find_element(By.ID, "draft-yaml"), draft)
+        self.click("draft-check")
+        check("application_reviw" in d.find_element(By.ID, "diagnostics").text and "^" in d.find_element(By.ID, "diagnostics").text,
+              "a draft with a typo shows its diagnostic with a caret")
+        check(not d.find_elements(By.ID, "draft-deploy"), "a draft with errors has no deploy button")
+        self.shot("draft")
         self.sign_in("wang.wu")
 
         # A form posted without its CSRF token is refused.

@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // The PostgreSQL CaseRepository (WFCPostgres): PostgresClient and its connection pool.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The web task inbox's templates (WFCWeb): logic-less Mustache files, escaped by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -108,10 +110,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The web task inbox served by `wfc serve` (docs/web.md): server-rendered HTML from
+        // Mustache templates in files, over WFCService, with session cookies and CSRF tokens.
+        .target(
+            name: "WFCWeb",
+            dependencies: [
+                "WFCServer", "WFCService", "WFCLedger", "WFCIR", "WFCRuntime", "WFCCalendar", "WFCDiagnostics", "WFCCompiler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
         .executableTarget(
             name: "wfc",
             dependencies: [
-                "WFCDriver", "WFCScenarios", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
+                "WFCWeb", "WFCDriver", "WFCScenarios", "WFCDiagnostics", "WFCCompiler", "CEL", "WFCExpressions", "WFCCalendar", "WFCStore", "WFCRuntime",
                 "WFCLanguageServer", "WFCService", "WFCServer", "WFCDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -190,6 +204,14 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "WFCWebTests",
+            dependencies: [
+                "WFCWeb", "WFCServer", "WFCService", "WFCLedger", "WFCIR", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -50,6 +50,9 @@ public struct WFCHTTPServer: Sendable {
     public let metrics: ServerMetrics
     public let configuration: ServerConfiguration
     public let logger: Logger
+    /// More routes (the web inbox, docs/web.md), added to ``router()`` after the API's; the
+    /// API's middleware (request ids, metrics, problems) runs around them too.
+    public var routeExtensions: [@Sendable (Router<BasicRequestContext>) -> Void] = []
 
     public init(service: WorkflowService, verifier: TokenVerifier, metrics: ServerMetrics = ServerMetrics(),
                 configuration: ServerConfiguration = ServerConfiguration(), logger: Logger = Logger(label: "wfc.serve")) {
@@ -152,6 +155,7 @@ public struct WFCHTTPServer: Sendable {
                 JSONBody.response(TickList(cases: try await service.tick(by: who)))
             }
         }
+        for extend in routeExtensions { extend(router) }
         return router
     }
 
@@ -320,6 +324,12 @@ public struct WFCHTTPServer: Sendable {
         @unknown default: return "\(error)"
         }
     }
+}
+
+extension ServiceError {
+    /// The HTTP status the API answers this error with (docs/service.md): for other front ends
+    /// on the same server, such as the web inbox.
+    public var httpStatus: HTTPResponse.Status { kind.status }
 }
 
 /// Accepts any JSON value: for reading a body's top-level keys before decoding it.

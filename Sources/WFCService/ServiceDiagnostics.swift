@@ -8,7 +8,7 @@ public enum ServiceDiagnostics {
         NotAParticipant.descriptor, MissingScope.descriptor, Unauthenticated.descriptor,
         MalformedRequest.descriptor, RequestTooLarge.descriptor,
         UnknownRoute.descriptor, DefinitionNotExecutable.descriptor, InternalError.descriptor,
-    ]
+    ] + WebDiagnostics.all
 }
 
 /// WFC9001: reading or listing a case needs a role in it, or the `admin` scope.

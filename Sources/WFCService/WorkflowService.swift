@@ -226,6 +226,33 @@ public final class WorkflowService: Sendable {
         return try await call { () async throws(StoreError) in try await store.tasks(for: who.person, now: now) }
     }
 
+    /// The deployed definition with this content hash (its IR: schema, states, titles), for
+    /// a front end that draws forms and diagrams. Like ``definitions(workflow:by:)``, any
+    /// person may read it: a definition holds no case data.
+    public func definition(hash: String, by who: Principal) async throws(ServiceError) -> Definition {
+        guard let d = try await call({ () async throws(StoreError) in try await store.definition(hash: hash) }) else {
+            throw ServiceError(.notFound, UnknownDefinition(message: "no deployed definition has the hash `\(StoredText.escaped(hash))`"),
+                               help: "`GET /v1/definitions` lists what is deployed")
+        }
+        return d
+    }
+
+    /// Compiles `yaml` exactly as ``deploy(yaml:fileName:by:)`` would, storing nothing: for
+    /// an author who wants the diagnostics (and, when clean, the policy) before deploying.
+    /// Needs the `admin` scope, like deploying.
+    public func check(yaml: String, fileName: String, by who: Principal) throws(ServiceError) -> DraftCheck {
+        try require(Principal.adminScope, who, "checking a draft definition")
+        let file = SourceFile(path: Self.displayName(fileName), bytes: Array(yaml.utf8))
+        let result = compiler.compile(file)
+        let diagnostics = DiagnosticJSON.from(result.diagnostics.sortedForOutput(), sources: SourceMap(result.sources))
+        let clean = !result.isFragment && result.ir != nil && !result.diagnostics.contains { $0.severity == .error }
+        return DraftCheck(diagnostics: diagnostics, ir: clean ? result.ir : nil)
+    }
+
+    /// The time this service reads as now (the test clock of `wfc serve --test-clock`, else
+    /// the system's): for a front end that shows it.
+    public var now: Date { clock() }
+
     // MARK: - Helpers
 
     /// The definition with this hash, else (not expected: the case pins it) the case's.
@@ -280,6 +307,13 @@ public final class WorkflowService: Sendable {
         }
         return ServiceError(kind, [StoreDiagnostics.diagnostic(error, storePath: "the server's store")], cause: .store(error))
     }
+}
+
+/// What ``WorkflowService/check(yaml:fileName:by:)`` found: every diagnostic, and the IR when
+/// the draft is clean (no error; a fragment is never clean).
+public struct DraftCheck: Sendable {
+    public var diagnostics: [DiagnosticJSON]
+    public var ir: WorkflowIR?
 }
 
 extension ServiceError {

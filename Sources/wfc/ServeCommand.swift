@@ -5,6 +5,7 @@ import WFCDriver
 import WFCServer
 import WFCService
 import WFCStore
+import WFCWeb
 
 /// `wfc serve`: the runtime as an authenticated HTTP service (docs/service.md).
 struct Serve: AsyncParsableCommand {
@@ -21,13 +22,15 @@ struct Serve: AsyncParsableCommand {
             --webhook, effects (task opened, escalation, violation, case finished) are POSTed \
             there at least once, signed with HMAC-SHA256 (docs/service.md, "Webhooks").
 
+            The web task inbox for people is at /web (docs/web.md); --no-web leaves it out.
+
             Stops gracefully on SIGTERM or SIGINT: requests in flight finish.
 
             EXIT CODES:
               0  stopped by a signal
               2  usage error: a bad --listen, an unreadable key file
-              3  the store or the secret could not be opened or created, or the address
-                 could not be listened on
+              3  the store or the secret could not be opened or created, the address
+                 could not be listened on, or a web template is missing (WFC9021)
             """)
 
     @Option(help: ArgumentHelp("The store: a SQLite file, or a postgres://USER@HOST/DB URL (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path-or-url"))
@@ -63,6 +66,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Require this token (the file's hex secret, mode 0600) as `Authorization: Bearer` on GET /metrics.", valueName: "file"))
     var metricsTokenFile: String?
 
+    @Flag(help: "Let the web inbox's sign-in page pick any person without a token (a trusted laptop only; a red banner says so).")
+    var devSignIn = false
+
+    @Flag(help: "A clock the web inbox can move forward, for tests of deadlines (never in production; timers then fire only by POST /v1/tick).")
+    var testClock = false
+
+    @Option(help: ArgumentHelp("The web inbox's templates and style sheet (default: wfc_WFCWeb.resources beside wfc, else $WFC_WEB_DIR).", valueName: "dir"))
+    var webDir: String?
+
+    @Flag(help: "Serve the API only, without the web inbox at /web.")
+    var noWeb = false
+
     func validate() throws {
         if jwtSecretFile != nil && jwtKeys != nil { throw ValidationError("give --jwt-secret-file or --jwt-keys, not both") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen `\(listen)` is not HOST:PORT (e.g. 127.0.0.1:8080)") }
@@ -93,10 +108,13 @@ struct Serve: AsyncParsableCommand {
             h.logLevel = .info
             return h
         }
-        let service: WorkflowService
-        do { service = try WorkflowService.open(path: StoreLocation.isServer(location) ? location : storePath) } catch {
+        let opened: WorkflowService
+        do { opened = try WorkflowService.open(path: StoreLocation.isServer(location) ? location : storePath) } catch {
             throw CommandFailure(.failure, "\(error.message) (\(error.code))")
         }
+        // The test clock moves the service's now (every route's, API included) forward.
+        let clock = testClock ? TestClock() : nil
+        let service = clock.map { c in WorkflowService(store: opened.store, clock: { c.now() }) } ?? opened
         let verifier: TokenVerifier
         do {
             if let jwtKeys {
@@ -116,9 +134,20 @@ struct Serve: AsyncParsableCommand {
                 throw CommandFailure(.failure, "\(error)")
             }
         }
-        let server = WFCHTTPServer(service: service, verifier: verifier,
+        var server = WFCHTTPServer(service: service, verifier: verifier,
                                    configuration: ServerConfiguration(host: address.host, port: address.port, maxBodyBytes: maxBodyBytes,
                                                                       metricsToken: metricsToken))
+        if !noWeb {
+            // Checked before listening: a missing template is a start-up error, never a crash later.
+            let assets: WebAssets
+            do { assets = try await WebAssets.load(explicit: webDir) } catch { throw CommandFailure(.failure, error.description) }
+            let web = WebInbox(service: service, verifier: verifier, assets: assets,
+                               options: WebOptions(devSignIn: devSignIn, testClock: clock, maxBodyBytes: maxBodyBytes))
+            server.routeExtensions.append { web.register(on: $0) }
+            // On stderr: the first line on stdout stays the `listening on` line supervisors wait for.
+            if devSignIn { FileHandle.standardError.write(Data("wfc serve: --dev-sign-in is on: anyone can sign in to the web inbox as anyone\n".utf8)) }
+            if testClock { FileHandle.standardError.write(Data("wfc serve: --test-clock is on: the web inbox can move the service's clock forward\n".utf8)) }
+        }
         var webhookTarget: WebhookTarget?
         if let webhook {
             let file = webhookSecretFile ?? EmbeddedSecret.path(forStore: storePath, name: "webhook-secret")
@@ -127,7 +156,8 @@ struct Serve: AsyncParsableCommand {
             }
         }
         do {
-            try await server.run(scheduler: !noScheduler, webhook: webhookTarget) { host, port in
+            // With the test clock, timers fire only through `POST /v1/tick`, which reads it.
+            try await server.run(scheduler: !noScheduler && !testClock, webhook: webhookTarget) { host, port in
                 // The line a supervisor (or a test) waits for; the port matters with :0.
                 emit("wfc serve: listening on http://\(host):\(port) (store \(StoreLocation.display(storePath)))\n")
             }

@@ -951,7 +951,6 @@ extension DiagnosticCatalogs {
         "WFC8142.note": #"path without it: {path}"#,
         "WFC8142.help": #"map `{name}` to a state before the step that enforces it, or keep such cases on the old version"#,
         "common.phrase.mig-checklist": #"checklist `{name}` done"#,
-        "common.phrase.mig-signoff": #"the sign-off of {roles}"#,
         "WFC9020.message.none": #"the form has no CSRF token"#,
         "WFC9020.message.other": #"the form's CSRF token is not this session's"#,
         "WFC9020.help": #"reload the page and send the form again"#,

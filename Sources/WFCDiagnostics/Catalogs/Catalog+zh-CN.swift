@@ -1291,7 +1291,6 @@ extension DiagnosticCatalogs {
         "WFC8142.note": #"缺少它的路径：{path}"#,
         "WFC8142.help": #"把 `{name}` 映射到执行该要求那一步之前的状态，或让这类案件留在旧版本上"#,
         "common.phrase.mig-checklist": #"完成检查清单 `{name}`"#,
-        "common.phrase.mig-signoff": #"经过 {roles} 的会签"#,
         "WFC9020.message.none": #"表单没有 CSRF 令牌"#,
         "WFC9020.message.other": #"表单的 CSRF 令牌不属于此会话"#,
         "WFC9020.help": #"重新加载页面，再次提交表单"#,

@@ -441,7 +441,7 @@ public final class WebInbox: Sendable {
             switch e.kind {
             case .start: what = lang.text["started"] ?? "start"
             case .tick: what = lang.text["tick"] ?? "tick"
-            case .migrate: what = lang.text["migrate"] ?? "migrate"
+            case .migrate: what = lang.text["migrated"] ?? "migrated"
             case .event, .refused:
                 what = eventTitle(def, nil, e.name, lang)
                 if let item = e.item { what += " [\(lang.text["item"] ?? "item") \(item + 1)]" }

@@ -112,6 +112,22 @@ enum Untranslated {
         #expect(name == "从开始无法到达状态 `signoff`")
     }
 
+    /// Codes with no golden file (web forms, an unreadable plan version) and a message quoted
+    /// in another one, translated by the quoted code's own entry.
+    @Test func webFormsAndUnusableVersionsAreTranslated() {
+        func zh(_ text: String, _ part: DiagnosticLocalizer.Part, _ code: DiagnosticCode) -> String? {
+            DiagnosticLocalizer.translate(text, part: part, code: code, to: .zhCN)
+        }
+        #expect(zh("天数: `三` is not a whole number", .message, "WFC9022") == "天数：`三` 不是整数")
+        #expect(zh("天数: `三` is not a number", .message, "WFC9022") == "天数：`三` 不是数字")
+        #expect(zh("the form's CSRF token is not this session's", .message, "WFC9020") == "表单的 CSRF 令牌不属于此会话")
+        #expect(zh("the old version `old/a.yaml` does not compile (1 error; `wfc check old/a.yaml`)", .message, "WFC8131")
+                == "旧版本 `old/a.yaml` 编译不通过（1 个错误；`wfc check old/a.yaml`）")
+        #expect(zh("WFC4002: Case has no field named 'x'.", .note, "WFC8131") == "WFC4002：案件没有名为 'x' 的字段。")
+        #expect(zh("the plan does not say whether collected signatures still count (the sign-off of state `confirm` changed)", .message, "WFC8141")
+                == "迁移计划没有说明已收集的签字是否仍然有效（状态 `confirm` 的会签已改变）")
+    }
+
     @Test func anUnknownTextStaysEnglishAndIsReported() {
         let d = Diagnostic(severity: .error, code: "WFC5002", message: "something new", primary: Label(.unlocated, "never entered"))
         let zh = DiagnosticLocalizer.localize(d, to: .zhCN)

@@ -35,6 +35,10 @@ import WFCMigration
         let file = try Golden.source(planURL)
         let result = MigrationPlanCompiler().compile(file, old: old, new: new)
         var text = HumanRenderer().render(result.diagnostics.sortedForOutput(), sources: SourceMap([file]))
+        // The same diagnostics in Chinese (`plan.migrate.zh-CN.expected`), wholly from the catalogs.
+        if !result.diagnostics.isEmpty {
+            try Golden.compareChinese(result.diagnostics.sortedForOutput(), sources: SourceMap([file]), for: planURL)
+        }
         if let plan = result.plan {
             text += "plan compiled: \(plan.states.count) states mapped, \(plan.values.count) values, deadlines \(plan.deadlines.rawValue), signatures \(plan.signatures.rawValue)\n"
             #expect(plan.from == old.contentHash && plan.to == new.contentHash)

@@ -60,14 +60,25 @@ public enum DiagnosticLocalizer {
         for (name, value) in arguments where phraseSlots.contains(name) {
             arguments[name] = phrase(value, to: language, depth: 0)
         }
-        if let refusal = arguments["refusal"] { arguments["refusal"] = translateRefusal(refusal, to: language) ?? refusal }
+        // Another diagnostic's message quoted in this one, translated by its own catalog entries.
+        for (slot, family) in quotedSlots {
+            if let quoted = arguments[slot] { arguments[slot] = translateQuoted(quoted, codes: family, to: language) ?? quoted }
+        }
+        if let quoted = arguments["diagnostic"], let code = arguments["code"] {
+            arguments["diagnostic"] = translate(quoted, part: .message, code: DiagnosticCode(code), to: language) ?? quoted
+        }
         return MessageTemplate(target).render(arguments)
     }
 
-    /// A runtime refusal's message quoted in another message (`… was refused: {refusal}`):
-    /// the most specific WFC6xxx message template that matches it.
-    static func translateRefusal(_ text: String, to language: DiagnosticLanguage) -> String? {
-        let candidates = index.filter { $0.key.hasPrefix("WFC6") && $0.key.hasSuffix(".message") }
+    /// Placeholders that quote another diagnostic's message, and the code family it comes
+    /// from: a runtime refusal (`… was refused: {refusal}`), a `wfc diff` change a migration
+    /// plan must answer (`({change})`), a CEL type error (`{cel}`).
+    static let quotedSlots: [(slot: String, family: String)] = [("refusal", "WFC6"), ("change", "WFC81"), ("cel", "WFC4")]
+
+    /// A message of the code family `codes` (a code prefix) quoted in another message: the
+    /// most specific message template of that family that matches it.
+    static func translateQuoted(_ text: String, codes family: String, to language: DiagnosticLanguage) -> String? {
+        let candidates = index.filter { $0.key.hasPrefix(family) && $0.key.hasSuffix(".message") }
             .sorted { $0.key < $1.key }.map { (code: String($0.key.prefix(7)), entries: $0.value) }
         var best: (code: String, literal: Int)?
         for c in candidates {

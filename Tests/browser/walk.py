@@ -27,7 +27,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEOPLE = {"handover": "zhang.san", "receiver": "li.si", "manager": "wang.wu", "hr": "zhao.liu"}
@@ -104,16 +105,23 @@ class Walk:
     def sign_in(self, person, *scopes):
         self.go("/web/sign-in")
         if self.d.find_elements(By.ID, "sign-out"):
-            self.d.find_element(By.ID, "sign-out").click()
+            self.follow(self.d.find_element(By.ID, "sign-out"))
         self.d.find_element(By.ID, "token").send_keys(self.s.token(person, *scopes))
-        self.d.find_element(By.ID, "sign-in-button").click()
+        self.follow(self.d.find_element(By.ID, "sign-in-button"))
         check(self.d.find_element(By.ID, "signed-in-person").text == person, f"signed in as {person}")
 
     def case(self, cid="H1"):
         self.go(f"/web/cases/{cid}")
 
     def click(self, element_id):
-        self.d.find_element(By.ID, element_id).click()
+        self.follow(self.d.find_element(By.ID, element_id))
+
+    def follow(self, element):
+        # Every button and link loads a new page (no JavaScript): wait until the old page is
+        # gone, or the next lookup can find an element of the page being left (stale).
+        page = self.d.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.d, 30).until(expected_conditions.staleness_of(page))
 
     def set_value(self, element_id, value):
         e = self.d.find_element(By.ID, element_id)
@@ -146,7 +154,7 @@ class Walk:
         self.sign_in("zhang.san")
         check("提前申请" in self.text() and "工作交接管理制度" in self.text(), "zhang.san's task list shows 提前申请")
         self.shot("tasks")
-        d.find_element(By.LINK_TEXT, "提前申请").click()
+        self.follow(d.find_element(By.LINK_TEXT, "提前申请"))
         check(self.labels_tied(), "the case page's labels are tied to its inputs")
         self.set_value("t0-reason", "resignation")
         self.set_value("t0-last_day", "2027-06-30")
@@ -231,7 +239,7 @@ class Walk:
         deadline = d.find_element(By.CSS_SELECTOR, "#task-list .deadline").text
         check("还剩" in deadline, f"the review shows the working days left ({deadline})")
         self.set_value("test-clock-days", "10")
-        d.find_element(By.CSS_SELECTOR, "#test-clock button").click()
+        self.follow(d.find_element(By.CSS_SELECTOR, "#test-clock button"))
         late = d.find_element(By.CSS_SELECTOR, "#task-list .deadline")
         check("已逾期" in late.text, f"after 10 days the review is overdue ({late.text})")
         check(late.value_of_css_property("color") in ("rgba(185, 28, 28, 1)", "rgb(185, 28, 28)"), "the overdue deadline is red")

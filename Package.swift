@@ -140,7 +140,7 @@ let package = Package(
         .executableTarget(name: "cel-bench", dependencies: ["CEL", "BenchSupport"], path: "Benchmarks/cel-bench"),
         .executableTarget(
             name: "store-bench",
-            dependencies: ["WFCStore", "WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WFCStore", "WFCLedger", "WFCRuntime", "WFCIR", "WFCCompiler", "WFCDiagnostics", "WFCMigration", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/store-bench"
         ),
         // A writer the crash test SIGKILLs; a separate program so that wfc has no test-only command.

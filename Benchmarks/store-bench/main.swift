@@ -8,6 +8,11 @@
 //   swift build -c release --scratch-path .build-perf --product store-bench
 //   .build-perf/release/store-bench [IR.json] [transitions] [rounds] [cases] [per-case]
 //
+// `migrate [CASES] [FIRES]`: migrations per second (dry run and real) against plain fire steps,
+// on one store of CASES cases (default 100,000); see MigrationBench.swift.
+//
+//   store-bench migrate 100000 10000
+//
 // `verify-all WFC [CASES]`: a store of CASES cases (default 1,000; each started, submitted,
 // readied, approved and signed: 5 audit events), then the time of `WFC case verify --all`
 // against one `WFC case verify ID` process per case (the binary given, release build).
@@ -215,6 +220,9 @@ func verifyAll(_ wfc: String, cases: Int, irPath: String) async throws {
 
 func main() async throws {
     let args = CommandLine.arguments
+    if args.count > 1, args[1] == "migrate" {
+        return try await MigrationBench.run(cases: args.count > 2 ? Int(args[2]) ?? 100_000 : 100_000, fires: args.count > 3 ? Int(args[3]) ?? 10_000 : 10_000)
+    }
     if args.count > 2, args[1] == "verify-all" {
         return try await verifyAll(args[2], cases: args.count > 3 ? Int(args[3]) ?? 1000 : 1000, irPath: "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json")
     }

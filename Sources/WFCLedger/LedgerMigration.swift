@@ -27,9 +27,13 @@ extension Ledger {
             throw .invalidArgument("the migration plan does not encode: \(error)")
         }
         payload = try CanonicalJSON.encode(MigratePayload(from: current.definition.hash, to: new.hash, planHash: planHash, plan: plan))
-        // Pinned before the step that points at it; pinning is idempotent.
-        _ = try await repository.putDefinition(try Self.record(new, now: now))
-        cacheDefinition(new)
+        // Pinned before the step that points at it. A cached definition came from this store
+        // or was put there, so only the first case of a run writes it (a write per case halved
+        // the migration rate).
+        if cachedDefinition(new.hash) == nil {
+            _ = try await repository.putDefinition(try Self.record(new, now: now))
+            cacheDefinition(new)
+        }
         let s = try CaseState(new, step.snapshot)
         var audit = AuditEvent(caseID: caseID, seq: current.headSeq + 1, kind: .migrate, name: "migrate", actor: actor, role: nil, item: nil,
                                payload: payload, idempotencyKey: nil, time: Timestamp(now).description,

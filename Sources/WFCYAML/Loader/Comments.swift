@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import WFCDiagnostics
 
 /// A `#` comment in a YAML file. libyaml reports no comments, so they are found by scanning
@@ -74,17 +79,24 @@ public enum YAMLComments {
         return out
     }
 
+    /// Whether `needle` occurs in `bytes[from..<to]`. Candidates are found with libc's `memchr`
+    /// (vectorised; `memmem` is not in Glibc's Swift module): the scan runs over every checked
+    /// file, and a byte loop cost 1.5 % of `wfc check`.
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8], from: Int, to: Int) -> Bool {
-        guard to - from >= needle.count else { return false }
-        var i = from
-        while i <= to - needle.count {
-            if bytes[i] == needle[0] {
-                var j = 1
-                while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
+        guard from >= 0, to <= bytes.count, to - from >= needle.count, let first = needle.first else { return false }
+        return bytes.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { n in
+                guard let h = hay.baseAddress, let p = n.baseAddress else { return false }
+                var i = from
+                let last = to - n.count  // the last offset where the needle still fits
+                while i <= last {
+                    guard let hit = memchr(h + i, Int32(first), last - i + 1) else { return false }
+                    let at = h.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(h + at, p, n.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
             }
-            i += 1
         }
-        return false
     }
 }

@@ -70,4 +70,42 @@ import TestSupport
         #expect(again.status == 1)
         #expect(again.stdout.contains("C1  refused  WFC6006"), "\(again.stdout)")
     }
+
+    @Test func thePlanMayBeGivenAsOptionsAndIsTheSamePlan() throws {
+        #expect(try wfc(["case", "start", "old/demo.yaml", "--data", "case.yaml", "--id", "I1", "--now", "2025-09-26T10:00:00+08:00"]).status == 0)
+        #expect(try wfc(["case", "fire", "I1", "submit", "--as", "zhang.san", "--data", "items.yaml", "--now", "2025-09-26T11:00:00+08:00"]).status == 0)
+        let inline = ["--old", "old/demo.yaml", "--new", "demo.yaml", "--state", "review=approval", "--value", "witness_needed=case.reason == 'transfer'",
+                      "--person", "witness=hr.zhao", "--deadlines", "recompute", "--signatures", "keep"]
+        let fromFile = try wfc(["case", "migrate", "I1", "--plan", "demo.migrate.yaml", "--dry-run", "--format", "json", "--now", "2025-09-27T09:00:00+08:00"])
+        let fromOptions = try wfc(["case", "migrate", "I1", "--dry-run", "--format", "json", "--now", "2025-09-27T09:00:00+08:00"] + inline)
+        #expect(fromOptions.status == 0, "\(fromOptions.stderr)")
+        // The same cases and outcomes (the plan's hash differs: it covers the plan's file and spans).
+        func cases(_ r: CLIResult) -> String? {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], let c = o["cases"] else { return nil }
+            return (try? JSONSerialization.data(withJSONObject: c, options: .sortedKeys)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(cases(fromOptions)?.contains("would-migrate") == true)
+        #expect(cases(fromOptions) == cases(fromFile))
+        let real = try wfc(["case", "migrate", "I1", "--now", "2025-09-27T09:00:00+08:00"] + inline)
+        #expect(real.status == 0, "\(real.stderr)")
+        #expect(real.stdout.contains("I1  migrated"), "\(real.stdout)")
+        #expect(try wfc(["case", "verify", "I1"]).status == 0)
+    }
+
+    @Test func aBadInlinePlanIsAUsageErrorOrADiagnosticOnItsText() throws {
+        let both = try wfc(["case", "migrate", "X", "--plan", "demo.migrate.yaml", "--old", "old/demo.yaml", "--new", "demo.yaml"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("not both"), "\(both.stderr)")
+        let half = try wfc(["case", "migrate", "X", "--old", "old/demo.yaml"])
+        #expect(half.status == 2)
+        let noEquals = try wfc(["case", "migrate", "X", "--old", "old/demo.yaml", "--new", "demo.yaml", "--state", "review"])
+        #expect(noEquals.status == 2)
+        #expect(noEquals.stderr.contains("--state review: write NAME=VALUE"), "\(noEquals.stderr)")
+        // A state the new version lacks: the plan's own diagnostic, shown on the written-out plan.
+        let wrong = try wfc(["case", "migrate", "X", "--old", "old/demo.yaml", "--new", "demo.yaml", "--state", "review=nowhere", "--deadlines", "keep",
+                             "--value", "witness_needed=true", "--person", "witness=hr.zhao"])
+        #expect(wrong.status == 1, "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("WFC8133"), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("command-line.migrate.yaml:4:"), "\(wrong.stderr)")
+    }
 }

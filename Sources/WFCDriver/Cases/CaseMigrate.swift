@@ -7,12 +7,13 @@ import WFCService
 import WFCStore
 
 extension CaseCommands {
-    /// `wfc case migrate ID... --plan P [--to HASH] [--dry-run]`, or `--all-of HASH` for every
+    /// `wfc case migrate ID... --plan P [--to HASH] [--dry-run]` (or the plan given by options,
+    /// ``InlineMigrationPlan``), or `--all-of HASH` for every
     /// running case of a definition: proves the plan (as `wfc check` does), then migrates each
     /// case as one step of its audit log. A case the plan cannot move is listed as refused and
     /// stays on its version. Exit 0 when every case was (or would be) migrated, 1 when one was
     /// refused or the plan has errors, 2 for usage errors.
-    public func migrate(ids: [String], allOf: String?, plan planPath: String, to: String?, dryRun: Bool, now: String?, actor: String?,
+    public func migrate(ids: [String], allOf: String?, plan planSource: MigrationPlanSource, to: String?, dryRun: Bool, now: String?, actor: String?,
                         input: InputSettings = InputSettings()) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
             var out = CaseOutput()
@@ -20,7 +21,12 @@ extension CaseCommands {
                 throw CaseFailure(.usage, "name the cases to migrate, or --all-of HASH for every running case of a definition (not both)")
             }
             let file: SourceFile
-            do throws(CommandFailure) { file = try input.read(planPath) } catch { throw CaseFailure(error.status, error.message) }
+            switch planSource {
+            case .file(let planPath):
+                do throws(CommandFailure) { file = try input.read(planPath) } catch { throw CaseFailure(error.status, error.message) }
+            case .inline(let inline):
+                do throws(InlinePlanProblem) { file = try inline.file() } catch { throw CaseFailure(.usage, error.message) }
+            }
             let loaded = MigrationPlanFiles.load(file, compiler: input.compiler, root: input.root)
             if !loaded.diagnostics.isEmpty { out.stderr += diagnosticOutput.render(loaded.diagnostics.sortedForOutput(), sources: SourceMap(loaded.sources)) }
             guard let plan = loaded.plan, let new = loaded.new else {

@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // The web task inbox's templates (WFCWeb): logic-less Mustache files, escaped by default.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // multipart/form-data for the draft page's file upload (WFCWeb).
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(
@@ -116,6 +118,7 @@ let package = Package(
             name: "WFCWeb",
             dependencies: [
                 "WFCServer", "WFCService", "WFCLedger", "WFCIR", "WFCRuntime", "WFCCalendar", "WFCDiagnostics", "WFCCompiler",
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -85,7 +85,7 @@ enum ProblemTitle {
 extension DiagnosticJSON {
     /// The diagnostic with its texts in `language` where the catalogs cover them; the code,
     /// severity and positions unchanged (as `DiagnosticLocalizer.localize` does for a ``Diagnostic``).
-    func localized(to language: DiagnosticLanguage) -> DiagnosticJSON {
+    public func localized(to language: DiagnosticLanguage) -> DiagnosticJSON {
         guard language != .en else { return self }
         let code = DiagnosticCode(self.code)
         func t(_ text: String, _ part: DiagnosticLocalizer.Part) -> String {

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import WFCCompiler
+import WFCLedger
+import WFCDiagnostics
+import WFCServer
 import WFCService
 
 /// `/web/drafts` (admin scope): paste a policy's YAML, see its diagnostics with carets under
@@ -16,7 +19,9 @@ extension WebInbox {
         let diagnostics = deployError?.diagnostics ?? check?.diagnostics ?? []
         if check != nil || deployError != nil {
             context["checked"] = true
-            context["diagnostics"] = Self.withCarets(diagnostics, yaml: yaml)
+            // In the page's language: the catalogs translate every code; code and spans stay.
+            let language: DiagnosticLanguage = v.language == .zh ? .zhCN : .en
+            context["diagnostics"] = Self.withCarets(diagnostics.map { $0.localized(to: language) }, yaml: yaml)
             context["clean"] = deployError == nil && check?.ir != nil
         }
         if let ir = check?.ir, deployError == nil {
@@ -47,8 +52,21 @@ extension WebInbox {
     func draftPost(_ request: Request, _ v: Visit, _ who: Principal) async throws -> Response {
         let f = try await form(request, v)
         // Browsers send a textarea's lines with CRLF; the policy is the text as typed.
-        let yaml = (f["yaml"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
-        let name = (f["file"] ?? "").isEmpty ? "draft.yaml" : (f["file"] ?? "draft.yaml")
+        var yaml = (f["yaml"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        var name = (f["file"] ?? "").isEmpty ? "draft.yaml" : (f["file"] ?? "draft.yaml")
+        // An uploaded file (the page's file input) replaces the pasted text, and names the draft
+        // unless a name was typed.
+        if let upload = f.files["upload"], !upload.bytes.isEmpty {
+            guard let text = String(validating: upload.bytes, as: UTF8.self) else {
+                throw ServiceError(.badRequest, MalformedRequest(message: "the uploaded file is not UTF-8 text"), help: "save the policy as UTF-8 YAML and upload it again")
+            }
+            yaml = text
+            if (f["file"] ?? "").isEmpty || f["file"] == "draft.yaml", let given = upload.fileName {
+                // Only the last path component of what the browser sent, as a plain name.
+                let base = given.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+                if !base.isEmpty, base.count <= 200, StoredText.problem(base, what: "a file name") == nil { name = base }
+            }
+        }
         let checked = try service.check(yaml: yaml, fileName: name, by: who)
         if f["action"] == "deploy", checked.ir != nil {
             var failure: ServiceError?

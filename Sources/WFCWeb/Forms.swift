@@ -1,12 +1,91 @@
 import Foundation
+import MultipartKit
+import NIOCore
+
 import WFCIR
 import WFCService
 
 /// An `application/x-www-form-urlencoded` body: its pairs in order.
 struct FormBody: Sendable {
     var pairs: [(String, String)]
+    /// The files of a `multipart/form-data` body, by field name: the name the browser gave
+    /// (nil when none) and the bytes. Empty for an url-encoded body.
+    var files: [String: (fileName: String?, bytes: [UInt8])] = [:]
 
     init(pairs: [(String, String)]) { self.pairs = pairs }
+
+    /// A `multipart/form-data` body (MultipartKit's parser): parts with a file name are files,
+    /// the others text fields. Throws on a malformed body.
+    init(multipart bytes: [UInt8], boundary: String) throws {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [MultipartPart] = []
+        var headers = HTTPHeaders()
+        var body = ByteBuffer()
+        parser.onHeader = { field, value in headers.replaceOrAdd(name: field, value: value) }
+        parser.onBody = { chunk in body.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append(MultipartPart(headers: headers, body: body))
+            headers = HTTPHeaders()
+            body = ByteBuffer()
+        }
+        try parser.execute(ByteBuffer(bytes: bytes))
+        pairs = []
+        for part in parts {
+            guard let name = part.name else { continue }
+            let data = Array(part.body.readableBytesView)
+            if let fileName = Self.dispositionParameter("filename", in: part.headers.first(name: "Content-Disposition") ?? "") {
+                files[name] = (fileName.isEmpty ? nil : fileName, data)
+            } else {
+                pairs.append((name, String(decoding: data, as: UTF8.self)))
+            }
+        }
+    }
+
+    /// A parameter of a `Content-Disposition` value (`form-data; name="a"; filename="b;c.yaml"`):
+    /// quoted strings may hold `;` and `=`. Browsers send `"` as `%22` and a backslash as itself
+    /// (the HTML standard's form encoding), so a backslash is text, not an escape.
+    static func dispositionParameter(_ key: String, in value: String) -> String? {
+        var params: [(String, String)] = []
+        var i = value.startIndex
+        func skipBlanks() { while i < value.endIndex && (value[i] == " " || value[i] == "\t") { i = value.index(after: i) } }
+        // Past the disposition type.
+        while i < value.endIndex && value[i] != ";" { i = value.index(after: i) }
+        while i < value.endIndex {
+            i = value.index(after: i)  // the `;`
+            skipBlanks()
+            var name = ""
+            while i < value.endIndex && value[i] != "=" && value[i] != ";" { name.append(value[i]); i = value.index(after: i) }
+            var text = ""
+            if i < value.endIndex && value[i] == "=" {
+                i = value.index(after: i)
+                if i < value.endIndex && value[i] == "\"" {
+                    i = value.index(after: i)
+                    while i < value.endIndex && value[i] != "\"" {
+                        text.append(value[i])
+                        i = value.index(after: i)
+                    }
+                    if i < value.endIndex { i = value.index(after: i) }
+                    while i < value.endIndex && value[i] != ";" { i = value.index(after: i) }
+                } else {
+                    while i < value.endIndex && value[i] != ";" { text.append(value[i]); i = value.index(after: i) }
+                }
+            }
+            params.append((name.trimmingCharacters(in: .whitespaces).lowercased(), text.trimmingCharacters(in: .whitespaces)))
+        }
+        return params.first { $0.0 == key }?.1
+    }
+
+    /// The boundary of a `multipart/form-data` content type; nil for any other type.
+    static func multipartBoundary(_ contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
+        for p in parts.dropFirst() where p.lowercased().hasPrefix("boundary=") {
+            let value = p.dropFirst("boundary=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            return value.isEmpty || value.count > 70 ? nil : value
+        }
+        return nil
+    }
 
     init(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)

@@ -158,7 +158,18 @@ public final class WebInbox: Sendable {
         do { buffer = try await request.body.collect(upTo: options.maxBodyBytes) } catch {
             throw ServiceError(.tooLarge, RequestTooLarge(message: "the form is larger than \(options.maxBodyBytes) bytes"))
         }
-        let f = FormBody(Array(buffer.readableBytesView))
+        let f: FormBody
+        let contentType = request.headers[.contentType]
+        if contentType?.lowercased().hasPrefix("multipart/form-data") == true {
+            guard let boundary = FormBody.multipartBoundary(contentType) else {
+                throw ServiceError(.badRequest, MalformedRequest(message: "a multipart/form-data body needs a boundary (1 to 70 characters)"))
+            }
+            do { f = try FormBody(multipart: Array(buffer.readableBytesView), boundary: boundary) } catch {
+                throw ServiceError(.badRequest, MalformedRequest(message: "the multipart/form-data body is malformed"))
+            }
+        } else {
+            f = FormBody(Array(buffer.readableBytesView))
+        }
         guard let s = v.session, let given = f["_csrf"], SessionStore.same(given, s.csrf) else {
             throw ServiceError(.forbidden, CSRFRefused(message: f["_csrf"] == nil ? "the form has no CSRF token" : "the form's CSRF token is not this session's"),
                                help: "reload the page and send the form again")

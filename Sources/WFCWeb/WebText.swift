@@ -54,7 +54,7 @@ enum WebText {
         "case_count": "案件数", "overdue_steps": "逾期的步骤", "none": "没有。", "overdue_since": "逾期自", "violations_by_clause": "各条款的违规（按月）",
         "total": "合计", "median_days": "各步骤用时中位数（工作日）", "median_note": "根据最新案件的历史记录计算", "median": "中位数", "times": "次数",
         "source": "原文", "rules": "规则（按条款）、假设与省略的条款", "policy_page": "制度说明",
-        "draft": "制度草稿", "file_name": "文件名", "draft_yaml": "制度 YAML（粘贴）", "check": "检查", "deploy": "部署",
+        "draft": "制度草稿", "file_name": "文件名", "draft_yaml": "制度 YAML（粘贴）", "draft_upload": "或上传 YAML 文件", "check": "检查", "deploy": "部署",
         "diagnostics": "诊断", "draft_clean": "没有错误：可以部署。",
         "status_running": "进行中", "status_completed": "已完成", "status_rejected": "已驳回", "status_cancelled": "已取消", "status_withdrawn": "已撤回",
     ]
@@ -77,7 +77,7 @@ enum WebText {
         "case_count": "Cases", "overdue_steps": "Overdue steps", "none": "None.", "overdue_since": "overdue since", "violations_by_clause": "Violations by clause (per month)",
         "total": "Total", "median_days": "Median working days per step", "median_note": "From the history of the newest cases", "median": "Median", "times": "Times",
         "source": "Source", "rules": "Rules by clause, assumptions and omitted clauses", "policy_page": "About the policy",
-        "draft": "Draft policy", "file_name": "File name", "draft_yaml": "Policy YAML (paste)", "check": "Check", "deploy": "Deploy",
+        "draft": "Draft policy", "file_name": "File name", "draft_yaml": "Policy YAML (paste)", "draft_upload": "Or upload a YAML file", "check": "Check", "deploy": "Deploy",
         "diagnostics": "Diagnostics", "draft_clean": "No errors: it can be deployed.",
         "status_running": "running", "status_completed": "completed", "status_rejected": "rejected", "status_cancelled": "cancelled", "status_withdrawn": "withdrawn",
     ]

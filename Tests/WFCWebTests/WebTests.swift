@@ -104,6 +104,30 @@ struct Browser {
         return r
     }
 
+    /// Posts `fields` and `files` as `multipart/form-data`, as a browser sends a form with a
+    /// file input (and the CSRF token).
+    mutating func postMultipart(_ client: some TestClientProtocol, _ uri: String, _ fields: [(String, String)],
+                                files: [(field: String, name: String, bytes: [UInt8])], boundary: String = "----wfcTestBoundary7MA4YWxk") async throws -> TestResponse {
+        var all = fields
+        if let token = self.csrf { all.append(("_csrf", token)) }
+        var body: [UInt8] = []
+        for (k, v) in all {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
+        }
+        for f in files {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(f.field)\"; filename=\"\(f.name)\"\r\nContent-Type: application/x-yaml\r\n\r\n".utf8)
+            body += f.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        var headers = HTTPFields()
+        if let cookie { headers[.cookie] = cookie }
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        headers[.acceptLanguage] = language
+        let r = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        remember(r)
+        return r
+    }
+
     /// Signs in with a token through the sign-in form.
     mutating func signIn(_ client: some TestClientProtocol, token: String) async throws -> TestResponse {
         _ = try await get(client, "/web/sign-in")
@@ -476,6 +500,43 @@ extension TestResponse {
             #expect(try await h.service.definitions(workflow: "draft-handover", by: admin).count == 1)
             // And the form needs its CSRF token like every other.
             #expect(try await hr.post(client, "/web/drafts", [("yaml", good), ("action", "deploy")], csrf: false).status == .forbidden)
+        }
+    }
+}
+
+@Suite struct WebDraftUploadTests {
+    @Test func anUploadedFileIsCheckedAndDeployedUnderItsName() async throws {
+        let h = try await WebHarness()
+        let good = try String(contentsOf: PackagePaths.root.appendingPathComponent("workflows/company-handover.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "workflow: company-handover", with: "workflow: uploaded-handover")
+        let bad = good.replacingOccurrences(of: "to: application_review", with: "to: application_reviw")
+        try await h.app.test(.router) { client in
+            var hr = Browser()
+            _ = try await hr.signIn(client, token: try await h.token("hr.admin", scopes: ["admin"]))
+            let page = try await hr.get(client, "/web/drafts")
+            #expect(page.text.contains("enctype=\"multipart/form-data\"") && page.text.contains("id=\"draft-upload\""))
+            // The file replaces the (empty) textarea; its name, without any folder, names the draft.
+            let checked = try await hr.postMultipart(client, "/web/drafts", [("file", ""), ("yaml", ""), ("action", "check")],
+                                                     files: [("upload", "C:\\policies\\交接制度.yaml", Array(bad.utf8))])
+            #expect(checked.status == .unprocessableContent, "\(checked.text)")
+            #expect(checked.text.contains("交接制度.yaml") && checked.text.contains("application_reviw") && checked.text.contains("^^^"), "\(checked.text)")
+            // Chinese first: the diagnostic's own words in Chinese, its code unchanged.
+            #expect(checked.text.contains("[WFC5001]") && checked.text.contains("没有叫"), "\(checked.text)")
+            #expect(Browser.field("file", in: checked.text) == "交接制度.yaml", "\(checked.text)")
+            let deployed = try await hr.postMultipart(client, "/web/drafts", [("file", ""), ("yaml", ""), ("action", "deploy")],
+                                                      files: [("upload", "handover.yaml", Array(good.utf8))])
+            #expect(deployed.status == .seeOther && deployed.headers[.location] == "/web/policies/uploaded-handover")
+            // Not UTF-8, a body without its boundary, and no CSRF token: coded refusals, nothing deployed.
+            let latin1 = try await hr.postMultipart(client, "/web/drafts", [("action", "check")], files: [("upload", "x.yaml", [0x77, 0x3A, 0x20, 0xE9, 0x0A])])
+            #expect(latin1.status == .badRequest && latin1.text.contains("WFC9004"), "\(latin1.text)")
+            var headers = HTTPFields()
+            if let cookie = hr.cookie { headers[.cookie] = cookie }
+            headers[.contentType] = "multipart/form-data"
+            let noBoundary = try await client.execute(uri: "/web/drafts", method: .post, headers: headers, body: ByteBuffer(string: "x"))
+            #expect(noBoundary.status == .badRequest && noBoundary.text.contains("WFC9004"))
+            hr.csrf = nil
+            let forged = try await hr.postMultipart(client, "/web/drafts", [("action", "deploy")], files: [("upload", "y.yaml", Array(good.utf8))])
+            #expect(forged.status == .forbidden)
         }
     }
 }

@@ -25,7 +25,8 @@ extension WebInbox {
             context["clean"] = deployError == nil && check?.ir != nil
         }
         if let ir = check?.ir, deployError == nil {
-            context["doc"] = PolicyDoc.markdown([(path: fileName, ir: ir)])
+            context["doc"] = true
+            context.merge(Self.ruleContext(ir)) { _, new in new }
             if let svg = await diagram.svg(ir, hash: "draft:" + (ir.contentHash ?? UUID().uuidString), active: []) { context["svg"] = svg }
         }
         return page("draft", title: v.language.text["draft"] ?? "", v, context, status: status)

@@ -15,7 +15,7 @@ public struct WebSetupError: Error, CustomStringConvertible, Sendable {
 /// executable (`wfc_WFCWeb.resources`), else this source tree (for a development build).
 public struct WebAssets: Sendable {
     /// Every template a page needs; all must exist before the server starts.
-    public static let templateNames = ["layout", "sign-in", "tasks", "case", "error", "input", "overview", "policy", "draft"]
+    public static let templateNames = ["layout", "sign-in", "tasks", "case", "error", "input", "overview", "policy", "draft", "rules"]
     static let resourcesFolder = "wfc_WFCWeb.resources"
 
     let library: MustacheLibrary

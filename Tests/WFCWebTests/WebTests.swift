@@ -456,6 +456,10 @@ extension TestResponse {
             #expect(try await b.get(client, "/web/tasks").text.contains("href=\"/web/policies/company-handover\""))
             let page = try await b.get(client, "/web/policies/company-handover")
             #expect(page.status == .ok && page.text.contains("id=\"policy-doc\"") && page.text.contains("v1"))
+            // The rules as tables, names in <code>, not Markdown source.
+            #expect(page.text.contains("id=\"rules-by-clause\"") && page.text.contains("<td>四.3</td>") && page.text.contains("<code>review</code>"), "\(page.text)")
+            #expect(page.text.contains("id=\"rules-assumed\"") && page.text.contains("id=\"rules-omitted\""))
+            #expect(!page.text.contains("| clause | rules |") && !page.text.contains("```mermaid"))
             // `wfc doc`'s rules: the review's deadline under its clause, an assumption, the flow.
             #expect(page.text.contains("四.3") && page.text.contains("按公司惯例三个工作日") && page.text.contains("id=\"flow-list\""))
             let missing = try await b.get(client, "/web/policies/nothing")

@@ -30,6 +30,32 @@ public enum PolicyDoc {
         return s
     }
 
+    /// One policy's rules as data, for a front end that lays them out itself (the web inbox's
+    /// policy page): the same grouping and texts as the Markdown.
+    public struct RuleTable: Sendable, Equatable {
+        /// Clause → the rules that cite it (after inheritance), in the order of the flow.
+        public var byClause: [(clause: String, rules: [String])]
+        /// Reason → the rules that rest on that assumption.
+        public var assumed: [(reason: String, rules: [String])]
+        /// Rules with neither (what `wfc check --strict` reports).
+        public var untraced: [String]
+        /// Clauses left out on purpose, with the reason.
+        public var omitted: [(clause: String, reason: String)]
+
+        public static func == (a: Self, b: Self) -> Bool {
+            a.byClause.elementsEqual(b.byClause) { $0.clause == $1.clause && $0.rules == $1.rules }
+                && a.assumed.elementsEqual(b.assumed) { $0.reason == $1.reason && $0.rules == $1.rules }
+                && a.untraced == b.untraced && a.omitted.elementsEqual(b.omitted) { $0.clause == $1.clause && $0.reason == $1.reason }
+        }
+    }
+
+    /// The rules of one compiled policy, grouped as ``markdown(_:)`` groups them.
+    public static func rules(_ ir: WorkflowIR) -> RuleTable {
+        let r = Rules(ir)
+        return RuleTable(byClause: r.byClause.map { ($0.0, $0.1) }, assumed: r.assumed.map { ($0.0, $0.1) }, untraced: r.untraced,
+                         omitted: ir.omits.map { ($0.clause, $0.reason) })
+    }
+
     /// Text made safe for a table cell.
     static func cell(_ text: String) -> String {
         text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")

@@ -23,6 +23,9 @@ public final class Ledger: Sendable {
     public let repository: any CaseRepository
     /// Decoded definitions by hash: loading verifies a definition's hash once per ledger.
     private let cache = Mutex<[String: Definition]>([:])
+    /// Each definition's stored form (its IR as canonical JSON), encoded once per ledger: every
+    /// new case carries it, and encoding the IR cost more than the rest of a start.
+    private let records = Mutex<[String: DefinitionRecord]>([:])
     /// The snapshot each case had when this ledger last wrote it (see ``CachedCase``).
     let cases: CaseCache
     /// Group commit of every step this ledger records (see ``CommitQueue``).
@@ -146,7 +149,14 @@ public final class Ledger: Sendable {
                                payload: payloadText, idempotencyKey: nil, time: Timestamp(now).description,
                                outcome: try CanonicalJSON.encode(state.outcome(accepted: true)), prevHash: HashChain.genesis, hash: "")
         audit.hash = HashChain.hash(audit)
-        let new = NewCase(id: caseID, definition: try Self.record(definition, now: now), createdAt: step.snapshot.createdAt.description,
+        let record: DefinitionRecord
+        if let known = records.withLock({ $0[definition.hash] }) {
+            record = known
+        } else {
+            record = try Self.record(definition, now: now)
+            records.withLock { $0[definition.hash] = record }
+        }
+        let new = NewCase(id: caseID, definition: record, createdAt: step.snapshot.createdAt.description,
                           columns: state.columns, event: audit, timers: state.timerRows, tasks: state.taskRows(definition, step.snapshot),
                           outbox: try outboxEntries(step, audit))
         try await repository.insertCase(new)

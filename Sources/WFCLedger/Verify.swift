@@ -133,7 +133,10 @@ extension Ledger {
             case (.event, let s?), (.refused, let s?):
                 guard let p = try? JSONDecoder().decode([String: ValueIR].self, from: Data(e.payload.utf8)) else { diverge(e.seq, "the payload does not decode"); break replay }
                 guard let actor = e.actor else { diverge(e.seq, "an event without an actor"); break replay }
-                result = Engine.fire(current, s, Event(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role), now: time.date)
+                guard let event = Event.recorded(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role) else {
+                    diverge(e.seq, "the payload's assignment does not decode"); break replay
+                }
+                result = Engine.fire(current, s, event, now: time.date)
             case (.tick, let s?):
                 result = Engine.tick(current, s, now: time.date)
             case (.migrate, let s?):
@@ -170,6 +173,10 @@ extension Ledger {
                 }
                 if HashChain.sha256(data) != outcome.snapshotHash || step.snapshot.version != outcome.version {
                     diverge(e.seq, "the replayed snapshot (version \(step.snapshot.version)) differs from the recorded one (version \(outcome.version))")
+                    break replay
+                }
+                if outcome.note != step.reassignmentNote {
+                    diverge(e.seq, "the recorded reassignment `\(StoredText.escaped(outcome.note ?? "-"))` differs from the replay's `\(step.reassignmentNote ?? "-")`")
                     break replay
                 }
                 // Continue from the decoded form, as the live store does.

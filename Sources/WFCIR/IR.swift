@@ -31,6 +31,8 @@ public struct WorkflowIR: Codable, Sendable, Equatable {
     public var omits: [OmittedClauseIR] = []
     /// SHA-256 of the canonical JSON with this field left out.
     public var contentHash: String?
+    /// Who may hand a task or a role to another person (`reassign:`, 转交); nil: nobody.
+    public var reassign: ReassignIR?
 
     public static let currentLanguageVersion = 1
 
@@ -78,6 +80,9 @@ public struct RoleIR: Codable, Sendable, Equatable {
     public var name: String
     public var title: String?
     public var span: SpanIR
+    /// True when the role is bound during the case by a transition's `assign:`, not at start;
+    /// nil (left out of the IR) otherwise.
+    public var assigned: Bool?
 
     public init(id: Int, name: String, title: String? = nil, span: SpanIR) {
         self.id = id
@@ -239,6 +244,8 @@ public struct TransitionIR: Codable, Sendable, Equatable {
         var span: SpanIR
         /// Each requirement's own trace, aligned with `requires`; nil when none has one.
         var requireTraces: [TraceIR]?
+        /// Roles this transition binds to the people named in the event (`assign:`).
+        var assign: [Int]?
     }
 
     private typealias Box = CopyOnWriteBox<Fields>
@@ -306,6 +313,11 @@ public struct TransitionIR: Codable, Sendable, Equatable {
     public var requireTraces: [TraceIR]? {
         get { box.fields.requireTraces }
         _modify { unique(); yield &box.fields.requireTraces }
+    }
+    /// Roles this transition binds to the people named in the event (`assign:`); nil when none.
+    public var assign: [Int]? {
+        get { box.fields.assign }
+        _modify { unique(); yield &box.fields.assign }
     }
 
     public init(event: String, roles: [Int], target: Int? = nil, join: Bool = false, guardExpr: ExprIR? = nil, assignments: [AssignmentIR], fills: [Int], requires: [RequirementIR], violation: String? = nil, clause: String? = nil, title: String? = nil, span: SpanIR) {
@@ -623,4 +635,24 @@ public struct OmittedClauseIR: Codable, Sendable, Equatable {
 final class CopyOnWriteBox<Fields: Sendable>: @unchecked Sendable {
     @exclusivity(unchecked) var fields: Fields
     init(_ fields: Fields) { self.fields = fields }
+}
+
+/// `reassign:` (转交): which roles may hand an open task, or a role for the rest of the case,
+/// to another person.
+public struct ReassignIR: Codable, Sendable, Equatable {
+    /// Roles whose holders may reassign.
+    public var by: [Int]
+    /// The roles that may be handed on; nil: every role.
+    public var roles: [Int]?
+    public var clause: String?
+    public var assumption: String?
+    public var span: SpanIR
+
+    public init(by: [Int], roles: [Int]? = nil, clause: String? = nil, assumption: String? = nil, span: SpanIR) {
+        self.by = by
+        self.roles = roles
+        self.clause = clause
+        self.assumption = assumption
+        self.span = span
+    }
 }

@@ -52,7 +52,8 @@ struct CaseState: Sendable {
         var rows: [TaskRow] = []
         for t in Show.openTasks(def, snap, now: snap.updatedAt.date) {
             let due = timers.filter { $0.state == t.state && $0.kind == .deadline && !$0.fired }.map(\.due).min()?.description
-            for (role, person) in zip(t.roles, t.people) {
+            // A role assigned later (`assign:`) has nobody to list yet.
+            for (role, person) in zip(t.roles, t.people) where !person.isEmpty {
                 rows.append(TaskRow(person: person, role: role, state: t.state, title: t.title, item: t.item, events: t.events, due: due))
             }
         }

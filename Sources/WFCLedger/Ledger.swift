@@ -208,10 +208,12 @@ public final class Ledger: Sendable {
         if let key = event.idempotencyKey, key.isEmpty { throw .invalidArgument("an idempotency key must not be empty") }
         try Self.checkText(event)
         // The engine sees what replay will read back; an empty payload is `{}` both ways.
-        let payloadText = event.payload.isEmpty ? "{}" : try CanonicalJSON.encode(event.payload)
+        // Assignments and reassignments ride in the stored payload under reserved keys.
+        let recorded = event.recordedPayload
+        let payloadText = recorded.isEmpty ? "{}" : try CanonicalJSON.encode(recorded)
         // Only a number with a fraction can read back differently (`1.0` is read as 1).
         let payload = !event.payload.values.contains(where: \.hasDouble) ? event.payload
-            : try CanonicalJSON.decode([String: ValueIR].self, payloadText, what: "event payload")
+            : try CanonicalJSON.decode([String: ValueIR].self, try CanonicalJSON.encode(event.payload), what: "event payload")
         let (current, known) = try await loadKnown(caseID)
         if let key = event.idempotencyKey, let previous = try await repository.event(caseID, idempotencyKey: key) {
             return .replayed(try Self.sameRequest(previous, event, payload: payloadText))
@@ -228,7 +230,9 @@ public final class Ledger: Sendable {
         switch result {
         case .accepted(let step):
             let s = try CaseState(current.definition, step.snapshot)
-            audit.outcome = try CanonicalJSON.encode(s.outcome(accepted: true))
+            var o = s.outcome(accepted: true)
+            o.note = step.reassignmentNote
+            audit.outcome = try CanonicalJSON.encode(o)
             audit.hash = HashChain.hash(audit)
             write.columns = s.columns
             let rows = s.timerRows
@@ -282,6 +286,16 @@ public final class Ledger: Sendable {
         try StoredText.check(e.actor, what: "the actor")
         if let r = e.role { try StoredText.check(r, what: "the role") }
         if let k = e.idempotencyKey { try StoredText.check(k, what: "the idempotency key") }
+        for (role, person) in e.assign ?? [:] {
+            try StoredText.check(role, what: "an assigned role")
+            try StoredText.check(person, what: "an assigned person")
+        }
+        if let r = e.reassignment {
+            try StoredText.check(r.role, what: "the reassigned role")
+            try StoredText.check(r.person, what: "the new person")
+            try StoredText.check(r.reason, what: "the reason")
+            if let t = r.task { try StoredText.check(t, what: "the reassigned task") }
+        }
     }
 
     /// `stored`, the event an idempotency key was first used for, when `event` is the same

@@ -88,6 +88,8 @@ public struct EventOutcome: Codable, Equatable, Sendable {
     public var snapshotHash: String
     /// Why the event was refused.
     public var refusal: StoredRefusal?
+    /// For a reassignment (转交): "X acting for Y as R …, by Z, because …"; absent otherwise.
+    public var note: String? = nil
 
     public var accepted: Bool { result == "accepted" }
 }

@@ -22,11 +22,17 @@ public enum Engine {
             issues.append("\(name): unknown role (roles: \(ir.roles.map(\.name).joined(separator: ", ")))")
         }
         if !issues.isEmpty { return .refused(Refusal(.unknownRole, "people name roles the workflow does not have", details: issues)) }
-        for r in ir.roles where (people[r.name] ?? "").isEmpty {
+        // Roles the policy assigns during the case (`assign:`) are named by that event, not here.
+        let later = ir.roles.filter { $0.assigned == true && people[$0.name] != nil }
+        if let first = later.first {
+            return .refused(Refusal(.assignedLater, "roles assigned during the case cannot be bound at start: \(later.map { "`\($0.name)`" }.joined(separator: ", "))", span: first.span,
+                                    details: later.map { "\($0.name) (\($0.title ?? $0.name)) is named by the transition that assigns it: leave it out of `people:`" }))
+        }
+        for r in ir.roles where r.assigned != true && (people[r.name] ?? "").isEmpty {
             issues.append("\(r.name) (\(r.title ?? r.name)) is not bound to a person")
         }
         if !issues.isEmpty {
-            return .refused(Refusal(.unboundRole, "every role must be bound to a person", span: ir.roles.first { (people[$0.name] ?? "").isEmpty }?.span, details: issues))
+            return .refused(Refusal(.unboundRole, "every role must be bound to a person", span: ir.roles.first { $0.assigned != true && (people[$0.name] ?? "").isEmpty }?.span, details: issues))
         }
         if let r = separationRefusal(def, people) { return .refused(r) }
         let (clean, dataIssues) = def.validateData(data, fillableLater: def.storage.fillable, partial: false)
@@ -79,7 +85,9 @@ public enum Engine {
         run.trace.reserveCapacity(16) // a step traces about ten lines: one allocation, not four
         do {
             run.trace.append(TraceEntry(.event, note: .event(name: event.name, actor: event.actor, item: event.item)))
-            if event.name == Event.sign || event.name == Event.unsign {
+            if event.reassignment != nil {
+                try run.reassign(event)
+            } else if event.name == Event.sign || event.name == Event.unsign {
                 try run.signature(event)
             } else {
                 try run.event(event)
@@ -615,7 +623,7 @@ struct Run {
         Self.forEachActive(snap.root) { path, item, a in
             if Self.isOpenTask(def, a) && !before.contains(OpenTaskEntry.Key(state: a.state, path: path, enteredAt: a.enteredAt)) {
                 let roles = Self.roles(def, a)
-                effects.append(.taskOpened(state: a.name, item: item, events: Self.events(def, a), roles: roles, people: roles.map { people[$0] ?? "" }))
+                effects.append(.taskOpened(state: a.name, item: item, events: Self.events(def, a), roles: roles, people: roles.map { Self.holder($0, people: people, holders: a.holders) ?? "" }))
             }
         }
         self.effects = effects

@@ -7,7 +7,7 @@ extension Run {
     /// pick the transition by guard, check requirements, assign, and move.
     mutating func event(_ e: Event) throws(Refusal) {
         // What is needed of each active state (copying an `ActiveState` retains its whole tree).
-        struct Candidate { var path: Path; var state: Int; var name: String }
+        struct Candidate { var path: Path; var state: Int; var name: String; var holders: [String: String]? }
         // The usual single candidate is kept out of the list: no list to allocate.
         var sole: Candidate?
         var candidates: [Candidate] = []
@@ -15,7 +15,7 @@ extension Run {
         let def = self.def, people = snap.people, name = e.name, actor = e.actor
         Self.forEachActive(snap.root) { p, a in
             if def.ir.states.indices.contains(a.state) && def.state(known: a.state).transitionRefs.contains(where: { $0.ir.event == name }) {
-                let c = Candidate(path: p, state: a.state, name: a.name)
+                let c = Candidate(path: p, state: a.state, name: a.name, holders: a.holders)
                 if sole == nil && candidates.isEmpty { sole = c; return }
                 if let first = sole { candidates.append(first); sole = nil }
                 candidates.append(c)
@@ -23,8 +23,10 @@ extension Run {
         }
         // Authorized: the actor holds a role of the transition (by role id: no set of names).
         // Read through the reference: passing a `TransitionIR` copies it.
-        func allowed(_ t: Definition.TransitionRef) -> Bool { t.ir.event == name && t.ir.roles.contains { people[def.roleName($0)] == actor } }
-        func isAuthorized(_ c: Candidate) -> Bool { def.state(known: c.state).transitionRefs.contains(where: allowed) }
+        func allowed(_ t: Definition.TransitionRef, _ holders: [String: String]?) -> Bool {
+            t.ir.event == name && t.ir.roles.contains { Self.mayAct(actor, as: def.roleName($0), people: people, holders: holders) }
+        }
+        func isAuthorized(_ c: Candidate) -> Bool { def.state(known: c.state).transitionRefs.contains { allowed($0, c.holders) } }
         // The one authorized candidate, or the refusal that explains why there is none.
         func authorizedCandidate() throws(Refusal) -> Candidate {
             if candidates.isEmpty {
@@ -46,7 +48,7 @@ extension Run {
                 let t = def.ir.states[a.state].transitions.first { $0.event == e.name }
                 let allowed = Set((t?.roles ?? []).map(def.roleName)).sorted()
                 let held = roles.isEmpty ? "no role in this case" : "role(s) \(roles.sorted().joined(separator: ", "))"
-                throw Refusal(.notAuthorized, "\(e.actor) holds \(held); `\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(person($0) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
+                throw Refusal(.notAuthorized, "\(e.actor) holds \(held); `\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(Self.holder($0, people: snap.people, holders: a.holders) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
             }
             if authorized.count > 1 {
                 let items = authorized.compactMap { itemIndex($0.path) }
@@ -70,7 +72,7 @@ extension Run {
         // each of its parts.
         let all = s.transitionRefs
         var transitions = SmallList<Int>()
-        for i in all.indices where allowed(all[i]) { transitions.append(i) }
+        for i in all.indices where allowed(all[i], a.holders) { transitions.append(i) }
 
         // Payload: fields of the state's and the event's `fills`, type-checked.
         var data = snap.data
@@ -134,6 +136,7 @@ extension Run {
         // Names the transition taken (by its span): `wfc test --coverage` counts these.
         trace.append(TraceEntry(.transition, state: s.name, note: .transition(event: e.name, target: t.target.map { def.state(known: $0).name } ?? "join"), span: t.span))
 
+        try assignRoles(e, t, in: s)
         // Assignments see the data before any of them is applied.
         var assigned: [(String, ValueIR)] = []
         for asg in t.assignments {
@@ -164,6 +167,7 @@ extension Run {
     /// `sign` and `unsign` in an active sign-off state.
     mutating func signature(_ e: Event) throws(Refusal) {
         let signing = e.name == Event.sign
+        if let role = (e.assign ?? [:]).keys.sorted().first { throw Refusal(.assignmentInvalid, "a signature carries no assignment; it cannot assign `\(role)`") }
         let (path, a, role) = try signatureOption(e, signing: signing)
         let span = def.ir.states[a.state].signoff?.span
         if signing, let other = a.signoff?.signatures.first(where: { $0.person == e.actor }) {
@@ -184,7 +188,7 @@ extension Run {
     }
 
     /// What is needed of each open sign-off (copying an `ActiveState` retains its whole tree).
-    struct OpenSignoff { var state: Int; var name: String; var signoff: SignoffProgress? }
+    struct OpenSignoff { var state: Int; var name: String; var signoff: SignoffProgress?; var holders: [String: String]? = nil }
 
     /// The sign-off and role a `sign`/`unsign` applies to. The usual case (one open sign-off,
     /// one role the actor may act as) is found without building lists; anything else goes
@@ -199,11 +203,11 @@ extension Run {
                 // The parties are `required` then `of`, each counted once. Only a sole option is
                 // taken here, so their order does not matter.
                 func consider(_ r: String) {
-                    guard people[r] == actor && (wanted == nil || wanted == r) else { return }
+                    guard Self.mayAct(actor, as: r, people: people, holders: a.holders) && (wanted == nil || wanted == r) else { return }
                     let has = so.signatures.contains { $0.role == r }
                     guard signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == actor }) else { return }
                     count += 1
-                    if found == nil { found = (p, OpenSignoff(state: a.state, name: a.name, signoff: so), r) }
+                    if found == nil { found = (p, OpenSignoff(state: a.state, name: a.name, signoff: so, holders: a.holders), r) }
                 }
                 for (i, r) in so.required.enumerated() where !so.required[..<i].contains(r) { consider(r) }
                 for (i, r) in so.of.enumerated() where !so.required.contains(r) && !so.of[..<i].contains(r) { consider(r) }
@@ -218,7 +222,7 @@ extension Run {
     func signatureOptions(_ e: Event, signing: Bool) throws(Refusal) -> (Path, OpenSignoff, String) {
         var states: [(Path, OpenSignoff)] = []
         Self.forEachActive(snap.root) { p, a in
-            if a.signoff != nil { states.append((p, OpenSignoff(state: a.state, name: a.name, signoff: a.signoff))) }
+            if a.signoff != nil { states.append((p, OpenSignoff(state: a.state, name: a.name, signoff: a.signoff, holders: a.holders))) }
         }
         if states.isEmpty { throw Refusal(.unknownEvent, "`\(e.name)`: no sign-off is open") }
         if let item = e.item { states = states.filter { itemIndex($0.0) == item } }
@@ -232,7 +236,7 @@ extension Run {
             // The distinct parties, sorted (a few names: sorting beats building a set).
             var parties: [String] = []
             for r in (so.required + so.of).sorted() where parties.last != r { parties.append(r) }
-            for r in parties where snap.people[r] == e.actor && (e.role == nil || e.role == r) {
+            for r in parties where Self.mayAct(e.actor, as: r, people: snap.people, holders: a.holders) && (e.role == nil || e.role == r) {
                 let has = so.signatures.contains { $0.role == r }
                 if signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == e.actor }) { options.append((p, a, r)) }
             }
@@ -249,11 +253,12 @@ extension Run {
             }
             if let (_, a) = first, let so = a.signoff {
                 let parties = Set(so.required + so.of)
-                if !parties.isDisjoint(with: roles) {
+                // Held here: a party handed to someone else (转交) is not the sender's any more.
+                if parties.contains(where: { Self.mayAct(e.actor, as: $0, people: snap.people, holders: a.holders) }) {
                     throw signing ? Refusal(.alreadySigned, "\(e.actor) has already signed `\(a.name)`", span: span)
                                   : Refusal(.notSigned, "\(e.actor) has not signed `\(a.name)`", span: span)
                 }
-                let needed = parties.sorted().map { "\($0) (\(person($0) ?? "unbound"))" }
+                let needed = parties.sorted().map { "\($0) (\(Self.holder($0, people: snap.people, holders: a.holders) ?? "unbound"))" }
                 throw Refusal(.notAuthorized, "\(e.actor) is not a party of sign-off `\(a.name)`; parties: \(needed.joined(separator: ", "))", span: span)
             }
             throw Refusal(.notAuthorized, "\(e.actor) cannot \(e.name) here", span: span)

@@ -27,6 +27,10 @@ public enum RuntimeDiagnostics {
         case .calendar: CalendarMissing.descriptor
         case .runtimeError: RuntimeFailure.descriptor
         case .roleNotHeld: RoleNotHeld.descriptor
+        case .assignedLater: AssignedLater.descriptor
+        case .assignmentInvalid: AssignmentInvalid.descriptor
+        case .reassignNotAllowed: ReassignNotAllowed.descriptor
+        case .reassignInvalid: ReassignInvalid.descriptor
         }
     }
 
@@ -81,6 +85,10 @@ public enum RuntimeDiagnostics {
         case .separationOfDuties: "bind different people to the roles the policy keeps apart"
         case .maxRounds: "in the policy, say where the flow goes once the rounds are used up: `max_rounds: {limit: N, then: STATE}`"
         case .roleNotHeld: "name a role the person holds in this case (`--role`, or `role:` in a scenario; `wfc case show` lists the people), or leave the role out"
+        case .assignedLater: "leave the role out of `people:`; the transition with `assign:` names its person"
+        case .assignmentInvalid: "name one person for each role the transition assigns (`--assign ROLE=PERSON`, `assign:` in a scenario or the request)"
+        case .reassignNotAllowed: "only holders of the roles in the policy's `reassign: {by: …}` may reassign, and only the roles it lists"
+        case .reassignInvalid: "name an open task of the role (or none, for the rest of the case), the person who takes over, and a one-line reason"
         default: nil
         }
     }
@@ -246,5 +254,41 @@ struct RoleNotHeld: DiagnosticMessage {
         explanation: "`sign --role R` and `unsign --role R` act as role R, which must be bound to the sender in the case's `people:`. Another role's signature cannot be given, whether or not the sender is a party of the sign-off under a role of their own.",
         example: "$ wfc case fire C1 sign --as zhang.san --role receiver   # receiver is li.si\n",
         fix: "$ wfc case fire C1 sign --as zhang.san --role handover\n")
+    var message: String
+}
+
+struct AssignedLater: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6020", name: "assigned-later", summary: "A role the policy assigns during the case was bound at start.",
+        explanation: "A role named in a transition's `assign:` is bound by that event: the policy says who appoints the person (e.g. the department head names the handover handler). Binding it when the case starts would bypass that appointment, so the start is refused.",
+        example: "- start:\n    people: {employee: zhang.san, dept_head: wang.wu, handler: zhao.liu}\n",
+        fix: "- start:\n    people: {employee: zhang.san, dept_head: wang.wu}\n- fire: assigned\n  by: wang.wu\n  assign: {handler: zhao.liu}\n")
+    var message: String
+}
+
+struct AssignmentInvalid: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6021", name: "assignment-invalid", summary: "An event's `assign` does not match the roles its transition assigns.",
+        explanation: "A transition with `assign: [R]` binds each role R to the person the event names. The event must name exactly one person for each of those roles, and no other role: a role the transition does not assign cannot be bound by it.",
+        example: "- fire: assigned\n  by: wang.wu\n",
+        fix: "- fire: assigned\n  by: wang.wu\n  assign: {handler: zhao.liu}\n")
+    var message: String
+}
+
+struct ReassignNotAllowed: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6022", name: "reassign-not-allowed", summary: "The sender may not reassign, or not this role.",
+        explanation: "Reassignment (转交) is allowed only where the policy says so: `reassign: {by: [ROLES], roles: [ROLES]}`. Without `reassign:` nobody may reassign; with it, only the holders of its `by:` roles may, and only the roles in its `roles:` (every role when `roles:` is left out).",
+        example: "- reassign: handler\n  by: zhang.san\n  to: qian.qi\n  reason: 休假\n",
+        fix: "- reassign: handler\n  by: wang.wu\n  to: qian.qi\n  reason: 休假\n")
+    var message: String
+}
+
+struct ReassignInvalid: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6023", name: "reassign-invalid", summary: "A reassignment names no open task of the role, no new person, or no reason.",
+        explanation: "A reassignment hands one open task of a role (`task:`), or the role for the rest of the case, to another person. The task must be open and wait for that role, the role must already be bound, the new person must differ from the holder, and the reason (one line, at most 500 characters) is required: the audit log records \"X acting for Y, by Z, because …\".",
+        example: "- reassign: handler\n  by: wang.wu\n  to: qian.qi\n",
+        fix: "- reassign: handler\n  by: wang.wu\n  to: qian.qi\n  reason: 赵六病假，由钱七接手交接\n")
     var message: String
 }

@@ -187,6 +187,6 @@ extension Run {
         let roles = roles(e)
         let key = "\(a.name)@\(e.path.map(String.init).joined(separator: "."))@\(a.enteredAt)"
         return Show.Task(state: a.name, title: def.ir.states[a.state].title, item: itemIndex(e.path), events: events(e), roles: roles,
-                         people: roles.map { snap.people[$0] ?? "" }, key: key)
+                         people: roles.map { Self.holder($0, people: snap.people, holders: a.holders) ?? "" }, key: key)
     }
 }

@@ -216,6 +216,8 @@ public struct ActiveState: Codable, Equatable, Sendable {
     public var timer: TimerRecord?
     /// Parallel and foreach states: their branch or item instances.
     public var children: [RegionInstance]
+    /// Roles of this task handed to another person (转交): role → person; nil when none.
+    public var holders: [String: String]? = nil
 }
 
 /// Progress of an active sign-off.
@@ -297,6 +299,7 @@ extension ActiveState {
         w.raw("{")
         w.key("children", first: true); try w.list(children) { w, c in try c.write(&w) }
         w.key("enteredAt"); w.string(enteredAt.description)
+        if let holders { w.key("holders"); w.object(holders) { w, p in w.string(p) } }
         w.key("name"); w.string(name)
         if let signoff { w.key("signoff"); signoff.write(&w) }
         w.key("state"); w.int(state)

@@ -16,14 +16,21 @@ public struct Event: Codable, Equatable, Sendable {
     public var item: Int?
     /// For `sign`/`unsign` when the actor holds several roles of the sign-off: which one.
     public var role: String?
+    /// People the event binds to roles its transition assigns (`assign:`): role → person id.
+    public var assign: [String: String]?
+    /// A reassignment (转交) instead of a named event; see ``Reassignment``.
+    public var reassignment: Reassignment?
 
-    public init(_ name: String, actor: String, payload: [String: ValueIR] = [:], idempotencyKey: String? = nil, item: Int? = nil, role: String? = nil) {
+    public init(_ name: String, actor: String, payload: [String: ValueIR] = [:], idempotencyKey: String? = nil, item: Int? = nil, role: String? = nil,
+                assign: [String: String]? = nil, reassignment: Reassignment? = nil) {
         self.name = name
         self.actor = actor
         self.payload = payload
         self.idempotencyKey = idempotencyKey
         self.item = item
         self.role = role
+        self.assign = assign
+        self.reassignment = reassignment
     }
 
     public static let sign = "sign"
@@ -39,6 +46,14 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case alreadySigned, notSigned, calendar, runtimeError
         /// `sign`/`unsign` with a role the sender is not bound to in this case.
         case roleNotHeld
+        /// A role the policy assigns during the case was bound at start.
+        case assignedLater
+        /// An event's `assign` data does not match what its transition assigns.
+        case assignmentInvalid
+        /// The sender may not reassign, or not this role (`reassign:` of the policy).
+        case reassignNotAllowed
+        /// A reassignment names no open task of the role, no new person, or no reason.
+        case reassignInvalid
     }
     public var kind: Kind
     public var message: String
@@ -85,6 +100,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case transition
         /// A bounded state's rounds were used up: the step went to its `max_rounds` `then` instead.
         case roundLimit
+        /// A task or role was handed to another person (转交): "X acting for Y …, by Z, because …".
+        case reassigned
     }
     public var kind: Kind
     public var state: String?

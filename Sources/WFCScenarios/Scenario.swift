@@ -63,6 +63,10 @@ public struct ScenarioStep: Sendable {
     public var clock: ClockMove?
     public var refused: ExpectedRefusal?
     public var expectations: [Expectation]
+    /// `assign: {ROLE: PERSON}` of a `fire` step: the people the event binds.
+    public var assign: [String: String]? = nil
+    /// A `reassign:` step (its action fires ``Event/reassign``).
+    public var reassignment: Reassignment? = nil
 }
 
 /// `refused: not-authorized` or `refused: {reason: …, message: …}`.

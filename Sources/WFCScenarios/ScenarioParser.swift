@@ -15,7 +15,7 @@ public struct ScenarioParser {
     public static let fileKeys = ["workflow", "defaults", "scenarios"]
     public static let defaultsKeys = ["start", "people", "data"]
     public static let scenarioKeys = ["name", "start", "people", "data", "refused", "steps"]
-    public static let stepKeys = ["fire", "as", "role", "item", "data", "key", "tick", "at", "after", "refused", "expect"]
+    public static let stepKeys = ["fire", "as", "role", "item", "data", "key", "tick", "at", "after", "refused", "expect", "assign", "reassign", "to", "task", "reason"]
 
     public init(loader: YAMLLoader = YAMLLoader()) {
         self.loader = loader
@@ -160,8 +160,43 @@ public struct ScenarioParser {
             var key: String?
             if let k = m["key"] { key = string(k, "`key`") }
             step.action = .fire(name: name, actor: actor, role: role, item: item, payload: payload, key: key)
+            if let a = m["assign"], let am = mapping(a, "`assign`", known: nil) {
+                var people: [String: String] = [:]
+                for (role, node) in am { if let person = string(node, "the person assigned to `\(role)`") { people[role] = person } }
+                step.assign = people
+            }
+            for k in ["reassign", "to", "task", "reason"] where m[k] != nil {
+                if let n = m[k] { problem("`\(k)` belongs to a `reassign:` step", n.span.in(file)) }
+            }
+        } else if let re = m["reassign"] {
+            // `reassign: ROLE` by `as:` to `to:`, of one open `task:` or for the rest of the case.
+            step.span = re.span.in(file)
+            if m["tick"] != nil { problem("a step either reassigns or ticks the clock, not both", re.span.in(file)) }
+            guard let role = string(re, "`reassign`") else { return nil }
+            guard let actorNode = m["as"], let actor = string(actorNode, "`as`") else {
+                if m["as"] == nil { problem("`reassign: \(role)` needs `as:`, the person who reassigns", re.span.in(file)) }
+                return nil
+            }
+            guard let toNode = m["to"], let person = string(toNode, "`to`") else {
+                if m["to"] == nil { problem("`reassign: \(role)` needs `to:`, the person who takes over", re.span.in(file)) }
+                return nil
+            }
+            let task = m["task"].flatMap { string($0, "`task`") }
+            let reason = m["reason"].flatMap { string($0, "`reason`") } ?? ""
+            var item: Int?
+            if let i = m["item"] {
+                if case .int(let n)? = i.scalar?.value, n >= 0, n <= Int(Int32.max) { item = Int(n) } else {
+                    problem("`item` must be a foreach item index (0, 1, …)", i.span.in(file))
+                }
+            }
+            let key = m["key"].flatMap { string($0, "`key`") }
+            for k in ["role", "data", "assign"] where m[k] != nil {
+                if let n = m[k] { problem("`\(k)` does not belong to a `reassign:` step", n.span.in(file)) }
+            }
+            step.action = .fire(name: Event.reassign, actor: actor, role: nil, item: item, payload: [:], key: key)
+            step.reassignment = Reassignment(role: role, person: person, task: task, reason: reason)
         } else {
-            for k in ["as", "role", "item", "data", "key"] where m[k] != nil {
+            for k in ["as", "role", "item", "data", "key", "assign", "to", "task", "reason"] where m[k] != nil {
                 if let n = m[k] { problem("`\(k)` belongs to a step that fires an event (`fire:`)", n.span.in(file)) }
             }
             if let tick = m["tick"] {

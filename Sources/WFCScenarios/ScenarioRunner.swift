@@ -102,7 +102,8 @@ public struct ScenarioRunner {
             var outcome: StepResult?
             switch step.action {
             case .fire(let name, let actor, let role, let item, let payload, let key):
-                outcome = Engine.fire(def, snap, Event(name, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role), now: now)
+                outcome = Engine.fire(def, snap, Event(name, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role,
+                                                       assign: step.assign, reassignment: step.reassignment), now: now)
             case .tick:
                 outcome = Engine.tick(def, snap, now: now)
             case .none:

@@ -166,7 +166,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -291,7 +291,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -389,7 +389,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -565,7 +565,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -652,7 +652,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -704,6 +704,123 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/cases/{id}/reassignments": {
+      "post": {
+        "operationId": "reassign",
+        "summary": "Hand an open task, or a role for the rest of the case, to another person (转交) as the token's person",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Repeating a request with the same key returns its first outcome"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReassignRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Accepted (or replayed)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FireResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed request (WFC9004), unsafe text (WFC7012), a reused idempotency key (WFC7013)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No or bad bearer token (WFC9003)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "Unknown case (WFC7001), definition (WFC7018) or route (WFC9007)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "Concurrent update (WFC7003, retryable) or a case id that exists (WFC7002)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Body too large (WFC9005)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Not allowed to reassign: WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Refused by the policy (WFC6023 no such open task, no reason…, WFC6004 separation of duties; recorded)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/v1/cases/{id}/history": {
       "get": {
         "operationId": "history",
@@ -740,7 +857,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -798,7 +915,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -874,7 +991,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -1178,10 +1295,43 @@ enum OpenAPIDocument {
             "additionalProperties": {
               "description": "Any JSON value (case data is checked against the workflow's schema)"
             }
+          },
+          "assign": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            },
+            "description": "Role → person for the roles the event's transition assigns (`assign:`)"
           }
         },
         "required": [
           "event"
+        ],
+        "additionalProperties": false
+      },
+      "ReassignRequest": {
+        "type": "object",
+        "properties": {
+          "role": {
+            "type": "string"
+          },
+          "person": {
+            "type": "string"
+          },
+          "task": {
+            "type": "string"
+          },
+          "item": {
+            "type": "integer"
+          },
+          "reason": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "role",
+          "person",
+          "reason"
         ],
         "additionalProperties": false
       },

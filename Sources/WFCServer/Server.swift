@@ -135,6 +135,13 @@ public struct WFCHTTPServer: Sendable {
                 return JSONBody.response(try await service.fire(caseID: try caseID(context), r, actor: who, idempotencyKey: key))
             }
         }
+        router.post("/v1/cases/{id}/reassignments") { request, context in
+            try await authorized(request, context) { who in
+                let r: ReassignRequest = try await decode(request, fields: ReassignRequest.fields)
+                let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!]
+                return JSONBody.response(try await service.reassign(caseID: try caseID(context), r, actor: who, idempotencyKey: key))
+            }
+        }
         router.get("/v1/cases/{id}/history") { request, context in
             try await authorized(request, context) { who in
                 JSONBody.response(try await service.history(caseID: try caseID(context), by: who))

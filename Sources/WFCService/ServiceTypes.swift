@@ -61,16 +61,44 @@ public struct FireRequest: Codable, Equatable, Sendable {
     /// The foreach item.
     public var item: Int?
     public var data: [String: ValueIR]?
+    /// Role → person for the roles the event's transition assigns (`assign:`).
+    public var assign: [String: String]?
 
-    public init(event: String, role: String? = nil, item: Int? = nil, data: [String: ValueIR]? = nil) {
+    public init(event: String, role: String? = nil, item: Int? = nil, data: [String: ValueIR]? = nil, assign: [String: String]? = nil) {
         self.event = event
         self.role = role
         self.item = item
         self.data = data
+        self.assign = assign
     }
 
     /// The fields a request may have.
-    public static let fields: Set<String> = ["event", "role", "item", "data"]
+    public static let fields: Set<String> = ["event", "role", "item", "data", "assign"]
+}
+
+/// A reassignment (转交) of one open task of a role, or of the role for the rest of the case.
+/// Who sends it is the verified person, never a request field.
+public struct ReassignRequest: Codable, Equatable, Sendable {
+    public var role: String
+    /// The person who takes over.
+    public var person: String
+    /// The open task (state name); nil: the role for the rest of the case.
+    public var task: String?
+    /// The foreach item of the task.
+    public var item: Int?
+    /// Why, for the audit log.
+    public var reason: String
+
+    public init(role: String, person: String, task: String? = nil, item: Int? = nil, reason: String) {
+        self.role = role
+        self.person = person
+        self.task = task
+        self.item = item
+        self.reason = reason
+    }
+
+    /// The fields a request may have.
+    public static let fields: Set<String> = ["role", "person", "task", "item", "reason"]
 }
 
 /// An accepted event (or the stored outcome of a repeated idempotency key).

@@ -151,7 +151,21 @@ public final class WorkflowService: Sendable {
     /// A refused event is recorded in the audit log and thrown as ``ServiceError`` with
     /// ``ServiceError/recordedSeq``; a repeated idempotency key returns its first outcome.
     public func fire(caseID: String, _ request: FireRequest, actor: Principal, idempotencyKey: String? = nil) async throws(ServiceError) -> FireResult {
-        let event = Event(request.event, actor: actor.person, payload: request.data ?? [:], idempotencyKey: idempotencyKey, item: request.item, role: request.role)
+        let event = Event(request.event, actor: actor.person, payload: request.data ?? [:], idempotencyKey: idempotencyKey, item: request.item, role: request.role,
+                          assign: request.assign)
+        return try await send(caseID: caseID, event)
+    }
+
+    /// Hands an open task, or a role for the rest of the case, to another person (转交) as
+    /// `actor`, who must hold a role of the policy's `reassign: {by: …}`. Recorded and refused
+    /// like ``fire(caseID:_:actor:idempotencyKey:)``.
+    public func reassign(caseID: String, _ request: ReassignRequest, actor: Principal, idempotencyKey: String? = nil) async throws(ServiceError) -> FireResult {
+        let r = Reassignment(role: request.role, person: request.person, task: request.task, reason: request.reason)
+        return try await send(caseID: caseID, Event.reassigning(r, actor: actor.person, item: request.item, idempotencyKey: idempotencyKey))
+    }
+
+    /// Stores one event (a named event or a reassignment) and explains a refusal.
+    func send(caseID: String, _ event: Event) async throws(ServiceError) -> FireResult {
         let now = clock()
         let outcome = try await call { () async throws(StoreError) in try await store.fire(caseID, event, now: now) }
         switch outcome {
@@ -264,7 +278,9 @@ public final class WorkflowService: Sendable {
     /// The case, when `who` may read it: a role in it, or `admin`.
     func readable(_ caseID: String, _ who: Principal) async throws(ServiceError) -> StoredCase {
         let c = try await call { () async throws(StoreError) in try await store.load(caseID) }
-        guard who.isAdmin || c.snapshot.people.values.contains(who.person) else {
+        // A person handed an open task (转交) takes part in the case without holding its role.
+        guard who.isAdmin || c.snapshot.people.values.contains(who.person)
+                || Show.openTasks(c.definition, c.snapshot, now: clock()).contains(where: { $0.people.contains(who.person) }) else {
             throw ServiceError(.forbidden, NotAParticipant(message: "`\(StoredText.escaped(who.person))` holds no role in case `\(StoredText.escaped(caseID))`"),
                                help: "a case is shown to the people bound to its roles and to administrators")
         }
@@ -285,7 +301,7 @@ public final class WorkflowService: Sendable {
         if let policy { files = policy } else { files = try await call { () async throws(StoreError) in try await store.sources(definitionHash) } }
         let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
         let d = RuntimeDiagnostics.diagnostic(r, file: { ir in files.first { $0.irFile == ir }?.path ?? ir }, fallback: .unlocated)
-        let kind: ServiceError.Kind = [.notAuthorized, .roleNotHeld].contains(r.kind) ? .forbidden : .refused
+        let kind: ServiceError.Kind = [.notAuthorized, .roleNotHeld, .reassignNotAllowed].contains(r.kind) ? .forbidden : .refused
         return ServiceError(kind, [d], sources: map, recordedSeq: recordedSeq, cause: .refused(r, policy: files, recorded: recorded, replayed: replayed))
     }
 

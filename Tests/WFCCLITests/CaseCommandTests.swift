@@ -213,3 +213,49 @@ import Testing
         #expect(try wfc(["case", "verify", "T1"]).status == 0)
     }
 }
+
+/// `wfc case fire --assign` and `wfc case reassign` on personnel-change: the department head
+/// names the handler, then hands the handover to someone else; history and verify show it.
+@Suite struct CaseAssignCommandTests {
+    let dir: URL
+    let workflow = CLI.packageRoot.appendingPathComponent("workflows/personnel-change.yaml").path
+
+    init() throws {
+        dir = try CLI.tempDir([
+            "case.yaml": "people: {employee: zhang.san, receiver: li.si, supervisor: wang.wu, dept_head: zhao.liu}\n",
+            "agreed.yaml": "{change: transfer, change_date: 2025-11-03}\n",
+            "schedule.yaml": "{schedule: 2025-10-27}\n",
+            "lists.yaml": "{duties: [{task: 报表}], documents: [], equipment: [], accounts: []}\n",
+        ])
+    }
+
+    func wfc(_ args: [String]) throws -> CLIResult {
+        try CLI.run(args, cwd: dir, env: ["WFC_STORE": dir.appendingPathComponent("s/store.sqlite").path])
+    }
+
+    @Test func assignThenReassignThenVerify() throws {
+        #expect(try wfc(["case", "start", workflow, "--data", "case.yaml", "--id", "P1", "--now", "2025-10-13"]).status == 0)
+        #expect(try wfc(["case", "fire", "P1", "agreed", "--as", "wang.wu", "--data", "agreed.yaml", "--now", "2025-10-13T10:00:00+08:00"]).status == 0)
+        #expect(try wfc(["case", "fire", "P1", "apply", "--as", "zhang.san", "--now", "2025-10-13T10:00:00+08:00"]).status == 0)
+        let bad = try wfc(["case", "fire", "P1", "assigned", "--as", "zhao.liu", "--data", "schedule.yaml", "--assign", "handler"])
+        #expect(bad.status != 0 && bad.stderr.contains("--assign takes ROLE=PERSON"), "\(bad.stderr)")
+        let missing = try wfc(["case", "fire", "P1", "assigned", "--as", "zhao.liu", "--data", "schedule.yaml", "--now", "2025-10-13T10:00:00+08:00"])
+        #expect(missing.status == 1 && missing.stderr.contains("error[WFC6021]"), "\(missing.stderr)")
+        let assigned = try wfc(["case", "fire", "P1", "assigned", "--as", "zhao.liu", "--data", "schedule.yaml", "--assign", "handler=qian.qi", "--now", "2025-10-13T10:00:00+08:00"])
+        #expect(assigned.status == 0, "\(assigned.stderr)")
+        #expect(try wfc(["case", "fire", "P1", "listed", "--as", "zhang.san", "--data", "lists.yaml", "--now", "2025-10-13T10:00:00+08:00"]).status == 0)
+        #expect(try wfc(["case", "fire", "P1", "approve", "--as", "zhao.liu", "--now", "2025-10-13T10:00:00+08:00"]).status == 0)
+
+        let refused = try wfc(["case", "reassign", "P1", "handler", "--to", "sun.ba", "--as", "zhang.san", "--task", "handover", "--reason", "换人"])
+        #expect(refused.status == 1 && refused.stderr.contains("error[WFC6022]"), "\(refused.stderr)")
+        let moved = try wfc(["case", "reassign", "P1", "handler", "--to", "sun.ba", "--as", "zhao.liu", "--task", "handover", "--reason", "钱七休假", "--now", "2025-10-14T09:00:00+08:00"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(moved.stdout.contains("reassign accepted") && moved.stdout.contains("sun.ba"), "\(moved.stdout)")
+        let show = try wfc(["case", "show", "P1"])
+        #expect(show.stdout.contains("(sun.ba)"), "\(show.stdout)")
+        let history = try wfc(["case", "history", "P1"])
+        #expect(history.stdout.contains("sun.ba acting for qian.qi as handler in `handover`, by zhao.liu, because 钱七休假"), "\(history.stdout)")
+        let verify = try wfc(["case", "verify", "P1"])
+        #expect(verify.status == 0 && verify.stdout.contains("P1: ok"), "\(verify.stdout)\(verify.stderr)")
+    }
+}

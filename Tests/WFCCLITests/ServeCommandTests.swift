@@ -49,7 +49,7 @@ import Testing
         let yaml = try String(contentsOf: CLI.packageRoot.appendingPathComponent("workflows/personnel-change.yaml"), encoding: .utf8)
         let (deployed, deployBody) = try await request("POST", base.appendingPathComponent("v1/definitions"), token: admin, body: yaml, type: "application/yaml")
         #expect(deployed == 201, "\(deployBody)")
-        let people = #"{"employee": "zhang.san", "receiver": "li.si", "supervisor": "wang.wu", "dept_head": "zhao.liu", "handler": "qian.qi"}"#
+        let people = #"{"employee": "zhang.san", "receiver": "li.si", "supervisor": "wang.wu", "dept_head": "zhao.liu"}"#
         let (started, _) = try await request("POST", base.appendingPathComponent("v1/cases"), token: admin,
                                              body: #"{"definition": "personnel-change", "id": "P1", "people": \#(people)}"#)
         #expect(started == 201)

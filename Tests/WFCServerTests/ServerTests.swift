@@ -18,7 +18,7 @@ struct Harness {
     let secret: [UInt8]
     /// 2025-10-13 09:00 +08:00: the workflow's scenarios start then.
     static let now = Date(timeIntervalSince1970: 1_760_317_200)
-    static let people = ["employee": "zhang.san", "receiver": "li.si", "supervisor": "wang.wu", "dept_head": "zhao.liu", "handler": "qian.qi"]
+    static let people = ["employee": "zhang.san", "receiver": "li.si", "supervisor": "wang.wu", "dept_head": "zhao.liu"]
 
     /// The service's clock: ``now`` unless a test moves it.
     final class Clock: @unchecked Sendable {
@@ -158,7 +158,7 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
             let clerk = #"{"clerk": "chen.jing", "quality": "gao.wei", "logistics": "ma.lin", "finance": "tang.yu", "customer": "liu.jl"}"#
             // No deadline; then one due 4 working hours after 09:00; then one started an hour later.
             h.clock.now = Date(timeIntervalSince1970: 1_764_550_800) // 2025-12-01 09:00 +08:00, a Monday
-            let p = #"{"employee": "zhang.san", "receiver": "li.si", "supervisor": "chen.jing", "dept_head": "zhao.liu", "handler": "qian.qi"}"#
+            let p = #"{"employee": "zhang.san", "receiver": "li.si", "supervisor": "chen.jing", "dept_head": "zhao.liu"}"#
             #expect(try await client.call(.post, "/v1/cases", token: admin, json: #"{"definition": "personnel-change", "id": "B-nodue", "people": \#(p)}"#).status == .created)
             #expect(try await client.call(.post, "/v1/cases", token: admin, json: #"{"definition": "back-office-service", "id": "Z-first", "people": \#(clerk)}"#).status == .created)
             h.clock.now = h.clock.now.addingTimeInterval(3600)

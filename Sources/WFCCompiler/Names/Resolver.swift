@@ -166,6 +166,12 @@ struct Resolver {
         let separationTraces = syntax.separations.map(\.trace.ir)
         if separationTraces.contains(where: { !$0.isEmpty }) { ir.separationTraces = separationTraces }
         if guaranteeAssumptions.contains(where: { $0 != nil }) { ir.guaranteeAssumptions = guaranteeAssumptions }
+        // Roles some transition binds during the case (`assign:`) are not bound at start.
+        for s in ir.states { for t in s.transitions { for r in t.assign ?? [] where ir.roles.indices.contains(r) { ir.roles[r].assigned = true } } }
+        if let r = syntax.reassign {
+            ir.reassign = ReassignIR(by: r.by.compactMap { role($0) }, roles: r.roles.map { $0.compactMap { role($0) } },
+                                     clause: r.trace.clause?.value, assumption: r.trace.assumption?.value, span: spanIR(r.span))
+        }
         return ir
     }
 
@@ -209,6 +215,7 @@ struct Resolver {
             for (f, v) in alt.set {
                 if let fid = field(f) { t.assignments.append(AssignmentIR(field: fid, value: exprIR(v))) }
             }
+            if !alt.assign.isEmpty { t.assign = alt.assign.compactMap { role($0) } }
             st.transitions.append(t)
         }
         if let limit = s.maxRounds {

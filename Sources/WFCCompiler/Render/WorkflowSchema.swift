@@ -53,6 +53,7 @@ public enum WorkflowSchema {
             "fills": ["type": "array", "items": ["type": "string"], "description": "Fields the actor may fill in the event's data"],
             "requires": requires, "violation": text.merging(["description": "Records a policy violation when taken"]) { $1 },
             "clause": text.merging(["description": "The policy section, e.g. 四.2"]) { $1 }, "title": text, "description": text,
+            "assign": stringOrList.merging(desc("Roles bound by this event to the people its data names (not at start)")) { $1 },
         ], required: ["to"])
         let event: [String: Any] = ["oneOf": [["type": "string"], transition, ["type": "array", "items": transition]]]
         let due: [String: Any] = ["oneOf": [duration, traced([
@@ -121,6 +122,10 @@ public enum WorkflowSchema {
             "omits": ["type": "array", "description": "Clauses of the policy left out on purpose, with the reason",
                       "items": object(["clause": text, "reason": text], required: ["clause", "reason"])],
             "start": ["type": "string"], "states": ["$ref": "#/$defs/states"],
+            "reassign": traced(["by": stringOrList.merging(desc("Roles whose holders may reassign")) { $1 },
+                                "roles": ["type": "array", "items": ["type": "string"], "description": "The roles that may be reassigned (default: every role)"]]
+                                .filter { WorkflowParser.reassignKeys.contains($0.key) }, required: ["by"])
+                .merging(["description": "Who may hand an open task, or a role for the rest of the case, to another person (转交); default nobody"]) { $1 },
         ]
         return [
             "$schema": "https://json-schema.org/draft/2020-12/schema",

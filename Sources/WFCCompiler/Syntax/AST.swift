@@ -57,6 +57,16 @@ public struct WorkflowSyntax: Sendable {
     /// The span of the `states:` key, for diagnostics about the whole graph.
     public var statesSpan: SourceSpan
     public var rootSpan: SourceSpan
+    /// `reassign:` (转交), when given.
+    public var reassign: ReassignSyntax?
+}
+
+/// `reassign: {by: [hr], roles: [handler], clause: …}`.
+public struct ReassignSyntax: Sendable {
+    public var by: [Spanned<String>]
+    public var roles: [Spanned<String>]?
+    public var trace: TraceSyntax
+    public var span: SourceSpan
 }
 
 public struct RoleSyntax: Sendable {
@@ -206,10 +216,14 @@ public final class TransitionSyntax: Sendable {
     public let assumption: Spanned<String>?
     public let title: Spanned<String>?
     public let span: SourceSpan
+    /// Roles the event binds to people it names (`assign:`).
+    public let assign: [Spanned<String>]
 
     public init(event: String, by: [Spanned<String>], bySpan: SourceSpan?, to: Spanned<String>?, when: ExprSyntax? = nil,
                 set: [(field: Spanned<String>, value: ExprSyntax)] = [], fills: [Spanned<String>] = [], requires: [RequirementSyntax] = [],
-                violation: Spanned<String>? = nil, clause: Spanned<String>? = nil, assumption: Spanned<String>? = nil, title: Spanned<String>? = nil, span: SourceSpan) {
+                violation: Spanned<String>? = nil, clause: Spanned<String>? = nil, assumption: Spanned<String>? = nil, title: Spanned<String>? = nil, span: SourceSpan,
+                assign: [Spanned<String>] = []) {
+        self.assign = assign
         self.event = event
         self.by = by
         self.bySpan = bySpan

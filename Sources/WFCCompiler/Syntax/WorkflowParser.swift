@@ -12,7 +12,7 @@ struct WorkflowParser {
     var d: [Diagnostic] = []
 
     static let topKeys: KeySet = ["workflow", "version", "title", "description", "source", "calendar", "import",
-                          "roles", "separate", "case", "guarantees", "omits", "start", "states"]
+                          "roles", "separate", "case", "guarantees", "omits", "start", "states", "reassign"]
     static let stateKeys: KeySet = ["title", "description", "clause", "assumption", "on", "requires", "due", "then", "max_rounds", "fills",
                             "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
     static let kindKeys: InlineArray<6, Key> = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
@@ -28,7 +28,8 @@ struct WorkflowParser {
     static let untilForKeys: KeySet = ["until", "for"]
     static let whenToOtherwiseKeys: KeySet = ["when", "to", "otherwise"]
     static let dueKeys: KeySet = ["within", "by", "overdue", "clause", "assumption"]
-    static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "assumption", "title", "description"]
+    static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "assumption", "title", "description", "assign"]
+    static let reassignKeys: KeySet = ["by", "roles", "clause", "assumption"]
     static let fieldKeys: KeySet = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
     static let foreachKeys: InlineArray<3, Key> = ["as", "start", "states"]
     static let typeKeys: [Key] = ["type", "enum", "record", "list", "checklist"]
@@ -60,6 +61,7 @@ struct WorkflowParser {
         if let c = m.value("case") { w.fields = parseFields(c, context: "the case schema") }
         if let g = m.value("guarantees") { w.guarantees = parseGuarantees(g) }
         if let o = m.value("omits") { w.omits = parseOmits(o) }
+        if let r = m.value("reassign") { w.reassign = parseReassign(r) }
         w.start = m.string("start", required: true, &d)
         if let states = m.value("states") {
             w.states = parseStates(states, region: "the workflow")
@@ -102,6 +104,14 @@ struct WorkflowParser {
             roles.append(RoleSyntax(name: name, title: r.string("title", &d)))
         }
         return roles
+    }
+
+    /// `reassign: {by: [hr], roles: [handler], clause: 五.2}`: who may hand tasks or roles on.
+    mutating func parseReassign(_ node: YAMLNode) -> ReassignSyntax? {
+        guard let m = MappingReader(node, file: file, context: "`reassign`", known: Self.reassignKeys, diagnostics: &d) else { return nil }
+        let by = m.stringList("by", &d) ?? []
+        if by.isEmpty { d.append(Diagnostic(ReassignWithoutBy(), at: node.span.in(file), label: "no `by:`", help: "name the roles that may hand tasks on, e.g. `by: [hr]`")) }
+        return ReassignSyntax(by: by, roles: m.stringList("roles", &d), trace: trace(m), span: node.span.in(file))
     }
 
     /// `separate: [[a, b], {roles: [a, c], clause: 四.4}]`: a group is a list of roles, or a
@@ -393,8 +403,10 @@ struct WorkflowParser {
         let fills = m.stringList("fills", &d) ?? []
         let requires = m.value("requires").map { parseRequirements($0) } ?? []
         let violation = m.string("violation", &d), trace = trace(m), title = m.string("title", &d)
+        let assign = m.stringList("assign", &d) ?? []
         return TransitionSyntax(event: event, by: by, bySpan: bySpan, to: to, when: when, set: assignments, fills: fills, requires: requires,
-                                violation: violation, clause: trace.clause, assumption: trace.assumption, title: title, span: node.span.in(file))
+                                violation: violation, clause: trace.clause, assumption: trace.assumption, title: title, span: node.span.in(file),
+                                assign: assign)
     }
 
     mutating func parseRequirements(_ node: YAMLNode) -> [RequirementSyntax] {

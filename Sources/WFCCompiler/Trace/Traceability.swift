@@ -22,6 +22,9 @@ enum Traceability {
             }
             d.append(Diagnostic(UntracedRule(what: what), at: g.span, label: "no `clause:` or `assumption:`", help: helpText))
         }
+        if let r = w.reassign, r.trace.ir.isEmpty {
+            d.append(Diagnostic(UntracedRule(what: "`reassign:`"), at: r.span, label: "no `clause:` or `assumption:`", help: helpText))
+        }
         return d
     }
 

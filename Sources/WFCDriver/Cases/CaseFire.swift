@@ -10,7 +10,10 @@ import WFCYAML
 extension CaseCommands {
     /// `wfc case fire ID EVENT --as PERSON [--role R] [--item N] [--data FILE] [--key K] [--now T]`.
     /// The event runs against the case's pinned definition (never the YAML file).
-    public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?) async -> CaseOutput {
+    /// With `assign`, the people the event binds to the roles its transition assigns; with
+    /// `reassignment` (`wfc case reassign`), a 转交 instead of the named event.
+    public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?,
+                     assign: [String: String] = [:], reassignment: Reassignment? = nil) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
             var out = CaseOutput()
             var payload: [String: ValueIR] = [:]
@@ -37,7 +40,13 @@ extension CaseCommands {
             if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(def)) }
             let result: FireResult
             do throws(ServiceError) {
-                result = try await base.at(at).fire(caseID: id, FireRequest(event: event, role: role, item: item, data: payload), actor: acting, idempotencyKey: key)
+                if let r = reassignment {
+                    result = try await base.at(at).reassign(caseID: id, ReassignRequest(role: r.role, person: r.person, task: r.task, item: item, reason: r.reason),
+                                                            actor: acting, idempotencyKey: key)
+                } else {
+                    result = try await base.at(at).fire(caseID: id, FireRequest(event: event, role: role, item: item, data: payload, assign: assign.isEmpty ? nil : assign),
+                                                        actor: acting, idempotencyKey: key)
+                }
             } catch {
                 guard case .refused(let r, let policy, let recorded?, let replayed) = error.cause else { throw CaseFailure(error) }
                 out.status = .diagnostics

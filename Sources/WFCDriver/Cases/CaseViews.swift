@@ -109,7 +109,8 @@ extension CaseCommands {
                 }
                 let outcome: String
                 if let r = o?.refusal { outcome = "refused: \(r.kind)" }
-                else if let o { outcome = "v\(o.version) → \(o.active.joined(separator: ","))" + (o.status == "running" ? "" : " (\(o.status))") }
+                else if let o { outcome = "v\(o.version) → \(o.active.joined(separator: ","))" + (o.status == "running" ? "" : " (\(o.status))")
+                                    + (o.note.map { "; " + StoredText.escaped($0) } ?? "") }
                 else { outcome = "?" }
                 rows.append([String(e.seq), e.time, e.actor ?? "-", event, outcome, String(e.hash.prefix(12))])
             }

@@ -102,9 +102,10 @@ public enum CanonicalJSON {
 
     /// ``encode(_:)`` of an outcome, written directly when it has no refusal and its strings are
     /// plain: the same bytes as the encoder's (keys sorted: active, result, snapshotHash,
-    /// status, version; `refusal` is left out when nil, as the synthesized coding does).
+    /// status, version; `refusal` and `note` are left out when nil, as the synthesized coding
+    /// does; an outcome with either goes through the encoder).
     public static func encode(_ o: EventOutcome) throws(StoreError) -> String {
-        guard o.refusal == nil, isPlain(o.result), isPlain(o.status), isPlain(o.snapshotHash), o.active.allSatisfy(isPlain) else {
+        guard o.refusal == nil, o.note == nil, isPlain(o.result), isPlain(o.status), isPlain(o.snapshotHash), o.active.allSatisfy(isPlain) else {
             return try encoded(o)
         }
         return "{\"active\":" + (try encode(o.active)) + ",\"result\":\"" + o.result + "\",\"snapshotHash\":\"" + o.snapshotHash

@@ -175,6 +175,10 @@ extension Ledger {
                     diverge(e.seq, "the replayed snapshot (version \(step.snapshot.version)) differs from the recorded one (version \(outcome.version))")
                     break replay
                 }
+                if outcome.note != step.reassignmentNote {
+                    diverge(e.seq, "the recorded reassignment `\(StoredText.escaped(outcome.note ?? "-"))` differs from the replay's `\(step.reassignmentNote ?? "-")`")
+                    break replay
+                }
                 // Continue from the decoded form, as the live store does.
                 snap = reloaded
                 if let next { current = next }

@@ -35,7 +35,7 @@ public enum Migration {
         do throws(Refusal) {
             var snap = snapshot
             snap.data = try migratedData(old, snapshot, plan, new, now: t)
-            snap.people = try migratedPeople(snapshot, plan, new)
+            snap.people = try migratedPeople(snapshot, plan, old: old, new)
             snap.root = try migratedRegion(snapshot.root, to: 0, old: old, new: new, plan: plan, isRoot: true)
             snap.definitionHash = new.hash
             snap.workflowID = new.ir.id
@@ -73,11 +73,15 @@ public enum Migration {
 
     /// The people on the new roles: roles that are gone are dropped, the plan's people added;
     /// every role must be bound and the new separations must hold.
-    static func migratedPeople(_ snapshot: CaseSnapshot, _ plan: MigrationPlanIR, _ new: Definition) throws(Refusal) -> [String: String] {
+    static func migratedPeople(_ snapshot: CaseSnapshot, _ plan: MigrationPlanIR, old: Definition, _ new: Definition) throws(Refusal) -> [String: String] {
         let roles = Set(new.ir.roles.map(\.name))
         var people = snapshot.people.filter { roles.contains($0.key) }
         for (role, person) in plan.people where roles.contains(role) { people[role] = person }
-        let unbound = new.ir.roles.filter { (people[$0.name] ?? "").isEmpty }
+        // A role both versions bind during the case (`assign:`) may still be unbound: the case's
+        // own flow binds it. A new role needs the plan's person even when it is assigned later.
+        let unbound = new.ir.roles.filter { role in
+            (people[role.name] ?? "").isEmpty && !(role.assigned == true && old.ir.role(named: role.name)?.assigned == true)
+        }
         if let first = unbound.first {
             throw Refusal(.unboundRole, "the new version's role `\(first.name)` has nobody in this case; name a person under `people:` in the plan", span: first.span,
                           details: unbound.map { "\($0.name) (\($0.title ?? $0.name)) is not bound to a person" })

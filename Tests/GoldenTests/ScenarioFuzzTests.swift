@@ -61,7 +61,7 @@ import WFCScenarios
         }
         // The fuzz must reach the engine and its failure paths, not stop at YAML errors.
         #expect(ran > 2000)
-        #expect(failed > 200)
+        #expect(failed > 150)
         #expect(workflowsRun > 20)
     }
 }

@@ -46,7 +46,8 @@ import WFCService
                                                json: #"{"role": "handler", "person": "sun.ba", "reason": "x", "actor": "zhao.liu"}"#)
             #expect(forged.status == .badRequest && forged.problem?.code == "WFC9004")
             let noReason = try await client.call(.post, "/v1/cases/C1/reassignments", token: head, json: #"{"role": "handler", "person": "sun.ba", "task": "handover", "reason": ""}"#)
-            #expect(noReason.status == .unprocessableContent && noReason.problem?.code == "WFC6023", "\(noReason.text)")
+            // An empty reason is refused with the store's text check before the engine: nothing recorded.
+            #expect(noReason.status == .badRequest && noReason.problem?.code == "WFC7012", "\(noReason.text)")
             let moved = try await client.call(.post, "/v1/cases/C1/reassignments", token: head, json: body, headers: ["Idempotency-Key": "r-1"])
             #expect(moved.status == .ok, "\(moved.text)")
             #expect(try moved.decode(FireResult.self).effects.contains { $0.contains("sun.ba") })

@@ -509,7 +509,7 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
             let refused = try await client.call(.post, "/v1/cases/C1/events", token: try await h.token("zhang.san"), json: #"{"event": "aply"}"#, headers: zh)
             #expect(refused.status == .unprocessableContent && refused.problem?.code == "WFC6007")
             #expect(refused.problem?.detail == "现在不能发生事件 `aply`（可以发生的：agreed）", "\(refused.text)")
-            #expect(refused.problem?.diagnostics.first?.label == "当前所在的状态" && refused.problem?.diagnostics.first?.start?.line == 60)
+            #expect(refused.problem?.diagnostics.first?.label == "当前所在的状态" && refused.problem?.diagnostics.first?.start?.line == 67)
             #expect(refused.problem?.title == "无法处理的内容")
         }
     }

@@ -54,7 +54,10 @@ schemas = {
         "id": S, "data": {"type": "object", "additionalProperties": value},
         "people": {"type": "object", "additionalProperties": S, "description": "role → person"},
     }, ["definition", "people"]),
-    "FireRequest": obj({"event": S, "role": S, "item": I, "data": {"type": "object", "additionalProperties": value}}, ["event"]),
+    "FireRequest": obj({"event": S, "role": S, "item": I, "data": {
+        "type": "object", "additionalProperties": value,
+        "description": "Fields the event fills; for an event with `back_to:` (退回到指定步骤) also `back_to`: the step chosen, "
+                       "one of the policy's list (else 422 WFC6035 with the allowed steps)"}}, ["event"]),
     "FireResult": obj({"outcome": {"type": "string", "enum": ["accepted", "replayed"]}, "id": S, "seq": I, "hash": S, "version": I,
                        "status": S, "active": arr(S), "effects": arr(S)},
                       ["outcome", "id", "seq", "hash", "version", "status", "active", "effects"]),
@@ -69,6 +72,8 @@ schemas = {
         "people": {"type": "object", "additionalProperties": S},
         "data": {"type": "object", "additionalProperties": value},
         "violations": arr(S), "escalations": arr(S),
+        "reminders": {**arr(S), "description": "Reminders (催办) sent: `TIME STATE #N: role (person), …`; absent when none"},
+        "copies": {**arr(S), "description": "Copies (抄送) sent: `TIME STATE enter|leave: role (person), …`; absent when none"},
     }, ["id", "workflow", "definition", "status", "version", "headSeq", "headHash", "active", "tasks", "signoffs", "deadlines",
         "checklists", "people", "data", "violations", "escalations"]),
     "CaseSummary": obj({"id": S, "workflow": S, "definitionHash": S, "version": I, "status": S, "active": arr(S), "nextDue": S,

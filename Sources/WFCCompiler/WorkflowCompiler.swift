@@ -95,6 +95,7 @@ public struct WorkflowCompiler: Sendable {
         UnknownFragment.descriptor, TargetOutsideRegion.descriptor, NotAChecklist.descriptor, JoinOutsideRegion.descriptor,
         ReservedField.descriptor, ImportNotFound.descriptor, ImportOutsideRoot.descriptor, ImportNotAFile.descriptor,
         ImportNotAFragment.descriptor, EmptyAssumption.descriptor, UnboundedWithoutReason.descriptor, UntracedRule.descriptor,
+        ReminderNotPositive.descriptor, ReminderNotWorkingDays.descriptor,
     ] + CalendarPhase.descriptors + ExpressionDiagnostics.all + GraphChecks.descriptors
 
     /// Compiles a file read from disk or standard input.

@@ -27,6 +27,7 @@ public enum RuntimeDiagnostics {
         case .calendar: CalendarMissing.descriptor
         case .runtimeError: RuntimeFailure.descriptor
         case .roleNotHeld: RoleNotHeld.descriptor
+        case .backToNotAllowed: BackToNotAllowed.descriptor
         }
     }
 
@@ -76,6 +77,7 @@ public enum RuntimeDiagnostics {
     static func help(_ kind: Refusal.Kind) -> String? {
         switch kind {
         case .notAuthorized: "the event must come from a person bound to one of the state's roles"
+        case .backToNotAllowed: "send the event again with `back_to: STEP` in its data, STEP one of the steps listed"
         case .requirementFailed: "finish what the requirement lists, then send the event again"
         case .calendar: "add the missing year to the calendar (docs/calendar.md)"
         case .separationOfDuties: "bind different people to the roles the policy keeps apart"
@@ -246,5 +248,14 @@ struct RoleNotHeld: DiagnosticMessage {
         explanation: "`sign --role R` and `unsign --role R` act as role R, which must be bound to the sender in the case's `people:`. Another role's signature cannot be given, whether or not the sender is a party of the sign-off under a role of their own.",
         example: "$ wfc case fire C1 sign --as zhang.san --role receiver   # receiver is li.si\n",
         fix: "$ wfc case fire C1 sign --as zhang.san --role handover\n")
+    var message: String
+}
+
+struct BackToNotAllowed: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6035", name: "back-to-not-allowed", summary: "A send-back names no step, or one the policy does not allow.",
+        explanation: "An event with `back_to: [apply, prepare]` (退回到指定步骤) sends the case back to the step the reviewer chooses, given in the event's data as `back_to: STEP`. The choice must be one of the listed steps; the refusal lists them. Nothing changes.",
+        example: "$ wfc case fire C1 reject --as wang.wu --data '{\"back_to\": \"archive\"}'\n",
+        fix: "$ wfc case fire C1 reject --as wang.wu --data '{\"back_to\": \"prepare\"}'\n")
     var message: String
 }

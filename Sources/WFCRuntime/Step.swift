@@ -39,6 +39,8 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case alreadySigned, notSigned, calendar, runtimeError
         /// `sign`/`unsign` with a role the sender is not bound to in this case.
         case roleNotHeld
+        /// A `back_to:` event without a chosen step, or with one the policy does not list.
+        case backToNotAllowed
     }
     public var kind: Kind
     public var message: String
@@ -74,6 +76,10 @@ public enum Effect: Codable, Equatable, Sendable {
     /// A task or sign-off became open: who may act on it.
     case taskOpened(state: String, item: Int?, events: [String], roles: [String], people: [String])
     case caseFinished(CaseStatus)
+    /// A reminder (催办) to the people who have a task open too long.
+    case reminder(ReminderRecord)
+    /// A copy (抄送): roles told that a state was entered or left.
+    case copied(CopyRecord)
 }
 
 /// One line of the engine's explanation of a step.
@@ -85,6 +91,10 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case transition
         /// A bounded state's rounds were used up: the step went to its `max_rounds` `then` instead.
         case roundLimit
+        /// A reminder (催办) was sent.
+        case reminded
+        /// Roles were copied (抄送) on entering or leaving a state.
+        case copied
     }
     public var kind: Kind
     public var state: String?

@@ -21,21 +21,21 @@ import WFCStore
         let store = try Ledger(sqlitePath: path)
         guard case .started = try await store.start(def, caseID: "N1", data: [:], people: staff, actor: nil, now: monday) else { throw Unexpected(description: "start") }
         try accept(await store.fire("N1", Event("submit", actor: "alice"), now: monday))
-        // The reminder at the end of Monday is the case's next due time: a tick finds the case.
+        // The reminder at the end of Tuesday (one working day after Monday) is the next due time: a tick finds the case.
         let summary = try #require(try await store.list(CaseFilter(), now: monday).cases.first)
-        #expect(summary.nextDue == "2025-09-22T16:00:00Z")
+        #expect(summary.nextDue == "2025-09-23T16:00:00Z")
         #expect(try await store.tick(now: monday).isEmpty)
-        let ticked = try await store.tick(now: monday.addingTimeInterval(86_400))
+        let ticked = try await store.tick(now: monday.addingTimeInterval(172_800))
         #expect(ticked.map(\.caseID) == ["N1"])
         #expect(ticked.first?.step?.effects.contains { if case .reminder(let r) = $0 { r.people == ["alice"] } else { false } } == true)
 
-        try accept(await store.fire("N1", Event("ready", actor: "alice"), now: monday.addingTimeInterval(86_400)))
-        let back = try accept(await store.fire("N1", Event("reject", actor: "carol", payload: ["back_to": .string("apply")]), now: monday.addingTimeInterval(90_000)))
+        try accept(await store.fire("N1", Event("ready", actor: "alice"), now: monday.addingTimeInterval(172_800)))
+        let back = try accept(await store.fire("N1", Event("reject", actor: "carol", payload: ["back_to": .string("apply")]), now: monday.addingTimeInterval(176_400)))
         #expect(Show.activeStates(def, back.snapshot) == ["apply"])
-        let refused = try await store.fire("N1", Event("submit", actor: "alice", payload: ["back_to": .string("apply")]), now: monday.addingTimeInterval(90_000))
+        let refused = try await store.fire("N1", Event("submit", actor: "alice", payload: ["back_to": .string("apply")]), now: monday.addingTimeInterval(176_400))
         guard case .refused = refused else { Issue.record("\(refused)"); return }
 
-        let outbox = try await store.claimOutbox(owner: "test", limit: 100, now: monday.addingTimeInterval(100_000), lease: 60)
+        let outbox = try await store.claimOutbox(owner: "test", limit: 100, now: monday.addingTimeInterval(180_000), lease: 60)
         let kinds = outbox.map(\.kind)
         #expect(kinds.filter { $0 == "reminder" }.count == 1)
         #expect(kinds.filter { $0 == "copied" }.count == 2)

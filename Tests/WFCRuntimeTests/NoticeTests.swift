@@ -28,36 +28,36 @@ import WFCIR
 
     @Test func aReminderIsDueAtTheEndOfItsWorkingDayAndFiresOnce() throws {
         let s = try started()
-        // `remind: 1 working day` from Monday 09:00: due at the end of Monday.
-        #expect(s.root.active?.reminder == ReminderProgress(sent: 0, next: Timestamp(at("2025-09-23T00:00:00+08:00"))))
-        let early = try #require(Engine.tick(def, s, now: at("2025-09-22T23:00:00+08:00")).step)
+        // `remind: 1 working day` from Monday 09:00: due at the end of Tuesday, like a deadline.
+        #expect(s.root.active?.reminder == ReminderProgress(sent: 0, next: Timestamp(at("2025-09-24T00:00:00+08:00"))))
+        let early = try #require(Engine.tick(def, s, now: at("2025-09-23T23:00:00+08:00")).step)
         #expect(early.effects.isEmpty && early.snapshot == s)
 
-        let step = try #require(Engine.tick(def, s, now: at("2025-09-23T09:00:00+08:00")).step)
+        let step = try #require(Engine.tick(def, s, now: at("2025-09-24T09:00:00+08:00")).step)
         let r = try #require(reminders(step).first)
         #expect(reminders(step).count == 1)
         #expect(r.state == "prepare" && r.roles == ["handover"] && r.people == ["alice"] && r.count == 1)
-        #expect(r.due == Timestamp(at("2025-09-23T00:00:00+08:00")))
+        #expect(r.due == Timestamp(at("2025-09-24T00:00:00+08:00")))
         #expect(step.snapshot.reminders == [r])
         #expect(step.snapshot.version == s.version + 1)
         #expect(step.trace.contains { $0.kind == .reminded && $0.detail == "reminder 1 to handover (alice)" })
-        // The next one is due at the end of Tuesday; a second tick at the same time sends nothing.
-        #expect(step.snapshot.root.active?.reminder?.next == Timestamp(at("2025-09-24T00:00:00+08:00")))
-        let again = try #require(Engine.tick(def, step.snapshot, now: at("2025-09-23T09:00:00+08:00")).step)
+        // The next one is due at the end of Wednesday; a second tick at the same time sends nothing.
+        #expect(step.snapshot.root.active?.reminder?.next == Timestamp(at("2025-09-25T00:00:00+08:00")))
+        let again = try #require(Engine.tick(def, step.snapshot, now: at("2025-09-24T09:00:00+08:00")).step)
         #expect(again.effects.isEmpty && again.snapshot.version == step.snapshot.version)
     }
 
     @Test func aLateTickSendsOneReminderForTheDueTimesItMissed() throws {
         let s = try started()
-        let first = try #require(Engine.tick(def, s, now: at("2025-09-23T09:00:00+08:00")).step)
-        // Due at the end of Tuesday and of Wednesday: one reminder, counted as the third.
-        let late = try #require(Engine.tick(def, first.snapshot, now: at("2025-09-25T09:00:00+08:00")).step)
+        let first = try #require(Engine.tick(def, s, now: at("2025-09-24T09:00:00+08:00")).step)
+        // Due at the end of Wednesday and of Thursday: one reminder, counted as the third.
+        let late = try #require(Engine.tick(def, first.snapshot, now: at("2025-09-26T09:00:00+08:00")).step)
         #expect(reminders(late).map(\.count) == [3])
-        #expect(reminders(late).first?.due == Timestamp(at("2025-09-25T00:00:00+08:00")))
+        #expect(reminders(late).first?.due == Timestamp(at("2025-09-26T00:00:00+08:00")))
         #expect(late.snapshot.reminders.map(\.count) == [1, 3])
         // The same ticks replayed give the same snapshot (what `verify` relies on).
-        let again = try accepted(Engine.tick(def, s, now: at("2025-09-23T09:00:00+08:00")))
-        let replay = try #require(Engine.tick(def, again, now: at("2025-09-25T09:00:00+08:00")).step)
+        let again = try accepted(Engine.tick(def, s, now: at("2025-09-24T09:00:00+08:00")))
+        let replay = try #require(Engine.tick(def, again, now: at("2025-09-26T09:00:00+08:00")).step)
         #expect(replay.snapshot == late.snapshot)
         #expect(try replay.snapshot.canonicalJSON() == late.snapshot.canonicalJSON())
     }
@@ -71,7 +71,7 @@ import WFCIR
         #expect(entered.map(\.on) == [.enter] && entered.first?.roles == ["director"] && entered.first?.people == ["erin"])
         #expect(!review.effects.contains { if case .taskOpened(_, _, _, let roles, _) = $0 { roles.contains("director") } else { false } })
         // The reminders of `prepare` are gone with it; `review` has its own (2 working days).
-        #expect(review.snapshot.root.active?.reminder?.next == Timestamp(at("2025-09-24T00:00:00+08:00")))
+        #expect(review.snapshot.root.active?.reminder?.next == Timestamp(at("2025-09-25T00:00:00+08:00")))
         let tick = try #require(Engine.tick(def, review.snapshot, now: at("2025-09-25T09:00:00+08:00")).step)
         let r = try #require(reminders(tick).first)
         // `to: [manager, director]` instead of the task's people.
@@ -86,9 +86,9 @@ import WFCIR
     @Test func remindersUnderADeadlineStopThereAndTheLadderGoesOn() throws {
         let s = try started()
         let review = try #require(Engine.fire(def, s, Event("ready", actor: "alice"), now: t0).step).snapshot
-        // 5 working days from Monday 09-22 are 22–26: the deadline is 24:00 on Friday 09-26.
+        // 5 working days after Monday 09-22: 23–26 and the make-up working Sunday 09-28.
         let deadline = try #require(review.root.active?.timer?.due)
-        #expect(deadline == Timestamp(at("2025-09-27T00:00:00+08:00")))
+        #expect(deadline == Timestamp(at("2025-09-29T00:00:00+08:00")))
         // One tick long after: the reminders before the deadline (after 2, 3, 4 working days) in
         // one, then the escalation and the overdue transition.
         let step = try #require(Engine.tick(def, review, now: at("2025-10-20T09:00:00+08:00")).step)
@@ -107,7 +107,7 @@ import WFCIR
         #expect(kinds.firstIndex(of: "reminder").map { $0 < (kinds.firstIndex(of: "escalation") ?? -1) } == true)
         #expect(step.snapshot.activeNames == ["hr_decide"])
         // `hr_decide` reminds its own task's people, at most twice.
-        let hr = try #require(Engine.tick(def, step.snapshot, now: at("2025-10-22T09:00:00+08:00")).step)
+        let hr = try #require(Engine.tick(def, step.snapshot, now: at("2025-10-23T09:00:00+08:00")).step)
         #expect(reminders(hr).map(\.roles) == [["hr"]])
         #expect(hr.snapshot.root.active?.reminder?.next == nil)
         // `times: 2` without `every` repeats at the `after` interval: both due times passed.

@@ -54,7 +54,10 @@ schemas = {
         "id": S, "data": {"type": "object", "additionalProperties": value},
         "people": {"type": "object", "additionalProperties": S, "description": "role → person"},
     }, ["definition", "people"]),
-    "FireRequest": obj({"event": S, "role": S, "item": I, "data": {"type": "object", "additionalProperties": value},
+    "FireRequest": obj({"event": S, "role": S, "item": I, "data": {
+        "type": "object", "additionalProperties": value,
+        "description": "Fields the event fills; for an event with `back_to:` (退回到指定步骤) also `back_to`: the step chosen, "
+                       "one of the policy's list (else 422 WFC6035 with the allowed steps)"},
                         "assign": {"type": "object", "additionalProperties": S,
                                    "description": "Role → person for the roles the event's transition assigns (`assign:`)"}}, ["event"]),
     "ReassignRequest": obj({"role": S, "person": S, "task": S, "item": I, "reason": S}, ["role", "person", "reason"]),
@@ -72,6 +75,8 @@ schemas = {
         "people": {"type": "object", "additionalProperties": S},
         "data": {"type": "object", "additionalProperties": value},
         "violations": arr(S), "escalations": arr(S),
+        "reminders": {**arr(S), "description": "Reminders (催办) sent: `TIME STATE #N: role (person), …`; absent when none"},
+        "copies": {**arr(S), "description": "Copies (抄送) sent: `TIME STATE enter|leave: role (person), …`; absent when none"},
     }, ["id", "workflow", "definition", "status", "version", "headSeq", "headHash", "active", "tasks", "signoffs", "deadlines",
         "checklists", "people", "data", "violations", "escalations"]),
     "CaseSummary": obj({"id": S, "workflow": S, "definitionHash": S, "version": I, "status": S, "active": arr(S), "nextDue": S,

@@ -96,6 +96,7 @@ public struct WorkflowCompiler: Sendable {
         ReservedField.descriptor, ImportNotFound.descriptor, ImportOutsideRoot.descriptor, ImportNotAFile.descriptor,
         ImportNotAFragment.descriptor, EmptyAssumption.descriptor, UnboundedWithoutReason.descriptor, UntracedRule.descriptor,
         ReassignWithoutBy.descriptor,
+        ReminderNotPositive.descriptor, ReminderNotWorkingDays.descriptor,
     ] + CalendarPhase.descriptors + ExpressionDiagnostics.all + GraphChecks.descriptors
 
     /// Compiles a file read from disk or standard input.

@@ -246,6 +246,9 @@ public struct TransitionIR: Codable, Sendable, Equatable {
         var requireTraces: [TraceIR]?
         /// Roles this transition binds to the people named in the event (`assign:`).
         var assign: [Int]?
+        /// True when the target is one of a `back_to:` list: the actor chooses it (see
+        /// ``TransitionIR/backTo``); nil otherwise.
+        var backTo: Bool?
     }
 
     private typealias Box = CopyOnWriteBox<Fields>
@@ -253,6 +256,12 @@ public struct TransitionIR: Codable, Sendable, Equatable {
 
     private mutating func unique() {
         if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    }
+    /// True when this transition is one target of a `back_to:` list (退回到指定步骤): the
+    /// event's transitions so marked are the targets the actor may choose from, one each.
+    public var backTo: Bool? {
+        get { box.fields.backTo }
+        _modify { unique(); yield &box.fields.backTo }
     }
     public var event: String {
         get { box.fields.event }
@@ -494,6 +503,10 @@ public struct StateIR: Codable, Sendable, Equatable {
         var wait: WaitIR?
         /// Each state-level requirement's own trace, aligned with `requires`; nil when none has one.
         var requireTraces: [TraceIR]?
+        /// Reminders (催办) to whoever has the open task; nil when the state has none.
+        var remind: ReminderIR?
+        /// Roles copied (抄送) when the state is entered or left; nil when none.
+        var cc: CarbonCopyIR?
     }
 
     private typealias Box = CopyOnWriteBox<Fields>
@@ -603,6 +616,16 @@ public struct StateIR: Codable, Sendable, Equatable {
     public var requireTraces: [TraceIR]? {
         get { box.fields.requireTraces }
         _modify { unique(); yield &box.fields.requireTraces }
+    }
+    /// Reminders (催办) to whoever has the open task; nil when the state has none.
+    public var remind: ReminderIR? {
+        get { box.fields.remind }
+        _modify { unique(); yield &box.fields.remind }
+    }
+    /// Roles copied (抄送) when the state is entered or left; nil when none.
+    public var cc: CarbonCopyIR? {
+        get { box.fields.cc }
+        _modify { unique(); yield &box.fields.cc }
     }
     public var isFinal: Bool { kind == .final }
 

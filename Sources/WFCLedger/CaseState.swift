@@ -27,7 +27,9 @@ struct CaseState: Sendable {
         snapshotHash = HashChain.sha256(data)
         updatedAt = snap.updatedAt.description
         timers = snap.status == .running ? Show.deadlines(def, snap, now: snap.updatedAt.date) : []
-        nextDue = timers.filter { !$0.fired }.map(\.due).min()?.description
+        // Reminders wake the case too (they have no timer row).
+        let reminders = snap.status == .running ? Show.reminders(def, snap).first?.due : nil
+        nextDue = (timers.filter { !$0.fired }.map(\.due) + (reminders.map { [$0] } ?? [])).min()?.description
     }
 
     var columns: CaseColumns {
@@ -73,6 +75,8 @@ extension Effect {
         case .escalation: "escalation"
         case .violation: "violation"
         case .caseFinished: "caseFinished"
+        case .reminder: "reminder"
+        case .copied: "copied"
         }
     }
 }

@@ -132,7 +132,7 @@ public enum CanonicalJSON {
             w.raw("{\"caseFinished\":{\"_0\":")
             w.string(status.rawValue)
             w.raw("}}")
-        case .escalation, .violation:
+        case .escalation, .violation, .reminder, .copied:
             return try encoded(e)
         }
         return w.text

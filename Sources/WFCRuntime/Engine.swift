@@ -116,7 +116,9 @@ public enum Engine {
         }
         let before = Run.openTaskKeys(def, snapshot)
         var run = Run(def: def, snap: snapshot, now: Timestamp(now), strict: false)
-        let fired = run.fireTimers()
+        // Reminders first: those due before a deadline come before its escalation.
+        let reminded = run.fireReminders()
+        let fired = run.fireTimers() || reminded
         do { try run.settle() } catch {
             run.trace.append(TraceEntry(.error, Run.refusal(error).description))
         }
@@ -319,6 +321,11 @@ struct Run {
                                   violation: due.violation, fired: false, span: due.span)
             trace.append(TraceEntry(.timerSet, state: s.name, note: .deadline(at, provisionalYear: def.provisionalYear(of: at, state: s.ir, kind: .deadline)), span: due.span))
         }
+        // 抄送 and 催办: only states that have them pay for them.
+        if s.ir.cc != nil || s.ir.remind != nil {
+            carbonCopy(s.ir, on: .enter)
+            a.reminder = try startReminders(s.ir, a)
+        }
         switch s.kind {
         case .final:
             try modify(path) { r throws(Refusal) in r.active = a }
@@ -432,8 +439,10 @@ struct Run {
     mutating func leave(_ path: Path) throws(Refusal) {
         // Only the name is needed: the top level (the usual case) is read in place.
         let name: String
-        if path.isEmpty, let n = snap.root.active?.name { name = n } else { name = try active(path).name }
+        let id: Int
+        if path.isEmpty, let a = snap.root.active { name = a.name; id = a.state } else { let a = try active(path); name = a.name; id = a.state }
         trace.append(TraceEntry(.left, state: name, note: .left))
+        if let s = try? def.state(id), s.ir.cc?.leave != nil { carbonCopy(s.ir, on: .leave) }
     }
 
     /// Moves the region instance at `path` to `target`, or finishes it (`join`).

@@ -73,11 +73,14 @@ extension Run {
         let all = s.transitionRefs
         var transitions = SmallList<Int>()
         for i in all.indices where allowed(all[i], a.holders) { transitions.append(i) }
+        // 退回到指定步骤: the chosen step comes in the data, apart from the case fields.
+        var payload = e.payload
+        let backTo = try backToChoice(&payload, offered: transitions.contains { all[$0].ir.backTo == true }, in: s)
 
         // Payload: fields of the state's and the event's `fills`, type-checked.
         var data = snap.data
-        let payloadKeys = AscendingKeys(e.payload)
-        if !e.payload.isEmpty {
+        let payloadKeys = AscendingKeys(payload)
+        if !payload.isEmpty {
             // A few small lists: searched in place, a set only for the error message.
             func fillable(_ id: Int) -> Bool { s.fills.contains(id) || transitions.contains { all[$0].fills.contains(id) } }
             var issues: [String] = []
@@ -92,7 +95,7 @@ extension Run {
                     throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled in `\(s.name)` with `\(e.name)`" + (can.isEmpty ? " (nothing can be filled here)" : " (fillable: \(can.joined(separator: ", ")))"), span: transitions.first.map { all[$0].span } ?? s.span)
                 }
             }
-            let (clean, partialIssues) = def.validateData(e.payload, fillableLater: [], partial: true)
+            let (clean, partialIssues) = def.validateData(payload, fillableLater: [], partial: true)
             issues += partialIssues
             if !issues.isEmpty { throw Refusal(.payloadInvalid, "the payload does not match the field types", span: transitions.first.map { all[$0].span } ?? s.span, details: issues) }
             for k in AscendingKeys(clean) {
@@ -111,6 +114,7 @@ extension Run {
         var chosen: Int?
         var lastGuard: ExprIR?
         for i in transitions {
+            if all[i].ir.backTo == true, !Self.isChoice(all[i], backTo, def) { continue }
             guard let g = all[i].guardExpr else { chosen = i; break }
             let ok = try def.evaluateBool(g, region: s.region, data: data, items: items(path), now: now)
             trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .condition(source: g.source, value: ok), span: g.span))
@@ -118,13 +122,14 @@ extension Run {
             if ok { chosen = i; break }
         }
         guard let chosen else {
+            try refuseBackTo(backTo, transitions: transitions.map { all[$0].ir }, event: e.name, in: s)
             throw Refusal(.guardFalse, "`\(e.name)` is not allowed now: condition `\(lastGuard?.source ?? "")` does not hold", span: lastGuard?.span ?? s.span)
         }
         let t = all[chosen]
         if !(t.target.map { def.ir.states.indices.contains($0) && def.state(known: $0).isFinal } ?? false) {
             try requireFilled(def.mustFillBeforeLeaving[s.id] ?? [], leaving: s, with: e.name, data: data)
         }
-        if !e.payload.isEmpty {
+        if !payload.isEmpty {
             for key in payloadKeys {
                 if let f = def.ir.fields.first(where: { $0.name == key }), !s.fills.contains(f.id) && !t.fills.contains(f.id) {
                     throw Refusal(.payloadNotFillable, "field `\(key)` cannot be filled with this `\(e.name)`", span: t.span)
@@ -153,7 +158,7 @@ extension Run {
             trace.append(TraceEntry(.assigned, state: s.name, note: .assigned(field: k, value: v), span: t.span))
         }
         // Only a changed case writes its data: the write copies the snapshot's shared fields.
-        if !e.payload.isEmpty || !assigned.isEmpty { snap.data = data }
+        if !payload.isEmpty || !assigned.isEmpty { snap.data = data }
         if let v = t.violation {
             let rec = ViolationRecord(at: now, state: s.name, message: v, clause: t.clause ?? s.clause, span: t.span)
             snap.violations.append(rec)

@@ -31,6 +31,7 @@ public enum RuntimeDiagnostics {
         case .assignmentInvalid: AssignmentInvalid.descriptor
         case .reassignNotAllowed: ReassignNotAllowed.descriptor
         case .reassignInvalid: ReassignInvalid.descriptor
+        case .backToNotAllowed: BackToNotAllowed.descriptor
         }
     }
 
@@ -80,6 +81,7 @@ public enum RuntimeDiagnostics {
     static func help(_ kind: Refusal.Kind) -> String? {
         switch kind {
         case .notAuthorized: "the event must come from a person bound to one of the state's roles"
+        case .backToNotAllowed: "send the event again with `back_to: STEP` in its data, STEP one of the steps listed"
         case .requirementFailed: "finish what the requirement lists, then send the event again"
         case .calendar: "add the missing year to the calendar (docs/calendar.md)"
         case .separationOfDuties: "bind different people to the roles the policy keeps apart"
@@ -290,5 +292,14 @@ struct ReassignInvalid: DiagnosticMessage {
         explanation: "A reassignment hands one open task of a role (`task:`), or the role for the rest of the case, to another person. The task must be open and wait for that role, the role must already be bound, the new person must differ from the holder, and the reason (one line, at most 500 characters) is required: the audit log records \"X acting for Y, by Z, because …\".",
         example: "- reassign: handler\n  by: wang.wu\n  to: qian.qi\n",
         fix: "- reassign: handler\n  by: wang.wu\n  to: qian.qi\n  reason: 赵六病假，由钱七接手交接\n")
+    var message: String
+}
+
+struct BackToNotAllowed: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6035", name: "back-to-not-allowed", summary: "A send-back names no step, or one the policy does not allow.",
+        explanation: "An event with `back_to: [apply, prepare]` (退回到指定步骤) sends the case back to the step the reviewer chooses, given in the event's data as `back_to: STEP`. The choice must be one of the listed steps; the refusal lists them. Nothing changes.",
+        example: "$ wfc case fire C1 reject --as wang.wu --data '{\"back_to\": \"archive\"}'\n",
+        fix: "$ wfc case fire C1 reject --as wang.wu --data '{\"back_to\": \"prepare\"}'\n")
     var message: String
 }

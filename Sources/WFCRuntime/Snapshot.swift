@@ -24,6 +24,8 @@ public struct CaseSnapshot: Codable, Equatable, Sendable {
         @exclusivity(unchecked) var violations: [ViolationRecord]
         @exclusivity(unchecked) var escalations: [EscalationRecord]
         @exclusivity(unchecked) var processedKeys: [String]
+        @exclusivity(unchecked) var reminders: [ReminderRecord] = []
+        @exclusivity(unchecked) var copies: [CopyRecord] = []
 
         init(caseID: String, workflowID: String, definitionHash: String, data: [String: ValueIR], people: [String: String], violations: [ViolationRecord], escalations: [EscalationRecord], processedKeys: [String]) {
             self.caseID = caseID
@@ -37,7 +39,10 @@ public struct CaseSnapshot: Codable, Equatable, Sendable {
         }
 
         func copy() -> Storage {
-            Storage(caseID: caseID, workflowID: workflowID, definitionHash: definitionHash, data: data, people: people, violations: violations, escalations: escalations, processedKeys: processedKeys)
+            let s = Storage(caseID: caseID, workflowID: workflowID, definitionHash: definitionHash, data: data, people: people, violations: violations, escalations: escalations, processedKeys: processedKeys)
+            s.reminders = reminders
+            s.copies = copies
+            return s
         }
     }
 
@@ -104,6 +109,16 @@ public struct CaseSnapshot: Codable, Equatable, Sendable {
         _read { yield storage.processedKeys }
         _modify { yield &unique().processedKeys }
     }
+    /// Reminders (催办) sent, oldest first; empty (and not written) for most cases.
+    public var reminders: [ReminderRecord] {
+        _read { yield storage.reminders }
+        _modify { yield &unique().reminders }
+    }
+    /// Copies (抄送) sent, oldest first; empty (and not written) for most cases.
+    public var copies: [CopyRecord] {
+        _read { yield storage.copies }
+        _modify { yield &unique().copies }
+    }
 
     public static func == (a: CaseSnapshot, b: CaseSnapshot) -> Bool {
         guard a.version == b.version && a.status == b.status && a.root == b.root && a.createdAt == b.createdAt && a.updatedAt == b.updatedAt else { return false }
@@ -111,11 +126,13 @@ public struct CaseSnapshot: Codable, Equatable, Sendable {
         let x = a.storage, y = b.storage
         return x.caseID == y.caseID && x.workflowID == y.workflowID && x.definitionHash == y.definitionHash && x.data == y.data
             && x.people == y.people && x.violations == y.violations && x.escalations == y.escalations && x.processedKeys == y.processedKeys
+            && x.reminders == y.reminders && x.copies == y.copies
     }
 
     // The keys and encoding of the synthesized conformance (snapshot JSON must not change).
     enum CodingKeys: String, CodingKey {
         case caseID, workflowID, definitionHash, version, data, people, status, root, violations, escalations, processedKeys, createdAt, updatedAt
+        case reminders, copies
     }
 
     public init(from decoder: any Decoder) throws {
@@ -133,6 +150,9 @@ public struct CaseSnapshot: Codable, Equatable, Sendable {
                   processedKeys: try c.decode([String].self, forKey: .processedKeys),
                   createdAt: try c.decode(Timestamp.self, forKey: .createdAt),
                   updatedAt: try c.decode(Timestamp.self, forKey: .updatedAt))
+        // Absent in snapshots without reminders or copies (and in those written before them).
+        if let r = try c.decodeIfPresent([ReminderRecord].self, forKey: .reminders) { reminders = r }
+        if let cc = try c.decodeIfPresent([CopyRecord].self, forKey: .copies) { copies = cc }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -150,6 +170,8 @@ public struct CaseSnapshot: Codable, Equatable, Sendable {
         try c.encode(processedKeys, forKey: .processedKeys)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)
+        if !reminders.isEmpty { try c.encode(reminders, forKey: .reminders) }
+        if !copies.isEmpty { try c.encode(copies, forKey: .copies) }
     }
 
     /// Deterministic JSON: sorted keys, no insignificant whitespace unless `pretty`. The
@@ -168,12 +190,14 @@ public struct CaseSnapshot: Codable, Equatable, Sendable {
         var w = JSONWriter(capacity: 2048)
         w.raw("{")
         w.key("caseID", first: true); w.string(caseID)
+        if !copies.isEmpty { w.key("copies"); w.list(copies) { w, c in c.write(&w) } }
         w.key("createdAt"); w.string(createdAt.description)
         w.key("data"); try w.object(data) { w, v in try w.value(v) }
         w.key("definitionHash"); w.string(definitionHash)
         w.key("escalations"); w.list(escalations) { w, e in e.write(&w) }
         w.key("people"); w.object(people) { w, p in w.string(p) }
         w.key("processedKeys"); w.strings(processedKeys)
+        if !reminders.isEmpty { w.key("reminders"); w.list(reminders) { w, r in r.write(&w) } }
         w.key("root"); try root.write(&w)
         w.key("status"); w.string(status.rawValue)
         w.key("updatedAt"); w.string(updatedAt.description)
@@ -218,6 +242,8 @@ public struct ActiveState: Codable, Equatable, Sendable {
     public var children: [RegionInstance]
     /// Roles of this task handed to another person (转交): role → person; nil when none.
     public var holders: [String: String]? = nil
+    /// A state with `remind:`: how many reminders were sent and when the next is due.
+    public var reminder: ReminderProgress? = nil
 }
 
 /// Progress of an active sign-off.
@@ -301,6 +327,7 @@ extension ActiveState {
         w.key("enteredAt"); w.string(enteredAt.description)
         if let holders { w.key("holders"); w.object(holders) { w, p in w.string(p) } }
         w.key("name"); w.string(name)
+        if let reminder { w.key("reminder"); reminder.write(&w) }
         if let signoff { w.key("signoff"); signoff.write(&w) }
         w.key("state"); w.int(state)
         if let timer { w.key("timer"); timer.write(&w) }

@@ -54,6 +54,8 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case reassignNotAllowed
         /// A reassignment names no open task of the role, no new person, or no reason.
         case reassignInvalid
+        /// A `back_to:` event without a chosen step, or with one the policy does not list.
+        case backToNotAllowed
     }
     public var kind: Kind
     public var message: String
@@ -89,6 +91,10 @@ public enum Effect: Codable, Equatable, Sendable {
     /// A task or sign-off became open: who may act on it.
     case taskOpened(state: String, item: Int?, events: [String], roles: [String], people: [String])
     case caseFinished(CaseStatus)
+    /// A reminder (催办) to the people who have a task open too long.
+    case reminder(ReminderRecord)
+    /// A copy (抄送): roles told that a state was entered or left.
+    case copied(CopyRecord)
 }
 
 /// One line of the engine's explanation of a step.
@@ -102,6 +108,10 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case roundLimit
         /// A task or role was handed to another person (转交): "X acting for Y …, by Z, because …".
         case reassigned
+        /// A reminder (催办) was sent.
+        case reminded
+        /// Roles were copied (抄送) on entering or leaving a state.
+        case copied
     }
     public var kind: Kind
     public var state: String?

@@ -24,6 +24,10 @@ extension ScenarioRunner {
             return checkSignatures(e.value, Show.pendingSignoffs(def, snap))
         case .escalations:
             return checkRecords(e.value, snap.escalations.map { ["state": .string($0.state), "to": .list(($0.roles + $0.people).map { .string($0) })] }, what: "escalation")
+        case .reminders:
+            return checkRecords(e.value, snap.reminders.map { ["state": .string($0.state), "to": .list(($0.roles + $0.people).map { .string($0) }), "count": .int($0.count)] }, what: "reminder")
+        case .copies:
+            return checkRecords(e.value, snap.copies.map { ["state": .string($0.state), "on": .string($0.on.rawValue), "to": .list(($0.roles + $0.people).map { .string($0) })] }, what: "copy")
         case .violations:
             return checkRecords(e.value, snap.violations.map { ["state": .string($0.state), "message": .string($0.message), "clause": .string($0.clause ?? "")] }, what: "violation")
         case .data:

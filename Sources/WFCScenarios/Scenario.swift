@@ -80,6 +80,10 @@ public struct ExpectedRefusal: Sendable {
 public struct Expectation: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case state, states, outcome, tasks, signatures, escalations, violations, data, due, checklists
+        /// Reminders (催办) sent so far: a count or `[{state, to, count}]`.
+        case reminders
+        /// Copies (抄送) sent so far: a count or `[{state, on, to}]`.
+        case copies
     }
     public var kind: Kind
     public var value: ValueIR

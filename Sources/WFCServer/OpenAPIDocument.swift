@@ -1294,7 +1294,8 @@ enum OpenAPIDocument {
             "type": "object",
             "additionalProperties": {
               "description": "Any JSON value (case data is checked against the workflow's schema)"
-            }
+            },
+            "description": "Fields the event fills; for an event with `back_to:` (退回到指定步骤) also `back_to`: the step chosen, one of the policy's list (else 422 WFC6035 with the allowed steps)"
           },
           "assign": {
             "type": "object",
@@ -1611,6 +1612,20 @@ enum OpenAPIDocument {
             "items": {
               "type": "string"
             }
+          },
+          "reminders": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Reminders (催办) sent: `TIME STATE #N: role (person), …`; absent when none"
+          },
+          "copies": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Copies (抄送) sent: `TIME STATE enter|leave: role (person), …`; absent when none"
           }
         },
         "required": [

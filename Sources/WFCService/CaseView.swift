@@ -33,6 +33,10 @@ public struct CaseView: Codable, Sendable {
     public var data: [String: ValueIR]
     public var violations: [String]
     public var escalations: [String]
+    /// Reminders (催办) sent: `TIME STATE #N: role (person), …`; nil when none.
+    public var reminders: [String]?
+    /// Copies (抄送) sent: `TIME STATE enter: role (person), …`; nil when none.
+    public var copies: [String]?
 
     /// The view of snapshot `s` of a case running `def` at `now`.
     public init(_ def: Definition, _ s: CaseSnapshot, headSeq: Int, headHash: String, now: Date) {
@@ -64,6 +68,9 @@ public struct CaseView: Codable, Sendable {
         data = s.data
         violations = s.violations.map { "\($0.at) \($0.state): \($0.message)" }
         escalations = s.escalations.map { "\($0.at) \($0.state): \($0.roles.joined(separator: ", "))" }
+        func who(_ roles: [String], _ people: [String]) -> String { zip(roles, people).map { "\($0) (\($1))" }.joined(separator: ", ") }
+        reminders = s.reminders.isEmpty ? nil : s.reminders.map { "\($0.at) \($0.state) #\($0.count): \(who($0.roles, $0.people))" }
+        copies = s.copies.isEmpty ? nil : s.copies.map { "\($0.at) \($0.state) \($0.on.rawValue): \(who($0.roles, $0.people))" }
     }
 }
 
@@ -90,6 +97,8 @@ public enum EffectText {
         case .escalation(let r): return "escalated: \(r.state) \(r.reason ?? "overdue since \(r.due)") → \(zip(r.roles, r.people).map { "\($0) (\($1))" }.joined(separator: ", "))"
         case .violation(let v): return "violation: \(v.state): \(v.message)" + (v.clause.map { " (clause \($0))" } ?? "")
         case .caseFinished(let s): return "finished: \(s.rawValue)"
+        case .reminder(let r): return "reminded: \(r.state)\(r.item.map { "[\($0)]" } ?? "") #\(r.count) → \(zip(r.roles, r.people).map { "\($0) (\($1))" }.joined(separator: ", "))"
+        case .copied(let c): return "copied: \(c.state) (\(c.on.rawValue)) → \(zip(c.roles, c.people).map { "\($0) (\($1))" }.joined(separator: ", "))"
         }
     }
 }

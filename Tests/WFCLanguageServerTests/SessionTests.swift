@@ -294,7 +294,7 @@ extension SessionTests {
         #expect(c.diagnostics(scenario.absoluteString)?.isEmpty == true)
         let (l, ch) = try #require(position(of: "met", in: text, after: "- fire: "))
         let events = labels(c.request("textDocument/completion", at(scenario.absoluteString, l, ch)))
-        #expect(events == ["notified", "met", "planned", "chosen", "held", "caught_up", "reported"])
+        #expect(events == ["notified", "met", "planned", "chosen", "held", "redo", "caught_up", "reported"])
         let (sl, sc) = try #require(position(of: "notify]", in: text, after: "states: ["))
         let states = labels(c.request("textDocument/completion", at(scenario.absoluteString, sl, sc)))
         #expect(states.first == "notify" && states.contains("done"))

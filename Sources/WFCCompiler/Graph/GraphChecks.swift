@@ -13,6 +13,7 @@ enum GraphChecks {
         Nondeterminism.self, ChoiceFallthrough.self, UnboundedReviewLoop.self, UnusedRole.self,
         EventWithoutRole.self, DuplicateSignoffRole.self, SignoffSeparation.self, UnenforcedGuarantee.self, UnusableFills.self, MaybeUnfilled.self,
         Liveness.self, RoundLimitLoop.self, SelfApproval.self, RoleBinding.self,
+        ReminderChecks.self, BackToChecks.self,
     ]
 
     static func run(_ ir: WorkflowIR, path: String) -> [Diagnostic] {
@@ -29,5 +30,5 @@ enum GraphChecks {
         DuplicateSignoffParty.descriptor, SignoffPartiesNotSeparated.descriptor, UnenforcedGuaranteeMessage.descriptor, UnusableFillsMessage.descriptor, MaybeUnfilledMessage.descriptor,
         RoundLimitTrapMessage.descriptor, RoundLimitLoopMessage.descriptor, StuckRequirement.descriptor, LivenessUnproven.descriptor, SelfApprovalMessage.descriptor,
         RoleMaybeUnbound.descriptor, AssignInForeach.descriptor,
-    ]
+    ] + ReminderChecks.descriptors + BackToChecks.descriptors
 }

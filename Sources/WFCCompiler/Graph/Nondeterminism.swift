@@ -32,6 +32,8 @@ enum Nondeterminism: GraphCheck {
     }
 
     static func overlap(_ a: TransitionIR, _ b: TransitionIR) -> Bool {
+        // Targets of a `back_to:` list: the actor's choice tells them apart.
+        if a.backTo == true, b.backTo == true, a.target != b.target { return false }
         if !a.roles.isEmpty, !b.roles.isEmpty, Set(a.roles).isDisjoint(with: b.roles) { return false }
         guard let ga = a.guardExpr, let gb = b.guardExpr else { return true }
         return !GuardAtoms.exclusive(GuardAtoms(ga.source), GuardAtoms(gb.source))

@@ -15,6 +15,10 @@ enum UnusedRole: GraphCheck {
                 for c in so.conditional where used.indices.contains(c.role) { used[c.role] = true }
             }
             if let due = s.due { use(due.escalate) }
+            // Reminded and copied roles are told, which is what a role may be declared for.
+            use(s.remind?.to ?? [])
+            use(s.cc?.enter ?? [])
+            use(s.cc?.leave ?? [])
         }
         for r in g.ir.roles where !(used.indices.contains(r.id) && used[r.id]) {
             d.append(Diagnostic(UnusedRoleMessage(name: r.name), at: g.source(r.span), label: "declared here",

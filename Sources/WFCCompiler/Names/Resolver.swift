@@ -216,7 +216,18 @@ struct Resolver {
                 if let fid = field(f) { t.assignments.append(AssignmentIR(field: fid, value: exprIR(v))) }
             }
             if !alt.assign.isEmpty { t.assign = alt.assign.compactMap { role($0) } }
-            st.transitions.append(t)
+            guard !alt.backTo.isEmpty else { st.transitions.append(t); continue }
+            // `back_to:` lowers to one transition per allowed target, each marked: every check
+            // of the graph sees each target as an edge; the runtime takes the one chosen.
+            t.backTo = true
+            var seen: [Int] = []
+            for to in alt.backTo {
+                guard let step = target(to, region: region, regionOf: regionOf), !seen.contains(step) else { continue }
+                seen.append(step)
+                var one = t
+                one.target = step
+                st.transitions.append(one)
+            }
         }
         if let limit = s.maxRounds {
             var r = RoundLimitIR(escalate: limit.escalate.compactMap { role($0) }, violation: limit.violation?.value, clause: limit.trace.clause?.value, span: spanIR(limit.keySpan))
@@ -252,6 +263,23 @@ struct Resolver {
             st.due?.assumption = due.trace.assumption?.value
             st.due?.overdueClause = due.overdueTrace.clause?.value
             st.due?.overdueAssumption = due.overdueTrace.assumption?.value
+        }
+        if let r = s.remind, let after = r.after {
+            noteWorkingDays(after)
+            var ir = ReminderIR(after: DurationIR(amount: after.value.amount, unit: after.value.unit.rawValue),
+                                every: r.every.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) },
+                                times: r.times?.value, to: r.to.isEmpty ? nil : r.to.compactMap { role($0) },
+                                untilDeadline: r.underDue ? true : nil, span: spanIR(r.span))
+            ir.clause = r.trace.clause?.value
+            ir.assumption = r.trace.assumption?.value
+            st.remind = ir
+        }
+        if let c = s.cc {
+            let enter = c.enter.compactMap { role($0) }, leave = c.leave.compactMap { role($0) }
+            var ir = CarbonCopyIR(enter: enter.isEmpty ? nil : enter, leave: leave.isEmpty ? nil : leave, span: spanIR(c.span))
+            ir.clause = c.trace.clause?.value
+            ir.assumption = c.trace.assumption?.value
+            st.cc = ir
         }
         return st
     }

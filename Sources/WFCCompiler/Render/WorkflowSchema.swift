@@ -46,7 +46,9 @@ public enum WorkflowSchema {
             traced(["expr": expr, "message": text], required: ["expr"]),
         ]]
         let requires: [String: Any] = ["oneOf": [requirement, ["type": "array", "items": requirement]], "description": "Exit requirements"]
-        let transition = traced([
+        var transition = traced([
+            "back_to": ["type": "array", "items": ["type": "string"],
+                        "description": "退回到指定步骤: the earlier steps the actor may send the case back to (chosen in the data's `back_to`), instead of `to`"],
             "by": stringOrList.merging(desc("The role(s) allowed to fire the event")) { $1 },
             "to": ["type": "string", "description": "The target state, or `join` to finish a branch"],
             "when": expr, "set": ["type": "object", "additionalProperties": expr, "description": "Assignments to case fields"],
@@ -54,10 +56,17 @@ public enum WorkflowSchema {
             "requires": requires, "violation": text.merging(["description": "Records a policy violation when taken"]) { $1 },
             "clause": text.merging(["description": "The policy section, e.g. 四.2"]) { $1 }, "title": text, "description": text,
             "assign": stringOrList.merging(desc("Roles bound by this event to the people its data names (not at start)")) { $1 },
-        ], required: ["to"])
+        ])
+        transition["anyOf"] = [["required": ["to"]], ["required": ["back_to"]]]
         let event: [String: Any] = ["oneOf": [["type": "string"], transition, ["type": "array", "items": transition]]]
+        let remind: [String: Any] = ["oneOf": [duration, traced([
+            "after": duration.merging(desc("The first reminder, in working days from entering the state")) { $1 },
+            "every": duration.merging(desc("Then one every this many working days")) { $1 },
+            "times": ["type": "integer", "minimum": 1, "description": "At most this many reminders"],
+            "to": stringOrList.merging(desc("Roles to remind instead of whoever has the open task")) { $1 },
+        ].filter { WorkflowParser.remindKeys.contains($0.key) }, required: ["after"])], "description": "催办: reminders in working days"]
         let due: [String: Any] = ["oneOf": [duration, traced([
-            "within": duration, "by": expr,
+            "within": duration, "by": expr, "remind": remind,
             "overdue": traced(["escalate": stringOrList, "to": ["type": "string"], "violation": text].filter { WorkflowParser.overdueKeys.contains($0.key) }),
         ].filter { WorkflowParser.dueKeys.contains($0.key) })]]
         let signoff: [String: Any] = ["oneOf": [stringOrList, object([
@@ -93,6 +102,9 @@ public enum WorkflowSchema {
             "foreach": expr, "as": ident, "start": ["type": "string"],
             "states": ["$ref": "#/$defs/states"],
             "wait": ["oneOf": [duration, object(["until": expr, "for": duration])]],
+            "remind": remind,
+            "cc": ["oneOf": [stringOrList, traced(["enter": stringOrList, "leave": stringOrList].filter { WorkflowParser.ccKeys.contains($0.key) })],
+                   "description": "抄送: roles notified when the state is entered or left (no task)"],
         ]
         stateProps = stateProps.filter { WorkflowParser.stateKeys.contains($0.key) }
         let field: [String: Any] = ["oneOf": [

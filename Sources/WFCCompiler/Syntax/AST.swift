@@ -156,10 +156,17 @@ public final class StateSyntax: Sendable {
     public let fills: [Spanned<String>]
     /// The `use:` fragment this state was built from, if any.
     public let fragment: Spanned<String>?
+    /// `remind:` (at state level or under `due:`).
+    public let remind: ReminderSyntax?
+    /// `cc:` roles notified on entering or leaving.
+    public let cc: CarbonCopySyntax?
 
     public init(name: Spanned<String>, title: Spanned<String>?, clause: Spanned<String>?, assumption: Spanned<String>? = nil, span: SourceSpan, kind: StateKindSyntax,
                 transitions: [TransitionSyntax] = [], requires: [RequirementSyntax] = [], due: DueSyntax? = nil, then: Spanned<String>? = nil,
-                maxRounds: RoundLimitSyntax? = nil, fills: [Spanned<String>] = [], fragment: Spanned<String>? = nil) {
+                maxRounds: RoundLimitSyntax? = nil, fills: [Spanned<String>] = [], fragment: Spanned<String>? = nil,
+                remind: ReminderSyntax? = nil, cc: CarbonCopySyntax? = nil) {
+        self.remind = remind
+        self.cc = cc
         self.name = name
         self.title = title
         self.clause = clause
@@ -218,12 +225,15 @@ public final class TransitionSyntax: Sendable {
     public let span: SourceSpan
     /// Roles the event binds to people it names (`assign:`).
     public let assign: [Spanned<String>]
+    /// `back_to:` (退回到指定步骤): the targets the actor may choose from, instead of `to:`.
+    public let backTo: [Spanned<String>]
 
     public init(event: String, by: [Spanned<String>], bySpan: SourceSpan?, to: Spanned<String>?, when: ExprSyntax? = nil,
                 set: [(field: Spanned<String>, value: ExprSyntax)] = [], fills: [Spanned<String>] = [], requires: [RequirementSyntax] = [],
                 violation: Spanned<String>? = nil, clause: Spanned<String>? = nil, assumption: Spanned<String>? = nil, title: Spanned<String>? = nil, span: SourceSpan,
-                assign: [Spanned<String>] = []) {
+                assign: [Spanned<String>] = [], backTo: [Spanned<String>] = []) {
         self.assign = assign
+        self.backTo = backTo
         self.event = event
         self.by = by
         self.bySpan = bySpan

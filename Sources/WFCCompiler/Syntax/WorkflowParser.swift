@@ -14,7 +14,8 @@ struct WorkflowParser {
     static let topKeys: KeySet = ["workflow", "version", "title", "description", "source", "calendar", "import",
                           "roles", "separate", "case", "guarantees", "omits", "start", "states", "reassign"]
     static let stateKeys: KeySet = ["title", "description", "clause", "assumption", "on", "requires", "due", "then", "max_rounds", "fills",
-                            "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait"]
+                            "use", "final", "choice", "signoff", "parallel", "foreach", "as", "start", "states", "wait",
+                            "remind", "cc"]
     static let kindKeys: InlineArray<6, Key> = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
     static let requirementKeys: KeySet = ["all_done", "expr", "message", "clause", "assumption"]
     static let allNOfAlsoKeys: KeySet = ["all", "n", "of", "also"]
@@ -27,8 +28,9 @@ struct WorkflowParser {
     static let titleStartStatesKeys: KeySet = ["title", "start", "states"]
     static let untilForKeys: KeySet = ["until", "for"]
     static let whenToOtherwiseKeys: KeySet = ["when", "to", "otherwise"]
-    static let dueKeys: KeySet = ["within", "by", "overdue", "clause", "assumption"]
-    static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "assumption", "title", "description", "assign"]
+    static let dueKeys: KeySet = ["within", "by", "overdue", "clause", "assumption", "remind"]
+    static let transitionKeys: KeySet = ["by", "to", "when", "set", "fills", "requires", "violation", "clause", "assumption", "title", "description",
+                                   "assign", "back_to"]
     static let reassignKeys: KeySet = ["by", "roles", "clause", "assumption"]
     static let fieldKeys: KeySet = ["type", "enum", "record", "list", "checklist", "default", "optional", "title", "description"]
     static let foreachKeys: InlineArray<3, Key> = ["as", "start", "states"]
@@ -286,7 +288,8 @@ struct WorkflowParser {
             assumption: ownTrace ? own.assumption : base.assumption, span: own.span,
             kind: !Self.kindKeys.indices.contains { ownKeys.contains(Self.kindKeys[$0].text) } ? base.kind : own.kind, transitions: pick("on", own.transitions, base.transitions),
             requires: pick("requires", own.requires, base.requires), due: pick("due", own.due, base.due), then: pick("then", own.then, base.then),
-            maxRounds: pick("max_rounds", own.maxRounds, base.maxRounds), fills: pick("fills", own.fills, base.fills), fragment: useName)
+            maxRounds: pick("max_rounds", own.maxRounds, base.maxRounds), fills: pick("fills", own.fills, base.fills), fragment: useName,
+            remind: ownKeys.contains("remind") || ownKeys.contains("due") ? own.remind : base.remind, cc: pick("cc", own.cc, base.cc))
     }
 
     /// A state from its own keys (`use:` is handled by ``parseState``).
@@ -354,9 +357,11 @@ struct WorkflowParser {
         let due = m.value("due").map { parseDue($0, state: name.value) }
         let then = m.string("then", &d)
         let maxRounds = m.value("max_rounds").flatMap { parseRoundLimit($0, key: m.keySpan("max_rounds") ?? $0.span.in(file), state: name.value, m) }
+        let fills = m.stringList("fills", &d) ?? []
+        let (remind, cc) = parseNotices(m, due: m.value("due"), state: name.value)
         return StateSyntax(name: name, title: title, clause: trace.clause, assumption: trace.assumption, span: original.span.in(file), kind: kind,
                            transitions: transitions, requires: requires,
-                           due: due, then: then, maxRounds: maxRounds, fills: m.stringList("fills", &d) ?? [])
+                           due: due, then: then, maxRounds: maxRounds, fills: fills, remind: remind, cc: cc)
     }
 
     mutating func parseEvents(_ node: YAMLNode, state: String) -> [TransitionSyntax] {
@@ -386,7 +391,8 @@ struct WorkflowParser {
         }
         guard let m = MappingReader(node, file: file, context: MappingContext("event", event), known: Self.transitionKeys, diagnostics: &d) else { return nil }
         let by = m.stringList("by", &d) ?? [], bySpan = m.value("by")?.span.in(file)
-        let to = m.string("to", required: true, &d)
+        let backTo = parseBackTo(m)
+        let to = m.string("to", required: !m.has("back_to"), &d)
         let when = m.value("when").flatMap { expr($0, what: "`when`") }
         var assignments: [(field: Spanned<String>, value: ExprSyntax)] = []
         if let set = m.value("set") {
@@ -406,7 +412,7 @@ struct WorkflowParser {
         let assign = m.stringList("assign", &d) ?? []
         return TransitionSyntax(event: event, by: by, bySpan: bySpan, to: to, when: when, set: assignments, fills: fills, requires: requires,
                                 violation: violation, clause: trace.clause, assumption: trace.assumption, title: title, span: node.span.in(file),
-                                assign: assign)
+                                assign: assign, backTo: backTo)
     }
 
     mutating func parseRequirements(_ node: YAMLNode) -> [RequirementSyntax] {

@@ -58,6 +58,8 @@ extension CaseCommands {
             }
             for v in s.violations { t += "violation at \(v.at): \(v.state): \(v.message)\n" }
             for e in s.escalations { t += "escalation at \(e.at): \(e.state) → \(zip(e.roles, e.people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", "))\n" }
+            for r in s.reminders { t += "reminder at \(r.at): \(r.state) #\(r.count) → \(zip(r.roles, r.people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", "))\n" }
+            for c in s.copies { t += "copy at \(c.at): \(c.state) (\(c.on.rawValue)) → \(zip(c.roles, c.people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", "))\n" }
             out.stdout = t
             return out
         }

@@ -39,6 +39,14 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case alreadySigned, notSigned, calendar, runtimeError
         /// `sign`/`unsign` with a role the sender is not bound to in this case.
         case roleNotHeld
+        /// A signature out of turn in a sign-off signed in order (依次, or after a 加签).
+        case notYourTurn
+        /// `unsign` of a signature that a later party of an ordered sign-off signed after.
+        case signatureLocked
+        /// `add_signer` where the policy does not allow it (no `add:`, or not that position).
+        case addSignerNotAllowed
+        /// `add_signer` of a person separation of duties keeps out of the sign-off.
+        case addedSignerConflict
     }
     public var kind: Kind
     public var message: String
@@ -85,6 +93,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case transition
         /// A bounded state's rounds were used up: the step went to its `max_rounds` `then` instead.
         case roundLimit
+        /// A signer was added to a sign-off (加签).
+        case signerAdded
     }
     public var kind: Kind
     public var state: String?

@@ -264,7 +264,7 @@ public final class WorkflowService: Sendable {
     /// The case, when `who` may read it: a role in it, or `admin`.
     func readable(_ caseID: String, _ who: Principal) async throws(ServiceError) -> StoredCase {
         let c = try await call { () async throws(StoreError) in try await store.load(caseID) }
-        guard who.isAdmin || c.snapshot.people.values.contains(who.person) else {
+        guard who.isAdmin || c.snapshot.people.values.contains(who.person) || Show.addedSigners(c.snapshot).contains(who.person) else {
             throw ServiceError(.forbidden, NotAParticipant(message: "`\(StoredText.escaped(who.person))` holds no role in case `\(StoredText.escaped(caseID))`"),
                                help: "a case is shown to the people bound to its roles and to administrators")
         }

@@ -89,7 +89,7 @@ public struct WorkflowCompiler: Sendable {
     public static let diagnostics: [DiagnosticDescriptor] = [
         UnknownKey.descriptor, WrongType.descriptor, MissingKey.descriptor, ConflictingKeys.descriptor,
         InvalidIdentifier.descriptor, InvalidDuration.descriptor, NotAWorkflow.descriptor, ReservedName.descriptor,
-        EmptyList.descriptor, InvalidValue.descriptor, OtherwiseNotLast.descriptor, TooFewBranches.descriptor,
+        EmptyList.descriptor, InvalidValue.descriptor, OtherwiseNotLast.descriptor, TooFewBranches.descriptor, SingleAnyParty.descriptor, SingleStepOrder.descriptor,
         UnknownRole.descriptor, DuplicateName.descriptor, UnknownField.descriptor, DefaultTypeMismatch.descriptor,
         UnknownType.descriptor, EnumDefaultNotMember.descriptor, CalendarRequired.descriptor, UnknownCalendar.descriptor,
         UnknownFragment.descriptor, TargetOutsideRegion.descriptor, NotAChecklist.descriptor, JoinOutsideRegion.descriptor,

@@ -368,12 +368,33 @@ public struct SignoffIR: Codable, Sendable, Equatable {
     public var of: [Int]
     public var conditional: [ConditionalPartyIR]
     public var span: SpanIR
+    /// `in_order` (依次): the parties of `all` in signing order, as slots: a slot signs once every
+    /// earlier slot has; the parties of one slot sign in any order. Nil when unordered.
+    public var inOrder: [[Int]]?
+    /// `add` (加签): who may add signers to the active sign-off, and where. Nil when nobody may.
+    public var add: SignoffAddIR?
 
-    public init(all: [Int], quorum: Int? = nil, of: [Int], conditional: [ConditionalPartyIR], span: SpanIR) {
+    public init(all: [Int], quorum: Int? = nil, of: [Int], conditional: [ConditionalPartyIR], span: SpanIR, inOrder: [[Int]]? = nil, add: SignoffAddIR? = nil) {
         self.all = all
         self.quorum = quorum
         self.of = of
         self.conditional = conditional
+        self.span = span
+        self.inOrder = inOrder
+        self.add = add
+    }
+}
+
+/// The 加签 policy of a sign-off: the roles that may add a signer, and the positions allowed
+/// (`before`, `after`, `parallel`: relative to the parties whose turn it is).
+public struct SignoffAddIR: Codable, Sendable, Equatable {
+    public var by: [Int]
+    public var positions: [String]
+    public var span: SpanIR
+
+    public init(by: [Int], positions: [String], span: SpanIR) {
+        self.by = by
+        self.positions = positions
         self.span = span
     }
 }

@@ -12,7 +12,7 @@ enum CompletionContext: Equatable {
 
 /// Keys whose values name states, roles or fields.
 let stateKeys: Set<String> = ["to", "then", "start", "otherwise"]
-let roleKeys: Set<String> = ["by", "escalate", "all", "of", "roles", "signoff"]
+let roleKeys: Set<String> = ["by", "escalate", "all", "of", "roles", "signoff", "in_order", "any"]
 let fieldKeys: Set<String> = ["fills", "all_done", "checklist"]
 
 extension LanguageServer {

@@ -114,7 +114,7 @@ struct DocumentIndex {
             }
             if let o = otherwise { add(.state, o) }
         case .signoff(let so):
-            (so.all + so.of).forEach { add(.role, $0) }
+            (so.all + so.of + (so.add?.by ?? [])).forEach { add(.role, $0) }
             for c in so.conditional {
                 add(.role, c.role)
                 expression(c.when)

@@ -86,6 +86,12 @@ extension Run {
         holders?[role] ?? people[role]
     }
 
+    /// Who acts as `party` of an open sign-off: the person it was handed to (转交), else the
+    /// case's person, else the signer added under that name (加签).
+    static func signer(_ party: String, people: [String: String], holders: [String: String]?, signoff: SignoffProgress?) -> String? {
+        holder(party, people: people, holders: holders) ?? signoff?.person(party, people: people)
+    }
+
     /// Whether `actor` may act as `role` in a task whose handed-on roles are `holders`. Every
     /// authorization of an event or signature goes through here.
     static func mayAct(_ actor: String, as role: String, people: [String: String], holders: [String: String]?) -> Bool {

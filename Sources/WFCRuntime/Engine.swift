@@ -89,6 +89,8 @@ public enum Engine {
                 try run.reassign(event)
             } else if event.name == Event.sign || event.name == Event.unsign {
                 try run.signature(event)
+            } else if event.name == Event.addSigner {
+                try run.addSigner(event)
             } else {
                 try run.event(event)
             }
@@ -362,7 +364,7 @@ struct Run {
                 trace.append(TraceEntry(.guardEvaluated, state: s.name, note: .party(role: def.roleName(c.role), source: c.condition.source, value: ok), span: c.condition.span))
                 if ok, !required.contains(def.roleName(c.role)) { required.append(def.roleName(c.role)) }
             }
-            a.signoff = SignoffProgress(required: required, quorum: so.quorum, of: so.of.map(def.roleName), signatures: [])
+            a.signoff = SignoffProgress(entering: so, required: required, roleName: def.roleName)
             try modify(path) { r throws(Refusal) in r.active = a }
             if Run.complete(a.signoff) { _ = try exitThen(path) }
         case .parallel, .foreach:
@@ -632,7 +634,8 @@ struct Run {
         Self.forEachActive(snap.root) { path, item, a in
             if Self.isOpenTask(def, a) && !before.contains(OpenTaskEntry.Key(state: a.state, path: path, enteredAt: a.enteredAt)) {
                 let roles = Self.roles(def, a)
-                effects.append(.taskOpened(state: a.name, item: item, events: Self.events(def, a), roles: roles, people: roles.map { Self.holder($0, people: people, holders: a.holders) ?? "" }))
+                effects.append(.taskOpened(state: a.name, item: item, events: Self.events(def, a), roles: roles,
+                                           people: roles.map { Self.signer($0, people: people, holders: a.holders, signoff: a.signoff) ?? "" }))
             }
         }
         self.effects = effects

@@ -178,6 +178,7 @@ extension Run {
         if signing, let other = a.signoff?.signatures.first(where: { $0.person == e.actor }) {
             throw Refusal(.separationOfDuties, "\(e.actor) has already signed `\(a.name)` as \(other.role) and cannot sign again as \(role)", span: span)
         }
+        try checkTurn(a.signoff, party: role, signing: signing, state: a.name, span: span)
         var progress = a.signoff
         if signing {
             progress?.signatures.append(Signature(role: role, person: e.actor, at: now))
@@ -189,6 +190,11 @@ extension Run {
         if signing, Run.complete(progress) {
             trace.append(TraceEntry(.completed, state: a.name, note: .signoffComplete, span: span))
             _ = try exitThen(path)
+        } else if let progress, progress.steps != nil, progress.turnIndex != a.signoff?.turnIndex {
+            // The turn passed on (in order): the task is not new, but its people are.
+            let turn = progress.turn
+            effects.append(.taskOpened(state: a.name, item: itemIndex(path), events: [Event.sign], roles: turn,
+                                       people: turn.map { progress.person($0, people: snap.people) ?? "" }))
         }
     }
 
@@ -208,7 +214,7 @@ extension Run {
                 // The parties are `required` then `of`, each counted once. Only a sole option is
                 // taken here, so their order does not matter.
                 func consider(_ r: String) {
-                    guard Self.mayAct(actor, as: r, people: people, holders: a.holders) && (wanted == nil || wanted == r) else { return }
+                    guard Self.signer(r, people: people, holders: a.holders, signoff: so) == actor && (wanted == nil || wanted == r) else { return }
                     let has = so.signatures.contains { $0.role == r }
                     guard signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == actor }) else { return }
                     count += 1
@@ -241,7 +247,7 @@ extension Run {
             // The distinct parties, sorted (a few names: sorting beats building a set).
             var parties: [String] = []
             for r in (so.required + so.of).sorted() where parties.last != r { parties.append(r) }
-            for r in parties where Self.mayAct(e.actor, as: r, people: snap.people, holders: a.holders) && (e.role == nil || e.role == r) {
+            for r in parties where Self.signer(r, people: snap.people, holders: a.holders, signoff: so) == e.actor && (e.role == nil || e.role == r) {
                 let has = so.signatures.contains { $0.role == r }
                 if signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == e.actor }) { options.append((p, a, r)) }
             }
@@ -251,7 +257,7 @@ extension Run {
             let first = states.first
             let span = first.flatMap { def.ir.states[$0.1.state].signoff?.span }
             // A role the sender does not hold is that, not "already signed" under another role.
-            if let wanted = e.role, person(wanted) != e.actor {
+            if let wanted = e.role, person(wanted) != e.actor, !states.contains(where: { $0.1.signoff?.person(wanted, people: snap.people) == e.actor }) {
                 let holder = person(wanted).map { "it is bound to \($0)" } ?? "no one in this case holds it"
                 let held = roles.isEmpty ? "no role" : "role(s) \(roles.sorted().joined(separator: ", "))"
                 throw Refusal(.roleNotHeld, "\(e.actor) does not hold role `\(wanted)` (\(holder)); \(e.actor) holds \(held)", span: span)
@@ -259,11 +265,11 @@ extension Run {
             if let (_, a) = first, let so = a.signoff {
                 let parties = Set(so.required + so.of)
                 // Held here: a party handed to someone else (转交) is not the sender's any more.
-                if parties.contains(where: { Self.mayAct(e.actor, as: $0, people: snap.people, holders: a.holders) }) {
+                if parties.contains(where: { Self.signer($0, people: snap.people, holders: a.holders, signoff: so) == e.actor }) {
                     throw signing ? Refusal(.alreadySigned, "\(e.actor) has already signed `\(a.name)`", span: span)
                                   : Refusal(.notSigned, "\(e.actor) has not signed `\(a.name)`", span: span)
                 }
-                let needed = parties.sorted().map { "\($0) (\(Self.holder($0, people: snap.people, holders: a.holders) ?? "unbound"))" }
+                let needed = parties.sorted().map { "\($0) (\(Self.signer($0, people: snap.people, holders: a.holders, signoff: so) ?? "unbound"))" }
                 throw Refusal(.notAuthorized, "\(e.actor) is not a party of sign-off `\(a.name)`; parties: \(needed.joined(separator: ", "))", span: span)
             }
             throw Refusal(.notAuthorized, "\(e.actor) cannot \(e.name) here", span: span)

@@ -194,7 +194,8 @@ extension Run {
                 }
                 let parties = Set(required + so.of.map(def.roleName))
                 let kept = plan.signatures == .keep ? (previous.signoff?.signatures ?? []).filter { parties.contains($0.role) && snap.people[$0.role] == $0.person } : []
-                updated.signoff = SignoffProgress(required: required, quorum: so.quorum, of: so.of.map(def.roleName), signatures: kept)
+                updated.signoff = SignoffProgress(entering: so, required: required, roleName: def.roleName)
+                updated.signoff?.signatures = kept
             }
             try modify(path) { r throws(Refusal) in r.active = updated }
         }

@@ -32,6 +32,10 @@ public enum RuntimeDiagnostics {
         case .reassignNotAllowed: ReassignNotAllowed.descriptor
         case .reassignInvalid: ReassignInvalid.descriptor
         case .backToNotAllowed: BackToNotAllowed.descriptor
+        case .notYourTurn: NotYourTurn.descriptor
+        case .signatureLocked: SignatureLocked.descriptor
+        case .addSignerNotAllowed: AddSignerNotAllowed.descriptor
+        case .addedSignerConflict: AddedSignerConflict.descriptor
         }
     }
 
@@ -91,6 +95,9 @@ public enum RuntimeDiagnostics {
         case .assignmentInvalid: "name one person for each role the transition assigns (`--assign ROLE=PERSON`, `assign:` in a scenario or the request)"
         case .reassignNotAllowed: "only holders of the roles in the policy's `reassign: {by: …}` may reassign, and only the roles it lists"
         case .reassignInvalid: "name an open task of the role (or none, for the rest of the case), the person who takes over, and a one-line reason"
+        case .notYourTurn: "wait for the parties whose turn it is to sign (`wfc case show` lists the order)"
+        case .signatureLocked: "the later parties withdraw their signatures first, last one first"
+        case .addedSignerConflict: "add someone who is neither a party of the sign-off nor kept apart from one by `separate:`"
         default: nil
         }
     }
@@ -301,5 +308,59 @@ struct BackToNotAllowed: DiagnosticMessage {
         explanation: "An event with `back_to: [apply, prepare]` (退回到指定步骤) sends the case back to the step the reviewer chooses, given in the event's data as `back_to: STEP`. The choice must be one of the listed steps; the refusal lists them. Nothing changes.",
         example: "$ wfc case fire C1 reject --as wang.wu --data '{\"back_to\": \"archive\"}'\n",
         fix: "$ wfc case fire C1 reject --as wang.wu --data '{\"back_to\": \"prepare\"}'\n")
+    var message: String
+}
+
+struct NotYourTurn: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6030", name: "not-your-turn", summary: "A signature out of turn in a sign-off signed in order.",
+        explanation: """
+            An in-order sign-off (依次, `signoff: {in_order: [a, b, c]}`) takes its signatures one \
+            party after another; a signer added before or after the others (加签) has a place in \
+            that order too. A party signs once every party before it has signed; the refusal names \
+            whose turn it is.
+            """,
+        example: "# signoff: {in_order: [handover, receiver]}\n- fire: sign\n  as: li.si     # receiver\n",
+        fix: "- fire: sign\n  as: zhang.san  # handover first\n- fire: sign\n  as: li.si\n")
+    var message: String
+}
+
+struct SignatureLocked: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6031", name: "signature-locked", summary: "A signature of an ordered sign-off cannot be withdrawn: a later party signed after it.",
+        explanation: """
+            In a sign-off signed in order, each party signs on the strength of the signatures \
+            before theirs. A signature can be withdrawn (`unsign`) only while no later party has \
+            signed; otherwise the later signatures are withdrawn first, last one first.
+            """,
+        example: "# signoff: {in_order: [handover, receiver]}, both signed but the sign-off waits\n- fire: unsign\n  as: zhang.san\n",
+        fix: "- fire: unsign\n  as: li.si\n- fire: unsign\n  as: zhang.san\n")
+    var message: String
+}
+
+struct AddSignerNotAllowed: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6032", name: "add-signer-not-allowed", summary: "The sign-off does not let a signer be added, or not in that position.",
+        explanation: """
+            A signer is added to an active sign-off (加签) only where the policy says so: \
+            `signoff: {all: [...], add: {by: [manager], positions: [before, after, parallel]}}`. \
+            Without `add:` nobody may add a signer; with it, only the listed positions are allowed.
+            """,
+        example: "# signoff: {all: [handover, receiver], add: {by: manager, positions: [after]}}\n- add_signer: {by: wang.wu, person: zhao.liu, position: before, reason: 复核}\n",
+        fix: "- add_signer: {by: wang.wu, person: zhao.liu, position: after, reason: 复核}\n")
+    var message: String
+}
+
+struct AddedSignerConflict: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6033", name: "added-signer-conflict", summary: "The person cannot be added as a signer: separation of duties.",
+        explanation: """
+            An added signer must be someone new to the sign-off: not the person adding them, not \
+            already added, not bound to a party of the sign-off, and not bound to a role that a \
+            `separate:` group keeps apart from one of its parties. Otherwise one person could sign \
+            twice, or sign where the policy keeps them out.
+            """,
+        example: "# handover is zhang.san\n- add_signer: {by: wang.wu, person: zhang.san, position: after, reason: 复核}\n",
+        fix: "- add_signer: {by: wang.wu, person: zhao.liu, position: after, reason: 复核}\n")
     var message: String
 }

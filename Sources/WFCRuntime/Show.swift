@@ -41,6 +41,12 @@ public enum Show {
         public var missing: [String]
         /// For `n of`: how many more of `of` must sign.
         public var quorumLeft: Int
+        /// `all`, `in_order` (依次), `any` (或签: one of `of`) or `n_of`.
+        public var mode: String = "all"
+        /// The parties whose turn it is, for a sign-off signed in order (empty otherwise).
+        public var turn: [String] = []
+        /// Signers added to the sign-off (加签).
+        public var added: [AddedSigner] = []
     }
 
     /// Progress of a checklist field.
@@ -80,7 +86,9 @@ public enum Show {
             guard let so = a.signoff else { return nil }
             let signed = Set(so.signatures.map(\.role))
             let left = so.quorum.map { max(0, $0 - so.of.filter(signed.contains).count) } ?? 0
-            return PendingSignoff(state: a.name, item: run.itemIndex(path), signed: so.signatures, missing: so.required.filter { !signed.contains($0) }, quorumLeft: left)
+            let mode = so.inOrder == true ? "in_order" : so.quorum == 1 && so.originalParties.allSatisfy(so.of.contains) ? "any" : so.quorum != nil ? "n_of" : "all"
+            return PendingSignoff(state: a.name, item: run.itemIndex(path), signed: so.signatures, missing: so.required.filter { !signed.contains($0) }, quorumLeft: left,
+                                  mode: mode, turn: so.steps != nil ? so.turn : [], added: so.added ?? [])
         }
     }
 
@@ -167,7 +175,8 @@ extension Run {
     func roles(_ e: OpenTaskEntry) -> [String] { Self.roles(def, e.active) }
 
     static func roles(_ def: Definition, _ a: ActiveState) -> [String] {
-        if let so = a.signoff { return missingParties(so) }
+        // An ordered sign-off is open to the parties whose turn it is.
+        if let so = a.signoff { return so.steps != nil ? so.turn : missingParties(so) }
         return def.state(known: a.state).taskRoles
     }
 
@@ -187,6 +196,6 @@ extension Run {
         let roles = roles(e)
         let key = "\(a.name)@\(e.path.map(String.init).joined(separator: "."))@\(a.enteredAt)"
         return Show.Task(state: a.name, title: def.ir.states[a.state].title, item: itemIndex(e.path), events: events(e), roles: roles,
-                         people: roles.map { Self.holder($0, people: snap.people, holders: a.holders) ?? "" }, key: key)
+                         people: roles.map { Self.signer($0, people: snap.people, holders: a.holders, signoff: a.signoff) ?? "" }, key: key)
     }
 }

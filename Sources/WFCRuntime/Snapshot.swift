@@ -254,6 +254,27 @@ public struct SignoffProgress: Codable, Equatable, Sendable {
     public var quorum: Int?
     public var of: [String]
     public var signatures: [Signature]
+    /// 依次 (`in_order`): the parties of `required` sign in order. Nil when unordered.
+    public var inOrder: Bool? = nil
+    /// The signing order in slots: a slot's parties sign once every earlier slot is done. Nil
+    /// for one slot of every party (an unordered sign-off no one has added a signer to).
+    public var steps: [[String]]? = nil
+    /// 加签: the signers added to this sign-off (their parties are in `required`).
+    public var added: [AddedSigner]? = nil
+}
+
+/// A signer added to an active sign-off (加签): who, where, by whom and why.
+public struct AddedSigner: Codable, Equatable, Sendable {
+    /// The party id the added person signs as (`added:PERSON`).
+    public var party: String
+    public var person: String
+    /// `before`, `after` or `parallel`: relative to the parties whose turn it was.
+    public var position: String
+    /// The person who added them, and the role they did it in.
+    public var by: String
+    public var byRole: String
+    public var reason: String
+    public var at: Timestamp
 }
 
 /// One signature.
@@ -338,7 +359,21 @@ extension ActiveState {
 extension SignoffProgress {
     func write(_ w: inout JSONWriter) {
         w.raw("{")
-        w.key("of", first: true); w.strings(of)
+        if let added {
+            w.key("added", first: true); w.list(added) { w, a in
+                w.raw("{")
+                w.key("at", first: true); w.string(a.at.description)
+                w.key("by"); w.string(a.by)
+                w.key("byRole"); w.string(a.byRole)
+                w.key("party"); w.string(a.party)
+                w.key("person"); w.string(a.person)
+                w.key("position"); w.string(a.position)
+                w.key("reason"); w.string(a.reason)
+                w.raw("}")
+            }
+        }
+        if let inOrder { w.key("inOrder", first: added == nil); w.bool(inOrder) }
+        w.key("of", first: added == nil && inOrder == nil); w.strings(of)
         if let quorum { w.key("quorum"); w.int(quorum) }
         w.key("required"); w.strings(required)
         w.key("signatures"); w.list(signatures) { w, s in
@@ -348,6 +383,7 @@ extension SignoffProgress {
             w.key("role"); w.string(s.role)
             w.raw("}")
         }
+        if let steps { w.key("steps"); w.list(steps) { w, slot in w.strings(slot) } }
         w.raw("}")
     }
 }

@@ -56,6 +56,14 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case reassignInvalid
         /// A `back_to:` event without a chosen step, or with one the policy does not list.
         case backToNotAllowed
+        /// A signature out of turn in a sign-off signed in order (依次, or after a 加签).
+        case notYourTurn
+        /// `unsign` of a signature that a later party of an ordered sign-off signed after.
+        case signatureLocked
+        /// `add_signer` where the policy does not allow it (no `add:`, or not that position).
+        case addSignerNotAllowed
+        /// `add_signer` of a person separation of duties keeps out of the sign-off.
+        case addedSignerConflict
     }
     public var kind: Kind
     public var message: String
@@ -112,6 +120,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case reminded
         /// Roles were copied (抄送) on entering or leaving a state.
         case copied
+        /// A signer was added to a sign-off (加签).
+        case signerAdded
     }
     public var kind: Kind
     public var state: String?

@@ -15,7 +15,8 @@ public struct ScenarioParser {
     public static let fileKeys = ["workflow", "defaults", "scenarios"]
     public static let defaultsKeys = ["start", "people", "data"]
     public static let scenarioKeys = ["name", "start", "people", "data", "refused", "steps"]
-    public static let stepKeys = ["fire", "as", "role", "item", "data", "key", "tick", "at", "after", "refused", "expect", "assign", "reassign", "to", "task", "reason"]
+    public static let stepKeys = ["fire", "as", "role", "item", "data", "key", "tick", "at", "after", "refused", "expect", "assign", "reassign", "to", "task", "reason",
+                                  "add_signer"]
 
     public init(loader: YAMLLoader = YAMLLoader()) {
         self.loader = loader
@@ -135,7 +136,32 @@ public struct ScenarioParser {
             if m["at"] != nil { problem("a step takes `at` or `after`, not both", after.span.in(file)) }
             if let d = duration(after) { step.clock = .after(d, after.span.in(file)) }
         }
-        if let fire = m["fire"] {
+        if let add = m["add_signer"] {
+            // 加签: the `add_signer` event, its request written as the step's mapping.
+            if m["fire"] != nil || m["tick"] != nil || m["data"] != nil {
+                problem("a step that adds a signer takes no `fire`, `tick` or `data`", add.span.in(file))
+            }
+            step.span = add.span.in(file)
+            guard let actorNode = m["as"], let actor = string(actorNode, "`as`") else {
+                if m["as"] == nil { problem("`add_signer` needs `as:`, the person who adds the signer", add.span.in(file)) }
+                return nil
+            }
+            guard let request = YAMLValues.map(add) else {
+                problem("`add_signer` takes a mapping `{person, position, reason}`", add.span.in(file))
+                return nil
+            }
+            var role: String?
+            if let r = m["role"] { role = string(r, "`role`") }
+            var item: Int?
+            if let i = m["item"] {
+                if case .int(let n)? = i.scalar?.value, n >= 0, n <= Int(Int32.max) { item = Int(n) } else {
+                    problem("`item` must be a foreach item index (0, 1, …)", i.span.in(file))
+                }
+            }
+            var key: String?
+            if let k = m["key"] { key = string(k, "`key`") }
+            step.action = .fire(name: Event.addSigner, actor: actor, role: role, item: item, payload: request, key: key)
+        } else if let fire = m["fire"] {
             step.span = fire.span.in(file)
             if m["tick"] != nil { problem("a step either fires an event or ticks the clock, not both", fire.span.in(file)) }
             guard let name = string(fire, "`fire`") else { return nil }

@@ -821,6 +821,123 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/cases/{id}/signers": {
+      "post": {
+        "operationId": "addSigner",
+        "summary": "Add a signer to an active sign-off (加签) as the token's person: the add_signer event, recorded in the audit log",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Repeating a request with the same key returns its first outcome"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AddSignerRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Added (or replayed)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FireResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed request (WFC9004), unsafe text (WFC7012), a reused idempotency key (WFC7013)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No or bad bearer token (WFC9003)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "Unknown case (WFC7001), definition (WFC7018) or route (WFC9007)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "Concurrent update (WFC7003, retryable) or a case id that exists (WFC7002)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Body too large (WFC9005)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Refused by the policy (WFC6xxx, recorded for an event), or a workflow with errors",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/v1/cases/{id}/history": {
       "get": {
         "operationId": "history",
@@ -1336,6 +1453,40 @@ enum OpenAPIDocument {
         ],
         "additionalProperties": false
       },
+      "AddSignerRequest": {
+        "type": "object",
+        "properties": {
+          "person": {
+            "type": "string",
+            "description": "The person to add"
+          },
+          "position": {
+            "type": "string",
+            "enum": [
+              "before",
+              "after",
+              "parallel"
+            ],
+            "description": "Relative to the parties whose turn it is"
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why (kept in the audit log)"
+          },
+          "role": {
+            "type": "string"
+          },
+          "item": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "person",
+          "position",
+          "reason"
+        ],
+        "additionalProperties": false
+      },
       "FireResult": {
         "type": "object",
         "properties": {
@@ -1500,6 +1651,66 @@ enum OpenAPIDocument {
                 },
                 "quorumLeft": {
                   "type": "integer"
+                },
+                "mode": {
+                  "type": "string",
+                  "enum": [
+                    "in_order",
+                    "any"
+                  ],
+                  "description": "依次 or 或签; absent for all-of and N of M"
+                },
+                "turn": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "In order: the parties whose turn it is"
+                },
+                "added": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "party": {
+                        "type": "string"
+                      },
+                      "person": {
+                        "type": "string"
+                      },
+                      "position": {
+                        "type": "string",
+                        "enum": [
+                          "before",
+                          "after",
+                          "parallel"
+                        ]
+                      },
+                      "by": {
+                        "type": "string"
+                      },
+                      "byRole": {
+                        "type": "string"
+                      },
+                      "reason": {
+                        "type": "string"
+                      },
+                      "at": {
+                        "type": "string"
+                      }
+                    },
+                    "required": [
+                      "party",
+                      "person",
+                      "position",
+                      "by",
+                      "byRole",
+                      "reason",
+                      "at"
+                    ],
+                    "additionalProperties": false
+                  },
+                  "description": "Signers added (加签); their party is added:PERSON"
                 }
               },
               "required": [

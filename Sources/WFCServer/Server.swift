@@ -142,6 +142,13 @@ public struct WFCHTTPServer: Sendable {
                 return JSONBody.response(try await service.reassign(caseID: try caseID(context), r, actor: who, idempotencyKey: key))
             }
         }
+        router.post("/v1/cases/{id}/signers") { request, context in
+            try await authorized(request, context) { who in
+                let r: AddSignerRequest = try await decode(request, fields: AddSignerRequest.fields)
+                let key = request.headers[HTTPFields.Element.Name("Idempotency-Key")!]
+                return JSONBody.response(try await service.addSigner(caseID: try caseID(context), r, actor: who, idempotencyKey: key))
+            }
+        }
         router.get("/v1/cases/{id}/history") { request, context in
             try await authorized(request, context) { who in
                 JSONBody.response(try await service.history(caseID: try caseID(context), by: who))

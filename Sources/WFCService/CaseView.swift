@@ -17,7 +17,19 @@ public struct CaseView: Codable, Sendable {
         public var provisional: String?
     }
     public struct SignedView: Codable, Sendable { public var role, person, at: String }
-    public struct Signoff: Codable, Sendable { public var state: String; public var item: Int?; public var signed: [SignedView]; public var missing: [String]; public var quorumLeft: Int }
+    public struct Signoff: Codable, Sendable {
+        public var state: String; public var item: Int?; public var signed: [SignedView]; public var missing: [String]; public var quorumLeft: Int
+        /// `in_order` (依次) or `any` (或签); absent for all-of and N-of-M (see `quorumLeft`).
+        public var mode: String? = nil
+        /// In order: the parties whose turn it is. Absent for an unordered sign-off.
+        public var turn: [String]? = nil
+        /// Signers added (加签), with who added them and why. Absent when none.
+        public var added: [AddedView]? = nil
+        /// The people of the missing parties that are added signers (their party is `added:PERSON`).
+        public func person(of party: String, people: [String: String]) -> String? { people[party] ?? added?.first { $0.party == party }?.person }
+    }
+    /// A signer added to a sign-off (加签).
+    public struct AddedView: Codable, Sendable { public var party, person, position, by, byRole, reason, at: String }
     public struct Checklist: Codable, Sendable { public var field: String; public var done, total: Int; public var notDone: [String] }
 
     public var id, workflow, definition, status: String
@@ -50,7 +62,9 @@ public struct CaseView: Codable, Sendable {
         active = Show.activeStates(def, s)
         tasks = Show.openTasks(def, s, now: now).map { Task(state: $0.state, title: $0.title, item: $0.item, events: $0.events, roles: $0.roles, people: $0.people) }
         signoffs = Show.pendingSignoffs(def, s).map { p in
-            Signoff(state: p.state, item: p.item, signed: p.signed.map { SignedView(role: $0.role, person: $0.person, at: $0.at.description) }, missing: p.missing, quorumLeft: p.quorumLeft)
+            Signoff(state: p.state, item: p.item, signed: p.signed.map { SignedView(role: $0.role, person: $0.person, at: $0.at.description) }, missing: p.missing, quorumLeft: p.quorumLeft,
+                    mode: ["in_order", "any"].contains(p.mode) ? p.mode : nil, turn: p.mode == "in_order" || !p.turn.isEmpty ? p.turn : nil,
+                    added: p.added.isEmpty ? nil : p.added.map { AddedView(party: $0.party, person: $0.person, position: $0.position, by: $0.by, byRole: $0.byRole, reason: $0.reason, at: $0.at.description) })
         }
         let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
         deadlines = Show.deadlines(def, s, now: now).map { d in

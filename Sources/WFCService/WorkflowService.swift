@@ -278,8 +278,9 @@ public final class WorkflowService: Sendable {
     /// The case, when `who` may read it: a role in it, or `admin`.
     func readable(_ caseID: String, _ who: Principal) async throws(ServiceError) -> StoredCase {
         let c = try await call { () async throws(StoreError) in try await store.load(caseID) }
-        // A person handed an open task (转交) takes part in the case without holding its role.
-        guard who.isAdmin || c.snapshot.people.values.contains(who.person)
+        // A person handed an open task (转交) or added to a sign-off (加签) takes part in the case
+        // without holding its role.
+        guard who.isAdmin || c.snapshot.people.values.contains(who.person) || Show.addedSigners(c.snapshot).contains(who.person)
                 || Show.openTasks(c.definition, c.snapshot, now: clock()).contains(where: { $0.people.contains(who.person) }) else {
             throw ServiceError(.forbidden, NotAParticipant(message: "`\(StoredText.escaped(who.person))` holds no role in case `\(StoredText.escaped(caseID))`"),
                                help: "a case is shown to the people bound to its roles and to administrators")

@@ -416,10 +416,15 @@ public final class WebInbox: Sendable {
             var s: [String: Any] = [
                 "state": so.state, "title": state?.title ?? so.state, "clause": state?.clause ?? "",
                 "signed": so.signed.map { ["role": roleTitle(def, $0.role), "person": $0.person, "at": Timestamp(rfc3339: $0.at)?.local(tz) ?? $0.at] },
-                "missing": so.missing.map { ["role": roleTitle(def, $0), "person": view.people[$0] ?? ""] },
+                "missing": so.missing.map { ["role": roleTitle(def, $0), "person": so.person(of: $0, people: view.people) ?? ""] },
             ]
+            // 依次: whose turn it is; 加签: who was added, by whom and why.
+            if let mode = so.mode { s["mode"] = lang.text["signoff_mode_" + mode] ?? mode }
+            if let turn = so.turn, !turn.isEmpty { s["hasTurn"] = true; s["turn"] = turn.map { ["role": roleTitle(def, $0), "person": so.person(of: $0, people: view.people) ?? ""] } }
+            if let added = so.added { s["hasAdded"] = true; s["added"] = added.map { ["person": $0.person, "position": lang.text["position_" + $0.position] ?? $0.position, "by": $0.by, "reason": $0.reason] } }
             if let item = so.item { s["item"] = item }
-            let myMissing = so.missing.filter { view.people[$0] == who.person }
+            // In order, only the parties whose turn it is may sign now.
+            let myMissing = so.missing.filter { so.person(of: $0, people: view.people) == who.person && (so.turn.map { t in t.contains($0) } ?? true) }
             s["canSign"] = !myMissing.isEmpty
             s["signRoles"] = myMissing.map { ["role": $0, "title": roleTitle(def, $0)] }
             if let mine = so.signed.first(where: { $0.person == who.person }) {

@@ -13,6 +13,7 @@ enum UnusedRole: GraphCheck {
                 use(so.all)
                 use(so.of)
                 for c in so.conditional where used.indices.contains(c.role) { used[c.role] = true }
+                use(so.add?.by ?? [])
             }
             if let due = s.due { use(due.escalate) }
             // Reminded and copied roles are told, which is what a role may be declared for.

@@ -193,7 +193,8 @@ struct Resolver {
             st.kind = .signoff
             st.signoff = SignoffIR(all: so.all.compactMap { role($0) }, quorum: so.quorum?.value, of: so.of.compactMap { role($0) },
                                    conditional: so.conditional.compactMap { c in role(c.role).map { ConditionalPartyIR(role: $0, condition: exprIR(c.when)) } },
-                                   span: spanIR(so.span))
+                                   span: spanIR(so.span), inOrder: so.order.isEmpty ? nil : so.order.map { $0.compactMap { role($0) } },
+                                   add: so.add.map { SignoffAddIR(by: $0.by.compactMap { role($0) }, positions: $0.positions, span: spanIR($0.span)) })
         case .parallel: st.kind = .parallel
         case .foreach: st.kind = .foreach
         case .wait(let w):

@@ -187,9 +187,12 @@ public enum PolicyDoc {
 
         func signoff(_ so: SignoffIR) -> String {
             var parts: [String] = []
-            if !so.all.isEmpty { parts.append(roles(so.all, ", ") + " sign") }
-            if let n = so.quorum { parts.append("\(n) of \(roles(so.of, ", ")) sign") }
+            if let order = so.inOrder {
+                parts.append(order.map { $0.count == 1 ? roles($0, "") : "(" + roles($0, ", ") + ")" }.joined(separator: " then ") + " sign, in this order")
+            } else if !so.all.isEmpty { parts.append(roles(so.all, ", ") + " sign") }
+            if let n = so.quorum { parts.append(n == 1 ? "any one of \(roles(so.of, ", ")) signs" : "\(n) of \(roles(so.of, ", ")) sign") }
             for c in so.conditional { parts.append("\(roles([c.role], "")) signs when `\(c.condition.source)`") }
+            if let add = so.add { parts.append("\(roles(add.by, " or ")) may add a signer (\(add.positions.joined(separator: ", ")))") }
             return parts.joined(separator: "; ")
         }
 

@@ -73,6 +73,13 @@ public enum WorkflowSchema {
             "all": ["type": "array", "items": ["type": "string"], "description": "Every one of these roles signs"],
             "n": ["type": "integer", "minimum": 1], "of": ["type": "array", "items": ["type": "string"]],
             "also": ["type": "object", "additionalProperties": expr, "description": "Roles that sign when their condition holds"],
+            "in_order": ["type": "array", "items": ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
+                         "description": "依次: these roles sign one after another, in this order; a nested list signs together, in any order"],
+            "any": ["type": "array", "items": ["type": "string"], "description": "或签: any one of these roles signs"],
+            "add": object([
+                "by": stringOrList.merging(desc("加签: roles that may add a signer to the active sign-off")) { $1 },
+                "positions": ["type": "array", "items": ["enum": WorkflowParser.addPositions], "description": "Where an added signer may go (default: all three)"],
+            ]),
         ])]]
         let rounds: [String: Any] = ["type": "integer", "minimum": 1]
         let maxRounds: [String: Any] = [

@@ -284,6 +284,20 @@ public struct SignoffSyntax: Sendable {
     public var of: [Spanned<String>] = []
     public var conditional: [(role: Spanned<String>, when: ExprSyntax)] = []
     public var span: SourceSpan
+    /// `in_order:` (依次): the parties, also kept in `all`, in signing order; a group (a nested
+    /// list) signs together, in any order. Empty when unordered.
+    public var order: [[Spanned<String>]] = []
+    /// `any:` (或签): parsed as `n: 1` of the list; kept to check it has a choice.
+    public var any = false
+    /// `add:` (加签): who may add signers, and where.
+    public var add: SignoffAddSyntax?
+}
+
+/// `add: {by: [roles], positions: [before, after, parallel]}` of a sign-off.
+public struct SignoffAddSyntax: Sendable {
+    public var by: [Spanned<String>]
+    public var positions: [String]
+    public var span: SourceSpan
 }
 
 /// A parallel branch or a foreach body: its own start and states, finished by `to: join`.

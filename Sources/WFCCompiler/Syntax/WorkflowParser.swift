@@ -18,7 +18,8 @@ struct WorkflowParser {
                             "remind", "cc"]
     static let kindKeys: InlineArray<6, Key> = ["final", "choice", "signoff", "parallel", "foreach", "wait"]
     static let requirementKeys: KeySet = ["all_done", "expr", "message", "clause", "assumption"]
-    static let allNOfAlsoKeys: KeySet = ["all", "n", "of", "also"]
+    static let allNOfAlsoKeys: KeySet = ["all", "n", "of", "also", "in_order", "any", "add"]
+    static let signoffAddKeys: KeySet = ["by", "positions"]
     static let guaranteeKeys: KeySet = ["checklist", "signoff", "clause", "assumption"]
     static let separationKeys: KeySet = ["roles", "clause", "assumption"]
     static let clauseReasonKeys: KeySet = ["clause", "reason"]
@@ -474,6 +475,7 @@ struct WorkflowParser {
         s.all = m.stringList("all", &d) ?? []
         s.quorum = m.int("n", &d)
         s.of = m.stringList("of", &d) ?? []
+        parseSignoffModes(m, &s)
         if m.has("n") != m.has("of") {
             m.missing(m.has("n") ? "of" : "n", &d)
         }

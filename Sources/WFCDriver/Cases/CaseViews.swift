@@ -37,9 +37,13 @@ extension CaseCommands {
                 t += "pending signatures:\n"
                 for so in view.signoffs {
                     let signed = so.signed.isEmpty ? "nobody yet" : so.signed.map { "\(e($0.person)) as \($0.role)" }.joined(separator: ", ")
-                    let missing = so.missing.map { r in "\(r) (\(s.people[r].map(e) ?? "unbound"))" }
+                    let missing = so.missing.map { r in "\(r) (\(so.person(of: r, people: s.people).map(e) ?? "unbound"))" }
                     t += "  \(so.state)\(so.item.map { "[\($0)]" } ?? ""): signed by \(signed); missing \(missing.isEmpty ? "-" : missing.joined(separator: ", "))"
                         + (so.quorumLeft > 0 ? "; \(so.quorumLeft) more of the quorum" : "") + "\n"
+                    // 依次 / 或签 / 加签: the mode, whose turn it is, and who added whom.
+                    if let mode = so.mode { t += "    mode: \(mode == "in_order" ? "in order (依次)" : "any one (或签)")" + (so.turn.map { $0.isEmpty ? "" : "; turn: " + $0.joined(separator: ", ") } ?? "") + "\n" }
+                    else if let turn = so.turn, !turn.isEmpty { t += "    turn: \(turn.joined(separator: ", "))\n" }
+                    for a in so.added ?? [] { t += "    added: \(e(a.person)) \(a.position), by \(e(a.by)) (\(a.byRole)): \(e(a.reason))\n" }
                 }
             }
             if !view.deadlines.isEmpty {

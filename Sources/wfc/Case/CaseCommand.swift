@@ -29,7 +29,7 @@ struct Case: AsyncParsableCommand {
               3  the store could not be opened, read or written (WFC7006), is
                  corrupt (WFC7005), or is another application's database (WFC7014)
             """,
-        subcommands: [CaseStart.self, CaseFire.self, CaseShow.self, CaseList.self, CaseHistory.self, CaseVerify.self, CaseCheckpoint.self, CaseTick.self, CaseMigrate.self, CaseReassign.self]
+        subcommands: [CaseStart.self, CaseFire.self, CaseAddSigner.self, CaseShow.self, CaseList.self, CaseHistory.self, CaseVerify.self, CaseCheckpoint.self, CaseTick.self, CaseMigrate.self, CaseReassign.self]
     )
 }
 

@@ -133,7 +133,7 @@ extension Ledger {
             case (.event, let s?), (.refused, let s?):
                 guard let p = try? JSONDecoder().decode([String: ValueIR].self, from: Data(e.payload.utf8)) else { diverge(e.seq, "the payload does not decode"); break replay }
                 guard let actor = e.actor else { diverge(e.seq, "an event without an actor"); break replay }
-                result = Engine.fire(current, s, Event(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role), now: time.date)
+                result = Engine.fire(current, s, Event(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role, actingFor: e.actingFor), now: time.date)
             case (.tick, let s?):
                 result = Engine.tick(current, s, now: time.date)
             case (.migrate, let s?):

@@ -27,6 +27,7 @@ public enum RuntimeDiagnostics {
         case .calendar: CalendarMissing.descriptor
         case .runtimeError: RuntimeFailure.descriptor
         case .roleNotHeld: RoleNotHeld.descriptor
+        case .substituteNotAllowed: SubstituteNotAllowed.descriptor
         }
     }
 
@@ -81,6 +82,7 @@ public enum RuntimeDiagnostics {
         case .separationOfDuties: "bind different people to the roles the policy keeps apart"
         case .maxRounds: "in the policy, say where the flow goes once the rounds are used up: `max_rounds: {limit: N, then: STATE}`"
         case .roleNotHeld: "name a role the person holds in this case (`--role`, or `role:` in a scenario; `wfc case show` lists the people), or leave the role out"
+        case .substituteNotAllowed: "the person bound to the role must act in person (`substitutes: false` in the policy)"
         default: nil
         }
     }
@@ -246,5 +248,14 @@ struct RoleNotHeld: DiagnosticMessage {
         explanation: "`sign --role R` and `unsign --role R` act as role R, which must be bound to the sender in the case's `people:`. Another role's signature cannot be given, whether or not the sender is a party of the sign-off under a role of their own.",
         example: "$ wfc case fire C1 sign --as zhang.san --role receiver   # receiver is li.si\n",
         fix: "$ wfc case fire C1 sign --as zhang.san --role handover\n")
+    var message: String
+}
+
+struct SubstituteNotAllowed: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6025", name: "substitute-not-allowed", summary: "A substitute acted for a role that must act in person.",
+        explanation: "A person's substitute (代理, `wfc people substitute`) may act in the roles bound to that person while the substitution lasts, except in a role the policy declares `substitutes: false` — a 监交人 who must witness a handover in person, say. The attempt is refused and recorded; the person bound to the role must act themselves, or the role be given to someone else.",
+        example: "roles:\n  witness: {title: 监交人, substitutes: false}\n# then, while zhao.liu is away with li.si as substitute:\n$ wfc case fire C1 sign --as li.si --for zhao.liu\n",
+        fix: "$ wfc case fire C1 sign --as zhao.liu\n")
     var message: String
 }

@@ -61,16 +61,20 @@ public struct FireRequest: Codable, Equatable, Sendable {
     /// The foreach item.
     public var item: Int?
     public var data: [String: ValueIR]?
+    /// Sent as a substitute (代理) for this person: checked against their substitution record
+    /// at the event's time (WFC9012), then the policy decides as for that person.
+    public var actingFor: String?
 
-    public init(event: String, role: String? = nil, item: Int? = nil, data: [String: ValueIR]? = nil) {
+    public init(event: String, role: String? = nil, item: Int? = nil, data: [String: ValueIR]? = nil, actingFor: String? = nil) {
         self.event = event
         self.role = role
         self.item = item
         self.data = data
+        self.actingFor = actingFor
     }
 
     /// The fields a request may have.
-    public static let fields: Set<String> = ["event", "role", "item", "data"]
+    public static let fields: Set<String> = ["event", "role", "item", "data", "actingFor"]
 }
 
 /// An accepted event (or the stored outcome of a repeated idempotency key).

@@ -151,8 +151,10 @@ public final class WorkflowService: Sendable {
     /// A refused event is recorded in the audit log and thrown as ``ServiceError`` with
     /// ``ServiceError/recordedSeq``; a repeated idempotency key returns its first outcome.
     public func fire(caseID: String, _ request: FireRequest, actor: Principal, idempotencyKey: String? = nil) async throws(ServiceError) -> FireResult {
-        let event = Event(request.event, actor: actor.person, payload: request.data ?? [:], idempotencyKey: idempotencyKey, item: request.item, role: request.role)
+        let event = Event(request.event, actor: actor.person, payload: request.data ?? [:], idempotencyKey: idempotencyKey, item: request.item, role: request.role,
+                          actingFor: request.actingFor)
         let now = clock()
+        if let p = request.actingFor { try await checkActingFor(p, actor: actor, now: now) }
         let outcome = try await call { () async throws(StoreError) in try await store.fire(caseID, event, now: now) }
         switch outcome {
         case .accepted(let step, let audit):
@@ -264,7 +266,10 @@ public final class WorkflowService: Sendable {
     /// The case, when `who` may read it: a role in it, or `admin`.
     func readable(_ caseID: String, _ who: Principal) async throws(ServiceError) -> StoredCase {
         let c = try await call { () async throws(StoreError) in try await store.load(caseID) }
-        guard who.isAdmin || c.snapshot.people.values.contains(who.person) else {
+        var allowed = who.isAdmin || c.snapshot.people.values.contains(who.person)
+        // A substitute (代理) reads the cases of the people they stand in for now.
+        if !allowed { allowed = try await standsIn(for: c.snapshot.people, who) }
+        guard allowed else {
             throw ServiceError(.forbidden, NotAParticipant(message: "`\(StoredText.escaped(who.person))` holds no role in case `\(StoredText.escaped(caseID))`"),
                                help: "a case is shown to the people bound to its roles and to administrators")
         }
@@ -285,7 +290,7 @@ public final class WorkflowService: Sendable {
         if let policy { files = policy } else { files = try await call { () async throws(StoreError) in try await store.sources(definitionHash) } }
         let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
         let d = RuntimeDiagnostics.diagnostic(r, file: { ir in files.first { $0.irFile == ir }?.path ?? ir }, fallback: .unlocated)
-        let kind: ServiceError.Kind = [.notAuthorized, .roleNotHeld].contains(r.kind) ? .forbidden : .refused
+        let kind: ServiceError.Kind = [.notAuthorized, .roleNotHeld, .substituteNotAllowed].contains(r.kind) ? .forbidden : .refused
         return ServiceError(kind, [d], sources: map, recordedSeq: recordedSeq, cause: .refused(r, policy: files, recorded: recorded, replayed: replayed))
     }
 
@@ -298,7 +303,9 @@ public final class WorkflowService: Sendable {
     public static func map(_ error: StoreError) -> ServiceError {
         let kind: ServiceError.Kind
         switch error.kind {
-        case .notFound, .unknownDefinition: kind = .notFound
+        case .notFound, .unknownDefinition, .unknownSubstitution: kind = .notFound
+        case .substitutionOverlaps: kind = .conflict(retryable: false)
+        case .invalidSubstitution: kind = .badRequest
         case .alreadyExists: kind = .conflict(retryable: false)
         case .conflict, .busy, .timedOut: kind = .conflict(retryable: true)
         case .invalidArgument, .unsafeText, .keyReused, .checkpointInvalid: kind = .badRequest

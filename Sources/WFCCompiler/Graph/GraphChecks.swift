@@ -13,6 +13,7 @@ enum GraphChecks {
         Nondeterminism.self, ChoiceFallthrough.self, UnboundedReviewLoop.self, UnusedRole.self,
         EventWithoutRole.self, DuplicateSignoffRole.self, SignoffSeparation.self, UnenforcedGuarantee.self, UnusableFills.self, MaybeUnfilled.self,
         Liveness.self, RoundLimitLoop.self, SelfApproval.self,
+        SubstitutesWithoutEffect.self,
     ]
 
     static func run(_ ir: WorkflowIR, path: String) -> [Diagnostic] {
@@ -28,5 +29,6 @@ enum GraphChecks {
         ChoiceFallsThrough.descriptor, UnboundedLoop.descriptor, UnusedRoleMessage.descriptor, EventWithoutRoleMessage.descriptor,
         DuplicateSignoffParty.descriptor, SignoffPartiesNotSeparated.descriptor, UnenforcedGuaranteeMessage.descriptor, UnusableFillsMessage.descriptor, MaybeUnfilledMessage.descriptor,
         RoundLimitTrapMessage.descriptor, RoundLimitLoopMessage.descriptor, StuckRequirement.descriptor, LivenessUnproven.descriptor, SelfApprovalMessage.descriptor,
+        SubstitutesWithoutEffectMessage.descriptor,
     ]
 }

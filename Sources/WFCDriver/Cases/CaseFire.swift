@@ -10,7 +10,8 @@ import WFCYAML
 extension CaseCommands {
     /// `wfc case fire ID EVENT --as PERSON [--role R] [--item N] [--data FILE] [--key K] [--now T]`.
     /// The event runs against the case's pinned definition (never the YAML file).
-    public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?) async -> CaseOutput {
+    public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?,
+                     actingFor: String? = nil) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
             var out = CaseOutput()
             var payload: [String: ValueIR] = [:]
@@ -37,8 +38,10 @@ extension CaseCommands {
             if let now { out.stderr += timeNote(now, at, tz, zone: Self.zoneReason(def)) }
             let result: FireResult
             do throws(ServiceError) {
-                result = try await base.at(at).fire(caseID: id, FireRequest(event: event, role: role, item: item, data: payload), actor: acting, idempotencyKey: key)
+                result = try await base.at(at).fire(caseID: id, FireRequest(event: event, role: role, item: item, data: payload, actingFor: actingFor),
+                                                    actor: acting, idempotencyKey: key)
             } catch {
+                if error.cause == nil { throw Self.serviceFailure(error) }
                 guard case .refused(let r, let policy, let recorded?, let replayed) = error.cause else { throw CaseFailure(error) }
                 out.status = .diagnostics
                 let fallback = SourceSpan.point("<case \(id)>", 0)

@@ -111,7 +111,7 @@ extension CaseCommands {
                 if let r = o?.refusal { outcome = "refused: \(r.kind)" }
                 else if let o { outcome = "v\(o.version) → \(o.active.joined(separator: ","))" + (o.status == "running" ? "" : " (\(o.status))") }
                 else { outcome = "?" }
-                rows.append([String(e.seq), e.time, e.actor ?? "-", event, outcome, String(e.hash.prefix(12))])
+                rows.append([String(e.seq), e.time, (e.actor ?? "-") + (e.actingFor.map { " (for \($0))" } ?? ""), event, outcome, String(e.hash.prefix(12))])
             }
             out.stdout = table(rows)
             return out

@@ -19,7 +19,7 @@ def problem(desc): return {"description": desc, "content": {"application/problem
 errors = {
     "400": problem("Malformed request (WFC9004), unsafe text (WFC7012), a reused idempotency key (WFC7013)"),
     "401": problem("No or bad bearer token (WFC9003)"),
-    "403": problem("Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope"),
+    "403": problem("Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute"),
     "404": problem("Unknown case (WFC7001), definition (WFC7018) or route (WFC9007)"),
     "409": problem("Concurrent update (WFC7003, retryable) or a case id that exists (WFC7002)"),
     "413": problem("Body too large (WFC9005)"),
@@ -28,6 +28,7 @@ errors = {
 def errs(*codes): return {c: errors[c] for c in codes}
 bearer = [{"bearer": []}]
 caseid = {"name": "id", "in": "path", "required": True, "schema": S}
+personid = {"name": "id", "in": "path", "required": True, "schema": S, "description": "A person id"}
 
 value = {"description": "Any JSON value (case data is checked against the workflow's schema)"}
 diag_pos = obj({"offset": I, "line": I, "column": I}, ["offset", "line", "column"])
@@ -59,7 +60,9 @@ schemas = {
         "description": "Fields the event fills; for an event with `back_to:` (退回到指定步骤) also `back_to`: the step chosen, "
                        "one of the policy's list (else 422 WFC6035 with the allowed steps)"},
                         "assign": {"type": "object", "additionalProperties": S,
-                                   "description": "Role → person for the roles the event's transition assigns (`assign:`)"}}, ["event"]),
+                                   "description": "Role → person for the roles the event's transition assigns (`assign:`)"},
+                        "actingFor": {"type": "string", "description": "Sent as this person's substitute (代理): checked against their substitution at the event's time (WFC9012)"}},
+                       ["event"]),
     "ReassignRequest": obj({"role": S, "person": S, "task": S, "item": I, "reason": S}, ["role", "person", "reason"]),
     "AddSignerRequest": obj({"person": {**S, "description": "The person to add"},
                              "position": {"type": "string", "enum": ["before", "after", "parallel"], "description": "Relative to the parties whose turn it is"},
@@ -99,9 +102,19 @@ schemas = {
     "HistoryResult": obj({"id": S, "events": arr(ref("AuditEvent"))}, ["id", "events"]),
     "VerifyResult": obj({"id": S, "ok": B, "events": I, "firstBadSeq": I, "firstDivergentSeq": I, "problems": arr(S),
                          "diagnostics": arr(ref("Diagnostic"))}, ["id", "ok", "events", "problems", "diagnostics"]),
-    "PersonTask": obj({"caseID": S, "workflow": S, "state": S, "title": S, "item": I, "role": S, "events": arr(S), "due": S},
+    "PersonTask": obj({"caseID": S, "workflow": S, "state": S, "title": S, "item": I, "role": S, "events": arr(S), "due": S,
+                       "actingFor": {"type": "string", "description": "Open to the person as the substitute of this person (send events with actingFor)"}},
                       ["caseID", "workflow", "state", "role", "events"]),
     "TaskList": obj({"person": S, "tasks": arr(ref("PersonTask"))}, ["person", "tasks"]),
+    "SubstituteRequest": obj({
+        "substitute": S,
+        "from": {"type": "string", "description": "A date (2025-10-01, from the start of that day, China Standard Time) or an RFC 3339 time"},
+        "until": {"type": "string", "description": "A date (to the end of that day, included) or an RFC 3339 time (excluded)"},
+        "reason": S,
+    }, ["substitute", "from", "until"]),
+    "Substitution": obj({"id": S, "person": S, "substitute": S, "from": S, "until": S, "reason": S, "createdBy": S, "createdAt": S,
+                         "revokedBy": S, "revokedAt": S}, ["id", "person", "substitute", "from", "until", "createdBy", "createdAt"]),
+    "SubstituteList": obj({"person": S, "substitutes": arr(ref("Substitution"))}, ["person", "substitutes"]),
     "TickResult": obj({"id": S, "seq": I, "version": I, "effects": arr(S), "error": S, "code": S}, ["id", "effects"]),
     "TickList": obj({"cases": arr(ref("TickResult"))}, ["cases"]),
     "MigrationRequest": obj({"to": {"type": "string", "description": "Content hash of the deployed definition to migrate to"},
@@ -177,6 +190,26 @@ paths = {
                                        "responses": {"200": jsonr(ref("VerifyResult"), "The report (ok may be false)"), **errs("401", "403", "404")}}},
     "/v1/tasks": {"get": {"operationId": "myTasks", "summary": "The token's person's open tasks, soonest deadline first",
                           "responses": {"200": jsonr(ref("TaskList"), "Tasks"), **errs("401")}}},
+    "/v1/people/{id}/substitutes": {
+        "post": {"operationId": "addSubstitute", "summary": "Name a substitute (代理) for a person: their own, or anyone's with scope admin",
+                 "parameters": [personid],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("SubstituteRequest")}}},
+                 "responses": {"201": jsonr(ref("Substitution"), "Kept"),
+                               "400": problem("Malformed request (WFC9004), a bad range (WFC9014) or person (WFC7027)"),
+                               "401": errors["401"], "403": problem("Another person's substitutes without scope admin (WFC9013)"),
+                               "409": problem("Overlaps a substitution the person has (WFC7025)")}},
+        "get": {"operationId": "listSubstitutes", "summary": "A person's substitutions (named=true: those naming them; all=true: revoked too)",
+                "parameters": [personid, {"name": "named", "in": "query", "required": False, "schema": B},
+                               {"name": "all", "in": "query", "required": False, "schema": B}],
+                "responses": {"200": jsonr(ref("SubstituteList"), "Substitutions"), "401": errors["401"],
+                              "403": problem("Another person's substitutes without scope admin (WFC9013)")}},
+    },
+    "/v1/people/{id}/substitutes/{sub}": {"delete": {
+        "operationId": "revokeSubstitute", "summary": "End a substitution now",
+        "parameters": [personid, {"name": "sub", "in": "path", "required": True, "schema": S}],
+        "responses": {"200": jsonr(ref("Substitution"), "Revoked (or revoked already)"), "401": errors["401"],
+                      "403": problem("Another person's substitutes without scope admin (WFC9013)"),
+                      "404": problem("No such substitution of the person (WFC7026)")}}},
     "/v1/tick": {"post": {"operationId": "tick", "summary": "Fire what is due in every running case (scope admin)",
                           "responses": {"200": jsonr(ref("TickList"), "What fired"), **errs("401", "403")}}},
 }

@@ -59,6 +59,9 @@ public enum RepositoryConformance {
         ("outbox", outbox),
         ("timerLeases", timerLeases),
         ("migrationRepinsTheCase", migrationRepinsTheCase),
+        ("substitutesAddListRevoke", substitutesAddListRevoke),
+        ("substitutesRacingAddsOneWins", substitutesRacingAddsOneWins),
+        ("substituteActsForThePerson", substituteActsForThePerson),
     ]
 
     public static var names: [String] { checks.map(\.name) }

@@ -83,12 +83,16 @@ public struct RoleIR: Codable, Sendable, Equatable {
     /// True when the role is bound during the case by a transition's `assign:`, not at start;
     /// nil (left out of the IR) otherwise.
     public var assigned: Bool?
+    /// `substitutes: false`: the person bound to the role must act in person, never through a
+    /// substitute (代理). Nil (omitted) when substitutes are allowed, the default.
+    public var substitutes: Bool?
 
-    public init(id: Int, name: String, title: String? = nil, span: SpanIR) {
+    public init(id: Int, name: String, title: String? = nil, span: SpanIR, substitutes: Bool? = nil) {
         self.id = id
         self.name = name
         self.title = title
         self.span = span
+        self.substitutes = substitutes
     }
 }
 

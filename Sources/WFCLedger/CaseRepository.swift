@@ -87,6 +87,19 @@ public protocol CaseRepository: Sendable {
     func markDelivered(_ ids: [String], at: String) async throws(StoreError)
     /// Releases an entry's lease and makes it claimable again from `notBefore`, keeping `error`.
     func retryOutbox(_ id: String, notBefore: String, error: String) async throws(StoreError)
+
+    // MARK: Substitutes
+
+    /// Keeps a substitution (validated by the ledger). One transaction that first looks for an
+    /// unrevoked substitution of the same person whose range meets this one, and then throws
+    /// ``StoreError/substitutionOverlaps(person:existing:message:)`` writing nothing: of two
+    /// overlapping adds racing, exactly one is kept. A known id is `invalidSubstitution`.
+    func addSubstitution(_ s: Substitution) async throws(StoreError)
+    /// The substitutions ``SubstitutionQuery/matches(_:)`` selects, by person, `from`, id.
+    func substitutions(_ query: SubstitutionQuery) async throws(StoreError) -> [Substitution]
+    /// Sets `revokedBy`/`revokedAt` unless already revoked, and returns the row as it is then;
+    /// ``StoreError/unknownSubstitution(id:)`` when there is none.
+    func revokeSubstitution(id: String, by: String, at: String) async throws(StoreError) -> Substitution
 }
 
 extension CaseRepository {

@@ -18,7 +18,9 @@ public enum HashChain {
             guard let s else { return "null" }
             return jsonString(s)
         }
-        let fields: [(String, String)] = [
+        // `acting_for` sorts first; it is present only when set (older events have none).
+        let acting: [(String, String)] = e.actingFor.map { [("acting_for", str($0))] } ?? []
+        let fields: [(String, String)] = acting + [
             ("actor", str(e.actor)),
             ("case_id", str(e.caseID)),
             ("idempotency_key", str(e.idempotencyKey)),

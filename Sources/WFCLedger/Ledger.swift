@@ -223,7 +223,7 @@ public final class Ledger: Sendable {
         let result = Engine.fire(current.definition, current.snapshot, e, now: now)
         var audit = AuditEvent(caseID: caseID, seq: current.headSeq + 1, kind: .event, name: event.name, actor: event.actor, role: event.role,
                                item: event.item, payload: payloadText, idempotencyKey: event.idempotencyKey, time: Timestamp(now).description,
-                               outcome: "", prevHash: current.headHash, hash: "")
+                               outcome: "", prevHash: current.headHash, hash: "", actingFor: event.actingFor)
         var write = Append(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq, event: audit,
                            columns: nil, timers: nil, tasks: nil, outbox: [])
         let next: CachedCase
@@ -285,6 +285,7 @@ public final class Ledger: Sendable {
         try StoredText.check(e.name, what: "the event name")
         try StoredText.check(e.actor, what: "the actor")
         if let r = e.role { try StoredText.check(r, what: "the role") }
+        if let p = e.actingFor { try StoredText.check(p, what: "the person acted for") }
         if let k = e.idempotencyKey { try StoredText.check(k, what: "the idempotency key") }
         for (role, person) in e.assign ?? [:] {
             try StoredText.check(role, what: "an assigned role")
@@ -307,6 +308,7 @@ public final class Ledger: Sendable {
         if stored.name != event.name { d.append("event \(show(stored.name)), now \(show(event.name))") }
         if stored.actor != event.actor { d.append("actor \(show(stored.actor)), now \(show(event.actor))") }
         if stored.role != event.role { d.append("role \(show(stored.role)), now \(show(event.role))") }
+        if stored.actingFor != event.actingFor { d.append("acting for \(show(stored.actingFor)), now \(show(event.actingFor))") }
         if stored.item != event.item { d.append("item \(stored.item.map(String.init) ?? "none"), now \(event.item.map(String.init) ?? "none")") }
         if stored.payload != payload { d.append("the event data differs") }
         if d.isEmpty { return stored }
@@ -485,7 +487,9 @@ public final class Ledger: Sendable {
     public func tasks(for person: String, now: Date) async throws(StoreError) -> [PersonTask] {
         try StoredText.check(person, what: "the person id")
         let t = Timestamp(now).description
-        return try await repository.tasks(person: person).map { task in
+        let own = try await repository.tasks(person: person)
+        let standIn = try await substituteTasks(for: person, now: now)
+        return PersonTask.soonestFirst(own + standIn, hasSubstitutes: !standIn.isEmpty).map { task in
             var task = task
             task.overdue = task.due.map { $0 <= t } ?? false
             return task

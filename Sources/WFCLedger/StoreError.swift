@@ -51,12 +51,19 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The database role may not do what was asked (say, create the tables: migrations run as
     /// the owner role).
     case permissionDenied(String)
+    /// A substitution (代理) that overlaps one the person already has: `existing` is its id.
+    case substitutionOverlaps(person: String, existing: String, message: String)
+    /// No substitution with this id.
+    case unknownSubstitution(id: String)
+    /// A substitution that cannot be kept: a bad person id or range, a person as their own substitute.
+    case invalidSubstitution(String)
 
     /// The case of a ``StoreError`` without its values, so that callers can map every case
     /// exhaustively (`wfc` gives each one a diagnostic code).
     public enum Kind: String, CaseIterable, Sendable {
         case notFound, unknownDefinition, alreadyExists, conflict, busy, corrupt, io, invalidArgument, unsafeText, keyReused, notAStore, unsupportedBackend, checkpointInvalid
         case unavailable, timedOut, schemaTooNew, badLocation, permissionDenied
+        case substitutionOverlaps, unknownSubstitution, invalidSubstitution
     }
 
     /// Which case this is.
@@ -80,6 +87,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .schemaTooNew: .schemaTooNew
         case .badLocation: .badLocation
         case .permissionDenied: .permissionDenied
+        case .substitutionOverlaps: .substitutionOverlaps
+        case .unknownSubstitution: .unknownSubstitution
+        case .invalidSubstitution: .invalidSubstitution
         }
     }
 
@@ -113,6 +123,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(location) was written by a newer wfc (schema version \(found); this wfc knows up to \(supported)); nothing was written"
         case .badLocation(let location, let reason): "`\(location)` is not a usable store location: \(reason)"
         case .permissionDenied(let m): "the database refused: \(m)"
+        case .substitutionOverlaps(_, _, let m): m
+        case .unknownSubstitution(let id): "no substitution `\(StoredText.escaped(id))` in the store"
+        case .invalidSubstitution(let m): m
         }
     }
 }

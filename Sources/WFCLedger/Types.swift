@@ -136,9 +136,13 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     public var prevHash: String
     /// SHA-256 (hex) of this event's canonical encoding, which includes `prevHash`.
     public var hash: String
+    /// The person `actor` stood in for as their substitute (代理); nil when the actor acted
+    /// for themselves. Hashed only when set, so chains written before it verify unchanged.
+    public var actingFor: String? = nil
 
     public init(caseID: String, seq: Int, kind: AuditKind, name: String, actor: String?, role: String?, item: Int?, payload: String,
-                idempotencyKey: String?, time: String, outcome: String, prevHash: String, hash: String) {
+                idempotencyKey: String?, time: String, outcome: String, prevHash: String, hash: String, actingFor: String? = nil) {
+        self.actingFor = actingFor
         self.caseID = caseID
         self.seq = seq
         self.kind = kind
@@ -276,6 +280,9 @@ public struct PersonTask: Codable, Equatable, Sendable {
     public var due: String?
     /// True when `due` has passed at the `now` asked about.
     public var overdue: Bool
+    /// Set when the task is open to the person as a substitute (代理): the person it is
+    /// bound to, for whom they act (`actingFor` of the event they send). Omitted when nil.
+    public var actingFor: String? = nil
 
     public init(caseID: String, workflow: String, state: String, title: String?, item: Int?, role: String, events: [String], due: String?, overdue: Bool = false) {
         self.caseID = caseID

@@ -133,7 +133,8 @@ extension Ledger {
             case (.event, let s?), (.refused, let s?):
                 guard let p = try? JSONDecoder().decode([String: ValueIR].self, from: Data(e.payload.utf8)) else { diverge(e.seq, "the payload does not decode"); break replay }
                 guard let actor = e.actor else { diverge(e.seq, "an event without an actor"); break replay }
-                guard let event = Event.recorded(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role) else {
+                guard let event = Event.recorded(e.name, actor: actor, payload: p, idempotencyKey: e.idempotencyKey, item: e.item, role: e.role,
+                                                 actingFor: e.actingFor) else {
                     diverge(e.seq, "the payload's assignment does not decode"); break replay
                 }
                 result = Engine.fire(current, s, event, now: time.date)

@@ -710,9 +710,9 @@ public final class PostgresRepository: CaseRepository {
 
     func insert(_ a: AuditEvent, _ conn: PostgresConnection) async throws {
         try await conn.run("""
-            INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash)
+            INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash, acting_for)
             VALUES (\(a.caseID), \(a.seq), \(a.kind.rawValue), \(a.name), \(a.actor), \(a.role), \(a.item), \(a.payload), \(a.idempotencyKey),
-                    \(a.time), \(a.outcome), \(a.prevHash), \(a.hash))
+                    \(a.time), \(a.outcome), \(a.prevHash), \(a.hash), \(a.actingFor))
             """, logger: logger)
     }
 
@@ -766,7 +766,8 @@ public final class PostgresRepository: CaseRepository {
                               actor: try r["actor"].decode(String?.self), role: try r["role"].decode(String?.self), item: try r["item"].decode(Int?.self),
                               payload: try r["payload"].decode(String.self), idempotencyKey: try r["idempotency_key"].decode(String?.self),
                               time: try r["time"].decode(String.self), outcome: try r["outcome"].decode(String.self),
-                              prevHash: try r["prev_hash"].decode(String.self), hash: try r["hash"].decode(String.self))
+                              prevHash: try r["prev_hash"].decode(String.self), hash: try r["hash"].decode(String.self),
+                              actingFor: r.contains("acting_for") ? try r["acting_for"].decode(String?.self) : nil)
         } catch let e as StoreError {
             throw e
         } catch {

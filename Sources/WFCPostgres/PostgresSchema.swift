@@ -169,5 +169,43 @@ enum PostgresSchema {
             "ALTER TABLE events DROP CONSTRAINT events_kind_check",
             "ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN ('start', 'event', 'tick', 'refused', 'migrate'))",
         ]),
+        // Substitutes (代理, issue #17): who stands in for whom, outside any case; and who an
+        // event was sent for. The app role gets the table by the owner's default privileges;
+        // it may add and revoke (UPDATE) substitutions but never delete one: they are evidence
+        // of who was allowed to act for whom.
+        (version: 3, statements: [
+            "ALTER TABLE events ADD COLUMN acting_for TEXT",
+            """
+            CREATE TABLE substitutes (
+                id          TEXT COLLATE "C" PRIMARY KEY,
+                person      TEXT COLLATE "C" NOT NULL,
+                substitute  TEXT COLLATE "C" NOT NULL,
+                from_time   TEXT COLLATE "C" NOT NULL,
+                until_time  TEXT COLLATE "C" NOT NULL,
+                reason      TEXT,
+                created_by  TEXT NOT NULL,
+                created_at  TEXT COLLATE "C" NOT NULL,
+                revoked_by  TEXT,
+                revoked_at  TEXT COLLATE "C",
+                CHECK (person <> substitute AND from_time < until_time)
+            )
+            """,
+            "CREATE INDEX substitutes_person ON substitutes(person, from_time)",
+            "CREATE INDEX substitutes_substitute ON substitutes(substitute, until_time)",
+            """
+            DO $$
+            DECLARE r record;
+            BEGIN
+                FOR r IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                         WHERE table_schema = current_schema() AND table_name = 'substitutes'
+                           AND privilege_type IN ('DELETE', 'TRUNCATE') AND grantee <> current_user
+                LOOP
+                    EXECUTE 'REVOKE DELETE, TRUNCATE ON substitutes FROM '
+                        || CASE WHEN r.grantee = 'PUBLIC' THEN 'PUBLIC' ELSE quote_ident(r.grantee) END;
+                END LOOP;
+            END
+            $$
+            """,
+        ]),
     ]
 }

@@ -53,9 +53,10 @@ extension Event {
 
     /// The event as recorded with ``recordedPayload``: the reserved keys moved back out of the
     /// data. Nil when they hold something else than they are written as.
-    public static func recorded(_ name: String, actor: String, payload: [String: ValueIR], idempotencyKey: String?, item: Int?, role: String?) -> Event? {
+    public static func recorded(_ name: String, actor: String, payload: [String: ValueIR], idempotencyKey: String?, item: Int?, role: String?,
+                                actingFor: String? = nil) -> Event? {
         var data = payload
-        var e = Event(name, actor: actor, payload: [:], idempotencyKey: idempotencyKey, item: item, role: role)
+        var e = Event(name, actor: actor, payload: [:], idempotencyKey: idempotencyKey, item: item, role: role, actingFor: actingFor)
         if let a = data.removeValue(forKey: assignKey) {
             guard case .map(let m) = a else { return nil }
             var people: [String: String] = [:]

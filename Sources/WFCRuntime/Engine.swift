@@ -84,7 +84,7 @@ public enum Engine {
         var run = Run(def: def, snap: snapshot, now: Timestamp(now), strict: true)
         run.trace.reserveCapacity(16) // a step traces about ten lines: one allocation, not four
         do {
-            run.trace.append(TraceEntry(.event, note: .event(name: event.name, actor: event.actor, item: event.item)))
+            run.trace.append(TraceEntry(.event, note: .event(name: event.name, actor: event.actor, item: event.item, actingFor: event.actingFor)))
             if event.reassignment != nil {
                 try run.reassign(event)
             } else if event.name == Event.sign || event.name == Event.unsign {

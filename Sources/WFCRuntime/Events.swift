@@ -12,7 +12,7 @@ extension Run {
         var sole: Candidate?
         var candidates: [Candidate] = []
         // Closures capture these rather than copies of the run and the event.
-        let def = self.def, people = snap.people, name = e.name, actor = e.actor
+        let def = self.def, people = snap.people, name = e.name, actor = e.actor, actingFor = e.actingFor
         Self.forEachActive(snap.root) { p, a in
             if def.ir.states.indices.contains(a.state) && def.state(known: a.state).transitionRefs.contains(where: { $0.ir.event == name }) {
                 let c = Candidate(path: p, state: a.state, name: a.name, holders: a.holders)
@@ -24,7 +24,11 @@ extension Run {
         // Authorized: the actor holds a role of the transition (by role id: no set of names).
         // Read through the reference: passing a `TransitionIR` copies it.
         func allowed(_ t: Definition.TransitionRef, _ holders: [String: String]?) -> Bool {
-            t.ir.event == name && t.ir.roles.contains { Self.mayAct(actor, as: def.roleName($0), people: people, holders: holders) }
+            t.ir.event == name && t.ir.roles.contains { r in
+                let roleName = def.roleName(r)
+                return Substitutes.mayAct(def, holder: Self.holder(roleName, people: people, holders: holders), people: people, roleName: roleName,
+                                          actor: actor, actingFor: actingFor)
+            }
         }
         func isAuthorized(_ c: Candidate) -> Bool { def.state(known: c.state).transitionRefs.contains { allowed($0, c.holders) } }
         // The one authorized candidate, or the refusal that explains why there is none.
@@ -47,8 +51,10 @@ extension Run {
                 let a = candidates[0]
                 let t = def.ir.states[a.state].transitions.first { $0.event == e.name }
                 let allowed = Set((t?.roles ?? []).map(def.roleName)).sorted()
+                if let r = Substitutes.forbidden(def, people: people, holder: { Self.holder($0, people: people, holders: a.holders) }, roles: allowed, event: e, state: a.name, span: t?.span) { throw r }
                 let held = roles.isEmpty ? "no role in this case" : "role(s) \(roles.sorted().joined(separator: ", "))"
-                throw Refusal(.notAuthorized, "\(e.actor) holds \(held); `\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(Self.holder($0, people: snap.people, holders: a.holders) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
+                let who = e.actingFor.map { "\(e.actor), acting for \($0) (who holds \(rolesOf($0).isEmpty ? "no role in this case" : "role(s) \(rolesOf($0).sorted().joined(separator: ", "))")),\u{20}" } ?? "\(e.actor) holds \(held);\u{20}"
+                throw Refusal(.notAuthorized, "\(who)`\(e.name)` in `\(a.name)` may be fired by \(allowed.map { "\($0) (\(Self.holder($0, people: snap.people, holders: a.holders) ?? "unbound"))" }.joined(separator: ", "))", span: t?.span)
             }
             if authorized.count > 1 {
                 let items = authorized.compactMap { itemIndex($0.path) }
@@ -175,18 +181,24 @@ extension Run {
         if let role = (e.assign ?? [:]).keys.sorted().first { throw Refusal(.assignmentInvalid, "a signature carries no assignment; it cannot assign `\(role)`") }
         let (path, a, role) = try signatureOption(e, signing: signing)
         let span = def.ir.states[a.state].signoff?.span
-        if signing, let other = a.signoff?.signatures.first(where: { $0.person == e.actor }) {
-            throw Refusal(.separationOfDuties, "\(e.actor) has already signed `\(a.name)` as \(other.role) and cannot sign again as \(role)", span: span)
+        if signing, let other = Substitutes.hasSigned(a.signoff?.signatures ?? [], actor: e.actor, actingFor: e.actingFor) {
+            if e.actingFor == nil && other.by == nil {
+                throw Refusal(.separationOfDuties, "\(e.actor) has already signed `\(a.name)` as \(other.role) and cannot sign again as \(role)", span: span)
+            }
+            // A substitute's signature counts for the person and was given by the substitute.
+            let signer = e.actingFor.map { "\(e.actor) (for \($0))" } ?? e.actor
+            let signed = other.by.map { "\($0) for \(other.person)" } ?? other.person
+            throw Refusal(.separationOfDuties, "\(signer) cannot sign `\(a.name)` as \(role): \(signed) signed it as \(other.role) already", span: span)
         }
         try checkTurn(a.signoff, party: role, signing: signing, state: a.name, span: span)
         var progress = a.signoff
         if signing {
-            progress?.signatures.append(Signature(role: role, person: e.actor, at: now))
+            progress?.signatures.append(Signature(role: role, person: e.actingFor ?? e.actor, at: now, by: e.actingFor == nil ? nil : e.actor))
         } else {
             progress?.signatures.removeAll { $0.role == role }
         }
         try modify(path) { r throws(Refusal) in r.active?.signoff = progress }
-        trace.append(TraceEntry(signing ? .signed : .unsigned, state: a.name, note: .signature(actor: e.actor, role: role, signed: signing), span: span))
+        trace.append(TraceEntry(signing ? .signed : .unsigned, state: a.name, note: .signature(actor: e.actor, role: role, signed: signing, actingFor: e.actingFor), span: span))
         if signing, Run.complete(progress) {
             trace.append(TraceEntry(.completed, state: a.name, note: .signoffComplete, span: span))
             _ = try exitThen(path)
@@ -208,15 +220,17 @@ extension Run {
         if e.payload.isEmpty {
             var found: (Path, OpenSignoff, String)?
             var count = 0
-            let people = snap.people, actor = e.actor, wanted = e.role, item = e.item
+            let people = snap.people, actor = e.actor, wanted = e.role, item = e.item, actingFor = e.actingFor, def = self.def
+            let principal = actingFor ?? actor
             Self.forEachActive(snap.root) { p, itemIndex, a in
                 guard count < 2, let so = a.signoff, item == nil || itemIndex == item else { return }
                 // The parties are `required` then `of`, each counted once. Only a sole option is
                 // taken here, so their order does not matter.
                 func consider(_ r: String) {
-                    guard Self.signer(r, people: people, holders: a.holders, signoff: so) == actor && (wanted == nil || wanted == r) else { return }
+                    guard Substitutes.mayAct(def, holder: Self.signer(r, people: people, holders: a.holders, signoff: so), people: people, roleName: r,
+                                             actor: actor, actingFor: actingFor) && (wanted == nil || wanted == r) else { return }
                     let has = so.signatures.contains { $0.role == r }
-                    guard signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == actor }) else { return }
+                    guard signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == principal }) else { return }
                     count += 1
                     if found == nil { found = (p, OpenSignoff(state: a.state, name: a.name, signoff: so, holders: a.holders), r) }
                 }
@@ -247,17 +261,22 @@ extension Run {
             // The distinct parties, sorted (a few names: sorting beats building a set).
             var parties: [String] = []
             for r in (so.required + so.of).sorted() where parties.last != r { parties.append(r) }
-            for r in parties where Self.signer(r, people: snap.people, holders: a.holders, signoff: so) == e.actor && (e.role == nil || e.role == r) {
+            for r in parties where Substitutes.mayAct(def, holder: Self.signer(r, people: snap.people, holders: a.holders, signoff: so), people: snap.people, roleName: r,
+                                                      actor: e.actor, actingFor: e.actingFor) && (e.role == nil || e.role == r) {
                 let has = so.signatures.contains { $0.role == r }
-                if signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == e.actor }) { options.append((p, a, r)) }
+                if signing ? !has : (has && so.signatures.contains { $0.role == r && $0.person == (e.actingFor ?? e.actor) }) { options.append((p, a, r)) }
             }
         }
         guard let (path, a, role) = options.first else {
-            let roles = rolesOf(e.actor)
+            let roles = rolesOf(e.actingFor ?? e.actor)
             let first = states.first
             let span = first.flatMap { def.ir.states[$0.1.state].signoff?.span }
+            if let (_, a) = first, let so = a.signoff,
+               let r = Substitutes.forbidden(def, people: snap.people, holder: { Self.signer($0, people: snap.people, holders: a.holders, signoff: so) }, roles: Array(Set(so.required + so.of)).sorted(), event: e, state: a.name, span: span) {
+                throw r
+            }
             // A role the sender does not hold is that, not "already signed" under another role.
-            if let wanted = e.role, person(wanted) != e.actor, !states.contains(where: { $0.1.signoff?.person(wanted, people: snap.people) == e.actor }) {
+            if let wanted = e.role, person(wanted) != (e.actingFor ?? e.actor), !states.contains(where: { $0.1.signoff?.person(wanted, people: snap.people) == (e.actingFor ?? e.actor) }) {
                 let holder = person(wanted).map { "it is bound to \($0)" } ?? "no one in this case holds it"
                 let held = roles.isEmpty ? "no role" : "role(s) \(roles.sorted().joined(separator: ", "))"
                 throw Refusal(.roleNotHeld, "\(e.actor) does not hold role `\(wanted)` (\(holder)); \(e.actor) holds \(held)", span: span)
@@ -265,7 +284,7 @@ extension Run {
             if let (_, a) = first, let so = a.signoff {
                 let parties = Set(so.required + so.of)
                 // Held here: a party handed to someone else (转交) is not the sender's any more.
-                if parties.contains(where: { Self.signer($0, people: snap.people, holders: a.holders, signoff: so) == e.actor }) {
+                if parties.contains(where: { Self.signer($0, people: snap.people, holders: a.holders, signoff: so) == (e.actingFor ?? e.actor) }) {
                     throw signing ? Refusal(.alreadySigned, "\(e.actor) has already signed `\(a.name)`", span: span)
                                   : Refusal(.notSigned, "\(e.actor) has not signed `\(a.name)`", span: span)
                 }

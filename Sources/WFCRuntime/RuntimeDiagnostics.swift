@@ -36,6 +36,7 @@ public enum RuntimeDiagnostics {
         case .signatureLocked: SignatureLocked.descriptor
         case .addSignerNotAllowed: AddSignerNotAllowed.descriptor
         case .addedSignerConflict: AddedSignerConflict.descriptor
+        case .substituteNotAllowed: SubstituteNotAllowed.descriptor
         }
     }
 
@@ -98,6 +99,7 @@ public enum RuntimeDiagnostics {
         case .notYourTurn: "wait for the parties whose turn it is to sign (`wfc case show` lists the order)"
         case .signatureLocked: "the later parties withdraw their signatures first, last one first"
         case .addedSignerConflict: "add someone who is neither a party of the sign-off nor kept apart from one by `separate:`"
+        case .substituteNotAllowed: "the person bound to the role must act in person (`substitutes: false` in the policy)"
         default: nil
         }
     }
@@ -362,5 +364,14 @@ struct AddedSignerConflict: DiagnosticMessage {
             """,
         example: "# handover is zhang.san\n- add_signer: {by: wang.wu, person: zhang.san, position: after, reason: 复核}\n",
         fix: "- add_signer: {by: wang.wu, person: zhao.liu, position: after, reason: 复核}\n")
+    var message: String
+}
+
+struct SubstituteNotAllowed: DiagnosticMessage {
+    static let descriptor = DiagnosticDescriptor(
+        code: "WFC6025", name: "substitute-not-allowed", summary: "A substitute acted for a role that must act in person.",
+        explanation: "A person's substitute (代理, `wfc people substitute`) may act in the roles bound to that person while the substitution lasts, except in a role the policy declares `substitutes: false` — a 监交人 who must witness a handover in person, say. The attempt is refused and recorded; the person bound to the role must act themselves, or the role be given to someone else.",
+        example: "roles:\n  witness: {title: 监交人, substitutes: false}\n# then, while zhao.liu is away with li.si as substitute:\n$ wfc case fire C1 sign --as li.si --for zhao.liu\n",
+        fix: "$ wfc case fire C1 sign --as zhao.liu\n")
     var message: String
 }

@@ -280,8 +280,11 @@ public struct AddedSigner: Codable, Equatable, Sendable {
 /// One signature.
 public struct Signature: Codable, Equatable, Sendable {
     public var role: String
+    /// The person bound to the role (for a substitute's signature, the person stood in for).
     public var person: String
     public var at: Timestamp
+    /// The substitute who signed for `person`; nil (omitted) when `person` signed in person.
+    public var by: String? = nil
 }
 
 /// A timer set when a state was entered, stored as an absolute time.
@@ -379,6 +382,7 @@ extension SignoffProgress {
         w.key("signatures"); w.list(signatures) { w, s in
             w.raw("{")
             w.key("at", first: true); w.string(s.at.description)
+            if let by = s.by { w.key("by"); w.string(by) }
             w.key("person"); w.string(s.person)
             w.key("role"); w.string(s.role)
             w.raw("}")

@@ -20,9 +20,14 @@ public struct Event: Codable, Equatable, Sendable {
     public var assign: [String: String]?
     /// A reassignment (转交) instead of a named event; see ``Reassignment``.
     public var reassignment: Reassignment?
+    /// The person the actor stands in for as their substitute (代理): the actor acts in the
+    /// roles bound to this person, where the policy allows substitutes. The service sets it
+    /// only after checking the person's substitution record at the event's time; the engine
+    /// trusts it. Nil: the actor acts for themselves.
+    public var actingFor: String? = nil
 
     public init(_ name: String, actor: String, payload: [String: ValueIR] = [:], idempotencyKey: String? = nil, item: Int? = nil, role: String? = nil,
-                assign: [String: String]? = nil, reassignment: Reassignment? = nil) {
+                assign: [String: String]? = nil, reassignment: Reassignment? = nil, actingFor: String? = nil) {
         self.name = name
         self.actor = actor
         self.payload = payload
@@ -31,6 +36,7 @@ public struct Event: Codable, Equatable, Sendable {
         self.role = role
         self.assign = assign
         self.reassignment = reassignment
+        self.actingFor = actingFor
     }
 
     public static let sign = "sign"
@@ -64,6 +70,8 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case addSignerNotAllowed
         /// `add_signer` of a person separation of duties keeps out of the sign-off.
         case addedSignerConflict
+        /// A substitute acted for a role whose policy says `substitutes: false`.
+        case substituteNotAllowed
     }
     public var kind: Kind
     public var message: String
@@ -151,8 +159,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case text(String)
         /// `start C1`
         case start(caseID: String)
-        /// `submit by alice (item 2)`
-        case event(name: String, actor: String, item: Int?)
+        /// `submit by alice (item 2)`, `submit by bob for alice` (a substitute)
+        case event(name: String, actor: String, item: Int?, actingFor: String? = nil)
         /// ``entered `review` (item 2) (round 2)``
         case entered(item: Int?, round: Int)
         /// ``left `review` ``
@@ -175,8 +183,9 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case transition(event: String, target: String)
         /// `amount = 3`
         case assigned(field: String, value: ValueIR)
-        /// `alice signed as handover`, `alice withdrew the signature as handover`
-        case signature(actor: String, role: String, signed: Bool)
+        /// `alice signed as handover`, `alice withdrew the signature as handover`,
+        /// `bob signed for alice as handover` (a substitute)
+        case signature(actor: String, role: String, signed: Bool, actingFor: String? = nil)
         /// ``sign-off `supervise` complete``
         case signoffComplete
 
@@ -185,8 +194,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
             switch self {
             case .text(let s): return s
             case .start(let id): return "start \(id)"
-            case .event(let event, let actor, let item):
-                return "\(event) by \(actor)" + (item.map { " (item \($0))" } ?? "")
+            case .event(let event, let actor, let item, let actingFor):
+                return "\(event) by \(actor)" + (actingFor.map { " for \($0)" } ?? "") + (item.map { " (item \($0))" } ?? "")
             case .entered(let item, let round):
                 return "entered `\(name)`" + (item.map { " (item \($0))" } ?? "") + (round > 1 ? " (round \(round))" : "")
             case .left: return "left `\(name)`"
@@ -199,7 +208,8 @@ public struct TraceEntry: Codable, Equatable, Sendable {
             case .requirements(let n): return "\(n) requirement(s) hold"
             case .transition(let event, let target): return "\(event) → \(target)"
             case .assigned(let field, let value): return "\(field) = \(value)"
-            case .signature(let actor, let role, let signed): return "\(actor) \(signed ? "signed" : "withdrew the signature") as \(role)"
+            case .signature(let actor, let role, let signed, let actingFor):
+                return "\(actor) \(signed ? "signed" : "withdrew the signature")" + (actingFor.map { " for \($0)" } ?? "") + " as \(role)"
             case .signoffComplete: return "sign-off `\(name)` complete"
             }
         }

@@ -67,6 +67,28 @@ public struct ScenarioStep: Sendable {
     public var assign: [String: String]? = nil
     /// A `reassign:` step (its action fires ``Event/reassign``).
     public var reassignment: Reassignment? = nil
+    /// `for: PERSON` on a `fire` step: the event is sent as that person's substitute (代理).
+    public var actingFor: String? = nil
+    /// A `substitute:` step: names a substitute from the step's time (or `from`) on.
+    public var substitution: ScenarioSubstitution? = nil
+}
+
+/// `- substitute: li.si` / `for: wang.wu` / `until: 2025-10-07` (`from:` optional: the step's
+/// time): while it lasts, `fire … as: li.si, for: wang.wu` acts for wang.wu.
+public struct ScenarioSubstitution: Sendable {
+    public var substitute: String
+    public var person: String
+    public var from: Timed?
+    public var until: Timed
+    public var span: SourceSpan
+
+    public init(substitute: String, person: String, from: Timed?, until: Timed, span: SourceSpan) {
+        self.substitute = substitute
+        self.person = person
+        self.from = from
+        self.until = until
+        self.span = span
+    }
 }
 
 /// `refused: not-authorized` or `refused: {reason: …, message: …}`.

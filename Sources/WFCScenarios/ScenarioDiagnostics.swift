@@ -5,6 +5,7 @@ public enum ScenarioDiagnostics {
     public static let all: [DiagnosticDescriptor] = [
         ScenarioSyntax.descriptor, ScenarioWorkflow.descriptor, ScenarioTime.descriptor,
         UnexpectedRefusal.descriptor, MissingRefusal.descriptor, WrongRefusal.descriptor, ExpectationFailed.descriptor,
+        InvalidScenarioSubstitute.descriptor,
     ]
 }
 

@@ -16,7 +16,7 @@ public struct ScenarioParser {
     public static let defaultsKeys = ["start", "people", "data"]
     public static let scenarioKeys = ["name", "start", "people", "data", "refused", "steps"]
     public static let stepKeys = ["fire", "as", "role", "item", "data", "key", "tick", "at", "after", "refused", "expect", "assign", "reassign", "to", "task", "reason",
-                                  "add_signer"]
+                                  "add_signer", "for", "substitute", "from", "until"]
 
     public init(loader: YAMLLoader = YAMLLoader()) {
         self.loader = loader
@@ -191,8 +191,12 @@ public struct ScenarioParser {
                 for (role, node) in am { if let person = string(node, "the person assigned to `\(role)`") { people[role] = person } }
                 step.assign = people
             }
+            if let f = m["for"] { step.actingFor = string(f, "`for`") }
             for k in ["reassign", "to", "task", "reason"] where m[k] != nil {
                 if let n = m[k] { problem("`\(k)` belongs to a `reassign:` step", n.span.in(file)) }
+            }
+            for k in ["substitute", "from", "until"] where m[k] != nil {
+                if let n = m[k] { problem("`\(k)` belongs to a `substitute:` step, not to one that fires an event", n.span.in(file)) }
             }
         } else if let re = m["reassign"] {
             // `reassign: ROLE` by `as:` to `to:`, of one open `task:` or for the rest of the case.
@@ -216,13 +220,16 @@ public struct ScenarioParser {
                 }
             }
             let key = m["key"].flatMap { string($0, "`key`") }
-            for k in ["role", "data", "assign"] where m[k] != nil {
+            for k in ["role", "data", "assign", "for", "substitute", "from", "until"] where m[k] != nil {
                 if let n = m[k] { problem("`\(k)` does not belong to a `reassign:` step", n.span.in(file)) }
             }
             step.action = .fire(name: Event.reassign, actor: actor, role: nil, item: item, payload: [:], key: key)
             step.reassignment = Reassignment(role: role, person: person, task: task, reason: reason)
+        } else if let sub = m["substitute"] {
+            step.span = sub.span.in(file)
+            step.substitution = substitution(sub, m)
         } else {
-            for k in ["as", "role", "item", "data", "key", "assign", "to", "task", "reason"] where m[k] != nil {
+            for k in ["as", "role", "item", "data", "key", "assign", "to", "task", "reason", "for", "from", "until"] where m[k] != nil {
                 if let n = m[k] { problem("`\(k)` belongs to a step that fires an event (`fire:`)", n.span.in(file)) }
             }
             if let tick = m["tick"] {
@@ -244,10 +251,26 @@ public struct ScenarioParser {
             }
         }
         if let e = m["expect"] { step.expectations = expectations(e) }
-        if case .none = step.action, step.clock == nil, step.expectations.isEmpty, m["after"] == nil, m["at"] == nil, m["expect"] == nil {
+        if case .none = step.action, step.substitution == nil, m["substitute"] == nil, step.clock == nil, step.expectations.isEmpty, m["after"] == nil, m["at"] == nil, m["expect"] == nil {
             problem("this step does nothing; give `fire`, `tick`, `after`, `at` or `expect`", node.span.in(file))
         }
         return step
+    }
+
+    /// `substitute: SUBSTITUTE` with `for: PERSON`, `until:` and optionally `from:`.
+    private mutating func substitution(_ node: YAMLNode, _ m: [String: YAMLNode]) -> ScenarioSubstitution? {
+        guard let who = string(node, "`substitute`") else { return nil }
+        guard let f = m["for"], let person = string(f, "`for`") else {
+            if m["for"] == nil { problem("`substitute: \(who)` needs `for:`, the person they stand in for", node.span.in(file)) }
+            return nil
+        }
+        guard let u = m["until"], let until = string(u, "`until`") else {
+            if m["until"] == nil { problem("`substitute: \(who)` needs `until:`, a date (included) or a time", node.span.in(file)) }
+            return nil
+        }
+        var from: Timed?
+        if let n = m["from"], let text = string(n, "`from`") { from = Timed(text: text, span: n.span.in(file)) }
+        return ScenarioSubstitution(substitute: who, person: person, from: from, until: Timed(text: until, span: u.span.in(file)), span: node.span.in(file))
     }
 
     private mutating func refusal(_ node: YAMLNode) -> ExpectedRefusal? {

@@ -85,6 +85,7 @@ public struct ScenarioRunner {
             snap = step.snapshot
         }
 
+        var substitutions = ScenarioSubstitutes()
         for step in s.steps {
             if let move = step.clock {
                 switch advance(now, move) {
@@ -102,12 +103,22 @@ public struct ScenarioRunner {
             var outcome: StepResult?
             switch step.action {
             case .fire(let name, let actor, let role, let item, let payload, let key):
-                outcome = Engine.fire(def, snap, Event(name, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role,
-                                                       assign: step.assign, reassignment: step.reassignment), now: now)
+                if let p = step.actingFor, !substitutions.applies(substitute: actor, for: p, at: now) {
+                    // As the service refuses it (WFC9012): the sender is no substitute now.
+                    outcome = .refused(Refusal(.notAuthorized, "\(actor) is not a substitute of \(p) at \(iso(now))"))
+                } else {
+                    outcome = Engine.fire(def, snap, Event(name, actor: actor, payload: payload, idempotencyKey: key, item: item, role: role,
+                                                           assign: step.assign, reassignment: step.reassignment, actingFor: step.actingFor), now: now)
+                }
             case .tick:
                 outcome = Engine.tick(def, snap, now: now)
             case .none:
-                break
+                if let sub = step.substitution {
+                    if let failure = substitutions.add(sub, now: now, timeZone: timeZone, format: iso) {
+                        failures.append(failure)
+                        return result
+                    }
+                }
             }
             if let outcome { observe?(describe(step.action), outcome, now) }
             switch outcome {

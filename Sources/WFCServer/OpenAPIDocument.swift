@@ -166,7 +166,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -291,7 +291,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -389,7 +389,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -565,7 +565,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -652,7 +652,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -886,7 +886,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -974,7 +974,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -1032,7 +1032,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -1082,6 +1082,215 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/people/{id}/substitutes": {
+      "post": {
+        "operationId": "addSubstitute",
+        "summary": "Name a substitute (代理) for a person: their own, or anyone's with scope admin",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "A person id"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SubstituteRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Kept",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Substitution"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed request (WFC9004), a bad range (WFC9014) or person (WFC7027)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No or bad bearer token (WFC9003)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Another person's substitutes without scope admin (WFC9013)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "Overlaps a substitution the person has (WFC7025)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      },
+      "get": {
+        "operationId": "listSubstitutes",
+        "summary": "A person's substitutions (named=true: those naming them; all=true: revoked too)",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "A person id"
+          },
+          {
+            "name": "named",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "all",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "boolean"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Substitutions",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubstituteList"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No or bad bearer token (WFC9003)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Another person's substitutes without scope admin (WFC9013)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/people/{id}/substitutes/{sub}": {
+      "delete": {
+        "operationId": "revokeSubstitute",
+        "summary": "End a substitution now",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "A person id"
+          },
+          {
+            "name": "sub",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Revoked (or revoked already)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Substitution"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No or bad bearer token (WFC9003)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Another person's substitutes without scope admin (WFC9013)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such substitution of the person (WFC7026)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/v1/tick": {
       "post": {
         "operationId": "tick",
@@ -1108,7 +1317,7 @@ enum OpenAPIDocument {
             }
           },
           "403": {
-            "description": "Not authorized: WFC6009/WFC6019/WFC6022 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope",
+            "description": "Not authorized: WFC6009/WFC6019/WFC6022/WFC6025 from the policy (recorded), WFC9001 not a participant, WFC9002 missing scope, WFC9012 not a substitute",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -1420,6 +1629,10 @@ enum OpenAPIDocument {
               "type": "string"
             },
             "description": "Role → person for the roles the event's transition assigns (`assign:`)"
+          },
+          "actingFor": {
+            "type": "string",
+            "description": "Sent as this person's substitute (代理): checked against their substitution at the event's time (WFC9012)"
           }
         },
         "required": [
@@ -2076,6 +2289,10 @@ enum OpenAPIDocument {
           },
           "due": {
             "type": "string"
+          },
+          "actingFor": {
+            "type": "string",
+            "description": "Open to the person as the substitute of this person (send events with actingFor)"
           }
         },
         "required": [
@@ -2103,6 +2320,95 @@ enum OpenAPIDocument {
         "required": [
           "person",
           "tasks"
+        ],
+        "additionalProperties": false
+      },
+      "SubstituteRequest": {
+        "type": "object",
+        "properties": {
+          "substitute": {
+            "type": "string"
+          },
+          "from": {
+            "type": "string",
+            "description": "A date (2025-10-01, from the start of that day, China Standard Time) or an RFC 3339 time"
+          },
+          "until": {
+            "type": "string",
+            "description": "A date (to the end of that day, included) or an RFC 3339 time (excluded)"
+          },
+          "reason": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "substitute",
+          "from",
+          "until"
+        ],
+        "additionalProperties": false
+      },
+      "Substitution": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "person": {
+            "type": "string"
+          },
+          "substitute": {
+            "type": "string"
+          },
+          "from": {
+            "type": "string"
+          },
+          "until": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "createdBy": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "revokedBy": {
+            "type": "string"
+          },
+          "revokedAt": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "person",
+          "substitute",
+          "from",
+          "until",
+          "createdBy",
+          "createdAt"
+        ],
+        "additionalProperties": false
+      },
+      "SubstituteList": {
+        "type": "object",
+        "properties": {
+          "person": {
+            "type": "string"
+          },
+          "substitutes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Substitution"
+            }
+          }
+        },
+        "required": [
+          "person",
+          "substitutes"
         ],
         "additionalProperties": false
       },

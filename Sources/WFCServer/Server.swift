@@ -169,6 +169,7 @@ public struct WFCHTTPServer: Sendable {
                 JSONBody.response(TickList(cases: try await service.tick(by: who)))
             }
         }
+        substituteRoutes(router)
         for extend in routeExtensions { extend(router) }
         return router
     }

@@ -8,6 +8,7 @@ public enum ServiceDiagnostics {
         NotAParticipant.descriptor, MissingScope.descriptor, Unauthenticated.descriptor,
         MalformedRequest.descriptor, RequestTooLarge.descriptor,
         UnknownRoute.descriptor, DefinitionNotExecutable.descriptor, InternalError.descriptor,
+        NotASubstitute.descriptor, NotYourSubstitutes.descriptor, InvalidSubstitutionRange.descriptor,
     ] + WebDiagnostics.all
 }
 

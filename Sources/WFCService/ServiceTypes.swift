@@ -63,17 +63,21 @@ public struct FireRequest: Codable, Equatable, Sendable {
     public var data: [String: ValueIR]?
     /// Role → person for the roles the event's transition assigns (`assign:`).
     public var assign: [String: String]?
+    /// Sent as a substitute (代理) for this person: checked against their substitution record
+    /// at the event's time (WFC9012), then the policy decides as for that person.
+    public var actingFor: String?
 
-    public init(event: String, role: String? = nil, item: Int? = nil, data: [String: ValueIR]? = nil, assign: [String: String]? = nil) {
+    public init(event: String, role: String? = nil, item: Int? = nil, data: [String: ValueIR]? = nil, assign: [String: String]? = nil, actingFor: String? = nil) {
         self.event = event
         self.role = role
         self.item = item
         self.data = data
         self.assign = assign
+        self.actingFor = actingFor
     }
 
     /// The fields a request may have.
-    public static let fields: Set<String> = ["event", "role", "item", "data", "assign"]
+    public static let fields: Set<String> = ["event", "role", "item", "data", "assign", "actingFor"]
 }
 
 /// A reassignment (转交) of one open task of a role, or of the role for the rest of the case.

@@ -32,6 +32,9 @@ public enum StoreDiagnostics {
         case .schemaTooNew: SchemaTooNew.descriptor
         case .badLocation: InvalidStoreURL.descriptor
         case .permissionDenied: DatabasePermissionDenied.descriptor
+        case .substitutionOverlaps: SubstitutionOverlaps.descriptor
+        case .unknownSubstitution: UnknownSubstitution.descriptor
+        case .invalidSubstitution: InvalidSubstitution.descriptor
         }
     }
 
@@ -109,6 +112,8 @@ public enum StoreDiagnostics {
         case .permissionDenied(let why):
             return Diagnostic(DatabasePermissionDenied(message: "the database refused: \(why)"), at: .unlocated, notes: [store],
                               help: "migrations run as the owner role; wfc serves as a role that may insert into the log but not change it (docs/store.md, \"PostgreSQL\")")
+        case .substitutionOverlaps, .unknownSubstitution, .invalidSubstitution:
+            return substitutionDiagnostic(error)
         case .checkpointInvalid(let why):
             return Diagnostic(CheckpointInvalid(message: why), at: .unlocated,
                               help: "create a key with `wfc case checkpoint --new-key FILE`; check a checkpoint with the public key (FILE.pub) of the key that signed it")

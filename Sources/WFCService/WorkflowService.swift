@@ -152,8 +152,10 @@ public final class WorkflowService: Sendable {
     /// ``ServiceError/recordedSeq``; a repeated idempotency key returns its first outcome.
     public func fire(caseID: String, _ request: FireRequest, actor: Principal, idempotencyKey: String? = nil) async throws(ServiceError) -> FireResult {
         let event = Event(request.event, actor: actor.person, payload: request.data ?? [:], idempotencyKey: idempotencyKey, item: request.item, role: request.role,
-                          assign: request.assign)
-        return try await send(caseID: caseID, event)
+                          assign: request.assign, actingFor: request.actingFor)
+        let now = clock()
+        if let p = request.actingFor { try await checkActingFor(p, actor: actor, now: now) }
+        return try await send(caseID: caseID, event, now: now)
     }
 
     /// Hands an open task, or a role for the rest of the case, to another person (转交) as
@@ -161,12 +163,11 @@ public final class WorkflowService: Sendable {
     /// like ``fire(caseID:_:actor:idempotencyKey:)``.
     public func reassign(caseID: String, _ request: ReassignRequest, actor: Principal, idempotencyKey: String? = nil) async throws(ServiceError) -> FireResult {
         let r = Reassignment(role: request.role, person: request.person, task: request.task, reason: request.reason)
-        return try await send(caseID: caseID, Event.reassigning(r, actor: actor.person, item: request.item, idempotencyKey: idempotencyKey))
+        return try await send(caseID: caseID, Event.reassigning(r, actor: actor.person, item: request.item, idempotencyKey: idempotencyKey), now: clock())
     }
 
-    /// Stores one event (a named event or a reassignment) and explains a refusal.
-    func send(caseID: String, _ event: Event) async throws(ServiceError) -> FireResult {
-        let now = clock()
+    /// Stores one event (a named event or a reassignment) at `now` and explains a refusal.
+    func send(caseID: String, _ event: Event, now: Date) async throws(ServiceError) -> FireResult {
         let outcome = try await call { () async throws(StoreError) in try await store.fire(caseID, event, now: now) }
         switch outcome {
         case .accepted(let step, let audit):
@@ -280,8 +281,11 @@ public final class WorkflowService: Sendable {
         let c = try await call { () async throws(StoreError) in try await store.load(caseID) }
         // A person handed an open task (转交) or added to a sign-off (加签) takes part in the case
         // without holding its role.
-        guard who.isAdmin || c.snapshot.people.values.contains(who.person) || Show.addedSigners(c.snapshot).contains(who.person)
-                || Show.openTasks(c.definition, c.snapshot, now: clock()).contains(where: { $0.people.contains(who.person) }) else {
+        var allowed = who.isAdmin || c.snapshot.people.values.contains(who.person) || Show.addedSigners(c.snapshot).contains(who.person)
+            || Show.openTasks(c.definition, c.snapshot, now: clock()).contains(where: { $0.people.contains(who.person) })
+        // A substitute (代理) reads the cases of the people they stand in for now.
+        if !allowed { allowed = try await standsIn(for: c.snapshot.people, who) }
+        guard allowed else {
             throw ServiceError(.forbidden, NotAParticipant(message: "`\(StoredText.escaped(who.person))` holds no role in case `\(StoredText.escaped(caseID))`"),
                                help: "a case is shown to the people bound to its roles and to administrators")
         }
@@ -302,7 +306,7 @@ public final class WorkflowService: Sendable {
         if let policy { files = policy } else { files = try await call { () async throws(StoreError) in try await store.sources(definitionHash) } }
         let map = SourceMap(files.map { SourceFile(path: $0.path, text: $0.text) })
         let d = RuntimeDiagnostics.diagnostic(r, file: { ir in files.first { $0.irFile == ir }?.path ?? ir }, fallback: .unlocated)
-        let kind: ServiceError.Kind = [.notAuthorized, .roleNotHeld, .reassignNotAllowed].contains(r.kind) ? .forbidden : .refused
+        let kind: ServiceError.Kind = [.notAuthorized, .roleNotHeld, .reassignNotAllowed, .substituteNotAllowed].contains(r.kind) ? .forbidden : .refused
         return ServiceError(kind, [d], sources: map, recordedSeq: recordedSeq, cause: .refused(r, policy: files, recorded: recorded, replayed: replayed))
     }
 
@@ -315,7 +319,9 @@ public final class WorkflowService: Sendable {
     public static func map(_ error: StoreError) -> ServiceError {
         let kind: ServiceError.Kind
         switch error.kind {
-        case .notFound, .unknownDefinition: kind = .notFound
+        case .notFound, .unknownDefinition, .unknownSubstitution: kind = .notFound
+        case .substitutionOverlaps: kind = .conflict(retryable: false)
+        case .invalidSubstitution: kind = .badRequest
         case .alreadyExists: kind = .conflict(retryable: false)
         case .conflict, .busy, .timedOut: kind = .conflict(retryable: true)
         case .invalidArgument, .unsafeText, .keyReused, .checkpointInvalid: kind = .badRequest

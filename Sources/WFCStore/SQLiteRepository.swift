@@ -157,9 +157,10 @@ public final class SQLiteRepository: CaseRepository {
             }
             switch kind {
             // `v3` only lets the log hold `migrate` events: a reader needs nothing from it.
-            case .store(let pending) where pending.isEmpty || pending == ["v3"]: return (q, false)
+            // `v4` adds substitutes and `acting_for`: a reader finds none (see ``substitutions(_:)``).
+            case .store(let pending) where pending.allSatisfy({ $0 == "v3" || $0 == "v4" }): return (q, false)
             // An archived store of an older wfc is read without migrating it.
-            case .store(let pending) where pending == ["v2"] || pending == ["v2", "v3"]: return (q, true)
+            case .store(let pending) where pending.first == "v2" && pending.allSatisfy({ ["v2", "v3", "v4"].contains($0) }): return (q, true)
             case .store, .empty: return nil
             case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
             case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)
@@ -523,10 +524,10 @@ public final class SQLiteRepository: CaseRepository {
 
     static func insert(_ a: AuditEvent, _ db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash, acting_for)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [a.caseID, a.seq, a.kind.rawValue, a.name, a.actor, a.role, a.item, a.payload, a.idempotencyKey,
-                                     a.time, a.outcome, a.prevHash, a.hash])
+                                     a.time, a.outcome, a.prevHash, a.hash, a.actingFor])
     }
 
     static func replaceTimers(_ caseID: String, _ timers: [TimerRow], _ db: Database) throws {
@@ -575,7 +576,8 @@ public final class SQLiteRepository: CaseRepository {
         return AuditEvent(caseID: try text(r, "case_id"), seq: try integer(r, "seq"), kind: kind, name: try text(r, "name"),
                           actor: try optionalText(r, "actor"), role: try optionalText(r, "role"), item: try optionalInteger(r, "item"),
                           payload: try text(r, "payload"), idempotencyKey: try optionalText(r, "idempotency_key"), time: try text(r, "time"),
-                          outcome: try text(r, "outcome"), prevHash: try text(r, "prev_hash"), hash: try text(r, "hash"))
+                          outcome: try text(r, "outcome"), prevHash: try text(r, "prev_hash"), hash: try text(r, "hash"),
+                          actingFor: r.hasColumn("acting_for") ? try optionalText(r, "acting_for") : nil)
     }
 
     static func int(_ s: DatabaseValue.Storage) -> Int? {

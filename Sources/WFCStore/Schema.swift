@@ -161,6 +161,28 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }),
+        // Substitutes (代理, issue #17): who stands in for whom, outside any case; and who an
+        // event was sent for. Adding a nullable column leaves every existing row as it was.
+        ("v4", { db in
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN acting_for TEXT;
+                CREATE TABLE substitutes (
+                    id          TEXT PRIMARY KEY,
+                    person      TEXT NOT NULL,
+                    substitute  TEXT NOT NULL,
+                    from_time   TEXT NOT NULL,
+                    until_time  TEXT NOT NULL,
+                    reason      TEXT,
+                    created_by  TEXT NOT NULL,
+                    created_at  TEXT NOT NULL,
+                    revoked_by  TEXT,
+                    revoked_at  TEXT,
+                    CHECK (person <> substitute AND from_time < until_time)
+                );
+                CREATE INDEX substitutes_person ON substitutes(person, from_time);
+                CREATE INDEX substitutes_substitute ON substitutes(substitute, until_time);
+                """)
+        }),
     ]
 
     /// The task index of the running cases stored before it existed. A case whose definition or

@@ -346,6 +346,7 @@ public final class WebInbox: Sendable {
                 "actions": task.events.map { ["title": eventTitle(def, state, $0, lang)] }, "overdue": task.overdue,
             ]
             if let item = task.item { row["item"] = item + 1 }
+            if let p = task.actingFor { row["actingFor"] = lang.actingFor(p) }
             if let d = deadline {
                 row["deadline"] = lang.daysLeft(d.workingDaysLeft, overdue: task.overdue || d.secondsLeft < 0, dueLocal: d.dueLocal)
                 row["dueLocal"] = d.dueLocal
@@ -380,15 +381,20 @@ public final class WebInbox: Sendable {
         ]
         // Open tasks: a form for the person's own, who is waited for on the others.
         var tasks: [[String: Any]] = []
+        // The people the visitor stands in for now (代理): their tasks get a form too.
+        let standIns = try await service.principals(of: who)
         for (n, task) in view.tasks.enumerated() where !task.events.allSatisfy({ $0 == Event.sign || $0 == Event.unsign }) {
             guard let state = ir.states.first(where: { $0.name == task.state }) else { continue }
-            let mine = zip(task.roles, task.people).contains { $0.1 == who.person }
+            let own = zip(task.roles, task.people).contains { $0.1 == who.person }
+            let standIn = own ? nil : zip(task.roles, task.people).first { standIns.contains($0.1) && Substitutes.mayActFor(def, people: view.people, role: $0.0, substitute: who.person) }?.1
+            let mine = own || standIn != nil
             let deadline = view.deadlines.first { $0.state == task.state && !$0.fired }
             var t: [String: Any] = [
                 "state": task.state, "title": task.title ?? state.title ?? state.name, "clause": state.clause ?? "", "mine": mine,
                 "waitingFor": zip(task.roles, task.people).map { "\(roleTitle(def, $0.0))（\($0.1)）" }.joined(separator: "、"),
             ]
             if let item = task.item { t["item"] = item; t["itemNumber"] = item + 1 }
+            if let p = standIn { t["actingFor"] = lang.actingFor(p); t["actingForID"] = p }
             if let d = deadline {
                 let overdue = d.secondsLeft < 0
                 t["deadline"] = lang.daysLeft(d.workingDaysLeft, overdue: overdue, dueLocal: d.dueLocal)
@@ -518,7 +524,8 @@ public final class WebInbox: Sendable {
             case .failure(let e): return try await again((e.message, FormValueInvalid.descriptor.code.rawValue), status: .unprocessableContent)
             }
         }
-        let request = FireRequest(event: event, role: f["role"].flatMap { $0.isEmpty ? nil : $0 }, item: item, data: data.isEmpty ? nil : data)
+        let request = FireRequest(event: event, role: f["role"].flatMap { $0.isEmpty ? nil : $0 }, item: item, data: data.isEmpty ? nil : data,
+                                  actingFor: f["actingFor"].flatMap { $0.isEmpty ? nil : $0 })
         var refusal: ServiceError?
         do throws(ServiceError) { _ = try await service.fire(caseID: id, request, actor: who) } catch { refusal = error }
         if let e = refusal {

@@ -32,6 +32,11 @@ enum WebLanguage: String, Sendable {
         if n == 0 { return self == .zh ? "今天到期" : "due today" }
         return self == .zh ? "还剩 \(n) 个工作日" : "\(n) working day\(n == 1 ? "" : "s") left"
     }
+
+    /// A task open to the visitor as a substitute (代理): 代 X 处理 / acting for X.
+    func actingFor(_ person: String) -> String {
+        self == .zh ? "代 \(person) 处理" : "acting for \(person)"
+    }
 }
 
 enum WebText {

@@ -16,7 +16,7 @@ struct WFC: AsyncParsableCommand {
               3  internal or I/O failure: a file could not be read or written
             """,
         version: wfcVersion,
-        subcommands: [Check.self, Compile.self, Graph.self, Schema.self, Expr.self, Doc.self, Diff.self, Explain.self, Test.self, Run.self, Case.self, CalendarCommand.self, LSP.self, Serve.self, Token.self]
+        subcommands: [Check.self, Compile.self, Graph.self, Schema.self, Expr.self, Doc.self, Diff.self, Explain.self, Test.self, Run.self, Case.self, People.self, CalendarCommand.self, LSP.self, Serve.self, Token.self]
     )
 
     /// Runs the command and maps every outcome to wfc's documented exit codes (ArgumentParser's

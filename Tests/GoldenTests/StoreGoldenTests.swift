@@ -120,7 +120,7 @@ import WFCStore
         var i = 0
         while i < words.count {
             let w = words[i]
-            if w == "--overdue" || w == "--all" {
+            if w == "--overdue" || w == "--all" || w == "--named" {
                 options[String(w.dropFirst(2))] = ""
             } else if w.hasPrefix("--"), i + 1 < words.count {
                 options[String(w.dropFirst(2))] = words[i + 1]
@@ -141,6 +141,7 @@ import WFCStore
     }
 
     static func runCase(_ words: [String], tmp: URL, storePath: String, busyTimeout: TimeInterval, language: DiagnosticLanguage) async throws -> CaseOutput {
+        if words.first == "people" { return try await runPeople(words, tmp: tmp, storePath: storePath, busyTimeout: busyTimeout, language: language) }
         guard words.first == "case", words.count >= 2 else { throw SessionError(description: "expected `wfc case …`") }
         let (p, o) = parse(Array(words.dropFirst(2)))
         let c = commands(o, tmp: tmp, storePath: storePath, busyTimeout: busyTimeout, language: language)
@@ -154,7 +155,7 @@ import WFCStore
             return await c.start(workflow: fixture(try arg(0)) ?? "", dataFile: fixture(o["data"]) ?? "", id: o["id"], now: o["now"], actor: o["as"])
         case "fire":
             return await c.fire(id: try arg(0), event: try arg(1), actor: o["as"] ?? "", role: o["role"], item: o["item"].flatMap { Int($0) },
-                          dataFile: fixture(o["data"]), key: o["key"], now: o["now"])
+                          dataFile: fixture(o["data"]), key: o["key"], now: o["now"], actingFor: o["for"])
         case "show": return await c.show(id: try arg(0), now: o["now"])
         case "list": return await c.list(workflow: o["workflow"], state: o["state"], overdue: o["overdue"] != nil, now: o["now"])
         case "history": return await c.history(id: try arg(0))
@@ -166,6 +167,24 @@ import WFCStore
             return await c.checkpoint(key: tmp.appendingPathComponent(o["key"] ?? "").path, output: o["output"].map { tmp.appendingPathComponent($0).path }, now: o["now"])
         case "tick": return await c.tick(now: o["now"])
         default: throw SessionError(description: "unknown command `case \(words[1])`")
+        }
+    }
+
+    /// `wfc people substitute add|list|revoke …`.
+    static func runPeople(_ words: [String], tmp: URL, storePath: String, busyTimeout: TimeInterval, language: DiagnosticLanguage) async throws -> CaseOutput {
+        guard words.count >= 3, words[1] == "substitute" else { throw SessionError(description: "expected `wfc people substitute …`") }
+        let (p, o) = parse(Array(words.dropFirst(3)))
+        let c = commands(o, tmp: tmp, storePath: storePath, busyTimeout: busyTimeout, language: language)
+        func arg(_ i: Int) throws -> String {
+            guard i < p.count else { throw SessionError(description: "`\(words.joined(separator: " "))`: argument \(i + 1) is missing") }
+            return p[i]
+        }
+        switch words[2] {
+        case "add":
+            return await c.substituteAdd(person: try arg(0), substitute: try arg(1), from: o["from"] ?? "", until: o["until"] ?? "", reason: o["reason"], by: o["as"], now: o["now"])
+        case "list": return await c.substituteList(person: try arg(0), asSubstitute: o["named"] != nil, all: o["all"] != nil, now: o["now"])
+        case "revoke": return await c.substituteRevoke(person: try arg(0), id: try arg(1), by: o["as"], now: o["now"])
+        default: throw SessionError(description: "unknown command `people substitute \(words[2])`")
         }
     }
 
@@ -282,6 +301,7 @@ import WFCStore
             .busy: .diagnostics, .corrupt: .failure, .io: .failure, .unsafeText: .usage, .keyReused: .usage,
             .notAStore: .failure, .unsupportedBackend: .usage, .checkpointInvalid: .diagnostics,
             .unavailable: .failure, .timedOut: .diagnostics, .schemaTooNew: .failure, .badLocation: .usage, .permissionDenied: .failure,
+            .substitutionOverlaps: .diagnostics, .unknownSubstitution: .usage, .invalidSubstitution: .usage,
         ]
         for k in StoreError.Kind.allCases { #expect(StoreDiagnostics.exitStatus(k) == documented[k], "\(k)") }
     }

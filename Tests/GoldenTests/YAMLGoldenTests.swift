@@ -51,6 +51,7 @@ import WFCYAML
         "WFC9008": "a compiled workflow that the runtime refuses to load: a defect, no YAML known to cause it",
         "WFC9009": "a defect in the server; no input causes it",
         "WFC8131": "needs the policy files a plan names on disk; MigrationCLITests.checkProvesPlansAndReportsUnusableVersions",
+        "WFC9013": "an HTTP request (the CLI's operator may manage anyone's substitutes); SubstituteServerTests.aSubstituteActsForTheSupervisor",
         "WFC9020": "a web form posted without its CSRF token; WebSecurityTests.aFormWithoutItsCSRFTokenIsRefused",
         "WFC9021": "a missing template file of the web inbox; WebTemplateTests.aMissingTemplateIsACodedError",
         "WFC9022": "a web form field of the wrong type; WebPageTests.theHandoverThroughTheForms",

@@ -34,4 +34,7 @@ extension ForwardingRepository {
     }
     func markDelivered(_ ids: [String], at: String) async throws(StoreError) { try await base.markDelivered(ids, at: at) }
     func retryOutbox(_ id: String, notBefore: String, error: String) async throws(StoreError) { try await base.retryOutbox(id, notBefore: notBefore, error: error) }
+    func addSubstitution(_ s: Substitution) async throws(StoreError) { try await base.addSubstitution(s) }
+    func substitutions(_ query: SubstitutionQuery) async throws(StoreError) -> [Substitution] { try await base.substitutions(query) }
+    func revokeSubstitution(id: String, by: String, at: String) async throws(StoreError) -> Substitution { try await base.revokeSubstitution(id: id, by: by, at: at) }
 }

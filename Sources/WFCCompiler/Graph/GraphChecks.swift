@@ -13,7 +13,7 @@ enum GraphChecks {
         Nondeterminism.self, ChoiceFallthrough.self, UnboundedReviewLoop.self, UnusedRole.self,
         EventWithoutRole.self, DuplicateSignoffRole.self, SignoffSeparation.self, UnenforcedGuarantee.self, UnusableFills.self, MaybeUnfilled.self,
         Liveness.self, RoundLimitLoop.self, SelfApproval.self, RoleBinding.self,
-        ReminderChecks.self, BackToChecks.self,
+        ReminderChecks.self, BackToChecks.self, SubstitutesWithoutEffect.self,
     ]
 
     static func run(_ ir: WorkflowIR, path: String) -> [Diagnostic] {
@@ -29,6 +29,6 @@ enum GraphChecks {
         ChoiceFallsThrough.descriptor, UnboundedLoop.descriptor, UnusedRoleMessage.descriptor, EventWithoutRoleMessage.descriptor,
         DuplicateSignoffParty.descriptor, SignoffPartiesNotSeparated.descriptor, UnenforcedGuaranteeMessage.descriptor, UnusableFillsMessage.descriptor, MaybeUnfilledMessage.descriptor,
         RoundLimitTrapMessage.descriptor, RoundLimitLoopMessage.descriptor, StuckRequirement.descriptor, LivenessUnproven.descriptor, SelfApprovalMessage.descriptor,
-        RoleMaybeUnbound.descriptor, AssignInForeach.descriptor,
+        RoleMaybeUnbound.descriptor, AssignInForeach.descriptor, SubstitutesWithoutEffectMessage.descriptor,
     ] + ReminderChecks.descriptors + BackToChecks.descriptors
 }

@@ -64,7 +64,8 @@ struct Resolver {
         var roles: [RoleIR] = []
         for r in syntax.roles {
             _ = roleIDs.insert(r.name.value, id: roles.count)
-            roles.append(RoleIR(id: roles.count, name: r.name.value, title: r.title?.value, span: spanIR(r.name.span)))
+            roles.append(RoleIR(id: roles.count, name: r.name.value, title: r.title?.value, span: spanIR(r.name.span),
+                                substitutes: r.substitutes?.value == false ? false : nil))
         }
         // Schema.
         let types = SchemaTypes(file: syntax.file)

@@ -72,6 +72,8 @@ public struct ReassignSyntax: Sendable {
 public struct RoleSyntax: Sendable {
     public var name: Spanned<String>
     public var title: Spanned<String>?
+    /// `substitutes: false`: the role must be acted on in person (no 代理).
+    public var substitutes: Spanned<Bool>? = nil
 }
 
 public indirect enum TypeSyntax: Sendable {

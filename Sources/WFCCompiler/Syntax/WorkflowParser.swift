@@ -26,6 +26,7 @@ struct WorkflowParser {
     static let overdueKeys: KeySet = ["escalate", "to", "violation", "clause", "assumption"]
     static let calendarKeys: KeySet = ["id", "provisional"]
     static let titleDescriptionKeys: KeySet = ["title", "description"]
+    static let roleKeys: KeySet = ["title", "description", "substitutes"]
     static let titleStartStatesKeys: KeySet = ["title", "start", "states"]
     static let untilForKeys: KeySet = ["until", "for"]
     static let whenToOtherwiseKeys: KeySet = ["when", "to", "otherwise"]
@@ -103,8 +104,8 @@ struct WorkflowParser {
                 roles.append(RoleSyntax(name: name, title: MappingReader.string(p.value, what: "the title of role `\(name.value)`", file: file, &d)))
                 continue
             }
-            guard let r = MappingReader(p.value, file: file, context: MappingContext("role", name.value), known: Self.titleDescriptionKeys, diagnostics: &d) else { continue }
-            roles.append(RoleSyntax(name: name, title: r.string("title", &d)))
+            guard let r = MappingReader(p.value, file: file, context: MappingContext("role", name.value), known: Self.roleKeys, diagnostics: &d) else { continue }
+            roles.append(RoleSyntax(name: name, title: r.string("title", &d), substitutes: Self.substitutes(r, &d)))
         }
         return roles
     }

@@ -11,9 +11,10 @@ extension CaseCommands {
     /// `wfc case fire ID EVENT --as PERSON [--role R] [--item N] [--data FILE] [--key K] [--now T]`.
     /// The event runs against the case's pinned definition (never the YAML file).
     /// With `assign`, the people the event binds to the roles its transition assigns; with
-    /// `reassignment` (`wfc case reassign`), a 转交 instead of the named event.
+    /// `reassignment` (`wfc case reassign`), a 转交 instead of the named event; with
+    /// `actingFor`, the event is sent as that person's substitute (代理).
     public func fire(id: String, event: String, actor: String, role: String?, item: Int?, dataFile: String?, key: String?, now: String?,
-                     assign: [String: String] = [:], reassignment: Reassignment? = nil) async -> CaseOutput {
+                     assign: [String: String] = [:], reassignment: Reassignment? = nil, actingFor: String? = nil) async -> CaseOutput {
         await guarded { () async throws(CaseFailure) -> CaseOutput in
             var out = CaseOutput()
             var payload: [String: ValueIR] = [:]
@@ -53,10 +54,12 @@ extension CaseCommands {
                     result = try await base.at(at).reassign(caseID: id, ReassignRequest(role: r.role, person: r.person, task: r.task, item: item, reason: r.reason),
                                                             actor: acting, idempotencyKey: key)
                 } else {
-                    result = try await base.at(at).fire(caseID: id, FireRequest(event: event, role: role, item: item, data: payload, assign: assign.isEmpty ? nil : assign),
+                    result = try await base.at(at).fire(caseID: id, FireRequest(event: event, role: role, item: item, data: payload, assign: assign.isEmpty ? nil : assign,
+                                                                                actingFor: actingFor),
                                                         actor: acting, idempotencyKey: key)
                 }
             } catch {
+                if error.cause == nil { throw Self.serviceFailure(error) }
                 guard case .refused(let r, let policy, let recorded?, let replayed) = error.cause else { throw CaseFailure(error) }
                 out.status = .diagnostics
                 let fallback = SourceSpan.point("<case \(id)>", 0)

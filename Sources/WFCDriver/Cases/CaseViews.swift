@@ -118,7 +118,7 @@ extension CaseCommands {
                 else if let o { outcome = "v\(o.version) → \(o.active.joined(separator: ","))" + (o.status == "running" ? "" : " (\(o.status))")
                                     + (o.note.map { "; " + StoredText.escaped($0) } ?? "") }
                 else { outcome = "?" }
-                rows.append([String(e.seq), e.time, e.actor ?? "-", event, outcome, String(e.hash.prefix(12))])
+                rows.append([String(e.seq), e.time, (e.actor ?? "-") + (e.actingFor.map { " (for \($0))" } ?? ""), event, outcome, String(e.hash.prefix(12))])
             }
             out.stdout = table(rows)
             return out

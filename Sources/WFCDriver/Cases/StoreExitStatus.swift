@@ -9,7 +9,8 @@ extension StoreDiagnostics {
     public static func exitStatus(_ kind: StoreError.Kind) -> ExitStatus {
         switch kind {
         case .notFound, .unknownDefinition, .invalidArgument, .unsafeText, .keyReused, .unsupportedBackend, .badLocation: .usage
-        case .alreadyExists, .conflict, .busy, .checkpointInvalid, .timedOut: .diagnostics
+        case .unknownSubstitution, .invalidSubstitution: .usage
+        case .substitutionOverlaps, .alreadyExists, .conflict, .busy, .checkpointInvalid, .timedOut: .diagnostics
         case .corrupt, .io, .notAStore, .unavailable, .schemaTooNew, .permissionDenied: .failure
         }
     }

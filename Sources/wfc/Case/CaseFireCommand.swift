@@ -19,6 +19,9 @@ struct CaseFire: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The role, when the person signs a sign-off holding several of its roles.", valueName: "role"))
     var role: String?
 
+    @Option(name: .customLong("for"), help: ArgumentHelp("Send it as the substitute (代理) of this person: their substitution must name --as at the event's time (`wfc people substitute`).", valueName: "person"))
+    var actingFor: String?
+
     @Option(help: ArgumentHelp("The foreach item index.", valueName: "n"))
     var item: Int?
 
@@ -58,7 +61,7 @@ struct CaseFire: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try finish(await options.commands.fire(id: id, event: event, actor: actor, role: role, item: item, dataFile: data, key: key, now: now, assign: assigned))
+        try finish(await options.commands.fire(id: id, event: event, actor: actor, role: role, item: item, dataFile: data, key: key, now: now, assign: assigned, actingFor: actingFor))
     }
 }
 

@@ -430,7 +430,7 @@ public final class WebInbox: Sendable {
             if let added = so.added { s["hasAdded"] = true; s["added"] = added.map { ["person": $0.person, "position": lang.text["position_" + $0.position] ?? $0.position, "by": $0.by, "reason": $0.reason] } }
             if let item = so.item { s["item"] = item }
             // In order, only the parties whose turn it is may sign now.
-            let myMissing = so.missing.filter { so.person(of: $0, people: view.people) == who.person && (so.turn.map { t in t.contains($0) } ?? true) }
+            let myMissing = so.missing.filter { party in so.person(of: party, people: view.people) == who.person && (so.turn.map { $0.contains(party) } ?? true) }
             s["canSign"] = !myMissing.isEmpty
             s["signRoles"] = myMissing.map { ["role": $0, "title": roleTitle(def, $0)] }
             if let mine = so.signed.first(where: { $0.person == who.person }) {

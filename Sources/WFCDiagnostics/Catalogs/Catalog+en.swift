@@ -306,6 +306,8 @@ extension DiagnosticCatalogs {
         "WFC2004.label.conflicts": #"conflicts with `{key}`"#,
         "WFC2004.label.here": #"`{key}` is here"#,
         "WFC2004.message": #"`{b}` cannot be used together with `{a}` in {context}"#,
+        "WFC2004.note.any": #"`any: [...]` is `n: 1` of its list; write `n`/`of` to combine with other parties"#,
+        "WFC2004.note.in-order": #"an in-order sign-off lists every party, in order, under `in_order`"#,
         "WFC2004.note.clause": #"a rule either implements a clause of the source or is an assumption the source does not state"#,
         "WFC2004.note.kind": #"a state has exactly one kind"#,
         "WFC2004.note.unbounded": #"an unbounded loop never uses up its rounds, so nothing happens `then`"#,

@@ -379,6 +379,8 @@ extension DiagnosticCatalogs {
         "WFC2004.label.conflicts": #"与 `{key}` 冲突"#,
         "WFC2004.label.here": #"`{key}` 在这里"#,
         "WFC2004.message": #"在{context}中，`{b}` 不能与 `{a}` 同时使用"#,
+        "WFC2004.note.any": #"`any: [...]` 即其列表的 `n: 1`；要与其他各方组合，请写 `n`/`of`"#,
+        "WFC2004.note.in-order": #"依次会签把所有各方按顺序写在 `in_order` 下"#,
         "WFC2004.note.clause": #"一条规则要么落实原文的某一条款，要么是原文未规定的假设，二者只能取其一"#,
         "WFC2004.note.kind": #"一个状态只能有一种类型"#,
         "WFC2004.note.unbounded": #"不设上限的循环永远不会用完轮次，因此 `then` 永远不会发生"#,

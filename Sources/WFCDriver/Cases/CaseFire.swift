@@ -31,13 +31,15 @@ extension CaseCommands {
                 }
                 payload = m
             }
-            return try await send(id: id, event: event, actor: actor, role: role, item: item, payload: payload, key: key, now: now)
+            return try await send(id: id, event: event, actor: actor, role: role, item: item, payload: payload, key: key, now: now,
+                                  assign: assign, reassignment: reassignment, actingFor: actingFor)
         }
     }
 
     /// Sends one event (with its data) as ``fire(id:event:actor:role:item:dataFile:key:now:)``
     /// and ``addSigner(id:actor:person:position:reason:role:item:key:now:)`` do, and describes the outcome.
-    func send(id: String, event: String, actor: String, role: String?, item: Int?, payload: [String: ValueIR], key: String?, now: String?) async throws(CaseFailure) -> CaseOutput {
+    func send(id: String, event: String, actor: String, role: String?, item: Int?, payload: [String: ValueIR], key: String?, now: String?,
+              assign: [String: String] = [:], reassignment: Reassignment? = nil, actingFor: String? = nil) async throws(CaseFailure) -> CaseOutput {
         do {
             var out = CaseOutput()
             let base = try service(.readWrite)

@@ -5,7 +5,9 @@
 //
 // Run: swift build -c release --product runtime-bench && .build/release/runtime-bench
 // Options: --ir PATH (default Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json),
-//          --rounds N (default 7), --seconds S per measurement (default 0.3);
+//          --people-ir PATH (default …/company-handover-people.ir.json: the same policy with
+//          reminders, copies and `substitutes: false`), --rounds N (default 7), --seconds S per
+//          measurement (default 0.3);
 //          --only engine|hand [--cases N] runs one machine N times for a profiler, e.g.
 //          valgrind --tool=callgrind '--toggle-collect=$s13runtime_bench10engineCaseSiyF'.
 import BenchSupport
@@ -26,6 +28,7 @@ func fail(_ message: String) -> Never {
 
 struct Options {
     var irPath = "Tests/WFCRuntimeTests/Fixtures/company-handover.ir.json"
+    var peopleIRPath = "Tests/WFCRuntimeTests/Fixtures/company-handover-people.ir.json"
     var rounds = 7
     var seconds = 0.3
     /// `engine` or `hand`: run only that machine, `cases` times (for profiling).
@@ -37,11 +40,12 @@ struct Options {
         while let a = args.popFirst() {
             switch a {
             case "--ir": irPath = args.popFirst() ?? irPath
+            case "--people-ir": peopleIRPath = args.popFirst() ?? peopleIRPath
             case "--rounds": rounds = args.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? rounds
             case "--seconds": seconds = args.popFirst().flatMap { Double($0) }.map { max(0.01, $0) } ?? seconds
             case "--only": only = args.popFirst()
             case "--cases": cases = args.popFirst().flatMap { Int($0) }.map { max(1, $0) } ?? cases
-            default: fail("unknown argument \(a) (options: --ir PATH, --rounds N, --seconds S, --only engine|hand [--cases N])")
+            default: fail("unknown argument \(a) (options: --ir PATH, --people-ir PATH, --rounds N, --seconds S, --only engine|hand [--cases N])")
             }
         }
     }
@@ -61,6 +65,12 @@ do {
 }
 guard def.ir.id == "company-handover" else { fail("\(irPath) is workflow `\(def.ir.id)`, not company-handover") }
 guard let calendar = def.calendar else { fail("company-handover names a calendar; the definition has none") }
+let peopleDef: Definition
+do {
+    peopleDef = try Definition(irJSON: try Data(contentsOf: URL(fileURLWithPath: options.peopleIRPath)))
+} catch {
+    fail("cannot load \(options.peopleIRPath): \(error) (run from the package root, or pass --people-ir)")
+}
 
 // 2025-09-26T10:00:00+08:00, a Friday before the National Day holiday (as in HandoverTests).
 guard let t0 = Timestamp(rfc3339: "2025-09-26T02:00:00Z") else { fail("bad start time") }
@@ -207,3 +217,72 @@ print("engine (Engine.start/fire, IR + CEL)  " + String(format: "%10@  %10.0f  %
 print("hand-written Swift switch machine     " + String(format: "%10@  %10.0f  %10.1f", grouped(1e9 / h), h, ha))
 print(String(format: "ratio engine / hand-written (steps/s): %.3f  (goal >= 0.2: %@)", ratio, ratio >= 0.2 ? "met" : "NOT met"))
 print("malloc counting: \(readMallocs != nil ? "on (LD_PRELOAD shim)" : "unavailable")")
+
+// MARK: people change during a case (issue #17)
+
+// The same case, plus a tick on the third working day in `review`, once on the plain policy with
+// every person acting for themselves, once on company-handover-people (reminders in
+// `prepare`, `review` and `execute`, copies on entering and leaving `review`) with the
+// manager's two events and the handover's signature sent by substitutes (代理). 8 steps a case.
+let later = Date(timeInterval: 4 * 86_400, since: now)   // Tuesday 2025-09-30: reminders due
+let peopleSteps = 8
+func peopleEvents(substitutes: Bool) -> [(Event, Date)] {
+    func by(_ name: String, _ actor: String, _ principal: String, payload: [String: ValueIR] = [:]) -> Event {
+        substitutes ? Event(name, actor: actor, payload: payload, actingFor: principal) : Event(name, actor: principal, payload: payload)
+    }
+    return [
+        (engineEvents[0], now), (engineEvents[1], now),
+        (by("approve", "erin", "carol"), later),
+        (by("sign", "frank", "alice"), later), (engineEvents[4], later),
+        (by("confirm", "erin", "carol"), later),
+    ]
+}
+let plainPeopleEvents = peopleEvents(substitutes: false)
+let substitutePeopleEvents = peopleEvents(substitutes: true)
+
+/// One case with a tick after `ready`; returns a checksum, and fails unless the reminders
+/// (when `expectReminders`) were sent.
+@inline(never) func peopleCase(_ d: Definition, _ events: [(Event, Date)], expectReminders: Bool) -> Int {
+    guard var snap = Engine.start(d, caseID: "C1", data: [:], people: people, now: now).snapshot else { fail("people: start refused") }
+    var sum = snap.version
+    var reminders = 0
+    func apply(_ r: StepResult, _ what: String) {
+        guard case .accepted(let step) = r else { fail("people: `\(what)` refused: \(r)") }
+        snap = step.snapshot
+        sum &+= step.trace.count &+ step.effects.count
+        for e in step.effects { if case .reminder = e { reminders += 1 } }
+    }
+    for (i, (e, t)) in events.enumerated() {
+        if i == 2 { apply(Engine.tick(d, snap, now: later), "tick") }
+        apply(Engine.fire(d, snap, e, now: t), e.name)
+    }
+    guard snap.status == .completed else { fail("people: the case did not complete") }
+    if expectReminders && reminders == 0 { fail("people: no reminder was sent") }
+    return sum &+ snap.version &+ reminders
+}
+let plainPeople = { peopleCase(def, plainPeopleEvents, expectReminders: false) }
+let withPeople = { peopleCase(peopleDef, substitutePeopleEvents, expectReminders: true) }
+
+let plainCases = calibrate(plainPeople), withCases = calibrate(withPeople)
+func timePeople(cases: Int, _ body: () -> Int) -> Double {
+    let t = nowNs()
+    var sum = 0
+    for _ in 0..<cases { sum &+= body() }
+    blackHole(sum)
+    return Double(nowNs() - t) / Double(cases * peopleSteps)
+}
+var plainNs: [Double] = [], withNs: [Double] = [], pairRatios: [Double] = []
+for _ in 1...rounds {
+    let p = timePeople(cases: plainCases, plainPeople)
+    let w = timePeople(cases: withCases, withPeople)
+    plainNs.append(p)
+    withNs.append(w)
+    pairRatios.append(w / p)
+}
+let pm = median(plainNs), wm = median(withNs), pr = median(pairRatios)
+print("")
+print("people change (#17): \(peopleSteps) steps a case (start + 6 events + a tick in review), \(rounds) rounds, interleaved")
+print("plain policy, everyone in person          " + String(format: "%10@  %10.0f ns/step", grouped(1e9 / pm), pm))
+print("reminders + copies + substitutes          " + String(format: "%10@  %10.0f ns/step", grouped(1e9 / wm), wm))
+print(String(format: "cost ratio with/without, per step: median of rounds %.3f (lowest %.3f, highest %.3f)  (goal <= 1.2: %@)",
+             pr, pairRatios.min() ?? .nan, pairRatios.max() ?? .nan, pr <= 1.2 ? "met" : "NOT met"))

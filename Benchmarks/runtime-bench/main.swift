@@ -184,9 +184,60 @@ func grouped(_ x: Double) -> String {
     return String(out.reversed())
 }
 
+// MARK: people change during a case (issue #17): the machines (measured at the end)
+
+// The same case, plus a tick on the third working day in `review`, once on the plain policy with
+// every person acting for themselves, once on company-handover-people (reminders in
+// `prepare`, `review` and `execute`, copies on entering and leaving `review`) with the
+// manager's two events and the handover's signature sent by substitutes (代理). 8 steps a case.
+let later = Date(timeInterval: 4 * 86_400, since: now)   // Tuesday 2025-09-30: reminders due
+let peopleSteps = 8
+func peopleEvents(substitutes: Bool) -> [(Event, Date)] {
+    func by(_ name: String, _ actor: String, _ principal: String, payload: [String: ValueIR] = [:]) -> Event {
+        substitutes ? Event(name, actor: actor, payload: payload, actingFor: principal) : Event(name, actor: principal, payload: payload)
+    }
+    return [
+        (engineEvents[0], now), (engineEvents[1], now),
+        (by("approve", "erin", "carol"), later),
+        (by("sign", "frank", "alice"), later), (engineEvents[4], later),
+        (by("confirm", "erin", "carol"), later),
+    ]
+}
+let plainPeopleEvents = peopleEvents(substitutes: false)
+let substitutePeopleEvents = peopleEvents(substitutes: true)
+
+func plainPeopleCase() -> Int { peopleCase(def, plainPeopleEvents, expectReminders: false) }
+func withPeopleCase() -> Int { peopleCase(peopleDef, substitutePeopleEvents, expectReminders: true) }
+
+/// One case with a tick after `ready`; returns a checksum, and fails unless the reminders
+/// (when `expectReminders`) were sent.
+@inline(never) func peopleCase(_ d: Definition, _ events: [(Event, Date)], expectReminders: Bool) -> Int {
+    guard var snap = Engine.start(d, caseID: "C1", data: [:], people: people, now: now).snapshot else { fail("people: start refused") }
+    var sum = snap.version
+    var reminders = 0
+    func apply(_ r: StepResult, _ what: String) {
+        guard case .accepted(let step) = r else { fail("people: `\(what)` refused: \(r)") }
+        snap = step.snapshot
+        sum &+= step.trace.count &+ step.effects.count
+        for e in step.effects { if case .reminder = e { reminders += 1 } }
+    }
+    for (i, (e, t)) in events.enumerated() {
+        if i == 2 { apply(Engine.tick(d, snap, now: later), "tick") }
+        apply(Engine.fire(d, snap, e, now: t), e.name)
+    }
+    guard snap.status == .completed else { fail("people: the case did not complete") }
+    if expectReminders && reminders == 0 { fail("people: no reminder was sent") }
+    return sum &+ snap.version &+ reminders
+}
+let plainPeople = { plainPeopleCase() }
+let withPeople = { withPeopleCase() }
+
+/// The machines of the people comparison, for `--only`.
+var peopleMachines: [String: () -> Int] { ["people": { withPeopleCase() }, "plain-people": { plainPeopleCase() }] }
+
 // Profiling (e.g. under callgrind): one machine only, a fixed number of cases, no report.
 if let only = options.only {
-    guard let body = ["engine": engineCase, "hand": handCase][only] else { fail("--only takes engine or hand") }
+    guard let body = ["engine": engineCase, "hand": handCase][only] ?? peopleMachines[only] else { fail("--only takes engine, hand, people or plain-people") }
     var sum = 0
     for _ in 0..<options.cases { sum &+= body() }
     print("\(only): \(options.cases) cases, checksum \(sum)")
@@ -218,51 +269,9 @@ print("hand-written Swift switch machine     " + String(format: "%10@  %10.0f  %
 print(String(format: "ratio engine / hand-written (steps/s): %.3f  (goal >= 0.2: %@)", ratio, ratio >= 0.2 ? "met" : "NOT met"))
 print("malloc counting: \(readMallocs != nil ? "on (LD_PRELOAD shim)" : "unavailable")")
 
-// MARK: people change during a case (issue #17)
-
-// The same case, plus a tick on the third working day in `review`, once on the plain policy with
-// every person acting for themselves, once on company-handover-people (reminders in
-// `prepare`, `review` and `execute`, copies on entering and leaving `review`) with the
-// manager's two events and the handover's signature sent by substitutes (代理). 8 steps a case.
-let later = Date(timeInterval: 4 * 86_400, since: now)   // Tuesday 2025-09-30: reminders due
-let peopleSteps = 8
-func peopleEvents(substitutes: Bool) -> [(Event, Date)] {
-    func by(_ name: String, _ actor: String, _ principal: String, payload: [String: ValueIR] = [:]) -> Event {
-        substitutes ? Event(name, actor: actor, payload: payload, actingFor: principal) : Event(name, actor: principal, payload: payload)
-    }
-    return [
-        (engineEvents[0], now), (engineEvents[1], now),
-        (by("approve", "erin", "carol"), later),
-        (by("sign", "frank", "alice"), later), (engineEvents[4], later),
-        (by("confirm", "erin", "carol"), later),
-    ]
-}
-let plainPeopleEvents = peopleEvents(substitutes: false)
-let substitutePeopleEvents = peopleEvents(substitutes: true)
-
-/// One case with a tick after `ready`; returns a checksum, and fails unless the reminders
-/// (when `expectReminders`) were sent.
-@inline(never) func peopleCase(_ d: Definition, _ events: [(Event, Date)], expectReminders: Bool) -> Int {
-    guard var snap = Engine.start(d, caseID: "C1", data: [:], people: people, now: now).snapshot else { fail("people: start refused") }
-    var sum = snap.version
-    var reminders = 0
-    func apply(_ r: StepResult, _ what: String) {
-        guard case .accepted(let step) = r else { fail("people: `\(what)` refused: \(r)") }
-        snap = step.snapshot
-        sum &+= step.trace.count &+ step.effects.count
-        for e in step.effects { if case .reminder = e { reminders += 1 } }
-    }
-    for (i, (e, t)) in events.enumerated() {
-        if i == 2 { apply(Engine.tick(d, snap, now: later), "tick") }
-        apply(Engine.fire(d, snap, e, now: t), e.name)
-    }
-    guard snap.status == .completed else { fail("people: the case did not complete") }
-    if expectReminders && reminders == 0 { fail("people: no reminder was sent") }
-    return sum &+ snap.version &+ reminders
-}
-let plainPeople = { peopleCase(def, plainPeopleEvents, expectReminders: false) }
-let withPeople = { peopleCase(peopleDef, substitutePeopleEvents, expectReminders: true) }
-
+// The two parts apart, to see which one costs.
+let notices = { peopleCase(peopleDef, plainPeopleEvents, expectReminders: true) }
+let substitutesOnly = { peopleCase(def, substitutePeopleEvents, expectReminders: false) }
 let plainCases = calibrate(plainPeople), withCases = calibrate(withPeople)
 func timePeople(cases: Int, _ body: () -> Int) -> Double {
     let t = nowNs()
@@ -271,10 +280,12 @@ func timePeople(cases: Int, _ body: () -> Int) -> Double {
     blackHole(sum)
     return Double(nowNs() - t) / Double(cases * peopleSteps)
 }
-var plainNs: [Double] = [], withNs: [Double] = [], pairRatios: [Double] = []
+var plainNs: [Double] = [], withNs: [Double] = [], pairRatios: [Double] = [], noticeNs: [Double] = [], substituteNs: [Double] = []
 for _ in 1...rounds {
     let p = timePeople(cases: plainCases, plainPeople)
     let w = timePeople(cases: withCases, withPeople)
+    noticeNs.append(timePeople(cases: withCases, notices))
+    substituteNs.append(timePeople(cases: plainCases, substitutesOnly))
     plainNs.append(p)
     withNs.append(w)
     pairRatios.append(w / p)
@@ -284,5 +295,7 @@ print("")
 print("people change (#17): \(peopleSteps) steps a case (start + 6 events + a tick in review), \(rounds) rounds, interleaved")
 print("plain policy, everyone in person          " + String(format: "%10@  %10.0f ns/step", grouped(1e9 / pm), pm))
 print("reminders + copies + substitutes          " + String(format: "%10@  %10.0f ns/step", grouped(1e9 / wm), wm))
+print("  reminders + copies only                  " + String(format: "%10@  %10.0f ns/step", grouped(1e9 / median(noticeNs)), median(noticeNs)))
+print("  substitutes only                         " + String(format: "%10@  %10.0f ns/step", grouped(1e9 / median(substituteNs)), median(substituteNs)))
 print(String(format: "cost ratio with/without, per step: median of rounds %.3f (lowest %.3f, highest %.3f)  (goal <= 1.2: %@)",
              pr, pairRatios.min() ?? .nan, pairRatios.max() ?? .nan, pr <= 1.2 ? "met" : "NOT met"))

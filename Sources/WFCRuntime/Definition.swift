@@ -75,9 +75,20 @@ public struct Definition: @unchecked Sendable {
         /// order without repeats. Fixed per state, and every step describes the tasks it opens.
         let taskRoles: [String]
         let taskEvents: [String]
+        /// 抄送 by role name, on entering and on leaving (nil: none), and the schedule of 催办:
+        /// read once here, as every entry and exit asks for them.
+        let copiedOnEnter: [String]?
+        let copiedOnLeave: [String]?
+        let copySpan: SpanIR?
+        let remind: ReminderIR?
 
         init(_ ir: StateIR, roleName: (Int) -> String) {
             self.ir = ir
+            let cc = ir.cc
+            copiedOnEnter = cc?.enter.map { $0.map(roleName) }
+            copiedOnLeave = cc?.leave.map { $0.map(roleName) }
+            copySpan = cc?.span
+            remind = ir.remind
             transitionRefs = ir.transitions.map(TransitionRef.init)
             var roles: [String] = [], events: [String] = []
             for t in ir.transitions {

@@ -324,10 +324,8 @@ struct Run {
             trace.append(TraceEntry(.timerSet, state: s.name, note: .deadline(at, provisionalYear: def.provisionalYear(of: at, state: s.ir, kind: .deadline)), span: due.span))
         }
         // 抄送 and 催办: only states that have them pay for them.
-        if s.ir.cc != nil || s.ir.remind != nil {
-            carbonCopy(s.ir, on: .enter)
-            a.reminder = try startReminders(s.ir, a)
-        }
+        if s.copiedOnEnter != nil { carbonCopy(s, on: .enter) }
+        if let r = s.remind { a.reminder = try startReminders(r, a) }
         switch s.kind {
         case .final:
             try modify(path) { r throws(Refusal) in r.active = a }
@@ -444,7 +442,7 @@ struct Run {
         let id: Int
         if path.isEmpty, let a = snap.root.active { name = a.name; id = a.state } else { let a = try active(path); name = a.name; id = a.state }
         trace.append(TraceEntry(.left, state: name, note: .left))
-        if let s = try? def.state(id), s.ir.cc?.leave != nil { carbonCopy(s.ir, on: .leave) }
+        if let s = try? def.state(id), s.copiedOnLeave != nil { carbonCopy(s, on: .leave) }
     }
 
     /// Moves the region instance at `path` to `target`, or finishes it (`join`).

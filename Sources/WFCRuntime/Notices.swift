@@ -79,13 +79,12 @@ extension Run {
     // MARK: 抄送
 
     /// Copies the state's `cc` roles on entering or leaving it: a record and an effect.
-    mutating func carbonCopy(_ s: StateIR, on moment: CopyRecord.Moment) {
-        guard let cc = s.cc, let ids = moment == .enter ? cc.enter : cc.leave else { return }
-        let roles = ids.map(def.roleName)
-        let rec = CopyRecord(at: now, state: s.name, on: moment, roles: roles, people: roles.compactMap(person), span: cc.span)
+    mutating func carbonCopy(_ s: Definition.StateRef, on moment: CopyRecord.Moment) {
+        guard let roles = moment == .enter ? s.copiedOnEnter : s.copiedOnLeave, let span = s.copySpan else { return }
+        let rec = CopyRecord(at: now, state: s.name, on: moment, roles: roles, people: roles.compactMap(person), span: span)
         snap.copies.append(rec)
         effects.append(.copied(rec))
-        trace.append(TraceEntry(.copied, state: s.name, "copied to \(roles.joined(separator: ", ")) on \(moment.rawValue)", span: cc.span))
+        trace.append(TraceEntry(.copied, state: s.name, note: .copied(roles: roles, moment: moment.rawValue), span: span))
     }
 
     // MARK: 催办
@@ -111,8 +110,7 @@ extension Run {
     }
 
     /// The reminder schedule of a state just entered (its timer already set).
-    func startReminders(_ s: StateIR, _ a: ActiveState) throws(Refusal) -> ReminderProgress? {
-        guard let r = s.remind else { return nil }
+    func startReminders(_ r: ReminderIR, _ a: ActiveState) throws(Refusal) -> ReminderProgress? {
         let deadline = a.timer?.kind == .deadline ? a.timer?.due : nil
         return ReminderProgress(sent: 0, next: try reminderDue(r, 1, enteredAt: a.enteredAt, deadline: deadline))
     }
@@ -127,24 +125,28 @@ extension Run {
         }
         var any = false
         for (path, item, a) in due {
-            guard def.ir.states.indices.contains(a.state), let r = def.ir.states[a.state].remind, var progress = a.reminder, let first = progress.next else { continue }
+            guard def.ir.states.indices.contains(a.state), let r = def.state(known: a.state).remind, var progress = a.reminder, let first = progress.next else { continue }
             let deadline = a.timer?.kind == .deadline ? a.timer?.due : nil
             do throws(Refusal) {
                 var last = first
                 progress.sent += 1
                 // Due times this tick passed as well: covered by this one reminder.
-                while let following = try reminderDue(r, progress.sent + 1, enteredAt: a.enteredAt, deadline: deadline), following <= now {
-                    last = following
+                var following = try reminderDue(r, progress.sent + 1, enteredAt: a.enteredAt, deadline: deadline)
+                while let f = following, f <= now {
+                    last = f
                     progress.sent += 1
+                    following = try reminderDue(r, progress.sent + 1, enteredAt: a.enteredAt, deadline: deadline)
                 }
-                progress.next = try reminderDue(r, progress.sent + 1, enteredAt: a.enteredAt, deadline: deadline)
+                progress.next = following
                 let roles = r.to.map { $0.map(def.roleName) } ?? Self.roles(def, a)
-                let rec = ReminderRecord(at: now, state: a.name, item: item, roles: roles, people: roles.compactMap(person), due: last, count: progress.sent, span: r.span)
+                // The task's people: a role handed on (转交) is reminded in its new holder.
+                let people = roles.compactMap { Self.holder($0, people: snap.people, holders: a.holders) }
+                let rec = ReminderRecord(at: now, state: a.name, item: item, roles: roles, people: people, due: last, count: progress.sent, span: r.span)
                 let updated = progress
                 try modify(path) { r throws(Refusal) in r.active?.reminder = updated }
                 snap.reminders.append(rec)
                 effects.append(.reminder(rec))
-                trace.append(TraceEntry(.reminded, state: a.name, "reminder \(progress.sent) to \(zip(roles, rec.people).map { "\($0) (\($1))" }.joined(separator: ", "))", span: r.span))
+                trace.append(TraceEntry(.reminded, state: a.name, note: .reminded(count: progress.sent, roles: roles, people: people), span: r.span))
                 any = true
             } catch {
                 trace.append(TraceEntry(.error, state: a.name, "reminder could not be sent: \(error.message)", span: error.span ?? r.span))

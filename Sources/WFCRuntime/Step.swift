@@ -188,6 +188,10 @@ public struct TraceEntry: Codable, Equatable, Sendable {
         case signature(actor: String, role: String, signed: Bool, actingFor: String? = nil)
         /// ``sign-off `supervise` complete``
         case signoffComplete
+        /// `copied to hr, director on enter`
+        case copied(roles: [String], moment: String)
+        /// `reminder 2 to manager (carol)`
+        case reminded(count: Int, roles: [String], people: [String])
 
         func text(state: String?) -> String {
             let name = state ?? ""
@@ -211,6 +215,9 @@ public struct TraceEntry: Codable, Equatable, Sendable {
             case .signature(let actor, let role, let signed, let actingFor):
                 return "\(actor) \(signed ? "signed" : "withdrew the signature")" + (actingFor.map { " for \($0)" } ?? "") + " as \(role)"
             case .signoffComplete: return "sign-off `\(name)` complete"
+            case .copied(let roles, let moment): return "copied to \(roles.joined(separator: ", ")) on \(moment)"
+            case .reminded(let count, let roles, let people):
+                return "reminder \(count) to \(zip(roles, people).map { "\($0) (\($1))" }.joined(separator: ", "))"
             }
         }
     }

@@ -77,6 +77,23 @@ struct DeadlineTests {
         #expect(try sp.deadline(after: instant("2018-11-03T12:00:00-03:00"), workingDays: 0) == (try instant("2018-11-04T03:00:00Z")))
     }
 
+    /// The fast path (no offset change near midnight) and the days next to a change agree with
+    /// Foundation's own start of day, every day of a year with two changes.
+    @Test func startOfDayMatchesFoundationAroundChanges() throws {
+        let ny = try newYork()
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = ny.timeZone
+        var d = try day("2025-01-01")
+        for _ in 0..<365 {
+            let noon = Date(timeIntervalSince1970: Double(d.daysSinceEpoch) * 86_400 + 43_200 + 5 * 3_600)
+            #expect(ny.startOfDay(d) == gregorian.startOfDay(for: noon), "\(d)")
+            d = try #require(d.adding(days: 1))
+        }
+        // Next to the changes: 03-09 began at 00:00 EST, 11-02 at 00:00 EDT.
+        #expect(ny.startOfDay(try day("2025-03-09")) == (try instant("2025-03-09T05:00:00Z")))
+        #expect(ny.startOfDay(try day("2025-11-02")) == (try instant("2025-11-02T04:00:00Z")))
+    }
+
     @Test func plainDurations() throws {
         let cn = try cnMainland()
         let t = try instant("2025-01-31T10:00:00+08:00")

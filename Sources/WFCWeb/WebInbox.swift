@@ -93,6 +93,9 @@ public final class WebInbox: Sendable {
         router.post("/web/cases/{id}/events") { request, context in
             await self.handle(request) { v, who in try await self.fire(request, WebInbox.caseID(context), v, who) }
         }
+        router.post("/web/cases/{id}/reassign") { request, context in
+            await self.handle(request) { v, who in try await self.reassign(request, WebInbox.caseID(context), v, who) }
+        }
         router.post("/web/cases/{id}/verify") { request, context in
             await self.handle(request) { v, who in
                 let id = WebInbox.caseID(context)
@@ -365,6 +368,8 @@ public final class WebInbox: Sendable {
         var item: Int?
         var values: FormValues
         var error: (message: String, code: String)?
+        /// The task's 转交 form was posted, not its event form.
+        var reassign = false
     }
 
     func casePage(_ id: String, _ v: Visit, _ who: Principal, posted: Posted? = nil, verify: VerifyResult? = nil,
@@ -383,6 +388,7 @@ public final class WebInbox: Sendable {
         var tasks: [[String: Any]] = []
         // The people the visitor stands in for now (代理): their tasks get a form too.
         let standIns = try await service.principals(of: who)
+        let reassignable = Self.reassignableRoles(ir, people: view.people, by: who)
         for (n, task) in view.tasks.enumerated() where !task.events.allSatisfy({ $0 == Event.sign || $0 == Event.unsign }) {
             guard let state = ir.states.first(where: { $0.name == task.state }) else { continue }
             let own = zip(task.roles, task.people).contains { $0.1 == who.person }
@@ -395,6 +401,16 @@ public final class WebInbox: Sendable {
             ]
             if let item = task.item { t["item"] = item; t["itemNumber"] = item + 1 }
             if let p = standIn { t["actingFor"] = lang.actingFor(p); t["actingForID"] = p }
+            // 转交: the roles of this task the visitor may hand on, with the holder of each.
+            let handable = zip(task.roles, task.people).filter { reassignable.contains($0.0) }
+            if !handable.isEmpty {
+                let mine = posted.flatMap { $0.reassign && $0.state == task.state && $0.item == task.item ? $0 : nil }
+                var r: [String: Any] = ["roles": handable.map { ["role": $0.0, "title": roleTitle(def, $0.0), "holder": $0.1, "selected": mine?.values.text["role"] == $0.0] },
+                                        "person": mine?.values.text["person"] ?? "", "reason": mine?.values.text["reason"] ?? "",
+                                        "whole": mine?.values.text["whole"] == "true", "open": mine != nil]
+                if let e = mine?.error { r["error"] = ["message": e.message, "code": e.code] }
+                t["reassign"] = r
+            }
             if let d = deadline {
                 let overdue = d.secondsLeft < 0
                 t["deadline"] = lang.daysLeft(d.workingDaysLeft, overdue: overdue, dueLocal: d.dueLocal)
@@ -532,6 +548,36 @@ public final class WebInbox: Sendable {
             // A policy refusal goes back to its form; anything else is an error page.
             guard [.refused, .forbidden].contains(e.kind), e.code != NotAParticipant.descriptor.code.rawValue else { throw e }
             return try await again((e.message, e.code), status: e.httpStatus)
+        }
+        return WebInbox.redirect(WebInbox.caseURL(id))
+    }
+
+    /// The roles `who` may hand on (转交) in a case with these people: those the policy's
+    /// `reassign:` lists (every role when it lists none), when `who` holds one of its `by:`
+    /// roles. Empty without `reassign:`. The service decides again on the POST.
+    static func reassignableRoles(_ ir: WorkflowIR, people: [String: String], by who: Principal) -> Set<String> {
+        guard let re = ir.reassign else { return [] }
+        func name(_ id: Int) -> String? { ir.roles.first { $0.id == id }?.name }
+        guard re.by.contains(where: { name($0).flatMap { people[$0] } == who.person }) else { return [] }
+        return Set((re.roles ?? ir.roles.map(\.id)).compactMap(name))
+    }
+
+    /// The 转交 form of an open task: the role, the person who takes over, the reason, and
+    /// whether for the rest of the case. A refusal goes back to the form.
+    func reassign(_ request: Request, _ id: String, _ v: Visit, _ who: Principal) async throws -> Response {
+        let f = try await form(request, v)
+        let task = f["task"] ?? ""
+        let item = f["item"].flatMap { Int($0) }
+        // Kept to show the form again after a refusal: nothing typed is lost.
+        var values = FormValues()
+        for k in ["role", "person", "reason", "whole"] { values.text[k] = f[k] }
+        let r = ReassignRequest(role: f["role"] ?? "", person: (f["person"] ?? "").trimmingCharacters(in: .whitespaces),
+                                task: f["whole"] == "true" ? nil : task, item: item, reason: f["reason"] ?? "")
+        var refusal: ServiceError?
+        do throws(ServiceError) { _ = try await service.reassign(caseID: id, r, actor: who) } catch { refusal = error }
+        if let e = refusal {
+            guard [.refused, .forbidden, .badRequest].contains(e.kind), e.code != NotAParticipant.descriptor.code.rawValue else { throw e }
+            return try await casePage(id, v, who, posted: Posted(state: task, item: item, values: values, error: (e.message, e.code), reassign: true), status: e.httpStatus)
         }
         return WebInbox.redirect(WebInbox.caseURL(id))
     }

@@ -64,6 +64,8 @@ enum WebText {
         "draft": "制度草稿", "file_name": "文件名", "draft_yaml": "制度 YAML（粘贴）", "draft_upload": "或上传 YAML 文件", "check": "检查", "deploy": "部署",
         "diagnostics": "诊断", "draft_clean": "没有错误：可以部署。",
         "status_running": "进行中", "status_completed": "已完成", "status_rejected": "已驳回", "status_cancelled": "已取消", "status_withdrawn": "已撤回",
+        "reassign": "转交", "reassign_role": "转交的角色", "reassign_to": "接手人（人员编号）", "reassign_reason": "原因（记入审计日志）",
+        "reassign_whole": "余下流程都由接手人担任此角色", "reassign_submit": "转交",
     ]
     static let en: [String: String] = [
         "app": "Workflow inbox", "tasks": "My tasks", "sign_in": "Sign in", "sign_out": "Sign out", "token": "Token (wfc token issue or the company JWT)",
@@ -89,5 +91,7 @@ enum WebText {
         "draft": "Draft policy", "file_name": "File name", "draft_yaml": "Policy YAML (paste)", "draft_upload": "Or upload a YAML file", "check": "Check", "deploy": "Deploy",
         "diagnostics": "Diagnostics", "draft_clean": "No errors: it can be deployed.",
         "status_running": "running", "status_completed": "completed", "status_rejected": "rejected", "status_cancelled": "cancelled", "status_withdrawn": "withdrawn",
+        "reassign": "Hand on (reassign)", "reassign_role": "Role handed on", "reassign_to": "Person who takes over (id)", "reassign_reason": "Reason (kept in the audit log)",
+        "reassign_whole": "They hold this role for the rest of the case", "reassign_submit": "Hand on",
     ]
 }

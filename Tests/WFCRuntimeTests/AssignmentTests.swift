@@ -162,4 +162,15 @@ import WFCIR
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         #expect(try e.encode(s) == (try s.json()))
     }
+
+    /// 转交 and 代理 together: once the task is handed to frank, frank's substitute acts in it
+    /// and the first holder's substitute no longer does.
+    @Test func aSubstituteActsForWhoeverHoldsTheTaskNow() throws {
+        let s = try accepted(reassign(try appointed(), by: "dave", to: "frank"))
+        let forErin = try refused(Engine.fire(def, s, Event("handed_over", actor: "gina", actingFor: "erin"), now: t0))
+        #expect(forErin.kind == .notAuthorized)
+        let step = try #require(Engine.fire(def, s, Event("handed_over", actor: "gina", actingFor: "frank"), now: t0).step)
+        #expect(step.snapshot.activeNames == ["confirm"])
+        #expect(step.trace.first?.detail == "handed_over by gina for frank")
+    }
 }

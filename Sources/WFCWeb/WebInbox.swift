@@ -370,6 +370,8 @@ public final class WebInbox: Sendable {
         var error: (message: String, code: String)?
         /// The task's 转交 form was posted, not its event form.
         var reassign = false
+        /// The role chosen on the form, for a person who holds several.
+        var role: String? = nil
     }
 
     func casePage(_ id: String, _ v: Visit, _ who: Principal, posted: Posted? = nil, verify: VerifyResult? = nil,
@@ -426,6 +428,13 @@ public final class WebInbox: Sendable {
                 t["fields"] = fieldModels(fields, values: values, idPrefix: "t\(n)", lang: lang)
                 t["hasFields"] = !fields.isEmpty
                 t["events"] = task.events.filter { $0 != Event.sign && $0 != Event.unsign }.map { ["name": $0, "title": eventTitle(def, state, $0, lang)] }
+                // A person who holds several roles of the task says in which one they act.
+                let held = zip(task.roles, task.people).filter { $0.1 == (standIn ?? who.person) }.map(\.0)
+                if held.count > 1 {
+                    t["hasRoleChoice"] = true
+                    let chosen = kept?.role
+                    t["roleChoice"] = held.enumerated().map { i, r in ["role": r, "title": roleTitle(def, r), "selected": chosen.map { $0 == r } ?? (i == 0)] }
+                }
                 if let e = kept?.error { t["error"] = ["message": e.message, "code": e.code] }
             }
             tasks.append(t)
@@ -518,7 +527,7 @@ public final class WebInbox: Sendable {
         let item = f["item"].flatMap { Int($0) }
         var values = f.values
         func again(_ error: (String, String)?, status: HTTPResponse.Status) async throws -> Response {
-            try await casePage(id, v, who, posted: Posted(state: stateName, item: item, values: values, error: error), status: status)
+            try await casePage(id, v, who, posted: Posted(state: stateName, item: item, values: values, error: error, role: f["role"]), status: status)
         }
         if let field = f["_add"] {
             values.text["n.\(field)"] = String(min(values.rows(field) + 1, FormConversion.maxRows))

@@ -65,7 +65,7 @@ enum WebText {
         "diagnostics": "诊断", "draft_clean": "没有错误：可以部署。",
         "status_running": "进行中", "status_completed": "已完成", "status_rejected": "已驳回", "status_cancelled": "已取消", "status_withdrawn": "已撤回",
         "reassign": "转交", "reassign_role": "转交的角色", "reassign_to": "接手人（人员编号）", "reassign_reason": "原因（记入审计日志）",
-        "reassign_whole": "余下流程都由接手人担任此角色", "reassign_submit": "转交",
+        "reassign_whole": "余下流程都由接手人担任此角色", "reassign_submit": "转交", "act_as": "以此角色办理",
     ]
     static let en: [String: String] = [
         "app": "Workflow inbox", "tasks": "My tasks", "sign_in": "Sign in", "sign_out": "Sign out", "token": "Token (wfc token issue or the company JWT)",
@@ -92,6 +92,6 @@ enum WebText {
         "diagnostics": "Diagnostics", "draft_clean": "No errors: it can be deployed.",
         "status_running": "running", "status_completed": "completed", "status_rejected": "rejected", "status_cancelled": "cancelled", "status_withdrawn": "withdrawn",
         "reassign": "Hand on (reassign)", "reassign_role": "Role handed on", "reassign_to": "Person who takes over (id)", "reassign_reason": "Reason (kept in the audit log)",
-        "reassign_whole": "They hold this role for the rest of the case", "reassign_submit": "Hand on",
+        "reassign_whole": "They hold this role for the rest of the case", "reassign_submit": "Hand on", "act_as": "Act as",
     ]
 }

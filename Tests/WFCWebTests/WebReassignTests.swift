@@ -71,3 +71,47 @@ import WFCWeb
         #expect(log.last?.outcome.contains("钱七休假，由孙八接手") == true, "\(log.last?.outcome ?? "")")
     }
 }
+
+/// Task forms of a person who holds several roles of the task: a role select.
+@Suite struct WebRoleChoiceTests {
+    /// A person holding two roles of one task chooses the role on the form; the event is sent
+    /// in that role.
+    @Test func aPersonWithTwoRolesOfTheTaskChoosesOne() async throws {
+        let h = try await WebHarness()
+        let admin = Principal(person: "hr.admin", scopes: [Principal.adminScope])
+        let yaml = """
+        workflow: two-roles
+        version: 1
+        title: 两个角色
+        roles:
+          manager: {title: 直接上级}
+          hr: {title: 人力资源部}
+        start: review
+        states:
+          review:
+            title: 审核
+            on:
+              approve: {by: [manager, hr], to: done, title: 同意}
+          done: {final: completed}
+        """
+        _ = try await h.service.deploy(yaml: yaml, fileName: "two-roles.yaml", by: admin)
+        _ = try await h.service.startCase(StartCaseRequest(definition: "two-roles", id: "T1", data: [:], people: ["manager": "wang.wu", "hr": "wang.wu"]), by: admin)
+        try await h.app.test(.router) { client in
+            var wang = Browser()
+            _ = try await wang.signIn(client, token: try await h.token("wang.wu"))
+            let page = try await wang.get(client, "/web/cases/T1")
+            #expect(page.text.contains("<select id=\"role-review\" name=\"role\"><option value=\"manager\" selected>直接上级</option><option value=\"hr\">人力资源部</option></select>"),
+                    "\(page.text)")
+            let ok = try await wang.post(client, "/web/cases/T1/events", [("state", "review"), ("role", "hr"), ("event", "approve")])
+            #expect(ok.status == .seeOther, "\(ok.text)")
+        }
+        let log = try await h.service.history(caseID: "T1", by: admin).events
+        #expect(log.last.map { "\($0.name) \($0.actor ?? "-") \($0.role ?? "-")" } == "approve wang.wu hr")
+        // One role only: no choice offered (the company handover's manager).
+        try await h.app.test(.router) { client in
+            var wang = Browser()
+            _ = try await wang.signIn(client, token: try await h.token("wang.wu"))
+            #expect(!(try await wang.get(client, "/web/cases/H1")).text.contains("name=\"role\""))
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WFCDiagnostics
 import WFCDriver
 import WFCServer
 import WFCService
@@ -78,6 +79,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Serve the API only, without the web inbox at /web.")
     var noWeb = false
 
+    /// The language of start-up errors (the API and the pages choose per request).
+    @OptionGroup var language: LanguageOption
+
     func validate() throws {
         if jwtSecretFile != nil && jwtKeys != nil { throw ValidationError("give --jwt-secret-file or --jwt-keys, not both") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen `\(listen)` is not HOST:PORT (e.g. 127.0.0.1:8080)") }
@@ -140,7 +144,10 @@ struct Serve: AsyncParsableCommand {
         if !noWeb {
             // Checked before listening: a missing template is a start-up error, never a crash later.
             let assets: WebAssets
-            do { assets = try await WebAssets.load(explicit: webDir) } catch { throw CommandFailure(.failure, error.description) }
+            do { assets = try await WebAssets.load(explicit: webDir) } catch {
+                let message = DiagnosticLocalizer.translate(error.message, part: .message, code: DiagnosticCode(error.code), to: language.resolve()) ?? error.message
+                throw CommandFailure(.failure, "\(message) (\(error.code))")
+            }
             let web = WebInbox(service: service, verifier: verifier, assets: assets,
                                options: WebOptions(devSignIn: devSignIn, testClock: clock, maxBodyBytes: maxBodyBytes))
             server.routeExtensions.append { web.register(on: $0) }

@@ -19,6 +19,16 @@ import Testing
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
+    /// A web-template folder that is none: a start-up error with its code, in the language asked.
+    @Test func missingWebTemplatesStopTheStartInTheChosenLanguage() throws {
+        let dir = try CLI.tempDir([:])
+        let store = dir.appendingPathComponent("store.sqlite").path
+        let zh = try CLI.run(["serve", "--store", store, "--listen", "127.0.0.1:0", "--web-dir", dir.path, "--lang", "zh-CN"])
+        #expect(zh.status == 3 && zh.stderr.contains("不是网页模板文件夹 (WFC9021)"), "\(zh.stderr)")
+        let en = try CLI.run(["serve", "--store", store, "--listen", "127.0.0.1:0", "--web-dir", dir.path], env: ["LANG": "C"])
+        #expect(en.status == 3 && en.stderr.contains("is not a folder of web templates (WFC9021)"), "\(en.stderr)")
+    }
+
     @Test func servesTheAPIAndStopsOnSIGTERM() async throws {
         let dir = try CLI.tempDir([:])
         let store = dir.appendingPathComponent("store.sqlite").path

@@ -135,6 +135,14 @@ import Testing
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.contains("Z1：通过 — 4 个事件，哈希链完好"), "\(verify.stdout)")
         #expect(try wfc(["case", "list", "--state", "execute", "--lang", "zh-CN"]).stdout == "没有案件\n")
+        // The tables and the case view in Chinese too; CJK text keeps the columns aligned.
+        let show = try wfc(["case", "show", "Z1", "--lang", "zh-CN", "--now", "2025-09-26T11:00:00+08:00"])
+        #expect(show.stdout.hasPrefix("案件 Z1 · ") && show.stdout.contains("· 版本 2 · 进行中\n") && show.stdout.contains("待办：\n"), "\(show.stdout)")
+        #expect(!show.stdout.contains("open tasks") && !show.stdout.contains("deadlines:"), "\(show.stdout)")
+        let list = try wfc(["case", "list", "--lang", "zh-CN"]).stdout
+        #expect(list.hasPrefix("编号  流程") && list.contains("进行中"), "\(list)")
+        let history = try wfc(["case", "history", "Z1", "--lang", "zh-CN"]).stdout
+        #expect(history.hasPrefix("序号  时间") && history.contains("被拒绝："), "\(history)")
         let badLang = try wfc(["case", "show", "Z1", "--lang", "cn"])
         #expect(badLang.status == 2 && badLang.stderr.contains("WFC0030"))
     }

@@ -111,6 +111,12 @@ public struct CaseCommands: Sendable {
     /// diagnostics. The JSON output is the same in every language.
     var zh: Bool { diagnostics.language == .zhCN }
 
+    /// The English or the Chinese words, as ``zh`` says.
+    func words(_ en: String, _ zh: String) -> String { self.zh ? zh : en }
+
+    /// Case statuses in Chinese, as the web inbox names them.
+    static let statusZH = ["running": "进行中", "completed": "已完成", "rejected": "已驳回", "cancelled": "已取消", "withdrawn": "已撤回"]
+
     /// The diagnostics renderer for this command's `--format`.
     var diagnosticOutput: DiagnosticOutput {
         DiagnosticOutput(format: format == .json ? .json : diagnostics.format, useColor: diagnostics.useColor, language: diagnostics.language)

@@ -23,47 +23,52 @@ extension CaseCommands {
             if format == .json { out.stdout = json(view); return out }
             // Stored text is shown escaped: it may predate the rules of StoredText.
             let e = StoredText.escaped
-            var t = "case \(e(s.caseID)) · \(def.ir.id) (\(def.ir.title)) · version \(s.version) · \(s.status.rawValue)\n"
-            t += "definition \(def.hash) · \(c.headSeq) audit events, head \(c.headHash.prefix(12))\n"
-            t += "active: \(view.active.isEmpty ? "-" : view.active.joined(separator: ", "))\n"
+            let w = words
+            var t = "\(w("case", "案件")) \(e(s.caseID)) · \(def.ir.id) (\(def.ir.title)) · \(w("version", "版本")) \(s.version) · \(w(s.status.rawValue, Self.statusZH[s.status.rawValue] ?? s.status.rawValue))\n"
+            t += zh ? "定义 \(def.hash) · \(c.headSeq) 个审计事件，最新 \(c.headHash.prefix(12))\n" : "definition \(def.hash) · \(c.headSeq) audit events, head \(c.headHash.prefix(12))\n"
+            t += "\(w("active: ", "当前："))\(view.active.isEmpty ? "-" : view.active.joined(separator: ", "))\n"
             if !view.tasks.isEmpty {
-                t += "open tasks:\n"
+                t += w("open tasks:\n", "待办：\n")
                 for task in view.tasks {
                     let who = zip(task.roles, task.people).map { "\($0) (\(e($1)))" }.joined(separator: ", ")
                     t += "  \(task.state)\(task.item.map { "[\($0)]" } ?? "")\(task.title.map { " \($0)" } ?? ""): \(task.events.joined(separator: " | ")) — \(who)\n"
                 }
             }
             if !view.signoffs.isEmpty {
-                t += "pending signatures:\n"
+                t += w("pending signatures:\n", "待签：\n")
                 for so in view.signoffs {
-                    let signed = so.signed.isEmpty ? "nobody yet" : so.signed.map { "\(e($0.person)) as \($0.role)" }.joined(separator: ", ")
-                    let missing = so.missing.map { r in "\(r) (\(so.person(of: r, people: s.people).map(e) ?? "unbound"))" }
-                    t += "  \(so.state)\(so.item.map { "[\($0)]" } ?? ""): signed by \(signed); missing \(missing.isEmpty ? "-" : missing.joined(separator: ", "))"
-                        + (so.quorumLeft > 0 ? "; \(so.quorumLeft) more of the quorum" : "") + "\n"
+                    let signed = so.signed.isEmpty ? w("nobody yet", "尚无人签字") : so.signed.map { zh ? "\(e($0.person))（\($0.role)）" : "\(e($0.person)) as \($0.role)" }.joined(separator: ", ")
+                    let missing = so.missing.map { r in "\(r) (\(so.person(of: r, people: s.people).map(e) ?? w("unbound", "未绑定")))" }
+                    t += "  \(so.state)\(so.item.map { "[\($0)]" } ?? ""): \(w("signed by", "已签")) \(signed); \(w("missing", "待签")) \(missing.isEmpty ? "-" : missing.joined(separator: ", "))"
+                        + (so.quorumLeft > 0 ? (zh ? "；还需 \(so.quorumLeft) 人" : "; \(so.quorumLeft) more of the quorum") : "") + "\n"
                     // 依次 / 或签 / 加签: the mode, whose turn it is, and who added whom.
-                    if let mode = so.mode { t += "    mode: \(mode == "in_order" ? "in order (依次)" : "any one (或签)")" + (so.turn.map { $0.isEmpty ? "" : "; turn: " + $0.joined(separator: ", ") } ?? "") + "\n" }
-                    else if let turn = so.turn, !turn.isEmpty { t += "    turn: \(turn.joined(separator: ", "))\n" }
-                    for a in so.added ?? [] { t += "    added: \(e(a.person)) \(a.position), by \(e(a.by)) (\(a.byRole)): \(e(a.reason))\n" }
+                    if let mode = so.mode { t += "    \(w("mode", "方式")): \(mode == "in_order" ? w("in order (依次)", "依次") : w("any one (或签)", "或签"))" + (so.turn.map { $0.isEmpty ? "" : "; \(w("turn", "轮到")): " + $0.joined(separator: ", ") } ?? "") + "\n" }
+                    else if let turn = so.turn, !turn.isEmpty { t += "    \(w("turn", "轮到")): \(turn.joined(separator: ", "))\n" }
+                    for a in so.added ?? [] { t += "    \(w("added", "加签")): \(e(a.person)) \(a.position), \(w("by", "由")) \(e(a.by)) (\(a.byRole)): \(e(a.reason))\n" }
                 }
             }
             if !view.deadlines.isEmpty {
-                t += "deadlines:\n"
+                t += w("deadlines:\n", "期限：\n")
                 for d in view.deadlines {
                     var left: String
-                    if let w = d.workingDaysLeft { left = w >= 0 ? "\(w) working day\(w == 1 ? "" : "s") left" : "overdue by \(-w) working day\(w == -1 ? "" : "s")" }
-                    else { left = d.secondsLeft >= 0 ? "\(d.secondsLeft / 3600) h left" : "overdue" }
-                    if d.secondsLeft < 0, d.workingDaysLeft.map({ $0 >= 0 }) == true { left = "overdue" }
-                    t += "  \(d.state): \(d.kind) \(d.dueLocal) — \(left)" + (d.fired ? " (handled)" : "") + (d.provisional.map { " (\($0))" } ?? "")
-                        + (d.escalate.isEmpty ? "" : "; escalates to \(d.escalate.joined(separator: ", "))") + "\n"
+                    if let n = d.workingDaysLeft {
+                        left = n >= 0 ? (zh ? "还剩 \(n) 个工作日" : "\(n) working day\(n == 1 ? "" : "s") left")
+                                      : (zh ? "已逾期 \(-n) 个工作日" : "overdue by \(-n) working day\(n == -1 ? "" : "s")")
+                    } else { left = d.secondsLeft >= 0 ? (zh ? "还剩 \(d.secondsLeft / 3600) 小时" : "\(d.secondsLeft / 3600) h left") : w("overdue", "已逾期") }
+                    if d.secondsLeft < 0, d.workingDaysLeft.map({ $0 >= 0 }) == true { left = w("overdue", "已逾期") }
+                    t += "  \(d.state): \(d.kind) \(d.dueLocal) — \(left)" + (d.fired ? w(" (handled)", "（已处理）") : "") + (d.provisional.map { " (\($0))" } ?? "")
+                        + (d.escalate.isEmpty ? "" : "; \(w("escalates to", "上报给")) \(d.escalate.joined(separator: ", "))") + "\n"
                 }
             }
             for cl in view.checklists where cl.total > 0 || s.data[cl.field] != nil {
-                t += "checklist \(cl.field): \(cl.done)/\(cl.total) done" + (cl.notDone.isEmpty ? "" : "; not done: \(e(cl.notDone.joined(separator: ", ")))") + "\n"
+                t += zh ? "清单 \(cl.field)：已完成 \(cl.done)/\(cl.total)" + (cl.notDone.isEmpty ? "" : "；未完成：\(e(cl.notDone.joined(separator: "、")))") + "\n"
+                        : "checklist \(cl.field): \(cl.done)/\(cl.total) done" + (cl.notDone.isEmpty ? "" : "; not done: \(e(cl.notDone.joined(separator: ", ")))") + "\n"
             }
-            for v in s.violations { t += "violation at \(v.at): \(v.state): \(v.message)\n" }
-            for e in s.escalations { t += "escalation at \(e.at): \(e.state) → \(zip(e.roles, e.people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", "))\n" }
-            for r in s.reminders { t += "reminder at \(r.at): \(r.state) #\(r.count) → \(zip(r.roles, r.people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", "))\n" }
-            for c in s.copies { t += "copy at \(c.at): \(c.state) (\(c.on.rawValue)) → \(zip(c.roles, c.people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", "))\n" }
+            func whom(_ roles: [String], _ people: [String]) -> String { zip(roles, people).map { "\($0) (\(StoredText.escaped($1)))" }.joined(separator: ", ") }
+            for v in s.violations { t += "\(w("violation at", "违规")) \(v.at): \(v.state): \(v.message)\n" }
+            for x in s.escalations { t += "\(w("escalation at", "上报")) \(x.at): \(x.state) → \(whom(x.roles, x.people))\n" }
+            for r in s.reminders { t += "\(w("reminder at", "催办")) \(r.at): \(r.state) #\(r.count) → \(whom(r.roles, r.people))\n" }
+            for c in s.copies { t += "\(w("copy at", "抄送")) \(c.at): \(c.state) (\(c.on.rawValue)) → \(whom(c.roles, c.people))\n" }
             out.stdout = t
             return out
         }
@@ -86,9 +91,9 @@ extension CaseCommands {
             if let now { out.stderr += timeNote(now, at, .current, zone: "this machine's time zone") }
             if format == .json { out.stdout = json(["cases": cases]); return out }
             if cases.isEmpty { out.stdout = zh ? "没有案件\n" : "no cases\n"; return out }
-            var rows = [["ID", "WORKFLOW", "STATUS", "VERSION", "ACTIVE", "NEXT DUE", "OVERDUE SINCE"]]
+            var rows = [zh ? ["编号", "流程", "状态", "版本", "当前", "下一期限", "逾期自"] : ["ID", "WORKFLOW", "STATUS", "VERSION", "ACTIVE", "NEXT DUE", "OVERDUE SINCE"]]
             for c in cases {
-                rows.append([c.id, c.workflow, c.status, String(c.version), c.active.joined(separator: ","), c.nextDue ?? "-", c.status == "running" ? (c.overdueSince ?? "-") : "-"])
+                rows.append([c.id, c.workflow, zh ? Self.statusZH[c.status] ?? c.status : c.status, String(c.version), c.active.joined(separator: ","), c.nextDue ?? "-", c.status == "running" ? (c.overdueSince ?? "-") : "-"])
             }
             out.stdout = table(rows)
             return out
@@ -103,22 +108,22 @@ extension CaseCommands {
             do throws(ServiceError) { events = try await store.history(caseID: id, by: Self.operatorPrincipal).events } catch { throw CaseFailure(error) }
             var out = CaseOutput()
             if format == .json { out.stdout = json(["events": events]); return out }
-            var rows = [["SEQ", "TIME", "ACTOR", "EVENT", "OUTCOME", "HASH"]]
+            var rows = [zh ? ["序号", "时间", "操作人", "事件", "结果", "哈希"] : ["SEQ", "TIME", "ACTOR", "EVENT", "OUTCOME", "HASH"]]
             for e in events {
                 let o = e.decodedOutcome
                 var event = e.name
-                if let r = e.role { event += " as \(r)" }
+                if let r = e.role { event += zh ? "（\(r)）" : " as \(r)" }
                 if let i = e.item { event += " [\(i)]" }
                 if let k = e.idempotencyKey { event += " key=\(k)" }
                 if e.kind == .migrate, let p = try? JSONDecoder().decode(MigratePayload.self, from: Data(e.payload.utf8)) {
                     event += " to \(p.to.prefix(19))…"
                 }
                 let outcome: String
-                if let r = o?.refusal { outcome = "refused: \(r.kind)" }
+                if let r = o?.refusal { outcome = (zh ? "被拒绝：" : "refused: ") + "\(r.kind)" }
                 else if let o { outcome = "v\(o.version) → \(o.active.joined(separator: ","))" + (o.status == "running" ? "" : " (\(o.status))")
                                     + (o.note.map { "; " + StoredText.escaped($0) } ?? "") }
                 else { outcome = "?" }
-                rows.append([String(e.seq), e.time, (e.actor ?? "-") + (e.actingFor.map { " (for \($0))" } ?? ""), event, outcome, String(e.hash.prefix(12))])
+                rows.append([String(e.seq), e.time, (e.actor ?? "-") + (e.actingFor.map { zh ? "（代 \($0)）" : " (for \($0))" } ?? ""), event, outcome, String(e.hash.prefix(12))])
             }
             out.stdout = table(rows)
             return out

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WFCCalendar
+@testable import WFCCalendar
 import WFCIR
 
 @Suite("Deadlines")
@@ -89,6 +89,21 @@ struct DeadlineTests {
             #expect(ny.startOfDay(d) == gregorian.startOfDay(for: noon), "\(d)")
             d = try #require(d.adding(days: 1))
         }
+        #expect(ny.steadyOffset == nil)
+        // China has one offset over its covered years: plain arithmetic, the same answers.
+        let cn = try #require(WorkingCalendar.builtin("cn-mainland"))
+        #expect(cn.steadyOffset?.seconds == 8 * 3_600)
+        var shanghai = Calendar(identifier: .gregorian)
+        shanghai.timeZone = cn.timeZone
+        var c = try day("2025-01-01")
+        for _ in 0..<365 {
+            let noon = Date(timeIntervalSince1970: Double(c.daysSinceEpoch) * 86_400 + 4 * 3_600)
+            #expect(cn.startOfDay(c) == shanghai.startOfDay(for: noon), "\(c)")
+            #expect(try cn.localDate(noon) == c)
+            c = try #require(c.adding(days: 1))
+        }
+        // Before the covered years (China kept daylight saving 1986–1991): the database decides.
+        #expect(try cn.localDate(instant("1988-07-01T15:30:00Z")) == (try day("1988-07-02")))
         // Next to the changes: 03-09 began at 00:00 EST, 11-02 at 00:00 EDT.
         #expect(ny.startOfDay(try day("2025-03-09")) == (try instant("2025-03-09T05:00:00Z")))
         #expect(ny.startOfDay(try day("2025-11-02")) == (try instant("2025-11-02T04:00:00Z")))

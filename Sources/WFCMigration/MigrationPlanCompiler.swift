@@ -231,6 +231,14 @@ public struct MigrationPlanCompiler: Sendable {
             report(MigrationDiagnostics.unboundRole, "role `\(r.name)` is new and running cases have nobody in it", nodes["people"].map { at($0.key) } ?? anchor,
                    help: "add `\(r.name): PERSON_ID` under `people:`")
         }
+        // A role the old version assigned during the case and the new one binds at start: cases
+        // that have not reached the assignment have nobody in it. Checked per case at migration.
+        for r in new.roles where r.assigned != true && old.role(named: r.name)?.assigned == true && people[r.name] == nil {
+            report(MigrationDiagnostics.unboundRole, "role `\(r.name)` is now bound at start, but running cases that have not reached the event that assigned it have nobody in it",
+                   nodes["people"].map { at($0.key) } ?? anchor,
+                   notes: ["each case is checked when it is migrated; a case with nobody in `\(r.name)` is refused and stays on its version"],
+                   help: "add `\(r.name): PERSON_ID` under `people:` to bind that person in every migrated case", severity: .warning)
+        }
         let oldGroups = Set(old.separations.map { Set($0.compactMap { old.roles.indices.contains($0) ? old.roles[$0].name : nil }) })
         for group in new.separations {
             let names = group.compactMap { new.roles.indices.contains($0) ? new.roles[$0].name : nil }
@@ -251,7 +259,8 @@ public struct MigrationPlanCompiler: Sendable {
 
         // 4. Changes `wfc diff` says need an answer.
         let changes = PolicyDiff(old: old, new: new).changes()
-        let timing: Set<DiagnosticCode> = ["WFC8114", "WFC8118", "WFC8121"]
+        // Deadlines, waits, the calendar and reminders (催办): timers computed at entry.
+        let timing: Set<DiagnosticCode> = ["WFC8114", "WFC8118", "WFC8121", DiffDiagnostics.noticeChanged.code]
         if deadlines == nil, nodes["deadlines"] == nil, let c = changes.first(where: { timing.contains($0.code) && $0.impact != .none }) {
             report(MigrationDiagnostics.deadlinesUnstated, "the plan does not say what happens to open deadlines and waits (\(c.message))", anchor,
                    help: "add `deadlines: keep` or `deadlines: recompute`")

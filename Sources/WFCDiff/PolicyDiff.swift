@@ -674,7 +674,7 @@ struct Names {
     /// 加签: who may add signers, and where.
     func addSigner(_ a: SignoffAddIR?) -> String {
         guard let a else { return "nobody" }
-        return "by \(roleList(a.by)), \(a.positions.sorted().joined(separator: ", "))"
+        return "by \(roleList(a.by)), positions [\(a.positions.sorted().joined(separator: ", "))]"
     }
 
     /// 催办: the schedule, counted from entering the state.

@@ -113,6 +113,7 @@ extension DiffGoldenTests {
           manager: {title: 直属领导, substitutes: false}
           hr: {title: 人力资源部}
           handler: {title: 交接专人}
+        separate: [[hr, leaver, manager]]
         reassign: {by: [hr, manager], roles: [handler, leaver], assumption: 由人力资源部或直属领导另行安排}
         start: plan
         states:
@@ -153,6 +154,7 @@ extension DiffGoldenTests {
           handler: {title: 交接专人}
           manager: {substitutes: false, title: 直属领导}
           leaver: {title: 离职人}
+        separate: [[manager, leaver, hr]]
         start: plan
         reassign: {assumption: 由人力资源部或直属领导另行安排, roles: [leaver, handler], by: [manager, hr]}
         states:

@@ -50,7 +50,7 @@ public enum MigrationDiagnostics {
         bad: header + "values:\n  witnes: \"true\"\n", fixed: header + "values:\n  witness_needed: \"true\"\n")
     public static let unboundRole = d(
         "WFC8138", .error, "migration-role-unbound", "A role of the new version has nobody in running cases.",
-        "Every role must be bound to a person. A role the old version did not have must be given one under `people:` (or migrated cases would have a task nobody can do); a key there that is no new role is refused too. A role the old version assigned during the case (`assign:`) and the new one binds at start is a warning: cases that have not reached the assignment have nobody in it and are refused at migration, unless `people:` names one.",
+        "Every role must be bound to a person. A role the old version did not have must be given one under `people:` (or migrated cases would have a task nobody can do); a key there that is no new role is refused too. A role the old version assigned during the case (`assign:`) and the new one binds at start is a warning: cases that have not reached the assignment have nobody in it and are refused at migration, unless `people:` names one. So is a role assigned in both versions that an event no longer assigns: a case not yet given it may be past every event that still does.",
         bad: header, fixed: header + "people:\n  witness: hr.zhao\n")
     public static let separationAtRisk = d(
         "WFC8139", .warning, "migration-separation-at-risk", "The new version separates roles that running cases may have given to one person.",

@@ -239,6 +239,21 @@ public struct MigrationPlanCompiler: Sendable {
                    notes: ["each case is checked when it is migrated; a case with nobody in `\(r.name)` is refused and stays on its version"],
                    help: "add `\(r.name): PERSON_ID` under `people:` to bind that person in every migrated case", severity: .warning)
         }
+        // A role both versions assign, by events of which the new version dropped one: a case
+        // not yet given it may be past every event that still assigns it. The migration cannot
+        // tell per case, so the plan is warned.
+        func sites(_ ir: WorkflowIR, _ role: Int) -> Set<String> {
+            Set(ir.states.flatMap { s in s.transitions.filter { ($0.assign ?? []).contains(role) }.map { "\(s.name).\($0.event)" } })
+        }
+        for r in new.roles where r.assigned == true && people[r.name] == nil {
+            guard let before = old.role(named: r.name), before.assigned == true else { continue }
+            let gone = sites(old, before.id).subtracting(sites(new, r.id)).sorted()
+            guard !gone.isEmpty else { continue }
+            report(MigrationDiagnostics.unboundRole, "role `\(r.name)` is no longer assigned by \(gone.joined(separator: ", ")): a running case not yet given it may be past every event that still assigns it",
+                   nodes["people"].map { at($0.key) } ?? anchor,
+                   notes: ["the migration does not check this per case: such a case would reach a step that needs `\(r.name)` with nobody in it"],
+                   help: "add `\(r.name): PERSON_ID` under `people:` to bind that person in every migrated case, or keep such cases on the old version", severity: .warning)
+        }
         let oldGroups = Set(old.separations.map { Set($0.compactMap { old.roles.indices.contains($0) ? old.roles[$0].name : nil }) })
         for group in new.separations {
             let names = group.compactMap { new.roles.indices.contains($0) ? new.roles[$0].name : nil }

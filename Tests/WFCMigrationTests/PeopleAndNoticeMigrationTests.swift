@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import WFCCompiler
 import WFCDiagnostics
 import WFCDiff
@@ -60,6 +61,25 @@ import WFCRuntime
         let moved = try migrated(try await l.migrate("A2", plan: p, to: v2, actor: nil, now: at("2025-10-15T09:00:00+08:00")))
         #expect(moved.snapshot.people["handler"] == "qian.qi")
         try await expectVerified(l, "A2")
+    }
+
+    /// The golden pair of `wfc diff`: `witness` is now bound at start, `clerk` is assigned by
+    /// another event (`handler`, now assigned, needs nothing). Each unsafe change is a warning.
+    @Test func rolesAssignedByOtherEventsAreWarned() throws {
+        func compiled(_ name: String) throws -> Definition {
+            let url = PackagePaths.root.appendingPathComponent("Tests/GoldenTests/diff/assigned-roles/\(name)")
+            return try Self.compiled(try String(contentsOf: url, encoding: .utf8))
+        }
+        let v1 = try compiled("old.yaml"), v2 = try compiled("new.yaml")
+        let d = MigrationPlanCompiler().compile(SourceFile(path: "p.migrate.yaml", text: "from: a\nto: b\n"), old: v1.ir, new: v2.ir).diagnostics
+        #expect(d.map(\.code.rawValue) == ["WFC8138", "WFC8138"])
+        #expect(d.allSatisfy { $0.severity == .warning })
+        #expect(d.map(\.message) == [
+            "role `witness` is now bound at start, but running cases that have not reached the event that assigned it have nobody in it",
+            "role `clerk` is no longer assigned by assign.assigned: a running case not yet given it may be past every event that still assigns it",
+        ])
+        for w in d { #expect(DiagnosticLocalizer.uncovered(w, in: .zhCN) == [], "\(w.message) reads in Chinese") }
+        _ = try plan("from: a\nto: b\npeople:\n  witness: qian.qi\n  clerk: sun.ba\n", v1, v2)
     }
 
     static func reminders(_ schedule: String) -> String {

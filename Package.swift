@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(name: "WFCDiagnosticsTests", dependencies: ["WFCDiagnostics"]),
         // Migrations of cases of the real policies, through the SQLite ledger, verified by replay.
-        .testTarget(name: "WFCMigrationTests", dependencies: ["WFCMigration", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCIR", "WFCDiagnostics", "TestSupport"]),
+        .testTarget(name: "WFCMigrationTests", dependencies: ["WFCMigration", "WFCDiff", "WFCCompiler", "WFCRuntime", "WFCLedger", "WFCStore", "WFCIR", "WFCDiagnostics", "TestSupport"]),
         .testTarget(name: "CELTests", dependencies: ["CEL", "TestSupport"], exclude: ["expected-failures.tsv"]),
         .testTarget(name: "WFCCalendarTests", dependencies: ["WFCCalendar", "WFCIR", "TestSupport"]),
         .testTarget(

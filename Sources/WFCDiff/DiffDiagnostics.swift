@@ -7,7 +7,7 @@ public enum DiffDiagnostics {
         stateAdded, stateRemoved, stateChanged, transitionAdded, transitionRemoved, transitionChanged,
         requirementChanged, roleAdded, roleRemoved, separationChanged, fieldAdded, fieldRemoved, fieldChanged,
         deadlineChanged, signoffChanged, guaranteeChanged, roundLimitChanged, waitChanged, traceChanged,
-        titleChanged, workflowChanged,
+        titleChanged, workflowChanged, roleChanged, noticeChanged,
     ]
 
     static func kind(_ code: String, _ severity: Severity, _ name: String, _ summary: String, _ explanation: String,
@@ -82,8 +82,8 @@ public enum DiffDiagnostics {
         "Cases that are in the state already have their deadline timer computed from the old rule. A migration says whether to keep those timers or to recompute them from the time the state was entered.",
         old: "handover:\n  due: {within: 3 working days}\n", new: "handover:\n  due: {within: 5 working days}\n")
     public static let signoffChanged = kind(
-        "WFC8115", .warning, "signoff-changed", "A sign-off's parties or quorum changed.",
-        "Cases in the middle of the sign-off hold signatures collected under the old rule; a migration decides whether they still count, and the new rule may be met or unmet by them at once.",
+        "WFC8115", .warning, "signoff-changed", "A sign-off's parties, quorum, signing order (依次) or who may add signers (加签) changed.",
+        "Cases in the middle of the sign-off hold signatures collected under the old rule; a migration decides whether they still count, and the new rule may be met or unmet by them at once. A new or changed signing order (`in_order`) is unsafe: signatures already given may be out of the new order, so each case must be checked or its signatures reset. Fewer people or positions allowed to add signers needs a mapping (signers were added under the old rule); more needs nothing, and neither does dropping an order.",
         old: "confirm:\n  signoff: {all: [leaver, receiver]}\n", new: "confirm:\n  signoff: {all: [leaver, receiver, witness]}\n")
     public static let guaranteeChanged = kind(
         "WFC8116", .error, "guarantee-changed", "The workflow's `guarantees` changed.",
@@ -109,4 +109,13 @@ public enum DiffDiagnostics {
         "WFC8121", .warning, "workflow-changed", "The workflow's id, calendar or start changed.",
         "A new id makes it another workflow: cases of the old one cannot move to it. A new calendar changes every working-day deadline still to come: open timers need a decision as for a changed deadline. A new start state affects only cases started later.",
         old: "workflow: company-handover\ncalendar: cn-mainland\n", new: "workflow: company-handover\ncalendar: cn-shanghai\n")
+    public static let roleChanged = kind(
+        "WFC8143", .error, "role-changed", "How a role is bound (at start or during the case), who may reassign it (转交) or whether a substitute may act for it (代理) changed.",
+        "A role that becomes assigned during the case (`assign:`) keeps the person running cases bound at start until an event names one anew: nothing breaks. A role that was assigned during the case and is now bound at start has nobody in cases that have not reached the assignment yet, and no event of the new version binds it: such cases must be checked and are refused unless the plan names a person. When the events that assign a role lose one, a case not yet given the role may be past every event that still assigns it: it must be checked. `reassign:` and `substitutes: false` are judged at each step from now on: what was done stays in the audit log.",
+        old: "roles:\n  handler: {title: 交接专人}\nstates:\n  assign:\n    on:\n      assigned: {by: dept_head, to: prepare, assign: [handler]}\n",
+        new: "roles:\n  handler: {title: 交接专人}\nstates:\n  assign:\n    on:\n      assigned: {by: dept_head, to: prepare}\n")
+    public static let noticeChanged = kind(
+        "WFC8144", .warning, "notice-changed", "A state's reminders (催办, `remind:`) or copies (抄送, `cc:`) changed.",
+        "Cases that are in the state have their next reminder computed from the old schedule; a migration keeps it or recomputes it by the new one from the time the state was entered (`deadlines: keep | recompute`). Reminders removed, and copies, which are sent when a state is entered or left, need nothing.",
+        old: "review:\n  remind: {after: 2 working days}\n", new: "review:\n  remind: {after: 1 working day, every: 1 working day}\n")
 }

@@ -19,6 +19,7 @@ public struct PolicyDiff: Sendable {
         let o = Names(old), n = Names(new)
         workflow(o, n, &out)
         roles(o, n, &out)
+        reassign(o, n, &out)
         separations(o, n, &out)
         fields(o, n, &out)
         guarantees(o, n, &out)
@@ -74,10 +75,80 @@ public struct PolicyDiff: Sendable {
                                         reason: "titles do not change how cases behave", old: before.span, new: r.span,
                                         before: before.title ?? "none", after: r.title ?? "none"))
             }
+            binding(before, r, &out)
+            if (before.substitutes == false) != (r.substitutes == false) {
+                let inPerson = r.substitutes == false
+                out.append(PolicyChange(DiffDiagnostics.roleChanged, .none,
+                                        inPerson ? "role `\(r.name)` must now act in person (`substitutes: false`)" : "substitutes may now act for role `\(r.name)`",
+                                        reason: inPerson ? "it is checked at each step from now on; steps a substitute already took stay in the audit log"
+                                            : "substitutes are allowed from now on; no case breaks",
+                                        old: before.span, new: r.span))
+            }
         }
         for r in old.roles where !newNames.contains(r.name) {
             out.append(PolicyChange(DiffDiagnostics.roleRemoved, .none, "role `\(r.name)` is gone",
                                     reason: "the person bound to it stays in each case's audit log", old: r.span, new: nil))
+        }
+    }
+
+    /// Where each role is assigned during the case: `state.event` of every transition whose
+    /// `assign:` names it (the targets of one `back_to:` event count once).
+    private static func assignSites(_ ir: WorkflowIR, role: Int) -> [String] {
+        var sites: [String] = []
+        for s in ir.states {
+            for t in s.transitions where (t.assign ?? []).contains(role) {
+                let site = "\(s.name).\(t.event)"
+                if !sites.contains(site) { sites.append(site) }
+            }
+        }
+        return sites.sorted()
+    }
+
+    /// A role bound at start that is now assigned during the case (`assign:`), the reverse, or
+    /// assigned by other events. What can break is a case that has nobody in the role yet.
+    private func binding(_ b: RoleIR, _ r: RoleIR, _ out: inout [PolicyChange]) {
+        let was = b.assigned == true, now = r.assigned == true
+        let before = Self.assignSites(old, role: b.id), after = Self.assignSites(new, role: r.id)
+        func sites(_ list: [String]) -> String { "assigned by " + list.joined(separator: ", ") }
+        switch (was, now) {
+        case (false, true):
+            out.append(PolicyChange(DiffDiagnostics.roleChanged, .none, "role `\(r.name)` is now assigned during the case",
+                                    reason: "running cases keep the person bound at start until an event that assigns `\(r.name)` names one anew",
+                                    old: b.span, new: r.span, before: "bound at start", after: sites(after)))
+        case (true, false):
+            out.append(PolicyChange(DiffDiagnostics.roleChanged, .unsafe, "role `\(r.name)` is now bound at start",
+                                    reason: "a running case that has not reached the event that assigned `\(r.name)` has nobody in it, and no event of the new version binds it; each case must be checked",
+                                    old: b.span, new: r.span, before: sites(before), after: "bound at start"))
+        case (true, true) where before != after:
+            let lost = !Set(before).isSubset(of: Set(after))
+            out.append(PolicyChange(DiffDiagnostics.roleChanged, lost ? .unsafe : .none, "the events that assign role `\(r.name)` changed",
+                                    reason: lost ? "a running case not yet given `\(r.name)` may be past every event that still assigns it, and would reach a step that needs it with nobody in it; each case must be checked"
+                                        : "every event that assigned it still does; cases take the new ones as well",
+                                    old: b.span, new: r.span, before: sites(before), after: sites(after)))
+        default:
+            break
+        }
+    }
+
+    /// `reassign:` (转交): who may hand work on, and which roles. It is judged at each request,
+    /// so a change affects only reassignments from now on.
+    private func reassign(_ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        func text(_ r: ReassignIR?, _ names: Names) -> String {
+            guard let r else { return "nobody" }
+            return "by \(names.roleList(r.by)), " + (r.roles.map { "roles \(names.roleList($0))" } ?? "every role")
+        }
+        let top = SpanIR(file: new.file, start: 0, end: 0, line: 1, column: 1)
+        let oldTop = SpanIR(file: old.file, start: 0, end: 0, line: 1, column: 1)
+        let before = text(old.reassign, o), after = text(new.reassign, n)
+        if before != after {
+            out.append(PolicyChange(DiffDiagnostics.roleChanged, .none, "who may reassign work (`reassign:`) changed",
+                                    reason: "it judges reassignments from now on; those already made stay in each case's audit log",
+                                    old: old.reassign?.span ?? oldTop, new: new.reassign?.span ?? top, before: before, after: after))
+        }
+        if let x = old.reassign, let y = new.reassign, x.clause != y.clause || x.assumption != y.assumption {
+            out.append(PolicyChange(DiffDiagnostics.traceChanged, .none, "what `reassign:` cites changed",
+                                    reason: "citations do not change how cases behave", old: x.span, new: y.span,
+                                    before: Self.trace(x.clause, x.assumption), after: Self.trace(y.clause, y.assumption)))
         }
     }
 
@@ -323,6 +394,7 @@ public struct PolicyDiff: Sendable {
         }
         deadline(b, s, o, n, &out)
         signoff(b, s, o, n, &out)
+        notices(b, s, o, n, &out)
         roundLimit(b, s, o, n, &out)
         if o.wait(b.wait) != n.wait(s.wait) {
             out.append(PolicyChange(DiffDiagnostics.waitChanged, .needsMapping, "the wait of state `\(name)` changed",
@@ -352,12 +424,65 @@ public struct PolicyDiff: Sendable {
 
     private func signoff(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
         let before = b.signoff.map(o.signoff), after = s.signoff.map(n.signoff)
-        guard before != after, before != nil || after != nil else { return }
         // A sign-off that appears or disappears with the state's kind is reported as a kind change.
-        guard before != nil, after != nil else { return }
-        out.append(PolicyChange(DiffDiagnostics.signoffChanged, .needsMapping, "the sign-off of state `\(s.name)` changed",
-                                reason: "cases in the middle of it hold signatures collected under the old rule",
-                                old: b.signoff?.span ?? b.span, new: s.signoff?.span ?? s.span, before: before, after: after))
+        guard let x = b.signoff, let y = s.signoff, let before, let after else { return }
+        let oldSpan = x.span, newSpan = y.span
+        if before != after {
+            out.append(PolicyChange(DiffDiagnostics.signoffChanged, .needsMapping, "the sign-off of state `\(s.name)` changed",
+                                    reason: "cases in the middle of it hold signatures collected under the old rule",
+                                    old: oldSpan, new: newSpan, before: before, after: after))
+        }
+        // 依次: signatures already given may be out of a new order; without one, any order is fine.
+        let orderBefore = o.order(x), orderAfter = n.order(y)
+        if orderBefore != orderAfter {
+            let ordered = y.inOrder != nil
+            out.append(PolicyChange(DiffDiagnostics.signoffChanged, ordered ? .unsafe : .none, "the signing order of state `\(s.name)` changed",
+                                    reason: ordered ? "cases in the middle of it may hold signatures given out of the new order; each case must be checked, or its signatures reset"
+                                        : "signatures now count in any order; no case breaks",
+                                    old: oldSpan, new: newSpan, before: orderBefore, after: orderAfter))
+        }
+        // 加签: more people or positions only allow more from now on; fewer may disown signers
+        // added under the old rule.
+        let addBefore = o.addSigner(x.add), addAfter = n.addSigner(y.add)
+        if addBefore != addAfter {
+            let byBefore = Set((x.add?.by ?? []).map(o.role)), byAfter = Set((y.add?.by ?? []).map(n.role))
+            let posBefore = Set(x.add?.positions ?? []), posAfter = Set(y.add?.positions ?? [])
+            let wider = x.add == nil || (y.add != nil && byBefore.isSubset(of: byAfter) && posBefore.isSubset(of: posAfter))
+            out.append(PolicyChange(DiffDiagnostics.signoffChanged, wider ? .none : .needsMapping,
+                                    "who may add signers (`add:`) to the sign-off of state `\(s.name)` changed",
+                                    reason: wider ? "more may be added from now on; no case breaks"
+                                        : "cases in the middle of it may hold signers added under the old rule; a migration decides whether collected signatures still count",
+                                    old: x.add?.span ?? oldSpan, new: y.add?.span ?? newSpan, before: addBefore, after: addAfter))
+        }
+    }
+
+    /// 催办 and 抄送: reminders are computed from when a case entered the state, like a deadline;
+    /// copies are sent as cases enter or leave it.
+    private func notices(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
+        let remindBefore = b.remind.map(o.remind), remindAfter = s.remind.map(n.remind)
+        if remindBefore != remindAfter {
+            let what = remindBefore == nil ? "are new" : remindAfter == nil ? "are gone" : "changed"
+            out.append(PolicyChange(DiffDiagnostics.noticeChanged, remindAfter == nil ? .none : .needsMapping, "the reminders of state `\(s.name)` \(what)",
+                                    reason: remindAfter == nil ? "cases in `\(s.name)` are no longer reminded"
+                                        : "cases already in `\(s.name)` have their next reminder from the old schedule (or none): keep it or recompute it from when they entered",
+                                    old: b.remind?.span ?? b.span, new: s.remind?.span ?? s.span, before: remindBefore ?? "none", after: remindAfter ?? "none"))
+        }
+        if let x = b.remind, let y = s.remind, x.clause != y.clause || x.assumption != y.assumption {
+            out.append(PolicyChange(DiffDiagnostics.traceChanged, .none, "what the reminders of state `\(s.name)` cite changed",
+                                    reason: "citations do not change how cases behave", old: x.span, new: y.span,
+                                    before: Self.trace(x.clause, x.assumption), after: Self.trace(y.clause, y.assumption)))
+        }
+        let ccBefore = b.cc.map(o.copies), ccAfter = s.cc.map(n.copies)
+        if ccBefore != ccAfter {
+            out.append(PolicyChange(DiffDiagnostics.noticeChanged, .none, "the copies (`cc:`) of state `\(s.name)` changed",
+                                    reason: "copies are sent as cases enter or leave `\(s.name)` from now on; those sent stay recorded",
+                                    old: b.cc?.span ?? b.span, new: s.cc?.span ?? s.span, before: ccBefore ?? "none", after: ccAfter ?? "none"))
+        }
+        if let x = b.cc, let y = s.cc, x.clause != y.clause || x.assumption != y.assumption {
+            out.append(PolicyChange(DiffDiagnostics.traceChanged, .none, "what the copies of state `\(s.name)` cite changed",
+                                    reason: "citations do not change how cases behave", old: x.span, new: y.span,
+                                    before: Self.trace(x.clause, x.assumption), after: Self.trace(y.clause, y.assumption)))
+        }
     }
 
     private func roundLimit(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
@@ -374,21 +499,45 @@ public struct PolicyDiff: Sendable {
                                 old: b.roundLimit?.span ?? b.span, new: s.roundLimit?.span ?? s.span, before: before, after: after))
     }
 
+    /// A state's events as written: the transitions one `back_to:` event is lowered to (one
+    /// per step, marked `backTo`, with the event's span) are one, with the list of steps.
+    static func written(_ transitions: [TransitionIR]) -> [(t: TransitionIR, backTo: [Int]?)] {
+        var out: [(t: TransitionIR, backTo: [Int]?)] = []
+        for t in transitions {
+            if t.backTo == true, let last = out.last, last.backTo != nil, last.t.event == t.event, last.t.span == t.span {
+                out[out.count - 1].backTo?.append(contentsOf: t.target.map { [$0] } ?? [])
+            } else {
+                out.append((t, t.backTo == true ? (t.target.map { [$0] } ?? []) : nil))
+            }
+        }
+        return out
+    }
+
     private func transitions(_ b: StateIR, _ s: StateIR, _ o: Names, _ n: Names, _ out: inout [PolicyChange]) {
         // An event may appear more than once (guarded alternatives): pair them in order.
-        var oldByEvent: [String: [TransitionIR]] = [:]
-        for t in b.transitions { oldByEvent[t.event, default: []].append(t) }
+        var oldByEvent: [String: [(t: TransitionIR, backTo: [Int]?)]] = [:]
+        for w in Self.written(b.transitions) { oldByEvent[w.t.event, default: []].append(w) }
         var used: [String: Int] = [:]
-        for t in s.transitions {
+        for w in Self.written(s.transitions) {
+            let t = w.t
             let i = used[t.event, default: 0]
             used[t.event] = i + 1
-            guard let before = oldByEvent[t.event]?[safe: i] else {
+            guard let paired = oldByEvent[t.event]?[safe: i] else {
                 out.append(PolicyChange(DiffDiagnostics.transitionAdded, .none, "state `\(s.name)` has a new event `\(t.event)`",
                                         reason: "cases in `\(s.name)` may take it once they run on the new version", old: nil, new: t.span))
                 continue
             }
-            let x = o.transition(before), y = n.transition(t)
-            if x != y {
+            let before = paired.t, beforeBack = paired.backTo
+            let x = o.transition(before, backTo: beforeBack), y = n.transition(t, backTo: w.backTo)
+            if let steps = beforeBack, let now = w.backTo, o.transition(before, backTo: []) == n.transition(t, backTo: []) {
+                // Only the list of steps changed: one change for the list, whatever its length.
+                let listBefore = o.stateList(steps), listAfter = n.stateList(now)
+                if listBefore != listAfter {
+                    out.append(PolicyChange(DiffDiagnostics.transitionChanged, .none, "the steps event `\(t.event)` of state `\(s.name)` may send a case back to changed",
+                                            reason: "the actor chooses from the new list the next time it is fired; each step is checked like any transition",
+                                            old: before.span, new: t.span, before: listBefore, after: listAfter))
+                }
+            } else if x != y {
                 out.append(PolicyChange(DiffDiagnostics.transitionChanged, .none, "event `\(t.event)` of state `\(s.name)` changed",
                                         reason: "it takes effect the new way the next time it is fired", old: before.span, new: t.span,
                                         before: x, after: y))
@@ -405,10 +554,10 @@ public struct PolicyDiff: Sendable {
             }
         }
         for (event, list) in oldByEvent.sorted(by: { $0.key < $1.key }) {
-            for t in list.dropFirst(used[event, default: 0]) {
+            for w in list.dropFirst(used[event, default: 0]) {
                 out.append(PolicyChange(DiffDiagnostics.transitionRemoved, .none, "state `\(s.name)` no longer has event `\(event)`",
                                         reason: "the new version is proved sound, so cases in `\(s.name)` can still finish another way",
-                                        old: t.span, new: nil))
+                                        old: w.t.span, new: nil))
             }
         }
     }
@@ -467,8 +616,12 @@ struct Names {
 
     func target(_ id: Int?, join: Bool) -> String { join ? "join" : id.map(state) ?? "none" }
 
-    func transition(_ t: TransitionIR) -> String {
-        var parts = ["by \(roleList(t.roles))", "to \(target(t.target, join: t.join))"]
+    /// State names, sorted: a `back_to:` list's order is not its meaning.
+    func stateList(_ ids: [Int]) -> String { "[" + ids.map(state).sorted().joined(separator: ", ") + "]" }
+
+    /// The event as short text; `backTo` is its `back_to:` list when it has one.
+    func transition(_ t: TransitionIR, backTo: [Int]? = nil) -> String {
+        var parts = ["by \(roleList(t.roles))", backTo.map { "back to \(stateList($0))" } ?? "to \(target(t.target, join: t.join))"]
         if let g = t.guardExpr { parts.append("when \(g.source)") }
         if !t.requires.isEmpty { parts.append("requires \(t.requires.map(requirement).joined(separator: "; "))") }
         if !t.fills.isEmpty { parts.append("fills [\(t.fills.map(field).joined(separator: ", "))]") }
@@ -503,9 +656,43 @@ struct Names {
     func signoff(_ s: SignoffIR) -> String {
         var parts: [String] = []
         if !s.all.isEmpty { parts.append("all of \(roleList(s.all))") }
-        if !s.of.isEmpty { parts.append("\(s.quorum ?? s.of.count) of \(roleList(s.of))") }
+        if !s.of.isEmpty {
+            // 或签 (`any`) compiles to one of several: named as people write it.
+            let n = s.quorum ?? s.of.count
+            parts.append(n == 1 && s.of.count > 1 ? "any one of \(roleList(s.of))" : "\(n) of \(roleList(s.of))")
+        }
         for c in s.conditional { parts.append("\(role(c.role)) when \(c.condition.source)") }
         return parts.joined(separator: ", ")
+    }
+
+    /// 依次: the slots in signing order, a group of parties in brackets.
+    func order(_ s: SignoffIR) -> String {
+        guard let slots = s.inOrder else { return "any order" }
+        return "in order: " + slots.map { $0.count == 1 ? role($0[0]) : roleList($0) }.joined(separator: " → ")
+    }
+
+    /// 加签: who may add signers, and where.
+    func addSigner(_ a: SignoffAddIR?) -> String {
+        guard let a else { return "nobody" }
+        return "by \(roleList(a.by)), positions [\(a.positions.sorted().joined(separator: ", "))]"
+    }
+
+    /// 催办: the schedule, counted from entering the state.
+    func remind(_ r: ReminderIR) -> String {
+        var parts = ["after \(duration(r.after))"]
+        if let e = r.every { parts.append("every \(duration(e))") }
+        if let t = r.times { parts.append("at most \(t) time\(t == 1 ? "" : "s")") }
+        if let to = r.to { parts.append("to \(roleList(to))") }
+        if r.untilDeadline == true { parts.append("until the deadline") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// 抄送: the roles told on entering and on leaving.
+    func copies(_ c: CarbonCopyIR) -> String {
+        var parts: [String] = []
+        if let e = c.enter { parts.append("on entering \(roleList(e))") }
+        if let l = c.leave { parts.append("on leaving \(roleList(l))") }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 
     func rounds(_ s: StateIR) -> String {

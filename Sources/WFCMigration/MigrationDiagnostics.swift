@@ -1,6 +1,7 @@
 import WFCDiagnostics
 
-/// The problems `wfc check` finds in a migration plan (`*.migrate.yaml`), WFC8130–WFC8169.
+/// The problems `wfc check` finds in a migration plan (`*.migrate.yaml`), WFC8130–WFC8142 (WFC8143
+/// and WFC8144 are kinds of `wfc diff` change, ``DiffDiagnostics``).
 /// Each is on the plan file, at the key or value at fault.
 public enum MigrationDiagnostics {
     public static let all: [DiagnosticDescriptor] = [
@@ -49,15 +50,15 @@ public enum MigrationDiagnostics {
         bad: header + "values:\n  witnes: \"true\"\n", fixed: header + "values:\n  witness_needed: \"true\"\n")
     public static let unboundRole = d(
         "WFC8138", .error, "migration-role-unbound", "A role of the new version has nobody in running cases.",
-        "Every role must be bound to a person. A role the old version did not have must be given one under `people:` (or migrated cases would have a task nobody can do); a key there that is no new role is refused too.",
+        "Every role must be bound to a person. A role the old version did not have must be given one under `people:` (or migrated cases would have a task nobody can do); a key there that is no new role is refused too. A role the old version assigned during the case (`assign:`) and the new one binds at start is a warning: cases that have not reached the assignment have nobody in it and are refused at migration, unless `people:` names one. So is a role assigned in both versions that an event no longer assigns: a case not yet given it may be past every event that still does.",
         bad: header, fixed: header + "people:\n  witness: hr.zhao\n")
     public static let separationAtRisk = d(
         "WFC8139", .warning, "migration-separation-at-risk", "The new version separates roles that running cases may have given to one person.",
         "People already bound stay bound. When the new version adds a `separate` group (or a person named under `people:` is in one), some cases may break it; each case is checked when it is migrated and such a case is refused and stays on its version. A person the plan names twice in one group is an error.",
         bad: header + "people:\n  witness: li.si\n  approver: li.si\n", fixed: header + "people:\n  witness: hr.zhao\n  approver: li.si\n")
     public static let deadlinesUnstated = d(
-        "WFC8140", .error, "migration-deadlines-unstated", "Deadlines, waits or the calendar changed and the plan does not say what happens to open timers.",
-        "Say `deadlines: keep` to keep the due times running cases have, or `deadlines: recompute` to compute them by the new rule from the time each state was entered.",
+        "WFC8140", .error, "migration-deadlines-unstated", "Deadlines, waits, reminders or the calendar changed and the plan does not say what happens to open timers.",
+        "Say `deadlines: keep` to keep the due times running cases have (deadlines, waits and the next reminder), or `deadlines: recompute` to compute them by the new rule from the time each state was entered.",
         bad: header, fixed: header + "deadlines: recompute\n")
     public static let signaturesUnstated = d(
         "WFC8141", .error, "migration-signatures-unstated", "A sign-off's parties or quorum changed and the plan does not say whether collected signatures still count.",

@@ -231,6 +231,29 @@ public struct MigrationPlanCompiler: Sendable {
             report(MigrationDiagnostics.unboundRole, "role `\(r.name)` is new and running cases have nobody in it", nodes["people"].map { at($0.key) } ?? anchor,
                    help: "add `\(r.name): PERSON_ID` under `people:`")
         }
+        // A role the old version assigned during the case and the new one binds at start: cases
+        // that have not reached the assignment have nobody in it. Checked per case at migration.
+        for r in new.roles where r.assigned != true && old.role(named: r.name)?.assigned == true && people[r.name] == nil {
+            report(MigrationDiagnostics.unboundRole, "role `\(r.name)` is now bound at start, but running cases that have not reached the event that assigned it have nobody in it",
+                   nodes["people"].map { at($0.key) } ?? anchor,
+                   notes: ["each case is checked when it is migrated; a case with nobody in `\(r.name)` is refused and stays on its version"],
+                   help: "add `\(r.name): PERSON_ID` under `people:` to bind that person in every migrated case", severity: .warning)
+        }
+        // A role both versions assign, by events of which the new version dropped one: a case
+        // not yet given it may be past every event that still assigns it. The migration cannot
+        // tell per case, so the plan is warned.
+        func sites(_ ir: WorkflowIR, _ role: Int) -> Set<String> {
+            Set(ir.states.flatMap { s in s.transitions.filter { ($0.assign ?? []).contains(role) }.map { "\(s.name).\($0.event)" } })
+        }
+        for r in new.roles where r.assigned == true && people[r.name] == nil {
+            guard let before = old.role(named: r.name), before.assigned == true else { continue }
+            let gone = sites(old, before.id).subtracting(sites(new, r.id)).sorted()
+            guard !gone.isEmpty else { continue }
+            report(MigrationDiagnostics.unboundRole, "role `\(r.name)` is no longer assigned by \(gone.joined(separator: ", ")): a running case not yet given it may be past every event that still assigns it",
+                   nodes["people"].map { at($0.key) } ?? anchor,
+                   notes: ["the migration does not check this per case: such a case would reach a step that needs `\(r.name)` with nobody in it"],
+                   help: "add `\(r.name): PERSON_ID` under `people:` to bind that person in every migrated case, or keep such cases on the old version", severity: .warning)
+        }
         let oldGroups = Set(old.separations.map { Set($0.compactMap { old.roles.indices.contains($0) ? old.roles[$0].name : nil }) })
         for group in new.separations {
             let names = group.compactMap { new.roles.indices.contains($0) ? new.roles[$0].name : nil }
@@ -251,7 +274,8 @@ public struct MigrationPlanCompiler: Sendable {
 
         // 4. Changes `wfc diff` says need an answer.
         let changes = PolicyDiff(old: old, new: new).changes()
-        let timing: Set<DiagnosticCode> = ["WFC8114", "WFC8118", "WFC8121"]
+        // Deadlines, waits, the calendar and reminders (催办): timers computed at entry.
+        let timing: Set<DiagnosticCode> = ["WFC8114", "WFC8118", "WFC8121", DiffDiagnostics.noticeChanged.code]
         if deadlines == nil, nodes["deadlines"] == nil, let c = changes.first(where: { timing.contains($0.code) && $0.impact != .none }) {
             report(MigrationDiagnostics.deadlinesUnstated, "the plan does not say what happens to open deadlines and waits (\(c.message))", anchor,
                    help: "add `deadlines: keep` or `deadlines: recompute`")

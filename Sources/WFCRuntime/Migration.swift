@@ -116,6 +116,7 @@ public enum Migration {
         // The old timer and sign-off ride along until ``Run/restoreTimersAndSignoffs(_:)``
         // replaces them with the new version's.
         var active = ActiveState(state: s.id, name: s.name, enteredAt: a.enteredAt, signoff: a.signoff, timer: a.timer, children: [])
+        active.reminder = a.reminder
         let oldKind = old.ir.state(named: a.name)?.kind
         switch s.kind {
         case .parallel:
@@ -184,6 +185,19 @@ extension Run {
                 } else {
                     updated.timer = TimerRecord(kind: .wait, due: try at.waitTime(w, path: path, region: s.region, span: s.span), escalate: [], target: nil,
                                                 violation: nil, fired: false, span: s.span)
+                }
+            }
+            // 催办 is a timer like a deadline: its progress kept (count and next due time), or
+            // recomputed by the new schedule from the entry time (a due time already past is
+            // sent at the next tick, as one reminder).
+            updated.reminder = nil
+            if let r = s.remind {
+                if plan.deadlines == .keep, let kept = previous.reminder {
+                    updated.reminder = kept
+                } else {
+                    let sent = previous.reminder?.sent ?? 0
+                    let deadline = updated.timer?.kind == .deadline ? updated.timer?.due : nil
+                    updated.reminder = ReminderProgress(sent: sent, next: try reminderDue(r, sent + 1, enteredAt: a.enteredAt, deadline: deadline))
                 }
             }
             if s.kind == .signoff, let so = s.signoff {

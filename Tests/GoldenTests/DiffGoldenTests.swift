@@ -101,3 +101,121 @@ extension DiffGoldenTests {
         }
     }
 }
+
+extension DiffGoldenTests {
+    static let reorderOld = """
+        workflow: reorder
+        version: 1
+        title: 重排
+        calendar: cn-mainland
+        roles:
+          leaver: {title: 离职人}
+          manager: {title: 直属领导, substitutes: false}
+          hr: {title: 人力资源部}
+          handler: {title: 交接专人}
+        separate: [[hr, leaver, manager]]
+        reassign: {by: [hr, manager], roles: [handler, leaver], assumption: 由人力资源部或直属领导另行安排}
+        start: plan
+        states:
+          plan:
+            title: 计划
+            max_rounds: {limit: unbounded, assumption: 不限}
+            remind: {after: 2 working days, every: 1 working day, times: 3, to: [hr, manager], assumption: 每个工作日催办}
+            cc: {enter: [manager, hr], leave: [hr]}
+            on:
+              planned: {by: leaver, to: prepare, assign: [handler]}
+          prepare:
+            title: 准备
+            max_rounds: {limit: unbounded, assumption: 不限}
+            on:
+              prepared: {by: handler, to: review}
+          review:
+            title: 审核
+            due:
+              within: 5 working days
+              remind: {after: 1 working day, every: 1 working day}
+              overdue: {escalate: hr}
+            on:
+              approved: {by: manager, to: sign}
+              rejected: {by: manager, back_to: [plan, prepare], assumption: 退回到计划或准备}
+          sign:
+            title: 签字
+            signoff: {in_order: [manager, [hr, leaver]], add: {by: [manager, hr], positions: [after, before]}}
+            then: done
+          done: {final: completed}
+        """
+    static let reorderNew = """
+        title: 重排
+        version: 1
+        workflow: reorder
+        calendar: cn-mainland
+        roles:
+          hr: {title: 人力资源部}
+          handler: {title: 交接专人}
+          manager: {substitutes: false, title: 直属领导}
+          leaver: {title: 离职人}
+        separate: [[manager, leaver, hr]]
+        start: plan
+        reassign: {assumption: 由人力资源部或直属领导另行安排, roles: [leaver, handler], by: [manager, hr]}
+        states:
+          sign:
+            then: done
+            signoff: {add: {positions: [before, after], by: [hr, manager]}, in_order: [manager, [leaver, hr]]}
+            title: 签字
+          review:
+            title: 审核
+            on:
+              rejected: {back_to: [prepare, plan], by: manager, assumption: 退回到计划或准备}
+              approved: {to: sign, by: manager}
+            due:
+              overdue: {escalate: hr}
+              remind: {every: 1 working day, after: 1 working day}
+              within: 5 working days
+          plan:
+            cc: {leave: [hr], enter: [hr, manager]}
+            remind: {to: [manager, hr], times: 3, every: 1 working day, after: 2 working days, assumption: 每个工作日催办}
+            title: 计划
+            on:
+              planned: {assign: [handler], to: prepare, by: leaver}
+            max_rounds: {assumption: 不限, limit: unbounded}
+          prepare:
+            on:
+              prepared: {by: handler, to: review}
+            max_rounds: {limit: unbounded, assumption: 不限}
+            title: 准备
+          done: {final: completed}
+        """
+
+    /// #17's keys (`assign:`, `reassign:`, `substitutes`, `remind:`, `cc:`, `back_to:`, `in_order`,
+    /// `add:`) with their keys written in another order, and the lists whose order means nothing
+    /// reordered: no change, either way. The real policies compiled twice: no change.
+    @Test func reorderedKeysAndListsAreNoChange() throws {
+        func ir(_ text: String, _ path: String) throws -> WorkflowIR {
+            let r = WorkflowCompiler().compile(SourceFile(path: path, text: text))
+            return try #require(r.ir, "\(path): \(r.diagnostics.map(\.message))")
+        }
+        let a = try ir(Self.reorderOld, "old.yaml"), b = try ir(Self.reorderNew, "new.yaml")
+        #expect(a.roles.map(\.name) != b.roles.map(\.name), "the roles are numbered in another order")
+        #expect(PolicyDiff(old: a, new: b).changes().map(\.message) == [])
+        #expect(PolicyDiff(old: b, new: a).changes().map(\.message) == [])
+
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("workflows")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".test.yaml") && !$0.hasSuffix(".migrate.yaml") }.sorted()
+        let compiler = WorkflowCompiler(readFile: { path in
+            FileManager.default.contents(atPath: dir.path + "/" + path).map { .success(SourceFile(path: path, bytes: Array($0))) } ?? .failure(.notFound)
+        })
+        #expect(!names.isEmpty)
+        for name in names {
+            let bytes = try #require(FileManager.default.contents(atPath: dir.path + "/" + name))
+            let first = compiler.compile(SourceFile(path: name, bytes: Array(bytes))).ir
+            let second = compiler.compile(SourceFile(path: name, bytes: Array(bytes))).ir
+            guard let first, let second else {
+                Issue.record("\(name) does not compile")
+                continue
+            }
+            #expect(PolicyDiff(old: first, new: second).changes().map(\.message) == [], "\(name)")
+        }
+    }
+}

@@ -43,7 +43,8 @@ struct WFC: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             if !message.isEmpty {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                let language = UsageText.language(Array(CommandLine.arguments.dropFirst()), ProcessInfo.processInfo.environment)
+                FileHandle.standardError.write(Data((UsageText.localized(message, to: language) + "\n").utf8))
             }
             if code == .validationFailure { Foundation.exit(ExitStatus.usage.rawValue) }
             Foundation.exit(code.rawValue)

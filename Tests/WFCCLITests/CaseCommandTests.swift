@@ -147,6 +147,18 @@ import Testing
         #expect(badLang.status == 2 && badLang.stderr.contains("WFC0030"))
     }
 
+    /// ArgumentParser's usage errors in Chinese with `--lang zh-CN` or a Chinese locale; the
+    /// exit status stays 2 and names stay as typed.
+    @Test func usageErrorsInChinese() throws {
+        let missing = try CLI.run(["case", "show", "--lang", "zh-CN"])
+        #expect(missing.status == 2 && missing.stderr.hasPrefix("错误：缺少参数 '<id>'\n") && missing.stderr.contains("用法：wfc case show <id>"), "\(missing.stderr)")
+        let invalid = try CLI.run(["case", "fire", "C1", "--item", "x"], env: ["LANG": "zh_CN.UTF-8"])
+        #expect(invalid.status == 2 && invalid.stderr.hasPrefix("错误：'x' 不是 '--item <n>' 的有效值"), "\(invalid.stderr)")
+        #expect(invalid.stderr.contains("  运行 'wfc case fire --help' 查看说明。"), "\(invalid.stderr)")
+        let english = try CLI.run(["case", "show", "C1", "--bogus"], env: ["LANG": "C"])
+        #expect(english.status == 2 && english.stderr.hasPrefix("Error: Unknown option '--bogus'"), "\(english.stderr)")
+    }
+
     @Test func usageAndUnknownCases() throws {
         let unknown = try wfc(["case", "show", "NOPE"])
         #expect(unknown.status == 2)

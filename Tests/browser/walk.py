@@ -26,6 +26,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -33,6 +34,21 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEOPLE = {"handover": "zhang.san", "receiver": "li.si", "manager": "wang.wu", "hr": "zhao.liu"}
 steps = 0
+
+
+def gone(element):
+    """True once `element`'s page is left. Chromium answers a node of a page being replaced
+    either as stale or with "Node with given id does not belong to the document": both mean
+    the old page is gone (selenium's `staleness_of` knows only the first)."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
 
 
 def check(condition, what):
@@ -121,7 +137,7 @@ class Walk:
         # gone, or the next lookup can find an element of the page being left (stale).
         page = self.d.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.d, 30).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.d, 30).until(lambda _: gone(page))
 
     def set_value(self, element_id, value):
         e = self.d.find_element(By.ID, element_id)

@@ -9,7 +9,8 @@ extension WorkingCalendar {
         let t = instant.timeIntervalSince1970
         // ±400 billion seconds is about ±12,700 years: beyond it no date is representable anyway.
         guard t.isFinite, abs(t) < 400_000_000_000 else { throw .outOfRange("the instant is outside years 1–9999") }
-        let local = Int(t.rounded(.down)) + timeZone.secondsFromGMT(for: instant)
+        let offset = steadyOffset.flatMap { $0.covers(t) ? $0.seconds : nil } ?? timeZone.secondsFromGMT(for: instant)
+        let local = Int(t.rounded(.down)) + offset
         let day = local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400)
         guard let d = CalendarDate(daysSinceEpoch: day) else { throw .outOfRange("the instant is outside years 1–9999") }
         return d
@@ -22,6 +23,9 @@ extension WorkingCalendar {
         // (China has had none since 1991), so midnight is the first instant of the day. Asking
         // Foundation's calendar costs about ten times as much.
         let localMidnight = Double(d.daysSinceEpoch) * 86_400
+        if let steady = steadyOffset, steady.covers(localMidnight - Double(steady.seconds)) {
+            return Date(timeIntervalSince1970: localMidnight - Double(steady.seconds))
+        }
         let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: localMidnight))
         let midnight = localMidnight - Double(offset)
         if timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: midnight - 43_200)) == offset,

@@ -44,6 +44,18 @@ public struct WorkingCalendar: Sendable {
     /// `prefix[i]` = number of working days among covered days `0..<i` (day 0 = January 1 of the
     /// first covered year). Has one more element than there are covered days.
     let prefix: [Int32]
+    /// The time zone's one offset from UTC over the covered years and a year either side, when
+    /// it has no change there (China since 1991): local dates are then plain arithmetic, not a
+    /// question to the time-zone database each time. Nil otherwise.
+    let steadyOffset: SteadyOffset?
+
+    struct SteadyOffset: Sendable {
+        var seconds: Int
+        /// The instants (seconds since 1970) it holds for: [from, until).
+        var from: Double
+        var until: Double
+        func covers(_ t: Double) -> Bool { t >= from && t < until }
+    }
 
     /// Loads a calendar from the JSON calendar-file format (see docs/calendar.md), validating it
     /// strictly.
@@ -135,6 +147,7 @@ public struct WorkingCalendar: Sendable {
         self.sources = sources
         self.overrides = overrides
         self.provisionalLaw = provisionalLaw
+        steadyOffset = years.flatMap { Self.steadyOffset(timeZone, years: $0) }
         if let years {
             let first = CalendarDate.daysSinceEpoch(year: years.lowerBound, month: 1, day: 1)
             let end = CalendarDate.daysSinceEpoch(year: years.upperBound + 1, month: 1, day: 1)
@@ -210,6 +223,19 @@ public struct WorkingCalendar: Sendable {
         guard let years else { return .noData(year: 0) }
         let y = forward ? years.upperBound + 1 : years.lowerBound - 1
         return (1...9999).contains(y) ? .noData(year: y) : .outOfRange("working-day arithmetic left the years 1–9999")
+    }
+
+    /// The offset of `zone` when it does not change from a year before `years` to a year after.
+    static func steadyOffset(_ zone: TimeZone, years: ClosedRange<Int>) -> SteadyOffset? {
+        let from = Double(CalendarDate.daysSinceEpoch(year: max(1, years.lowerBound - 1), month: 1, day: 1)) * 86_400 - 86_400
+        let until = Double(CalendarDate.daysSinceEpoch(year: min(9999, years.upperBound + 2), month: 1, day: 1)) * 86_400 + 86_400
+        let start = Date(timeIntervalSince1970: from)
+        let offset = zone.secondsFromGMT(for: start)
+        if let change = zone.nextDaylightSavingTimeTransition(after: start), change.timeIntervalSince1970 < until { return nil }
+        // The transition query covers daylight saving; a change of standard time shows here.
+        guard zone.secondsFromGMT(for: Date(timeIntervalSince1970: until - 1)) == offset,
+              zone.secondsFromGMT(for: Date(timeIntervalSince1970: (from + until) / 2)) == offset else { return nil }
+        return SteadyOffset(seconds: offset, from: from, until: until)
     }
 
     /// Whether `d` is a working day.

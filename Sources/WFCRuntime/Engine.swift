@@ -559,10 +559,11 @@ struct Run {
         let n = d.amount
         do {
             if d.unit == "working_days" {
-                guard let cal = def.calendar else {
+                // In place: a copy of the calendar costs as much as the sum.
+                guard let due = try def.storage.calendar?.deadline(after: now.date, workingDays: n) else {
                     throw Refusal(.calendar, "working-day deadlines need a calendar; the workflow names none", span: span)
                 }
-                return Timestamp(try cal.deadline(after: now.date, workingDays: n))
+                return Timestamp(due)
             }
             var months = 0, weeks = 0, days = 0, hours = 0, minutes = 0
             switch d.unit {

@@ -81,7 +81,9 @@ extension Run {
     /// Copies the state's `cc` roles on entering or leaving it: a record and an effect.
     mutating func carbonCopy(_ s: Definition.StateRef, on moment: CopyRecord.Moment) {
         guard let roles = moment == .enter ? s.copiedOnEnter : s.copiedOnLeave, let span = s.copySpan else { return }
-        let rec = CopyRecord(at: now, state: s.name, on: moment, roles: roles, people: roles.compactMap(person), span: span)
+        // A closure over `people`, not the method `person`: that would copy the whole run.
+        let people = snap.people
+        let rec = CopyRecord(at: now, state: s.name, on: moment, roles: roles, people: roles.compactMap { people[$0] }, span: span)
         snap.copies.append(rec)
         effects.append(.copied(rec))
         trace.append(TraceEntry(.copied, state: s.name, note: .copied(roles: roles, moment: moment.rawValue), span: span))
@@ -97,13 +99,15 @@ extension Run {
         let every = r.every ?? (r.times != nil ? r.after : nil)
         if k > 1 && every == nil { return nil }
         let days = r.after.amount + (k - 1) * (every?.amount ?? 0)
-        guard let cal = def.calendar else {
-            throw Refusal(.calendar, "working-day reminders need a calendar; the workflow names none", span: r.span)
-        }
-        let at: Timestamp
-        do { at = Timestamp(try cal.deadline(after: enteredAt.date, workingDays: days)) } catch {
+        // The calendar is used in place: copying it out of the definition cost as much as the sum.
+        let due: Date?
+        do { due = try def.storage.calendar?.deadline(after: enteredAt.date, workingDays: days) } catch {
             throw Refusal(.calendar, "cannot compute the reminder: \(error)", span: r.span)
         }
+        guard let due else {
+            throw Refusal(.calendar, "working-day reminders need a calendar; the workflow names none", span: r.span)
+        }
+        let at = Timestamp(due)
         // Under `due:` the reminders stop at the deadline: `overdue` takes over from there.
         if r.untilDeadline == true, let deadline, at >= deadline { return nil }
         return at

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WFCCalendar
+@testable import WFCCalendar
 import WFCIR
 
 @Suite("Deadlines")
@@ -89,8 +89,11 @@ struct DeadlineTests {
             #expect(ny.startOfDay(d) == gregorian.startOfDay(for: noon), "\(d)")
             d = try #require(d.adding(days: 1))
         }
-        // China: the same answers as Foundation's calendar every day of the year.
+        #expect(ny.steadyOffset == nil)
+        // China has one offset over its covered years: plain arithmetic, the same answers as
+        // Foundation's calendar every day of the year.
         let cn = try #require(WorkingCalendar.builtin("cn-mainland"))
+        #expect(cn.steadyOffset?.seconds == 8 * 3_600)
         var shanghai = Calendar(identifier: .gregorian)
         shanghai.timeZone = cn.timeZone
         var c = try day("2025-01-01")

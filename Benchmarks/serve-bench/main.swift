@@ -6,6 +6,7 @@
 //   swift build -c release --static-swift-stdlib --scratch-path .build-static --product wfc
 //   swift build -c release --static-swift-stdlib --scratch-path .build-static --product serve-bench
 //   .build-static/release/serve-bench .build-static/release/wfc [clients] [events per client] [rounds]
+//   .build-static/release/serve-bench .build-static/release/wfc --web [cases] [clients] [requests] [rounds]   (WebPages.swift)
 import AsyncHTTPClient
 import Foundation
 import GRDB
@@ -212,8 +213,14 @@ func rawWrite(_ work: [(events: [AuditEvent], snapshot: String)], path: String) 
 }
 
 func main() async throws {
-    let args = CommandLine.arguments
-    guard args.count > 1 else { throw Failure(description: "usage: serve-bench WFC [clients] [events per client] [rounds]") }
+    var args = CommandLine.arguments
+    guard args.count > 1 else { throw Failure(description: "usage: serve-bench WFC [clients] [events per client] [rounds] | serve-bench WFC --web [cases] [clients] [requests] [rounds]") }
+    if args.count > 2 && args[2] == "--web" {
+        args.remove(at: 2)
+        func int(_ i: Int, _ d: Int) -> Int { args.count > i ? Int(args[i]) ?? d : d }
+        try await webBench(wfc: args[1], workflow: "workflows/company-handover.yaml", cases: int(2, 200), clients: int(3, 8), requests: int(4, 50), rounds: int(5, 3))
+        return
+    }
     let wfc = args[1]
     let clients = args.count > 2 ? Int(args[2]) ?? 64 : 64
     let events = args.count > 3 ? Int(args[3]) ?? 40 : 40

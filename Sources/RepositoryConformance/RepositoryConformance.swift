@@ -61,6 +61,7 @@ public enum RepositoryConformance {
         ("migrationRepinsTheCase", migrationRepinsTheCase),
         ("substitutesAddListRevoke", substitutesAddListRevoke),
         ("substitutesRacingAddsOneWins", substitutesRacingAddsOneWins),
+        ("webSessionsShared", webSessionsShared),
         ("substituteActsForThePerson", substituteActsForThePerson),
     ]
 

@@ -100,6 +100,18 @@ public protocol CaseRepository: Sendable {
     /// Sets `revokedBy`/`revokedAt` unless already revoked, and returns the row as it is then;
     /// ``StoreError/unknownSubstitution(id:)`` when there is none.
     func revokeSubstitution(id: String, by: String, at: String) async throws(StoreError) -> Substitution
+
+    // MARK: Web sessions
+
+    /// Keeps a new web session (its ``WebSessionRecord/problem`` checked by the caller). A known
+    /// id hash is ``StoreError/invalidArgument(_:)``: a session is never overwritten.
+    func putSession(_ s: WebSessionRecord) async throws(StoreError)
+    /// The session with this id hash, unless it expired by `now` (RFC 3339 UTC).
+    func session(idHash: String, now: String) async throws(StoreError) -> WebSessionRecord?
+    /// Ends a session; nothing when there is none.
+    func removeSession(idHash: String) async throws(StoreError)
+    /// Deletes the sessions expired by `now`; how many.
+    func purgeSessions(now: String) async throws(StoreError) -> Int
 }
 
 extension CaseRepository {

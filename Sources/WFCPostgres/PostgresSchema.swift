@@ -207,5 +207,21 @@ enum PostgresSchema {
             $$
             """,
         ]),
+        // Web sessions (issue #16): shared by every server on the store. The cookie's id is kept
+        // only as its SHA-256, the token signed in with not at all.
+        (version: 4, statements: [
+            """
+            CREATE TABLE web_sessions (
+                id_hash    TEXT COLLATE "C" PRIMARY KEY,
+                csrf       TEXT NOT NULL,
+                person     TEXT,
+                scopes     TEXT NOT NULL,
+                method     TEXT,
+                expires    TEXT COLLATE "C" NOT NULL,
+                created_at TEXT COLLATE "C" NOT NULL
+            )
+            """,
+            "CREATE INDEX web_sessions_expires ON web_sessions(expires)",
+        ]),
     ]
 }

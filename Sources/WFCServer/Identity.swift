@@ -107,6 +107,11 @@ public struct TokenVerifier: Sendable {
     /// The person and scopes of a valid token, or why it is refused (and the person it
     /// claims, unverified, for the log).
     public func verify(_ token: String) async -> Result<Principal, TokenRefusal> {
+        await verified(token).map(\.principal)
+    }
+
+    /// ``verify(_:)`` with the token's expiry (`exp`), which caps a web session signed in with it.
+    public func verified(_ token: String) async -> Result<VerifiedToken, TokenRefusal> {
         let claimed: (header: JWTHeader, payload: AccessClaims)
         do {
             let parsed = try DefaultJWTParser().parse([UInt8](token.utf8), as: AccessClaims.self)
@@ -141,8 +146,14 @@ public struct TokenVerifier: Sendable {
             return .failure(TokenRefusal(reason: "the subject is not a usable person id", claimedPerson: nil))
         }
         let scopes = Set((claims.scope ?? "").split(separator: " ").map(String.init))
-        return .success(Principal(person: person, scopes: scopes))
+        return .success(VerifiedToken(principal: Principal(person: person, scopes: scopes), expires: claims.exp.value))
     }
+}
+
+/// A token that verified: who it names and until when it is valid.
+public struct VerifiedToken: Sendable, Equatable {
+    public var principal: Principal
+    public var expires: Date
 }
 
 /// Why a token was refused.

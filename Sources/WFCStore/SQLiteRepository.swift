@@ -158,9 +158,10 @@ public final class SQLiteRepository: CaseRepository {
             switch kind {
             // `v3` only lets the log hold `migrate` events: a reader needs nothing from it.
             // `v4` adds substitutes and `acting_for`: a reader finds none (see ``substitutions(_:)``).
-            case .store(let pending) where pending.allSatisfy({ $0 == "v3" || $0 == "v4" }): return (q, false)
+            // `v5` adds web sessions: a reader finds none (see ``session(idHash:now:)``).
+            case .store(let pending) where pending.allSatisfy({ ["v3", "v4", "v5"].contains($0) }): return (q, false)
             // An archived store of an older wfc is read without migrating it.
-            case .store(let pending) where pending.first == "v2" && pending.allSatisfy({ ["v2", "v3", "v4"].contains($0) }): return (q, true)
+            case .store(let pending) where pending.first == "v2" && pending.allSatisfy({ ["v2", "v3", "v4", "v5"].contains($0) }): return (q, true)
             case .store, .empty: return nil
             case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
             case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)

@@ -183,6 +183,22 @@ enum Schema {
                 CREATE INDEX substitutes_substitute ON substitutes(substitute, until_time);
                 """)
         }),
+        // Web sessions (issue #16): in the store, so that every server on it knows them. The
+        // cookie's id is kept only as its SHA-256, the token signed in with not at all.
+        ("v5", { db in
+            try db.execute(sql: """
+                CREATE TABLE web_sessions (
+                    id_hash    TEXT PRIMARY KEY,
+                    csrf       TEXT NOT NULL,
+                    person     TEXT,
+                    scopes     TEXT NOT NULL,
+                    method     TEXT,
+                    expires    TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX web_sessions_expires ON web_sessions(expires);
+                """)
+        }),
     ]
 
     /// The task index of the running cases stored before it existed. A case whose definition or

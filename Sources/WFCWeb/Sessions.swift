@@ -1,46 +1,73 @@
 import Foundation
+import Synchronization
+import WFCLedger
+import WFCRuntime
 import WFCService
 
-/// A browser's session: its CSRF token and, once signed in, the person. Kept in memory: a
-/// restart signs everyone out, and servers sharing a store do not share sessions.
+/// A browser's session: its CSRF token and, once signed in, the person.
 struct WebSession: Sendable {
+    /// The id in the `wfc_session` cookie; the store keeps only its SHA-256.
     var id: String
     /// Compared with every form's `_csrf` field.
     var csrf: String
     /// Nil before sign-in (the sign-in form has a session for its own CSRF token).
     var principal: Principal?
-    /// The token signed in with, verified again on every request (so that its `exp` holds);
-    /// nil for a development sign-in.
-    var token: String?
     var expires: Date
 }
 
-/// The sessions of this server, by the id in the `wfc_session` cookie.
-actor SessionStore {
+/// The web sessions, kept in the store: every server on a store knows every session (sign in
+/// on one, post a form to another behind a load balancer), a restart signs nobody out, and
+/// signing out ends the session everywhere.
+final class SessionStore: Sendable {
+    /// A signed-in session lasts at most this long (less when the token expires sooner).
     static let lifetime: TimeInterval = 8 * 3600
-    /// Beyond this many live sessions the oldest are dropped (a flood of anonymous visits
-    /// cannot grow memory without bound).
-    static let limit = 10_000
-    private var sessions: [String: WebSession] = [:]
+    /// A session before sign-in carries only the sign-in form's CSRF token.
+    static let anonymousLifetime: TimeInterval = 3600
+    /// How often a server deletes the expired sessions (when it creates one).
+    static let purgeInterval: TimeInterval = 600
 
-    /// A new session (a new id: signing in never keeps the id the browser had before).
-    func create(principal: Principal?, token: String?, now: Date) -> WebSession {
-        if sessions.count >= Self.limit {
-            sessions = sessions.filter { $0.value.expires > now }
-            if sessions.count >= Self.limit, let oldest = sessions.values.min(by: { $0.expires < $1.expires }) { sessions[oldest.id] = nil }
+    let ledger: Ledger
+    private let lastPurge = Mutex<Date>(.distantPast)
+
+    init(ledger: Ledger) { self.ledger = ledger }
+
+    /// A new session (a new id: signing in never keeps the id the browser had before). Signed
+    /// in with a token, it ends when the token does.
+    func create(principal: Principal?, method: String?, tokenExpires: Date? = nil, now: Date) async throws(StoreError) -> WebSession {
+        await purgeIfDue(now)
+        var expires = now.addingTimeInterval(principal == nil ? Self.anonymousLifetime : Self.lifetime)
+        if let tokenExpires, tokenExpires < expires { expires = tokenExpires }
+        let s = WebSession(id: Self.randomToken(), csrf: Self.randomToken(), principal: principal, expires: expires)
+        try await ledger.putSession(WebSessionRecord(idHash: Self.idHash(s.id), csrf: s.csrf, person: principal?.person, scopes: (principal?.scopes ?? []).sorted(),
+                                                     method: principal == nil ? nil : method, expires: Timestamp(expires).description,
+                                                     createdAt: Timestamp(now).description))
+        return s
+    }
+
+    /// The live session of a cookie's id; nil for an unknown, expired or malformed id.
+    func get(_ id: String, now: Date) async throws(StoreError) -> WebSession? {
+        // Ids this server hands out are 64 hex digits: anything else is not looked up.
+        guard id.utf8.count == 64, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        guard let r = try await ledger.session(idHash: Self.idHash(id), now: now) else { return nil }
+        let principal = r.person.map { Principal(person: $0, scopes: Set(r.scopes)) }
+        return WebSession(id: id, csrf: r.csrf, principal: principal, expires: Timestamp(rfc3339: r.expires)?.date ?? now)
+    }
+
+    func remove(_ id: String) async throws(StoreError) { try await ledger.removeSession(idHash: Self.idHash(id)) }
+
+    /// Deletes the expired sessions at most every ``purgeInterval`` per server; a failure is
+    /// left for the next time (an expired session is never read as live anyway).
+    private func purgeIfDue(_ now: Date) async {
+        let due = lastPurge.withLock { last in
+            guard now.timeIntervalSince(last) >= Self.purgeInterval else { return false }
+            last = now
+            return true
         }
-        let s = WebSession(id: Self.randomToken(), csrf: Self.randomToken(), principal: principal, token: token, expires: now.addingTimeInterval(Self.lifetime))
-        sessions[s.id] = s
-        return s
+        if due { _ = try? await ledger.purgeSessions(now: now) }
     }
 
-    func get(_ id: String, now: Date) -> WebSession? {
-        guard let s = sessions[id] else { return nil }
-        guard s.expires > now else { sessions[id] = nil; return nil }
-        return s
-    }
-
-    func remove(_ id: String) { sessions[id] = nil }
+    /// SHA-256 of a session id, as the store keeps it.
+    static func idHash(_ id: String) -> String { HashChain.sha256(Array(id.utf8)) }
 
     /// 32 random bytes as hex.
     static func randomToken() -> String {

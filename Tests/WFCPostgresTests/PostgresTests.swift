@@ -77,7 +77,7 @@ import WFCRuntime
         }
         for owner in [true, false] {
             let repo = try TestDatabase.repository(schema, owner: owner)
-            await #expect(throws: StoreError.schemaTooNew(location: repo.location, found: 99, supported: 3)) { _ = try await repo.caseIDs() }
+            await #expect(throws: StoreError.schemaTooNew(location: repo.location, found: 99, supported: 4)) { _ = try await repo.caseIDs() }
             await #expect(throws: StoreError.self) { try await Fixtures.startInReview(Ledger(repo), try Fixtures.handover(), id: "C1") }
         }
         let count = try await SQLClient.with(try TestDatabase.ownerURL(), schema: schema) { c in try await c.rows("SELECT COUNT(*) FROM cases").first?.decode(Int.self) }

@@ -123,8 +123,8 @@ struct UncheckedRepository: ForwardingRepository {
                 DROP TABLE tasks; DROP TABLE outbox; DROP TABLE timer_leases;
                 DROP INDEX definitions_workflow_version; DROP INDEX cases_created;
                 ALTER TABLE definitions DROP COLUMN version;
-                DROP TABLE substitutes; ALTER TABLE events DROP COLUMN acting_for;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4');
+                DROP TABLE substitutes; ALTER TABLE events DROP COLUMN acting_for; DROP TABLE web_sessions;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5');
                 """)
         }
     }

@@ -37,4 +37,8 @@ extension ForwardingRepository {
     func addSubstitution(_ s: Substitution) async throws(StoreError) { try await base.addSubstitution(s) }
     func substitutions(_ query: SubstitutionQuery) async throws(StoreError) -> [Substitution] { try await base.substitutions(query) }
     func revokeSubstitution(id: String, by: String, at: String) async throws(StoreError) -> Substitution { try await base.revokeSubstitution(id: id, by: by, at: at) }
+    func putSession(_ s: WebSessionRecord) async throws(StoreError) { try await base.putSession(s) }
+    func session(idHash: String, now: String) async throws(StoreError) -> WebSessionRecord? { try await base.session(idHash: idHash, now: now) }
+    func removeSession(idHash: String) async throws(StoreError) { try await base.removeSession(idHash: idHash) }
+    func purgeSessions(now: String) async throws(StoreError) -> Int { try await base.purgeSessions(now: now) }
 }

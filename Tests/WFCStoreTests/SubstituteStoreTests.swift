@@ -12,8 +12,8 @@ import WFCStore
     static func beforeSubstitutes(_ path: String) throws {
         try DatabaseQueue(path: path).inDatabase { db in
             try db.execute(sql: """
-                DROP TABLE substitutes; ALTER TABLE events DROP COLUMN acting_for;
-                DELETE FROM grdb_migrations WHERE identifier = 'v4';
+                DROP TABLE substitutes; ALTER TABLE events DROP COLUMN acting_for; DROP TABLE web_sessions;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v4', 'v5');
                 """)
         }
     }

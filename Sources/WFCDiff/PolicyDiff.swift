@@ -227,6 +227,14 @@ public struct PolicyDiff: Sendable {
                                         reason: "titles do not change how cases behave", old: before.span, new: place,
                                         before: before.title ?? "none", after: f.title ?? "none"))
             }
+            // Member titles, of the members in both enums (an added or removed member is a type change).
+            if before.memberTitles != f.memberTitles, case .enumeration(let oldMembers) = before.type, case .enumeration(let members) = f.type {
+                for m in members where oldMembers.contains(m) && before.memberTitles?[m] != f.memberTitles?[m] {
+                    out.append(PolicyChange(DiffDiagnostics.titleChanged, .none, "the title of member `\(m)` of field `\(f.name)` changed",
+                                            reason: "titles do not change how cases behave", old: before.span, new: place,
+                                            before: before.memberTitles?[m] ?? "none", after: f.memberTitles?[m] ?? "none"))
+                }
+            }
         }
         for f in old.fields where !newNames.contains(f.name) {
             out.append(PolicyChange(DiffDiagnostics.fieldRemoved, .none, "field `\(f.name)` is gone",

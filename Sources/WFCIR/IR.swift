@@ -157,11 +157,15 @@ public struct FieldIR: Codable, Sendable, Equatable {
     public var defaultValue: ValueIR?
     public var title: String?
     public var span: SpanIR?
+    /// Titles of an enum's members (`enum: {member: 标题}`), for forms and documents; nil
+    /// when the members have none. Expressions and stored data use the members.
+    public var memberTitles: [String: String]?
 
     /// The implicit completion flag of checklist items.
     public static let doneFlag = FieldIR(id: -1, name: "done", type: .bool, optional: false, defaultValue: .bool(false), title: "已完成", span: nil)
 
-    public init(id: Int, name: String, type: TypeIR, optional: Bool, defaultValue: ValueIR? = nil, title: String? = nil, span: SpanIR? = nil) {
+    public init(id: Int, name: String, type: TypeIR, optional: Bool, defaultValue: ValueIR? = nil, title: String? = nil, span: SpanIR? = nil,
+                memberTitles: [String: String]? = nil) {
         self.id = id
         self.name = name
         self.type = type
@@ -169,7 +173,11 @@ public struct FieldIR: Codable, Sendable, Equatable {
         self.defaultValue = defaultValue
         self.title = title
         self.span = span
+        self.memberTitles = memberTitles
     }
+
+    /// A member's title, else the member.
+    public func title(ofMember member: String) -> String { memberTitles?[member] ?? member }
 }
 
 public enum GuaranteeIR: Codable, Sendable, Equatable {

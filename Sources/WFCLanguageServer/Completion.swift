@@ -43,7 +43,7 @@ extension LanguageServer {
         case .events: index.events.forEach { item($0, 23, "event") }
         case .members(let field):
             guard let f = index.fields[field], case .enumeration(let members, _) = f.type else { return [Any]() }
-            members.forEach { item($0.value, 20, "\(field) member") }
+            members.forEach { m in item(m.value, 20, f.memberTitles[m.value].map { "\(field) member — \($0)" } ?? "\(field) member") }
         }
         return ["isIncomplete": false, "items": items]
     }

@@ -32,7 +32,7 @@ public final class WebInbox: Sendable {
     let verifier: TokenVerifier
     let assets: WebAssets
     let options: WebOptions
-    let sessions = SessionStore()
+    let sessions: SessionStore
     let diagram: FlowDiagram
 
     static let cookieName = "wfc_session"
@@ -46,6 +46,7 @@ public final class WebInbox: Sendable {
         self.verifier = verifier
         self.assets = assets
         self.options = options
+        sessions = SessionStore(ledger: service.store.ledger)
         diagram = dotPath.map { FlowDiagram(dotPath: $0) } ?? FlowDiagram()
     }
 
@@ -126,6 +127,8 @@ public final class WebInbox: Sendable {
         /// HTTPS (behind a proxy that says so): the cookie is then `Secure`.
         var secure: Bool
         var path: String
+        /// Set when the store could not be asked for the session.
+        var storeFailure: StoreError?
         var principal: Principal? { session?.principal }
     }
 
@@ -133,17 +136,12 @@ public final class WebInbox: Sendable {
         let language = WebLanguage.from(acceptLanguage: request.headers[.acceptLanguage])
         let secure = request.uri.scheme?.rawValue == "https" || request.headers[HTTPFields.Element.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
         var v = Visit(session: nil, language: language, secure: secure, path: request.uri.path)
-        guard let id = request.cookies[WebInbox.cookieName]?.value, var s = await sessions.get(id, now: Date()) else { return v }
-        if let token = s.token {
-            // The token is checked again: an expired token ends the session.
-            switch await verifier.verify(token) {
-            case .success(let p): s.principal = p
-            case .failure:
-                await sessions.remove(id)
-                return v
-            }
+        guard let id = request.cookies[WebInbox.cookieName]?.value else { return v }
+        do { v.session = try await sessions.get(id, now: Date()) } catch {
+            // The store did not answer: the visitor is treated as signed out, and the sign-in
+            // page then reports the store's error with its code.
+            v.storeFailure = error
         }
-        v.session = s
         return v
     }
 
@@ -187,9 +185,11 @@ public final class WebInbox: Sendable {
     func signInPage(_ request: Request, error: ServiceError? = nil, status: HTTPResponse.Status = .ok) async -> Response {
         var v = await visit(request)
         if v.principal != nil, error == nil { return WebInbox.redirect("/web/tasks") }
+        if let failure = v.storeFailure { return errorPage(WorkflowService.map(failure), v) }
         var newCookie: Cookie?
         if v.session == nil {
-            let s = await sessions.create(principal: nil, token: nil, now: Date())
+            let s: WebSession
+            do { s = try await sessions.create(principal: nil, method: nil, now: Date()) } catch { return errorPage(WorkflowService.map(error), v) }
             v.session = s
             newCookie = sessionCookie(s, v)
         }
@@ -205,9 +205,9 @@ public final class WebInbox: Sendable {
         let f: FormBody
         do { f = try await form(request, v) } catch { return errorPage(error, v) }
         let token = (f["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        switch await verifier.verify(token) {
-        case .success(let p):
-            return await startSession(p, token: token, replacing: v)
+        switch await verifier.verified(token) {
+        case .success(let t):
+            return await startSession(t.principal, method: "token", tokenExpires: t.expires, replacing: v)
         case .failure(let r):
             return await signInPage(request, error: ServiceError(.unauthenticated, Unauthenticated(message: r.reason)), status: .unauthorized)
         }
@@ -223,12 +223,17 @@ public final class WebInbox: Sendable {
         }
         var scopes: Set<String> = [Principal.startScope]
         if f["admin"] == "true" { scopes.insert(Principal.adminScope) }
-        return await startSession(Principal(person: person, scopes: scopes), token: nil, replacing: v)
+        return await startSession(Principal(person: person, scopes: scopes), method: "dev", tokenExpires: nil, replacing: v)
     }
 
-    func startSession(_ p: Principal, token: String?, replacing v: Visit) async -> Response {
-        if let old = v.session { await sessions.remove(old.id) }
-        let s = await sessions.create(principal: p, token: token, now: Date())
+    func startSession(_ p: Principal, method: String, tokenExpires: Date?, replacing v: Visit) async -> Response {
+        let s: WebSession
+        do {
+            if let old = v.session { try await sessions.remove(old.id) }
+            s = try await sessions.create(principal: p, method: method, tokenExpires: tokenExpires, now: Date())
+        } catch {
+            return errorPage(WorkflowService.map(error), v)
+        }
         var r = WebInbox.redirect("/web/tasks")
         r.setCookie(sessionCookie(s, v))
         return r
@@ -237,7 +242,9 @@ public final class WebInbox: Sendable {
     func signOut(_ request: Request) async -> Response {
         let v = await visit(request)
         do { _ = try await form(request, v) } catch { return errorPage(error, v) }
-        if let s = v.session { await sessions.remove(s.id) }
+        if let s = v.session {
+            do { try await sessions.remove(s.id) } catch { return errorPage(WorkflowService.map(error), v) }
+        }
         var r = WebInbox.redirect("/web/sign-in")
         r.setCookie(Cookie(name: WebInbox.cookieName, value: "", maxAge: 0, path: "/", secure: v.secure, httpOnly: true, sameSite: .strict))
         return r
@@ -613,7 +620,7 @@ public final class WebInbox: Sendable {
                 let columns: [FieldIR]
                 switch f.type {
                 case .checklist(let sub): isChecklist = true; columns = sub
-                case .list(let e): isChecklist = false; columns = e.recordFields ?? [FieldIR(id: -1, name: "value", type: e, optional: false, title: label)]
+                case .list(let e): isChecklist = false; columns = e.recordFields ?? [FieldIR(id: -1, name: "value", type: e, optional: false, title: label, memberTitles: f.memberTitles)]
                 default: isChecklist = false; columns = []
                 }
                 let count = values.rows(f.name)
@@ -649,7 +656,7 @@ public final class WebInbox: Sendable {
         case .enumeration(let members):
             m["isSelect"] = true
             m["options"] = [["value": "", "label": "—", "selected": value.isEmpty]]
-                + members.map { ["value": $0, "label": $0, "selected": $0 == value] }
+                + members.map { ["value": $0, "label": f.title(ofMember: $0), "selected": $0 == value] }
         case .bool:
             m["isCheckbox"] = true
             m["checked"] = value == "true"

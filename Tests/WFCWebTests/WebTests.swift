@@ -16,6 +16,9 @@ struct WebHarness {
     let server: WFCHTTPServer
     let service: WorkflowService
     let secret: [UInt8]
+    /// The SQLite store's path.
+    let path: String
+    let devSignIn: Bool
     let clock = Clock()
     /// 2025-09-22 09:00 +08:00, a Monday: the handover scenarios start then.
     static let start = Date(timeIntervalSince1970: 1_758_502_800)
@@ -33,6 +36,8 @@ struct WebHarness {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("store.sqlite").path
+        self.path = path
+        self.devSignIn = devSignIn
         let clock = self.clock
         service = WorkflowService(store: try StoreAccess(path: path), clock: { clock.now })
         secret = try EmbeddedSecret.load(forStore: path, create: true)
@@ -55,6 +60,20 @@ struct WebHarness {
     }
 
     var app: some ApplicationProtocol { server.application() }
+
+    /// A second server on the same store, as behind a load balancer: its own service, store
+    /// connection and web inbox, the same signing secret.
+    func anotherServer() async throws -> WFCHTTPServer {
+        let clock = self.clock
+        let service = WorkflowService(store: try StoreAccess(path: path), clock: { clock.now })
+        let verifier = await TokenVerifier.hmac(secret: secret)
+        var logger = Logger(label: "wfc.web.test.2")
+        logger.logLevel = .error
+        var server = WFCHTTPServer(service: service, verifier: verifier, configuration: ServerConfiguration(port: 0), logger: logger)
+        let web = WebInbox(service: service, verifier: verifier, assets: try await WebAssets.load(), options: WebOptions(devSignIn: devSignIn))
+        server.routeExtensions.append { web.register(on: $0) }
+        return server
+    }
 }
 
 /// A browser without JavaScript: a cookie jar of one session cookie, and forms posted with
@@ -301,7 +320,9 @@ extension TestResponse {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.text.contains("须向直接上级提出书面申请") && refused.text.contains("id=\"refusal-apply\""))
             #expect(refused.text.contains("name=\"f.last_day\" value=\"2025-10-31\""))
-            #expect(refused.text.contains("<option value=\"resignation\" selected>"))
+            // The enum's members are the values; their titles (二、适用范围) are what a person reads.
+            #expect(refused.text.contains("<option value=\"resignation\" selected>离职</option>"), "\(refused.text)")
+            #expect(refused.text.contains("<option value=\"maternity_leave\">产假</option>"))
 
             // A value that is not of the field's type: WFC9022 at the form, nothing sent.
             let bad = try await zhang.post(client, "/web/cases/H1/events",

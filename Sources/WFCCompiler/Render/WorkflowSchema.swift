@@ -118,7 +118,10 @@ public enum WorkflowSchema {
             ["type": "string", "description": "A type: string, int, decimal, bool, date, datetime, duration (a trailing ? makes it optional)"],
             ["type": "array", "items": ["type": "string"], "description": "An enum"],
             object([
-                "type": ["type": "string"], "enum": ["type": "array", "items": ["type": "string"]],
+                "type": ["type": "string"],
+                "enum": ["oneOf": [["type": "array", "items": ["type": "string"]],
+                                   ["type": "object", "additionalProperties": ["type": "string", "minLength": 1],
+                                    "description": "Members with their titles, in order: {resignation: 辞职}"]]],
                 "record": ["$ref": "#/$defs/fields"], "list": ["oneOf": [["type": "string"], ["$ref": "#/$defs/fields"]]],
                 "checklist": ["$ref": "#/$defs/fields"], "default": [:], "optional": ["type": "boolean"],
                 "title": text, "description": text,

@@ -91,6 +91,8 @@ public struct FieldSyntax: Sendable {
     public var defaultValue: YAMLNode?
     public var title: Spanned<String>?
     public var span: SourceSpan
+    /// `enum: {member: 标题}`: the members' titles (empty for the list form).
+    public var memberTitles: [String: String] = [:]
 }
 
 /// Where a state or rule comes from: the clause of the source policy it implements, or an

@@ -176,12 +176,30 @@ struct WorkflowParser {
         let typeKeys = Self.typeKeys.filter { m.has($0) }
         if typeKeys.count > 1 { m.conflict(typeKeys[0], typeKeys[1], &d, reason: "a field has exactly one type") }
         var type: TypeSyntax?
+        var memberTitles: [String: String] = [:]
         switch typeKeys.first?.text {
         case "type":
             type = m.string("type", &d).map { .named($0) }
         case "enum":
             if let e = m.value("enum") {
-                let members = MappingReader.stringList(e, what: "`enum`", file: file, &d)
+                var members: [Spanned<String>] = []
+                if let pairs = e.mapping {
+                    // `enum: {resignation: 辞职, transfer: 调动}`: members with their titles, in order.
+                    for p in pairs {
+                        guard let member = MappingReader.string(p.key, what: "an enum member", file: file, &d) else { continue }
+                        members.append(member)
+                        if let title = MappingReader.string(p.value, what: "the title of enum member `\(member.value)`", file: file, &d) {
+                            if title.value.trimmingCharacters(in: .whitespaces).isEmpty {
+                                d.append(Diagnostic(WrongType(what: "the title of enum member `\(member.value)`", expected: "non-empty text", found: "an empty string"),
+                                                    at: p.value.span.in(file), help: "give the member a title, or list the members without titles: `enum: [\(member.value), …]`"))
+                            } else {
+                                memberTitles[member.value] = title.value
+                            }
+                        }
+                    }
+                } else {
+                    members = MappingReader.stringList(e, what: "`enum`", file: file, &d)
+                }
                 if members.isEmpty { d.append(Diagnostic(EmptyList(what: "`enum` of field `\(name.value)`"), at: e.span.in(file))) }
                 type = .enumeration(members, e.span.in(file))
             }
@@ -205,7 +223,7 @@ struct WorkflowParser {
         }
         guard let type else { return nil }
         return FieldSyntax(name: name, type: type, optional: m.bool("optional", &d) ?? false, defaultValue: m.value("default"),
-                           title: m.string("title", &d), span: span)
+                           title: m.string("title", &d), span: span, memberTitles: memberTitles)
     }
 
     mutating func parseGuarantees(_ node: YAMLNode) -> [GuaranteeSyntax] {

@@ -54,7 +54,8 @@ struct SchemaTypes {
         if let node = f.defaultValue {
             value = literal(node, as: type, field: f.name.value, &d)
         }
-        return FieldIR(id: id, name: f.name.value, type: type, optional: f.optional, defaultValue: value, title: f.title?.value, span: nil)
+        return FieldIR(id: id, name: f.name.value, type: type, optional: f.optional, defaultValue: value, title: f.title?.value, span: nil,
+                       memberTitles: f.memberTitles.isEmpty ? nil : f.memberTitles)
     }
 
     /// Converts a YAML literal to a value of `type`, reporting a mismatch.

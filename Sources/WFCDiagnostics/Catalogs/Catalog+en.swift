@@ -289,6 +289,7 @@ extension DiagnosticCatalogs {
         "WFC1014.message.control": #"the character U+{code} is not allowed in YAML (control characters are not allowed)"#,
         "WFC2001.help.keys": #"the keys of {context} are: {keys}"#,
         "WFC2001.message": #"unknown key `{key}` in {context}"#,
+        "WFC2002.help.enum-titles": #"give the member a title, or list the members without titles: `enum: [{member}, …]`"#,
         "WFC2002.help.example": #"e.g. {example}"#,
         "WFC2002.help.max-rounds": #"e.g. `max_rounds: 3` or `max_rounds: {limit: 3, then: hr_decide}`"#,
         "WFC2002.help.quote": #"put it in quotes if it is text"#,
@@ -688,6 +689,7 @@ extension DiagnosticCatalogs {
         "WFC8120.message.workflow": #"the workflow's title changed"#,
         "WFC8120.message.role": #"the title of role `{name}` changed"#,
         "WFC8120.message.field": #"the title of field `{name}` changed"#,
+        "WFC8120.message.member": #"the title of member `{member}` of field `{name}` changed"#,
         "WFC8120.message.state": #"the title of state `{name}` changed"#,
         "WFC8120.message.event": #"the title of event `{event}` of state `{state}` changed"#,
         "WFC8121.message.id": #"the workflow's id changed from `{from}` to `{to}`"#,
@@ -1136,5 +1138,9 @@ extension DiagnosticCatalogs {
         "WFC9013.help": #"a person names their own substitutes; an administrator may name anyone's"#,
         "WFC9014.message": #"`{from}` – `{until}` is no range of a substitution"#,
         "WFC9014.help": #"give a date such as 2025-10-01 (whole days, China Standard Time; the end date included) or an RFC 3339 time such as 2025-10-01T09:00:00+08:00 (the end excluded)"#,
+        "common.phrase.non-empty-text": #"non-empty text"#,
+        "common.phrase.an-empty-string": #"an empty string"#,
+        "common.phrase.an-enum-member": #"an enum member"#,
+        "common.phrase.enum-member-title": #"the title of enum member `{name}`"#,
     ]
 }

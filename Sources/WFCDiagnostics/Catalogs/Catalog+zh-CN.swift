@@ -358,6 +358,7 @@ extension DiagnosticCatalogs {
         "WFC2001.message": #"{context}中有未知的键 `{key}`"#,
         "WFC2001.summary": #"这个键不属于工作流语言在此处允许的键。"#,
         "WFC2002.explanation": #"这个键需要另一种值：字符串、数字、true/false、列表或映射。消息会说明应为哪一种、实际是哪一种。"#,
+        "WFC2002.help.enum-titles": #"给这个成员一个标题，或者不带标题列出成员：`enum: [{member}, …]`"#,
         "WFC2002.help.example": #"例如 {example}"#,
         "WFC2002.help.max-rounds": #"例如 `max_rounds: 3` 或 `max_rounds: {limit: 3, then: hr_decide}`"#,
         "WFC2002.help.quote": #"如果它是文字，请加上引号"#,
@@ -938,6 +939,7 @@ extension DiagnosticCatalogs {
         "WFC8120.message.workflow": #"流程的标题已改变"#,
         "WFC8120.message.role": #"角色 `{name}` 的标题已改变"#,
         "WFC8120.message.field": #"字段 `{name}` 的标题已改变"#,
+        "WFC8120.message.member": #"字段 `{name}` 的成员 `{member}` 的标题已改变"#,
         "WFC8120.message.state": #"状态 `{name}` 的标题已改变"#,
         "WFC8120.message.event": #"状态 `{state}` 的事件 `{event}` 的标题已改变"#,
         "WFC8121.message.id": #"流程的 id 从 `{from}` 改为 `{to}`"#,
@@ -1570,5 +1572,9 @@ extension DiagnosticCatalogs {
         "WFC9014.explanation": #"`from` 和 `until` 各为一个日期（`2025-10-01`：按中国标准时间的整天，含 `until` 当天）或带时区偏移的 RFC 3339 时间（`2025-10-01T09:00:00+08:00`：不含 `until`）。其他写法——`2025-02-30`、`next monday`、没有偏移的时间——被拒绝（HTTP 400，退出状态 2），不写入任何内容。"#,
         "WFC9014.message": #"`{from}` – `{until}` 不是代理的时间段"#,
         "WFC9014.help": #"写一个日期，例如 2025-10-01（按中国标准时间的整天；含结束日期），或一个 RFC 3339 时间，例如 2025-10-01T09:00:00+08:00（不含结束时间）"#,
+        "common.phrase.non-empty-text": #"非空的文字"#,
+        "common.phrase.an-empty-string": #"空字符串"#,
+        "common.phrase.an-enum-member": #"枚举成员"#,
+        "common.phrase.enum-member-title": #"枚举成员 `{name}` 的标题"#,
     ]
 }

@@ -403,6 +403,7 @@ public enum RepositoryConformance {
         let alice = try await ledger.tasks(for: "alice", now: t0)
         try check(alice.map(\.caseID) == ["A"] && alice[0].role == "handover" && alice[0].events.contains("submit") && alice[0].due == nil,
                   "alice applies: \(alice)")
+        try check(alice[0].definition == s.definition.hash, "a task names its case's definition: \(alice[0].definition ?? "none")")
         try check(try await ledger.tasks(for: "carol", now: t0).isEmpty, "carol has nothing yet")
         // B enters review a day after A: A's deadline is sooner.
         try await startInReview(ledger, s.definition, "B", at: t0.addingTimeInterval(86_400 * 3))

@@ -283,6 +283,9 @@ public struct PersonTask: Codable, Equatable, Sendable {
     /// Set when the task is open to the person as a substitute (代理): the person it is
     /// bound to, for whom they act (`actingFor` of the event they send). Omitted when nil.
     public var actingFor: String? = nil
+    /// The content hash of the definition the case is pinned to, so that a reader of many
+    /// tasks needs the definitions, not the cases. Nil only from a repository that cannot say.
+    public var definition: String? = nil
 
     public init(caseID: String, workflow: String, state: String, title: String?, item: Int?, role: String, events: [String], due: String?, overdue: Bool = false) {
         self.caseID = caseID

@@ -395,7 +395,7 @@ public final class PostgresRepository: CaseRepository {
         switch read {
         case .tasks(let person):
             return """
-                SELECT t.*, c.workflow_id FROM tasks t JOIN cases c ON c.id = t.case_id
+                SELECT t.*, c.workflow_id, c.definition_hash FROM tasks t JOIN cases c ON c.id = t.case_id
                 WHERE t.person = \(person) AND c.status = 'running'
                 ORDER BY t.due IS NULL, t.due, t.case_id, t.state, t.item, t.role
                 """
@@ -655,8 +655,10 @@ public final class PostgresRepository: CaseRepository {
         try await call("reading the task index") { conn in
             try await self.rows(conn, Self.query(.tasks(person: person))).map { r in
                 let t = try Self.taskRow(r)
-                return PersonTask(caseID: try r["case_id"].decode(String.self), workflow: try r["workflow_id"].decode(String.self), state: t.state,
-                                  title: t.title, item: t.item, role: t.role, events: t.events, due: t.due)
+                var task = PersonTask(caseID: try r["case_id"].decode(String.self), workflow: try r["workflow_id"].decode(String.self), state: t.state,
+                                      title: t.title, item: t.item, role: t.role, events: t.events, due: t.due)
+                task.definition = try r["definition_hash"].decode(String?.self)
+                return task
             }
         }
     }

@@ -2290,6 +2290,13 @@ enum OpenAPIDocument {
           "due": {
             "type": "string"
           },
+          "overdue": {
+            "type": "boolean"
+          },
+          "definition": {
+            "type": "string",
+            "description": "The content hash of the definition the case is pinned to (GET /v1/definitions/{hash})"
+          },
           "actingFor": {
             "type": "string",
             "description": "Open to the person as the substitute of this person (send events with actingFor)"

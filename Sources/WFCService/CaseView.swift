@@ -68,14 +68,9 @@ public struct CaseView: Codable, Sendable {
         }
         let tz = def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current
         deadlines = Show.deadlines(def, s, now: now).map { d in
-            var working: Int?
-            if let cal = def.calendar, let today = try? cal.localDate(now), let dueDay = try? cal.localDate(d.due.date.addingTimeInterval(-1)) {
-                // A due time of 24:00 belongs to the day before it.
-                working = try? cal.workingDays(from: today, to: dueDay)
-            }
-            return Deadline(state: d.state, kind: d.kind.rawValue, due: d.due.description, dueLocal: d.due.local(tz), secondsLeft: d.secondsLeft,
-                            workingDaysLeft: working, fired: d.fired, escalate: d.escalate,
-                            provisional: d.provisionalYear.map { StatutoryHolidays.provisionalNote(year: $0) })
+            Deadline(state: d.state, kind: d.kind.rawValue, due: d.due.description, dueLocal: d.due.local(tz), secondsLeft: d.secondsLeft,
+                     workingDaysLeft: Self.workingDaysLeft(def, due: d.due, now: now), fired: d.fired, escalate: d.escalate,
+                     provisional: d.provisionalYear.map { StatutoryHolidays.provisionalNote(year: $0) })
         }
         checklists = Show.checklists(def, s).map { Checklist(field: $0.field, done: $0.done, total: $0.total, notDone: $0.notDone) }
         people = s.people
@@ -85,6 +80,20 @@ public struct CaseView: Codable, Sendable {
         func who(_ roles: [String], _ people: [String]) -> String { zip(roles, people).map { "\($0) (\($1))" }.joined(separator: ", ") }
         reminders = s.reminders.isEmpty ? nil : s.reminders.map { "\($0.at) \($0.state) #\($0.count): \(who($0.roles, $0.people))" }
         copies = s.copies.isEmpty ? nil : s.copies.map { "\($0.at) \($0.state) \($0.on.rawValue): \(who($0.roles, $0.people))" }
+    }
+}
+
+extension CaseView {
+    /// Working days from today to the day a deadline falls in (a due time of 24:00 belongs to
+    /// the day before it), in the definition's calendar; nil without a calendar or its data.
+    public static func workingDaysLeft(_ def: Definition, due: Timestamp, now: Date) -> Int? {
+        guard let cal = def.calendar, let today = try? cal.localDate(now), let dueDay = try? cal.localDate(due.date.addingTimeInterval(-1)) else { return nil }
+        return try? cal.workingDays(from: today, to: dueDay)
+    }
+
+    /// The local wall-clock text of `due` in the definition's calendar's time zone (UTC without one).
+    public static func localText(_ def: Definition, _ due: Timestamp) -> String {
+        due.local(def.calendar?.timeZone ?? TimeZone(identifier: "UTC") ?? .current)
     }
 }
 

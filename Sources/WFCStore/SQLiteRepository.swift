@@ -478,15 +478,17 @@ public final class SQLiteRepository: CaseRepository {
         if legacy { throw .invalidArgument("\(path) was written by an older wfc and has no task index yet; a writing command (or opening it writable) migrates it") }
         let rows = try await read { db in
             Fetched(try Row.fetchAll(db, sql: """
-                SELECT t.*, c.workflow_id FROM tasks t JOIN cases c ON c.id = t.case_id
+                SELECT t.*, c.workflow_id, c.definition_hash FROM tasks t JOIN cases c ON c.id = t.case_id
                 WHERE t.person = ? AND c.status = 'running'
                 ORDER BY t.due IS NULL, t.due, t.case_id, t.state, t.item, t.role
                 """, arguments: [person]))
         }.rows
         return try rows.map { r throws(StoreError) in
             let t = Self.taskRow(r)
-            return PersonTask(caseID: try Self.text(r, "case_id"), workflow: try Self.text(r, "workflow_id"), state: t.state, title: t.title,
-                              item: t.item, role: t.role, events: t.events, due: t.due)
+            var task = PersonTask(caseID: try Self.text(r, "case_id"), workflow: try Self.text(r, "workflow_id"), state: t.state, title: t.title,
+                                  item: t.item, role: t.role, events: t.events, due: t.due)
+            task.definition = Self.lenientText(r, "definition_hash")
+            return task
         }
     }
 

@@ -341,15 +341,25 @@ public final class WebInbox: Sendable {
             case (nil, nil): return a.offset < b.offset
             }
         }.map(\.element)
+        let now = service.now
         for task in tasks {
-            let view: CaseView
-            if let hit = views[task.caseID] { view = hit } else { view = try await service.show(caseID: task.caseID, by: who); views[task.caseID] = view }
+            // The task index names each case's definition: only a repository that cannot say
+            // makes the page load the case.
+            let hash: String
+            if let h = task.definition { hash = h } else {
+                if views[task.caseID] == nil { views[task.caseID] = try await service.show(caseID: task.caseID, by: who) }
+                hash = views[task.caseID]?.definition ?? ""
+            }
             let def: Definition
-            if let hit = defs[view.definition] { def = hit } else { def = try await service.definition(hash: view.definition, by: who); defs[view.definition] = def }
+            if let hit = defs[hash] { def = hit } else { def = try await service.definition(hash: hash, by: who); defs[hash] = def }
             policies[def.ir.id] = def.ir.title
             if let filter, filter != def.ir.id { continue }
             let state = def.ir.states.first { $0.name == task.state }
-            let deadline = view.deadlines.first { $0.state == task.state && !$0.fired }
+            // The task's `due` is its state's unfired deadline.
+            let deadline = task.due.flatMap(Timestamp.init(rfc3339:)).map { due in
+                (workingDaysLeft: CaseView.workingDaysLeft(def, due: due, now: now), secondsLeft: due.seconds - Int64(now.timeIntervalSince1970.rounded(.down)),
+                 dueLocal: CaseView.localText(def, due))
+            }
             var row: [String: Any] = [
                 "policy": def.ir.title, "caseID": task.caseID, "caseURL": WebInbox.caseURL(task.caseID), "policyURL": WebInbox.policyURL(def.ir.id),
                 "state": task.title ?? task.state, "clause": state?.clause ?? "", "role": roleTitle(def, task.role),

@@ -46,7 +46,7 @@ import Testing
         // A refusal: the policy line with a stable code, exit 1, recorded.
         let wrong = try wfc(["case", "fire", "C1", "approve", "--as", "zhang.san"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains("company-handover.yaml:98:16: error[WFC6009]:"), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("company-handover.yaml:100:16: error[WFC6009]:"), "\(wrong.stderr)")
         #expect(wrong.stdout.contains("recorded as event 5"))
 
         let show = try wfc(["case", "show", "C1", "--now", "2025-09-29"])

@@ -109,7 +109,7 @@ import WFCLanguageServer
         #expect(labels(c.request("textDocument/completion", at(Self.uri, cl, cc))) == fields)
 
         // A new event key under `on:`.
-        let (el, _) = try #require(position(of: "withdraw: {by: handover, to: withdrawn}", in: text))
+        let (el, _) = try #require(position(of: "withdraw: {by: handover, to: withdrawn, title: 撤回}", in: text))
         let events = labels(c.request("textDocument/completion", at(Self.uri, el, 6)))
         #expect(events.contains("submit") && events.contains("approve") && events.contains("withdraw"))
 

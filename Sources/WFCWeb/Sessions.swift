@@ -12,6 +12,8 @@ struct WebSession: Sendable {
     var csrf: String
     /// Nil before sign-in (the sign-in form has a session for its own CSRF token).
     var principal: Principal?
+    /// `token` or `dev` once signed in.
+    var method: String?
     var expires: Date
 }
 
@@ -37,7 +39,7 @@ final class SessionStore: Sendable {
         await purgeIfDue(now)
         var expires = now.addingTimeInterval(principal == nil ? Self.anonymousLifetime : Self.lifetime)
         if let tokenExpires, tokenExpires < expires { expires = tokenExpires }
-        let s = WebSession(id: Self.randomToken(), csrf: Self.randomToken(), principal: principal, expires: expires)
+        let s = WebSession(id: Self.randomToken(), csrf: Self.randomToken(), principal: principal, method: principal == nil ? nil : method, expires: expires)
         try await ledger.putSession(WebSessionRecord(idHash: Self.idHash(s.id), csrf: s.csrf, person: principal?.person, scopes: (principal?.scopes ?? []).sorted(),
                                                      method: principal == nil ? nil : method, expires: Timestamp(expires).description,
                                                      createdAt: Timestamp(now).description))
@@ -50,7 +52,7 @@ final class SessionStore: Sendable {
         guard id.utf8.count == 64, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
         guard let r = try await ledger.session(idHash: Self.idHash(id), now: now) else { return nil }
         let principal = r.person.map { Principal(person: $0, scopes: Set(r.scopes)) }
-        return WebSession(id: id, csrf: r.csrf, principal: principal, expires: Timestamp(rfc3339: r.expires)?.date ?? now)
+        return WebSession(id: id, csrf: r.csrf, principal: principal, method: r.method, expires: Timestamp(rfc3339: r.expires)?.date ?? now)
     }
 
     func remove(_ id: String) async throws(StoreError) { try await ledger.removeSession(idHash: Self.idHash(id)) }

@@ -142,6 +142,9 @@ public final class WebInbox: Sendable {
             // page then reports the store's error with its code.
             v.storeFailure = error
         }
+        // A development sign-in counts only on a server that allows them: a production server
+        // sharing the store with a developer's one does not take its sessions.
+        if v.session?.method == "dev", !options.devSignIn { v.session = nil }
         return v
     }
 

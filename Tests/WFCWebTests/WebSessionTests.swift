@@ -61,4 +61,23 @@ import WFCService
             #expect(try await forged.get(client, "/web/tasks").headers[.location] == "/web/sign-in")
         }
     }
+
+    /// A development sign-in is honoured only by servers that allow them.
+    @Test func aDevelopmentSessionCountsOnlyWhereDevelopmentSignInIsOn() async throws {
+        let h = try await WebHarness(devSignIn: true)
+        let production = try await h.anotherServer(devSignIn: false)
+        try await h.app.test(.router) { dev in
+            try await production.application().test(.router) { prod in
+                var b = Browser()
+                _ = try await b.get(dev, "/web/sign-in")
+                #expect(try await b.post(dev, "/web/dev-sign-in", [("person", "zhang.san")]).headers[.location] == "/web/tasks")
+                #expect(try await b.get(dev, "/web/tasks").status == .ok)
+                #expect(try await b.get(prod, "/web/tasks").headers[.location] == "/web/sign-in", "not on a server without --dev-sign-in")
+                // A token session is honoured by both.
+                var t = Browser()
+                _ = try await t.signIn(dev, token: try await h.token("li.si"))
+                #expect(try await t.get(prod, "/web/tasks").status == .ok)
+            }
+        }
+    }
 }

@@ -63,14 +63,14 @@ struct WebHarness {
 
     /// A second server on the same store, as behind a load balancer: its own service, store
     /// connection and web inbox, the same signing secret.
-    func anotherServer() async throws -> WFCHTTPServer {
+    func anotherServer(devSignIn: Bool? = nil) async throws -> WFCHTTPServer {
         let clock = self.clock
         let service = WorkflowService(store: try StoreAccess(path: path), clock: { clock.now })
         let verifier = await TokenVerifier.hmac(secret: secret)
         var logger = Logger(label: "wfc.web.test.2")
         logger.logLevel = .error
         var server = WFCHTTPServer(service: service, verifier: verifier, configuration: ServerConfiguration(port: 0), logger: logger)
-        let web = WebInbox(service: service, verifier: verifier, assets: try await WebAssets.load(), options: WebOptions(devSignIn: devSignIn))
+        let web = WebInbox(service: service, verifier: verifier, assets: try await WebAssets.load(), options: WebOptions(devSignIn: devSignIn ?? self.devSignIn))
         server.routeExtensions.append { web.register(on: $0) }
         return server
     }

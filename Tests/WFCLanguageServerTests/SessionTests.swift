@@ -117,8 +117,12 @@ import WFCLanguageServer
         let edited = text.replacingOccurrences(of: "when: \"size(case.items) > 0\"", with: "when: \"size(case.items) > 0 && case.reason == \"")
         c.change(Self.uri, edited, version: 2)
         let (ml, mc) = try #require(position(of: "case.reason == \"", in: edited, offset: 16))
-        let members = labels(c.request("textDocument/completion", at(Self.uri, ml, mc)))
+        let reply = c.request("textDocument/completion", at(Self.uri, ml, mc))
+        let members = labels(reply)
         #expect(members == ["resignation", "transfer", "sick_leave", "maternity_leave"])
+        // The members' titles (`enum: {resignation: 离职, …}`) are their details.
+        let details = ((reply[path: "result.items"] as? [[String: Any]]) ?? []).compactMap { $0["detail"] as? String }
+        #expect(details.first == "reason member — 离职" && details.last == "reason member — 产假", "\(details)")
     }
 
     @Test func documentSymbolsListStatesWithTitles() throws {

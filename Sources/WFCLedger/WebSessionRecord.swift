@@ -32,9 +32,15 @@ public struct WebSessionRecord: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
+    /// Whether `text` is 64 lowercase hex digits: a session id as the web inbox makes them, and
+    /// the SHA-256 the store keeps of one.
+    public static func isHex64(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
     /// Why the record cannot be kept, nil when it can (checked before any backend writes it).
     public var problem: String? {
-        guard idHash.count == 64, idHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard Self.isHex64(idHash) else {
             return "a session's id hash is 64 lowercase hex digits"
         }
         guard !csrf.isEmpty, csrf.count <= 128 else { return "a session's CSRF token has 1 to 128 characters" }

@@ -49,7 +49,7 @@ final class SessionStore: Sendable {
     /// The live session of a cookie's id; nil for an unknown, expired or malformed id.
     func get(_ id: String, now: Date) async throws(StoreError) -> WebSession? {
         // Ids this server hands out are 64 hex digits: anything else is not looked up.
-        guard id.utf8.count == 64, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        guard WebSessionRecord.isHex64(id) else { return nil }
         guard let r = try await ledger.session(idHash: Self.idHash(id), now: now) else { return nil }
         let principal = r.person.map { Principal(person: $0, scopes: Set(r.scopes)) }
         return WebSession(id: id, csrf: r.csrf, principal: principal, method: r.method, expires: Timestamp(rfc3339: r.expires)?.date ?? now)

@@ -8,32 +8,26 @@ import WFCScenarios
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
-        abstract: "Show working-day calendars: the years covered, their sources and the next gap.",
-        discussion: """
-            Without an id, lists the built-in calendars and the company calendars in calendars/ at the \
-            root of the repository that holds the current directory (the nearest folder with .git or \
-            .wfc.yaml). With an id, shows that calendar year by year: official years with their notice, \
-            provisional years computed from the holiday law with their days off, and the first year \
-            without data. --workflow shows the calendar a workflow file uses, as it compiles.
-            """)
+        abstract: CLIText.abstract("calendar"),
+        discussion: CLIText.discussion("calendar"))
 
-    @Argument(help: ArgumentHelp("A calendar id: built in (cn-mainland) or calendars/ID.json in the repository.", valueName: "id"))
+    @Argument(help: .text("calendar.id", valueName: "id"))
     var id: String?
 
-    @Option(help: ArgumentHelp("Show the calendar this workflow uses, with its provisional opt-in.", valueName: "file"))
+    @Option(help: .text("calendar.workflow", valueName: "file"))
     var workflow: String?
 
-    @Flag(help: "Add the provisional year computed from the holiday law, as `provisional: law` does.")
+    @Flag(help: .text("calendar.provisional"))
     var provisional = false
 
-    @Option(help: ArgumentHelp("The date the next gap is counted from; default: today.", valueName: "YYYY-MM-DD"))
+    @Option(help: .text("calendar.today", valueName: "YYYY-MM-DD"))
     var today: String?
 
     func validate() throws {
         if let today, CalendarDate(parsing: today) == nil {
-            throw ValidationError("--today must be a date written YYYY-MM-DD, not '\(today)'")
+            throw ValidationError(CLIText.t("usage.today", ["today": today]))
         }
-        if id != nil && workflow != nil { throw ValidationError("give a calendar id or --workflow, not both") }
+        if id != nil && workflow != nil { throw ValidationError(CLIText.t("usage.calendar-id-or-workflow")) }
     }
 
     func run() throws {
@@ -43,9 +37,9 @@ struct CalendarCommand: ParsableCommand {
         if let workflow {
             switch LoadedWorkflow.load(workflow) {
             case .failure(let f):
-                throw CommandFailure(.diagnostics, f.diagnostics.isEmpty ? f.message : "\(workflow) does not compile; run `wfc check \(workflow)`")
+                throw CommandFailure(.diagnostics, f.diagnostics.isEmpty ? f.message : CLIText.t("failure.does-not-compile", ["file": workflow]))
             case .success(let w):
-                guard var cal = w.definition.calendar else { throw CommandFailure(.failure, "\(workflow) names no calendar") }
+                guard var cal = w.definition.calendar else { throw CommandFailure(.failure, CLIText.t("failure.no-calendar", ["file": workflow])) }
                 if provisional { cal = cal.withProvisionalYear() }
                 emit(CalendarInfo.describe(cal, origin: "as \(workflow) compiles", today: now))
             }

@@ -8,42 +8,39 @@ import WFCYAML
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check workflow files and report every problem.",
-        discussion: """
-            Directories are searched recursively for *.yaml and *.yml files. Use - to read \
-            standard input. Files are checked in parallel; output is sorted by file and position.
-            """)
+        abstract: CLIText.abstract("check"),
+        discussion: CLIText.discussion("check"))
 
-    @Argument(help: ArgumentHelp("Files or directories to check; - reads standard input.", valueName: "path"))
+    @Argument(help: .text("check.paths", valueName: "path"))
     var paths: [String]
 
     @OptionGroup var output: OutputOptions
 
-    @Flag(help: "Also report states and rules traced to no clause (WFC5040), and treat warnings as errors (exit 1 when there are any).")
+    @Flag(help: .text("check.strict"))
     var strict = false
 
-    @Option(help: ArgumentHelp("The date from which calendar data ending within 60 days is warned about (WFC3021); default: today.", valueName: "YYYY-MM-DD"))
+    @Option(help: .text("check.today", valueName: "YYYY-MM-DD"))
     var today: String?
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp("Use this configuration for every file instead of the .wfc.yaml found from each file upwards.", valueName: "file"))
+    @Option(help: .text("check.config", valueName: "file"))
     var config: String?
 
-    @Flag(help: "Read no .wfc.yaml (inline # wfc-ignore: comments still apply).")
+    @Flag(help: .text("check.no-config"))
     var noConfig = false
 
-    @Flag(help: "Also list what ignores and the configuration suppressed, and why (SARIF: as suppressed results).")
+    @Flag(help: .text("check.show-suppressed"))
     var showSuppressed = false
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give at least one file or directory, e.g. `wfc check workflows`") }
+        if paths.isEmpty { throw ValidationError(CLIText.t("usage.give-paths")) }
         if let today, CalendarDate(parsing: today) == nil {
-            throw ValidationError("--today must be a date written YYYY-MM-DD, not '\(today)'")
+            throw ValidationError(CLIText.t("usage.today", ["today": today]))
         }
-        if config != nil && noConfig { throw ValidationError("--config and --no-config cannot be used together") }
+        if config != nil && noConfig { throw ValidationError(CLIText.t("usage.config-and-no-config")) }
         if let config, !FileManager.default.fileExists(atPath: config) {
-            throw ValidationError("--config \(config): no such file")
+            throw ValidationError(CLIText.t("usage.no-config-file", ["file": config]))
         }
     }
 

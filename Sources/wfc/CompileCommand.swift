@@ -7,20 +7,16 @@ import WFCDriver
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compile",
-        abstract: "Compile a workflow to its typed state graph (IR JSON).",
-        discussion: """
-            Prints diagnostics and exits 1 when the workflow has errors; otherwise writes the IR \
-            with its content hash, as compact JSON (one line; --pretty indents it for people). The \
-            hash is over the canonical form, so both print the same hash.
-            """)
+        abstract: CLIText.abstract("compile"),
+        discussion: CLIText.discussion("compile"))
 
-    @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "file"))
+    @Argument(help: .text("common.workflow-file-stdin", valueName: "file"))
     var file: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the IR here instead of standard output.", valueName: "out"))
+    @Option(name: .shortAndLong, help: .text("compile.output", valueName: "out"))
     var output: String?
 
-    @Flag(help: "Indent the IR JSON for people to read.")
+    @Flag(help: .text("compile.pretty"))
     var pretty = false
 
     @OptionGroup var diagnostics: OutputOptions
@@ -40,7 +36,7 @@ struct Compile: ParsableCommand {
             do {
                 try data.write(to: URL(fileURLWithPath: output))
             } catch {
-                throw CommandFailure(.failure, "cannot write \(output): \(error.localizedDescription)")
+                throw CommandFailure(.failure, CLIText.t("failure.cannot-write", ["file": output, "why": error.localizedDescription]))
             }
         } else {
             FileHandle.standardOutput.write(data)
@@ -53,15 +49,15 @@ struct Compile: ParsableCommand {
 struct Graph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
-        abstract: "Draw a workflow's state graph as Mermaid or Graphviz DOT.")
+        abstract: CLIText.abstract("graph"))
 
-    @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "file"))
+    @Argument(help: .text("common.workflow-file-stdin", valueName: "file"))
     var file: String
 
-    @Option(help: "mermaid (renders on GitHub) or dot.")
+    @Option(help: .text("graph.format"))
     var format: GraphRenderer.Format = .mermaid
 
-    @Option(help: ArgumentHelp("Colour of diagnostics: auto, always or never.", valueName: "when"))
+    @Option(help: .text("graph.color", valueName: "when"))
     var color: OutputOptions.ColorMode = .auto
 
     @OptionGroup var input: InputOptions
@@ -82,7 +78,7 @@ extension GraphRenderer.Format: ExpressibleByArgument {}
 enum Compilation {
     /// `seal: false` leaves the content hash to the caller.
     static func compile(_ path: String, _ input: InputSettings, seal: Bool = true) throws -> CompileResult {
-        if FileDiscovery.isDirectory(path) { throw CommandFailure(.usage, "\(path) is a directory; give one workflow file") }
+        if FileDiscovery.isDirectory(path) { throw CommandFailure(.usage, CLIText.t("failure.is-directory", ["path": path])) }
         let file = try input.read(path)
         var compiler = input.compiler
         compiler.seal = seal

@@ -8,32 +8,23 @@ import WFCDriver
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare two versions of a policy by meaning, with each change's impact on running cases.",
-        discussion: """
-            Compiles both files and compares their typed state graphs: states, events, guards, \
-            requirements, roles, separations, fields, deadlines, sign-offs, guarantees, round limits, \
-            clauses and titles. Each change is shown on the new file's line (a removal on the old \
-            file's) with its impact on running cases: none, needs a mapping, or unsafe \
-            (docs/versions.md). Layout and comments are not changes.
-            Exit 0 when nothing changed that affects running cases, 1 otherwise (or when a file \
-            has errors). One of the files may be - (standard input): \
-            `git show main:workflows/x.yaml | wfc diff - workflows/x.yaml`.
-            """)
+        abstract: CLIText.abstract("diff"),
+        discussion: CLIText.discussion("diff"))
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case human, json, markdown, github, sarif
     }
 
-    @Argument(help: ArgumentHelp("The old version; - reads standard input.", valueName: "old"))
+    @Argument(help: .text("diff.old", valueName: "old"))
     var old: String
 
-    @Argument(help: ArgumentHelp("The new version; - reads standard input.", valueName: "new"))
+    @Argument(help: .text("diff.new", valueName: "new"))
     var new: String
 
-    @Option(help: "human (changes with carets, in the --lang language), json (one document), markdown (for a pull request), github (annotations) or sarif.")
+    @Option(help: .text("diff.format"))
     var format: Format = .human
 
-    @Option(help: ArgumentHelp("Colour: auto, always or never.", valueName: "when"))
+    @Option(help: .text("common.color", valueName: "when"))
     var color: OutputOptions.ColorMode = .auto
 
     @OptionGroup var language: LanguageOption
@@ -42,7 +33,7 @@ struct Diff: ParsableCommand {
 
     func validate() throws {
         if old == FileDiscovery.stdinPath && new == FileDiscovery.stdinPath {
-            throw ValidationError("only one of the two files can be standard input")
+            throw ValidationError(CLIText.t("usage.one-stdin"))
         }
     }
 
@@ -56,14 +47,14 @@ struct Diff: ParsableCommand {
         for r in [before, after] {
             try Compilation.report(r, DiagnosticOutput(format: .human, useColor: useColor, language: lang), toStderr: true)
             if r.isFragment {
-                warn("wfc: \(r.sources.first?.path ?? "a file") is a fragment, not a workflow")
+                warn("wfc: " + CLIText.t("note.fragment", ["file": r.sources.first?.path ?? CLIText.t("diff.a-file")]))
                 failed = true
             } else if r.ir == nil {
                 failed = true
             }
         }
         guard !failed, let oldIR = before.ir, let newIR = after.ir else {
-            throw CommandFailure(.diagnostics, "fix the errors above first")
+            throw CommandFailure(.diagnostics, CLIText.t("failure.fix-errors-first"))
         }
         let report = DiffReport(oldPath: old, newPath: new, old: oldIR, new: newIR)
         let paths = DiffReport.displayPaths(old: before.sources.map(\.path), new: after.sources.map(\.path))

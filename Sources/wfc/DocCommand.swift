@@ -7,10 +7,10 @@ import WFCScenarios
 struct Doc: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doc",
-        abstract: "Write Markdown documentation of policies: diagrams and clause maps.",
-        discussion: "`wfc doc workflows > docs/policies.md`. Scenario and fragment files are skipped.")
+        abstract: CLIText.abstract("doc"),
+        discussion: CLIText.discussion("doc"))
 
-    @Argument(help: ArgumentHelp("Workflow files or directories.", valueName: "path"))
+    @Argument(help: .text("doc.paths", valueName: "path"))
     var paths: [String]
 
     @OptionGroup var input: InputOptions
@@ -29,7 +29,7 @@ struct Doc: ParsableCommand {
         for r in failed {
             try Compilation.report(r, DiagnosticOutput(format: .human, useColor: false), toStderr: true)
         }
-        if !failed.isEmpty { throw CommandFailure(.diagnostics, "fix the errors above first") }
+        if !failed.isEmpty { throw CommandFailure(.diagnostics, CLIText.t("failure.fix-errors-first")) }
         emit(PolicyDoc.markdown(policies))
     }
 }

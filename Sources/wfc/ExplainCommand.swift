@@ -5,15 +5,15 @@ import WFCDriver
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Explain a diagnostic code, with an example and its fix.")
+        abstract: CLIText.abstract("explain"))
 
-    @Argument(help: ArgumentHelp("A code such as WFC1003 (the WFC prefix is optional).", valueName: "code"))
+    @Argument(help: .text("explain.code", valueName: "code"))
     var code: String?
 
-    @Flag(help: "List every code with its summary.")
+    @Flag(help: .text("explain.list"))
     var list = false
 
-    @Flag(help: "Print the reference of every code as Markdown (docs/diagnostics.md).")
+    @Flag(help: .text("explain.markdown"))
     var markdown = false
 
     @OptionGroup var language: LanguageOption
@@ -32,7 +32,7 @@ struct Explain: ParsableCommand {
             return
         }
         guard let code, let d = registry.lookup(code) else {
-            throw CommandFailure(.usage, "unknown diagnostic code '\(code ?? "")'; `wfc explain --list` shows them all")
+            throw CommandFailure(.usage, CLIText.t("failure.unknown-code", ["code": code ?? ""]))
         }
         emit(registry.explain(d))
     }

@@ -13,37 +13,28 @@ import WFCYAML
 struct Expr: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "expr",
-        abstract: "Check and evaluate one CEL expression; prints its type and value.",
-        discussion: """
-            Try a guard before putting it in a policy:
-              wfc expr 'case.notice_days >= 30' --workflow workflows/company-handover.yaml --vars case.json
-              wfc expr 'days > 3 && name.startsWith("a")' --decl days=int --decl name=string --vars vars.json
-              wfc expr 'days_between(today, date("2025-10-31")) >= 30' --now 2025-09-30T23:59:00+08:00
-            --vars is a JSON object of variable values (with --workflow, {"case": {...}}). \
-            Without a value for a variable the expression needs, it is type-checked only: the \
-            type is printed with "not evaluated", exit status 0.
-            `now` is --now (else the clock) and `today` its date in the calendar's time zone.
-            """)
+        abstract: CLIText.abstract("expr"),
+        discussion: CLIText.discussion("expr"))
 
-    @Argument(help: "The expression.")
+    @Argument(help: .text("expr.expression"))
     var expression: String
 
-    @Option(name: .customLong("decl"), help: ArgumentHelp("Declare a variable, e.g. days=int or tags=list(string).", valueName: "name=type"))
+    @Option(name: .customLong("decl"), help: .text("expr.decl", valueName: "name=type"))
     var declarations: [String] = []
 
-    @Option(help: ArgumentHelp("A JSON file of variable values.", valueName: "file"))
+    @Option(help: .text("expr.vars", valueName: "file"))
     var vars: String?
 
-    @Option(help: ArgumentHelp("Check against this workflow's case schema (`case.*`) and functions.", valueName: "file"))
+    @Option(help: .text("expr.workflow", valueName: "file"))
     var workflow: String?
 
-    @Option(help: ArgumentHelp("The working-day calendar for working_days_between and add_working_days, and the time zone of `today` (default: the workflow's calendar; a workflow without one has `today` in UTC, as at run time; no workflow: cn-mainland).", valueName: "id"))
+    @Option(help: .text("expr.calendar", valueName: "id"))
     var calendar: String?
 
-    @Option(help: ArgumentHelp("The time bound as `now` (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the calendar's time zone (a workflow without a calendar: UTC); the time used is then shown.", valueName: "time"))
+    @Option(help: .text("expr.now", valueName: "time"))
     var now: String?
 
-    @Option(help: "human or json.")
+    @Option(help: .text("expr.format"))
     var format: ExprFormat = .human
 
     enum ExprFormat: String, ExpressibleByArgument, CaseIterable { case human, json }
@@ -56,7 +47,7 @@ struct Expr: ParsableCommand {
             let result = try Compilation.compile(workflow, input.settings)
             guard let compiled = result.ir else {
                 try Compilation.report(result, DiagnosticOutput(format: .human, useColor: false), toStderr: true)
-                throw CommandFailure(.diagnostics, "\(workflow) has errors; fix them first")
+                throw CommandFailure(.diagnostics, CLIText.t("failure.has-errors", ["file": workflow]))
             }
             ir = compiled
         }
@@ -66,14 +57,14 @@ struct Expr: ParsableCommand {
         // A workflow's own calendar is the data its IR pins (a company file, a provisional year).
         let pinned = calendar == nil ? ir?.calendarData.flatMap { try? WorkingCalendar(ir: $0) } : nil
         guard let cal = pinned ?? WorkingCalendar.builtin(calendarID) else {
-            throw CommandFailure(.usage, "unknown calendar '\(calendarID)'; known: \(WorkingCalendar.builtinIDs.joined(separator: ", "))")
+            throw CommandFailure(.usage, CLIText.t("failure.unknown-calendar", ["id": calendarID, "known": WorkingCalendar.builtinIDs.joined(separator: ", ")]))
         }
         let zoneCalendar: WorkingCalendar? = calendar == nil && ir != nil && ir?.calendar == nil ? nil : cal
         let instant: Date
         if let now {
             let zone = zoneCalendar?.timeZone ?? TimeZone(identifier: "UTC") ?? cal.timeZone
             guard let t = ClockText.parse(now, timeZone: zone) else {
-                throw CommandFailure(.usage, "--now `\(now)` is not a time: give RFC 3339 (2025-09-26T10:00:00+08:00) or a date (2025-09-26)")
+                throw CommandFailure(.usage, CLIText.t("failure.now-not-a-time", ["now": now]))
             }
             instant = t
             if !ClockText.hasOffset(now) {
@@ -133,7 +124,7 @@ struct Expr: ParsableCommand {
             emit(String(decoding: d, as: UTF8.self) + "\n")
         }
         if let e = output.evaluationError {
-            if format == .human { warn("evaluation failed: \(e.message)") }
+            if format == .human { warn(CLIText.t("note.evaluation-failed", ["why": e.message])) }
             throw CommandFailure(.diagnostics, "")
         }
     }

@@ -8,10 +8,10 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// `--format` and `--color`, shared by commands that print diagnostics.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output format: human, json (JSON Lines), sarif (SARIF 2.1.0) or github (Actions annotations).")
+    @Option(help: .text("output.format"))
     var format: OutputFormat = .human
 
-    @Option(help: ArgumentHelp("Colour: auto, always or never. auto colours a terminal unless NO_COLOR is set.", valueName: "when"))
+    @Option(help: .text("output.color", valueName: "when"))
     var color: ColorMode = .auto
 
     @OptionGroup var language: LanguageOption
@@ -35,9 +35,7 @@ struct OutputOptions: ParsableArguments {
 
 /// `--lang`: the language of diagnostics and explanations.
 struct LanguageOption: ParsableArguments {
-    @Option(name: .customLong("lang"), help: ArgumentHelp(
-        "Language of messages: zh-CN or en (default: lang: in .wfc.yaml, else LC_ALL, LC_MESSAGES or LANG, else en). Codes are the same in every language.",
-        valueName: "lang"))
+    @Option(name: .customLong("lang"), help: .text("output.lang", valueName: "lang"))
     var value: String?
 
     /// The chosen language. An unknown `--lang` is a usage error (WFC0030): it is printed
@@ -70,24 +68,24 @@ func warn(_ text: String) {
 /// The limits every input is read under, and the root imports stay inside: shared by every
 /// command that reads workflows or data.
 struct InputOptions: ParsableArguments {
-    @Option(help: "Largest file accepted, in bytes (every input: workflows, imports, data, events, standard input).")
+    @Option(help: .text("input.max-file-bytes"))
     var maxFileBytes = YAMLLimits.defaultMaxFileBytes
 
-    @Option(help: "Deepest nesting of lists and mappings.")
+    @Option(help: .text("input.max-depth"))
     var maxDepth = YAMLLimits.defaultMaxDepth
 
-    @Option(help: "Nodes that YAML aliases may add in total.")
+    @Option(help: .text("input.max-alias-nodes"))
     var maxAliasNodes = YAMLLimits.defaultMaxAliasNodes
 
-    @Option(help: ArgumentHelp("Imports, and links in checked folders, must stay inside this folder (default: the repository holding the file, found upwards by .git or .wfc.yaml; else the file's folder).", valueName: "dir"))
+    @Option(help: .text("input.root", valueName: "dir"))
     var root: String?
 
     func validate() throws {
         if maxFileBytes < 1 || maxDepth < 1 || maxAliasNodes < 0 {
-            throw ValidationError("limits must be positive")
+            throw ValidationError(CLIText.t("usage.limits"))
         }
         if let root, !FileDiscovery.isDirectory(root) {
-            throw ValidationError("--root \(root) is not a directory")
+            throw ValidationError(CLIText.t("usage.root-not-directory", ["root": root]))
         }
     }
 

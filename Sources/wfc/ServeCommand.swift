@@ -12,86 +12,67 @@ import WFCWeb
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the case store over HTTP, with bearer-token identities (docs/service.md).",
-        discussion: """
-            Identities: by default, HS256 tokens signed with the secret `jwt-secret` beside the \
-            store (created on first start, mode 0600); mint them with `wfc token issue`. In \
-            production give --jwt-keys: a JWKS or PEM file of EdDSA/RS256 public keys.
+        abstract: CLIText.abstract("serve"),
+        discussion: CLIText.discussion("serve"))
 
-            Due timers (escalations, violations, waits) fire by themselves within about a \
-            second; several servers on one store take leases, so none fires a case twice. With \
-            --webhook, effects (task opened, escalation, violation, case finished) are POSTed \
-            there at least once, signed with HMAC-SHA256 (docs/service.md, "Webhooks").
-
-            The web task inbox for people is at /web (docs/web.md); --no-web leaves it out.
-
-            Stops gracefully on SIGTERM or SIGINT: requests in flight finish.
-
-            EXIT CODES:
-              0  stopped by a signal
-              2  usage error: a bad --listen, an unreadable key file
-              3  the store or the secret could not be opened or created, the address
-                 could not be listened on, or a web template is missing (WFC9021)
-            """)
-
-    @Option(help: ArgumentHelp("The store: a SQLite file, or a postgres://USER@HOST/DB URL (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path-or-url"))
+    @Option(help: .text("common.store", valueName: "path-or-url"))
     var store: String?
 
-    @Option(help: ArgumentHelp("Address and port to listen on; port 0 picks a free one (printed).", valueName: "host:port"))
+    @Option(help: .text("serve.listen", valueName: "host:port"))
     var listen = "127.0.0.1:8080"
 
-    @Option(help: ArgumentHelp("HS256 secret file (default: jwt-secret beside the store).", valueName: "file"))
+    @Option(help: .text("serve.jwt-secret-file", valueName: "file"))
     var jwtSecretFile: String?
 
-    @Option(help: ArgumentHelp("Public keys for tokens: a JWKS file or PEM public keys (EdDSA, RS256).", valueName: "file"))
+    @Option(help: .text("serve.jwt-keys", valueName: "file"))
     var jwtKeys: String?
 
-    @Option(help: "Required `iss` claim of tokens.")
+    @Option(help: .text("serve.issuer"))
     var issuer: String?
 
-    @Option(help: "Required `aud` claim of tokens.")
+    @Option(help: .text("serve.audience"))
     var audience: String?
 
-    @Option(help: "Largest request body, in bytes.")
+    @Option(help: .text("serve.max-body-bytes"))
     var maxBodyBytes = 1 << 20
 
-    @Flag(help: "Do not fire due timers (another server, or `wfc case tick`, does).")
+    @Flag(help: .text("serve.no-scheduler"))
     var noScheduler = false
 
-    @Option(help: ArgumentHelp("POST every effect here (http or https), signed with HMAC-SHA256.", valueName: "url"))
+    @Option(help: .text("serve.webhook", valueName: "url"))
     var webhook: String?
 
-    @Option(help: ArgumentHelp("The webhook's signing secret (default: webhook-secret beside the store, created on first use, mode 0600).", valueName: "file"))
+    @Option(help: .text("serve.webhook-secret-file", valueName: "file"))
     var webhookSecretFile: String?
 
-    @Option(help: ArgumentHelp("Require this token (the file's hex secret, mode 0600) as `Authorization: Bearer` on GET /metrics.", valueName: "file"))
+    @Option(help: .text("serve.metrics-token-file", valueName: "file"))
     var metricsTokenFile: String?
 
-    @Flag(help: "Let the web inbox's sign-in page pick any person without a token (a trusted laptop only; a red banner says so).")
+    @Flag(help: .text("serve.dev-sign-in"))
     var devSignIn = false
 
-    @Flag(help: "A clock the web inbox can move forward, for tests of deadlines (never in production; timers then fire only by POST /v1/tick).")
+    @Flag(help: .text("serve.test-clock"))
     var testClock = false
 
-    @Option(help: ArgumentHelp("The web inbox's templates and style sheet (default: wfc_WFCWeb.resources beside wfc, else $WFC_WEB_DIR).", valueName: "dir"))
+    @Option(help: .text("serve.web-dir", valueName: "dir"))
     var webDir: String?
 
-    @Flag(help: "Serve the API only, without the web inbox at /web.")
+    @Flag(help: .text("serve.no-web"))
     var noWeb = false
 
     /// The language of start-up errors (the API and the pages choose per request).
     @OptionGroup var language: LanguageOption
 
     func validate() throws {
-        if jwtSecretFile != nil && jwtKeys != nil { throw ValidationError("give --jwt-secret-file or --jwt-keys, not both") }
-        guard ListenAddress(listen) != nil else { throw ValidationError("--listen `\(listen)` is not HOST:PORT (e.g. 127.0.0.1:8080)") }
-        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        if jwtSecretFile != nil && jwtKeys != nil { throw ValidationError(CLIText.t("usage.jwt-both")) }
+        guard ListenAddress(listen) != nil else { throw ValidationError(CLIText.t("usage.listen", ["listen": listen])) }
+        guard maxBodyBytes > 0 else { throw ValidationError(CLIText.t("usage.max-body-bytes")) }
         if let webhook {
             guard let u = URL(string: webhook), let scheme = u.scheme?.lowercased(), ["http", "https"].contains(scheme), u.host != nil else {
-                throw ValidationError("--webhook `\(webhook)` is not an http(s) URL")
+                throw ValidationError(CLIText.t("usage.webhook-url", ["url": webhook]))
             }
         }
-        if webhookSecretFile != nil && webhook == nil { throw ValidationError("--webhook-secret-file needs --webhook") }
+        if webhookSecretFile != nil && webhook == nil { throw ValidationError(CLIText.t("usage.webhook-secret-needs-webhook")) }
     }
 
     func run() async throws {
@@ -100,13 +81,13 @@ struct Serve: AsyncParsableCommand {
         // Secrets are kept beside a store file; servers sharing a database must share them.
         if StoreLocation.isServer(location) {
             if jwtSecretFile == nil && jwtKeys == nil {
-                throw CommandFailure(.usage, "with a database server as the store, give --jwt-secret-file or --jwt-keys (every server must check tokens with the same key)")
+                throw CommandFailure(.usage, CLIText.t("failure.server-store-keys"))
             }
             if webhook != nil && webhookSecretFile == nil {
-                throw CommandFailure(.usage, "with a database server as the store, give --webhook-secret-file with --webhook")
+                throw CommandFailure(.usage, CLIText.t("failure.server-store-webhook"))
             }
         }
-        guard let address = ListenAddress(listen) else { throw CommandFailure(.usage, "--listen `\(listen)` is not HOST:PORT") }
+        guard let address = ListenAddress(listen) else { throw CommandFailure(.usage, CLIText.t("failure.listen", ["listen": listen])) }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = .info
@@ -152,8 +133,8 @@ struct Serve: AsyncParsableCommand {
                                options: WebOptions(devSignIn: devSignIn, testClock: clock, maxBodyBytes: maxBodyBytes))
             server.routeExtensions.append { web.register(on: $0) }
             // On stderr: the first line on stdout stays the `listening on` line supervisors wait for.
-            if devSignIn { FileHandle.standardError.write(Data("wfc serve: --dev-sign-in is on: anyone can sign in to the web inbox as anyone\n".utf8)) }
-            if testClock { FileHandle.standardError.write(Data("wfc serve: --test-clock is on: the web inbox can move the service's clock forward\n".utf8)) }
+            if devSignIn { FileHandle.standardError.write(Data(("wfc serve: " + CLIText.t("note.dev-sign-in") + "\n").utf8)) }
+            if testClock { FileHandle.standardError.write(Data(("wfc serve: " + CLIText.t("note.test-clock") + "\n").utf8)) }
         }
         var webhookTarget: WebhookTarget?
         if let webhook {
@@ -169,7 +150,7 @@ struct Serve: AsyncParsableCommand {
                 emit("wfc serve: listening on http://\(host):\(port) (store \(StoreLocation.display(storePath)))\n")
             }
         } catch {
-            throw CommandFailure(.failure, "cannot serve on \(address.host):\(address.port): \(error)")
+            throw CommandFailure(.failure, CLIText.t("failure.cannot-serve", ["host": address.host, "port": String(address.port), "why": "\(error)"]))
         }
     }
 }

@@ -9,7 +9,7 @@ import WFCStore
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Mint bearer tokens for `wfc serve`'s embedded HS256 secret.",
+        abstract: CLIText.abstract("token"),
         subcommands: [TokenIssue.self])
 }
 
@@ -17,43 +17,35 @@ struct Token: AsyncParsableCommand {
 struct TokenIssue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
-        abstract: "Print a token for a person, signed with the secret beside the store (created when missing).",
-        discussion: """
-            Scopes: `admin` (deploy definitions, read every case, tick) and `cases:start`. \
-            Everyone may act in the cases where they hold a role.
+        abstract: CLIText.abstract("token.issue"),
+        discussion: CLIText.discussion("token.issue"))
 
-            EXIT CODES:
-              0  printed
-              2  usage error: a bad --ttl or --sub
-              3  the secret could not be read or created, or is readable by others
-            """)
-
-    @Option(help: ArgumentHelp("The person id (the token's `sub`).", valueName: "person"))
+    @Option(help: .text("token.issue.sub", valueName: "person"))
     var sub: String
 
-    @Option(help: ArgumentHelp("A scope to grant: admin or cases:start (repeatable).", valueName: "scope"))
+    @Option(help: .text("token.issue.scope", valueName: "scope"))
     var scope: [String] = []
 
-    @Option(help: ArgumentHelp("How long the token is valid: 30m, 8h, 7d, or seconds.", valueName: "duration"))
+    @Option(help: .text("token.issue.ttl", valueName: "duration"))
     var ttl = "8h"
 
-    @Option(help: ArgumentHelp("The store whose secret signs (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path"))
+    @Option(help: .text("token.issue.store", valueName: "path"))
     var store: String?
 
-    @Option(help: ArgumentHelp("An HS256 secret file instead of the store's.", valueName: "file"))
+    @Option(help: .text("token.issue.jwt-secret-file", valueName: "file"))
     var jwtSecretFile: String?
 
-    @Option(help: "The `iss` claim.")
+    @Option(help: .text("token.issue.issuer"))
     var issuer: String?
 
-    @Option(help: "The `aud` claim.")
+    @Option(help: .text("token.issue.audience"))
     var audience: String?
 
     func validate() throws {
-        guard Self.seconds(ttl) != nil else { throw ValidationError("--ttl `\(ttl)` is not a duration of at most a year: give e.g. 30m, 8h, 7d or 3600") }
+        guard Self.seconds(ttl) != nil else { throw ValidationError(CLIText.t("usage.ttl", ["ttl": ttl])) }
         if let why = StoredText.problem(sub, what: "--sub") { throw ValidationError(why) }
         for s in scope where ![Principal.adminScope, Principal.startScope].contains(s) {
-            throw ValidationError("--scope `\(s)` is not a scope: give \(Principal.adminScope) or \(Principal.startScope)")
+            throw ValidationError(CLIText.t("usage.scope", ["scope": s, "admin": Principal.adminScope, "start": Principal.startScope]))
         }
     }
 
@@ -70,7 +62,7 @@ struct TokenIssue: AsyncParsableCommand {
     func run() async throws {
         let location = StoreLocation.resolve(option: store)
         if StoreLocation.isServer(location) && jwtSecretFile == nil {
-            throw CommandFailure(.usage, "with a database server as the store, give --jwt-secret-file (the file `wfc serve` checks tokens with)")
+            throw CommandFailure(.usage, CLIText.t("failure.token-server-store"))
         }
         let storePath = SQLiteRepository.filePath(location)
         let secret: [UInt8]

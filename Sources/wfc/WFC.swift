@@ -6,15 +6,8 @@ import WFCDriver
 struct WFC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wfc",
-        abstract: "Compile, check and run HR policy workflows written in YAML.",
-        discussion: """
-            EXIT CODES:
-              0  clean: no errors (with --strict, no warnings either)
-              1  diagnostics with errors were reported (or warnings under --strict), or tests failed
-              2  usage error: bad option or argument, or a path that does not exist
-                 (any input: the workflow, --data, --events, --vars)
-              3  internal or I/O failure: a file could not be read or written
-            """,
+        abstract: CLIText.abstract("wfc"),
+        discussion: CLIText.discussion("wfc"),
         version: wfcVersion,
         subcommands: [Check.self, Compile.self, Graph.self, Schema.self, Expr.self, Doc.self, Diff.self, Explain.self, Test.self, Run.self, Case.self, People.self, CalendarCommand.self, LSP.self, Serve.self, Token.self]
     )
@@ -39,12 +32,13 @@ struct WFC: AsyncParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                // Help (and --version): the texts are the catalog's already; the library's own
+                // headings and phrases are translated here.
+                if !message.isEmpty { print(UsageText.localizedHelp(message, to: CLIText.language)) }
                 Foundation.exit(0)
             }
             if !message.isEmpty {
-                let language = UsageText.language(Array(CommandLine.arguments.dropFirst()), ProcessInfo.processInfo.environment)
-                FileHandle.standardError.write(Data((UsageText.localized(message, to: language) + "\n").utf8))
+                FileHandle.standardError.write(Data((UsageText.localized(message, to: CLIText.language) + "\n").utf8))
             }
             if code == .validationFailure { Foundation.exit(ExitStatus.usage.rawValue) }
             Foundation.exit(code.rawValue)

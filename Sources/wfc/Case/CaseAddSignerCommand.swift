@@ -1,43 +1,44 @@
 import ArgumentParser
+import WFCDriver
 
 struct CaseAddSigner: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add-signer",
-        abstract: "Add a signer to an active sign-off (加签).",
-        discussion: "Where the sign-off's `add:` lets the sender's role do so, the person signs before, after or alongside the parties whose turn it is. Who added whom, where and why is recorded in the audit log; a refusal is recorded and exits 1.")
+        abstract: CLIText.abstract("case.add-signer"),
+        discussion: CLIText.discussion("case.add-signer"))
 
-    @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
+    @Argument(help: .text("common.case-id", valueName: "id"))
     var id: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The person adding the signer.", valueName: "person"))
+    @Option(name: .customLong("as"), help: .text("case.add-signer.as", valueName: "person"))
     var actor: String
 
-    @Option(help: ArgumentHelp("The person to add.", valueName: "person"))
+    @Option(help: .text("case.add-signer.person", valueName: "person"))
     var person: String
 
-    @Option(help: ArgumentHelp("before, after or parallel: relative to the parties whose turn it is.", valueName: "position"))
+    @Option(help: .text("case.add-signer.position", valueName: "position"))
     var position: String
 
-    @Option(help: ArgumentHelp("Why the signer is added (kept in the audit log).", valueName: "text"))
+    @Option(help: .text("case.add-signer.reason", valueName: "text"))
     var reason: String
 
-    @Option(help: ArgumentHelp("The role to act as, when the sender holds several that may add signers.", valueName: "role"))
+    @Option(help: .text("case.add-signer.role", valueName: "role"))
     var role: String?
 
-    @Option(help: ArgumentHelp("The foreach item index.", valueName: "n"))
+    @Option(help: .text("common.item", valueName: "n"))
     var item: Int?
 
-    @Option(help: ArgumentHelp("An idempotency key: the same key returns the stored outcome.", valueName: "key"))
+    @Option(help: .text("common.key", valueName: "key"))
     var key: String?
 
-    @Option(help: ArgumentHelp("The time (default: the clock), as for `wfc case fire`.", valueName: "time"))
+    @Option(help: .text("common.now-as-fire", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions
 
     func validate() throws {
-        if let item, item < 0 { throw ValidationError("--item must be 0 or more") }
-        if actor.isEmpty { throw ValidationError("--as must name a person") }
+        if let item, item < 0 { throw ValidationError(CLIText.t("usage.item")) }
+        if actor.isEmpty { throw ValidationError(CLIText.t("usage.as-person")) }
     }
 
     func run() async throws {

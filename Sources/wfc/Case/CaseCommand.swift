@@ -7,28 +7,8 @@ import WFCDriver
 struct Case: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
-        abstract: "Start, fire, inspect and verify durable cases in a store.",
-        discussion: """
-            The store is --store PATH, else $WFC_STORE, else ./.wfc/store.sqlite (created when missing). \
-            Cases are pinned to the compiled definition they started with. See docs/store.md.
-
-            Store failures are diagnostics with WFC7xxx codes (`wfc explain WFC7001`).
-
-            EXIT CODES:
-              0  done
-              1  refused (recorded in the audit log), verify failed (WFC7008-7011,
-                 WFC7017), an unusable checkpoint or key (WFC7016), diagnostics in
-                 the workflow or case file, a case id that exists (WFC7002), or a
-                 conflict with another writer or a busy store (WFC7003, WFC7004:
-                 nothing recorded; run the command again)
-              2  usage error: bad option, argument or time, a missing file (the
-                 workflow or --data), an unknown case id (WFC7001), a case id,
-                 person id, event name or key the store rejects (WFC7007, WFC7012),
-                 a key reused for another request (WFC7013), a store URL with no
-                 backend (WFC7015), or an unknown --state (WFC0003)
-              3  the store could not be opened, read or written (WFC7006), is
-                 corrupt (WFC7005), or is another application's database (WFC7014)
-            """,
+        abstract: CLIText.abstract("case"),
+        discussion: CLIText.discussion("case"),
         subcommands: [CaseStart.self, CaseFire.self, CaseAddSigner.self, CaseShow.self, CaseList.self, CaseHistory.self, CaseVerify.self, CaseCheckpoint.self, CaseTick.self, CaseMigrate.self, CaseReassign.self]
     )
 }
@@ -37,13 +17,13 @@ extension CaseFormat: ExpressibleByArgument {}
 
 /// Options every `wfc case` command takes.
 struct CaseOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The store: a SQLite file, or a postgres://USER@HOST/DB URL (default: $WFC_STORE, else .wfc/store.sqlite).", valueName: "path-or-url"))
+    @Option(help: .text("common.store", valueName: "path-or-url"))
     var store: String?
 
-    @Option(help: "Output format: human or json.")
+    @Option(help: .text("case.format"))
     var format: CaseFormat = .human
 
-    @Option(help: ArgumentHelp("Colour: auto, always or never.", valueName: "when"))
+    @Option(help: .text("common.color", valueName: "when"))
     var color: OutputOptions.ColorMode = .auto
 
     @OptionGroup var language: LanguageOption

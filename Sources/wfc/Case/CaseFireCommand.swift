@@ -1,40 +1,41 @@
 import ArgumentParser
+import WFCDriver
 import WFCRuntime
 
 struct CaseFire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fire",
-        abstract: "Send an event to a case.",
-        discussion: "The event runs against the definition the case is pinned to. A refusal is recorded in the audit log and exits 1. With --key, repeating the command returns the first outcome instead of a new step.")
+        abstract: CLIText.abstract("case.fire"),
+        discussion: CLIText.discussion("case.fire"))
 
-    @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
+    @Argument(help: .text("common.case-id", valueName: "id"))
     var id: String
 
-    @Argument(help: ArgumentHelp("The event name (sign and unsign for sign-offs).", valueName: "event"))
+    @Argument(help: .text("case.fire.event", valueName: "event"))
     var event: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The person sending the event.", valueName: "person"))
+    @Option(name: .customLong("as"), help: .text("case.fire.as", valueName: "person"))
     var actor: String
 
-    @Option(help: ArgumentHelp("The role, when the person signs a sign-off holding several of its roles.", valueName: "role"))
+    @Option(help: .text("case.fire.role", valueName: "role"))
     var role: String?
 
-    @Option(name: .customLong("for"), help: ArgumentHelp("Send it as the substitute (代理) of this person: their substitution must name --as at the event's time (`wfc people substitute`).", valueName: "person"))
+    @Option(name: .customLong("for"), help: .text("case.fire.for", valueName: "person"))
     var actingFor: String?
 
-    @Option(help: ArgumentHelp("The foreach item index.", valueName: "n"))
+    @Option(help: .text("common.item", valueName: "n"))
     var item: Int?
 
-    @Option(help: ArgumentHelp("A YAML or JSON mapping of the fields the event fills.", valueName: "file"))
+    @Option(help: .text("case.fire.data", valueName: "file"))
     var data: String?
 
-    @Option(help: ArgumentHelp("An idempotency key: the same key returns the stored outcome.", valueName: "key"))
+    @Option(help: .text("common.key", valueName: "key"))
     var key: String?
 
-    @Option(help: ArgumentHelp("The time (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the workflow calendar's time zone, UTC when the workflow has none; the time used is then shown.", valueName: "time"))
+    @Option(help: .text("case.fire.now", valueName: "time"))
     var now: String?
 
-    @Option(name: .customLong("assign"), help: ArgumentHelp("ROLE=PERSON: a role the event's transition assigns (`assign:`) and the person it binds; repeatable.", valueName: "role=person"))
+    @Option(name: .customLong("assign"), help: .text("case.fire.assign", valueName: "role=person"))
     var assign: [String] = []
 
     @OptionGroup var options: CaseOptions
@@ -50,14 +51,14 @@ struct CaseFire: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if let item, item < 0 { throw ValidationError("--item must be 0 or more") }
-        if actor.isEmpty { throw ValidationError("--as must name a person") }
+        if let item, item < 0 { throw ValidationError(CLIText.t("usage.item")) }
+        if actor.isEmpty { throw ValidationError(CLIText.t("usage.as-person")) }
         for a in assign {
             guard let eq = a.firstIndex(of: "="), eq != a.startIndex, a.index(after: eq) != a.endIndex else {
-                throw ValidationError("--assign takes ROLE=PERSON, not `\(a)`")
+                throw ValidationError(CLIText.t("usage.assign-form", ["value": a]))
             }
         }
-        if Set(assign.compactMap { $0.split(separator: "=").first }).count != assign.count { throw ValidationError("--assign names a role twice") }
+        if Set(assign.compactMap { $0.split(separator: "=").first }).count != assign.count { throw ValidationError(CLIText.t("usage.assign-twice")) }
     }
 
     func run() async throws {
@@ -68,42 +69,42 @@ struct CaseFire: AsyncParsableCommand {
 struct CaseReassign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reassign",
-        abstract: "Hand an open task, or a role for the rest of the case, to another person (转交).",
-        discussion: "Allowed to the holders of the roles in the policy's `reassign: {by: …}`. With --task, only that open task moves to the new person; without, the role does for the rest of the case. The reason is recorded in the audit log (\"X acting for Y, by Z, because …\"). A refusal is recorded and exits 1.")
+        abstract: CLIText.abstract("case.reassign"),
+        discussion: CLIText.discussion("case.reassign"))
 
-    @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
+    @Argument(help: .text("common.case-id", valueName: "id"))
     var id: String
 
-    @Argument(help: ArgumentHelp("The role handed on.", valueName: "role"))
+    @Argument(help: .text("case.reassign.role", valueName: "role"))
     var role: String
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("The person who takes over.", valueName: "person"))
+    @Option(name: .customLong("to"), help: .text("case.reassign.to", valueName: "person"))
     var person: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The person reassigning.", valueName: "person"))
+    @Option(name: .customLong("as"), help: .text("case.reassign.as", valueName: "person"))
     var actor: String
 
-    @Option(help: ArgumentHelp("Why (required, one line): recorded in the audit log.", valueName: "text"))
+    @Option(help: .text("case.reassign.reason", valueName: "text"))
     var reason: String
 
-    @Option(help: ArgumentHelp("The open task (state) handed on; without it, the role for the rest of the case.", valueName: "state"))
+    @Option(help: .text("case.reassign.task", valueName: "state"))
     var task: String?
 
-    @Option(help: ArgumentHelp("The foreach item of the task.", valueName: "n"))
+    @Option(help: .text("case.reassign.item", valueName: "n"))
     var item: Int?
 
-    @Option(help: ArgumentHelp("An idempotency key: the same key returns the stored outcome.", valueName: "key"))
+    @Option(help: .text("common.key", valueName: "key"))
     var key: String?
 
-    @Option(help: ArgumentHelp("The time (default: the clock), as for `wfc case fire`.", valueName: "time"))
+    @Option(help: .text("common.now-as-fire", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions
 
     func validate() throws {
-        if let item, item < 0 { throw ValidationError("--item must be 0 or more") }
-        if actor.isEmpty { throw ValidationError("--as must name a person") }
-        if person.isEmpty { throw ValidationError("--to must name a person") }
+        if let item, item < 0 { throw ValidationError(CLIText.t("usage.item")) }
+        if actor.isEmpty { throw ValidationError(CLIText.t("usage.as-person")) }
+        if person.isEmpty { throw ValidationError(CLIText.t("usage.to-person")) }
     }
 
     func run() async throws {

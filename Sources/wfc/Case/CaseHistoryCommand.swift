@@ -1,11 +1,12 @@
 import ArgumentParser
+import WFCDriver
 
 struct CaseHistory: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Print a case's audit trail: every event, refused attempts included, with its hash.")
+        abstract: CLIText.abstract("case.history"))
 
-    @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
+    @Argument(help: .text("common.case-id", valueName: "id"))
     var id: String
 
     @OptionGroup var options: CaseOptions

@@ -1,20 +1,21 @@
 import ArgumentParser
+import WFCDriver
 
 struct CaseList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List cases.")
+        abstract: CLIText.abstract("case.list"))
 
-    @Option(help: ArgumentHelp("Only cases of this workflow id.", valueName: "workflow"))
+    @Option(help: .text("case.list.workflow", valueName: "workflow"))
     var workflow: String?
 
-    @Option(help: ArgumentHelp("Only cases with this state active.", valueName: "state"))
+    @Option(help: .text("case.list.state", valueName: "state"))
     var state: String?
 
-    @Flag(help: "Only running cases with a deadline that has passed.")
+    @Flag(help: .text("case.list.overdue"))
     var overdue = false
 
-    @Option(help: ArgumentHelp("The time for --overdue (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in this machine's time zone; the time used is then shown.", valueName: "time"))
+    @Option(help: .text("case.list.now", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

@@ -1,14 +1,15 @@
 import ArgumentParser
+import WFCDriver
 
 struct CaseShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a case: active states, open tasks and who may act, signatures, deadlines, checklists.")
+        abstract: CLIText.abstract("case.show"))
 
-    @Argument(help: ArgumentHelp("The case id.", valueName: "id"))
+    @Argument(help: .text("common.case-id", valueName: "id"))
     var id: String
 
-    @Option(help: ArgumentHelp("The time deadlines are counted from (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the workflow calendar's time zone, UTC when the workflow has none; the time used is then shown.", valueName: "time"))
+    @Option(help: .text("case.show.now", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

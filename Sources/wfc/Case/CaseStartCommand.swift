@@ -1,24 +1,25 @@
 import ArgumentParser
+import WFCDriver
 
 struct CaseStart: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
-        abstract: "Compile a workflow and start a case with a case file; prints the case id.",
-        discussion: "The case file (YAML or JSON) has `people:` (role: person), `data:` (case fields) and an optional `start:` time. Every problem is listed; nothing is stored if there is any.")
+        abstract: CLIText.abstract("case.start"),
+        discussion: CLIText.discussion("case.start"))
 
-    @Argument(help: ArgumentHelp("The workflow file.", valueName: "workflow"))
+    @Argument(help: .text("common.workflow-file", valueName: "workflow"))
     var workflow: String
 
-    @Option(help: ArgumentHelp("The case file: people and data.", valueName: "file"))
+    @Option(help: .text("case.start.data", valueName: "file"))
     var data: String
 
-    @Option(help: ArgumentHelp("The case id (default: WORKFLOW-xxxxxxxx).", valueName: "id"))
+    @Option(help: .text("case.start.id", valueName: "id"))
     var id: String?
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Who starts the case (recorded in the audit log).", valueName: "person"))
+    @Option(name: .customLong("as"), help: .text("case.start.as", valueName: "person"))
     var actor: String?
 
-    @Option(help: ArgumentHelp("The time (default: the case file's start:, else the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in the workflow calendar's time zone, UTC when the workflow has none; the time used is then shown.", valueName: "time"))
+    @Option(help: .text("case.start.now", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

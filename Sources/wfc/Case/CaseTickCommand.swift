@@ -1,11 +1,12 @@
 import ArgumentParser
+import WFCDriver
 
 struct CaseTick: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tick",
-        abstract: "Fire what is overdue in every running case (escalations, overdue transitions, waits).")
+        abstract: CLIText.abstract("case.tick"))
 
-    @Option(help: ArgumentHelp("The time (default: the clock): RFC 3339, or without a UTC offset (a date means 09:00) read in this machine's time zone; the time used is then shown.", valueName: "time"))
+    @Option(help: .text("case.tick.now", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

@@ -1,30 +1,31 @@
 import ArgumentParser
+import WFCDriver
 
 struct PeopleSubstituteAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Name a substitute for a person, for a range of dates or times.",
-        discussion: "A date (2025-10-01) is a whole day in China Standard Time, the --until day included; an RFC 3339 time (2025-10-01T09:00:00+08:00) is exact, --until excluded. Prints the substitution's id.")
+        abstract: CLIText.abstract("people.substitute.add"),
+        discussion: CLIText.discussion("people.substitute.add"))
 
-    @Argument(help: ArgumentHelp("The person who is away.", valueName: "person"))
+    @Argument(help: .text("people.substitute.add.person", valueName: "person"))
     var person: String
 
-    @Argument(help: ArgumentHelp("The person who stands in for them.", valueName: "substitute"))
+    @Argument(help: .text("people.substitute.add.substitute", valueName: "substitute"))
     var substitute: String
 
-    @Option(help: ArgumentHelp("The first day (or time) it applies.", valueName: "date-or-time"))
+    @Option(help: .text("people.substitute.add.from", valueName: "date-or-time"))
     var from: String
 
-    @Option(help: ArgumentHelp("The last day it applies (or the time it ends).", valueName: "date-or-time"))
+    @Option(help: .text("people.substitute.add.until", valueName: "date-or-time"))
     var until: String
 
-    @Option(help: ArgumentHelp("Why (shown in lists), e.g. 年假 or 离职交接.", valueName: "text"))
+    @Option(help: .text("people.substitute.add.reason", valueName: "text"))
     var reason: String?
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Who names the substitute (default: the person).", valueName: "person"))
+    @Option(name: .customLong("as"), help: .text("people.substitute.add.as", valueName: "person"))
     var actor: String?
 
-    @Option(help: ArgumentHelp("The time (default: the clock): RFC 3339, or a date (09:00 China Standard Time).", valueName: "time"))
+    @Option(help: .text("people.substitute.add.now", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

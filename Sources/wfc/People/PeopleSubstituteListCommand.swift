@@ -1,20 +1,21 @@
 import ArgumentParser
+import WFCDriver
 
 struct PeopleSubstituteList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List a person's substitutes (or, with --named, those naming them as substitute).")
+        abstract: CLIText.abstract("people.substitute.list"))
 
-    @Argument(help: ArgumentHelp("The person.", valueName: "person"))
+    @Argument(help: .text("people.substitute.list.person", valueName: "person"))
     var person: String
 
-    @Flag(help: "List the substitutions naming the person as substitute instead.")
+    @Flag(help: .text("people.substitute.list.named"))
     var named = false
 
-    @Flag(help: "Include revoked substitutions.")
+    @Flag(help: .text("people.substitute.list.all"))
     var all = false
 
-    @Option(help: ArgumentHelp("The time the STATUS column is read at (default: the clock).", valueName: "time"))
+    @Option(help: .text("people.substitute.list.now", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

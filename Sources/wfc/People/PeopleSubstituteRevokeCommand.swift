@@ -1,20 +1,21 @@
 import ArgumentParser
+import WFCDriver
 
 struct PeopleSubstituteRevoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "End a person's substitution now (it applies no more from then on).")
+        abstract: CLIText.abstract("people.substitute.revoke"))
 
-    @Argument(help: ArgumentHelp("The person the substitution belongs to.", valueName: "person"))
+    @Argument(help: .text("people.substitute.revoke.person", valueName: "person"))
     var person: String
 
-    @Argument(help: ArgumentHelp("The substitution id (`sub-…`, from add or list).", valueName: "id"))
+    @Argument(help: .text("people.substitute.revoke.id", valueName: "id"))
     var id: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Who revokes it (default: the person).", valueName: "person"))
+    @Option(name: .customLong("as"), help: .text("people.substitute.revoke.as", valueName: "person"))
     var actor: String?
 
-    @Option(help: ArgumentHelp("The time (default: the clock).", valueName: "time"))
+    @Option(help: .text("people.substitute.revoke.now", valueName: "time"))
     var now: String?
 
     @OptionGroup var options: CaseOptions

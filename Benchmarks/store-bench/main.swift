@@ -6,7 +6,7 @@
 // single writer. Medians over the rounds.
 //
 //   swift build -c release --scratch-path .build-perf --product store-bench
-//   .build-perf/release/store-bench [IR.json] [transitions] [rounds] [cases] [per-case]
+//   .build-perf/release/store-bench [IR.json] [transitions] [rounds] [cases] [per-case] [--only full|normal|concurrent]
 //
 // `migrate [CASES] [FIRES]`: migrations per second (dry run and real) against plain fire steps,
 // on one store of CASES cases (default 100,000); see MigrationBench.swift.
@@ -219,7 +219,13 @@ func verifyAll(_ wfc: String, cases: Int, irPath: String) async throws {
 }
 
 func main() async throws {
-    let args = CommandLine.arguments
+    var args = CommandLine.arguments
+    // `--only full|normal|concurrent`: one figure (for profiling one path).
+    var only: String?
+    if let i = args.firstIndex(of: "--only"), i + 1 < args.count {
+        only = args[i + 1]
+        args.removeSubrange(i...(i + 1))
+    }
     if args.count > 1, args[1] == "migrate" {
         return try await MigrationBench.run(cases: args.count > 2 ? Int(args[2]) ?? 100_000 : 100_000, fires: args.count > 3 ? Int(args[3]) ?? 10_000 : 10_000)
     }
@@ -236,7 +242,7 @@ func main() async throws {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     print("store-bench: \(n) transitions × \(rounds) rounds, company-handover sign/unsign, WAL")
-    for durability in [SQLiteRepository.Durability.full, .normal] {
+    for durability in [SQLiteRepository.Durability.full, .normal] where only == nil || only == durability.rawValue.lowercased() {
         let store = try Ledger(sqlitePath: dir.appendingPathComponent("store-\(durability.rawValue).sqlite").path, durability: durability)
         let pool = try rawPool(dir.appendingPathComponent("raw-\(durability.rawValue).sqlite").path, durability.rawValue)
         var durable: [Double] = [], raw: [Double] = [], ratios: [Double] = []
@@ -255,6 +261,7 @@ func main() async throws {
                           ratios.map { String(format: "%.2f", $0) }.joined(separator: " "))
         print(line)
     }
+    if only != nil && only != "concurrent" { return }
     // Many cases at once: the ledger's group commit against one commit per event.
     let store = try Ledger(sqlitePath: dir.appendingPathComponent("store-concurrent.sqlite").path, durability: .full)
     let pool = try rawPool(dir.appendingPathComponent("raw-concurrent.sqlite").path, "FULL")

@@ -43,6 +43,10 @@ public protocol CaseRepository: Sendable {
     func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>]
     /// The event of a case recorded with this idempotency key.
     func event(_ caseID: String, idempotencyKey: String) async throws(StoreError) -> AuditEvent?
+    /// ``loadCase(_:)`` and, when `idempotencyKey` is given, ``event(_:idempotencyKey:)``, read
+    /// together (a step with a key needs both). The default reads one after the other; a
+    /// backend overrides it to read both at once (one read transaction, one round trip).
+    func loadCase(_ id: String, idempotencyKey: String?) async throws(StoreError) -> (CaseRecord, AuditEvent?)
     /// The events of a case in sequence order, each decoded or the reason it does not decode;
     /// `notFound` when there is no such case.
     func events(_ caseID: String) async throws(StoreError) -> [AuditRow]
@@ -115,6 +119,12 @@ public protocol CaseRepository: Sendable {
 }
 
 extension CaseRepository {
+    public func loadCase(_ id: String, idempotencyKey: String?) async throws(StoreError) -> (CaseRecord, AuditEvent?) {
+        let row = try await loadCase(id)
+        guard let key = idempotencyKey else { return (row, nil) }
+        return (row, try await event(id, idempotencyKey: key))
+    }
+
     /// One ``append(_:)`` (one transaction) per step.
     public func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>] {
         var out: [Result<Void, StoreError>] = []

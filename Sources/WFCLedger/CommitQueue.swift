@@ -31,7 +31,24 @@ final class CommitQueue: Sendable {
 
     /// Commits `step` (in a batch with whatever else is waiting); its own result.
     func submit(_ step: Append) async -> Result<Void, StoreError> {
-        await withCheckedContinuation { answer in
+        // Nobody writing: this caller commits its own step at once, without handing it to a
+        // writer task and waiting to be woken (two thread switches a step; a lone caller's
+        // latency). Steps that arrive meanwhile queue up and are handed to a writer after.
+        let lead = state.withLock { s in
+            if s.writing { return false }
+            s.writing = true
+            return true
+        }
+        if lead {
+            let result = await commit([step]).first ?? .failure(.io("the repository answered no result"))
+            let more = state.withLock { s in
+                if s.pending.isEmpty { s.writing = false; return false }
+                return true
+            }
+            if more { Task { await self.drain() } }
+            return result
+        }
+        return await withCheckedContinuation { answer in
             let startWriter = state.withLock { s in
                 s.pending.append(Pending(step: step, answer: answer))
                 if s.writing { return false }
@@ -56,15 +73,22 @@ final class CommitQueue: Sendable {
                 return b
             }
             if batch.isEmpty { return }
-            var results = await repository.appendAll(batch.map(\.step))
-            // A backend that answers with the wrong number of results broke the protocol:
-            // no caller may learn of a commit that was not reported.
-            if results.count != batch.count {
-                results = Array(repeating: .failure(.io("the repository answered \(results.count) results for \(batch.count) steps")), count: batch.count)
-            }
-            let done = zip(batch, results).compactMap { p, r -> Append? in if case .success = r { p.step } else { nil } }
-            if !done.isEmpty { committed(done) }
+            let results = await commit(batch.map(\.step))
             for (p, r) in zip(batch, results) { p.answer.resume(returning: r) }
         }
+    }
+
+    /// One transaction of `steps`: a result for each, and ``committed`` called with those that
+    /// committed.
+    private func commit(_ steps: [Append]) async -> [Result<Void, StoreError>] {
+        var results = await repository.appendAll(steps)
+        // A backend that answers with the wrong number of results broke the protocol:
+        // no caller may learn of a commit that was not reported.
+        if results.count != steps.count {
+            results = Array(repeating: .failure(.io("the repository answered \(results.count) results for \(steps.count) steps")), count: steps.count)
+        }
+        let done = zip(steps, results).compactMap { s, r -> Append? in if case .success = r { s } else { nil } }
+        if !done.isEmpty { committed(done) }
+        return results
     }
 }

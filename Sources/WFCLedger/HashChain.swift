@@ -13,33 +13,47 @@ public enum HashChain {
     /// The canonical bytes of `e` (its `hash` excluded, `prevHash` included). Absent values are
     /// encoded as `null`, so that every field is always covered.
     public static func canonical(_ e: AuditEvent) -> Data {
-        // Hand-written so that the encoding cannot drift with Codable synthesis.
-        func str(_ s: String?) -> String {
-            guard let s else { return "null" }
-            return jsonString(s)
+        Data(canonicalBytes(e))
+    }
+
+    /// ``canonical(_:)`` as bytes: written straight into one buffer (hand-written so that the
+    /// encoding cannot drift with Codable synthesis; the strings are escaped as
+    /// ``jsonString(_:)`` escapes them, byte for byte).
+    static func canonicalBytes(_ e: AuditEvent) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + e.outcome.utf8.count + e.payload.utf8.count)
+        func key(_ k: StaticString) {
+            out.append(out.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\""))
+            k.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
+        }
+        func str(_ s: String?) {
+            guard let s else { out.append(contentsOf: "null".utf8); return }
+            appendJSONString(s, to: &out)
         }
         // `acting_for` sorts first; it is present only when set (older events have none).
-        let acting: [(String, String)] = e.actingFor.map { [("acting_for", str($0))] } ?? []
-        let fields: [(String, String)] = acting + [
-            ("actor", str(e.actor)),
-            ("case_id", str(e.caseID)),
-            ("idempotency_key", str(e.idempotencyKey)),
-            ("item", e.item.map(String.init) ?? "null"),
-            ("kind", str(e.kind.rawValue)),
-            ("name", str(e.name)),
-            ("outcome", str(e.outcome)),
-            ("payload", str(e.payload)),
-            ("prev_hash", str(e.prevHash)),
-            ("role", str(e.role)),
-            ("seq", String(e.seq)),
-            ("time", str(e.time)),
-        ]
-        return Data(("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}").utf8)
+        if let a = e.actingFor { key("acting_for"); str(a) }
+        key("actor"); str(e.actor)
+        key("case_id"); str(e.caseID)
+        key("idempotency_key"); str(e.idempotencyKey)
+        key("item"); if let i = e.item { out.append(contentsOf: String(i).utf8) } else { out.append(contentsOf: "null".utf8) }
+        key("kind"); str(e.kind.rawValue)
+        key("name"); str(e.name)
+        key("outcome"); str(e.outcome)
+        key("payload"); str(e.payload)
+        key("prev_hash"); str(e.prevHash)
+        key("role"); str(e.role)
+        key("seq"); out.append(contentsOf: String(e.seq).utf8)
+        key("time"); str(e.time)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// The hex SHA-256 of the canonical encoding.
     public static func hash(_ e: AuditEvent) -> String {
-        hex(SHA256.hash(data: canonical(e)))
+        hex(SHA256.hash(data: canonicalBytes(e)))
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
@@ -62,24 +76,37 @@ public enum HashChain {
     /// A JSON string literal: quotes, backslashes and control characters escaped, everything
     /// else (Chinese text included) as UTF-8.
     static func jsonString(_ s: String) -> String {
-        // Nothing to escape (the loop below would copy every scalar): the common case.
-        if CanonicalJSON.isPlain(s) { return "\"" + s + "\"" }
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let h = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            default: out.unicodeScalars.append(u)
+        var out: [UInt8] = []
+        appendJSONString(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``jsonString(_:)`` of `s`: `"` and `\\` escaped, `\\n`, `\\r`, `\\t`, every other
+    /// control character as `\\u00xx`; runs with nothing to escape are copied whole.
+    static func appendJSONString(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { utf8 in
+            out.append(UInt8(ascii: "\""))
+            var start = 0
+            for i in 0..<utf8.count {
+                let b = utf8[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
+                start = i + 1
+                switch b {
+                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0x0f)]])
+                }
             }
+            if start < utf8.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
+            out.append(UInt8(ascii: "\""))
         }
-        return out + "\""
     }
 }
 

@@ -214,8 +214,8 @@ public final class Ledger: Sendable {
         // Only a number with a fraction can read back differently (`1.0` is read as 1).
         let payload = !event.payload.values.contains(where: \.hasDouble) ? event.payload
             : try CanonicalJSON.decode([String: ValueIR].self, try CanonicalJSON.encode(event.payload), what: "event payload")
-        let (current, known) = try await loadKnown(caseID)
-        if let key = event.idempotencyKey, let previous = try await repository.event(caseID, idempotencyKey: key) {
+        let (current, known, previous) = try await loadKnown(caseID, idempotencyKey: event.idempotencyKey)
+        if let previous {
             return .replayed(try Self.sameRequest(previous, event, payload: payloadText))
         }
         var e = event
@@ -409,11 +409,17 @@ public final class Ledger: Sendable {
     /// text is byte for byte the text it wrote — so another writer (ledger, process) or a
     /// hand edit in between is always seen.
     func loadKnown(_ caseID: String) async throws(StoreError) -> (stored: StoredCase, known: CaseState?) {
-        let row = try await repository.loadCase(caseID)
+        let (stored, known, _) = try await loadKnown(caseID, idempotencyKey: nil)
+        return (stored, known)
+    }
+
+    /// ``loadKnown(_:)``, and the event recorded with `idempotencyKey` (read with the case).
+    func loadKnown(_ caseID: String, idempotencyKey: String?) async throws(StoreError) -> (stored: StoredCase, known: CaseState?, keyed: AuditEvent?) {
+        let (row, keyed) = try await repository.loadCase(caseID, idempotencyKey: idempotencyKey)
         if let c = cases.lookup(caseID), let hash = row.definitionHash, let text = row.snapshot,
            row.version == c.snapshot.version, row.headSeq == c.headSeq, row.headHash == c.headHash,
-           hash == c.snapshot.definitionHash, text.utf8.elementsEqual(c.state.snapshotJSON.utf8) {
-            return (StoredCase(snapshot: c.snapshot, definition: try await pinned(hash), headSeq: c.headSeq, headHash: c.headHash), c.state)
+           hash == c.snapshot.definitionHash, Self.sameBytes(text, c.state.snapshotJSON) {
+            return (StoredCase(snapshot: c.snapshot, definition: try await pinned(hash), headSeq: c.headSeq, headHash: c.headHash), c.state, keyed)
         }
         func need<T>(_ v: T?, _ column: String) throws(StoreError) -> T {
             guard let v else { throw StoreError.corrupt("column `\(column)` is NULL or of the wrong type") }
@@ -424,7 +430,20 @@ public final class Ledger: Sendable {
         guard snap.caseID == caseID, snap.definitionHash == hash, snap.version == (try need(row.version, "version")) else {
             throw StoreError.corrupt("the snapshot of case \(caseID) does not match its row (id, definition or version)")
         }
-        return (StoredCase(snapshot: snap, definition: try await pinned(hash), headSeq: try need(row.headSeq, "head_seq"), headHash: try need(row.headHash, "head_hash")), nil)
+        return (StoredCase(snapshot: snap, definition: try await pinned(hash), headSeq: try need(row.headSeq, "head_seq"), headHash: try need(row.headHash, "head_hash")), nil, keyed)
+    }
+
+    /// Whether two strings hold the same UTF-8 bytes (one memory comparison; `==` would compare
+    /// non-ASCII text by canonical equivalence, and `elementsEqual` byte by byte).
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                guard let p = x.baseAddress, let q = y.baseAddress else { return true }
+                return memcmp(p, q, x.count) == 0
+            }
+        }
     }
 
     /// A page of the cases matching `filter`, newest first (`createdAt` descending, then id

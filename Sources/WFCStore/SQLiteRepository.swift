@@ -174,12 +174,34 @@ public final class SQLiteRepository: CaseRepository {
     // MARK: - Cases
 
     public func loadCase(_ id: String) async throws(StoreError) -> CaseRecord {
+        try await read { db in try Self.caseRecord(id, db) }
+    }
+
+    public func loadCase(_ id: String, idempotencyKey key: String?) async throws(StoreError) -> (CaseRecord, AuditEvent?) {
         try await read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else {
-                throw StoreError.notFound(caseID: id)
-            }
-            return Self.caseRecord(row)
+            let record = try Self.caseRecord(id, db)
+            guard let key else { return (record, nil) }
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? AND idempotency_key = ?"), arguments: [id, key])
+            return (record, try row.map(Self.audit))
         }
+    }
+
+    /// The case row of `id`, or `notFound`. Columns by position (by name, GRDB lowercases each
+    /// name on every lookup): this read is on every step's path.
+    static func caseRecord(_ id: String, _ db: Database) throws -> CaseRecord {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, workflow_id, definition_hash, version, status, active, snapshot, created_at, updated_at, next_due, head_seq, head_hash
+            FROM cases WHERE id = ?
+            """), arguments: [id]) else {
+            throw StoreError.notFound(caseID: id)
+        }
+        func text(_ i: Int) -> String? {
+            if case .string(let s) = (row[i] as DatabaseValue).storage { return s }
+            return nil
+        }
+        func n(_ i: Int) -> Int? { int((row[i] as DatabaseValue).storage) }
+        return CaseRecord(id: text(0) ?? "", workflow: text(1), definitionHash: text(2), version: n(3), status: text(4), active: text(5),
+                          snapshot: text(6), createdAt: text(7), updatedAt: text(8), nextDue: text(9), headSeq: n(10), headHash: text(11))
     }
 
     public func caseExists(_ id: String) async throws(StoreError) -> Bool {
@@ -217,10 +239,10 @@ public final class SQLiteRepository: CaseRepository {
         case 0: return []
         case 1:
             // No savepoint needed: the transaction is the step.
-            do { try await append(steps[0]); return [.success(())] } catch { return [.failure(error)] }
+            do { try writeOnThisThread { db in try Self.apply(steps[0], db) }; return [.success(())] } catch { return [.failure(error)] }
         default:
             do {
-                return try await write { db in
+                return try writeOnThisThread { db in
                     var out: [Result<Void, StoreError>] = []
                     out.reserveCapacity(steps.count)
                     for step in steps {
@@ -618,8 +640,36 @@ public final class SQLiteRepository: CaseRepository {
         return i
     }
 
+    /// Runs `body` on a reader on the calling thread. A WAL read never waits for a lock (and a
+    /// reader of the pool is held only while a synchronous body runs), so blocking here is
+    /// short; GRDB's async read would cost two thread switches, which were most of a cached
+    /// step's time (BENCHMARKS.md, "Case store").
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do { return try await pool.read(body) } catch { throw Self.map(error, "reading \(path)") }
+        do { return try readOnThisThread(body) } catch { throw Self.map(error, "reading \(path)") }
+    }
+
+    /// ``write(_:)`` on the calling thread: for the ledger's group commit only, whose one
+    /// writer at a time blocks at most one thread of the pool (while SQLite commits, or waits
+    /// for another process's lock), and saves the two thread switches of GRDB's async write.
+    func writeOnThisThread<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.io("the transaction returned nothing") }
+                return result
+            }
+        } catch {
+            throw Self.map(error, "writing \(path)")
+        }
+    }
+
+    /// GRDB's synchronous read (an async caller would otherwise get the async overload).
+    private func readOnThisThread<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
     }
 
     /// One IMMEDIATE transaction: the write lock is taken first, so a writer never fails

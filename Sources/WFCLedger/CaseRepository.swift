@@ -41,6 +41,9 @@ public protocol CaseRepository: Sendable {
     /// commit; an error of the transaction itself fails every step. The default appends one
     /// by one; SQLite uses one transaction with a savepoint per step.
     func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>]
+    /// ``appendAll(_:)`` for a lone caller (no other step is waiting): a backend may run it on
+    /// the calling thread. The default is ``appendAll(_:)``.
+    func appendAllNow(_ steps: [Append]) async -> [Result<Void, StoreError>]
     /// The event of a case recorded with this idempotency key.
     func event(_ caseID: String, idempotencyKey: String) async throws(StoreError) -> AuditEvent?
     /// ``loadCase(_:)`` and, when `idempotencyKey` is given, ``event(_:idempotencyKey:)``, read
@@ -119,6 +122,10 @@ public protocol CaseRepository: Sendable {
 }
 
 extension CaseRepository {
+    public func appendAllNow(_ steps: [Append]) async -> [Result<Void, StoreError>] {
+        await appendAll(steps)
+    }
+
     public func loadCase(_ id: String, idempotencyKey: String?) async throws(StoreError) -> (CaseRecord, AuditEvent?) {
         let row = try await loadCase(id)
         guard let key = idempotencyKey else { return (row, nil) }

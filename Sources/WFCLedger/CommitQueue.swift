@@ -40,7 +40,7 @@ final class CommitQueue: Sendable {
             return true
         }
         if lead {
-            let result = await commit([step]).first ?? .failure(.io("the repository answered no result"))
+            let result = await commit([step], lone: true).first ?? .failure(.io("the repository answered no result"))
             let more = state.withLock { s in
                 if s.pending.isEmpty { s.writing = false; return false }
                 return true
@@ -79,9 +79,9 @@ final class CommitQueue: Sendable {
     }
 
     /// One transaction of `steps`: a result for each, and ``committed`` called with those that
-    /// committed.
-    private func commit(_ steps: [Append]) async -> [Result<Void, StoreError>] {
-        var results = await repository.appendAll(steps)
+    /// committed. `lone`: a caller committing its own step (see ``CaseRepository/appendAllNow(_:)``).
+    private func commit(_ steps: [Append], lone: Bool = false) async -> [Result<Void, StoreError>] {
+        var results = lone ? await repository.appendAllNow(steps) : await repository.appendAll(steps)
         // A backend that answers with the wrong number of results broke the protocol:
         // no caller may learn of a commit that was not reported.
         if results.count != steps.count {

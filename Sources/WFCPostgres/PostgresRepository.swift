@@ -264,6 +264,17 @@ public final class PostgresRepository: CaseRepository {
         }
     }
 
+    /// The case and its keyed event on one connection of the pool (one lease, not two).
+    public func loadCase(_ id: String, idempotencyKey key: String?) async throws(StoreError) -> (CaseRecord, AuditEvent?) {
+        try await call("reading case \(id)") { conn in
+            guard let r = try await self.rows(conn, Self.query(.loadCase(id: id))).first else { throw StoreError.notFound(caseID: id) }
+            let record = try Self.caseRecord(r)
+            guard let key else { return (record, nil) }
+            let keyed = try await self.rows(conn, "SELECT * FROM events WHERE case_id = \(id) AND idempotency_key = \(key)").first
+            return (record, try keyed.map(Self.audit))
+        }
+    }
+
     public func caseExists(_ id: String) async throws(StoreError) -> Bool {
         try await call("reading case \(id)") { conn in !(try await self.rows(conn, "SELECT 1 FROM cases WHERE id = \(id)").isEmpty) }
     }

@@ -267,13 +267,16 @@ public struct WFCHTTPServer: Sendable {
     /// The body, up to the limit (413 beyond it, without reading the rest).
     func readBody(_ request: Request) async throws(ServiceError) -> [UInt8] {
         let limit = configuration.maxBodyBytes
-        let tooLarge = ServiceError(.tooLarge, RequestTooLarge(message: "the request body is larger than \(limit) bytes"),
-                                    help: "send a smaller body; the limit is set with `wfc serve --max-body-bytes`")
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
+        // Made only when needed: an error renders its diagnostic (JSON) as it is made.
+        func tooLarge() -> ServiceError {
+            ServiceError(.tooLarge, RequestTooLarge(message: "the request body is larger than \(limit) bytes"),
+                         help: "send a smaller body; the limit is set with `wfc serve --max-body-bytes`")
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge() }
         var bytes: [UInt8] = []
         do {
             for try await chunk in request.body {
-                guard bytes.count + chunk.readableBytes <= limit else { throw tooLarge }
+                guard bytes.count + chunk.readableBytes <= limit else { throw tooLarge() }
                 bytes += chunk.readableBytesView
             }
         } catch let e as ServiceError {

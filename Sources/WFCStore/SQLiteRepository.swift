@@ -235,33 +235,48 @@ public final class SQLiteRepository: CaseRepository {
     /// savepoint, so that a step that conflicts (or whose case is gone) is rolled back alone and
     /// the others commit. Any other error rolls the whole transaction back and fails every step.
     public func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>] {
-        switch steps.count {
-        case 0: return []
-        case 1:
-            // No savepoint needed: the transaction is the step.
-            do { try writeOnThisThread { db in try Self.apply(steps[0], db) }; return [.success(())] } catch { return [.failure(error)] }
-        default:
+        guard !steps.isEmpty else { return [] }
+        do {
+            return try await write { db in try Self.applyAll(steps, db) }
+        } catch {
+            return Array(repeating: .failure(error), count: steps.count)
+        }
+    }
+
+    /// ``appendAll(_:)`` on the calling thread (GRDB's synchronous write): for a lone caller,
+    /// whose thread has nothing else to do meanwhile, this saves the two thread switches of the
+    /// async write, which cost more than the step's SQL. Under load the ledger's writer task
+    /// uses ``appendAll(_:)``, which keeps the pool's threads free while SQLite syncs.
+    public func appendAllNow(_ steps: [Append]) async -> [Result<Void, StoreError>] {
+        guard !steps.isEmpty else { return [] }
+        do {
+            return try writeOnThisThread { db in try Self.applyAll(steps, db) }
+        } catch {
+            return Array(repeating: .failure(error), count: steps.count)
+        }
+    }
+
+    /// The steps in the open transaction: one step is the transaction; several get a savepoint
+    /// each, so that a conflicting step is rolled back alone.
+    static func applyAll(_ steps: [Append], _ db: Database) throws -> [Result<Void, StoreError>] {
+        if steps.count == 1 {
+            try apply(steps[0], db)
+            return [.success(())]
+        }
+        var out: [Result<Void, StoreError>] = []
+        out.reserveCapacity(steps.count)
+        for step in steps {
             do {
-                return try writeOnThisThread { db in
-                    var out: [Result<Void, StoreError>] = []
-                    out.reserveCapacity(steps.count)
-                    for step in steps {
-                        do {
-                            try db.inSavepoint {
-                                try Self.apply(step, db)
-                                return .commit
-                            }
-                            out.append(.success(()))
-                        } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
-                            out.append(.failure(e))
-                        }
-                    }
-                    return out
+                try db.inSavepoint {
+                    try apply(step, db)
+                    return .commit
                 }
-            } catch {
-                return Array(repeating: .failure(error), count: steps.count)
+                out.append(.success(()))
+            } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
+                out.append(.failure(e))
             }
         }
+        return out
     }
 
     /// The writes of one step. Throws `conflict` (rolling the transaction back) when the case
@@ -648,9 +663,8 @@ public final class SQLiteRepository: CaseRepository {
         do { return try readOnThisThread(body) } catch { throw Self.map(error, "reading \(path)") }
     }
 
-    /// ``write(_:)`` on the calling thread: for the ledger's group commit only, whose one
-    /// writer at a time blocks at most one thread of the pool (while SQLite commits, or waits
-    /// for another process's lock), and saves the two thread switches of GRDB's async write.
+    /// ``write(_:)`` on the calling thread, blocking it while SQLite commits (or waits for
+    /// another process's lock): only for ``appendAllNow(_:)``.
     func writeOnThisThread<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.writeWithoutTransaction { db in

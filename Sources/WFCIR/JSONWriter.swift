@@ -85,6 +85,11 @@ public struct JSONWriter {
         }
     }
 
+    /// A string, or `null` when absent.
+    public mutating func optional(_ s: String?) {
+        if let s { string(s) } else { raw("null") }
+    }
+
     public mutating func strings(_ list: [String]) {
         byte(UInt8(ascii: "["))
         for (i, s) in list.enumerated() {

@@ -301,38 +301,38 @@ public final class PostgresRepository: CaseRepository {
         }
     }
 
+    /// One statement (see ``apply(_:_:notifying:)``) in an explicit transaction: a call that
+    /// gives up closes its connection before COMMIT, so that the server rolls the step back —
+    /// a lone statement waiting for a lock would still commit after the client had left.
     public func append(_ p: Append) async throws(StoreError) {
         try await transaction("appending to case \(p.caseID)") { conn in
-            try await self.apply(p, conn)
-            try await self.notify(p.work, conn)
+            try await self.apply(p, conn, notifying: p.work)
         }
     }
 
-    /// Group commit: every step in ONE transaction, each inside its own savepoint, so that a
-    /// step that conflicts (or whose case is gone) is rolled back alone and the others commit.
-    /// Any other error rolls the whole transaction back and fails every step.
+    /// Group commit: every step in ONE transaction. A step that finds its case moved on writes
+    /// nothing (its statement updates no row, so inserts nothing) and gets `conflict` while the
+    /// others commit. Any error of a statement aborts a PostgreSQL transaction, so when one
+    /// fails (the unique key behind the version check, the database) the whole transaction is
+    /// rolled back and the batch is run again with a savepoint per step, so that only the
+    /// failing step fails.
     public func appendAll(_ steps: [Append]) async -> [Result<Void, StoreError>] {
         switch steps.count {
         case 0: return []
         case 1:
             do { try await append(steps[0]); return [.success(())] } catch { return [.failure(error)] }
         default:
-            let logger = logger
             do {
                 return try await transaction("appending \(steps.count) steps") { conn in
                     var out: [Result<Void, StoreError>] = []
                     out.reserveCapacity(steps.count)
                     var work: Set<WorkKind> = []
                     for step in steps {
-                        try await conn.run("SAVEPOINT step", logger: logger)
-                        do {
-                            try await self.apply(step, conn)
-                            try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+                        switch try await self.write(step, conn) {
+                        case .written:
                             work.formUnion(step.work)
                             out.append(.success(()))
-                        } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
-                            try await conn.run("ROLLBACK TO SAVEPOINT step", logger: logger)
-                            try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+                        case .notWritten(let e):
                             out.append(.failure(e))
                         }
                     }
@@ -340,54 +340,157 @@ public final class PostgresRepository: CaseRepository {
                     return out
                 }
             } catch {
-                return Array(repeating: .failure(error), count: steps.count)
+                return await appendAllStepByStep(steps)
             }
         }
     }
 
-    /// The writes of one step. Throws `conflict` when the case moved on since it was read.
-    func apply(_ p: Append, _ conn: PostgresConnection) async throws {
-        let a = p.event
-        let moved: [PostgresRandomAccessRow]
-        if let s = p.columns, let hash = p.definitionHash {
-            // A migration: the case is pinned to another definition from this step on.
-            moved = try await rows(conn, """
-                UPDATE cases SET definition_hash = \(hash), version = \(s.version), status = \(s.status), active = \(s.active), snapshot = \(s.snapshot),
-                       updated_at = \(s.updatedAt), next_due = \(s.nextDue), head_seq = \(a.seq), head_hash = \(a.hash)
-                WHERE id = \(p.caseID) AND version = \(p.expectedVersion) AND head_seq = \(p.expectedHeadSeq)
-                RETURNING 1
-                """)
-        } else if let s = p.columns {
-            moved = try await rows(conn, """
-                UPDATE cases SET version = \(s.version), status = \(s.status), active = \(s.active), snapshot = \(s.snapshot),
-                       updated_at = \(s.updatedAt), next_due = \(s.nextDue), head_seq = \(a.seq), head_hash = \(a.hash)
-                WHERE id = \(p.caseID) AND version = \(p.expectedVersion) AND head_seq = \(p.expectedHeadSeq)
-                RETURNING 1
-                """)
-        } else {
-            moved = try await rows(conn, """
-                UPDATE cases SET head_seq = \(a.seq), head_hash = \(a.hash)
-                WHERE id = \(p.caseID) AND version = \(p.expectedVersion) AND head_seq = \(p.expectedHeadSeq)
-                RETURNING 1
-                """)
-        }
-        guard moved.count == 1 else {
-            guard let now = try await rows(conn, "SELECT version, head_seq FROM cases WHERE id = \(p.caseID)").first else {
-                throw StoreError.notFound(caseID: p.caseID)
-            }
-            let v = (try? now["version"].decode(Int.self)) ?? -1, h = (try? now["head_seq"].decode(Int.self)) ?? -1
-            throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion,
-                                      message: "another writer committed first (now version \(v), event \(h)); nothing was recorded, run it again")
-        }
+    /// ``appendAll(_:)`` with a savepoint per step: a step whose statement fails is rolled back
+    /// alone. Any other error of the transaction fails every step.
+    func appendAllStepByStep(_ steps: [Append]) async -> [Result<Void, StoreError>] {
+        let logger = logger
         do {
-            try await insert(a, conn)
+            return try await transaction("appending \(steps.count) steps") { conn in
+                var out: [Result<Void, StoreError>] = []
+                out.reserveCapacity(steps.count)
+                var work: Set<WorkKind> = []
+                for step in steps {
+                    try await conn.run("SAVEPOINT step", logger: logger)
+                    do {
+                        try await self.apply(step, conn)
+                        try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+                        work.formUnion(step.work)
+                        out.append(.success(()))
+                    } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
+                        try await conn.run("ROLLBACK TO SAVEPOINT step", logger: logger)
+                        try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+                        out.append(.failure(e))
+                    }
+                }
+                try await self.notify(work, conn)
+                return out
+            }
+        } catch {
+            return Array(repeating: .failure(error), count: steps.count)
+        }
+    }
+
+    /// The writes of one step, in ONE statement (one round trip; they were up to a dozen):
+    /// data-modifying CTEs update the case row if it is still at the version and chain head
+    /// that were read, and only then append the event and replace the timers and the task index
+    /// and add the outbox rows (rows passed as JSON). Throws `conflict` when the case moved on
+    /// since it was read. `notifying`: wake-ups sent by the same statement (a NOTIFY is sent
+    /// only if its transaction commits).
+    func apply(_ p: Append, _ conn: PostgresConnection, notifying work: Set<WorkKind> = []) async throws {
+        if case .notWritten(let e) = try await write(p, conn, notifying: work) { throw e }
+    }
+
+    /// What ``write(_:_:notifying:)`` did.
+    enum StepWrite {
+        case written
+        /// The case moved on (`conflict`) or is gone (`notFound`): the statement wrote nothing
+        /// and the transaction goes on.
+        case notWritten(StoreError)
+    }
+
+    /// ``apply(_:_:notifying:)`` that answers a case that moved on instead of throwing: a
+    /// thrown error means the statement failed (and the transaction is aborted).
+    func write(_ p: Append, _ conn: PostgresConnection, notifying work: Set<WorkKind> = []) async throws -> StepWrite {
+        let moved: Int
+        do {
+            moved = try await rows(conn, Self.applyStatement(p, notifying: work, channel: workChannel).query).first?[0].decode(Int.self) ?? 0
         } catch let e as PSQLError where e.serverInfo?[.sqlState] == "23505" {
             // The unique key is the last line of defence behind the version check.
-            throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion, message: "event \(a.seq) or its key was recorded meanwhile; nothing was recorded, run it again")
+            throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion, message: "event \(p.event.seq) or its key was recorded meanwhile; nothing was recorded, run it again")
         }
-        if let t = p.timers { try await replaceTimers(p.caseID, t, conn) }
-        if let t = p.tasks { try await replaceTasks(p.caseID, t, conn) }
-        try await insertOutbox(p.outbox, conn)
+        if moved == 1 { return .written }
+        guard let now = try await rows(conn, "SELECT version, head_seq FROM cases WHERE id = \(p.caseID)").first else {
+            return .notWritten(.notFound(caseID: p.caseID))
+        }
+        let v = (try? now["version"].decode(Int.self)) ?? -1, h = (try? now["head_seq"].decode(Int.self)) ?? -1
+        return .notWritten(.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion,
+                                     message: "another writer committed first (now version \(v), event \(h)); nothing was recorded, run it again"))
+    }
+
+    /// The statement of ``apply(_:_:notifying:)``: its one row is the number of case rows
+    /// moved (1, or 0 when nothing was written).
+    static func applyStatement(_ p: Append, notifying work: Set<WorkKind>, channel: String) -> SQL {
+        var q = SQL()
+        let a = p.event
+        let id = q.bind(p.caseID)
+        var set = "head_seq = \(q.bind(a.seq))::bigint, head_hash = \(q.bind(a.hash))::text"
+        if let c = p.columns {
+            set = "version = \(q.bind(c.version))::bigint, status = \(q.bind(c.status))::text, active = \(q.bind(c.active))::text, "
+                + "snapshot = \(q.bind(c.snapshot))::text, updated_at = \(q.bind(c.updatedAt))::text, next_due = \(q.bind(c.nextDue))::text, " + set
+            // A migration: the case is pinned to another definition from this step on.
+            if let hash = p.definitionHash { set = "definition_hash = \(q.bind(hash))::text, " + set }
+        }
+        q.text = """
+            WITH moved AS (
+                UPDATE cases SET \(set)
+                WHERE id = \(id) AND version = \(q.bind(p.expectedVersion))::bigint AND head_seq = \(q.bind(p.expectedHeadSeq))::bigint
+                RETURNING id),
+            new_event AS (
+                INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash, acting_for)
+                SELECT id, \(q.bind(a.seq))::bigint, \(q.bind(a.kind.rawValue))::text, \(q.bind(a.name))::text, \(q.bind(a.actor))::text,
+                       \(q.bind(a.role))::text, \(q.bind(a.item))::bigint, \(q.bind(a.payload))::text, \(q.bind(a.idempotencyKey))::text,
+                       \(q.bind(a.time))::text, \(q.bind(a.outcome))::text, \(q.bind(a.prevHash))::text, \(q.bind(a.hash))::text,
+                       \(q.bind(a.actingFor))::text
+                FROM moved)
+            """
+        if let timers = p.timers {
+            q.text += ", timers_gone AS (DELETE FROM timers WHERE case_id = \(id) AND EXISTS (SELECT 1 FROM moved))"
+            if !timers.isEmpty {
+                var w = JSONWriter(capacity: 64 * timers.count)
+                w.list(timers) { w, t in
+                    w.raw("{"); w.key("due", first: true); w.optional(t.due)
+                    w.key("fired"); if let f = t.fired { w.bool(f) } else { w.raw("null") }
+                    w.key("kind"); w.optional(t.kind); w.key("state"); w.optional(t.state); w.raw("}")
+                }
+                q.text += """
+                    , timers_new AS (INSERT INTO timers (case_id, state, kind, due, fired)
+                        SELECT moved.id, r.state, r.kind, r.due, r.fired
+                        FROM moved, jsonb_to_recordset(\(q.bind(w.text))::jsonb) AS r(state text, kind text, due text, fired boolean))
+                    """
+            }
+        }
+        if let tasks = p.tasks {
+            q.text += ", tasks_gone AS (DELETE FROM tasks WHERE case_id = \(id) AND EXISTS (SELECT 1 FROM moved))"
+            if !tasks.isEmpty {
+                var w = JSONWriter(capacity: 128 * tasks.count)
+                w.list(tasks) { w, t in
+                    w.raw("{"); w.key("due", first: true); w.optional(t.due)
+                    // The column holds the events as JSON text, as SQLite's does.
+                    w.key("events"); var events = JSONWriter(capacity: 64); events.strings(t.events); w.string(events.text)
+                    w.key("item"); if let i = t.item { w.int(i) } else { w.raw("null") }
+                    w.key("person"); w.string(t.person); w.key("role"); w.string(t.role); w.key("state"); w.string(t.state)
+                    w.key("title"); w.optional(t.title); w.raw("}")
+                }
+                q.text += """
+                    , tasks_new AS (INSERT INTO tasks (case_id, person, role, state, title, item, events, due)
+                        SELECT moved.id, r.person, r.role, r.state, r.title, r.item, r.events, r.due
+                        FROM moved, jsonb_to_recordset(\(q.bind(w.text))::jsonb) AS r(person text, role text, state text, title text, item bigint, events text, due text))
+                    """
+            }
+        }
+        if !p.outbox.isEmpty {
+            var w = JSONWriter(capacity: 256 * p.outbox.count)
+            w.list(p.outbox) { w, e in
+                w.raw("{"); w.key("case_id", first: true); w.string(e.caseID); w.key("created_at"); w.string(e.createdAt)
+                w.key("id"); w.string(e.id); w.key("kind"); w.string(e.kind); w.key("payload"); w.string(e.payload)
+                w.key("seq"); w.int(e.seq); w.raw("}")
+            }
+            q.text += """
+                , outbox_new AS (INSERT INTO outbox (id, case_id, seq, kind, payload, attempts, created_at, available_at)
+                    SELECT r.id, r.case_id, r.seq, r.kind, r.payload, 0, r.created_at, r.created_at
+                    FROM moved, jsonb_to_recordset(\(q.bind(w.text))::jsonb) AS r(id text, case_id text, seq bigint, kind text, payload text, created_at text))
+                """
+        }
+        q.text += "\nSELECT (SELECT count(*) FROM moved)::bigint"
+        for kind in work.sorted(by: { $0.rawValue < $1.rawValue }) {
+            q.text += ", (SELECT pg_notify(\(q.bind(channel))::text, \(q.bind(kind.rawValue))::text) FROM moved)"
+        }
+        return q
     }
 
     // MARK: - Reads that must stay flat
@@ -812,6 +915,17 @@ struct SQL {
 
     mutating func bind(_ value: Int) -> String {
         binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    /// Binds `value` or NULL (give the placeholder a type with a cast: NULL has none).
+    mutating func bind(_ value: String?) -> String {
+        if let value { binds.append(value) } else { binds.appendNull() }
+        return "$\(binds.count)"
+    }
+
+    mutating func bind(_ value: Int?) -> String {
+        if let value { binds.append(value) } else { binds.appendNull() }
         return "$\(binds.count)"
     }
 

@@ -128,6 +128,39 @@ import WFCRuntime
         #expect(Set(try await writer.claimDueCases(now: late.addingTimeInterval(601), owner: "late", lease: 600, limit: 100)) == Set(ids))
     }
 
+    /// A group commit writes each step with one statement and no savepoint; a statement that
+    /// fails aborts a PostgreSQL transaction, so the batch is run again step by step. Here the
+    /// unique key behind the version check fails one step (an event row at its case's next
+    /// number, as a writer bypassing the ledger would leave): that step fails with a conflict
+    /// and writes nothing; the other step of the batch commits.
+    @Test func aBatchWhoseStepBreaksTheUniqueKeyFailsOnlyThatStep() async throws {
+        let schema = try await TestDatabase.migratedSchema()
+        let repo = try TestDatabase.repository(schema)
+        let ledger = Ledger(repo)
+        let def = try Fixtures.handover()
+        try await Fixtures.startInReview(ledger, def, id: "C1")
+        try await Fixtures.startInReview(ledger, def, id: "C2")
+        guard case .ready(let one) = try await ledger.prepare("C1", Event("approve", actor: "carol"), now: Fixtures.t0),
+              case .ready(let two) = try await ledger.prepare("C2", Event("approve", actor: "carol"), now: Fixtures.t0) else {
+            Issue.record("the approvals were not prepared")
+            return
+        }
+        try await SQLClient.with(try TestDatabase.ownerURL(), schema: schema) { admin in
+            _ = try await admin.client.query("""
+                INSERT INTO events (case_id, seq, kind, name, payload, time, outcome, prev_hash, hash)
+                VALUES ('C1', \(one.audit.seq), 'event', 'forged', '{}', '2025-09-26T02:00:00Z', '{}', 'x', 'y')
+                """, logger: admin.logger).collect()
+        }
+        let results = await repo.appendAll([one.write, two.write])
+        #expect(results.count == 2)
+        if case .failure(let e) = results[0] { #expect(e.kind == .conflict, "\(e)") } else { Issue.record("the step behind a used key committed") }
+        if case .failure(let e) = results[1] { Issue.record("the other step failed: \(e)") }
+        let c1 = try await repo.loadCase("C1"), c2 = try await repo.loadCase("C2")
+        #expect(c1.headSeq == one.expectedHeadSeq && c1.version == one.expectedVersion, "C1 moved: \(c1)")
+        #expect(c2.headSeq == two.audit.seq, "C2 did not move: \(c2)")
+        #expect(try await ledger.history("C2").map(\.name).last == "approve")
+    }
+
     /// A backend killed under a call (a restart, a failover) ends the call with a coded,
     /// retryable error within seconds, not a hang; the pool reconnects for the next call.
     @Test func aKilledConnectionIsACodedError() async throws {

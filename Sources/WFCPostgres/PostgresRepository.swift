@@ -398,7 +398,16 @@ public final class PostgresRepository: CaseRepository {
     func write(_ p: Append, _ conn: PostgresConnection, notifying work: Set<WorkKind> = []) async throws -> StepWrite {
         let moved: Int
         do {
-            moved = try await rows(conn, Self.applyStatement(p, notifying: work, channel: workChannel).query).first?[0].decode(Int.self) ?? 0
+            if p.definitionHash == nil {
+                let statement = PreparedStep(step: p, timers: Self.timersJSON(p.timers ?? []), tasks: try Self.tasksJSON(p.tasks ?? []),
+                                             outbox: Self.outboxJSON(p.outbox), channel: workChannel,
+                                             notify: work.map(\.rawValue).sorted())
+                var answer: Int?
+                for try await n in try await conn.execute(statement, logger: logger) where answer == nil { answer = n }
+                moved = answer ?? 0
+            } else {
+                moved = try await rows(conn, try Self.applyStatement(p, notifying: work, channel: workChannel).query).first?[0].decode(Int.self) ?? 0
+            }
         } catch let e as PSQLError where e.serverInfo?[.sqlState] == "23505" {
             // The unique key is the last line of defence behind the version check.
             throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion, message: "event \(p.event.seq) or its key was recorded meanwhile; nothing was recorded, run it again")
@@ -412,9 +421,44 @@ public final class PostgresRepository: CaseRepository {
                                      message: "another writer committed first (now version \(v), event \(h)); nothing was recorded, run it again"))
     }
 
+    /// Timer rows as the JSON array the step statements read with `jsonb_to_recordset`.
+    static func timersJSON(_ timers: [TimerRow]) -> String {
+        var w = JSONWriter(capacity: 16 + 64 * timers.count)
+        w.list(timers) { w, t in
+            w.raw("{"); w.key("due", first: true); w.optional(t.due)
+            w.key("fired"); if let f = t.fired { w.bool(f) } else { w.raw("null") }
+            w.key("kind"); w.optional(t.kind); w.key("state"); w.optional(t.state); w.raw("}")
+        }
+        return w.text
+    }
+
+    /// Task index rows as a JSON array (the `events` column holds JSON text, as SQLite's does).
+    static func tasksJSON(_ tasks: [TaskRow]) throws -> String {
+        var w = JSONWriter(capacity: 16 + 128 * tasks.count)
+        try w.list(tasks) { w, t in
+            w.raw("{"); w.key("due", first: true); w.optional(t.due)
+            w.key("events"); w.string(try CanonicalJSON.encode(t.events))
+            w.key("item"); if let i = t.item { w.int(i) } else { w.raw("null") }
+            w.key("person"); w.string(t.person); w.key("role"); w.string(t.role); w.key("state"); w.string(t.state)
+            w.key("title"); w.optional(t.title); w.raw("}")
+        }
+        return w.text
+    }
+
+    /// Outbox rows as a JSON array.
+    static func outboxJSON(_ entries: [OutboxEntry]) -> String {
+        var w = JSONWriter(capacity: 16 + 256 * entries.count)
+        w.list(entries) { w, e in
+            w.raw("{"); w.key("case_id", first: true); w.string(e.caseID); w.key("created_at"); w.string(e.createdAt)
+            w.key("id"); w.string(e.id); w.key("kind"); w.string(e.kind); w.key("payload"); w.string(e.payload)
+            w.key("seq"); w.int(e.seq); w.raw("}")
+        }
+        return w.text
+    }
+
     /// The statement of ``apply(_:_:notifying:)``: its one row is the number of case rows
     /// moved (1, or 0 when nothing was written).
-    static func applyStatement(_ p: Append, notifying work: Set<WorkKind>, channel: String) -> SQL {
+    static func applyStatement(_ p: Append, notifying work: Set<WorkKind>, channel: String) throws -> SQL {
         var q = SQL()
         let a = p.event
         let id = q.bind(p.caseID)
@@ -441,49 +485,28 @@ public final class PostgresRepository: CaseRepository {
         if let timers = p.timers {
             q.text += ", timers_gone AS (DELETE FROM timers WHERE case_id = \(id) AND EXISTS (SELECT 1 FROM moved))"
             if !timers.isEmpty {
-                var w = JSONWriter(capacity: 64 * timers.count)
-                w.list(timers) { w, t in
-                    w.raw("{"); w.key("due", first: true); w.optional(t.due)
-                    w.key("fired"); if let f = t.fired { w.bool(f) } else { w.raw("null") }
-                    w.key("kind"); w.optional(t.kind); w.key("state"); w.optional(t.state); w.raw("}")
-                }
                 q.text += """
                     , timers_new AS (INSERT INTO timers (case_id, state, kind, due, fired)
                         SELECT moved.id, r.state, r.kind, r.due, r.fired
-                        FROM moved, jsonb_to_recordset(\(q.bind(w.text))::jsonb) AS r(state text, kind text, due text, fired boolean))
+                        FROM moved, jsonb_to_recordset(\(q.bind(timersJSON(timers)))::jsonb) AS r(state text, kind text, due text, fired boolean))
                     """
             }
         }
         if let tasks = p.tasks {
             q.text += ", tasks_gone AS (DELETE FROM tasks WHERE case_id = \(id) AND EXISTS (SELECT 1 FROM moved))"
             if !tasks.isEmpty {
-                var w = JSONWriter(capacity: 128 * tasks.count)
-                w.list(tasks) { w, t in
-                    w.raw("{"); w.key("due", first: true); w.optional(t.due)
-                    // The column holds the events as JSON text, as SQLite's does.
-                    w.key("events"); var events = JSONWriter(capacity: 64); events.strings(t.events); w.string(events.text)
-                    w.key("item"); if let i = t.item { w.int(i) } else { w.raw("null") }
-                    w.key("person"); w.string(t.person); w.key("role"); w.string(t.role); w.key("state"); w.string(t.state)
-                    w.key("title"); w.optional(t.title); w.raw("}")
-                }
                 q.text += """
                     , tasks_new AS (INSERT INTO tasks (case_id, person, role, state, title, item, events, due)
                         SELECT moved.id, r.person, r.role, r.state, r.title, r.item, r.events, r.due
-                        FROM moved, jsonb_to_recordset(\(q.bind(w.text))::jsonb) AS r(person text, role text, state text, title text, item bigint, events text, due text))
+                        FROM moved, jsonb_to_recordset(\(q.bind(try tasksJSON(tasks)))::jsonb) AS r(person text, role text, state text, title text, item bigint, events text, due text))
                     """
             }
         }
         if !p.outbox.isEmpty {
-            var w = JSONWriter(capacity: 256 * p.outbox.count)
-            w.list(p.outbox) { w, e in
-                w.raw("{"); w.key("case_id", first: true); w.string(e.caseID); w.key("created_at"); w.string(e.createdAt)
-                w.key("id"); w.string(e.id); w.key("kind"); w.string(e.kind); w.key("payload"); w.string(e.payload)
-                w.key("seq"); w.int(e.seq); w.raw("}")
-            }
             q.text += """
                 , outbox_new AS (INSERT INTO outbox (id, case_id, seq, kind, payload, attempts, created_at, available_at)
                     SELECT r.id, r.case_id, r.seq, r.kind, r.payload, 0, r.created_at, r.created_at
-                    FROM moved, jsonb_to_recordset(\(q.bind(w.text))::jsonb) AS r(id text, case_id text, seq bigint, kind text, payload text, created_at text))
+                    FROM moved, jsonb_to_recordset(\(q.bind(outboxJSON(p.outbox)))::jsonb) AS r(id text, case_id text, seq bigint, kind text, payload text, created_at text))
                 """
         }
         q.text += "\nSELECT (SELECT count(*) FROM moved)::bigint"

@@ -323,55 +323,41 @@ public final class PostgresRepository: CaseRepository {
             do { try await append(steps[0]); return [.success(())] } catch { return [.failure(error)] }
         default:
             do {
-                return try await transaction("appending \(steps.count) steps") { conn in
-                    var out: [Result<Void, StoreError>] = []
-                    out.reserveCapacity(steps.count)
-                    var work: Set<WorkKind> = []
-                    for step in steps {
-                        switch try await self.write(step, conn) {
-                        case .written:
-                            work.formUnion(step.work)
-                            out.append(.success(()))
-                        case .notWritten(let e):
-                            out.append(.failure(e))
-                        }
-                    }
-                    try await self.notify(work, conn)
-                    return out
-                }
+                return try await batch(steps, savepoints: false)
             } catch {
-                return await appendAllStepByStep(steps)
+                do { return try await batch(steps, savepoints: true) } catch { return Array(repeating: .failure(error), count: steps.count) }
             }
         }
     }
 
-    /// ``appendAll(_:)`` with a savepoint per step: a step whose statement fails is rolled back
-    /// alone. Any other error of the transaction fails every step.
-    func appendAllStepByStep(_ steps: [Append]) async -> [Result<Void, StoreError>] {
+    /// The steps in one transaction. A step whose case moved on writes nothing and fails alone.
+    /// With `savepoints`, a step whose statement fails is rolled back to its savepoint and fails
+    /// alone; without, it fails the transaction (thrown).
+    func batch(_ steps: [Append], savepoints: Bool) async throws(StoreError) -> [Result<Void, StoreError>] {
         let logger = logger
-        do {
-            return try await transaction("appending \(steps.count) steps") { conn in
-                var out: [Result<Void, StoreError>] = []
-                out.reserveCapacity(steps.count)
-                var work: Set<WorkKind> = []
-                for step in steps {
-                    try await conn.run("SAVEPOINT step", logger: logger)
-                    do {
-                        try await self.apply(step, conn)
-                        try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+        return try await transaction("appending \(steps.count) steps") { conn in
+            var out: [Result<Void, StoreError>] = []
+            out.reserveCapacity(steps.count)
+            var work: Set<WorkKind> = []
+            for step in steps {
+                if savepoints { try await conn.run("SAVEPOINT step", logger: logger) }
+                do {
+                    switch try await self.write(step, conn) {
+                    case .written:
                         work.formUnion(step.work)
                         out.append(.success(()))
-                    } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
-                        try await conn.run("ROLLBACK TO SAVEPOINT step", logger: logger)
-                        try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+                    case .notWritten(let e):
                         out.append(.failure(e))
                     }
+                    if savepoints { try await conn.run("RELEASE SAVEPOINT step", logger: logger) }
+                } catch let e as StoreError where savepoints && (e.kind == .conflict || e.kind == .notFound) {
+                    try await conn.run("ROLLBACK TO SAVEPOINT step", logger: logger)
+                    try await conn.run("RELEASE SAVEPOINT step", logger: logger)
+                    out.append(.failure(e))
                 }
-                try await self.notify(work, conn)
-                return out
             }
-        } catch {
-            return Array(repeating: .failure(error), count: steps.count)
+            try await self.notify(work, conn)
+            return out
         }
     }
 

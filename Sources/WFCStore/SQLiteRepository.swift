@@ -667,18 +667,22 @@ public final class SQLiteRepository: CaseRepository {
     /// another process's lock): only for ``appendAllNow(_:)``.
     func writeOnThisThread<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw StoreError.io("the transaction returned nothing") }
-                return result
-            }
+            return try pool.writeWithoutTransaction { db in try Self.immediate(db, body) }
         } catch {
             throw Self.map(error, "writing \(path)")
         }
+    }
+
+    /// `body` in one IMMEDIATE transaction: the write lock is taken first, so a writer never
+    /// fails half-way on an upgrade from a read lock.
+    static func immediate<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        var result: T?
+        try db.inTransaction(.immediate) {
+            result = try body(db)
+            return .commit
+        }
+        guard let result else { throw StoreError.io("the transaction returned nothing") }
+        return result
     }
 
     /// GRDB's synchronous read (an async caller would otherwise get the async overload).
@@ -686,19 +690,10 @@ public final class SQLiteRepository: CaseRepository {
         try pool.read(body)
     }
 
-    /// One IMMEDIATE transaction: the write lock is taken first, so a writer never fails
-    /// half-way on an upgrade from a read lock.
+    /// One IMMEDIATE transaction (``immediate(_:_:)``) on GRDB's writer queue.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw StoreError.io("the transaction returned nothing") }
-                return result
-            }
+            return try await pool.writeWithoutTransaction { db in try Self.immediate(db, body) }
         } catch {
             throw Self.map(error, "writing \(path)")
         }

@@ -539,6 +539,14 @@ extension CLIText {
         "failure.listen": #"--listen `{listen}` is not HOST:PORT"#,
         "failure.cannot-serve": #"cannot serve on {host}:{port}: {why}"#,
         "failure.token-server-store": #"with a database server as the store, give --jwt-secret-file (the file `wfc serve` checks tokens with)"#,
+        "failure.no-such-path": #"no such file or directory: {path}"#,
+        "failure.cannot-read-directory": #"cannot read directory: {path}"#,
+        "failure.no-yaml-files": #"no .yaml or .yml files under {path}"#,
+        "failure.no-such-file": #"no such file: {path}"#,
+        "failure.not-regular-file": #"{path} is {kind}; give a file"#,
+        "failure.cannot-read": #"cannot read {path}: {why}"#,
+        "failure.outside-root": #"cannot read {path}: outside the root"#,
+        "failure.no-scenario-file": #"{path} has no scenario file; expected {expected} (see docs/testing.md)"#,
 
         // Lines on stderr
         "note.fragment": #"{file} is a fragment, not a workflow"#,
@@ -899,6 +907,14 @@ extension CLIText {
         "failure.listen": #"--listen `{listen}` 不是 HOST:PORT"#,
         "failure.cannot-serve": #"无法在 {host}:{port} 上提供服务：{why}"#,
         "failure.token-server-store": #"以数据库服务器作为存储时，请给出 --jwt-secret-file（即 `wfc serve` 用来检查令牌的文件）"#,
+        "failure.no-such-path": #"没有这个文件或目录：{path}"#,
+        "failure.cannot-read-directory": #"无法读取目录：{path}"#,
+        "failure.no-yaml-files": #"{path} 下没有 .yaml 或 .yml 文件"#,
+        "failure.no-such-file": #"没有这个文件：{path}"#,
+        "failure.not-regular-file": #"{path} 不是普通文件（{kind}）；请给出一个文件"#,
+        "failure.cannot-read": #"无法读取 {path}：{why}"#,
+        "failure.outside-root": #"无法读取 {path}：它不在根目录内"#,
+        "failure.no-scenario-file": #"{path} 没有场景文件；应为 {expected}（见 docs/testing.md）"#,
 
         // Lines on stderr
         "note.fragment": #"{file} 是片段，不是工作流"#,

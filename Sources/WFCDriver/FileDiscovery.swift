@@ -24,7 +24,7 @@ public enum FileDiscovery {
             }
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw CommandFailure(.usage, "no such file or directory: \(path)")
+                throw CommandFailure(.usage, key: "failure.no-such-path", ["path": path])
             }
             if !isDir.boolValue {
                 if seen.insert(path).inserted { files.append(path) }
@@ -35,10 +35,10 @@ public enum FileDiscovery {
             while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
             let walkRoot = FileAccess.root(for: base, explicit: root)
             guard walk(base, prefix: base == "." ? "" : base + "/", root: walkRoot, include: include, into: &found) else {
-                throw CommandFailure(.failure, "cannot read directory: \(path)")
+                throw CommandFailure(.failure, key: "failure.cannot-read-directory", ["path": path])
             }
             if found.isEmpty {
-                throw CommandFailure(.usage, "no .yaml or .yml files under \(path)")
+                throw CommandFailure(.usage, key: "failure.no-yaml-files", ["path": path])
             }
             for f in found.sorted() where seen.insert(f).inserted { files.append(f) }
         }
@@ -99,10 +99,10 @@ public enum FileDiscovery {
         let result = path == stdinPath ? FileAccess.readStandardInput(maxBytes: maxBytes) : FileAccess.read(path, maxBytes: maxBytes)
         switch result {
         case .success(let file): return file
-        case .failure(.notFound): throw CommandFailure(.usage, "no such file: \(path)")
-        case .failure(.notRegularFile(let kind)): throw CommandFailure(.usage, "\(path) is \(kind); give a file")
-        case .failure(.unreadable(let why)): throw CommandFailure(.failure, "cannot read \(path): \(why)")
-        case .failure(.outsideRoot): throw CommandFailure(.failure, "cannot read \(path): outside the root")
+        case .failure(.notFound): throw CommandFailure(.usage, key: "failure.no-such-file", ["path": path])
+        case .failure(.notRegularFile(let kind)): throw CommandFailure(.usage, key: "failure.not-regular-file", ["path": path, "kind": kind])
+        case .failure(.unreadable(let why)): throw CommandFailure(.failure, key: "failure.cannot-read", ["path": path, "why": why])
+        case .failure(.outsideRoot): throw CommandFailure(.failure, key: "failure.outside-root", ["path": path])
         }
     }
 }

@@ -24,8 +24,9 @@ struct WFC: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as CommandFailure {
-            if !failure.message.isEmpty {
-                FileHandle.standardError.write(Data(("wfc: " + failure.message + "\n").utf8))
+            let message = failure.message(in: CLIText.language)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data(("wfc: " + message + "\n").utf8))
             }
             Foundation.exit(failure.status.rawValue)
         } catch {

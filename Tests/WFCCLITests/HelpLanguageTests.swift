@@ -55,6 +55,18 @@ import WFCDriver
                 Issue.record("\(file.lastPathComponent): `\(ns.substring(with: m.range))…` is English only; put the text in CLIText")
             }
         }
+        // Failures made by the driver carry their key (`CommandFailure(_:key:_:)`).
+        let driver = CLI.packageRoot.appendingPathComponent("Sources/WFCDriver")
+        let failureKey = try NSRegularExpression(pattern: #"CommandFailure\([^)]*key: "([^"]+)""#)
+        for case let file as URL in try #require(FileManager.default.enumerator(at: driver, includingPropertiesForKeys: nil)) where file.pathExtension == "swift" {
+            let source = try String(contentsOf: file, encoding: .utf8)
+            let ns = source as NSString
+            for m in failureKey.matches(in: source, range: NSRange(location: 0, length: ns.length)) {
+                let key = ns.substring(with: m.range(at: 1))
+                #expect(CLIText.en[key] != nil, "\(file.lastPathComponent) uses `\(key)`, which the catalog lacks")
+                used.insert(key)
+            }
+        }
         #expect(used.count > 200)
         #expect(Set(CLIText.en.keys).subtracting(used).isEmpty, "unused keys: \(Set(CLIText.en.keys).subtracting(used).sorted())")
     }
@@ -168,6 +180,11 @@ import WFCDriver
         // A failure the command reports itself (CommandFailure).
         let explain = try CLI.run(["explain", "WFC9999", "--lang", "zh-CN"])
         #expect(explain.status == 2 && explain.stderr == "wfc: 未知的诊断代码 'WFC9999'；`wfc explain --list` 会列出所有代码\n", "\(explain.stderr)")
+        // A failure the driver reports (finding the files), in Chinese and in English.
+        let gone = try CLI.run(["check", "--lang", "zh-CN", "no/such/dir"])
+        #expect(gone.status == 2 && gone.stderr.contains("没有这个文件或目录：no/such/dir"), "\(gone.stderr)")
+        let goneEnglish = try CLI.run(["check", "no/such/dir"], env: ["LANG": "C"])
+        #expect(goneEnglish.status == 2 && goneEnglish.stderr.contains("no such file or directory: no/such/dir"), "\(goneEnglish.stderr)")
         // English as before.
         let english = try CLI.run(["check", "--today", "31.12.2025", "workflows"], env: ["LANG": "C"])
         #expect(english.status == 2 && english.stderr.hasPrefix("Error: --today must be a date written YYYY-MM-DD, not '31.12.2025'\nUsage: wfc check"), "\(english.stderr)")

@@ -46,11 +46,11 @@ public enum ScenarioSuite {
             } else if ScenarioFiles.isScenario(p) {
                 out.append(p)
             } else {
-                guard FileManager.default.fileExists(atPath: p) else { throw CommandFailure(.usage, "\(p): no such file or directory") }
+                guard FileManager.default.fileExists(atPath: p) else { throw CommandFailure(.usage, key: "failure.no-such-path", ["path": p]) }
                 let base = p.hasSuffix(".yaml") ? String(p.dropLast(5)) : p.hasSuffix(".yml") ? String(p.dropLast(4)) : p
                 let candidates = [base + ".test.yaml", base + ".test.yml"]
                 guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-                    throw CommandFailure(.usage, "\(p) has no scenario file; expected \(candidates[0]) (see docs/testing.md)")
+                    throw CommandFailure(.usage, key: "failure.no-scenario-file", ["path": p, "expected": candidates[0]])
                 }
                 out.append(found)
             }

@@ -1018,8 +1018,11 @@ enum Deadline {
     }
 
     static func timeAmount(_ d: Duration) -> TimeAmount {
+        // Saturates instead of trapping on an absurd limit.
         let (seconds, atto) = d.components
-        return .nanoseconds(seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? .max : seconds * 1_000_000_000 + atto / 1_000_000_000)
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = whole.addingReportingOverflow(atto / 1_000_000_000)
+        return .nanoseconds(overflow || overflow2 ? (seconds < 0 ? 0 : .max) : max(0, total))
     }
 
     /// Resumes the continuation once, whoever comes first.

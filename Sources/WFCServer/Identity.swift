@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import JWTKit
 import WFCService
 
@@ -44,6 +45,8 @@ public struct IdentityError: Error, Equatable, Sendable, CustomStringConvertible
 /// and audience when those are set.
 public struct TokenVerifier: Sendable {
     let keys: JWTKeyCollection
+    /// Shared by copies of this verifier (made for its keys, issuer and audience).
+    let cache = VerifiedTokenCache()
     /// The algorithm of each key by key id; `""` is the key used for a token without `kid`.
     let algorithms: [String: String]
     public var issuer: String?
@@ -112,6 +115,7 @@ public struct TokenVerifier: Sendable {
 
     /// ``verify(_:)`` with the token's expiry (`exp`), which caps a web session signed in with it.
     public func verified(_ token: String) async -> Result<VerifiedToken, TokenRefusal> {
+        if let known = cache.lookup(token, now: Date()) { return .success(known) }
         let claimed: (header: JWTHeader, payload: AccessClaims)
         do {
             let parsed = try DefaultJWTParser().parse([UInt8](token.utf8), as: AccessClaims.self)
@@ -146,7 +150,36 @@ public struct TokenVerifier: Sendable {
             return .failure(TokenRefusal(reason: "the subject is not a usable person id", claimedPerson: nil))
         }
         let scopes = Set((claims.scope ?? "").split(separator: " ").map(String.init))
-        return .success(VerifiedToken(principal: Principal(person: person, scopes: scopes), expires: claims.exp.value))
+        let verified = VerifiedToken(principal: Principal(person: person, scopes: scopes), expires: claims.exp.value)
+        cache.remember(token, verified)
+        return .success(verified)
+    }
+}
+
+/// Tokens that verified, each until its expiry: a client sends the same token with every
+/// request, and parsing it twice and checking its signature was the largest part of a
+/// request's own work after the step. A token once valid stays valid until `exp` (its `nbf`
+/// has passed; the keys, issuer and audience are the verifier's, fixed). Refusals are not kept:
+/// each is checked, logged and chained again.
+final class VerifiedTokenCache: Sendable {
+    private let entries = Mutex<[String: VerifiedToken]>([:])
+    /// Enough for every person of a large company at once; past it the cache starts afresh.
+    let limit = 8192
+
+    func lookup(_ token: String, now: Date) -> VerifiedToken? {
+        entries.withLock { e in
+            guard let v = e[token] else { return nil }
+            if now < v.expires { return v }
+            e[token] = nil
+            return nil
+        }
+    }
+
+    func remember(_ token: String, _ v: VerifiedToken) {
+        entries.withLock { e in
+            if e.count >= limit { e.removeAll(keepingCapacity: true) }
+            e[token] = v
+        }
     }
 }
 

@@ -360,6 +360,29 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
 
     static func result(_ r: Result<Principal, TokenRefusal>) throws -> Principal { try r.get() }
 
+    /// A verified token is remembered until its expiry, not beyond: the same token is refused
+    /// once `exp` has passed, and a refused token is never remembered.
+    @Test func aRememberedTokenExpiresWithItsExp() async throws {
+        let secret = Array(repeating: UInt8(7), count: 32)
+        let v = await TokenVerifier.hmac(secret: secret)
+        let token = try await TokenIssuer.issue(person: "a", scopes: ["admin"], ttl: 2, secret: secret)
+        #expect(try await v.verify(token).get() == Principal(person: "a", scopes: ["admin"]))
+        #expect(try await v.verify(token).get() == Principal(person: "a", scopes: ["admin"]))
+        // Another first character of the signature (six bits of it, never padding).
+        var parts = token.split(separator: ".").map(String.init)
+        try #require(parts.count == 3)
+        parts[2] = (parts[2].hasPrefix("A") ? "B" : "A") + parts[2].dropFirst()
+        let forged = parts.joined(separator: ".")
+        await #expect(throws: TokenRefusal.self) { try Self.result(await v.verify(forged)) }
+        try await Task.sleep(for: .seconds(3))
+        let late = await v.verify(token)
+        guard case .failure(let refusal) = late else {
+            Issue.record("an expired token was accepted from the cache")
+            return
+        }
+        #expect(refusal.reason.contains("expired"), "\(refusal.reason)")
+    }
+
     @Test func publicKeysFromAJWKSAcceptOnlyTheirAlgorithm() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wfc-jwks-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -30,6 +30,12 @@ struct GraphModel {
     private(set) var edges: [[Edge]]
     /// Each state's position in its region's list, so per-region searches can use arrays.
     private let position: [Int]
+    /// Components already worked out, by region: several checks ask for the same ones.
+    private let componentCache = ComponentCache()
+
+    private final class ComponentCache {
+        var byRegion: [Int: [[Int]]] = [:]
+    }
 
     init(_ ir: WorkflowIR, path: String) {
         self.ir = ir
@@ -39,9 +45,16 @@ struct GraphModel {
             for (i, s) in r.states.enumerated() { position[s] = i }
         }
         self.position = position
+        // Where a step into each state goes when its rounds are used up, read once per state
+        // (not once per edge into it).
+        let redirects: [Redirect?] = ir.states.map { s in
+            guard let limit = s.roundLimit, limit.redirects else { return nil }
+            return Redirect(target: limit.target, join: limit.join)
+        }
         edges = ir.states.map { s in
             var out: [Edge] = []
-            out.reserveCapacity(s.transitions.count + s.choice.count + 2)
+            // Room for each step's redirected copy too (see `appendRedirects`).
+            out.reserveCapacity(2 * (s.transitions.count + s.choice.count + 2))
             for (i, t) in s.transitions.enumerated() {
                 out.append(Edge(from: s.id, to: t.target, join: t.join, kind: .event(transition: i), label: t.event))
             }
@@ -52,30 +65,40 @@ struct GraphModel {
             if let t = s.then { out.append(Edge(from: s.id, to: t, kind: .then, label: "then")) }
             if s.thenJoin { out.append(Edge(from: s.id, to: nil, join: true, kind: .then, label: "then")) }
             if let t = s.due?.target { out.append(Edge(from: s.id, to: t, kind: .overdue, label: "overdue")) }
-            return Self.redirected(out, ir)
+            Self.appendRedirects(&out, redirects)
+            return out
         }
     }
 
-    /// `edges` plus, for each edge into a bounded state whose `max_rounds` names a `then`, the
-    /// same step going there instead (followed on when that target is bounded too).
-    static func redirected(_ edges: [Edge], _ ir: WorkflowIR) -> [Edge] {
-        func redirect(_ e: Edge) -> RoundLimitIR? {
-            guard let b = e.to, ir.states.indices.contains(b), let limit = ir.states[b].roundLimit, limit.redirects else { return nil }
-            return limit
+    /// A used-up round limit's `then`: the state it names, or `join`.
+    struct Redirect {
+        var target: Int?
+        var join: Bool
+    }
+
+    /// Appends to `edges`, for each edge into a bounded state whose `max_rounds` names a
+    /// `then`, the same step going there instead (followed on when that target is bounded
+    /// too). `redirects` holds each state's `then`, by state id.
+    static func appendRedirects(_ edges: inout [Edge], _ redirects: [Redirect?]) {
+        func redirect(_ e: Edge) -> Redirect? {
+            guard let b = e.to, redirects.indices.contains(b) else { return nil }
+            return redirects[b]
         }
-        // Most states have no such edge: no copy, no set.
-        guard edges.contains(where: { redirect($0) != nil }) else { return edges }
-        var out = edges
-        for e in edges {
+        var seen: [Int] = []
+        for k in edges.indices {
+            let e = edges[k]
+            // Most edges lead to no such state: no list is made for them.
+            guard redirect(e) != nil else { continue }
             var cur = e
-            var seen: [Int] = []
-            while let b = cur.to, !seen.contains(b), let limit = redirect(cur) {
-                seen.append(b)
+            // The states passed through: the first apart, as most chains have one step.
+            var first = -1
+            seen.removeAll(keepingCapacity: true)
+            while let b = cur.to, b != first, !seen.contains(b), let limit = redirect(cur) {
+                if first < 0 { first = b } else { seen.append(b) }
                 cur = Edge(from: e.from, to: limit.target, join: limit.join, kind: e.kind, label: e.label, via: b)
-                out.append(cur)
+                edges.append(cur)
             }
         }
-        return out
     }
 
     /// States reachable from `start` following `follow` edges.
@@ -173,8 +196,16 @@ struct GraphModel {
     /// Whether state `s` belongs to `region` (edges leave a region only through bad input).
     private func isMember(_ s: Int, _ region: Int) -> Bool { ir.states.indices.contains(s) && ir.states[s].region == region }
 
-    /// Strongly connected components of a region (Tarjan, iterative).
+    /// Strongly connected components of a region (Tarjan, iterative); worked out once per
+    /// region and model.
     func components(region: Int) -> [[Int]] {
+        if let known = componentCache.byRegion[region] { return known }
+        let result = computeComponents(region: region)
+        componentCache.byRegion[region] = result
+        return result
+    }
+
+    private func computeComponents(region: Int) -> [[Int]] {
         let members = ir.regions[region].states
         // Per-state bookkeeping by position in the region; -1 = not yet visited.
         var indices = [Int](repeating: -1, count: members.count)

@@ -10,6 +10,12 @@ import WFCDiagnostics
 enum MaybeUnfilled: GraphCheck {
     static func run(_ g: GraphModel, _ d: inout [Diagnostic]) {
         let ir = g.ir
+        // Most workflows fill only fields with a default or optional ones: then there is
+        // nothing to check, and no table of who fills what is needed.
+        let required = Set(ir.fields.lazy.filter { !$0.optional && $0.defaultValue == nil }.map(\.id))
+        guard !required.isEmpty, ir.states.contains(where: { s in
+            s.fills.contains(where: required.contains) || s.transitions.contains { $0.fills.contains(where: required.contains) }
+        }) else { return }
         let fillers = ir.fillingStates
         let late = ir.fields.filter { !$0.optional && $0.defaultValue == nil && fillers[$0.id] != nil }
         guard !late.isEmpty, let top = ir.regions.first?.start else { return }

@@ -13,18 +13,27 @@ enum SelfApproval: GraphCheck {
         let ir = g.ir
         guard ir.states.contains(where: { !$0.transitions.isEmpty }) else { return }
         func separated(_ a: Int, _ b: Int) -> Bool { ir.separations.contains { $0.contains(a) && $0.contains(b) } }
+        // Per-state bookkeeping in arrays indexed by state id (-1: none), not dictionaries:
+        // this runs for every file. Entries set for a region are cleared after it.
+        let n = ir.states.count
+        var depth = [Int](repeating: -1, count: n)
+        var componentOf: [Int] = []
+        /// Steps from the region's start (`Int.max` when not reached).
+        func distance(_ s: Int) -> Int { s >= 0 && s < n && depth[s] >= 0 ? depth[s] : .max }
+        func component(_ s: Int) -> Int { s >= 0 && s < componentOf.count ? componentOf[s] : -1 }
         for region in ir.regions {
             guard let start = region.start else { continue }
             // Steps from the start: a step to a state no further from it goes back.
-            var depth: [Int: Int] = [start: 0]
+            depth[start] = 0
             var queue = [start]
+            defer { for s in queue { depth[s] = -1 } }
             var qi = 0
             while qi < queue.count {
                 let x = queue[qi]
                 qi += 1
                 for e in g.edges[x] {
-                    if let t = e.to, depth[t] == nil, ir.states.indices.contains(t), ir.states[t].region == region.id {
-                        depth[t] = (depth[x] ?? 0) + 1
+                    if let t = e.to, t >= 0, t < n, depth[t] < 0, ir.states[t].region == region.id {
+                        depth[t] = depth[x] + 1
                         queue.append(t)
                     }
                 }
@@ -32,19 +41,22 @@ enum SelfApproval: GraphCheck {
             // Only a step back towards the start can send work back: most regions have none,
             // and need no components.
             let hasBackStep = region.states.contains { sid in
-                guard let here = depth[sid], ir.states.indices.contains(sid) else { return false }
-                return ir.states[sid].transitions.contains { t in t.target.map { $0 != sid && (depth[$0] ?? .max) < here } ?? false }
+                let here = distance(sid)
+                guard here != .max else { return false }
+                return ir.states[sid].transitions.contains { t in t.target.map { $0 != sid && distance($0) < here } ?? false }
             }
             guard hasBackStep else { continue }
-            var componentOf: [Int: Int] = [:]
+            componentOf = [Int](repeating: -1, count: n)
             for (i, c) in g.components(region: region.id).enumerated() where c.count > 1 { for s in c { componentOf[s] = i } }
             for sid in region.states where ir.states.indices.contains(sid) {
                 let s = ir.states[sid]
-                guard let comp = componentOf[sid] else { continue }
+                let comp = componentOf[sid]
+                guard comp >= 0 else { continue }
                 // Sent back: an event whose target is in the same loop; the submitters are the
                 // roles whose events there bring the work to this state again.
-                guard let here = depth[sid],
-                      let back = s.transitions.first(where: { t in t.target.map { $0 != sid && componentOf[$0] == comp && (depth[$0] ?? .max) < here } ?? false }),
+                let here = distance(sid)
+                guard here != .max,
+                      let back = s.transitions.first(where: { t in t.target.map { $0 != sid && component($0) == comp && distance($0) < here } ?? false }),
                       let returnedTo = back.target, ir.states.indices.contains(returnedTo) else { continue }
                 var submitters: [Int] = []
                 for t in ir.states[returnedTo].transitions where t.target == sid {

@@ -258,13 +258,16 @@ struct Resolver {
         }
         if let due = s.due {
             if let w = due.within { noteWorkingDays(w) }
-            st.due = DueIR(within: due.within.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) }, by: due.by.map { exprIR($0) },
+            // Built whole, then stored: each write through `st.due?` is a uniqueness check
+            // and an optional's copy.
+            var ir = DueIR(within: due.within.map { DurationIR(amount: $0.value.amount, unit: $0.value.unit.rawValue) }, by: due.by.map { exprIR($0) },
                            escalate: due.escalate.compactMap { role($0) }, target: due.to.flatMap { target($0, region: region, regionOf: regionOf) },
                            violation: due.violation?.value, span: spanIR(due.span))
-            st.due?.clause = due.trace.clause?.value
-            st.due?.assumption = due.trace.assumption?.value
-            st.due?.overdueClause = due.overdueTrace.clause?.value
-            st.due?.overdueAssumption = due.overdueTrace.assumption?.value
+            ir.clause = due.trace.clause?.value
+            ir.assumption = due.trace.assumption?.value
+            ir.overdueClause = due.overdueTrace.clause?.value
+            ir.overdueAssumption = due.overdueTrace.assumption?.value
+            st.due = ir
         }
         if let r = s.remind, let after = r.after {
             noteWorkingDays(after)

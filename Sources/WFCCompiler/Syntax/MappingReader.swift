@@ -22,47 +22,22 @@ struct Key: ExpressibleByStringLiteral, Sendable {
 }
 
 /// The keys a mapping accepts, with their codes worked out once. Key sets are `static let`s
-/// that live as long as the process: a ``MappingReader`` holds its set without reference
-/// counting (readers are copied often, and every thread reads the same sets).
-final class KeySet: ExpressibleByArrayLiteral, Sendable {
+/// that live as long as the process: a set is a handle to tables made once and never freed, so
+/// that copying or passing one costs no reference counting. (A class reference, even a
+/// `static let` held `unowned(unsafe)`, is retained and released around each use, and every
+/// thread would do that to the same few objects: their counts' cache lines went back and forth
+/// between the cores for every key looked up.)
+struct KeySet: ExpressibleByArrayLiteral, Sendable {
     /// The most keys a set can hold: readers keep an inline table of this size.
     static let capacity = 24
-    let keys: [Key]
-    private let codes: InlineArray<24, YAMLKeyCode>
-    /// A perfect hash table: slot `(mixed × multiplier) >> 58` holds a key's index, or -1.
-    /// Keys are looked up for every entry and every read of a mapping.
-    private let slots: InlineArray<64, Int8>
-    private let multiplier: UInt64
+    /// Retained once and never released (see above).
+    private let tables: Unmanaged<Tables>
 
     init(arrayLiteral keys: Key...) {
-        precondition(keys.count <= Self.capacity, "a key set holds at most \(Self.capacity) keys")
-        self.keys = keys
-        // Unused slots hold a copy of the first code: `index(of:)` only searches `keys.count`.
-        var codes = InlineArray<24, YAMLKeyCode>(repeating: (keys.first ?? "_").code)
-        for i in keys.indices { codes[i] = keys[i].code }
-        self.codes = codes
-        // Odd multipliers from a fixed sequence until every key has a slot of its own (a few
-        // tries for at most 24 keys in 64 slots).
-        var m: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for _ in 0..<100_000 {
-            var slots = InlineArray<64, Int8>(repeating: -1)
-            var clash = false
-            for i in keys.indices {
-                let h = Int(truncatingIfNeeded: (keys[i].code.mixed &* m) >> 58)
-                if slots[h] >= 0 { clash = true; break }
-                slots[h] = Int8(i)
-            }
-            if !clash {
-                self.slots = slots
-                self.multiplier = m
-                return
-            }
-            m = (m &* 0xBF58_476D_1CE4_E5B9 &+ 0x94D0_49BB_1331_11EB) | 1
-        }
-        // Not reached for the language's key sets; `index(of:)` then searches every key.
-        slots = InlineArray(repeating: -1)
-        multiplier = 0
+        tables = .passRetained(Tables(keys))
     }
+
+    var keys: [Key] { tables._withUnsafeGuaranteedRef { $0.keys } }
 
     /// The keys' names, for messages and suggestions.
     var names: [String] { keys.map(\.text) }
@@ -71,12 +46,55 @@ final class KeySet: ExpressibleByArrayLiteral, Sendable {
     func contains(_ name: String) -> Bool { YAMLKeyCode(name).map { index(of: $0) != nil } ?? false }
 
     func index(of code: YAMLKeyCode) -> Int? {
-        if multiplier == 0 {
-            for i in 0..<keys.count where codes[i] == code { return i }
-            return nil
+        tables._withUnsafeGuaranteedRef { $0.index(of: code) }
+    }
+
+    private final class Tables: Sendable {
+        let keys: [Key]
+        private let codes: InlineArray<24, YAMLKeyCode>
+        /// A perfect hash table: slot `(mixed × multiplier) >> 58` holds a key's index, or -1.
+        /// Keys are looked up for every entry and every read of a mapping.
+        private let slots: InlineArray<64, Int8>
+        private let multiplier: UInt64
+
+        init(_ keys: [Key]) {
+            precondition(keys.count <= KeySet.capacity, "a key set holds at most \(KeySet.capacity) keys")
+            self.keys = keys
+            // Unused slots hold a copy of the first code: `index(of:)` only searches `keys.count`.
+            var codes = InlineArray<24, YAMLKeyCode>(repeating: (keys.first ?? "_").code)
+            for i in keys.indices { codes[i] = keys[i].code }
+            self.codes = codes
+            // Odd multipliers from a fixed sequence until every key has a slot of its own (a few
+            // tries for at most 24 keys in 64 slots).
+            var m: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for _ in 0..<100_000 {
+                var slots = InlineArray<64, Int8>(repeating: -1)
+                var clash = false
+                for i in keys.indices {
+                    let h = Int(truncatingIfNeeded: (keys[i].code.mixed &* m) >> 58)
+                    if slots[h] >= 0 { clash = true; break }
+                    slots[h] = Int8(i)
+                }
+                if !clash {
+                    self.slots = slots
+                    self.multiplier = m
+                    return
+                }
+                m = (m &* 0xBF58_476D_1CE4_E5B9 &+ 0x94D0_49BB_1331_11EB) | 1
+            }
+            // Not reached for the language's key sets; `index(of:)` then searches every key.
+            slots = InlineArray(repeating: -1)
+            multiplier = 0
         }
-        let i = Int(slots[Int(truncatingIfNeeded: (code.mixed &* multiplier) >> 58)])
-        return i >= 0 && codes[i] == code ? i : nil
+
+        func index(of code: YAMLKeyCode) -> Int? {
+            if multiplier == 0 {
+                for i in 0..<keys.count where codes[i] == code { return i }
+                return nil
+            }
+            let i = Int(slots[Int(truncatingIfNeeded: (code.mixed &* multiplier) >> 58)])
+            return i >= 0 && codes[i] == code ? i : nil
+        }
     }
 }
 
@@ -109,8 +127,8 @@ struct MappingReader {
     /// What the mapping is, for messages.
     var context: String { contextParts.text }
     private let entries: YAMLMapping
-    /// A `static let` (see ``KeySet``), so held without reference counting.
-    private unowned(unsafe) let known: KeySet
+    /// A handle without reference counting (see ``KeySet``).
+    private let known: KeySet
     /// For each known key, the index of its first entry, or -1: inline, so that reading a
     /// mapping allocates nothing.
     private var found = InlineArray<24, Int32>(repeating: -1)

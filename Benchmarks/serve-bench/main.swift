@@ -7,6 +7,7 @@
 //   swift build -c release --static-swift-stdlib --scratch-path .build-static --product serve-bench
 //   .build-static/release/serve-bench .build-static/release/wfc [clients] [events per client] [rounds]
 //   .build-static/release/serve-bench .build-static/release/wfc --web [cases] [clients] [requests] [rounds]   (WebPages.swift)
+//   Scripts/with-postgres sh -c '.build-static/release/serve-bench .build-static/release/wfc --postgres "$WFC_TEST_POSTGRES_OWNER_URL" [servers] [clients] [events] [rounds]'   (Postgres.swift)
 import AsyncHTTPClient
 import Foundation
 import GRDB
@@ -69,10 +70,15 @@ final class Server: @unchecked Sendable {
     let url: String
     let store: String
 
-    init(wfc: String, dir: URL) throws {
-        store = dir.appendingPathComponent("store.sqlite").path
+    convenience init(wfc: String, dir: URL) throws {
+        try self.init(wfc: wfc, store: dir.appendingPathComponent("store.sqlite").path, extra: [])
+    }
+
+    /// A server on `store` (a file or a database URL), with `extra` arguments.
+    init(wfc: String, store: String, extra: [String]) throws {
+        self.store = store
         process.executableURL = URL(fileURLWithPath: wfc)
-        process.arguments = ["serve", "--store", store, "--listen", "127.0.0.1:0", "--no-scheduler"]
+        process.arguments = ["serve", "--store", store, "--listen", "127.0.0.1:0", "--no-scheduler"] + extra
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -215,6 +221,11 @@ func rawWrite(_ work: [(events: [AuditEvent], snapshot: String)], path: String) 
 func main() async throws {
     var args = CommandLine.arguments
     guard args.count > 1 else { throw Failure(description: "usage: serve-bench WFC [clients] [events per client] [rounds] | serve-bench WFC --web [cases] [clients] [requests] [rounds]") }
+    if args.count > 3 && args[2] == "--postgres" {
+        func int(_ i: Int, _ d: Int) -> Int { args.count > i ? Int(args[i]) ?? d : d }
+        try await postgresBench(wfc: args[1], url: args[3], servers: int(4, 3), clients: int(5, 64), events: int(6, 40), rounds: int(7, 3))
+        return
+    }
     if args.count > 2 && args[2] == "--web" {
         args.remove(at: 2)
         func int(_ i: Int, _ d: Int) -> Int { args.count > i ? Int(args[i]) ?? d : d }

@@ -42,28 +42,7 @@ func postgresBench(wfc: String, url: String, servers count: Int, clients: Int, e
                                             json: #"{"definition": "bench", "id": "B\#(c)", "people": {"a": "a", "b": "b"}}"#)
                 guard status == 201 else { throw Failure(description: "start B\(c): HTTP \(status)") }
             }
-            let clock = ContinuousClock()
-            let start = clock.now
-            let urls = servers.map(\.url)
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for c in 0..<clients {
-                    group.addTask {
-                        var mine: [Double] = []
-                        for i in 0..<events {
-                            let t0 = clock.now
-                            let status = try await post(client, urls[c % urls.count] + "/v1/cases/B\(c)/events", token: i % 2 == 0 ? a : b,
-                                                        json: i % 2 == 0 ? #"{"event": "ping"}"# : #"{"event": "pong"}"#, key: "B\(c)-\(i)")
-                            guard status == 200 else { throw Failure(description: "B\(c) event \(i): HTTP \(status)") }
-                            mine.append(seconds(clock.now - t0) * 1000)
-                        }
-                        return mine
-                    }
-                }
-                var all: [Double] = []
-                for try await l in group { all += l }
-                return all
-            }
-            let rate = Double(clients * events) / seconds(clock.now - start)
+            let (rate, latencies) = try await pingPong(client, urls: servers.map(\.url), clients: clients, events: events, a: a, b: b)
             try await client.shutdown()
             rates.append(rate)
             p50.append(percentile(latencies, 0.5))

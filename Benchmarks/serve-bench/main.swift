@@ -132,27 +132,7 @@ func httpRound(wfc: String, dir: URL, clients: Int, events: Int) async throws ->
                                         json: #"{"definition": "bench", "id": "B\#(c)", "people": {"a": "a", "b": "b"}}"#)
             guard status == 201 else { throw Failure(description: "start B\(c): HTTP \(status)") }
         }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for c in 0..<clients {
-                group.addTask {
-                    var mine: [Double] = []
-                    for i in 0..<events {
-                        let t0 = clock.now
-                        let status = try await post(client, server.url + "/v1/cases/B\(c)/events", token: i % 2 == 0 ? a : b,
-                                                    json: i % 2 == 0 ? #"{"event": "ping"}"# : #"{"event": "pong"}"#, key: "B\(c)-\(i)")
-                        guard status == 200 else { throw Failure(description: "B\(c) event \(i): HTTP \(status)") }
-                        mine.append(seconds(clock.now - t0) * 1000)
-                    }
-                    return mine
-                }
-            }
-            var all: [Double] = []
-            for try await l in group { all += l }
-            return all
-        }
-        let rate = Double(clients * events) / seconds(clock.now - start)
+        let (rate, latencies) = try await pingPong(client, urls: [server.url], clients: clients, events: events, a: a, b: b)
         try await client.shutdown()
         return (rate, latencies, server)
     } catch {
@@ -160,6 +140,32 @@ func httpRound(wfc: String, dir: URL, clients: Int, events: Int) async throws ->
         server.stop()
         throw error
     }
+}
+
+/// `clients` tasks, each firing `events` ping/pong events on case `B<n>` (through `urls[n % count]`),
+/// all at once: transitions per second and each request's latency (ms).
+func pingPong(_ client: HTTPClient, urls: [String], clients: Int, events: Int, a: String, b: String) async throws -> (rate: Double, latencies: [Double]) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for c in 0..<clients {
+            group.addTask {
+                var mine: [Double] = []
+                for i in 0..<events {
+                    let t0 = clock.now
+                    let status = try await post(client, urls[c % urls.count] + "/v1/cases/B\(c)/events", token: i % 2 == 0 ? a : b,
+                                                json: i % 2 == 0 ? #"{"event": "ping"}"# : #"{"event": "pong"}"#, key: "B\(c)-\(i)")
+                    guard status == 200 else { throw Failure(description: "B\(c) event \(i): HTTP \(status)") }
+                    mine.append(seconds(clock.now - t0) * 1000)
+                }
+                return mine
+            }
+        }
+        var all: [Double] = []
+        for try await l in group { all += l }
+        return all
+    }
+    return (Double(clients * events) / seconds(clock.now - start), latencies)
 }
 
 /// The rows the server wrote for the fired events, written again by raw SQLite: one

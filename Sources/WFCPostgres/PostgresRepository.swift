@@ -384,16 +384,11 @@ public final class PostgresRepository: CaseRepository {
     func write(_ p: Append, _ conn: PostgresConnection, notifying work: Set<WorkKind> = []) async throws -> StepWrite {
         let moved: Int
         do {
-            if p.definitionHash == nil {
-                let statement = PreparedStep(step: p, timers: Self.timersJSON(p.timers ?? []), tasks: try Self.tasksJSON(p.tasks ?? []),
-                                             outbox: Self.outboxJSON(p.outbox), channel: workChannel,
-                                             notify: work.map(\.rawValue).sorted())
-                var answer: Int?
-                for try await n in try await conn.execute(statement, logger: logger) where answer == nil { answer = n }
-                moved = answer ?? 0
-            } else {
-                moved = try await rows(conn, try Self.applyStatement(p, notifying: work, channel: workChannel).query).first?[0].decode(Int.self) ?? 0
-            }
+            let statement = PreparedStep(step: p, timers: Self.timersJSON(p.timers ?? []), tasks: try Self.tasksJSON(p.tasks ?? []),
+                                         outbox: Self.outboxJSON(p.outbox), channel: workChannel, notify: work.map(\.rawValue).sorted())
+            var answer: Int?
+            for try await n in try await conn.execute(statement, logger: logger) where answer == nil { answer = n }
+            moved = answer ?? 0
         } catch let e as PSQLError where e.serverInfo?[.sqlState] == "23505" {
             // The unique key is the last line of defence behind the version check.
             throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion, message: "event \(p.event.seq) or its key was recorded meanwhile; nothing was recorded, run it again")
@@ -407,7 +402,7 @@ public final class PostgresRepository: CaseRepository {
                                      message: "another writer committed first (now version \(v), event \(h)); nothing was recorded, run it again"))
     }
 
-    /// Timer rows as the JSON array the step statements read with `jsonb_to_recordset`.
+    /// Timer rows as the JSON array the step statement reads with `jsonb_to_recordset`.
     static func timersJSON(_ timers: [TimerRow]) -> String {
         var w = JSONWriter(capacity: 16 + 64 * timers.count)
         w.list(timers) { w, t in
@@ -440,66 +435,6 @@ public final class PostgresRepository: CaseRepository {
             w.key("seq"); w.int(e.seq); w.raw("}")
         }
         return w.text
-    }
-
-    /// The statement of ``apply(_:_:notifying:)``: its one row is the number of case rows
-    /// moved (1, or 0 when nothing was written).
-    static func applyStatement(_ p: Append, notifying work: Set<WorkKind>, channel: String) throws -> SQL {
-        var q = SQL()
-        let a = p.event
-        let id = q.bind(p.caseID)
-        var set = "head_seq = \(q.bind(a.seq))::bigint, head_hash = \(q.bind(a.hash))::text"
-        if let c = p.columns {
-            set = "version = \(q.bind(c.version))::bigint, status = \(q.bind(c.status))::text, active = \(q.bind(c.active))::text, "
-                + "snapshot = \(q.bind(c.snapshot))::text, updated_at = \(q.bind(c.updatedAt))::text, next_due = \(q.bind(c.nextDue))::text, " + set
-            // A migration: the case is pinned to another definition from this step on.
-            if let hash = p.definitionHash { set = "definition_hash = \(q.bind(hash))::text, " + set }
-        }
-        q.text = """
-            WITH moved AS (
-                UPDATE cases SET \(set)
-                WHERE id = \(id) AND version = \(q.bind(p.expectedVersion))::bigint AND head_seq = \(q.bind(p.expectedHeadSeq))::bigint
-                RETURNING id),
-            new_event AS (
-                INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash, acting_for)
-                SELECT id, \(q.bind(a.seq))::bigint, \(q.bind(a.kind.rawValue))::text, \(q.bind(a.name))::text, \(q.bind(a.actor))::text,
-                       \(q.bind(a.role))::text, \(q.bind(a.item))::bigint, \(q.bind(a.payload))::text, \(q.bind(a.idempotencyKey))::text,
-                       \(q.bind(a.time))::text, \(q.bind(a.outcome))::text, \(q.bind(a.prevHash))::text, \(q.bind(a.hash))::text,
-                       \(q.bind(a.actingFor))::text
-                FROM moved)
-            """
-        if let timers = p.timers {
-            q.text += ", timers_gone AS (DELETE FROM timers WHERE case_id = \(id) AND EXISTS (SELECT 1 FROM moved))"
-            if !timers.isEmpty {
-                q.text += """
-                    , timers_new AS (INSERT INTO timers (case_id, state, kind, due, fired)
-                        SELECT moved.id, r.state, r.kind, r.due, r.fired
-                        FROM moved, jsonb_to_recordset(\(q.bind(timersJSON(timers)))::jsonb) AS r(state text, kind text, due text, fired boolean))
-                    """
-            }
-        }
-        if let tasks = p.tasks {
-            q.text += ", tasks_gone AS (DELETE FROM tasks WHERE case_id = \(id) AND EXISTS (SELECT 1 FROM moved))"
-            if !tasks.isEmpty {
-                q.text += """
-                    , tasks_new AS (INSERT INTO tasks (case_id, person, role, state, title, item, events, due)
-                        SELECT moved.id, r.person, r.role, r.state, r.title, r.item, r.events, r.due
-                        FROM moved, jsonb_to_recordset(\(q.bind(try tasksJSON(tasks)))::jsonb) AS r(person text, role text, state text, title text, item bigint, events text, due text))
-                    """
-            }
-        }
-        if !p.outbox.isEmpty {
-            q.text += """
-                , outbox_new AS (INSERT INTO outbox (id, case_id, seq, kind, payload, attempts, created_at, available_at)
-                    SELECT r.id, r.case_id, r.seq, r.kind, r.payload, 0, r.created_at, r.created_at
-                    FROM moved, jsonb_to_recordset(\(q.bind(outboxJSON(p.outbox)))::jsonb) AS r(id text, case_id text, seq bigint, kind text, payload text, created_at text))
-                """
-        }
-        q.text += "\nSELECT (SELECT count(*) FROM moved)::bigint"
-        for kind in work.sorted(by: { $0.rawValue < $1.rawValue }) {
-            q.text += ", (SELECT pg_notify(\(q.bind(channel))::text, \(q.bind(kind.rawValue))::text) FROM moved)"
-        }
-        return q
     }
 
     // MARK: - Reads that must stay flat
@@ -924,17 +859,6 @@ struct SQL {
 
     mutating func bind(_ value: Int) -> String {
         binds.append(value)
-        return "$\(binds.count)"
-    }
-
-    /// Binds `value` or NULL (give the placeholder a type with a cast: NULL has none).
-    mutating func bind(_ value: String?) -> String {
-        if let value { binds.append(value) } else { binds.appendNull() }
-        return "$\(binds.count)"
-    }
-
-    mutating func bind(_ value: Int?) -> String {
-        if let value { binds.append(value) } else { binds.appendNull() }
         return "$\(binds.count)"
     }
 

@@ -3,13 +3,13 @@ import WFCLedger
 
 /// A step's writes (see ``PostgresRepository/apply(_:_:notifying:)``) as a statement prepared
 /// once per connection: the server parses and plans it once, not at every step. One SQL text
-/// for every step but a migration (which pins another definition and is rare): whether the
-/// case columns, the timers and the task index are written is a parameter, and the rows are
-/// `jsonb` arrays (empty when there are none).
+/// for every step: whether the case columns, the pinned definition (a migration), the timers and
+/// the task index are written is a parameter, and the rows are `jsonb` arrays (empty when there
+/// are none).
 struct PreparedStep: PostgresPreparedStatement {
     typealias Row = Int
 
-    static let name = "wfc_step_v1"
+    static let name = "wfc_step_v2"
 
     static let sql = """
         WITH moved AS (
@@ -20,6 +20,7 @@ struct PreparedStep: PostgresPreparedStatement {
                 snapshot = CASE WHEN $2 THEN $6 ELSE snapshot END,
                 updated_at = CASE WHEN $2 THEN $7 ELSE updated_at END,
                 next_due = CASE WHEN $2 THEN $8 ELSE next_due END,
+                definition_hash = COALESCE($31, definition_hash),
                 head_seq = $9, head_hash = $10
             WHERE id = $1 AND version = $11 AND head_seq = $12
             RETURNING id),
@@ -48,10 +49,11 @@ struct PreparedStep: PostgresPreparedStatement {
         .text, .bool, .int8, .text, .text, .text, .text, .text, .int8, .text, .int8, .int8,   // $1–$12
         .text, .text, .text, .text, .int8, .text, .text, .text, .text, .text, .text,          // $13–$23
         .bool, .text, .bool, .text, .text, .text, .textArray,                                 // $24–$30 (JSON as text, cast in the SQL)
+        .text,                                                                                // $31
     ]
 
     var step: Append
-    /// The rows as JSON arrays (see ``PostgresRepository/applyStatement(_:notifying:channel:)``).
+    /// The rows as JSON arrays (``PostgresRepository/timersJSON(_:)`` and its neighbours).
     var timers: String
     var tasks: String
     var outbox: String
@@ -60,7 +62,7 @@ struct PreparedStep: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         let a = step.event, c = step.columns
-        var b = PostgresBindings(capacity: 30)
+        var b = PostgresBindings(capacity: 31)
         func text(_ s: String?) { if let s { b.append(s) } else { b.appendNull() } }
         func int(_ i: Int?) { if let i { b.append(i) } else { b.appendNull() } }
         b.append(step.caseID)
@@ -74,6 +76,8 @@ struct PreparedStep: PostgresPreparedStatement {
         b.append(step.tasks != nil); b.append(tasks)
         b.append(outbox)
         b.append(channel); b.append(notify)
+        // A migration pins the case to another definition from this step on.
+        text(c == nil ? nil : step.definitionHash)
         return b
     }
 

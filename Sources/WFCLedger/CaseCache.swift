@@ -3,13 +3,16 @@ import WFCIR
 import WFCRuntime
 
 /// A case as the ledger last recorded it: the snapshot, its row form (snapshot JSON, active
-/// states, timers) and the chain head. The next step of the case starts from it instead of
-/// decoding the snapshot JSON it has just written, and does not derive the previous timers again.
+/// states, timers, task rows) and the chain head. The next step of the case starts from it
+/// instead of decoding the snapshot JSON it has just written, and does not derive the previous
+/// timers and task rows again: a step that leaves them as they were does not rewrite them.
 struct CachedCase: Sendable {
     var snapshot: CaseSnapshot
     var state: CaseState
     var headSeq: Int
     var headHash: String
+    /// The task index rows the store holds for this head.
+    var taskRows: [TaskRow]
 }
 
 /// The ledger's ``CachedCase``s by case id, bounded. An entry is only a hint: ``Ledger/loadKnown(_:)``

@@ -328,6 +328,9 @@ public struct Append: Sendable {
     /// step on (already stored with ``CaseRepository/putDefinition(_:)``); nil: unchanged.
     /// Requires `columns`.
     public var definitionHash: String? = nil
+    /// The step leaves the case's `next_due` as it was (known from the ledger's cache): a
+    /// repository may leave the column, and so its index, unwritten. False when not known.
+    public var nextDueUnchanged = false
 
     public init(caseID: String, expectedVersion: Int, expectedHeadSeq: Int, event: AuditEvent, columns: CaseColumns?, timers: [TimerRow]?, tasks: [TaskRow]?, outbox: [OutboxEntry]) {
         self.caseID = caseID

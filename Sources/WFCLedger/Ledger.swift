@@ -162,7 +162,7 @@ public final class Ledger: Sendable {
         try await repository.insertCase(new)
         for kind in new.work { notice(kind) }
         cacheDefinition(definition)
-        cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: state, headSeq: audit.seq, headHash: audit.hash))
+        cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: state, headSeq: audit.seq, headHash: audit.hash, taskRows: new.tasks))
         return .started(step, audit)
     }
 
@@ -237,19 +237,24 @@ public final class Ledger: Sendable {
             write.columns = s.columns
             let rows = s.timerRows
             // The previous rows come with the cached case: not derived from its snapshot again.
-            if rows != (known?.timerRows ?? CaseState.timerRows(current.definition, current.snapshot)) { write.timers = rows }
-            write.tasks = s.taskRows(current.definition, step.snapshot)
+            if rows != (known?.state.timerRows ?? CaseState.timerRows(current.definition, current.snapshot)) { write.timers = rows }
+            // Rows and index entries left as they were are not written again: each would be one
+            // more page in the commit.
+            let tasks = s.taskRows(current.definition, step.snapshot)
+            if tasks != known?.taskRows { write.tasks = tasks }
+            write.nextDueUnchanged = known.map { $0.state.nextDue == s.nextDue } ?? false
             write.outbox = try outboxEntries(step, audit)
-            next = CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash)
+            next = CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash, taskRows: tasks)
         case .refused(let r):
             audit.kind = .refused
             let before: CaseState
-            if let known { before = known } else { before = try CaseState(current.definition, current.snapshot) }
+            if let known { before = known.state } else { before = try CaseState(current.definition, current.snapshot) }
             var o = before.outcome(accepted: false)
             o.refusal = StoredRefusal(r)
             audit.outcome = try CanonicalJSON.encode(o)
             audit.hash = HashChain.hash(audit)
-            next = CachedCase(snapshot: current.snapshot, state: before, headSeq: audit.seq, headHash: audit.hash)
+            next = CachedCase(snapshot: current.snapshot, state: before, headSeq: audit.seq, headHash: audit.hash,
+                              taskRows: known?.taskRows ?? before.taskRows(current.definition, current.snapshot))
         }
         write.event = audit
         return .ready(PreparedTransition(request: event, result: result, write: write, next: next))
@@ -371,7 +376,7 @@ public final class Ledger: Sendable {
                                outbox: try outboxEntries(step, audit))
             switch await queue.submit(write) {
             case .success:
-                cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash))
+                cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash, taskRows: write.tasks ?? []))
                 return TickOutcome(caseID: caseID, audit: audit, step: step, error: nil)
             case .failure(let e) where e.isRetryable && attempt < 5:
                 continue
@@ -408,18 +413,18 @@ public final class Ledger: Sendable {
     /// row still has the version, chain head and definition it recorded AND the row's snapshot
     /// text is byte for byte the text it wrote — so another writer (ledger, process) or a
     /// hand edit in between is always seen.
-    func loadKnown(_ caseID: String) async throws(StoreError) -> (stored: StoredCase, known: CaseState?) {
+    func loadKnown(_ caseID: String) async throws(StoreError) -> (stored: StoredCase, known: CachedCase?) {
         let (stored, known, _) = try await loadKnown(caseID, idempotencyKey: nil)
         return (stored, known)
     }
 
     /// ``loadKnown(_:)``, and the event recorded with `idempotencyKey` (read with the case).
-    func loadKnown(_ caseID: String, idempotencyKey: String?) async throws(StoreError) -> (stored: StoredCase, known: CaseState?, keyed: AuditEvent?) {
+    func loadKnown(_ caseID: String, idempotencyKey: String?) async throws(StoreError) -> (stored: StoredCase, known: CachedCase?, keyed: AuditEvent?) {
         let (row, keyed) = try await repository.loadCase(caseID, idempotencyKey: idempotencyKey)
         if let c = cases.lookup(caseID), let hash = row.definitionHash, let text = row.snapshot,
            row.version == c.snapshot.version, row.headSeq == c.headSeq, row.headHash == c.headHash,
            hash == c.snapshot.definitionHash, Self.sameBytes(text, c.state.snapshotJSON) {
-            return (StoredCase(snapshot: c.snapshot, definition: try await pinned(hash), headSeq: c.headSeq, headHash: c.headHash), c.state, keyed)
+            return (StoredCase(snapshot: c.snapshot, definition: try await pinned(hash), headSeq: c.headSeq, headHash: c.headHash), c, keyed)
         }
         func need<T>(_ v: T?, _ column: String) throws(StoreError) -> T {
             guard let v else { throw StoreError.corrupt("column `\(column)` is NULL or of the wrong type") }

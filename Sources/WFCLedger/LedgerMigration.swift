@@ -44,7 +44,7 @@ extension Ledger {
         write.definitionHash = new.hash
         switch await queue.submit(write) {
         case .success:
-            cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash))
+            cases.remember(caseID, CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash, taskRows: write.tasks ?? []))
             return .migrated(step, audit)
         case .failure(let e):
             throw e

@@ -290,6 +290,13 @@ public final class SQLiteRepository: CaseRepository {
                 WHERE id = ? AND version = ? AND head_seq = ?
                 """).execute(arguments: [hash, s.version, s.status, s.active, s.snapshot, s.updatedAt, s.nextDue, a.seq, a.hash,
                                          p.caseID, p.expectedVersion, p.expectedHeadSeq])
+        } else if let s = p.columns, p.nextDueUnchanged {
+            // Naming next_due, even with its own value, rewrites its index entry: one more page.
+            try db.cachedStatement(sql: """
+                UPDATE cases SET version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, head_seq = ?, head_hash = ?
+                WHERE id = ? AND version = ? AND head_seq = ?
+                """).execute(arguments: [s.version, s.status, s.active, s.snapshot, s.updatedAt, a.seq, a.hash,
+                                         p.caseID, p.expectedVersion, p.expectedHeadSeq])
         } else if let s = p.columns {
             try db.cachedStatement(sql: """
                 UPDATE cases SET version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?

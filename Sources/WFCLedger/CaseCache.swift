@@ -13,6 +13,9 @@ struct CachedCase: Sendable {
     var headHash: String
     /// The task index rows the store holds for this head.
     var taskRows: [TaskRow]
+    /// The case was found written by another ledger since this one cached it: its steps read
+    /// the store first (``Ledger/fire(_:_:now:)`` otherwise trusts the entry).
+    var readFirst = false
 }
 
 /// The ledger's ``CachedCase``s by case id, bounded. An entry is only a hint: ``Ledger/loadKnown(_:)``
@@ -34,10 +37,19 @@ final class CaseCache: Sendable {
             return
         }
         entries.withLock { e in
-            if let old = e[caseID], old.headSeq > c.headSeq { return }
+            var c = c
+            if let old = e[caseID] {
+                if old.headSeq > c.headSeq { return }
+                c.readFirst = c.readFirst || old.readFirst
+            }
             if e[caseID] == nil, e.count >= limit { e.remove(at: e.startIndex) }
             e[caseID] = c
         }
+    }
+
+    /// The entry of `caseID` was stale: its steps read the store first from now on.
+    func markReadFirst(_ caseID: String) {
+        entries.withLock { e in e[caseID]?.readFirst = true }
     }
 
     /// Whether decoding the snapshot's JSON gives back this very snapshot, so that the cached value

@@ -331,6 +331,10 @@ public struct Append: Sendable {
     /// The step leaves the case's `next_due` as it was (known from the ledger's cache): a
     /// repository may leave the column, and so its index, unwritten. False when not known.
     public var nextDueUnchanged = false
+    /// Set when the step was prepared from the ledger's cache without reading the case row:
+    /// the write then also requires the row's snapshot to be this very text, so that a row
+    /// edited under the same version is read (and reported) by the retry, not overwritten.
+    public var expectedSnapshot: String? = nil
 
     public init(caseID: String, expectedVersion: Int, expectedHeadSeq: Int, event: AuditEvent, columns: CaseColumns?, timers: [TimerRow]?, tasks: [TaskRow]?, outbox: [OutboxEntry]) {
         self.caseID = caseID

@@ -186,6 +186,8 @@ public final class Ledger: Sendable {
         public let write: Append
         /// The case as it is once this commits.
         let next: CachedCase
+        /// Prepared from this ledger's cache without reading the store (``fire(_:_:now:)``).
+        var fromCache = false
     }
 
     /// What ``prepare(_:_:now:)`` found.
@@ -196,7 +198,26 @@ public final class Ledger: Sendable {
     }
 
     /// Applies one event to a case with its pinned definition.
+    ///
+    /// A case this ledger wrote last is not read again: the step starts from the cached case,
+    /// and its write requires the case still at that version and chain head. When another
+    /// writer moved the case meanwhile, that write is refused as a conflict, nothing is
+    /// recorded, and the step runs once more from what the store holds (the case is read
+    /// first from then on). An idempotency key used before is found the same way: the write
+    /// breaks the key's unique index, and the stored outcome is returned.
     public func fire(_ caseID: String, _ event: Event, now: Date) async throws(StoreError) -> FireOutcome {
+        switch try await prepare(caseID, event, now: now, trustingCache: true) {
+        case .replayed(let a):
+            return .replayed(a)
+        case .ready(let p) where p.fromCache:
+            do {
+                return try await commit(p)
+            } catch where error.kind == .conflict {
+                cases.markReadFirst(caseID)
+            }
+        case .ready(let p):
+            return try await commit(p)
+        }
         switch try await prepare(caseID, event, now: now) {
         case .replayed(let a): return .replayed(a)
         case .ready(let p): return try await commit(p)
@@ -205,6 +226,12 @@ public final class Ledger: Sendable {
 
     /// Reads the case and evaluates `event` without writing anything.
     public func prepare(_ caseID: String, _ event: Event, now: Date) async throws(StoreError) -> Prepared {
+        try await prepare(caseID, event, now: now, trustingCache: false)
+    }
+
+    /// ``prepare(_:_:now:)``; with `trustingCache`, a cached case (not marked
+    /// ``CachedCase/readFirst``) is not read from the store.
+    func prepare(_ caseID: String, _ event: Event, now: Date, trustingCache: Bool) async throws(StoreError) -> Prepared {
         if let key = event.idempotencyKey, key.isEmpty { throw .invalidArgument("an idempotency key must not be empty") }
         try Self.checkText(event)
         // The engine sees what replay will read back; an empty payload is `{}` both ways.
@@ -214,7 +241,15 @@ public final class Ledger: Sendable {
         // Only a number with a fraction can read back differently (`1.0` is read as 1).
         let payload = !event.payload.values.contains(where: \.hasDouble) ? event.payload
             : try CanonicalJSON.decode([String: ValueIR].self, try CanonicalJSON.encode(event.payload), what: "event payload")
-        let (current, known, previous) = try await loadKnown(caseID, idempotencyKey: event.idempotencyKey)
+        let current: StoredCase, known: CachedCase?, previous: AuditEvent?
+        let fromCache: Bool
+        if trustingCache, let c = cases.lookup(caseID), !c.readFirst {
+            current = StoredCase(snapshot: c.snapshot, definition: try await pinned(c.snapshot.definitionHash), headSeq: c.headSeq, headHash: c.headHash)
+            (known, previous, fromCache) = (c, nil, true)
+        } else {
+            (current, known, previous) = try await loadKnown(caseID, idempotencyKey: event.idempotencyKey)
+            fromCache = false
+        }
         if let previous {
             return .replayed(try Self.sameRequest(previous, event, payload: payloadText))
         }
@@ -226,6 +261,7 @@ public final class Ledger: Sendable {
                                outcome: "", prevHash: current.headHash, hash: "", actingFor: event.actingFor)
         var write = Append(caseID: caseID, expectedVersion: current.snapshot.version, expectedHeadSeq: current.headSeq, event: audit,
                            columns: nil, timers: nil, tasks: nil, outbox: [])
+        if fromCache { write.expectedSnapshot = known?.state.snapshotJSON }
         let next: CachedCase
         switch result {
         case .accepted(let step):
@@ -257,7 +293,7 @@ public final class Ledger: Sendable {
                               taskRows: known?.taskRows ?? before.taskRows(current.definition, current.snapshot))
         }
         write.event = audit
-        return .ready(PreparedTransition(request: event, result: result, write: write, next: next))
+        return .ready(PreparedTransition(request: event, result: result, write: write, next: next, fromCache: fromCache))
     }
 
     /// Commits a prepared transition in one transaction, if the case is still at the version

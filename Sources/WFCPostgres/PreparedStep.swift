@@ -9,7 +9,7 @@ import WFCLedger
 struct PreparedStep: PostgresPreparedStatement {
     typealias Row = Int
 
-    static let name = "wfc_step_v2"
+    static let name = "wfc_step_v3"
 
     static let sql = """
         WITH moved AS (
@@ -22,7 +22,7 @@ struct PreparedStep: PostgresPreparedStatement {
                 next_due = CASE WHEN $2 THEN $8 ELSE next_due END,
                 definition_hash = COALESCE($31, definition_hash),
                 head_seq = $9, head_hash = $10
-            WHERE id = $1 AND version = $11 AND head_seq = $12
+            WHERE id = $1 AND version = $11 AND head_seq = $12 AND ($32::text IS NULL OR snapshot = $32)
             RETURNING id),
         new_event AS (
             INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash, acting_for)
@@ -49,7 +49,7 @@ struct PreparedStep: PostgresPreparedStatement {
         .text, .bool, .int8, .text, .text, .text, .text, .text, .int8, .text, .int8, .int8,   // $1–$12
         .text, .text, .text, .text, .int8, .text, .text, .text, .text, .text, .text,          // $13–$23
         .bool, .text, .bool, .text, .text, .text, .textArray,                                 // $24–$30 (JSON as text, cast in the SQL)
-        .text,                                                                                // $31
+        .text, .text,                                                                         // $31–$32
     ]
 
     var step: Append
@@ -62,7 +62,7 @@ struct PreparedStep: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         let a = step.event, c = step.columns
-        var b = PostgresBindings(capacity: 31)
+        var b = PostgresBindings(capacity: 32)
         func text(_ s: String?) { if let s { b.append(s) } else { b.appendNull() } }
         func int(_ i: Int?) { if let i { b.append(i) } else { b.appendNull() } }
         b.append(step.caseID)
@@ -78,6 +78,8 @@ struct PreparedStep: PostgresPreparedStatement {
         b.append(channel); b.append(notify)
         // A migration pins the case to another definition from this step on.
         text(c == nil ? nil : step.definitionHash)
+        // A step prepared from the ledger's cache also requires the snapshot it started from.
+        text(step.expectedSnapshot)
         return b
     }
 

@@ -283,30 +283,7 @@ public final class SQLiteRepository: CaseRepository {
     /// moved on since it was read.
     static func apply(_ p: Append, _ db: Database) throws {
         let a = p.event
-        if let s = p.columns, let hash = p.definitionHash {
-            // A migration: the case is pinned to another definition from this step on.
-            try db.cachedStatement(sql: """
-                UPDATE cases SET definition_hash = ?, version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?
-                WHERE id = ? AND version = ? AND head_seq = ?
-                """).execute(arguments: [hash, s.version, s.status, s.active, s.snapshot, s.updatedAt, s.nextDue, a.seq, a.hash,
-                                         p.caseID, p.expectedVersion, p.expectedHeadSeq])
-        } else if let s = p.columns, p.nextDueUnchanged {
-            // Naming next_due, even with its own value, rewrites its index entry: one more page.
-            try db.cachedStatement(sql: """
-                UPDATE cases SET version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, head_seq = ?, head_hash = ?
-                WHERE id = ? AND version = ? AND head_seq = ?
-                """).execute(arguments: [s.version, s.status, s.active, s.snapshot, s.updatedAt, a.seq, a.hash,
-                                         p.caseID, p.expectedVersion, p.expectedHeadSeq])
-        } else if let s = p.columns {
-            try db.cachedStatement(sql: """
-                UPDATE cases SET version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, next_due = ?, head_seq = ?, head_hash = ?
-                WHERE id = ? AND version = ? AND head_seq = ?
-                """).execute(arguments: [s.version, s.status, s.active, s.snapshot, s.updatedAt, s.nextDue, a.seq, a.hash,
-                                         p.caseID, p.expectedVersion, p.expectedHeadSeq])
-        } else {
-            try db.cachedStatement(sql: "UPDATE cases SET head_seq = ?, head_hash = ? WHERE id = ? AND version = ? AND head_seq = ?")
-                .execute(arguments: [a.seq, a.hash, p.caseID, p.expectedVersion, p.expectedHeadSeq])
-        }
+        try db.cachedStatement(sql: updateSQL(p)).execute(arguments: updateArguments(p))
         guard db.changesCount == 1 else {
             let now = try Row.fetchOne(db, sql: "SELECT version, head_seq FROM cases WHERE id = ?", arguments: [p.caseID])
             guard let now else { throw StoreError.notFound(caseID: p.caseID) }
@@ -318,13 +295,40 @@ public final class SQLiteRepository: CaseRepository {
         do {
             try insert(a, db)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-            // The key was used meanwhile by a writer that did not move the case (cannot happen
-            // with the version check, but the unique key is the last line of defence).
+            // The idempotency key was used before: a step prepared from the ledger's cache
+            // finds it here, and the ledger returns the stored outcome.
             throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion, message: "event \(a.seq) or its key was recorded meanwhile; nothing was recorded, run it again")
         }
         if let t = p.timers { try replaceTimers(p.caseID, t, db) }
         if let t = p.tasks { try replaceTasks(p.caseID, t, db) }
         try insertOutbox(p.outbox, db)
+    }
+
+    /// The UPDATE of the case row for `p`: only the columns the step changes (naming a column
+    /// rewrites its index entries even with the same value: one more page per index), only if
+    /// the case is still where the step read it.
+    static func updateSQL(_ p: Append) -> String {
+        var set = ""
+        if p.columns != nil {
+            if p.definitionHash != nil { set += "definition_hash = ?, " }
+            set += "version = ?, status = ?, active = ?, snapshot = ?, updated_at = ?, "
+            if !p.nextDueUnchanged { set += "next_due = ?, " }
+        }
+        set += "head_seq = ?, head_hash = ?"
+        return "UPDATE cases SET \(set) WHERE id = ? AND version = ? AND head_seq = ?" + (p.expectedSnapshot == nil ? "" : " AND snapshot = ?")
+    }
+
+    static func updateArguments(_ p: Append) -> StatementArguments {
+        var values: [(any DatabaseValueConvertible)?] = []
+        values.reserveCapacity(14)
+        if let s = p.columns {
+            if let hash = p.definitionHash { values.append(hash) }
+            values += [s.version, s.status, s.active, s.snapshot, s.updatedAt] as [(any DatabaseValueConvertible)?]
+            if !p.nextDueUnchanged { values.append(s.nextDue) }
+        }
+        values += [p.event.seq, p.event.hash, p.caseID, p.expectedVersion, p.expectedHeadSeq] as [(any DatabaseValueConvertible)?]
+        if let snapshot = p.expectedSnapshot { values.append(snapshot) }
+        return StatementArguments(values)
     }
 
     public func event(_ caseID: String, idempotencyKey key: String) async throws(StoreError) -> AuditEvent? {

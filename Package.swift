@@ -72,7 +72,7 @@ let package = Package(
         // The SQLite CaseRepository (GRDB): schema, migrations, transactions, leases.
         .target(
             name: "WFCStore",
-            dependencies: ["WFCLedger", "WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["WFCLedger", "WFCRuntime", "WFCIR", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // The PostgreSQL CaseRepository (postgres-nio): versioned migrations, SKIP LOCKED leases.
         .target(

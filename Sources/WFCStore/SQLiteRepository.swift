@@ -159,9 +159,10 @@ public final class SQLiteRepository: CaseRepository {
             // `v3` only lets the log hold `migrate` events: a reader needs nothing from it.
             // `v4` adds substitutes and `acting_for`: a reader finds none (see ``substitutions(_:)``).
             // `v5` adds web sessions: a reader finds none (see ``session(idHash:now:)``).
-            case .store(let pending) where pending.allSatisfy({ ["v3", "v4", "v5"].contains($0) }): return (q, false)
+            // `v6` only re-keys the task index: a reader reads its columns by name either way.
+            case .store(let pending) where pending.allSatisfy({ ["v3", "v4", "v5", "v6"].contains($0) }): return (q, false)
             // An archived store of an older wfc is read without migrating it.
-            case .store(let pending) where pending.first == "v2" && pending.allSatisfy({ ["v2", "v3", "v4", "v5"].contains($0) }): return (q, true)
+            case .store(let pending) where pending.first == "v2" && pending.allSatisfy({ ["v2", "v3", "v4", "v5", "v6"].contains($0) }): return (q, true)
             case .store, .empty: return nil
             case .newer(let ids): throw StoreError.corrupt("\(path) was written by a newer wfc (unknown schema migrations \(ids.joined(separator: ", ")))")
             case .foreign(let why): throw StoreError.notAStore(path: path, reason: why)
@@ -283,7 +284,15 @@ public final class SQLiteRepository: CaseRepository {
     /// moved on since it was read.
     static func apply(_ p: Append, _ db: Database) throws {
         let a = p.event
-        try db.cachedStatement(sql: updateSQL(p)).execute(arguments: updateArguments(p))
+        try SQLiteStep.run(db, updateSQL(p)) { b in
+            if let s = p.columns {
+                if let hash = p.definitionHash { b.text(hash) }
+                b.int(s.version); b.text(s.status); b.text(s.active); b.text(s.snapshot); b.text(s.updatedAt)
+                if !p.nextDueUnchanged { b.text(s.nextDue) }
+            }
+            b.int(a.seq); b.text(a.hash); b.text(p.caseID); b.int(p.expectedVersion); b.int(p.expectedHeadSeq)
+            if let snapshot = p.expectedSnapshot { b.text(snapshot) }
+        }
         guard db.changesCount == 1 else {
             let now = try Row.fetchOne(db, sql: "SELECT version, head_seq FROM cases WHERE id = ?", arguments: [p.caseID])
             guard let now else { throw StoreError.notFound(caseID: p.caseID) }
@@ -316,19 +325,6 @@ public final class SQLiteRepository: CaseRepository {
         }
         set += "head_seq = ?, head_hash = ?"
         return "UPDATE cases SET \(set) WHERE id = ? AND version = ? AND head_seq = ?" + (p.expectedSnapshot == nil ? "" : " AND snapshot = ?")
-    }
-
-    static func updateArguments(_ p: Append) -> StatementArguments {
-        var values: [(any DatabaseValueConvertible)?] = []
-        values.reserveCapacity(14)
-        if let s = p.columns {
-            if let hash = p.definitionHash { values.append(hash) }
-            values += [s.version, s.status, s.active, s.snapshot, s.updatedAt] as [(any DatabaseValueConvertible)?]
-            if !p.nextDueUnchanged { values.append(s.nextDue) }
-        }
-        values += [p.event.seq, p.event.hash, p.caseID, p.expectedVersion, p.expectedHeadSeq] as [(any DatabaseValueConvertible)?]
-        if let snapshot = p.expectedSnapshot { values.append(snapshot) }
-        return StatementArguments(values)
     }
 
     public func event(_ caseID: String, idempotencyKey key: String) async throws(StoreError) -> AuditEvent? {
@@ -574,35 +570,41 @@ public final class SQLiteRepository: CaseRepository {
     // MARK: - SQL helpers
 
     static func insert(_ a: AuditEvent, _ db: Database) throws {
-        try db.cachedStatement(sql: """
+        try SQLiteStep.run(db, """
             INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash, acting_for)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [a.caseID, a.seq, a.kind.rawValue, a.name, a.actor, a.role, a.item, a.payload, a.idempotencyKey,
-                                     a.time, a.outcome, a.prevHash, a.hash, a.actingFor])
+            """) { b in
+            b.text(a.caseID); b.int(a.seq); b.text(a.kind.rawValue); b.text(a.name); b.text(a.actor); b.text(a.role); b.int(a.item)
+            b.text(a.payload); b.text(a.idempotencyKey); b.text(a.time); b.text(a.outcome); b.text(a.prevHash); b.text(a.hash); b.text(a.actingFor)
+        }
     }
 
     static func replaceTimers(_ caseID: String, _ timers: [TimerRow], _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM timers WHERE case_id = ?").execute(arguments: [caseID])
-        let insert = try db.cachedStatement(sql: "INSERT INTO timers (case_id, state, kind, due, fired) VALUES (?, ?, ?, ?, ?)")
+        try SQLiteStep.run(db, "DELETE FROM timers WHERE case_id = ?") { $0.text(caseID) }
         for t in timers {
-            try insert.execute(arguments: [caseID, t.state, t.kind, t.due, t.fired.map { $0 ? 1 : 0 }])
+            try SQLiteStep.run(db, "INSERT INTO timers (case_id, state, kind, due, fired) VALUES (?, ?, ?, ?, ?)") { b in
+                b.text(caseID); b.text(t.state); b.text(t.kind); b.text(t.due); b.int(t.fired.map { $0 ? 1 : 0 })
+            }
         }
     }
 
     static func replaceTasks(_ caseID: String, _ tasks: [TaskRow], _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM tasks WHERE case_id = ?").execute(arguments: [caseID])
-        let insert = try db.cachedStatement(sql: "INSERT INTO tasks (case_id, person, role, state, title, item, events, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        for t in tasks {
-            try insert.execute(arguments: [caseID, t.person, t.role, t.state, t.title, t.item, try CanonicalJSON.encode(t.events), t.due])
+        try SQLiteStep.run(db, "DELETE FROM tasks WHERE case_id = ?") { $0.text(caseID) }
+        for (n, t) in tasks.enumerated() {
+            let events = try CanonicalJSON.encode(t.events)
+            try SQLiteStep.run(db, "INSERT INTO tasks (case_id, n, person, role, state, title, item, events, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") { b in
+                b.text(caseID); b.int(n); b.text(t.person); b.text(t.role); b.text(t.state); b.text(t.title); b.int(t.item); b.text(events); b.text(t.due)
+            }
         }
     }
 
     static func insertOutbox(_ entries: [OutboxEntry], _ db: Database) throws {
         guard !entries.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO outbox (id, case_id, seq, kind, payload, attempts, created_at, available_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-            """)
-        for e in entries { try insert.execute(arguments: [e.id, e.caseID, e.seq, e.kind, e.payload, e.createdAt, e.createdAt]) }
+        for e in entries {
+            try SQLiteStep.run(db, "INSERT INTO outbox (id, case_id, seq, kind, payload, attempts, created_at, available_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)") { b in
+                b.text(e.id); b.text(e.caseID); b.int(e.seq); b.text(e.kind); b.text(e.payload); b.text(e.createdAt); b.text(e.createdAt)
+            }
+        }
     }
 
     static func taskRow(_ r: Row) -> TaskRow {

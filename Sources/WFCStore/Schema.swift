@@ -199,6 +199,30 @@ enum Schema {
                 CREATE INDEX web_sessions_expires ON web_sessions(expires);
                 """)
         }),
+        // The task index keyed by case, WITHOUT ROWID: a case's rows sit together in the table's
+        // own b-tree, so a step that replaces them writes two b-trees, not three (a rowid table
+        // and an index by case): one page less in every such commit.
+        ("v6", { db in
+            try db.execute(sql: """
+                CREATE TABLE tasks_v6 (
+                    case_id TEXT NOT NULL REFERENCES cases(id),
+                    n       INTEGER NOT NULL,
+                    person  TEXT NOT NULL,
+                    role    TEXT NOT NULL,
+                    state   TEXT NOT NULL,
+                    title   TEXT,
+                    item    INTEGER,
+                    events  TEXT NOT NULL,
+                    due     TEXT,
+                    PRIMARY KEY (case_id, n)
+                ) WITHOUT ROWID;
+                INSERT INTO tasks_v6 (case_id, n, person, role, state, title, item, events, due)
+                    SELECT case_id, row_number() OVER (PARTITION BY case_id ORDER BY rowid) - 1, person, role, state, title, item, events, due FROM tasks;
+                DROP TABLE tasks;
+                ALTER TABLE tasks_v6 RENAME TO tasks;
+                CREATE INDEX tasks_person ON tasks(person, due);
+                """)
+        }),
     ]
 
     /// The task index of the running cases stored before it existed. A case whose definition or

@@ -124,7 +124,7 @@ struct UncheckedRepository: ForwardingRepository {
                 DROP INDEX definitions_workflow_version; DROP INDEX cases_created;
                 ALTER TABLE definitions DROP COLUMN version;
                 DROP TABLE substitutes; ALTER TABLE events DROP COLUMN acting_for; DROP TABLE web_sessions;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5');
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5', 'v6');
                 """)
         }
     }

@@ -10,6 +10,7 @@ import WFCStore
 @Suite struct SubstituteStoreTests {
     /// Back to the schema before substitutes (`v3`), as the previous wfc left the store.
     static func beforeSubstitutes(_ path: String) throws {
+        try taskIndexBeforeV6(path)
         try DatabaseQueue(path: path).inDatabase { db in
             try db.execute(sql: """
                 DROP TABLE substitutes; ALTER TABLE events DROP COLUMN acting_for; DROP TABLE web_sessions;

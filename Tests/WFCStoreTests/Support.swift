@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TestSupport
 import Testing
 import WFCIR
@@ -76,4 +77,21 @@ func run(_ exe: URL, _ args: [String]) throws -> (status: Int32, out: String, er
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// The task index as migration `v2` made it (a rowid table with an index by case), rows kept,
+/// and `v6` not applied: a store as the wfc before `v6` left it.
+func taskIndexBeforeV6(_ path: String) throws {
+    try DatabaseQueue(path: path).inDatabase { db in
+        try db.execute(sql: """
+            CREATE TABLE tasks_v2 (case_id TEXT NOT NULL REFERENCES cases(id), person TEXT NOT NULL, role TEXT NOT NULL, state TEXT NOT NULL,
+                                   title TEXT, item INTEGER, events TEXT NOT NULL, due TEXT);
+            INSERT INTO tasks_v2 SELECT case_id, person, role, state, title, item, events, due FROM tasks ORDER BY case_id, n;
+            DROP TABLE tasks;
+            ALTER TABLE tasks_v2 RENAME TO tasks;
+            CREATE INDEX tasks_person ON tasks(person, due);
+            CREATE INDEX tasks_case ON tasks(case_id);
+            DELETE FROM grdb_migrations WHERE identifier = 'v6';
+            """)
+    }
 }

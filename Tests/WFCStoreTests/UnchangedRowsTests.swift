@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import WFCIR
 import WFCRuntime
@@ -70,5 +71,32 @@ import WFCStore
         }
         #expect(try await a.verify("C1").ok)
         #expect(try await b.history("C1").map(\.kind).contains(.refused))
+    }
+}
+
+/// Migration `v6`: the task index re-keyed by case, rows kept, on a store written before it.
+@Suite struct TaskIndexMigrationTests {
+    @Test func aStoreBeforeV6IsReadAsItIsAndMigratedWithItsRows() async throws {
+        let path = Paths.tempStore()
+        let def = try handover()
+        do {
+            let ledger = try Ledger(sqlitePath: path)
+            try await startInReview(ledger, def, id: "C1")
+            try await UnchangedRowsTests.intoExecute(ledger, def, "C2")
+        }
+        try taskIndexBeforeV6(path)
+        let reader = try Ledger(sqlitePath: path, readOnly: true)
+        #expect(try await reader.tasks(for: "bob", now: t0).map(\.caseID) == ["C2"])
+        #expect(try await reader.verify("C2").ok)
+        let ledger = try Ledger(sqlitePath: path)
+        let keys = try DatabaseQueue(path: path).inDatabase { db in
+            try Row.fetchAll(db, sql: "SELECT case_id, n, person FROM tasks ORDER BY case_id, n").map { "\($0["case_id"] as String):\($0["n"] as Int):\($0["person"] as String)" }
+        }
+        #expect(keys == ["C1:0:carol", "C2:0:alice", "C2:1:bob"])
+        #expect(try await ledger.tasks(for: "carol", now: t0).map(\.caseID) == ["C1"])
+        for id in ["C1", "C2"] { #expect(try await ledger.verify(id).ok) }
+        try accept(await ledger.fire("C2", Event("sign", actor: "alice"), now: t0))
+        #expect(try await ledger.tasks(for: "alice", now: t0).isEmpty)
+        #expect(try await ledger.verify("C2").ok)
     }
 }

@@ -141,9 +141,11 @@ let package = Package(
         // Timing, an optimisation barrier and a malloc counter for the benchmark programs.
         .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
         .executableTarget(name: "cel-bench", dependencies: ["CEL", "BenchSupport"], path: "Benchmarks/cel-bench"),
+        // The rows a ledger wrote, written again by raw SQLite: the same-rows baseline.
+        .target(name: "SameRows", dependencies: ["WFCStore", "WFCLedger", "WFCRuntime", .product(name: "GRDB", package: "GRDB.swift")], path: "Benchmarks/SameRows"),
         .executableTarget(
             name: "store-bench",
-            dependencies: ["WFCStore", "WFCLedger", "WFCRuntime", "WFCIR", "WFCCompiler", "WFCDiagnostics", "WFCMigration", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WFCStore", "WFCLedger", "WFCRuntime", "WFCIR", "WFCCompiler", "WFCDiagnostics", "WFCMigration", "SameRows", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/store-bench"
         ),
         // A writer the crash test SIGKILLs; a separate program so that wfc has no test-only command.
@@ -157,7 +159,7 @@ let package = Package(
         // Transitions/s and latency through a release `wfc serve` against raw SQLite, same run.
         .executableTarget(
             name: "serve-bench",
-            dependencies: ["WFCLedger", "WFCStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["WFCLedger", "WFCStore", "WFCRuntime", "SameRows", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Benchmarks/serve-bench"
         ),
         // `wfc lsp` latency over pipes against a `wfc check` process on the same text.

@@ -3,7 +3,10 @@
 // WAL and `synchronous` setting, measured in the same run: one case at a time (FULL and
 // NORMAL), then CASES tasks firing at once on CASES different cases through one Ledger (group
 // commit; FULL) against raw SQLite committing the same rows one event per transaction from a
-// single writer. Medians over the rounds.
+// single writer. Medians over the rounds. Each figure also against a second baseline, "the same
+// rows": the rows the ledger itself wrote for those steps (case row columns, event, task index
+// and timers when changed, outbox) written again by raw SQLite into the same schema
+// (Benchmarks/SameRows), one transaction per event.
 //
 //   swift build -c release --scratch-path .build-perf --product store-bench
 //   .build-perf/release/store-bench [IR.json] [transitions] [rounds] [cases] [per-case] [--only full|normal|concurrent]
@@ -20,6 +23,7 @@
 //   store-bench verify-all .build/release/wfc 1000
 import Foundation
 import GRDB
+import SameRows
 import WFCIR
 import WFCRuntime
 import WFCStore
@@ -174,6 +178,22 @@ func rawPool(_ path: String, _ sync: String) throws -> DatabasePool {
     return pool
 }
 
+/// Raw SQLite writing the rows the ledger writes for `perCase` sign/unsign steps on each of
+/// `caseIDs` (interleaved, one transaction per step), into a store of the same schema whose
+/// cases are in the sign-off: transitions per second and each commit's latency.
+func sameRowsRound(_ def: Definition, dir: URL, tag: String, durability: SQLiteRepository.Durability, caseIDs: [String], perCase: Int) async throws -> (rate: Double, latencies: [Double]) {
+    let t0 = Fixture.t0
+    @Sendable func setUp(_ l: Ledger) async throws { for id in caseIDs { try await intoSignoff(l, def, id) } }
+    var events: [(caseID: String, event: Event, at: Date)] = []
+    for i in 0..<perCase {
+        for id in caseIDs { events.append((id, Event(i % 2 == 0 ? "sign" : "unsign", actor: "alice"), t0.addingTimeInterval(Double(i)))) }
+    }
+    let steps = try await SameRows.capture(scratch: dir.appendingPathComponent("scratch-\(tag).sqlite").path, setUp: setUp, events: events)
+    let target = dir.appendingPathComponent("same-\(tag).sqlite").path
+    do { try await setUp(try Ledger(sqlitePath: target, durability: durability)) }
+    return try SameRows.write(steps, path: target, synchronous: durability.rawValue)
+}
+
 /// Runs `exe args` to completion, output discarded; its exit status.
 func runQuiet(_ exe: String, _ args: [String]) throws -> Int32 {
     let p = Process()
@@ -245,27 +265,30 @@ func main() async throws {
     for durability in [SQLiteRepository.Durability.full, .normal] where only == nil || only == durability.rawValue.lowercased() {
         let store = try Ledger(sqlitePath: dir.appendingPathComponent("store-\(durability.rawValue).sqlite").path, durability: durability)
         let pool = try rawPool(dir.appendingPathComponent("raw-\(durability.rawValue).sqlite").path, durability.rawValue)
-        var durable: [Double] = [], raw: [Double] = [], ratios: [Double] = []
+        var durable: [Double] = [], raw: [Double] = [], ratios: [Double] = [], same: [Double] = [], sameRatios: [Double] = []
         for r in 0..<rounds {
             let id = "B\(r)"
             let d = try await durableRound(store, def, caseID: id, n: n)
             let events = Array(try await store.history(id).suffix(n))
             let snapshot = String(decoding: try await store.load(id).snapshot.json(), as: UTF8.self)
             let w = try rawRound(pool, events: events, snapshot: snapshot, caseID: id)
+            let s = try await sameRowsRound(def, dir: dir, tag: "\(durability.rawValue)-\(r)", durability: durability, caseIDs: [id], perCase: n).rate
             durable.append(d)
             raw.append(w)
             ratios.append(d / w)
+            same.append(s)
+            sameRatios.append(d / s)
         }
-        let line = String(format: "synchronous=%@: durable %.0f transitions/s, raw SQLite %.0f/s, ratio %.2f (median of %d rounds; round ratios %@)",
-                          durability.rawValue, median(durable), median(raw), median(ratios), rounds,
-                          ratios.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        let line = String(format: "synchronous=%@: durable %.0f transitions/s; raw SQLite (event + snapshot row) %.0f/s, ratio %.2f (round ratios %@); raw SQLite (the same rows) %.0f/s, ratio %.2f (round ratios %@); medians of %d rounds",
+                          durability.rawValue, median(durable), median(raw), median(ratios), ratios.map { String(format: "%.2f", $0) }.joined(separator: " "),
+                          median(same), median(sameRatios), sameRatios.map { String(format: "%.2f", $0) }.joined(separator: " "), rounds)
         print(line)
     }
     if only != nil && only != "concurrent" { return }
     // Many cases at once: the ledger's group commit against one commit per event.
     let store = try Ledger(sqlitePath: dir.appendingPathComponent("store-concurrent.sqlite").path, durability: .full)
     let pool = try rawPool(dir.appendingPathComponent("raw-concurrent.sqlite").path, "FULL")
-    var rates: [Double] = [], raws: [Double] = [], ratios: [Double] = []
+    var rates: [Double] = [], raws: [Double] = [], ratios: [Double] = [], sames: [Double] = [], sameRatios: [Double] = []
     var p50: [Double] = [], p99: [Double] = [], rawP50: [Double] = [], rawP99: [Double] = []
     for r in 0..<rounds {
         let prefix = "R\(r)"
@@ -276,6 +299,9 @@ func main() async throws {
             logs.append((id, String(decoding: try await store.load(id).snapshot.json(), as: UTF8.self), Array(try await store.history(id).suffix(perCase))))
         }
         let w = try rawConcurrentRound(pool, logs: logs)
+        let same = try await sameRowsRound(def, dir: dir, tag: "concurrent-\(r)", durability: .full, caseIDs: (0..<cases).map { "\(prefix)-\($0)" }, perCase: perCase)
+        sames.append(same.rate)
+        sameRatios.append(d.rate / same.rate)
         rates.append(d.rate)
         raws.append(w.rate)
         ratios.append(d.rate / w.rate)
@@ -287,6 +313,8 @@ func main() async throws {
     print(String(format: "concurrent, %d cases × %d transitions, synchronous=FULL: ledger (group commit) %.0f transitions/s, p50 %.1f ms, p99 %.1f ms; raw SQLite (one commit per event, one writer) %.0f/s, p50 %.1f ms, p99 %.1f ms; ratio %.2f (median of %d rounds; round ratios %@)",
                  cases, perCase, median(rates), median(p50) * 1000, median(p99) * 1000, median(raws), median(rawP50) * 1000, median(rawP99) * 1000,
                  median(ratios), rounds, ratios.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+    print(String(format: "concurrent, same rows: raw SQLite (the rows the ledger wrote, one commit per event, one writer) %.0f/s; ratio %.2f (round ratios %@)",
+                 median(sames), median(sameRatios), sameRatios.map { String(format: "%.2f", $0) }.joined(separator: " ")))
 }
 
 do { try await main() } catch {

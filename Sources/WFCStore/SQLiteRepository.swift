@@ -268,10 +268,15 @@ public final class SQLiteRepository: CaseRepository {
         out.reserveCapacity(steps.count)
         for step in steps {
             do {
-                try db.inSavepoint {
+                try SQLiteStep.run(db, "SAVEPOINT step") { _ in }
+                do {
                     try apply(step, db)
-                    return .commit
+                } catch {
+                    try SQLiteStep.run(db, "ROLLBACK TO SAVEPOINT step") { _ in }
+                    try SQLiteStep.run(db, "RELEASE SAVEPOINT step") { _ in }
+                    throw error
                 }
+                try SQLiteStep.run(db, "RELEASE SAVEPOINT step") { _ in }
                 out.append(.success(()))
             } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
                 out.append(.failure(e))
@@ -687,15 +692,18 @@ public final class SQLiteRepository: CaseRepository {
     }
 
     /// `body` in one IMMEDIATE transaction: the write lock is taken first, so a writer never
-    /// fails half-way on an upgrade from a read lock.
+    /// fails half-way on an upgrade from a read lock. BEGIN and COMMIT are cached statements
+    /// (GRDB's `inTransaction` parses both again at every step).
     static func immediate<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
-        var result: T?
-        try db.inTransaction(.immediate) {
-            result = try body(db)
-            return .commit
+        try SQLiteStep.run(db, "BEGIN IMMEDIATE") { _ in }
+        do {
+            let result = try body(db)
+            try SQLiteStep.run(db, "COMMIT") { _ in }
+            return result
+        } catch {
+            if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+            throw error
         }
-        guard let result else { throw StoreError.io("the transaction returned nothing") }
-        return result
     }
 
     /// GRDB's synchronous read (an async caller would otherwise get the async overload).

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import WFCDiagnostics
+import WFCIR
 import WFCService
 
 /// An RFC 9457 problem document with wfc's extensions: the WFC `code`, the diagnostics in
@@ -50,6 +51,26 @@ enum JSONBody {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A fire's answer (the most frequent one), written by hand: the bytes ``encoder()`` gives
+    /// (keys sorted, slashes unescaped; `JSONWriter` keeps the encoder's escaping), without its
+    /// generic machinery, which was 4 % of a request's time.
+    static func response(_ r: FireResult) -> Response {
+        var w = JSONWriter(capacity: 192)
+        w.raw("{")
+        w.key("active", first: true); w.strings(r.active)
+        w.key("effects"); w.strings(r.effects)
+        w.key("hash"); w.string(r.hash)
+        w.key("id"); w.string(r.id)
+        w.key("outcome"); w.string(r.outcome)
+        w.key("seq"); w.int(r.seq)
+        w.key("status"); w.string(r.status)
+        w.key("version"); w.int(r.version)
+        w.raw("}")
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: w.bytes)))
     }
 
     /// `error` as `application/problem+json`, its title, detail and diagnostics in `language`

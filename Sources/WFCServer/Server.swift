@@ -304,19 +304,21 @@ public struct WFCHTTPServer: Sendable {
         if let depth = JSONDepth.exceeds(body, limit: configuration.maxJSONDepth) {
             throw malformed("the JSON body is nested deeper than \(configuration.maxJSONDepth) levels (at byte \(depth))")
         }
-        let data = Data(body)
-        guard let object = try? JSONDecoder().decode([String: AnyJSON].self, from: data) else {
+        // One parse: the body's field names and the request are read in the same pass, the
+        // names checked first.
+        guard let checked = try? JSONDecoder().decode(FieldChecked<T>.self, from: Data(body)) else {
             throw malformed("the body must be a JSON object")
         }
-        if let forged = object.keys.first(where: { $0 == "actor" || $0 == "as" }) {
+        if let forged = checked.keys.first(where: { $0 == "actor" || $0 == "as" }) {
             throw malformed("`\(forged)` is not a field: the person acting is the token's subject, never a field of the request")
         }
-        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
+        if let unknown = checked.keys.sorted().first(where: { !fields.contains($0) }) {
             let help = Suggestions.closest(to: unknown, among: fields.sorted()).map { " (did you mean `\($0)`?)" } ?? ""
             throw malformed("unknown field `\(StoredText.escaped(String(unknown.prefix(100))))`\(help); the fields are \(fields.sorted().joined(separator: ", "))")
         }
-        do { return try JSONDecoder().decode(T.self, from: data) } catch {
-            throw malformed("the body does not match the request: \(Self.describe(error))")
+        switch checked.value {
+        case .success(let value): return value
+        case .failure(let error): throw malformed("the body does not match the request: \(Self.describe(error))")
         }
     }
 
@@ -360,8 +362,23 @@ extension ServiceError {
 }
 
 /// Accepts any JSON value: for reading a body's top-level keys before decoding it.
-struct AnyJSON: Decodable {
-    init(from decoder: any Decoder) throws {}
+/// A JSON object's field names and, decoded from the same parse, `T` or why it does not decode.
+/// Not an object: thrown.
+struct FieldChecked<T: Decodable>: Decodable {
+    let keys: [String]
+    let value: Result<T, any Error>
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        do { value = .success(try T(from: decoder)) } catch { value = .failure(error) }
+    }
 }
 
 /// The nesting depth of JSON text, by brackets outside strings.

@@ -126,6 +126,10 @@ func deployAndStart(_ client: some TestClientProtocol, _ h: Harness) async throw
             let fired = try f.decode(FireResult.self)
             #expect(fired.outcome == "accepted" && fired.active == ["apply"] && fired.version == 2 && fired.seq == 2)
             #expect(fired.effects.contains { $0.hasPrefix("open: apply") })
+            // Written by hand, byte for byte what the encoder of every other answer writes.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            #expect(f.text == String(decoding: try encoder.encode(fired), as: UTF8.self), "\(f.text)")
             // The same key and request again: its first outcome, nothing new recorded.
             let replay = try await client.call(.post, "/v1/cases/C1/events", token: supervisor,
                                                json: #"{"event": "agreed", "data": {"change": "transfer", "change_date": "2025-11-03"}}"#,

@@ -27,6 +27,12 @@ public struct JSONWriter {
 
     @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
 
+    /// JSON text written elsewhere (a nested document), as it is.
+    public mutating func json(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
     /// `,"key":` (the comma unless `first`); `key` is a literal that needs no escaping.
     @inline(__always) public mutating func key(_ k: StaticString, first: Bool = false) {
         if !first { byte(UInt8(ascii: ",")) }

@@ -331,14 +331,33 @@ public final class PostgresRepository: CaseRepository {
     }
 
     /// The steps in one transaction. A step whose case moved on writes nothing and fails alone.
-    /// With `savepoints`, a step whose statement fails is rolled back to its savepoint and fails
-    /// alone; without, it fails the transaction (thrown).
+    /// Without `savepoints`, one ``PreparedBatch`` statement per run of distinct cases, and any
+    /// failing statement fails the transaction (thrown); with them, a statement per step, each
+    /// rolled back to its savepoint and failing alone when it fails.
     func batch(_ steps: [Append], savepoints: Bool) async throws(StoreError) -> [Result<Void, StoreError>] {
         let logger = logger
         return try await transaction("appending \(steps.count) steps") { conn in
             var out: [Result<Void, StoreError>] = []
             out.reserveCapacity(steps.count)
             var work: Set<WorkKind> = []
+            if !savepoints {
+                // One statement for each run of distinct cases (usually the whole batch).
+                out = Array(repeating: .success(()), count: steps.count)
+                for run in Self.distinctRuns(steps) {
+                    var moved = Set<String>()
+                    let statement = PreparedBatch(steps: try PreparedBatch.json(run.map { steps[$0] }))
+                    for try await id in try await conn.execute(statement, logger: logger) { moved.insert(id) }
+                    for i in run {
+                        if moved.contains(steps[i].caseID) {
+                            work.formUnion(steps[i].work)
+                        } else {
+                            out[i] = .failure(try await self.notMoved(steps[i], conn))
+                        }
+                    }
+                }
+                try await self.notify(work, conn)
+                return out
+            }
             for step in steps {
                 if savepoints { try await conn.run("SAVEPOINT step", logger: logger) }
                 do {
@@ -394,12 +413,31 @@ public final class PostgresRepository: CaseRepository {
             throw StoreError.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion, message: "event \(p.event.seq) or its key was recorded meanwhile; nothing was recorded, run it again")
         }
         if moved == 1 { return .written }
+        return .notWritten(try await notMoved(p, conn))
+    }
+
+    /// Why the case row of `p` did not move: `notFound`, or `conflict` with where the case is now.
+    func notMoved(_ p: Append, _ conn: PostgresConnection) async throws -> StoreError {
         guard let now = try await rows(conn, "SELECT version, head_seq FROM cases WHERE id = \(p.caseID)").first else {
-            return .notWritten(.notFound(caseID: p.caseID))
+            return .notFound(caseID: p.caseID)
         }
         let v = (try? now["version"].decode(Int.self)) ?? -1, h = (try? now["head_seq"].decode(Int.self)) ?? -1
-        return .notWritten(.conflict(caseID: p.caseID, expectedVersion: p.expectedVersion,
-                                     message: "another writer committed first (now version \(v), event \(h)); nothing was recorded, run it again"))
+        return .conflict(caseID: p.caseID, expectedVersion: p.expectedVersion,
+                         message: "another writer committed first (now version \(v), event \(h)); nothing was recorded, run it again")
+    }
+
+    /// The indices of `steps` in runs where each case appears once, in order: a case's k-th
+    /// step goes into run k (it runs after the earlier ones of its case, as one at a time would).
+    static func distinctRuns(_ steps: [Append]) -> [[Int]] {
+        var seen: [String: Int] = [:]
+        var runs: [[Int]] = []
+        for (i, step) in steps.enumerated() {
+            let k = seen[step.caseID, default: 0]
+            seen[step.caseID] = k + 1
+            if k == runs.count { runs.append([]) }
+            runs[k].append(i)
+        }
+        return runs
     }
 
     /// Timer rows as the JSON array the step statement reads with `jsonb_to_recordset`.

@@ -161,6 +161,46 @@ import WFCRuntime
         #expect(try await ledger.history("C2").map(\.name).last == "approve")
     }
 
+    /// A group commit is one statement per run of distinct cases (`PreparedBatch`): it writes
+    /// exactly what the steps one at a time write — case rows, events, timers, the task index,
+    /// the outbox — and fails the same steps (a case already moved, a second step of one case
+    /// prepared on the same version, a refusal that moves only the chain head succeeds).
+    @Test func aBatchWritesWhatStepsOneAtATimeWrite() async throws {
+        let def = try Fixtures.handover()
+        let batched = try TestDatabase.repository(try await TestDatabase.migratedSchema())
+        let single = try TestDatabase.repository(try await TestDatabase.migratedSchema())
+        let ledger = Ledger(batched)
+        for repo in [batched, single] {
+            let l = Ledger(repo)
+            for id in ["C1", "C2", "C3", "C4"] { try await Fixtures.startInReview(l, def, id: id) }
+        }
+        var writes: [Append] = []
+        for (id, event) in [("C1", Event("approve", actor: "carol")), ("C2", Event("reject", actor: "carol")),
+                            ("C3", Event("sign", actor: "alice")), ("C4", Event("approve", actor: "carol")), ("C4", Event("reject", actor: "carol"))] {
+            guard case .ready(let p) = try await ledger.prepare(id, event, now: Fixtures.t0) else { throw Unexpected(description: "\(id) \(event.name) not prepared") }
+            writes.append(p.write)
+        }
+        #expect(writes[2].columns == nil, "alice may not sign in review: a refusal, only the chain head moves")
+        let together = await batched.appendAll(writes)
+        var oneByOne: [Result<Void, StoreError>] = []
+        for w in writes {
+            do { try await single.append(w); oneByOne.append(.success(())) } catch { oneByOne.append(.failure(error)) }
+        }
+        func kinds(_ r: [Result<Void, StoreError>]) -> [String] { r.map { if case .failure(let e) = $0 { "\(e.kind)" } else { "ok" } } }
+        #expect(kinds(together) == ["ok", "ok", "ok", "ok", "conflict"])
+        #expect(kinds(together) == kinds(oneByOne))
+        for id in ["C1", "C2", "C3", "C4"] {
+            let a = try await batched.caseRows(id), b = try await single.caseRows(id)
+            #expect(a.record == b.record, "\(id)")
+            #expect(a.events.map { try? $0.get() } == b.events.map { try? $0.get() }, "\(id)")
+            #expect(a.timers == b.timers && Set(a.tasks ?? []) == Set(b.tasks ?? []), "\(id)")
+        }
+        let now = "2030-01-01T00:00:00Z"
+        let outA = try await batched.claimOutbox(owner: "t", limit: 100, now: now, until: now), outB = try await single.claimOutbox(owner: "t", limit: 100, now: now, until: now)
+        #expect(Set(outA.map { "\($0.id) \($0.payload)" }) == Set(outB.map { "\($0.id) \($0.payload)" }) && outA.contains { $0.seq == 4 })
+        for id in ["C1", "C2", "C3", "C4"] { #expect(try await Ledger(batched).verify(id).ok, "\(id)") }
+    }
+
     /// A backend killed under a call (a restart, a failover) ends the call with a coded,
     /// retryable error within seconds, not a hang; the pool reconnects for the next call.
     @Test func aKilledConnectionIsACodedError() async throws {

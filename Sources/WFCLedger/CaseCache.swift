@@ -11,8 +11,10 @@ struct CachedCase: Sendable {
     var state: CaseState
     var headSeq: Int
     var headHash: String
-    /// The task index rows the store holds for this head.
-    var taskRows: [TaskRow]
+    /// The task index rows (and so `next_due`) this ledger wrote for this head; nil when it did
+    /// not write them (a refusal stepped from a case read from the store): the next accepted
+    /// step writes both whatever they are.
+    var taskRows: [TaskRow]?
     /// The case was found written by another ledger since this one cached it: its steps read
     /// the store first (``Ledger/fire(_:_:now:)`` otherwise trusts the entry).
     var readFirst = false

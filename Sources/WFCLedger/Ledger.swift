@@ -213,7 +213,9 @@ public final class Ledger: Sendable {
             do {
                 return try await commit(p)
             } catch where error.kind == .conflict {
-                cases.markReadFirst(caseID)
+                // Moved by another writer: read it first from now on. Not when this ledger's
+                // own concurrent step moved it (its cache is past the version read).
+                if (cases.lookup(caseID)?.headSeq ?? 0) <= p.expectedHeadSeq { cases.markReadFirst(caseID) }
             }
         case .ready(let p):
             return try await commit(p)
@@ -278,7 +280,7 @@ public final class Ledger: Sendable {
             // more page in the commit.
             let tasks = s.taskRows(current.definition, step.snapshot)
             if tasks != known?.taskRows { write.tasks = tasks }
-            write.nextDueUnchanged = known.map { $0.state.nextDue == s.nextDue } ?? false
+            write.nextDueUnchanged = known.map { $0.taskRows != nil && $0.state.nextDue == s.nextDue } ?? false
             write.outbox = try outboxEntries(step, audit)
             next = CachedCase(snapshot: step.snapshot, state: s, headSeq: audit.seq, headHash: audit.hash, taskRows: tasks)
         case .refused(let r):
@@ -290,7 +292,7 @@ public final class Ledger: Sendable {
             audit.outcome = try CanonicalJSON.encode(o)
             audit.hash = HashChain.hash(audit)
             next = CachedCase(snapshot: current.snapshot, state: before, headSeq: audit.seq, headHash: audit.hash,
-                              taskRows: known?.taskRows ?? before.taskRows(current.definition, current.snapshot))
+                              taskRows: known?.taskRows)
         }
         write.event = audit
         return .ready(PreparedTransition(request: event, result: result, write: write, next: next, fromCache: fromCache))

@@ -13,6 +13,13 @@ public enum StoredText {
     /// Why `text` is not acceptable as `what` (e.g. "a person id"), nil when it is.
     public static func problem(_ text: String, what: String) -> String? {
         if text.isEmpty { return "\(what) must not be empty" }
+        // Printable ASCII without a space at either end (most ids, keys and event names) is
+        // acceptable without a Unicode property lookup per character; anything else is
+        // judged, and described, below.
+        var utf8 = text
+        if utf8.withUTF8({ u in u.count <= maxLength && u.first != 0x20 && u.last != 0x20 && u.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) {
+            return nil
+        }
         let count = text.unicodeScalars.count
         if count > maxLength { return "\(what) has \(count) characters; at most \(maxLength) are allowed" }
         if let bad = text.unicodeScalars.first(where: isUnsafe) {

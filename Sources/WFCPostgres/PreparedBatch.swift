@@ -12,7 +12,7 @@ import WFCIR
 struct PreparedBatch: PostgresPreparedStatement {
     typealias Row = String
 
-    static let name = "wfc_batch_v1"
+    static let name = "wfc_batch_v2"
 
     static let sql = """
         WITH s AS (
@@ -32,7 +32,7 @@ struct PreparedBatch: PostgresPreparedStatement {
                 definition_hash = COALESCE(s.definition_hash, c.definition_hash),
                 head_seq = s.seq, head_hash = s.hash
             FROM s
-            WHERE c.id = s.case_id AND c.version = s.expected_version AND c.head_seq = s.expected_head_seq
+            WHERE c.id = s.case_id AND c.version = s.expected_version AND c.head_seq = s.expected_head_seq AND c.head_hash = s.prev_hash
               AND (s.expected_snapshot IS NULL OR c.snapshot = s.expected_snapshot)
             RETURNING c.id),
         ms AS (SELECT s.* FROM s JOIN moved ON moved.id = s.case_id),

@@ -9,7 +9,7 @@ import WFCLedger
 struct PreparedStep: PostgresPreparedStatement {
     typealias Row = Int
 
-    static let name = "wfc_step_v3"
+    static let name = "wfc_step_v4"
 
     static let sql = """
         WITH moved AS (
@@ -22,7 +22,7 @@ struct PreparedStep: PostgresPreparedStatement {
                 next_due = CASE WHEN $2 THEN $8 ELSE next_due END,
                 definition_hash = COALESCE($31, definition_hash),
                 head_seq = $9, head_hash = $10
-            WHERE id = $1 AND version = $11 AND head_seq = $12 AND ($32::text IS NULL OR snapshot = $32)
+            WHERE id = $1 AND version = $11 AND head_seq = $12 AND head_hash = $22 AND ($32::text IS NULL OR snapshot = $32)
             RETURNING id),
         new_event AS (
             INSERT INTO events (case_id, seq, kind, name, actor, role, item, payload, idempotency_key, time, outcome, prev_hash, hash, acting_for)

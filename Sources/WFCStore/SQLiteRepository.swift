@@ -272,8 +272,10 @@ public final class SQLiteRepository: CaseRepository {
                 do {
                     try apply(step, db)
                 } catch {
-                    try SQLiteStep.run(db, "ROLLBACK TO SAVEPOINT step") { _ in }
-                    try SQLiteStep.run(db, "RELEASE SAVEPOINT step") { _ in }
+                    // The step's own error is the one to report: after an I/O error SQLite may
+                    // have rolled the whole transaction back, and the savepoint is gone.
+                    try? SQLiteStep.run(db, "ROLLBACK TO SAVEPOINT step") { _ in }
+                    try? SQLiteStep.run(db, "RELEASE SAVEPOINT step") { _ in }
                     throw error
                 }
                 try SQLiteStep.run(db, "RELEASE SAVEPOINT step") { _ in }
@@ -295,7 +297,7 @@ public final class SQLiteRepository: CaseRepository {
                 b.int(s.version); b.text(s.status); b.text(s.active); b.text(s.snapshot); b.text(s.updatedAt)
                 if !p.nextDueUnchanged { b.text(s.nextDue) }
             }
-            b.int(a.seq); b.text(a.hash); b.text(p.caseID); b.int(p.expectedVersion); b.int(p.expectedHeadSeq)
+            b.int(a.seq); b.text(a.hash); b.text(p.caseID); b.int(p.expectedVersion); b.int(p.expectedHeadSeq); b.text(a.prevHash)
             if let snapshot = p.expectedSnapshot { b.text(snapshot) }
         }
         guard db.changesCount == 1 else {
@@ -329,7 +331,9 @@ public final class SQLiteRepository: CaseRepository {
             if !p.nextDueUnchanged { set += "next_due = ?, " }
         }
         set += "head_seq = ?, head_hash = ?"
-        return "UPDATE cases SET \(set) WHERE id = ? AND version = ? AND head_seq = ?" + (p.expectedSnapshot == nil ? "" : " AND snapshot = ?")
+        // The chain head too: a step read before a lost commit (a restored backup) must not
+        // chain onto a head the store does not have.
+        return "UPDATE cases SET \(set) WHERE id = ? AND version = ? AND head_seq = ? AND head_hash = ?" + (p.expectedSnapshot == nil ? "" : " AND snapshot = ?")
     }
 
     public func event(_ caseID: String, idempotencyKey key: String) async throws(StoreError) -> AuditEvent? {

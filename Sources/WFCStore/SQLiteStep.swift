@@ -9,6 +9,9 @@ struct SQLiteStep {
     private let statement: SQLiteStatement
     private var index: Int32 = 0
 
+    /// The first failed bind's result code (a text too big, say): the statement is not run.
+    private var bindFailure: Int32 = SQLITE_OK
+
     /// Binds with `bind`, then steps `sql` once to completion.
     static func run(_ db: Database, _ sql: String, _ bind: (inout SQLiteStep) -> Void) throws {
         let cached = try db.cachedStatement(sql: sql)
@@ -16,6 +19,10 @@ struct SQLiteStep {
         sqlite3_reset(step.statement)
         sqlite3_clear_bindings(step.statement)
         bind(&step)
+        guard step.bindFailure == SQLITE_OK else {
+            sqlite3_clear_bindings(step.statement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: step.bindFailure), message: "a value could not be bound", sql: sql)
+        }
         let code = sqlite3_step(step.statement)
         sqlite3_reset(step.statement)
         guard code == SQLITE_DONE else {
@@ -24,24 +31,30 @@ struct SQLiteStep {
         }
     }
 
+    private mutating func check(_ code: Int32) {
+        if code != SQLITE_OK && bindFailure == SQLITE_OK { bindFailure = code }
+    }
+
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     mutating func text(_ value: String?) {
         index += 1
         guard var value else {
-            sqlite3_bind_null(statement, index)
+            check(sqlite3_bind_null(statement, index))
             return
         }
         let i = index, s = statement
-        value.withUTF8 { bytes in
+        let code = value.withUTF8 { bytes -> Int32 in
+            guard bytes.count <= Int32.max else { return SQLITE_TOOBIG }
             // A zero-length text still needs a pointer: NULL would bind SQL NULL.
             let p = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(("" as StaticString).utf8Start)
-            _ = sqlite3_bind_text(s, i, p.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+            return sqlite3_bind_text(s, i, p.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
         }
+        check(code)
     }
 
     mutating func int(_ value: Int?) {
         index += 1
-        if let value { sqlite3_bind_int64(statement, index, Int64(value)) } else { sqlite3_bind_null(statement, index) }
+        check(value.map { sqlite3_bind_int64(statement, index, Int64($0)) } ?? sqlite3_bind_null(statement, index))
     }
 }

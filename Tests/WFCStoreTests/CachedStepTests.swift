@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 import WFCIR
@@ -77,5 +78,43 @@ final class ReadWriteCounter: ForwardingRepository {
         #expect(try await ledger.history("C1").count == 4)
         try accept(await ledger.fire("C1", Event("sign", actor: "alice"), now: t0))
         #expect(try await ledger.verify("C1").ok)
+    }
+}
+
+@Suite struct CachedStepEdgeTests {
+    /// The cached step's write also requires the chain head it chains onto: a head changed under
+    /// the same version and snapshot is read, not written over.
+    @Test func aCachedStepChainsOntoTheStoredHead() async throws {
+        let path = Paths.tempStore()
+        let ledger = Ledger(try SQLiteRepository(path: path))
+        try await startInReview(ledger, try handover(), id: "C1")
+        let other = String(repeating: "e", count: 64)
+        try DatabaseQueue(path: path).inDatabase { try $0.execute(sql: "UPDATE cases SET head_hash = ? WHERE id = 'C1'", arguments: [other]) }
+        _ = try await ledger.fire("C1", Event("approve", actor: "carol"), now: t0)
+        #expect(try await ledger.history("C1").last?.prevHash == other)
+        #expect(try await !ledger.verify("C1").ok, "the edited head is reported")
+    }
+
+    /// In a batch, a step whose event row breaks the key's unique index after its case row was
+    /// updated is rolled back alone (its savepoint); the other step commits.
+    @Test func aBatchStepFailingAfterItsUpdateIsRolledBackAlone() async throws {
+        let repo = try SQLiteRepository(path: Paths.tempStore())
+        let ledger = Ledger(repo)
+        let def = try handover()
+        for id in ["C1", "C2"] { try await startInReview(ledger, def, id: id) }
+        var used = Event("submit", actor: "alice")
+        used.idempotencyKey = "k"
+        _ = try await ledger.fire("C1", used, now: t0) // refused in review, recorded with its key
+        guard case .ready(let one) = try await ledger.prepare("C1", Event("approve", actor: "carol"), now: t0),
+              case .ready(let two) = try await ledger.prepare("C2", Event("approve", actor: "carol"), now: t0) else { throw Unexpected(description: "not prepared") }
+        var reused = one.write
+        reused.event.idempotencyKey = "k"
+        let results = await repo.appendAll([reused, two.write])
+        if case .failure(let e) = results[0] { #expect(e.kind == .conflict) } else { Issue.record("the step under a used key committed") }
+        if case .failure(let e) = results[1] { Issue.record("the other step failed: \(e)") }
+        let c1 = try await repo.loadCase("C1")
+        #expect(c1.version == one.expectedVersion && c1.headSeq == one.expectedHeadSeq, "C1's update was rolled back: \(c1)")
+        #expect(try await repo.loadCase("C2").headSeq == two.audit.seq)
+        for id in ["C1", "C2"] { #expect(try await ledger.verify(id).ok, "\(id)") }
     }
 }

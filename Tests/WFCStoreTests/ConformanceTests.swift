@@ -89,6 +89,8 @@ struct UncheckedRepository: ForwardingRepository {
         s.expectedVersion = now.version ?? 0
         s.expectedHeadSeq = now.headSeq ?? 0
         s.event.seq = s.expectedHeadSeq + 1
+        s.event.prevHash = now.headHash ?? ""
+        s.expectedSnapshot = nil
         try await base.append(s)
     }
 }

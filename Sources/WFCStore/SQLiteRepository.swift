@@ -268,17 +268,17 @@ public final class SQLiteRepository: CaseRepository {
         out.reserveCapacity(steps.count)
         for step in steps {
             do {
-                try SQLiteStep.run(db, "SAVEPOINT step") { _ in }
+                try SQLiteStep.run(db, "SAVEPOINT step")
                 do {
                     try apply(step, db)
                 } catch {
                     // The step's own error is the one to report: after an I/O error SQLite may
                     // have rolled the whole transaction back, and the savepoint is gone.
-                    try? SQLiteStep.run(db, "ROLLBACK TO SAVEPOINT step") { _ in }
-                    try? SQLiteStep.run(db, "RELEASE SAVEPOINT step") { _ in }
+                    try? SQLiteStep.run(db, "ROLLBACK TO SAVEPOINT step")
+                    try? SQLiteStep.run(db, "RELEASE SAVEPOINT step")
                     throw error
                 }
-                try SQLiteStep.run(db, "RELEASE SAVEPOINT step") { _ in }
+                try SQLiteStep.run(db, "RELEASE SAVEPOINT step")
                 out.append(.success(()))
             } catch let e as StoreError where e.kind == .conflict || e.kind == .notFound {
                 out.append(.failure(e))
@@ -699,10 +699,10 @@ public final class SQLiteRepository: CaseRepository {
     /// fails half-way on an upgrade from a read lock. BEGIN and COMMIT are cached statements
     /// (GRDB's `inTransaction` parses both again at every step).
     static func immediate<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
-        try SQLiteStep.run(db, "BEGIN IMMEDIATE") { _ in }
+        try SQLiteStep.run(db, "BEGIN IMMEDIATE")
         do {
             let result = try body(db)
-            try SQLiteStep.run(db, "COMMIT") { _ in }
+            try SQLiteStep.run(db, "COMMIT")
             return result
         } catch {
             if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }

@@ -12,8 +12,8 @@ struct SQLiteStep {
     /// The first failed bind's result code (a text too big, say): the statement is not run.
     private var bindFailure: Int32 = SQLITE_OK
 
-    /// Binds with `bind`, then steps `sql` once to completion.
-    static func run(_ db: Database, _ sql: String, _ bind: (inout SQLiteStep) -> Void) throws {
+    /// Binds with `bind` (nothing by default), then steps `sql` once to completion.
+    static func run(_ db: Database, _ sql: String, _ bind: (inout SQLiteStep) -> Void = { _ in }) throws {
         let cached = try db.cachedStatement(sql: sql)
         var step = SQLiteStep(statement: cached.sqliteStatement)
         sqlite3_reset(step.statement)
